@@ -1,0 +1,127 @@
+"""Intakes of the service year, applications to them and their history."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models import TimestampMixin, UTCDateTime, utcnow
+
+
+class Component(StrEnum):
+    LAND = "land"
+    AIR = "air"
+    NAVY = "navy"
+    MEDICAL = "medical"
+    CYBER = "cyber"
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    SCREENING = "screening"
+    TESTS_SCHEDULED = "tests_scheduled"
+    TESTS_PASSED = "tests_passed"
+    TESTS_FAILED = "tests_failed"
+    SELECTED = "selected"
+    WAITLISTED = "waitlisted"
+    REJECTED = "rejected"
+    OFFER_ACCEPTED = "offer_accepted"
+    OFFER_DECLINED = "offer_declined"
+    IN_SERVICE = "in_service"
+    COMPLETED = "completed"
+    CAREER = "career"
+    RESERVE = "reserve"
+    LEFT = "left"
+    WITHDRAWN = "withdrawn"
+
+
+class Intake(TimestampMixin, db.Model):
+    """One levy of the service year (levée / lichting), with its quotas."""
+
+    __tablename__ = "intakes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    applications_open: Mapped[date] = mapped_column(Date)
+    applications_close: Mapped[date] = mapped_column(Date)
+    start_date: Mapped[date] = mapped_column(Date)
+    quota_total: Mapped[int]
+    quota_land: Mapped[int] = mapped_column(default=0)
+    quota_air: Mapped[int] = mapped_column(default=0)
+    quota_navy: Mapped[int] = mapped_column(default=0)
+    quota_medical: Mapped[int] = mapped_column(default=0)
+    quota_cyber: Mapped[int] = mapped_column(default=0)
+    min_age: Mapped[int] = mapped_column(default=18)
+    max_age: Mapped[int] = mapped_column(default=25)
+    nationality_rule: Mapped[str] = mapped_column(String(20), default="belgian")
+    # Undecided applications and unanswered offers are flagged after this many days.
+    flag_after_days: Mapped[int] = mapped_column(default=14)
+    # A selected candidate has this many days to accept or decline the offer.
+    offer_days: Mapped[int] = mapped_column(default=10)
+
+    applications: Mapped[list[Application]] = relationship(back_populates="intake")
+
+    def quota_for(self, component: Component | str) -> int:
+        return getattr(self, f"quota_{Component(component).value}")
+
+    def is_open_on(self, day: date) -> bool:
+        return self.applications_open <= day <= self.applications_close
+
+
+class Application(TimestampMixin, db.Model):
+    __tablename__ = "applications"
+    __table_args__ = (
+        UniqueConstraint("intake_id", "user_id"),
+        Index("ix_applications_queue", "intake_id", "status", "component"),
+        Index("ix_applications_intake_name", "intake_id", "last_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=Status.DRAFT)
+    # Bumped on every change: a form carries it, a stale one is refused.
+    version: Mapped[int] = mapped_column(default=1)
+    # Denormalised for the recruiter queue (filters, search, sort).
+    first_name: Mapped[str] = mapped_column(String(100), default="")
+    last_name: Mapped[str] = mapped_column(String(100), default="")
+    language: Mapped[str] = mapped_column(String(2), default="nl")
+    postcode: Mapped[str] = mapped_column(String(4), default="")
+    province: Mapped[str] = mapped_column(String(20), default="", index=True)
+    # First preference while applying; the component selected for once decided.
+    component: Mapped[str | None] = mapped_column(String(10))
+    answers: Mapped[str] = mapped_column(Text, default="{}")  # JSON of the steps' fields
+    last_step: Mapped[str] = mapped_column(String(30), default="")
+    score: Mapped[float | None] = mapped_column(Numeric(6, 2))
+    waitlist_rank: Mapped[int | None]
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    offer_deadline: Mapped[date | None] = mapped_column(Date)
+
+    intake: Mapped[Intake] = relationship(back_populates="applications")
+    events: Mapped[list[ApplicationEvent]] = relationship(
+        back_populates="application", order_by="ApplicationEvent.id"
+    )
+
+
+class ApplicationEvent(db.Model):
+    """One state change of an application: from, to, who, why, when."""
+
+    __tablename__ = "application_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    action: Mapped[str] = mapped_column(String(30))
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="events")

@@ -1,0 +1,12 @@
+"""Registers every domain's `flask` commands."""
+from __future__ import annotations
+
+from importlib import import_module
+
+# Modules exposing register(app) for their CLI groups.
+CLI_MODULES: tuple[str, ...] = ()
+
+
+def register(app) -> None:
+    for name in CLI_MODULES:
+        import_module(name).register(app)

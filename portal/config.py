@@ -1,0 +1,114 @@
+"""Settings from the environment. Every setting is documented here and in the README."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class Config:
+    # PORTAL_ENV: "development" (default), "production" or "testing". Production
+    # refuses to start without SECRET_KEY and marks cookies Secure.
+    ENV_NAME = os.environ.get("PORTAL_ENV", "development")
+
+    # SECRET_KEY: signs sessions, CSRF tokens and e-mailed links. Required in production.
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+
+    # CODE_HASH_KEY: key of the keyed hash under which invitation codes are stored.
+    # Defaults to a key derived from SECRET_KEY.
+    CODE_HASH_KEY = os.environ.get("CODE_HASH_KEY")
+
+    # DATABASE_URL: SQLAlchemy URL. Default: SQLite file instance/portal.sqlite3
+    # (WAL mode, busy timeout). Production: postgresql+psycopg://user@host/db.
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE / 'portal.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    # REDIS_URL: optional. When set, bulk jobs run on RQ workers (`flask jobs worker`)
+    # and login throttling is shared between all app processes.
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+
+    # MAIL_URL: optional smtp://user:pass@host:port or smtps://... When unset, every
+    # e-mail is written as an .eml file under MAIL_DIR and logged.
+    MAIL_URL = os.environ.get("MAIL_URL") or None
+    MAIL_DIR = os.environ.get("MAIL_DIR", str(INSTANCE / "mail"))
+    # MAIL_FROM: sender address of every e-mail.
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Dienstjaar <noreply@dienstjaar.mil.be>")
+
+    # BASE_URL: public address of the portal, used in e-mails, letters and QR codes.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+    # TRUSTED_PROXIES: how many reverse proxies stand in front of the app (ProxyFix).
+    # 0 means X-Forwarded-For is ignored entirely.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
+
+    # LOGIN_LIMIT: attempts per account and per address (Flask-Limiter syntax).
+    LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "5 per 15 minutes")
+    # CODE_LIMIT: invitation-code attempts per address.
+    CODE_LIMIT = os.environ.get("CODE_LIMIT", "10 per hour")
+
+    # TOKEN_MAX_AGE_HOURS: validity of e-mail verification and password reset links.
+    TOKEN_MAX_AGE_HOURS = _int("TOKEN_MAX_AGE_HOURS", 24)
+
+    # INVITED_AGE: age in years of the people a cohort invites (18 by default).
+    INVITED_AGE = _int("INVITED_AGE", 18)
+
+    # JOBS_INLINE: run bulk jobs in this process even when REDIS_URL is set.
+    JOBS_INLINE = _bool("JOBS_INLINE", False)
+
+    # LETTER_WORKERS: processes used by an in-process letter run (default: all cores).
+    LETTER_WORKERS = _int("LETTER_WORKERS", os.cpu_count() or 1)
+
+    WTF_CSRF_TIME_LIMIT = 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 64 * 1024 * 1024
+
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+
+    RATELIMIT_HEADERS_ENABLED = False
+    RATELIMIT_STRATEGY = "moving-window"
+
+
+def load(overrides: dict | None = None) -> dict:
+    """The settings as a dict, with test or caller overrides applied last."""
+    cfg = {k: getattr(Config, k) for k in dir(Config) if k.isupper()}
+    cfg.update(overrides or {})
+    production = cfg["ENV_NAME"] == "production"
+    if not cfg.get("SECRET_KEY"):
+        if production:
+            raise RuntimeError("SECRET_KEY must be set in production (PORTAL_ENV=production).")
+        cfg["SECRET_KEY"] = "dev-only-secret-key-not-for-production"  # noqa: S105
+    cfg.setdefault("SESSION_COOKIE_SECURE", production)
+    cfg.setdefault("REMEMBER_COOKIE_SECURE", production)
+    cfg["PREFERRED_URL_SCHEME"] = "https" if production else "http"
+    uri = cfg["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://"):
+        uri = "postgresql+psycopg://" + uri[len("postgres://"):]
+    elif uri.startswith("postgresql://"):
+        uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    cfg["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("sqlite"):
+        cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    if not cfg.get("RATELIMIT_STORAGE_URI"):
+        cfg["RATELIMIT_STORAGE_URI"] = cfg["REDIS_URL"] or "memory://"
+    return cfg

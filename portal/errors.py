@@ -1,0 +1,51 @@
+"""Friendly, translated error pages."""
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from portal.extensions import db
+
+
+def register(app) -> None:
+    def page(status: int, title: str, message: str):
+        return render_template("errors/error.html", title=title, message=message), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_err):
+        return page(400, _("Your session has expired"),
+                    _("For your security this form can no longer be sent. Go back, reload the "
+                      "page and try again. Nothing you saved before was lost."))
+
+    @app.errorhandler(400)
+    def bad_request(_err):
+        return page(400, _("Bad request"), _("The request could not be understood."))
+
+    @app.errorhandler(403)
+    def forbidden(_err):
+        return page(403, _("Access denied"), _("You do not have access to this page."))
+
+    @app.errorhandler(404)
+    def not_found(_err):
+        return page(404, _("Page not found"),
+                    _("The page you asked for does not exist or is not yours to see."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(_err):
+        return page(405, _("Not allowed"), _("This page cannot be used that way."))
+
+    @app.errorhandler(413)
+    def too_large(_err):
+        return page(413, _("File too large"), _("The file you sent is too large."))
+
+    @app.errorhandler(429)
+    def too_many(_err):
+        return page(429, _("Too many attempts"),
+                    _("Too many attempts. Wait a few minutes and try again."))
+
+    @app.errorhandler(500)
+    def server_error(_err):
+        db.session.rollback()
+        return page(500, _("Something went wrong"),
+                    _("An unexpected error occurred. Nothing was changed. Try again later."))

@@ -1,0 +1,33 @@
+"""Every letter the portal issued, kept byte for byte."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, LargeBinary, String
+from sqlalchemy.orm import Mapped, deferred, mapped_column
+
+from portal.extensions import db
+from portal.models import UTCDateTime, utcnow
+
+
+class Letter(db.Model):
+    __tablename__ = "letters"
+    __table_args__ = (Index("ix_letters_kind_cohort", "kind", "cohort_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))  # invitation, acknowledgement, convocation, ...
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id"))
+    # Which object the letter belongs to (e.g. "Application", "42").
+    subject_type: Mapped[str | None] = mapped_column(String(40))
+    subject_id: Mapped[str | None] = mapped_column(String(64))
+    languages: Mapped[str] = mapped_column(String(12))  # in print order, e.g. "nl,fr"
+    template_version: Mapped[str] = mapped_column(String(40))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    page_count: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))

@@ -1,0 +1,90 @@
+"""Roles, the one view guard, session handling and security headers."""
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+
+from flask import abort, current_app, request
+from flask_login import current_user
+
+from portal.extensions import login_manager
+
+
+class Role(StrEnum):
+    CITIZEN = "citizen"
+    RECRUITER = "recruiter"
+    ADMIN = "admin"
+    EMPLOYER = "employer"
+
+
+STAFF = (Role.RECRUITER, Role.ADMIN)
+
+# Endpoints anyone may open. Every other endpoint must be guarded by
+# role_required or login_required; tests/test_access.py enforces this.
+PUBLIC_ENDPOINTS: set[str] = {"static"}
+
+
+def public(view: Callable) -> Callable:
+    """Mark a view as deliberately open to anonymous visitors."""
+    view.is_public = True
+    return view
+
+
+def role_required(*roles: Role | str) -> Callable:
+    """Only signed-in users with one of these roles; others get 403, anonymous users login."""
+    allowed = {Role(r) for r in roles}
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if Role(current_user.role) not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_roles = allowed
+        return wrapped
+
+    return decorator
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
+    "object-src 'none'"
+)
+
+
+def register(app) -> None:
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
+        )
+        if current_app.config["SESSION_COOKIE_SECURE"]:
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        if current_user and current_user.is_authenticated and request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def login_required(view: Callable) -> Callable:
+    """Any signed-in user. Prefer role_required where the role is known."""
+    from flask_login import login_required as _login_required
+
+    wrapped = _login_required(view)
+    wrapped.login_only = True
+    return wrapped

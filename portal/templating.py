@@ -1,0 +1,26 @@
+"""Template globals and filters: languages, formatting by Babel."""
+from __future__ import annotations
+
+from flask import request
+from flask_babel import format_date, format_datetime, format_decimal
+
+from portal import i18n
+
+
+def register(app) -> None:
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["date"] = lambda d, fmt="long": format_date(d, fmt) if d else ""
+    app.jinja_env.filters["datetime"] = (
+        lambda d, fmt="medium": format_datetime(d, fmt) if d else ""
+    )
+    app.jinja_env.filters["number"] = lambda n: format_decimal(n) if n is not None else ""
+
+    @app.context_processor
+    def languages():
+        return {
+            "LANGUAGES": i18n.LANGUAGES,
+            "current_language": i18n.current(),
+            "current_path": request.full_path.rstrip("?") if request else "/",
+            "nav_endpoints": app.view_functions,
+        }

@@ -1,0 +1,118 @@
+"""Fixtures: an app on a fresh database (SQLite, or PostgreSQL via TEST_DATABASE_URL)."""
+from __future__ import annotations
+
+import os
+import secrets
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from portal import create_app
+from portal.extensions import db, limiter
+from tests import factories
+
+IN_CI = os.environ.get("CI") == "true"
+
+
+def _fresh_database(tmp_path_factory) -> tuple[str, callable]:
+    """A URL of an empty database of its own, and a function that drops it."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        path = tmp_path_factory.mktemp("db") / "portal.sqlite3"
+        return f"sqlite:///{path}", lambda: None
+    url = make_url(base.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"{url.database}_{secrets.token_hex(4)}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+def test_config(database_url: str, tmp_path) -> dict:
+    return {
+        "ENV_NAME": "testing",
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAIL_DIR": str(tmp_path / "mail"),
+        "MAIL_URL": None,
+        "REDIS_URL": None,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "BASE_URL": "http://portal.test",
+        "JOBS_INLINE": True,
+        "LETTER_WORKERS": 1,
+    }
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url, drop = _fresh_database(tmp_path_factory)
+    yield url
+    drop()
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    """One app for the session; its schema is built by the migrations, as in production."""
+    from flask_migrate import upgrade
+
+    app = create_app(test_config(database_url, tmp_path_factory.mktemp("app")))
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean(request):
+    """Every test starts from empty tables, an empty throttle and an empty mailbox."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        yield
+        db.session.remove()
+        with db.engine.begin() as conn:
+            tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                                  + " RESTART IDENTITY CASCADE"))
+            else:
+                for t in tables:
+                    conn.execute(text(f'DELETE FROM "{t}"'))
+        limiter.reset()
+        mail_dir = app.config["MAIL_DIR"]
+        if os.path.isdir(mail_dir):
+            for name in os.listdir(mail_dir):
+                os.remove(os.path.join(mail_dir, name))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(client):
+    """login_as("recruiter") -> a new user of that role, signed in on `client`."""
+
+    def login(role_or_user="citizen", **kwargs):
+        user = role_or_user
+        if isinstance(role_or_user, str):
+            user = factories.user(role=role_or_user, **kwargs)
+            db.session.commit()
+        with client.session_transaction() as session:
+            session["_user_id"] = user.session_token
+            session["_fresh"] = True
+        return user
+
+    return login

@@ -1,0 +1,38 @@
+"""Every route is either declared public or guarded; anonymous visitors meet the guard."""
+from __future__ import annotations
+
+import re
+
+from portal.security import PUBLIC_ENDPOINTS
+
+
+def _view(app, endpoint):
+    return app.view_functions[endpoint]
+
+
+def _is_guarded(view) -> bool:
+    # portal.security.role_required and login_required mark the views they guard.
+    return bool(getattr(view, "required_roles", None)) or getattr(view, "login_only", False)
+
+
+def test_every_endpoint_is_public_by_declaration_or_guarded(app):
+    unguarded = []
+    for endpoint, view in app.view_functions.items():
+        if endpoint in PUBLIC_ENDPOINTS or getattr(view, "is_public", False):
+            continue
+        if not _is_guarded(view):
+            unguarded.append(endpoint)
+    assert unguarded == [], f"endpoints neither public nor guarded: {unguarded}"
+
+
+def test_guarded_pages_send_anonymous_visitors_to_login_or_refuse(app, client):
+    for rule in app.url_map.iter_rules():
+        view = _view(app, rule.endpoint)
+        if rule.endpoint in PUBLIC_ENDPOINTS or getattr(view, "is_public", False):
+            continue
+        url = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", "1", rule.rule)
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(url, method=method)
+        assert response.status_code in (302, 400, 401, 403, 404), (rule.rule, response.status_code)
+        if response.status_code == 302:
+            assert "/login" in response.headers["Location"], rule.rule

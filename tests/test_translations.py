@@ -1,0 +1,75 @@
+"""The catalogues are complete for nl, fr and de, and placeholders match."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from portal.i18n import TRANSLATED
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
+
+
+def _placeholders(text: str) -> set[str]:
+    return {a or b for a, b in PLACEHOLDER.findall(text or "")}
+
+
+def _catalogue(lang):
+    with (ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        return read_po(fh)
+
+
+def _template_ids():
+    with (ROOT / "translations" / "messages.pot").open("rb") as fh:
+        return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_message_is_translated_and_not_fuzzy(lang):
+    catalogue = _catalogue(lang)
+    gaps = []
+    for message in catalogue:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy or not all(strings):
+            gaps.append(message.id)
+    assert gaps == [], f"{lang}: {len(gaps)} untranslated or fuzzy, e.g. {gaps[:5]}"
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_catalogue_holds_every_extracted_message(lang):
+    ids = {m.id if isinstance(m.id, str) else m.id[0] for m in _catalogue(lang) if m.id}
+    missing = _template_ids() - ids
+    assert not missing, f"{lang}: run `make translations`; missing {sorted(missing)[:5]}"
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_placeholders_are_the_same_in_every_language(lang):
+    wrong = []
+    for message in _catalogue(lang):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        expected = set().union(*(_placeholders(i) for i in ids))
+        for s in strings:
+            if _placeholders(s) != expected:
+                wrong.append((message.id, s))
+    assert wrong == [], wrong[:5]
+
+
+def test_templates_hold_no_untranslated_text_between_tags():
+    """A cheap net for hard-coded words in templates: text nodes must go through _()."""
+    offenders = []
+    text_node = re.compile(r">\s*([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ ,.'!?-]{3,})\s*<")
+    for path in (ROOT / "portal" / "templates").rglob("*.html"):
+        if "letters" in path.parts:
+            continue
+        source = path.read_text(encoding="utf-8")
+        for match in text_node.finditer(source):
+            offenders.append(f"{path.relative_to(ROOT)}: {match.group(1)!r}")
+    assert offenders == [], offenders[:10]
