@@ -28,7 +28,7 @@ translations-compile: $(VENV)/.installed
 translations-extract: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 \
 		--add-comments=TRANSLATORS: --no-location --sort-output \
-		--project=dienstjaar-portal -o translations/messages.pot .
+		--ignore-dirs='.* __pycache__ instance' --project=dienstjaar-portal -o translations/messages.pot .
 
 translations-update: translations-extract
 	$(BIN)/pybabel update -i translations/messages.pot -d translations \

@@ -52,6 +52,6 @@ def test_signed_in_users_language_is_saved_on_the_account(app, client, login_as)
 
 
 def test_language_switch_without_csrf_token_is_refused_kindly(client):
-    response = client.post("/language", data={"lang": "fr"})
+    response = client.post("/language", data={"lang": "fr"}, headers={"Accept-Language": "fr"})
     assert response.status_code == 400
-    assert "expired" in response.get_data(as_text=True).lower()
+    assert "Ta session a expiré" in response.get_data(as_text=True)
