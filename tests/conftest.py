@@ -35,7 +35,7 @@ def _fresh_database(tmp_path_factory) -> tuple[str, callable]:
     return url.set(database=name).render_as_string(hide_password=False), drop
 
 
-def test_config(database_url: str, tmp_path) -> dict:
+def make_test_config(database_url: str, tmp_path) -> dict:
     return {
         "ENV_NAME": "testing",
         "TESTING": True,
@@ -51,6 +51,9 @@ def test_config(database_url: str, tmp_path) -> dict:
     }
 
 
+test_config = make_test_config  # older name, kept for conftest files that import it
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     url, drop = _fresh_database(tmp_path_factory)
@@ -63,7 +66,7 @@ def app(database_url, tmp_path_factory):
     """One app for the session; its schema is built by the migrations, as in production."""
     from flask_migrate import upgrade
 
-    app = create_app(test_config(database_url, tmp_path_factory.mktemp("app")))
+    app = create_app(make_test_config(database_url, tmp_path_factory.mktemp("app")))
     with app.app_context():
         upgrade()
     yield app

@@ -1,0 +1,62 @@
+"""Settings: safe defaults for development, refusals in production."""
+from __future__ import annotations
+
+import pytest
+
+from portal import config, create_app
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        config.load({"ENV_NAME": "production", "SECRET_KEY": None})
+
+
+def test_production_marks_cookies_secure_and_development_does_not():
+    prod = config.load({"ENV_NAME": "production", "SECRET_KEY": "x" * 32})
+    dev = config.load({"ENV_NAME": "development"})
+    assert prod["SESSION_COOKIE_SECURE"] and prod["REMEMBER_COOKIE_SECURE"]
+    assert not dev["SESSION_COOKIE_SECURE"]
+    for cfg in (prod, dev):
+        assert cfg["SESSION_COOKIE_HTTPONLY"] and cfg["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_postgres_urls_use_psycopg_3():
+    cfg = config.load({"SQLALCHEMY_DATABASE_URI": "postgresql://u@h/db"})
+    assert cfg["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+
+
+def test_throttle_storage_is_shared_redis_when_redis_is_configured():
+    assert config.load({"REDIS_URL": "redis://127.0.0.1:6379/0"})["RATELIMIT_STORAGE_URI"] == (
+        "redis://127.0.0.1:6379/0"
+    )
+    assert config.load({"REDIS_URL": None})["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def _probe_app(database_url, tmp_path, **overrides):
+    """A fresh app with one extra route that reports the client address it sees."""
+    from flask import request
+
+    from tests.conftest import make_test_config
+
+    app = create_app({**make_test_config(database_url, tmp_path), **overrides})
+    seen = {}
+
+    def probe():
+        seen["addr"] = request.remote_addr
+        return ""
+
+    probe.is_public = True
+    app.add_url_rule("/__probe_addr", "probe_addr", probe)
+    return app, seen
+
+
+def test_forged_forwarded_for_is_ignored_without_trusted_proxies(database_url, tmp_path):
+    app, seen = _probe_app(database_url, tmp_path)
+    app.test_client().get("/__probe_addr", headers={"X-Forwarded-For": "6.6.6.6"})
+    assert seen["addr"] == "127.0.0.1"
+
+
+def test_one_trusted_proxy_takes_the_address_it_reports(database_url, tmp_path):
+    app, seen = _probe_app(database_url, tmp_path, TRUSTED_PROXIES=1)
+    app.test_client().get("/__probe_addr", headers={"X-Forwarded-For": "6.6.6.6, 7.7.7.7"})
+    assert seen["addr"] == "7.7.7.7"
