@@ -22,3 +22,25 @@ def test_models_and_migrations_agree(app):
         )
         diff = compare_metadata(context, db.metadata)
     assert diff == [], f"models differ from migrations: {diff}"
+
+
+def test_migrations_build_and_remove_the_schema_on_a_fresh_sqlite_file(tmp_path):
+    """Whatever database the suite runs on, the migrations also work on embedded SQLite."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect
+
+    from portal import create_app
+    from tests.conftest import make_test_config
+
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    fresh = create_app(make_test_config(url, tmp_path))
+    with fresh.app_context():
+        upgrade()
+        tables = set(inspect(db.engine).get_table_names())
+        assert {"users", "audit_events", "applications"} <= tables
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(context, db.metadata) == []
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        db.engine.dispose()
