@@ -21,6 +21,8 @@ MODEL_MODULES = (
 
 BLUEPRINTS = (
     "portal.public.views",
+    "portal.accounts.views",
+    "portal.accounts.staff_views",
 )
 
 

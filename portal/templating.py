@@ -10,6 +10,8 @@ from portal import i18n
 def register(app) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    # babel.cfg extracts {% trans %} blocks trimmed; render them trimmed too, or the msgids differ.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.filters["date"] = lambda d, fmt="long": format_date(d, fmt) if d else ""
     app.jinja_env.filters["datetime"] = (
         lambda d, fmt="medium": format_datetime(d, fmt) if d else ""

@@ -22,3 +22,25 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
+
+
+MIN_LENGTH = 12
+MAX_LENGTH = 128
+
+
+def policy_problem(password: str, email: str | None = None):
+    """A translated reason why this password is not acceptable, or None."""
+    from flask_babel import gettext as _
+
+    if len(password) < MIN_LENGTH:
+        return _("Use at least %(n)s characters.", n=MIN_LENGTH)
+    if len(password) > MAX_LENGTH:
+        return _("Use at most %(n)s characters.", n=MAX_LENGTH)
+    if email:
+        lowered = password.casefold()
+        local = email.split("@", 1)[0].casefold()
+        if email.casefold() in lowered or (len(local) >= 4 and local in lowered):
+            return _("Do not use your e-mail address in your password.")
+    if len(set(password)) < 4:
+        return _("This password is too easy to guess.")
+    return None

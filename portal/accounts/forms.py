@@ -1,0 +1,141 @@
+"""Forms of the account pages; labels and messages are lazy so they follow the locale."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+
+from portal import i18n
+from portal.accounts.passwords import MAX_LENGTH, policy_problem
+
+
+def language_choices():
+    return [(code, name) for code, name in i18n.LANGUAGES.items()]
+
+
+def _email_field(label=None):
+    return EmailField(
+        label or _l("E-mail address"),
+        validators=[
+            InputRequired(_l("Enter your e-mail address.")),
+            Length(max=254, message=_l("Use at most %(max)d characters.")),
+            Email(_l("Enter an e-mail address like name@example.be."),
+                  check_deliverability=False),
+        ],
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+    )
+
+
+def _name_field(label, required_message):
+    return StringField(
+        label,
+        validators=[InputRequired(required_message),
+                    Length(max=100, message=_l("Use at most %(max)d characters."))],
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+    )
+
+
+def _new_password(label=None):
+    return PasswordField(label or _l("Password"),
+                         validators=[InputRequired(_l("Choose a password."))])
+
+
+def _confirm(label=None):
+    return PasswordField(
+        label or _l("Repeat the password"),
+        validators=[InputRequired(_l("Repeat the password.")),
+                    EqualTo("password", _l("The two passwords are not the same."))],
+    )
+
+
+class _PasswordPolicy:
+    """Checks `password` against length and the e-mail address (the form's or the user's)."""
+
+    policy_email: str | None = None
+
+    def validate_password(self, field):
+        email = self.email.data if hasattr(self, "email") else self.policy_email
+        problem = policy_problem(field.data or "", email)
+        if problem:
+            raise ValidationError(problem)
+
+
+def _language_field():
+    return SelectField(
+        _l("Language"),
+        choices=language_choices(),
+        validators=[InputRequired(_l("Choose a language."))],
+        validate_choice=True,
+    )
+
+
+class SignupForm(_PasswordPolicy, FlaskForm):
+    first_name = _name_field(_l("First name"), _l("Enter your first name."))
+    last_name = _name_field(_l("Last name"), _l("Enter your last name."))
+    email = _email_field()
+    language = _language_field()
+    password = _new_password()
+    confirm = _confirm()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_choices()
+        if not self.is_submitted():
+            self.language.data = i18n.current()
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(_l("Enter your password.")),
+                    Length(max=MAX_LENGTH, message=_l("Use at most %(max)d characters."))],
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field()
+
+
+class ResetPasswordForm(_PasswordPolicy, FlaskForm):
+    password = _new_password(_l("New password"))
+    confirm = _confirm(_l("Repeat the new password"))
+
+
+class ProfileForm(FlaskForm):
+    first_name = _name_field(_l("First name"), _l("Enter your first name."))
+    last_name = _name_field(_l("Last name"), _l("Enter your last name."))
+    language = _language_field()
+
+
+class ChangeEmailForm(FlaskForm):
+    email = _email_field(_l("New e-mail address"))
+    current_password = PasswordField(
+        _l("Current password"), validators=[InputRequired(_l("Enter your current password."))]
+    )
+
+
+class ChangePasswordForm(_PasswordPolicy, FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[InputRequired(_l("Enter your current password."))]
+    )
+    password = _new_password(_l("New password"))
+    confirm = _confirm(_l("Repeat the new password"))
+
+
+class StaffForm(FlaskForm):
+    first_name = _name_field(_l("First name"), _l("Enter the first name."))
+    last_name = _name_field(_l("Last name"), _l("Enter the last name."))
+    email = _email_field()
+    role = SelectField(
+        _l("Role"),
+        choices=[("recruiter", _l("Recruiter")), ("admin", _l("Administrator")),
+                 ("employer", _l("Employer"))],
+        validators=[InputRequired(_l("Choose a role."))],
+    )
+    language = _language_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_choices()

@@ -1,0 +1,243 @@
+"""Account rules: sign-up, verification, login, password reset, profile and staff accounts.
+
+Functions take plain values and the actor, audit and flush; the caller commits. E-mails
+are sent by the functions named send_*; call them after the commit that creates or
+changes what they link to.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from portal import audit, i18n, mail
+from portal.accounts import tokens
+from portal.accounts.models import User
+from portal.accounts.passwords import hash_password, needs_rehash, verify_password
+from portal.extensions import db
+from portal.models import utcnow
+from portal.security import Role, new_session_token
+
+STAFF_ROLES = (Role.RECRUITER, Role.ADMIN, Role.EMPLOYER)
+
+
+class EmailTaken(Exception):
+    """Another account already uses this e-mail address."""
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(db.select(User).where(User.email == normalize_email(email)))
+
+
+def _language(code: str | None) -> str:
+    return i18n.valid(code) or i18n.DEFAULT
+
+
+def _add_user(user: User) -> User:
+    if find_by_email(user.email) is not None:
+        raise EmailTaken(user.email)
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+            db.session.flush()
+    except IntegrityError as exc:  # a concurrent sign-up with the same address won
+        raise EmailTaken(user.email) from exc
+    return user
+
+
+def create_citizen(email: str, password: str, first_name: str, last_name: str,
+                   language: str, person=None) -> User:
+    """A new, unverified citizen account. Raises EmailTaken. Follow with send_verification."""
+    user = _add_user(User(
+        email=normalize_email(email),
+        password_hash=hash_password(password),
+        role=Role.CITIZEN,
+        language=_language(language),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        person=person,
+    ))
+    audit.record(user, "accounts.signup", user, with_person=person is not None)
+    return user
+
+
+def create_staff(actor: User | None, email: str, role: Role | str, first_name: str = "",
+                 last_name: str = "", language: str = i18n.DEFAULT,
+                 password: str | None = None) -> User:
+    """A recruiter, admin or employer account. Without a password, send_set_password next."""
+    role = Role(role)
+    if role not in STAFF_ROLES:
+        raise ValueError(f"not a staff role: {role}")
+    user = _add_user(User(
+        email=normalize_email(email),
+        password_hash=hash_password(password) if password else None,
+        role=role,
+        language=_language(language),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        # Staff addresses are given by an administrator; setting the password proves them.
+        email_verified_at=utcnow() if password else None,
+    ))
+    audit.record(actor, "accounts.staff_created", user, role=str(role),
+                 with_password=password is not None)
+    return user
+
+
+def set_active(actor: User, user: User, active: bool) -> None:
+    """Deactivate (signs the account out everywhere) or reactivate an account."""
+    if user.active == active:
+        return
+    user.active = active
+    user.session_token = new_session_token()
+    audit.record(actor, "accounts.deactivated" if not active else "accounts.reactivated", user)
+    db.session.flush()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The account for these credentials, or None. Unknown e-mail and wrong password cost
+    the same and look the same. Audits both outcomes; rehashes an outdated hash."""
+    user = find_by_email(email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.active:
+        reason = "unknown" if user is None else ("inactive" if ok else "password")
+        audit.record(None, "accounts.login_failed", user, reason=reason)
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    audit.record(user, "accounts.login", user)
+    return user
+
+
+def logout(user: User) -> None:
+    """Rotate the session token: the cookie of this session (and any copy) stops working."""
+    user.session_token = new_session_token()
+    audit.record(user, "accounts.logout", user)
+    db.session.flush()
+
+
+def verify_email(token: str) -> User | None:
+    """Mark the address verified if the token is valid; None for a bad, old or used link."""
+    user = tokens.load(tokens.VERIFY, token)
+    if user is None or user.email_verified_at is not None:
+        return None
+    user.email_verified_at = utcnow()
+    audit.record(user, "accounts.email_verified", user)
+    db.session.flush()
+    return user
+
+
+def user_for_reset(token: str) -> User | None:
+    return tokens.load(tokens.RESET, token)
+
+
+def reset_password(token: str, new_password: str) -> User | None:
+    """Set a new password from an e-mailed link; the link then stops working, and so do
+    all sessions. Following the link proves the address, so it counts as verified."""
+    user = tokens.load(tokens.RESET, token)
+    if user is None:
+        return None
+    user.password_hash = hash_password(new_password)
+    user.session_token = new_session_token()
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    audit.record(user, "accounts.password_reset", user)
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, current: str, new_password: str) -> bool:
+    """False when `current` is wrong. Other sessions stop working; the caller logs this
+    session in again under the new session token."""
+    if not verify_password(user.password_hash, current):
+        return False
+    user.password_hash = hash_password(new_password)
+    user.session_token = new_session_token()
+    audit.record(user, "accounts.password_changed", user)
+    db.session.flush()
+    return True
+
+
+def update_profile(user: User, first_name: str, last_name: str, language: str) -> None:
+    changed = sorted(
+        name for name, value in (("first_name", first_name.strip()),
+                                 ("last_name", last_name.strip()),
+                                 ("language", _language(language)))
+        if getattr(user, name) != value
+    )
+    if not changed:
+        return
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.language = _language(language)
+    audit.record(user, "accounts.profile_updated", user, fields=changed)
+    db.session.flush()
+
+
+def change_email(user: User, current_password: str, new_email: str) -> str | None:
+    """Move the account to a new address, which must be verified again. Returns the old
+    address (to warn it), or None when the password is wrong. Raises EmailTaken."""
+    if not verify_password(user.password_hash, current_password):
+        return None
+    new_email = normalize_email(new_email)
+    if new_email == user.email:
+        return user.email
+    other = find_by_email(new_email)
+    if other is not None:
+        raise EmailTaken(new_email)
+    old = user.email
+    user.email = new_email
+    user.email_verified_at = None
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        raise EmailTaken(new_email) from exc
+    audit.record(user, "accounts.email_changed", user)
+    return old
+
+
+# --- e-mails (call after the commit) ------------------------------------------------------
+
+def send_verification(user: User) -> None:
+    """The 'confirm your e-mail address' message with a signed, single-use link."""
+    link = mail.external_url("accounts.verify_email", token=tokens.make(tokens.VERIFY, user))
+    mail.send_to_user(user, "verify", _l("Confirm your e-mail address"), link=link,
+                      hours=tokens.max_age() // 3600)
+
+
+def send_password_reset(email: str) -> None:
+    """A reset link if an active account has this address; nothing otherwise (the caller
+    shows the same page either way)."""
+    user = find_by_email(email)
+    if user is None or not user.active:
+        return
+    link = mail.external_url("accounts.reset_with_token", token=tokens.make(tokens.RESET, user))
+    mail.send_to_user(user, "reset", _l("Reset your password"), link=link,
+                      hours=tokens.max_age() // 3600)
+
+
+def send_set_password(user: User) -> None:
+    """For a new staff account: choose a password through a reset link."""
+    link = mail.external_url("accounts.reset_with_token", token=tokens.make(tokens.RESET, user))
+    mail.send_to_user(user, "set_password", _l("Your account on the service year portal"),
+                      link=link, hours=tokens.max_age() // 3600, role=str(user.role))
+
+
+def send_account_exists(email: str) -> None:
+    """Sign-up with an address that already has an account: tell its owner, not the visitor."""
+    user = find_by_email(email)
+    if user is None:
+        return
+    mail.send_to_user(user, "account_exists", _l("You already have an account"),
+                      login_link=mail.external_url("accounts.login"),
+                      reset_link=mail.external_url("accounts.forgot_password"))
+
+
+def send_email_changed(user: User, old_email: str) -> None:
+    """Warn the previous address that the account moved to another one."""
+    mail.send(old_email, "email_changed", user.language,
+              _l("The e-mail address of your account was changed"), user=user)

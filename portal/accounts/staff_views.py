@@ -1,0 +1,94 @@
+"""Staff start page and the administrators' management of staff accounts."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.accounts import forms, services
+from portal.accounts.landing import tasks_for
+from portal.accounts.models import User
+from portal.accounts.views import deliver
+from portal.extensions import db
+from portal.security import STAFF, Role, role_required
+
+bp = Blueprint("staff", __name__)
+
+ROLE_LABELS = {
+    Role.CITIZEN: _l("Citizen"),
+    Role.RECRUITER: _l("Recruiter"),
+    Role.ADMIN: _l("Administrator"),
+    Role.EMPLOYER: _l("Employer"),
+}
+
+
+@bp.get("/staff")
+@role_required(*STAFF)
+def home():
+    return render_template("staff/home.html", tasks=tasks_for(current_user))
+
+
+def _staff_page(form, status=200):
+    users = db.session.scalars(
+        db.select(User).where(User.role != Role.CITIZEN).order_by(User.role, User.email)
+    ).all()
+    return render_template("staff/list.html", users=users, form=form,
+                           role_labels=ROLE_LABELS), status
+
+
+@bp.get("/admin/staff")
+@role_required(Role.ADMIN)
+def list_staff():
+    return _staff_page(forms.StaffForm(formdata=None))
+
+
+@bp.post("/admin/staff")
+@role_required(Role.ADMIN)
+def create_staff():
+    form = forms.StaffForm()
+    if not form.validate_on_submit():
+        return _staff_page(form, status=400)
+    try:
+        user = services.create_staff(current_user, form.email.data, form.role.data,
+                                     form.first_name.data, form.last_name.data,
+                                     form.language.data)
+    except services.EmailTaken:
+        db.session.rollback()
+        form.email.errors.append(_("Another account already uses this e-mail address."))
+        return _staff_page(form, status=400)
+    db.session.commit()
+    if deliver(services.send_set_password, user):
+        flash(_("Account created for %(email)s. They received an e-mail to choose a password.",
+                email=user.email), "success")
+    return redirect(url_for("staff.list_staff"))
+
+
+def _staff_member(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.role == Role.CITIZEN:
+        abort(404)
+    return user
+
+
+@bp.post("/admin/staff/<int:user_id>/deactivate")
+@role_required(Role.ADMIN)
+def deactivate(user_id: int):
+    user = _staff_member(user_id)
+    if user.id == current_user.id:
+        flash(_("You cannot deactivate your own account."), "error")
+        return redirect(url_for("staff.list_staff"))
+    services.set_active(current_user, user, False)
+    db.session.commit()
+    flash(_("The account of %(email)s is deactivated.", email=user.email), "success")
+    return redirect(url_for("staff.list_staff"))
+
+
+@bp.post("/admin/staff/<int:user_id>/reactivate")
+@role_required(Role.ADMIN)
+def reactivate(user_id: int):
+    user = _staff_member(user_id)
+    services.set_active(current_user, user, True)
+    db.session.commit()
+    flash(_("The account of %(email)s is active again.", email=user.email), "success")
+    return redirect(url_for("staff.list_staff"))

@@ -1,0 +1,59 @@
+"""Small helpers for tests: CSRF tokens for form posts, and the mail outbox."""
+from __future__ import annotations
+
+import re
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+
+from flask import current_app
+
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+_LINK = re.compile(r"https?://\S+")
+
+
+def csrf_token(client, url: str = "/") -> str:
+    """GET `url` and return the CSRF token of its first form."""
+    html = client.get(url).get_data(as_text=True)
+    match = _CSRF.search(html)
+    assert match, f"no csrf_token on {url}"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict, page: str | None = None, **kwargs):
+    """POST `data` to `url` with a CSRF token taken from `page` (default: `url`)."""
+    token = csrf_token(client, page or url)
+    return client.post(url, data={"csrf_token": token, **data}, **kwargs)
+
+
+def outbox() -> list[EmailMessage]:
+    """Every e-mail the app wrote to MAIL_DIR, oldest first."""
+    directory = Path(current_app.config["MAIL_DIR"])
+    if not directory.is_dir():
+        return []
+    parser = BytesParser(policy=policy.default)
+    return [parser.parsebytes(p.read_bytes()) for p in sorted(directory.glob("*.eml"))]
+
+
+def text_of(message: EmailMessage) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def html_of(message: EmailMessage) -> str:
+    return message.get_body(preferencelist=("html",)).get_content()
+
+
+def links_in(message: EmailMessage) -> list[str]:
+    return _LINK.findall(text_of(message))
+
+
+def last_mail_to(address: str) -> EmailMessage:
+    found = [m for m in outbox() if m["To"] == address]
+    assert found, f"no e-mail to {address}; outbox: {[m['To'] for m in outbox()]}"
+    return found[-1]
+
+
+def path_of(link: str) -> str:
+    """The path of an absolute link on BASE_URL, to open it with the test client."""
+    return "/" + link.split("://", 1)[1].split("/", 1)[1]
