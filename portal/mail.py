@@ -79,9 +79,10 @@ def build(to: str, template: str, language: str, subject, **context) -> EmailMes
     message["To"] = to
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=_sender_domain())
-    message["Content-Language"] = language
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    # After add_alternative, which moves Content-* headers into the first part.
+    message["Content-Language"] = language
     return message
 
 

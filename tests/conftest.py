@@ -67,6 +67,18 @@ def app(database_url, tmp_path_factory):
     from flask_migrate import upgrade
 
     app = create_app(make_test_config(database_url, tmp_path_factory.mktemp("app")))
+
+    @app.before_request
+    def _forget_previous_request():
+        # Tests hold one app context, which every test-client request reuses, and with it
+        # `g`: without this, Flask-Login's user, Flask-Babel's locale and Flask-WTF's CSRF
+        # token of the previous request would carry over (a logged-out cookie would seem
+        # to still work).
+        from flask import g
+
+        for name in ("_login_user", "_flask_babel", "csrf_token"):
+            g.pop(name, None)
+
     with app.app_context():
         upgrade()
     yield app

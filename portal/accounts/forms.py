@@ -3,15 +3,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from portal import i18n
 from portal.accounts.passwords import MAX_LENGTH, policy_problem
 
 
-def language_choices():
-    return [(code, name) for code, name in i18n.LANGUAGES.items()]
+def language_choices() -> list[SelectChoice]:
+    # WTForms 3.3 deprecates (value, label) tuples for choices.
+    return [SelectChoice(code, name, render_kw={"lang": code})
+            for code, name in i18n.LANGUAGES.items()]
 
 
 def _email_field(label=None):
@@ -130,8 +132,9 @@ class StaffForm(FlaskForm):
     email = _email_field()
     role = SelectField(
         _l("Role"),
-        choices=[("recruiter", _l("Recruiter")), ("admin", _l("Administrator")),
-                 ("employer", _l("Employer"))],
+        choices=[SelectChoice("recruiter", _l("Recruiter")),
+                 SelectChoice("admin", _l("Administrator")),
+                 SelectChoice("employer", _l("Employer"))],
         validators=[InputRequired(_l("Choose a role."))],
     )
     language = _language_field()
