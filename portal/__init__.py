@@ -23,6 +23,7 @@ BLUEPRINTS = (
     "portal.public.views",
     "portal.accounts.views",
     "portal.accounts.staff_views",
+    "portal.letters.views",
 )
 
 

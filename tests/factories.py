@@ -49,3 +49,46 @@ def intake(**fields) -> Intake:
     db.session.add(i)
     db.session.flush()
     return i
+
+
+def cohort(**fields):
+    from portal.invitations.models import Cohort
+
+    n = next(_seq)
+    today = date.today()
+    values = dict(name=f"Cohort {n}", born_from=date(today.year - 18, 1, 1),
+                  born_to=date(today.year - 18, 12, 31), expires_on=today + timedelta(days=180))
+    values.update(fields)
+    c = Cohort(**values)
+    db.session.add(c)
+    db.session.flush()
+    return c
+
+
+def person(cohort=None, postcode: str = "9000", **fields):
+    """A person from a register extract, with municipality and region from the table."""
+    import hashlib
+
+    from portal import regions
+    from portal.invitations.models import Person
+
+    n = next(_seq)
+    info = regions.lookup(postcode)
+    register_language = fields.pop("register_language", None)
+    values = dict(
+        cohort_id=getattr(cohort, "id", None),
+        nn_hash=hashlib.sha256(f"person-{n}".encode()).hexdigest(),
+        last_name=f"Lastname{n}", first_names=f"Firstname{n}",
+        birth_date=date(date.today().year - 18, 3, 1), sex="F",
+        street="Veldstraat", house_number=str(n), postcode=postcode,
+        municipality=info.municipality if info else "Nowhere",
+        nis_code=info.nis_code if info else None,
+        region=info.region if info else "flanders",
+        register_language=register_language,
+        language=regions.recipient_language(postcode, register_language) if info else "nl",
+    )
+    values.update(fields)
+    p = Person(**values)
+    db.session.add(p)
+    db.session.flush()
+    return p

@@ -30,4 +30,6 @@ class Letter(db.Model):
     page_count: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The letter run (a Job) that issued it, if any: lets a run resume and export.
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"), index=True)
     pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))

@@ -1,0 +1,131 @@
+"""Rendering letters with WeasyPrint: templates, the one stylesheet, a fetcher that only
+serves the letter assets, and per-process caches of fonts and stylesheet."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import mimetypes
+from datetime import date
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from flask import current_app
+from markupsafe import Markup
+
+from portal import i18n
+
+ASSETS = (Path(__file__).resolve().parent.parent / "static" / "letters").resolve()
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "letters"
+BASE_URL = ASSETS.as_uri() + "/"
+# Shared by every kind: a change in any of them is a new template version.
+SHARED_FILES = ("_base.html", "_letterhead.html", "_document.html")
+
+
+class AssetRefused(BaseException):  # noqa: N818
+    """A letter asked for something other than its own assets or a data: URL. Like
+    WeasyPrint's FatalURLFetchingError it is no Exception, so nothing swallows it."""
+
+
+@cache
+def _weasy():
+    import logging
+
+    import weasyprint
+
+    # WeasyPrint logs every layout step at INFO: far too much for bulk runs.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class LetterFetcher(URLFetcher):
+        """Serves data: URLs and files under static/letters/; refuses everything else,
+        loudly, so a missing or forbidden resource stops the render."""
+
+        def __init__(self):
+            super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+
+        def fetch(self, url, headers=None):
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(url2pathname(urlsplit(url).path)).resolve()
+                if path.is_relative_to(ASSETS) and path.is_file():
+                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, path.read_bytes(),
+                                              headers={"Content-Type": kind})
+            raise _Refused(f"letters may not load {url[:80]!r}")
+
+    class _Refused(FatalURLFetchingError, AssetRefused):
+        pass
+
+    fetcher = LetterFetcher()
+    fonts = FontConfiguration()
+    css = weasyprint.CSS(filename=str(ASSETS / "letter.css"), url_fetcher=fetcher,
+                         font_config=fonts)
+    return weasyprint, fetcher, fonts, css, {}
+
+
+def fetcher():
+    """The restricted URL fetcher every letter render uses."""
+    return _weasy()[1]
+
+
+@cache
+def template_version(kind: str) -> str:
+    """A short hash of everything that shapes a letter of this kind."""
+    digest = hashlib.sha256()
+    for name in (f"{kind}.html", *SHARED_FILES):
+        digest.update((TEMPLATES / name).read_bytes())
+    for path in sorted(ASSETS.rglob("*")):
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return f"{kind}-{digest.hexdigest()[:12]}"
+
+
+def qr_data_uri(url: str) -> str:
+    """The QR code of `url` as a data: SVG (segno), for the full-render path."""
+    import segno
+
+    svg = segno.make(url, error="m").svg_inline(border=0, dark="#000", light=None, omitsize=True)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def section_html(kind: str, lang: str, *, first: bool, context: dict, slots: dict) -> str:
+    """One language section, rendered with that language's locale forced."""
+    template = current_app.jinja_env.get_template(f"letters/{kind}.html")
+    with i18n.locale(lang):
+        return template.render(
+            **{"letter_date": date.today(), **context}, lang=lang, first=first, slots=slots,
+            base_url_host=current_app.config["BASE_URL"].split("://", 1)[-1],
+        )
+
+
+def document_html(kind: str, languages, context: dict, slots_for) -> str:
+    """The whole letter: one section per language, the recipient's language first.
+    `slots_for(lang)` gives the personal texts of a section (empty for a run's template)."""
+    # Each section is the output of an autoescaped template: already safe HTML.
+    sections = [
+        Markup(section_html(kind, lang, first=i == 0, context=context,  # noqa: S704
+                            slots=slots_for(lang)))
+        for i, lang in enumerate(languages)
+    ]
+    shell = current_app.jinja_env.get_template("letters/_document.html")
+    with i18n.locale(languages[0]):
+        title = context.get("title") or kind
+        return shell.render(sections=sections, languages=languages, title=title)
+
+
+def layout(html: str):
+    """A laid-out WeasyPrint document of `html`, using the per-process caches."""
+    weasyprint, fetcher_, fonts, css, image_cache = _weasy()
+    return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher_).render(
+        stylesheets=[css], font_config=fonts, cache=image_cache
+    )
+
+
+def to_pdf(document) -> bytes:
+    return document.write_pdf()

@@ -1,0 +1,146 @@
+"""Issuing letters: render a kind for a recipient in their languages, keep the bytes."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+
+from portal import audit, i18n, regions
+from portal.extensions import db
+from portal.letters import render
+from portal.letters.models import Letter
+
+# Crockford base32 without the check symbols: readable on paper and over the phone.
+_REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+KIND_PREFIX = {
+    "invitation": "INV",
+    "acknowledgement": "ACK",
+    "convocation": "CNV",
+    "decision": "DEC",
+    "reserve": "RES",
+    "agreement": "AGR",
+}
+ADDRESS_LINES = 6
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a letter goes to, as printed in the envelope window."""
+
+    name: str
+    address_lines: tuple[str, ...]
+    postcode: str
+    first_name: str | None = None
+    # Language from the National Register, which overrides the postcode's region.
+    register_language: str | None = None
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def from_person(cls, person) -> Recipient:
+        return cls(
+            name=person.full_name,
+            address_lines=tuple(person.address_lines),
+            postcode=person.postcode,
+            first_name=person.first_names.split(" ")[0] if person.first_names else None,
+            register_language=person.register_language,
+        )
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        return (self.name, *self.address_lines)[:ADDRESS_LINES]
+
+    def languages(self) -> tuple[str, ...]:
+        return regions.letter_languages(self.postcode, self.register_language)
+
+
+def new_reference(kind: str, today: date | None = None) -> str:
+    """e.g. INV-2611-7K3M9Q2X: kind, year and month, 40 random bits."""
+    today = today or date.today()
+    tail = "".join(secrets.choice(_REF_ALPHABET) for _ in range(8))
+    return f"{KIND_PREFIX.get(kind, kind[:3].upper())}-{today:%y%m}-{tail}"
+
+
+def personal_slots(lang: str, recipient: Recipient, reference: str, extra: dict) -> dict:
+    """The personal texts of one language section: address, reference, salutation, and the
+    kind's own slots (e.g. the invitation code). Shared by the full render and letter runs."""
+    slots = {f"address-{i}": line for i, line in enumerate(recipient.lines)}
+    slots["reference"] = reference
+    with i18n.locale(lang):
+        slots["salutation"] = _("Dear %(name)s,", name=recipient.first_name or recipient.name)
+    slots.update(extra)
+    return slots
+
+
+def render_letter(kind: str, *, recipient: Recipient, context: dict, languages, reference: str,
+                  slots: dict | None = None) -> tuple[bytes, int]:
+    """Render a letter in full (one WeasyPrint document). Returns (pdf bytes, page count)."""
+    context = {**context, "letter_date": context.get("letter_date") or date.today()}
+    html = render.document_html(
+        kind, languages, context,
+        lambda lang: personal_slots(lang, recipient, reference, slots or {}),
+    )
+    document = render.layout(html)
+    return render.to_pdf(document), len(document.pages)
+
+
+def store(kind: str, *, pdf: bytes, page_count: int, reference: str, languages, actor,
+          person=None, user=None, cohort=None, subject=None, job_id: int | None = None) -> Letter:
+    """Archive issued bytes as a Letter row (flush, no commit)."""
+    subject_type = subject_id = None
+    if isinstance(subject, tuple):
+        subject_type, subject_id = subject[0], str(subject[1])
+    elif subject is not None:
+        subject_type, subject_id = type(subject).__name__, str(subject.id)
+    letter = Letter(
+        kind=kind,
+        reference=reference,
+        person_id=getattr(person, "id", None),
+        user_id=getattr(user, "id", None) or getattr(getattr(person, "user", None), "id", None),
+        cohort_id=getattr(cohort, "id", None),
+        subject_type=subject_type,
+        subject_id=subject_id,
+        languages=",".join(languages),
+        template_version=render.template_version(kind),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        page_count=page_count,
+        created_by_id=getattr(actor, "id", None),
+        pdf=pdf,
+        job_id=job_id,
+    )
+    db.session.add(letter)
+    db.session.flush()
+    return letter
+
+
+def issue(kind: str, *, recipient: Recipient, context: dict, actor, languages=None,
+          person=None, user=None, cohort=None, subject=None, reference: str | None = None,
+          slots: dict | None = None) -> Letter:
+    """Render `templates/letters/<kind>.html` for each language in order, archive and audit it.
+
+    `context` is available in the template; `slots` are extra personal texts printed in the
+    template's data-slot elements. The caller commits.
+    """
+    languages = tuple(languages or recipient.languages())
+    reference = reference or new_reference(kind)
+    pdf, pages = render_letter(kind, recipient=recipient, context=context, languages=languages,
+                               reference=reference, slots=slots)
+    letter = store(kind, pdf=pdf, page_count=pages, reference=reference, languages=languages,
+                   actor=actor, person=person, user=user, cohort=cohort, subject=subject)
+    audit.record(actor, "letter.issued", letter, kind=kind, reference=reference,
+                 languages=letter.languages, sha256=letter.sha256)
+    return letter
+
+
+def readable_by(letter: Letter, user) -> bool:
+    """A citizen reads their own letters only; staff read all (and are audited)."""
+    from portal.security import STAFF, Role
+
+    if Role(user.role) in STAFF:
+        return True
+    if letter.user_id is not None and letter.user_id == user.id:
+        return True
+    return letter.person_id is not None and letter.person_id == getattr(user, "person_id", None)

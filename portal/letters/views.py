@@ -1,0 +1,32 @@
+"""Letters on the web: download an issued letter; staff start and follow letter runs."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import Blueprint, abort, send_file
+from flask_login import current_user
+
+from portal import audit
+from portal.extensions import db
+from portal.letters.models import Letter
+from portal.letters.services import readable_by
+from portal.security import STAFF, Role, login_required
+
+bp = Blueprint("letters", __name__, url_prefix="/letters")
+
+
+@bp.get("/<int:letter_id>.pdf")
+@login_required
+def download(letter_id: int):
+    """The stored bytes, exactly as issued. Someone else's letter is a 404."""
+    letter = db.session.get(Letter, letter_id)
+    if letter is None or not readable_by(letter, current_user):
+        abort(404)
+    if Role(current_user.role) in STAFF and letter.user_id != current_user.id:
+        audit.record(current_user, "letter.viewed", letter, reference=letter.reference)
+        db.session.commit()
+    response = send_file(BytesIO(letter.pdf), mimetype="application/pdf", as_attachment=False,
+                         download_name=f"{letter.reference}.pdf", etag=letter.sha256,
+                         max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
