@@ -17,6 +17,7 @@ MODEL_MODULES = (
     "portal.invitations.models",
     "portal.letters.models",
     "portal.applications.models",
+    "portal.applications.session_models",
 )
 
 BLUEPRINTS = (
@@ -24,6 +25,8 @@ BLUEPRINTS = (
     "portal.accounts.views",
     "portal.accounts.staff_views",
     "portal.letters.views",
+    "portal.applications.intake_views",
+    "portal.applications.candidate_views",
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -62,6 +62,8 @@ class Intake(TimestampMixin, db.Model):
     flag_after_days: Mapped[int] = mapped_column(default=14)
     # A selected candidate has this many days to accept or decline the offer.
     offer_days: Mapped[int] = mapped_column(default=10)
+    # Candidates must book an information session before they can apply.
+    requires_info_session: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     applications: Mapped[list[Application]] = relationship(back_populates="intake")
 

@@ -1,0 +1,181 @@
+"""The forms of the application steps and of the candidate's other actions."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from stdnum.be import nn
+from stdnum.exceptions import ValidationError as NumberError
+from wtforms import (
+    BooleanField, DateField, EmailField, HiddenField, IntegerField, RadioField, SelectField,
+    SelectMultipleField, StringField, TextAreaField, TelField,
+)
+from wtforms.validators import (
+    DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.applications.intake_forms import COMPONENT_LABELS
+from portal.i18n import LANGUAGE_LABELS, LETTER_LANGUAGES
+
+YES_NO = [("no", _l("No")), ("yes", _l("Yes"))]
+NATIONALITIES = [
+    ("belgian", _l("Belgian")),
+    ("eu", _l("Another EU country")),
+    ("other", _l("Another country")),
+]
+EDUCATION_LEVELS = [
+    ("primary", _l("Primary school")),
+    ("secondary_lower", _l("Lower secondary education")),
+    ("secondary_upper", _l("Upper secondary education (diploma)")),
+    ("higher", _l("College (bachelor)")),
+    ("university", _l("University (master)")),
+]
+FUNCTIONS = [
+    ("combat", _l("Combat units")),
+    ("logistics", _l("Logistics and transport")),
+    ("technical", _l("Technical and maintenance")),
+    ("medical_support", _l("Medical support")),
+    ("it", _l("IT and communication")),
+    ("security", _l("Guarding and security")),
+    ("administration", _l("Administration")),
+]
+HEALTH_QUESTIONS = {
+    "chronic_condition": _l("Do you have a long-term illness that needs regular treatment?"),
+    "medication": _l("Do you take medication every day?"),
+    "recent_injury": _l("Did an injury or operation in the last 12 months keep you from "
+                        "sport for more than a month?"),
+    "sport_limits": _l("Has a doctor told you not to do intense physical effort?"),
+}
+REQUIRED = _l("This field is required.")
+
+
+class StepForm(FlaskForm):
+    # The version of the application the page showed: a different one means a stale page.
+    version = HiddenField()
+
+
+class PersonalForm(StepForm):
+    first_name = StringField(_l("First name"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    last_name = StringField(_l("Last name"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    birth_date = DateField(_l("Date of birth"), validators=[InputRequired(REQUIRED)])
+    national_number = StringField(
+        _l("National register number"),
+        validators=[Optional(), Length(max=20)],
+    )
+    nationality = RadioField(_l("Nationality"), choices=NATIONALITIES,
+                             validators=[InputRequired(REQUIRED)])
+    language = SelectField(_l("Language for your letters"),
+                           choices=[(c, LANGUAGE_LABELS[c]) for c in LETTER_LANGUAGES],
+                           validators=[InputRequired(REQUIRED)])
+
+    def validate_national_number(self, field):
+        number = nn.compact(field.data or "")
+        try:
+            nn.validate(number)
+        except NumberError as err:
+            raise ValidationError(_l(
+                "This is not a valid national register number: 11 digits, as on the back "
+                "of your identity card.")) from err
+        born = nn.get_birth_date(number)
+        if born is not None and self.birth_date.data and born != self.birth_date.data:
+            raise ValidationError(_l(
+                "This national register number does not match your date of birth."))
+        field.data = number
+
+
+class ContactForm(StepForm):
+    email = EmailField(_l("E-mail address"),
+                       validators=[DataRequired(REQUIRED), Email(_l("Enter a valid e-mail "
+                                                                    "address.")),
+                                   Length(max=254)])
+    phone = TelField(_l("Mobile phone number"), validators=[
+        DataRequired(REQUIRED), Length(max=20),
+        Regexp(r"^\+?[0-9 ./()-]{8,20}$", message=_l("Enter a phone number, e.g. 0470 12 34 56.")),
+    ])
+    street = StringField(_l("Street"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    house_number = StringField(_l("House number"),
+                               validators=[DataRequired(REQUIRED), Length(max=12)])
+    box = StringField(_l("Box"), validators=[Optional(), Length(max=12)])
+    postcode = StringField(_l("Postcode"), validators=[
+        DataRequired(REQUIRED),
+        Regexp(r"^[1-9][0-9]{3}$", message=_l("A Belgian postcode has four digits.")),
+    ])
+    municipality = StringField(_l("Municipality"),
+                               validators=[DataRequired(REQUIRED), Length(max=80)])
+
+
+class EducationForm(StepForm):
+    level = RadioField(_l("Your highest diploma or current studies"), choices=EDUCATION_LEVELS,
+                       validators=[InputRequired(REQUIRED)])
+    field_of_study = StringField(_l("Field of study"), validators=[Optional(), Length(max=120)])
+    still_studying = BooleanField(_l("I am still studying"))
+    driving_licence = BooleanField(_l("I have a driving licence B"))
+
+
+class PreferencesForm(StepForm):
+    choice_1 = SelectField(_l("First choice"), validators=[InputRequired(REQUIRED)])
+    choice_2 = SelectField(_l("Second choice"), validators=[Optional()])
+    choice_3 = SelectField(_l("Third choice"), validators=[Optional()])
+    functions = SelectMultipleField(
+        _l("Functions that interest you"), choices=FUNCTIONS,
+        validators=[DataRequired(_l("Choose at least one function."))],
+        option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
+
+    def set_components(self, components: list[str]) -> None:
+        """Only the components this intake has places in."""
+        choices = [(c, COMPONENT_LABELS[c]) for c in components]
+        self.choice_1.choices = [("", _l("Choose a component")), *choices]
+        none = [("", _l("No other choice"))]
+        self.choice_2.choices = none + choices
+        self.choice_3.choices = none + choices
+
+    def validate_choice_1(self, field):
+        if not field.data:
+            raise ValidationError(REQUIRED)
+
+    def validate_choice_2(self, field):
+        if field.data and field.data == self.choice_1.data:
+            raise ValidationError(_l("Choose a component you did not choose already."))
+
+    def validate_choice_3(self, field):
+        if field.data and field.data in (self.choice_1.data, self.choice_2.data):
+            raise ValidationError(_l("Choose a component you did not choose already."))
+        if field.data and not self.choice_2.data:
+            raise ValidationError(_l("Fill in your second choice first."))
+
+
+class MotivationForm(StepForm):
+    earliest_start = DateField(_l("Earliest date you can start"),
+                               validators=[InputRequired(REQUIRED)])
+    motivation = TextAreaField(_l("Why do you want to do the service year?"), validators=[
+        DataRequired(REQUIRED),
+        Length(min=30, max=2000, message=_l("Write between 30 and 2000 characters.")),
+    ])
+
+
+class HealthForm(StepForm):
+    chronic_condition = RadioField(HEALTH_QUESTIONS["chronic_condition"], choices=YES_NO,
+                                   validators=[InputRequired(REQUIRED)])
+    medication = RadioField(HEALTH_QUESTIONS["medication"], choices=YES_NO,
+                            validators=[InputRequired(REQUIRED)])
+    recent_injury = RadioField(HEALTH_QUESTIONS["recent_injury"], choices=YES_NO,
+                               validators=[InputRequired(REQUIRED)])
+    sport_limits = RadioField(HEALTH_QUESTIONS["sport_limits"], choices=YES_NO,
+                              validators=[InputRequired(REQUIRED)])
+
+
+class ConsentForm(StepForm):
+    consent = BooleanField(
+        _l("I agree that Defence processes these data to handle my application, as "
+           "described above."),
+        validators=[DataRequired(_l("You can only apply if you agree."))])
+
+
+class VersionForm(FlaskForm):
+    """Submit, withdraw, accept, decline: a button and the version the page showed."""
+
+    version = IntegerField(validators=[InputRequired()])
+
+
+class BookingForm(FlaskForm):
+    session_id = IntegerField(validators=[InputRequired()])

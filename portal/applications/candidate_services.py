@@ -1,0 +1,299 @@
+"""The candidate's application: start, save each step, check, submit, withdraw, answer an offer."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from datetime import date
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from portal import audit
+from portal.applications import sessions
+from portal.applications.models import Application, Component, Intake, Status
+from portal.applications.workflow import TransitionError, transition
+from portal.extensions import db
+
+# The steps of the application form, in order, with their names in the progress indicator.
+STEPS: dict[str, object] = {
+    "personal": _l("Personal details"),
+    "contact": _l("Contact"),
+    "education": _l("Education"),
+    "preferences": _l("Preferences"),
+    "motivation": _l("Start and motivation"),
+    "health": _l("Health"),
+    "consent": _l("Consent"),
+}
+
+
+class ApplicationError(Exception):
+    """An action the application refuses; `messages` are shown to the candidate."""
+
+    def __init__(self, *messages: str):
+        super().__init__("; ".join(messages))
+        self.messages = list(messages)
+
+
+def answers(application: Application) -> dict:
+    return json.loads(application.answers or "{}")
+
+
+def for_candidate(user_id: int, application_id: int) -> Application | None:
+    """The application if it is this user's, else None (the view answers 404)."""
+    return db.session.scalar(
+        db.select(Application).where(Application.id == application_id,
+                                     Application.user_id == user_id)
+    )
+
+
+def of_user(user_id: int) -> list[Application]:
+    return list(db.session.scalars(
+        db.select(Application).where(Application.user_id == user_id)
+        .order_by(Application.created_at.desc(), Application.id.desc())
+    ))
+
+
+def find(user_id: int, intake_id: int) -> Application | None:
+    return db.session.scalar(
+        db.select(Application).where(Application.user_id == user_id,
+                                     Application.intake_id == intake_id)
+    )
+
+
+def nn_hash(number: str) -> str:
+    """Keyed hash of a national register number: lets us spot doubles, never shows the number."""
+    key = current_app.config.get("CODE_HASH_KEY") or current_app.config["SECRET_KEY"]
+    return hmac.new(f"nn:{key}".encode(), number.encode(), hashlib.sha256).hexdigest()
+
+
+def components_of(intake: Intake) -> list[str]:
+    """The components this intake has places in, in the usual order."""
+    return [c.value for c in Component if intake.quota_for(c) > 0]
+
+
+def start_problems(user, intake: Intake, today: date) -> list[str]:
+    problems = []
+    if not intake.is_open_on(today):
+        problems.append(_("Applications for %(name)s are open from %(open)s to %(close)s.",
+                          name=intake.name, open=_format(intake.applications_open),
+                          close=_format(intake.applications_close)))
+    if intake.requires_info_session and sessions.active_booking(user.id, intake.id) is None:
+        problems.append(_("Book a place in an information session first."))
+    return problems
+
+
+def start(user, intake: Intake, today: date) -> Application:
+    """The user's application to the intake: the existing one, or a new draft.
+
+    A second "start" (double click, two tabs) finds the first one; the unique
+    (intake, user) constraint settles a real race.
+    """
+    existing = find(user.id, intake.id)
+    if existing is not None:
+        return existing
+    problems = start_problems(user, intake, today)
+    if problems:
+        raise ApplicationError(*problems)
+    application = Application(
+        intake=intake, user_id=user.id, status=Status.DRAFT,
+        reference=f"tmp-{secrets.token_hex(8)}",
+        first_name=user.first_name, last_name=user.last_name, language=_user_language(user),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(application)
+            db.session.flush()
+    except IntegrityError:
+        return find(user.id, intake.id)
+    application.reference = f"DJ-{intake.start_date.year}-{application.id:06d}"
+    db.session.flush()
+    audit.record(user, "application.start", application, intake_id=intake.id)
+    return application
+
+
+def _user_language(user) -> str:
+    person = getattr(user, "person", None)
+    if person is not None and person.language in ("nl", "fr", "de"):
+        return person.language
+    return user.language if user.language in ("nl", "fr", "de") else "nl"
+
+
+def _format(day: date) -> str:
+    from flask_babel import format_date
+
+    return format_date(day, "long")
+
+
+def prefill(user, application: Application, step: str) -> dict:
+    """What a step's form shows: the saved answers, else what we know from the invitation."""
+    saved = answers(application).get(step)
+    if saved:
+        return saved
+    person = getattr(user, "person", None)
+    if step == "personal":
+        data = {"first_name": user.first_name, "last_name": user.last_name,
+                "language": _user_language(user)}
+        if person is not None:
+            data.update(first_name=person.first_names, last_name=person.last_name,
+                        birth_date=person.birth_date.isoformat())
+        return data
+    if step == "contact":
+        data = {"email": user.email}
+        if person is not None:
+            data.update(street=person.street, house_number=person.house_number, box=person.box,
+                        postcode=person.postcode, municipality=person.municipality)
+        return data
+    return {}
+
+
+def check_version(application: Application, version) -> None:
+    """Refuse a form made from an older state of the application (another tab, back button)."""
+    if application.status != Status.DRAFT:
+        raise ApplicationError(_("This application was already submitted: it can no longer "
+                                 "be changed. Here is where it stands now."))
+    if str(version) != str(application.version):
+        raise ApplicationError(_("This application was changed in another window meanwhile. "
+                                 "Here is what is saved now; check it and save again."))
+
+
+def save_step(application: Application, step: str, data: dict, actor, version) -> Application:
+    """Store one step's answers (a draft, complete or not) and the queue columns it feeds."""
+    if step not in STEPS:
+        raise ValueError(step)
+    check_version(application, version)
+    data = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in data.items()}
+    if step == "personal":
+        number = data.pop("national_number", None)
+        if number:
+            data["nn_hash"] = nn_hash(number)
+        elif "nn_hash" in answers(application).get("personal", {}):
+            data["nn_hash"] = answers(application)["personal"]["nn_hash"]
+        application.first_name = data["first_name"][:100]
+        application.last_name = data["last_name"][:100]
+        application.language = data["language"]
+    elif step == "contact":
+        from portal import regions
+
+        application.postcode = data["postcode"]
+        info = regions.lookup(data["postcode"])
+        application.province = info.province if info else ""
+    elif step == "preferences":
+        application.component = data["choice_1"] or None
+    stored = answers(application)
+    stored[step] = data
+    application.answers = json.dumps(stored, sort_keys=True)
+    application.last_step = step
+    application.version += 1
+    db.session.flush()
+    audit.record(actor, "application.save_step", application, step=step)
+    return application
+
+
+def birth_date(application: Application, user) -> date | None:
+    person = getattr(user, "person", None)
+    if person is not None:
+        return person.birth_date
+    value = answers(application).get("personal", {}).get("birth_date")
+    return date.fromisoformat(value) if value else None
+
+
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def missing(application: Application, user, today: date) -> list[str]:
+    """Everything that keeps this application from being submitted, in plain words."""
+    intake = application.intake
+    stored = answers(application)
+    problems = [_("Step not completed: %(step)s.", step=str(label))
+                for step, label in STEPS.items() if step not in stored]
+    if "consent" in stored and not stored["consent"].get("consent"):
+        problems.append(_("You did not give your consent."))
+    if "personal" in stored and user.person is None and not stored["personal"].get("nn_hash"):
+        problems.append(_("Your national register number is missing."))
+    if not intake.is_open_on(today):
+        problems.append(_("Applications for %(name)s are open from %(open)s to %(close)s.",
+                          name=intake.name, open=_format(intake.applications_open),
+                          close=_format(intake.applications_close)))
+    born = birth_date(application, user)
+    if born is not None:
+        age = age_on(born, intake.start_date)
+        if not intake.min_age <= age <= intake.max_age:
+            problems.append(_(
+                "On %(start)s you will be %(age)d. This intake is open to candidates aged "
+                "%(min)d to %(max)d on that date.", start=_format(intake.start_date), age=age,
+                min=intake.min_age, max=intake.max_age))
+    nationality = stored.get("personal", {}).get("nationality")
+    allowed = {"belgian"} if intake.nationality_rule == "belgian" else {"belgian", "eu"}
+    if nationality and nationality not in allowed:
+        problems.append(_("Belgian nationality is required for this intake.")
+                        if intake.nationality_rule == "belgian"
+                        else _("Belgian or another EU nationality is required for this intake."))
+    choice = stored.get("preferences", {}).get("choice_1")
+    if choice and choice not in components_of(intake):
+        problems.append(_("Your first choice has no places in this intake: choose again."))
+    if intake.requires_info_session and sessions.active_booking(user.id, intake.id) is None:
+        problems.append(_("Book a place in an information session first."))
+    return problems
+
+
+def submit(application: Application, user, version, today: date):
+    """Check everything, submit, and issue the acknowledgement letter. Flushes."""
+    if application.status != Status.DRAFT:
+        raise ApplicationError(_("This application was already submitted."))
+    check_version(application, version)
+    problems = missing(application, user, today)
+    if problems:
+        raise ApplicationError(*problems)
+    try:
+        event = transition(application, "submit", user, version=int(version))
+    except TransitionError as err:
+        raise ApplicationError(err.message) from err
+    from portal.applications import acknowledgement
+
+    acknowledgement.issue_for(application, user)
+    return event
+
+
+def withdraw(application: Application, user, version, reason: str = ""):
+    """Withdraw; a place freed by a selected candidate goes to the waitlist."""
+    freed = application.status in (Status.SELECTED, Status.OFFER_ACCEPTED)
+    try:
+        event = transition(application, "withdraw", user, reason, version=_int(version))
+    except TransitionError as err:
+        raise ApplicationError(err.message) from err
+    if freed:
+        place_freed(application, user)
+    return event
+
+
+def answer_offer(application: Application, user, accept: bool, version, today: date):
+    if (application.status == Status.SELECTED and application.offer_deadline is not None
+            and today > application.offer_deadline):
+        raise ApplicationError(_("The deadline to answer this offer has passed."))
+    try:
+        event = transition(application, "accept_offer" if accept else "decline_offer", user,
+                           version=_int(version))
+    except TransitionError as err:
+        raise ApplicationError(err.message) from err
+    if not accept:
+        place_freed(application, user)
+    return event
+
+
+def place_freed(application: Application, actor) -> None:
+    """A selected candidate left: offer the place to the next one on the waitlist."""
+    from portal.applications import waitlist
+
+    waitlist.on_place_freed(application.intake, application.component, actor)
+
+
+def _int(version) -> int | None:
+    try:
+        return int(version)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,83 @@
+"""Forms of the intake administration pages."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, DateField, DateTimeLocalField, IntegerField, RadioField, SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.i18n import LANGUAGE_LABELS, LETTER_LANGUAGES
+
+COMPONENT_LABELS = {
+    "land": _l("Land component"),
+    "air": _l("Air component"),
+    "navy": _l("Naval component"),
+    "medical": _l("Medical component"),
+    "cyber": _l("Cyber command"),
+}
+NATIONALITY_RULE_LABELS = {
+    "belgian": _l("Belgian nationality only"),
+    "eu": _l("Belgian or another EU nationality"),
+}
+
+
+def _quota(label):
+    return IntegerField(label, validators=[InputRequired(_l("Enter a number.")),
+                                           NumberRange(min=0, max=100000)])
+
+
+class IntakeForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=80)])
+    applications_open = DateField(_l("Applications open on"),
+                                  validators=[InputRequired(_l("Enter a date."))])
+    applications_close = DateField(_l("Applications close on"),
+                                   validators=[InputRequired(_l("Enter a date."))])
+    start_date = DateField(_l("Service starts on"), validators=[InputRequired(_l("Enter a date."))])
+    quota_total = _quota(_l("Overall quota"))
+    quota_land = _quota(COMPONENT_LABELS["land"])
+    quota_air = _quota(COMPONENT_LABELS["air"])
+    quota_navy = _quota(COMPONENT_LABELS["navy"])
+    quota_medical = _quota(COMPONENT_LABELS["medical"])
+    quota_cyber = _quota(COMPONENT_LABELS["cyber"])
+    min_age = IntegerField(_l("Minimum age on the start date"),
+                           validators=[InputRequired(_l("Enter a number.")),
+                                       NumberRange(min=16, max=60)])
+    max_age = IntegerField(_l("Maximum age on the start date"),
+                           validators=[InputRequired(_l("Enter a number.")),
+                                       NumberRange(min=16, max=60)])
+    nationality_rule = RadioField(_l("Nationality"),
+                                  choices=list(NATIONALITY_RULE_LABELS.items()),
+                                  validators=[InputRequired(_l("Choose a nationality rule."))])
+    flag_after_days = IntegerField(
+        _l("Flag undecided applications and unanswered offers after (days)"),
+        validators=[InputRequired(_l("Enter a number.")), NumberRange(min=1, max=365)])
+    offer_days = IntegerField(_l("Days a selected candidate has to answer an offer"),
+                              validators=[InputRequired(_l("Enter a number.")),
+                                          NumberRange(min=1, max=90)])
+    requires_info_session = BooleanField(_l("Candidates must book an information session "
+                                            "before applying"))
+
+
+class SessionForm(FlaskForm):
+    starts_at = DateTimeLocalField(_l("Date and time (Brussels time)"),
+                                   format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                                   validators=[InputRequired(_l("Enter a date and time."))])
+    online = BooleanField(_l("Online session"))
+    place = StringField(_l("Place or description"),
+                        validators=[DataRequired(_l("Enter the place.")), Length(max=200)])
+    languages = SelectMultipleField(
+        _l("Languages"), choices=[(c, LANGUAGE_LABELS[c]) for c in LETTER_LANGUAGES],
+        validators=[DataRequired(_l("Choose at least one language."))],
+        option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
+    capacity = IntegerField(_l("Places"), validators=[InputRequired(_l("Enter a number.")),
+                                                      NumberRange(min=1, max=10000)])
+
+
+class CapacityForm(FlaskForm):
+    capacity = IntegerField(_l("Places"), validators=[InputRequired(_l("Enter a number.")),
+                                                      NumberRange(min=1, max=10000)])
+

@@ -1,0 +1,145 @@
+"""Intakes and their information sessions, as the administrator manages them."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func
+
+from portal import audit
+from portal.applications.models import Component, Intake
+from portal.applications.session_models import Booking, InfoSession
+from portal.extensions import db
+
+# The settings an administrator edits, in form order.
+INTAKE_FIELDS = (
+    "name", "applications_open", "applications_close", "start_date", "quota_total",
+    *(f"quota_{c.value}" for c in Component),
+    "min_age", "max_age", "nationality_rule", "flag_after_days", "offer_days",
+    "requires_info_session",
+)
+NATIONALITY_RULES = ("belgian", "eu")
+
+
+class IntakeError(Exception):
+    """Settings that do not hold together; `errors` maps a field name to its message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def check(values: dict) -> dict[str, str]:
+    """What is wrong with these settings, by field (empty when they hold together).
+
+    Every place belongs to exactly one component: the component quotas must add up
+    to the overall quota, so the two limits selection respects can never disagree.
+    """
+    errors: dict[str, str] = {}
+    if values["applications_close"] < values["applications_open"]:
+        errors["applications_close"] = _("The application window must close after it opens.")
+    if values["start_date"] <= values["applications_close"]:
+        errors["start_date"] = _("The service must start after the application window closes.")
+    total = sum(values[f"quota_{c.value}"] for c in Component)
+    if total != values["quota_total"]:
+        errors["quota_total"] = _(
+            "The component quotas add up to %(sum)d, not to the overall quota of %(total)d.",
+            sum=total, total=values["quota_total"],
+        )
+    if values["max_age"] < values["min_age"]:
+        errors["max_age"] = _("The maximum age cannot be below the minimum age.")
+    if values["nationality_rule"] not in NATIONALITY_RULES:
+        errors["nationality_rule"] = _("Choose a nationality rule.")
+    return errors
+
+
+def _name_taken(name: str, exclude_id: int | None = None) -> bool:
+    query = db.select(Intake.id).where(func.lower(Intake.name) == name.strip().lower())
+    if exclude_id is not None:
+        query = query.where(Intake.id != exclude_id)
+    return db.session.scalar(query) is not None
+
+
+def create(values: dict, actor) -> Intake:
+    errors = check(values)
+    if _name_taken(values["name"]):
+        errors["name"] = _("Another intake already has this name.")
+    if errors:
+        raise IntakeError(errors)
+    intake = Intake(**{k: values[k] for k in INTAKE_FIELDS})
+    intake.name = intake.name.strip()
+    db.session.add(intake)
+    db.session.flush()
+    audit.record(actor, "intake.create", intake, name=intake.name, quota_total=intake.quota_total)
+    return intake
+
+
+def update(intake: Intake, values: dict, actor) -> Intake:
+    errors = check(values)
+    if _name_taken(values["name"], exclude_id=intake.id):
+        errors["name"] = _("Another intake already has this name.")
+    if errors:
+        raise IntakeError(errors)
+    changed = {}
+    for key in INTAKE_FIELDS:
+        new = values[key].strip() if key == "name" else values[key]
+        if getattr(intake, key) != new:
+            changed[key] = str(new)
+            setattr(intake, key, new)
+    db.session.flush()
+    if changed:
+        audit.record(actor, "intake.update", intake, changed=changed)
+    return intake
+
+
+def open_intakes(today: date) -> list[Intake]:
+    """Intakes a candidate can book a session for or apply to: window not yet closed."""
+    return list(db.session.scalars(
+        db.select(Intake).where(Intake.applications_close >= today)
+        .order_by(Intake.applications_open, Intake.id)
+    ))
+
+
+def sessions_of(intake: Intake) -> list[tuple[InfoSession, int]]:
+    """Every session of an intake with its number of active bookings, in date order."""
+    booked = (
+        db.select(Booking.session_id, func.count(Booking.id).label("n"))
+        .where(Booking.cancelled_at.is_(None)).group_by(Booking.session_id).subquery()
+    )
+    rows = db.session.execute(
+        db.select(InfoSession, func.coalesce(booked.c.n, 0))
+        .outerjoin(booked, booked.c.session_id == InfoSession.id)
+        .where(InfoSession.intake_id == intake.id)
+        .order_by(InfoSession.starts_at, InfoSession.id)
+    )
+    return [(session, int(n)) for session, n in rows]
+
+
+def add_session(intake: Intake, starts_at: datetime, online: bool, place: str,
+                languages: list[str], capacity: int, actor) -> InfoSession:
+    session = InfoSession(
+        intake=intake, starts_at=starts_at, online=online, place=place.strip(),
+        languages=",".join(languages), capacity=capacity,
+    )
+    db.session.add(session)
+    db.session.flush()
+    audit.record(actor, "info_session.create", session, intake_id=intake.id,
+                 starts_at=starts_at.isoformat(), capacity=capacity)
+    return session
+
+
+def change_capacity(session: InfoSession, capacity: int, actor) -> InfoSession:
+    """A new number of places; never below the places already booked."""
+    booked = db.session.scalar(
+        db.select(func.count(Booking.id))
+        .where(Booking.session_id == session.id, Booking.cancelled_at.is_(None))
+    )
+    if capacity < booked:
+        raise IntakeError({"capacity": _(
+            "Places already booked: %(booked)d. The capacity cannot be lower.",
+            booked=booked)})
+    old = session.capacity
+    session.capacity = capacity
+    db.session.flush()
+    audit.record(actor, "info_session.capacity", session, old=old, new=capacity)
+    return session

@@ -1,0 +1,62 @@
+"""Information sessions of an intake and the places candidates book in them."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.applications.models import Intake
+from portal.extensions import db
+from portal.models import TimestampMixin, UTCDateTime, utcnow
+
+
+class InfoSession(TimestampMixin, db.Model):
+    """One information session (in a place or online) with a number of places."""
+
+    __tablename__ = "info_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    online: Mapped[bool] = mapped_column(default=False)
+    # An address for a session in a place, a short description for an online one
+    # (the link is sent to those who booked).
+    place: Mapped[str] = mapped_column(String(200))
+    languages: Mapped[str] = mapped_column(String(12), default="nl")  # e.g. "nl,fr"
+    capacity: Mapped[int]
+
+    intake: Mapped[Intake] = relationship()
+    bookings: Mapped[list[Booking]] = relationship(back_populates="session")
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [code for code in self.languages.split(",") if code]
+
+
+class Booking(db.Model):
+    """A candidate's place in an information session; cancelled bookings are kept."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        # At most one active booking per user and intake, whatever the request race.
+        Index(
+            "uq_bookings_active_per_intake", "intake_id", "user_id", unique=True,
+            sqlite_where=text("cancelled_at IS NULL"),
+            postgresql_where=text("cancelled_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("info_sessions.id"), index=True)
+    # Denormalised from the session so the database can enforce one active booking per intake.
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    session: Mapped[InfoSession] = relationship(back_populates="bookings")
+
+    @property
+    def active(self) -> bool:
+        return self.cancelled_at is None

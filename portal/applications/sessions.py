@@ -1,0 +1,105 @@
+"""Booking, moving and cancelling a place in an information session."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func
+
+from portal import audit
+from portal.applications.models import Intake
+from portal.applications.session_models import Booking, InfoSession
+from portal.extensions import db
+from portal.models import utcnow
+
+
+class BookingError(Exception):
+    """A booking that cannot be made; `message` is shown to the candidate."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def active_booking(user_id: int, intake_id: int) -> Booking | None:
+    return db.session.scalar(
+        db.select(Booking).where(Booking.user_id == user_id, Booking.intake_id == intake_id,
+                                 Booking.cancelled_at.is_(None))
+    )
+
+
+def places_left(session: InfoSession) -> int:
+    booked = db.session.scalar(
+        db.select(func.count(Booking.id))
+        .where(Booking.session_id == session.id, Booking.cancelled_at.is_(None))
+    )
+    return session.capacity - booked
+
+
+def book(user, session_id: int, now: datetime | None = None) -> Booking:
+    """Book a place for `user`; an active booking in another session of the intake is moved.
+
+    The session row is locked (SELECT ... FOR UPDATE on PostgreSQL) before its places are
+    counted, so two candidates racing for the last place cannot both get it.
+    """
+    now = now or utcnow()
+    session = db.session.scalar(
+        db.select(InfoSession).where(InfoSession.id == session_id).with_for_update()
+    )
+    if session is None:
+        raise BookingError(_("This information session does not exist."))
+    intake: Intake = session.intake
+    if intake.applications_close < now.date():
+        raise BookingError(_("This intake is closed: its sessions can no longer be booked."))
+    if session.starts_at <= now:
+        raise BookingError(_("This information session has already taken place."))
+    current = active_booking(user.id, intake.id)
+    if current is not None and current.session_id == session.id:
+        return current  # the same request twice: nothing changes
+    if places_left(session) <= 0:
+        raise BookingError(_("This information session is full. Choose another one."))
+    moved_from = None
+    if current is not None:
+        if current.session.starts_at <= now:
+            raise BookingError(_("You already attended an information session of this intake."))
+        current.cancelled_at = now
+        moved_from = current.session_id
+        db.session.flush()
+    booking = Booking(session=session, intake_id=intake.id, user_id=user.id, created_at=now)
+    db.session.add(booking)
+    db.session.flush()
+    if moved_from:
+        audit.record(user, "booking.move", booking, session_id=session.id, from_session=moved_from)
+    else:
+        audit.record(user, "booking.create", booking, session_id=session.id)
+    return booking
+
+
+def cancel(user, intake_id: int, now: datetime | None = None) -> Booking | None:
+    """Cancel the user's active booking of the intake; None when there was none (twice)."""
+    now = now or utcnow()
+    booking = active_booking(user.id, intake_id)
+    if booking is None:
+        return None
+    if booking.session.starts_at <= now:
+        raise BookingError(_("This information session has already taken place."))
+    booking.cancelled_at = now
+    db.session.flush()
+    audit.record(user, "booking.cancel", booking, session_id=booking.session_id)
+    return booking
+
+
+def upcoming_sessions(intake: Intake, now: datetime | None = None) -> list[tuple[InfoSession, int]]:
+    """Sessions of the intake still to come, each with the places left."""
+    now = now or utcnow()
+    booked = (
+        db.select(Booking.session_id, func.count(Booking.id).label("n"))
+        .where(Booking.cancelled_at.is_(None)).group_by(Booking.session_id).subquery()
+    )
+    rows = db.session.execute(
+        db.select(InfoSession, InfoSession.capacity - func.coalesce(booked.c.n, 0))
+        .outerjoin(booked, booked.c.session_id == InfoSession.id)
+        .where(InfoSession.intake_id == intake.id, InfoSession.starts_at > now)
+        .order_by(InfoSession.starts_at, InfoSession.id)
+    )
+    return [(s, int(left)) for s, left in rows]
