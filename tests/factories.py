@@ -92,3 +92,28 @@ def person(cohort=None, postcode: str = "9000", **fields):
     db.session.add(p)
     db.session.flush()
     return p
+
+
+def info_session(intake, days_ahead: int = 7, capacity: int = 20, **fields):
+    from datetime import datetime, time
+
+    from portal.applications.session_models import InfoSession
+
+    starts = datetime.combine(date.today() + timedelta(days=days_ahead), time(14, 0),
+                              tzinfo=utcnow().tzinfo)
+    values = dict(intake=intake, starts_at=starts, online=False, place="Kwartier Peutie, Vilvoorde",
+                  languages="nl,fr", capacity=capacity)
+    values.update(fields)
+    s = InfoSession(**values)
+    db.session.add(s)
+    db.session.flush()
+    return s
+
+
+def booking(session, user, **fields):
+    from portal.applications.session_models import Booking
+
+    b = Booking(session=session, intake_id=session.intake_id, user_id=user.id, **fields)
+    db.session.add(b)
+    db.session.flush()
+    return b

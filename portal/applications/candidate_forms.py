@@ -6,15 +6,30 @@ from flask_wtf import FlaskForm
 from stdnum.be import nn
 from stdnum.exceptions import ValidationError as NumberError
 from wtforms import (
-    BooleanField, DateField, EmailField, HiddenField, IntegerField, RadioField, SelectField,
-    SelectMultipleField, StringField, TextAreaField, TelField,
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+    TextAreaField,
 )
 from wtforms.validators import (
-    DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.applications.intake_forms import COMPONENT_LABELS
+from portal.applications.intake_forms import COMPONENT_LABELS, options
 from portal.i18n import LANGUAGE_LABELS, LETTER_LANGUAGES
 
 YES_NO = [("no", _l("No")), ("yes", _l("Yes"))]
@@ -62,10 +77,10 @@ class PersonalForm(StepForm):
         _l("National register number"),
         validators=[Optional(), Length(max=20)],
     )
-    nationality = RadioField(_l("Nationality"), choices=NATIONALITIES,
+    nationality = RadioField(_l("Nationality"), choices=options(NATIONALITIES),
                              validators=[InputRequired(REQUIRED)])
     language = SelectField(_l("Language for your letters"),
-                           choices=[(c, LANGUAGE_LABELS[c]) for c in LETTER_LANGUAGES],
+                           choices=options((c, LANGUAGE_LABELS[c]) for c in LETTER_LANGUAGES),
                            validators=[InputRequired(REQUIRED)])
 
     def validate_national_number(self, field):
@@ -105,8 +120,8 @@ class ContactForm(StepForm):
 
 
 class EducationForm(StepForm):
-    level = RadioField(_l("Your highest diploma or current studies"), choices=EDUCATION_LEVELS,
-                       validators=[InputRequired(REQUIRED)])
+    level = RadioField(_l("Your highest diploma or current studies"),
+                       choices=options(EDUCATION_LEVELS), validators=[InputRequired(REQUIRED)])
     field_of_study = StringField(_l("Field of study"), validators=[Optional(), Length(max=120)])
     still_studying = BooleanField(_l("I am still studying"))
     driving_licence = BooleanField(_l("I have a driving licence B"))
@@ -117,17 +132,17 @@ class PreferencesForm(StepForm):
     choice_2 = SelectField(_l("Second choice"), validators=[Optional()])
     choice_3 = SelectField(_l("Third choice"), validators=[Optional()])
     functions = SelectMultipleField(
-        _l("Functions that interest you"), choices=FUNCTIONS,
+        _l("Functions that interest you"), choices=options(FUNCTIONS),
         validators=[DataRequired(_l("Choose at least one function."))],
         option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
 
     def set_components(self, components: list[str]) -> None:
         """Only the components this intake has places in."""
         choices = [(c, COMPONENT_LABELS[c]) for c in components]
-        self.choice_1.choices = [("", _l("Choose a component")), *choices]
+        self.choice_1.choices = options([("", _l("Choose a component")), *choices])
         none = [("", _l("No other choice"))]
-        self.choice_2.choices = none + choices
-        self.choice_3.choices = none + choices
+        self.choice_2.choices = options(none + choices)
+        self.choice_3.choices = options(none + choices)
 
     def validate_choice_1(self, field):
         if not field.data:
@@ -153,15 +168,17 @@ class MotivationForm(StepForm):
     ])
 
 
+def _yes_no(question):
+    return RadioField(question, choices=options(YES_NO), validators=[InputRequired(REQUIRED)])
+
+
 class HealthForm(StepForm):
-    chronic_condition = RadioField(HEALTH_QUESTIONS["chronic_condition"], choices=YES_NO,
-                                   validators=[InputRequired(REQUIRED)])
-    medication = RadioField(HEALTH_QUESTIONS["medication"], choices=YES_NO,
-                            validators=[InputRequired(REQUIRED)])
-    recent_injury = RadioField(HEALTH_QUESTIONS["recent_injury"], choices=YES_NO,
-                               validators=[InputRequired(REQUIRED)])
-    sport_limits = RadioField(HEALTH_QUESTIONS["sport_limits"], choices=YES_NO,
-                              validators=[InputRequired(REQUIRED)])
+    """Only what selection needs, as yes or no: no medical documents."""
+
+    chronic_condition = _yes_no(HEALTH_QUESTIONS["chronic_condition"])
+    medication = _yes_no(HEALTH_QUESTIONS["medication"])
+    recent_injury = _yes_no(HEALTH_QUESTIONS["recent_injury"])
+    sport_limits = _yes_no(HEALTH_QUESTIONS["sport_limits"])
 
 
 class ConsentForm(StepForm):

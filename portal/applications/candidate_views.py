@@ -10,10 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.applications import candidate_forms as forms
 from portal.applications import candidate_services as service
-from portal.applications import intakes, sessions
 from portal.applications import candidate_status as status_text
-from portal.applications.models import Application, Intake, Status
+from portal.applications import intakes, sessions
 from portal.applications.intake_forms import COMPONENT_LABELS
+from portal.applications.models import Application, Intake, Status
 from portal.extensions import db
 from portal.models import utcnow
 from portal.security import Role, role_required
@@ -242,10 +242,10 @@ def _summary(application: Application) -> dict[str, list[tuple[str, str]]]:
             if field.name == "national_number":
                 value = _("Saved") if stored[step].get("nn_hash") else ""
             elif field.type in ("RadioField", "SelectField"):
-                value = str(dict(field.choices).get(value, "")) if value else ""
+                labels = {c.value: c.label for c in field.choices}
+                value = str(labels.get(value, "")) if value else ""
             elif field.type == "SelectMultipleField":
-                value = ", ".join(str(label) for key, label in field.choices
-                                  if key in (value or []))
+                value = ", ".join(str(c.label) for c in field.choices if c.value in (value or []))
             elif field.type == "BooleanField":
                 value = _("Yes") if value else _("No")
             elif isinstance(value, date):
@@ -357,6 +357,6 @@ def offer(application_id: int):
         return redirect(url_for("applications.status", application_id=application.id))
     if application.status != Status.SELECTED:
         return redirect(url_for("applications.status", application_id=application.id))
+    expired = application.offer_deadline is not None and _today() > application.offer_deadline
     return render_template("applications/candidate/offer.html", application=application,
-                           form=form, component_labels=COMPONENT_LABELS, expired=application.offer_deadline is not None
-                           and _today() > application.offer_deadline)
+                           form=form, component_labels=COMPONENT_LABELS, expired=expired)

@@ -4,9 +4,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DateField, DateTimeLocalField, IntegerField, RadioField, SelectMultipleField,
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
     StringField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -23,6 +29,11 @@ NATIONALITY_RULE_LABELS = {
     "belgian": _l("Belgian nationality only"),
     "eu": _l("Belgian or another EU nationality"),
 }
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _quota(label):
@@ -50,7 +61,7 @@ class IntakeForm(FlaskForm):
                            validators=[InputRequired(_l("Enter a number.")),
                                        NumberRange(min=16, max=60)])
     nationality_rule = RadioField(_l("Nationality"),
-                                  choices=list(NATIONALITY_RULE_LABELS.items()),
+                                  choices=options(NATIONALITY_RULE_LABELS.items()),
                                   validators=[InputRequired(_l("Choose a nationality rule."))])
     flag_after_days = IntegerField(
         _l("Flag undecided applications and unanswered offers after (days)"),
@@ -70,7 +81,7 @@ class SessionForm(FlaskForm):
     place = StringField(_l("Place or description"),
                         validators=[DataRequired(_l("Enter the place.")), Length(max=200)])
     languages = SelectMultipleField(
-        _l("Languages"), choices=[(c, LANGUAGE_LABELS[c]) for c in LETTER_LANGUAGES],
+        _l("Languages"), choices=options((c, LANGUAGE_LABELS[c]) for c in LETTER_LANGUAGES),
         validators=[DataRequired(_l("Choose at least one language."))],
         option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
     capacity = IntegerField(_l("Places"), validators=[InputRequired(_l("Enter a number.")),

@@ -40,7 +40,9 @@ def book(user, session_id: int, now: datetime | None = None) -> Booking:
     """Book a place for `user`; an active booking in another session of the intake is moved.
 
     The session row is locked (SELECT ... FOR UPDATE on PostgreSQL) before its places are
-    counted, so two candidates racing for the last place cannot both get it.
+    counted, so two candidates racing for the last place cannot both get it; the places
+    are counted once more after the insert for databases that cannot lock a row.
+    On a BookingError the caller rolls back.
     """
     now = now or utcnow()
     session = db.session.scalar(
@@ -68,6 +70,10 @@ def book(user, session_id: int, now: datetime | None = None) -> Booking:
     booking = Booking(session=session, intake_id=intake.id, user_id=user.id, created_at=now)
     db.session.add(booking)
     db.session.flush()
+    # Count again inside the writing transaction: databases without row locks (SQLite)
+    # serialise writers, so a place taken meanwhile shows up here. The caller rolls back.
+    if places_left(session) < 0:
+        raise BookingError(_("This information session is full. Choose another one."))
     if moved_from:
         audit.record(user, "booking.move", booking, session_id=session.id, from_session=moved_from)
     else:
