@@ -99,7 +99,7 @@ def start(user, intake: Intake, today: date) -> Application:
     if problems:
         raise ApplicationError(*problems)
     application = Application(
-        intake=intake, user_id=user.id, status=Status.DRAFT,
+        intake_id=intake.id, user_id=user.id, status=Status.DRAFT,
         reference=f"tmp-{secrets.token_hex(8)}",
         first_name=user.first_name, last_name=user.last_name, language=_user_language(user),
     )

@@ -21,9 +21,8 @@ def post(client, url: str, data: dict | None = None, page: str | None = None, **
 
 
 def version_on(client, url: str) -> str:
+    """The application version a page's form carries (its stale-page guard)."""
     page = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="version" type="hidden" value="(\d+)"', page) or re.search(
-        r'type="hidden" name="version" value="(\d+)"', page) or re.search(
-        r'id="version" name="version" type="hidden" value="(\d+)"', page)
+    match = re.search(r'<input[^>]*name="version"[^>]*value="(\d+)"', page)
     assert match, f"no version field on {url}"
     return match.group(1)
