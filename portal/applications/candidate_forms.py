@@ -118,6 +118,12 @@ class ContactForm(StepForm):
     municipality = StringField(_l("Municipality"),
                                validators=[DataRequired(REQUIRED), Length(max=80)])
 
+    def validate_postcode(self, field):
+        from portal import regions
+
+        if regions.lookup(field.data) is None:
+            raise ValidationError(_l("We do not know this postcode. Check it and try again."))
+
 
 class EducationForm(StepForm):
     level = RadioField(_l("Your highest diploma or current studies"),

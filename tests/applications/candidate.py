@@ -44,7 +44,7 @@ def step_data(intake, age: int = 20) -> dict[str, dict]:
 
 def ready_to_apply(login_as, **intake_fields):
     """A signed-in citizen with a booked information session in an open intake."""
-    user = login_as("citizen")
+    user = login_as("citizen", language="en")
     intake = factories.intake(**intake_fields)
     session = factories.info_session(intake)
     factories.booking(session, user)

@@ -28,7 +28,7 @@ def test_starting_twice_gives_one_application_with_a_readable_reference(client, 
 
 
 def test_applying_needs_a_booked_information_session_when_the_intake_says_so(client, login_as):
-    login_as("citizen")
+    login_as("citizen", language="en")
     intake = factories.intake()
     db.session.commit()
     response = post(client, f"/apply/{intake.id}/start", page="/apply", follow_redirects=True)

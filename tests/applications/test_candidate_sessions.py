@@ -21,7 +21,7 @@ def _active(user_id):
 
 
 def test_candidate_books_moves_and_cancels_a_session(client, login_as):
-    user = login_as("citizen")
+    user = login_as("citizen", language="en")
     intake = factories.intake()
     first, second = factories.info_session(intake, 5), factories.info_session(intake, 9)
     db.session.commit()
@@ -44,7 +44,7 @@ def test_candidate_books_moves_and_cancels_a_session(client, login_as):
 
 
 def test_booking_the_same_session_twice_changes_nothing(client, login_as):
-    user = login_as("citizen")
+    user = login_as("citizen", language="en")
     intake = factories.intake()
     session = factories.info_session(intake)
     db.session.commit()
@@ -59,7 +59,7 @@ def test_a_full_session_refuses_one_more_candidate(client, login_as):
     session = factories.info_session(intake, capacity=1)
     factories.booking(session, factories.user())
     db.session.commit()
-    user = login_as("citizen")
+    user = login_as("citizen", language="en")
     url = f"/apply/{intake.id}/sessions"
     assert "Full" in client.get(url).get_data(as_text=True)
     response = post(client, url, {"session_id": session.id}, follow_redirects=True)
@@ -69,7 +69,7 @@ def test_a_full_session_refuses_one_more_candidate(client, login_as):
 
 
 def test_a_session_of_another_intake_or_in_the_past_cannot_be_booked(client, login_as):
-    user = login_as("citizen")
+    user = login_as("citizen", language="en")
     intake, other = factories.intake(), factories.intake()
     foreign = factories.info_session(other)
     past = factories.info_session(intake, days_ahead=-1)
@@ -82,7 +82,7 @@ def test_a_session_of_another_intake_or_in_the_past_cannot_be_booked(client, log
 
 
 def test_sessions_of_a_closed_intake_cannot_be_booked(client, login_as):
-    user = login_as("citizen")
+    user = login_as("citizen", language="en")
     intake = factories.intake(applications_open=date.today() - timedelta(days=40),
                               applications_close=date.today() - timedelta(days=1))
     session = factories.info_session(intake)

@@ -27,7 +27,7 @@ def _form(**over):
 
 
 def test_admin_creates_an_intake_with_the_first_intakes_split(client, login_as):
-    admin = login_as("admin")
+    admin = login_as("admin", language="en")
     response = post(client, "/admin/intakes/new", _form())
     assert response.status_code == 302
     intake = db.session.scalar(db.select(Intake))
@@ -40,7 +40,7 @@ def test_admin_creates_an_intake_with_the_first_intakes_split(client, login_as):
 
 
 def test_component_quotas_must_add_up_to_the_overall_quota(client, login_as):
-    login_as("admin")
+    login_as("admin", language="en")
     response = post(client, "/admin/intakes/new", _form(quota_land="400"))
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -50,7 +50,7 @@ def test_component_quotas_must_add_up_to_the_overall_quota(client, login_as):
 
 
 def test_window_must_close_after_it_opens_and_service_start_after_it(client, login_as):
-    login_as("admin")
+    login_as("admin", language="en")
     today = date.today()
     response = post(client, "/admin/intakes/new", _form(
         applications_close=(today - timedelta(days=1)).isoformat(),
@@ -62,7 +62,7 @@ def test_window_must_close_after_it_opens_and_service_start_after_it(client, log
 
 
 def test_editing_an_intake_keeps_the_rules_and_audits_the_change(client, login_as):
-    admin = login_as("admin")
+    admin = login_as("admin", language="en")
     intake = factories.intake(name="Lichting A")
     db.session.commit()
     url = f"/admin/intakes/{intake.id}/edit"
@@ -77,7 +77,7 @@ def test_editing_an_intake_keeps_the_rules_and_audits_the_change(client, login_a
 
 
 def test_two_intakes_cannot_share_a_name(client, login_as):
-    login_as("admin")
+    login_as("admin", language="en")
     factories.intake(name="Lichting 2027")
     db.session.commit()
     response = post(client, "/admin/intakes/new", _form(name="lichting 2027"))
@@ -85,7 +85,7 @@ def test_two_intakes_cannot_share_a_name(client, login_as):
 
 
 def test_admin_adds_sessions_and_cannot_lower_capacity_below_bookings(client, login_as):
-    login_as("admin")
+    login_as("admin", language="en")
     intake = factories.intake()
     db.session.commit()
     url = f"/admin/intakes/{intake.id}/sessions"
@@ -109,7 +109,7 @@ def test_admin_adds_sessions_and_cannot_lower_capacity_below_bookings(client, lo
 
 
 def test_a_session_of_another_intake_is_not_found_under_this_one(client, login_as):
-    login_as("admin")
+    login_as("admin", language="en")
     one, other = factories.intake(), factories.intake()
     session = factories.info_session(other)
     db.session.commit()
