@@ -177,3 +177,15 @@ def test_no_application_can_start_outside_the_window(client, login_as):
     response = post(client, f"/apply/{intake.id}/start", page="/apply", follow_redirects=True)
     assert "are open from" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(Application)) is None
+
+
+def test_the_status_page_explains_a_draft_and_its_deadline(client, login_as):
+    _user, intake = ready_to_apply(login_as)
+    application_id = start(client, intake)
+    response = client.get("/my-application", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Not sent yet" in page
+    assert "Complete every step and send your application by" in page
+    assert str(intake.applications_close.year) in page
+    assert "You started your application." in page
+    assert f"/my-application/{application_id}/step/personal" in page
