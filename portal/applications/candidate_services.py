@@ -286,9 +286,15 @@ def answer_offer(application: Application, user, accept: bool, version, today: d
 
 
 def place_freed(application: Application, actor) -> None:
-    """A selected candidate left: offer the place to the next one on the waitlist."""
-    from portal.applications import waitlist
+    """Hook point: a selected candidate left, so the waitlist offers the place to the next one.
 
+    The waitlist belongs to the recruiter side (portal.applications.waitlist); until that
+    module is installed a freed place simply stays free for recruiters to fill.
+    """
+    try:
+        from portal.applications import waitlist
+    except ImportError:
+        return
     waitlist.on_place_freed(application.intake, application.component, actor)
 
 
