@@ -4,7 +4,9 @@ from __future__ import annotations
 from importlib import import_module
 
 # Modules exposing register(app) for their CLI groups.
-CLI_MODULES: tuple[str, ...] = ()
+CLI_MODULES: tuple[str, ...] = (
+    "portal.invitations.cli",
+)
 
 
 def register(app) -> None:

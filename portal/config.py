@@ -32,6 +32,12 @@ class Config:
     # Defaults to a key derived from SECRET_KEY.
     CODE_HASH_KEY = os.environ.get("CODE_HASH_KEY")
 
+    # NN_HASH_KEY: key of the keyed hash (HMAC-SHA256) of national register numbers, which
+    # keeps a person from being imported twice without keeping the number itself. Defaults
+    # to a key derived from SECRET_KEY; changing it later breaks that duplicate check, so
+    # set it explicitly in production.
+    NN_HASH_KEY = os.environ.get("NN_HASH_KEY")
+
     # DATABASE_URL: SQLAlchemy URL. Default: SQLite file instance/portal.sqlite3
     # (WAL mode, busy timeout). Production: postgresql+psycopg://user@host/db.
     SQLALCHEMY_DATABASE_URI = os.environ.get(

@@ -65,21 +65,24 @@ def cohort(**fields):
     return c
 
 
-def person(cohort=None, postcode: str = "9000", **fields):
-    """A person from a register extract, with municipality and region from the table."""
-    import hashlib
-
+def person(cohort=None, postcode: str = "9000", birth_date: date | None = None, **fields):
+    """A person from a register extract (a valid national register number, its keyed hash),
+    with municipality and region from the table."""
     from portal import regions
     from portal.invitations.models import Person
+    from portal.invitations.sample import national_number
+    from portal.invitations.services import nn_hash
 
     n = next(_seq)
+    birth_date = birth_date or date(date.today().year - 18, 3, 1)
+    number = fields.pop("national_number", None) or national_number(birth_date, n % 998 + 1)
     info = regions.lookup(postcode)
     register_language = fields.pop("register_language", None)
     values = dict(
         cohort_id=getattr(cohort, "id", None),
-        nn_hash=hashlib.sha256(f"person-{n}".encode()).hexdigest(),
+        nn_hash=nn_hash(number), national_number=number,
         last_name=f"Lastname{n}", first_names=f"Firstname{n}",
-        birth_date=date(date.today().year - 18, 3, 1), sex="F",
+        birth_date=birth_date, sex="M" if int(number[6:9]) % 2 else "F",
         street="Veldstraat", house_number=str(n), postcode=postcode,
         municipality=info.municipality if info else "Nowhere",
         nis_code=info.nis_code if info else None,

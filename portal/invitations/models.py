@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, Index, String
+from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -26,6 +26,12 @@ class Cohort(TimestampMixin, db.Model):
     expires_on: Mapped[date] = mapped_column(Date)
 
     persons: Mapped[list[Person]] = relationship(back_populates="cohort")
+    imports: Mapped[list[CohortImport]] = relationship(
+        back_populates="cohort", order_by="CohortImport.id.desc()"
+    )
+
+    def covers(self, birth_date: date) -> bool:
+        return self.born_from <= birth_date <= self.born_to
 
 
 class Person(TimestampMixin, db.Model):
@@ -96,3 +102,25 @@ class Invitation(db.Model):
     @property
     def is_open(self) -> bool:
         return self.used_at is None and self.revoked_at is None
+
+
+class CohortImport(TimestampMixin, db.Model):
+    """One import of a register extract into a cohort, with its row-by-row report.
+
+    `errors` is JSON: a list of [row, field, reason code, parameters] (see
+    invitations.importer.REASONS); no value from the file is kept in it.
+    """
+
+    __tablename__ = "cohort_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    rows: Mapped[int] = mapped_column(default=0)
+    created: Mapped[int] = mapped_column(default=0)
+    existing: Mapped[int] = mapped_column(default=0)
+    rejected: Mapped[int] = mapped_column(default=0)
+    errors: Mapped[str] = mapped_column(Text, default="[]")
+
+    cohort: Mapped[Cohort] = relationship(back_populates="imports")

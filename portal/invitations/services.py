@@ -1,12 +1,26 @@
-"""Invitations: issuing a person's personal code (a reprint revokes the previous one)."""
+"""Invitations: cohorts, register persons, issuing personal codes (a reprint revokes the
+previous one) and the sign-up with a code.
+
+National register numbers: a person's number is stored (Person.national_number) from the
+import until they sign up with their code, because until then it is the only sure way to
+match them (eID sign-up, corrections from the register). Once the person has an account it
+is cleared; the keyed hash (Person.nn_hash) stays, so the same person is never imported or
+invited twice.
+"""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import func
 
 from portal import audit
 from portal.extensions import db
 from portal.invitations import codes
-from portal.invitations.models import Invitation
+from portal.invitations.models import Cohort, Invitation, Person
 from portal.models import utcnow
 
 _REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -50,3 +64,119 @@ def issue_invitation(person, cohort, actor) -> tuple[Invitation, str]:
     audit.record(actor, "invitation.issued", invitation, person_id=person.id,
                  cohort=cohort.name, revoked=revoked)
     return invitation, code
+
+
+class CohortError(ValueError):
+    """A cohort that cannot be created as asked; `reason` says why (a short code)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _nn_key() -> bytes:
+    key = current_app.config.get("NN_HASH_KEY")
+    if key:
+        return key.encode()
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), b"nn-hash", hashlib.sha256).digest()
+
+
+def nn_hasher():
+    """A function national number -> keyed hash, with the key looked up once (for bulk use)."""
+    key = _nn_key()
+
+    def digest(national_number: str) -> str:
+        return hmac.new(key, national_number.encode(), hashlib.sha256).hexdigest()
+
+    return digest
+
+
+def nn_hash(national_number: str) -> str:
+    """The keyed hash (HMAC-SHA256, hex) of an 11-digit national register number."""
+    return nn_hasher()(national_number)
+
+
+def cohort_by_name(name: str) -> Cohort | None:
+    return db.session.scalar(db.select(Cohort).where(Cohort.name == name.strip()))
+
+
+def create_cohort(name: str, born_from: date, born_to: date, expires_on: date, actor) -> Cohort:
+    """A new cohort. Raises CohortError("name_taken" | "dates" | "name")."""
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise CohortError("name")
+    if born_from > born_to:
+        raise CohortError("dates")
+    if cohort_by_name(name) is not None:
+        raise CohortError("name_taken")
+    cohort = Cohort(name=name, born_from=born_from, born_to=born_to, expires_on=expires_on)
+    db.session.add(cohort)
+    db.session.flush()
+    audit.record(actor, "invitations.cohort_created", cohort, name=name,
+                 born_from=born_from.isoformat(), born_to=born_to.isoformat(),
+                 expires_on=expires_on.isoformat())
+    return cohort
+
+
+def cohort_counts(cohort: Cohort) -> dict:
+    """Persons, by region and by language, invited and signed up: a few grouped queries."""
+    in_cohort = Person.cohort_id == cohort.id
+    by_region = dict(db.session.execute(
+        db.select(Person.region, func.count()).where(in_cohort).group_by(Person.region)
+    ).all())
+    by_language = dict(db.session.execute(
+        db.select(Person.language, func.count()).where(in_cohort).group_by(Person.language)
+    ).all())
+    invited = db.session.scalar(
+        db.select(func.count(func.distinct(Invitation.person_id)))
+        .where(Invitation.cohort_id == cohort.id)
+    )
+    signed_up = db.session.scalar(
+        db.select(func.count()).select_from(Invitation)
+        .where(Invitation.cohort_id == cohort.id, Invitation.used_at.is_not(None))
+    )
+    return {
+        "persons": sum(by_region.values()),
+        "by_region": by_region,
+        "by_language": by_language,
+        "invited": invited or 0,
+        "signed_up": signed_up or 0,
+    }
+
+
+def invitation_for_code_hash(code_hash: str) -> Invitation | None:
+    """The invitation with this code hash if it can still be used, else None.
+
+    Unknown, used, revoked and expired codes all give None: the caller answers all of them
+    with the same message.
+    """
+    invitation = db.session.scalar(db.select(Invitation).where(Invitation.code_hash == code_hash))
+    if invitation is None or not invitation.is_open:
+        return None
+    if invitation.expires_on < date.today():
+        return None
+    return invitation
+
+
+def open_invitation(invitation_id: int | None) -> Invitation | None:
+    """An invitation kept in the sign-up session, if it can still be used."""
+    if invitation_id is None:
+        return None
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or not invitation.is_open or invitation.expires_on < date.today():
+        return None
+    return invitation
+
+
+def use_invitation(invitation: Invitation, user, actor=None) -> None:
+    """Mark the code used by this new account, link the account to the person, and clear the
+    person's national register number (no longer needed once they have an account)."""
+    if not invitation.is_open:
+        raise ValueError("invitation already used or revoked")
+    invitation.used_at = utcnow()
+    invitation.user_id = user.id
+    user.person_id = invitation.person_id
+    invitation.person.national_number = None
+    db.session.flush()
+    audit.record(actor or user, "invitations.code_used", invitation, user_id=user.id,
+                 person_id=invitation.person_id)

@@ -1,0 +1,301 @@
+"""Imports a National Register extract (CSV) into a cohort, with a row-by-row report.
+
+Used by `flask invitations import` and by the admin upload page. The file is read as
+Belgian spreadsheets write it: UTF-8 with or without BOM, `;` or `,` between fields, an
+optional header row. Columns, in this order: national register number, last name, first
+names, birth date, street, house number, box, postcode, municipality, language (optional).
+
+Every row is checked in memory; the good ones are inserted in chunks (one query to find the
+persons already known per chunk, one multi-row INSERT ... ON CONFLICT DO NOTHING), never one
+query per row. The whole import is one transaction, committed by the caller: an import that
+fails half-way (a database error, a killed process) leaves no row behind.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects import postgresql, sqlite
+from stdnum.be import nn as stdnn
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+
+from portal import audit, regions
+from portal.extensions import db
+from portal.invitations.models import Cohort, CohortImport, Person
+from portal.invitations.services import nn_hasher
+
+CHUNK_SIZE = 5000
+
+# Columns of the file, in order, with the longest value each may hold.
+COLUMNS = (
+    ("national_number", 11), ("last_name", 100), ("first_names", 150), ("birth_date", 10),
+    ("street", 120), ("house_number", 12), ("box", 12), ("postcode", 4),
+    ("municipality", 80), ("language", 2),
+)
+REQUIRED = {"national_number", "last_name", "first_names", "birth_date", "street",
+            "house_number", "postcode", "municipality"}
+DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+
+FIELD_LABELS = {
+    "row": _l("Row"),
+    "national_number": _l("National register number"),
+    "last_name": _l("Last name"),
+    "first_names": _l("First names"),
+    "birth_date": _l("Birth date"),
+    "street": _l("Street"),
+    "house_number": _l("House number"),
+    "box": _l("Box"),
+    "postcode": _l("Postcode"),
+    "municipality": _l("Municipality"),
+    "language": _l("Language"),
+}
+
+# Reason codes kept in a report, and the sentence each stands for.
+REASONS = {
+    "columns": _l("Expected 9 or 10 columns, found %(count)s."),
+    "required": _l("This field is required."),
+    "too_long": _l("Longer than %(max)s characters."),
+    "nn_format": _l("A national register number has 11 digits."),
+    "nn_checksum": _l("Not a valid national register number: the check digits do not match."),
+    "nn_invalid": _l("Not a valid national register number."),
+    "nn_birth_date": _l("The national register number does not match the birth date."),
+    "date_format": _l("Not a date: write it as DD/MM/YYYY or YYYY-MM-DD."),
+    "outside_cohort": _l("Born outside this cohort (%(start)s to %(end)s)."),
+    "postcode": _l("Not a Belgian postcode known to the region table."),
+    "language": _l("The language must be nl, fr or de."),
+    "duplicate": _l("The same national register number is already on row %(row)s."),
+}
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read; `reason` is one of FILE_ERRORS."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+FILE_ERRORS = {
+    "encoding": _l("The file is not UTF-8 text. Save it from your spreadsheet as "
+                   "“CSV UTF-8” and try again."),
+    "empty": _l("The file has no rows to import."),
+}
+
+
+@dataclass
+class RowError:
+    row: int
+    field: str
+    reason: str
+    params: dict = field(default_factory=dict)
+
+    def as_list(self) -> list:
+        return [self.row, self.field, self.reason, self.params]
+
+
+def reason_text(reason: str, params: dict) -> str:
+    return str(REASONS[reason]) % params if params else str(REASONS[reason])
+
+
+def field_label(name: str) -> str:
+    return str(FIELD_LABELS.get(name, name))
+
+
+def decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError("encoding") from exc
+
+
+def read_rows(text: str):
+    """(row number as a spreadsheet shows it, cells) for every non-blank data row."""
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for number, cells in enumerate(reader, start=1):
+        cells = [c.strip() for c in cells]
+        while len(cells) > len(COLUMNS) and cells[-1] == "":
+            cells.pop()
+        if not any(cells):
+            continue
+        if number == 1 and not stdnn.compact(cells[0]).isdigit():
+            continue  # a header row
+        yield number, cells
+
+
+def _parse_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _check_number(number: str, birth: date | None, errors: list, row: int) -> str | None:
+    try:
+        stdnn.validate(number)
+        year = stdnn.get_birth_year(number)
+        month = stdnn.get_birth_month(number)
+        born = stdnn.get_birth_date(number)
+    except (InvalidFormat, InvalidLength):
+        errors.append(RowError(row, "national_number", "nn_format"))
+        return None
+    except InvalidChecksum:
+        errors.append(RowError(row, "national_number", "nn_checksum"))
+        return None
+    except (InvalidComponent, ValueError):
+        errors.append(RowError(row, "national_number", "nn_invalid"))
+        return None
+    if birth is not None and (
+        (year is not None and year != birth.year)
+        or (month is not None and month != birth.month)
+        or (born is not None and born != birth)
+    ):
+        errors.append(RowError(row, "national_number", "nn_birth_date"))
+        return None
+    return number
+
+
+def check_row(row: int, cells: list[str], cohort: Cohort, digest) -> tuple[dict | None, list]:
+    """The Person values of one row, or None and the row's errors."""
+    errors: list[RowError] = []
+    if len(cells) not in (len(COLUMNS) - 1, len(COLUMNS)):
+        return None, [RowError(row, "row", "columns", {"count": len(cells)})]
+    values = dict(zip((name for name, _ in COLUMNS), cells, strict=False))
+    values.setdefault("language", "")
+    for name, limit in COLUMNS:
+        value = values[name]
+        if name == "national_number":
+            value = values[name] = stdnn.compact(value)
+        if not value:
+            if name in REQUIRED:
+                errors.append(RowError(row, name, "required"))
+        elif len(value) > limit and name not in ("national_number", "birth_date", "postcode"):
+            errors.append(RowError(row, name, "too_long", {"max": limit}))
+
+    birth = None
+    if values["birth_date"]:
+        birth = _parse_date(values["birth_date"])
+        if birth is None:
+            errors.append(RowError(row, "birth_date", "date_format"))
+        elif not cohort.covers(birth):
+            errors.append(RowError(row, "birth_date", "outside_cohort", {
+                "start": cohort.born_from.isoformat(), "end": cohort.born_to.isoformat()}))
+    number = None
+    if values["national_number"]:
+        number = _check_number(values["national_number"], birth, errors, row)
+    info = None
+    if values["postcode"]:
+        info = regions.lookup(values["postcode"])
+        if info is None:
+            errors.append(RowError(row, "postcode", "postcode"))
+    language = None
+    if values["language"]:
+        try:
+            language = regions.normalize_language(values["language"])
+        except ValueError:
+            errors.append(RowError(row, "language", "language"))
+    if errors:
+        return None, errors
+    return {
+        "cohort_id": cohort.id,
+        "nn_hash": digest(number),
+        "national_number": number,
+        "last_name": values["last_name"],
+        "first_names": values["first_names"],
+        "birth_date": birth,
+        "sex": stdnn.get_gender(number),
+        "street": values["street"],
+        "house_number": values["house_number"],
+        "box": values["box"],
+        "postcode": info.postcode,
+        "municipality": values["municipality"],
+        "nis_code": info.nis_code,
+        "region": info.region,
+        "register_language": language,
+        "language": regions.recipient_language(info.postcode, language),
+    }, []
+
+
+def _insert(rows: list[dict]) -> None:
+    dialect = db.session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    stmt = module.insert(Person).on_conflict_do_nothing(index_elements=["nn_hash"])
+    db.session.execute(stmt, rows)
+
+
+def import_csv(cohort: Cohort, data: bytes, actor, filename: str = "",
+               chunk_size: int = CHUNK_SIZE) -> CohortImport:
+    """Check every row, store the good ones, keep the report. Flushes; the caller commits.
+
+    Raises ImportFileError when the file as a whole cannot be read (nothing is stored).
+    """
+    text = decode(data)
+    digest = nn_hasher()
+    good: list[dict] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    total = 0
+    for row, cells in read_rows(text):
+        total += 1
+        values, row_errors = check_row(row, cells, cohort, digest)
+        if values is not None:
+            first = seen.setdefault(values["nn_hash"], row)
+            if first != row:
+                row_errors = [RowError(row, "national_number", "duplicate", {"row": first})]
+                values = None
+        if values is None:
+            errors.extend(row_errors)
+        else:
+            good.append(values)
+    if total == 0:
+        raise ImportFileError("empty")
+
+    created = existing = 0
+    for start in range(0, len(good), chunk_size):
+        chunk = good[start:start + chunk_size]
+        known = set(db.session.scalars(
+            db.select(Person.nn_hash).where(Person.nn_hash.in_([r["nn_hash"] for r in chunk]))
+        ))
+        new = [r for r in chunk if r["nn_hash"] not in known]
+        existing += len(chunk) - len(new)
+        if new:
+            _insert(new)
+            created += len(new)
+
+    rejected_rows = len({e.row for e in errors})
+    record = CohortImport(
+        cohort_id=cohort.id, actor_id=getattr(actor, "id", None), filename=filename[:200],
+        rows=total, created=created, existing=existing, rejected=rejected_rows,
+        errors=json.dumps([e.as_list() for e in errors]),
+    )
+    db.session.add(record)
+    db.session.flush()
+    audit.record(actor, "invitations.cohort_imported", cohort, import_id=record.id,
+                 rows=total, created=created, existing=existing, rejected=rejected_rows)
+    return record
+
+
+def report_errors(record: CohortImport) -> list[RowError]:
+    return [RowError(row, name, reason, params)
+            for row, name, reason, params in json.loads(record.errors or "[]")]
+
+
+def errors_csv(record: CohortImport) -> str:
+    """The bad rows of an import as CSV (row;field;reason), in the current language."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([str(FIELD_LABELS["row"]), str(_l("Field")), str(_l("Reason"))])
+    for e in report_errors(record):
+        writer.writerow([e.row, field_label(e.field), reason_text(e.reason, e.params)])
+    return "\ufeff" + out.getvalue()
