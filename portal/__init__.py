@@ -27,6 +27,7 @@ BLUEPRINTS = (
     "portal.letters.views",
     "portal.applications.intake_views",
     "portal.applications.candidate_views",
+    "portal.audit_views",
 )
 
 

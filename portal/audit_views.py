@@ -1,0 +1,74 @@
+"""The audit log, read by administrators: filter, page through, export nothing else."""
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, StringField
+from wtforms.validators import Length, NumberRange, Optional
+
+from portal import audit
+from portal.accounts.models import User
+from portal.audit import AuditEvent
+from portal.extensions import db
+from portal.security import Role, role_required
+
+bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+PAGE_SIZE = 50
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    action = StringField(_l("Action starts with"), validators=[Optional(), Length(max=80)])
+    actor = StringField(_l("Actor e-mail"), validators=[Optional(), Length(max=254)])
+    object_type = StringField(_l("Object type"), validators=[Optional(), Length(max=40)])
+    object_id = StringField(_l("Object number"), validators=[Optional(), Length(max=64)])
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("Until"), validators=[Optional()])
+    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100_000)], default=1)
+
+
+@bp.get("")
+@role_required(Role.ADMIN)
+def events():
+    form = AuditFilterForm(request.args)
+    rows, has_next = [], False
+    page = 1
+    if form.validate():
+        page = form.page.data or 1
+        query = (
+            db.select(AuditEvent, User.email)
+            .outerjoin(User, User.id == AuditEvent.actor_id)
+            .order_by(AuditEvent.id.desc())
+        )
+        if form.action.data:
+            query = query.where(AuditEvent.action.startswith(form.action.data.strip()))
+        if form.actor.data:
+            query = query.where(User.email == form.actor.data.strip().lower())
+        if form.object_type.data:
+            query = query.where(AuditEvent.object_type == form.object_type.data.strip())
+        if form.object_id.data:
+            query = query.where(AuditEvent.object_id == form.object_id.data.strip())
+        if form.since.data:
+            query = query.where(AuditEvent.at >= _utc(form.since.data, time.min))
+        if form.until.data:
+            query = query.where(AuditEvent.at <= _utc(form.until.data, time.max))
+        found = db.session.execute(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+        rows, has_next = found[:PAGE_SIZE], len(found) > PAGE_SIZE
+    from flask_login import current_user
+
+    audit.record(current_user, "audit.viewed", None,
+                 filters={k: v for k, v in request.args.items() if k != "page"})
+    db.session.commit()
+    return render_template("audit/events.html", form=form, rows=rows, page=page,
+                           has_next=has_next)
+
+
+def _utc(day, at):
+    from zoneinfo import ZoneInfo
+
+    return datetime.combine(day, at, tzinfo=ZoneInfo("Europe/Brussels"))
