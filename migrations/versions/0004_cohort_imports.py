@@ -1,6 +1,6 @@
 """cohort imports
 
-Revision ID: 0003_cohort_imports
+Revision ID: 0004_cohort_imports
 Revises: 0002_letter_run
 Create Date: 2026-11-29 08:41:29.561408
 
@@ -12,8 +12,8 @@ import portal.models
 
 
 # revision identifiers, used by Alembic.
-revision = '0003_cohort_imports'
-down_revision = '0002_letter_run'
+revision = '0004_cohort_imports'
+down_revision = '0003_info_sessions'
 branch_labels = None
 depends_on = None
 
