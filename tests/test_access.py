@@ -36,3 +36,37 @@ def test_guarded_pages_send_anonymous_visitors_to_login_or_refuse(app, client):
         assert response.status_code in (302, 400, 401, 403, 404), (rule.rule, response.status_code)
         if response.status_code == 302:
             assert "/login" in response.headers["Location"], rule.rule
+
+
+ROLES = ("citizen", "recruiter", "admin", "employer")
+
+
+def _role_pages(app):
+    """GET pages without URL parameters that are guarded by role_required."""
+    for rule in app.url_map.iter_rules():
+        view = _view(app, rule.endpoint)
+        if "GET" in rule.methods and not rule.arguments and getattr(view, "required_roles", None):
+            yield rule.rule, {str(r) for r in view.required_roles}
+
+
+def test_each_role_opens_exactly_the_pages_meant_for_it(app, client, login_as):
+    """The role matrix: every role-guarded page, as every role."""
+    from tests import factories
+
+    users = {role: factories.user(role=role) for role in ROLES}
+    from portal.extensions import db
+
+    db.session.commit()
+    wrong = []
+    pages = list(_role_pages(app))
+    assert pages, "no role-guarded pages found"
+    for role in ROLES:
+        login_as(users[role])
+        for url, allowed in pages:
+            status = client.get(url).status_code
+            expected_ok = role in allowed
+            if expected_ok and status not in (200, 302):
+                wrong.append((role, url, status, "should open"))
+            if not expected_ok and status != 403:
+                wrong.append((role, url, status, "should be refused"))
+    assert wrong == []
