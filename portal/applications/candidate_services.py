@@ -10,6 +10,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit
@@ -150,6 +151,22 @@ def prefill(user, application: Application, step: str) -> dict:
     return {}
 
 
+def lock(application: Application) -> Application:
+    """Take the application's row for this transaction and reload it.
+
+    A no-op UPDATE waits for any other transaction writing the row (a row lock on
+    PostgreSQL, the write lock on SQLite), so two tabs or a double click are handled one
+    after the other and the second sees what the first did.
+    """
+    db.session.execute(
+        update(Application).where(Application.id == application.id)
+        .values(version=Application.version)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(application)
+    return application
+
+
 def check_version(application: Application, version) -> None:
     """Refuse a form made from an older state of the application (another tab, back button)."""
     if application.status != Status.DRAFT:
@@ -164,6 +181,7 @@ def save_step(application: Application, step: str, data: dict, actor, version) -
     """Store one step's answers (a draft, complete or not) and the queue columns it feeds."""
     if step not in STEPS:
         raise ValueError(step)
+    lock(application)
     check_version(application, version)
     data = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in data.items()}
     if step == "personal":
@@ -243,6 +261,7 @@ def missing(application: Application, user, today: date) -> list[str]:
 
 def submit(application: Application, user, version, today: date):
     """Check everything, submit, and issue the acknowledgement letter. Flushes."""
+    lock(application)
     if application.status != Status.DRAFT:
         raise ApplicationError(_("This application was already submitted."))
     check_version(application, version)
@@ -261,6 +280,7 @@ def submit(application: Application, user, version, today: date):
 
 def withdraw(application: Application, user, version, reason: str = ""):
     """Withdraw; a place freed by a selected candidate goes to the waitlist."""
+    lock(application)
     freed = application.status in (Status.SELECTED, Status.OFFER_ACCEPTED)
     try:
         event = transition(application, "withdraw", user, reason, version=_int(version))
@@ -272,6 +292,7 @@ def withdraw(application: Application, user, version, reason: str = ""):
 
 
 def answer_offer(application: Application, user, accept: bool, version, today: date):
+    lock(application)
     if (application.status == Status.SELECTED and application.offer_deadline is not None
             and today > application.offer_deadline):
         raise ApplicationError(_("The deadline to answer this offer has passed."))

@@ -98,3 +98,45 @@ def test_withdrawing_a_submitted_application(client, login_as):
     assert "already withdrawn" in again.get_data(as_text=True)
     assert len(db.session.scalars(db.select(ApplicationEvent)
                                   .where(ApplicationEvent.action == "withdraw")).all()) == 1
+
+
+def test_two_simultaneous_submits_make_one_event_and_one_letter(app, client, login_as):
+    """A double click reaching two workers at once: the row lock lets only one through."""
+    import threading
+    from datetime import date
+
+    from portal.accounts.models import User
+    from portal.applications import candidate_services
+
+    user, intake = ready_to_apply(login_as)
+    application_id = start(client, intake)
+    fill(client, application_id, step_data(intake))
+    version = db.session.get(Application, application_id).version
+    user_id = user.id
+    db.session.remove()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def attempt():
+        with app.test_request_context("/"):
+            try:
+                application = db.session.get(Application, application_id)
+                submitter = db.session.get(User, user_id)
+                barrier.wait()
+                candidate_services.submit(application, submitter, version, date.today())
+                db.session.commit()
+                outcomes.append("submitted")
+            except candidate_services.ApplicationError:
+                db.session.rollback()
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["refused", "submitted"]
+    assert len(db.session.scalars(db.select(ApplicationEvent)).all()) == 1
+    assert len(db.session.scalars(db.select(Letter)).all()) == 1
