@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from portal import i18n
 from portal.extensions import db
 from portal.invitations import importer, services
 
@@ -48,14 +49,17 @@ def import_file(file: Path, cohort_name: str):
         db.session.commit()
     except importer.ImportFileError as exc:
         db.session.rollback()
-        raise click.ClickException(str(importer.FILE_ERRORS[exc.reason])) from exc
+        with i18n.locale("en"):
+            message = str(importer.FILE_ERRORS[exc.reason])
+        raise click.ClickException(message) from exc
     except Exception:
         db.session.rollback()
         click.echo("The import failed; nothing was stored.", err=True)
         raise
-    for error in importer.report_errors(record):
-        click.echo(f"row {error.row}: {importer.field_label(error.field)}: "
-                   f"{importer.reason_text(error.reason, error.params)}", err=True)
+    with i18n.locale("en"):  # the shell speaks English, like the rest of this command
+        for error in importer.report_errors(record):
+            click.echo(f"row {error.row}: {importer.field_label(error.field)}: "
+                       f"{importer.reason_text(error.reason, error.params)}", err=True)
     click.echo(f"{record.rows} rows: {record.created} new persons, {record.existing} already "
                f"imported, {record.rejected} rejected.")
     if record.created == 0:

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, text
 
+from portal import i18n
 from portal.extensions import db
 from portal.invitations import importer
 from portal.invitations.models import CohortImport, Person
@@ -70,9 +71,11 @@ def test_good_and_bad_rows_are_reported_row_by_row(app):
     eupen = db.session.scalar(db.select(Person).where(Person.postcode == "4700"))
     assert (eupen.region, eupen.language, eupen.nis_code) == ("german", "de", "63023")
     assert eupen.national_number is not None and len(eupen.nn_hash) == 64
-    report = importer.errors_csv(record)
-    assert "11;National register number;The same national register number is already on row 2." \
-        in report
+    with i18n.locale("fr"):
+        report = importer.errors_csv(record)
+    assert report.startswith("\ufeffLigne;Champ;Raison\r\n4;Numéro de registre national;")
+    assert "11;Numéro de registre national;Le même numéro de registre national figure déjà à " \
+        "la ligne 2." in report
 
 
 def test_reimporting_the_same_file_changes_nothing(app):
