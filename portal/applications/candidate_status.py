@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_
 
 from portal.applications.models import Application, Status
 from portal.applications.workflow import WITHDRAWABLE
@@ -60,6 +61,7 @@ TEXTS = {
     S.WITHDRAWN: _l("You withdrew your application. Nothing more will happen with it."),
 }
 LETTER_KINDS = {
+    "invitation": _l("Your invitation"),
     "acknowledgement": _l("Acknowledgement of your application"),
     "convocation": _l("Convocation to the selection tests"),
     "decision": _l("Decision"),
@@ -113,12 +115,18 @@ def history(application: Application) -> list[tuple[object, str]]:
     return rows
 
 
-def letters_of(application: Application) -> list[Letter]:
+def letters_of(application: Application, user) -> list[Letter]:
+    """Every letter issued to the candidate: this application's, and those about no other
+    application (the invitation, for one)."""
+    addressed = Letter.user_id == user.id
+    if user.person_id is not None:
+        addressed = or_(addressed, Letter.person_id == user.person_id)
     return list(db.session.scalars(
-        db.select(Letter).where(Letter.subject_type == "Application",
-                                Letter.subject_id == str(application.id),
-                                Letter.user_id == application.user_id)
-        .order_by(Letter.created_at, Letter.id)
+        db.select(Letter).where(
+            addressed,
+            or_(Letter.subject_type.is_(None), Letter.subject_type != "Application",
+                Letter.subject_id == str(application.id)),
+        ).order_by(Letter.created_at, Letter.id)
     ))
 
 

@@ -298,7 +298,7 @@ def status(application_id: int):
         explain=status_text.explain(application),
         next_step=status_text.next_step(application),
         history=status_text.history(application),
-        letters=status_text.letters_of(application),
+        letters=status_text.letters_of(application, current_user),
         form=forms.VersionForm(data={"version": application.version}),
         can_withdraw=application.status in status_text.WITHDRAWABLE,
         steps=service.STEPS, done=set(service.answers(application)),

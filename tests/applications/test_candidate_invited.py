@@ -48,3 +48,24 @@ def test_an_invited_candidate_submits_and_gets_the_letter_at_the_register_addres
     letter = db.session.scalar(db.select(Letter).where(Letter.kind == "acknowledgement"))
     assert letter.languages == "de,fr,nl"
     assert letter.person_id == person.id
+
+
+def _letter(kind, **fields):
+    letter = Letter(kind=kind, reference=f"{kind[:3].upper()}-{fields.get('person_id')}-"
+                    f"{fields.get('user_id')}", languages="de,fr,nl", template_version="t",
+                    sha256="0" * 64, size=9, page_count=1, pdf=b"%PDF-1.7\n", **fields)
+    db.session.add(letter)
+    return letter
+
+
+def test_the_status_page_lists_the_invitation_letter_and_no_one_elses(client, login_as):
+    user, intake, person = _invited(login_as)
+    mine = _letter("invitation", person_id=person.id)
+    stranger = factories.person(postcode="9000")
+    theirs = _letter("invitation", person_id=stranger.id)
+    db.session.commit()
+    application_id = start(client, intake)
+    page = client.get(f"/my-application/{application_id}").get_data(as_text=True)
+    assert "Your invitation" in page
+    assert f"/letters/{mine.id}.pdf" in page and f"/letters/{theirs.id}.pdf" not in page
+    assert client.get(f"/letters/{theirs.id}.pdf").status_code == 404
