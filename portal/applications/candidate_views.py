@@ -303,6 +303,7 @@ def status(application_id: int):
         can_withdraw=application.status in status_text.WITHDRAWABLE,
         steps=service.STEPS, done=set(service.answers(application)),
         letter_kinds=status_text.LETTER_KINDS,
+        summary=_summary(application) if application.status != Status.DRAFT else {},
     )
 
 

@@ -76,6 +76,9 @@ def test_a_submitted_application_is_read_only(client, login_as):
     _user, intake, application_id, _v, _r = _submitted(client, login_as)
     url = f"/my-application/{application_id}/step/contact"
     assert client.get(url).status_code == 302
+    status_page = client.get(f"/my-application/{application_id}").get_data(as_text=True)
+    assert "can no longer be changed" in status_page and "Kerkstraat" in status_page
+    assert "Save and continue" not in status_page
     data = {**step_data(intake)["contact"], "street": "Andere straat", "version": "99"}
     response = post(client, url, data, page=f"/my-application/{application_id}",
                     follow_redirects=True)
