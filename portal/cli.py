@@ -6,6 +6,8 @@ from importlib import import_module
 # Modules exposing register(app) for their CLI groups.
 CLI_MODULES: tuple[str, ...] = (
     "portal.invitations.cli",
+    "portal.accounts.cli",
+    "portal.demo",
 )
 
 

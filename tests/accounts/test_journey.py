@@ -37,7 +37,7 @@ def test_sign_up_verify_login_logout_reset_and_login_again(client):
     assert user.email_verified_at is None and user.role == "citizen"
 
     message = last_mail_to("an.peeters@example.be")
-    assert message["Subject"] == "Confirmez votre adresse e-mail"
+    assert message["Subject"] == "Confirme ton adresse e-mail"
     response = client.get(_link(message, "/verify-email/"))
     assert response.status_code == 302 and response.location.endswith("/login")
     db.session.refresh(user)
@@ -54,7 +54,7 @@ def test_sign_up_verify_login_logout_reset_and_login_again(client):
     response = post_form(client, "/forgot-password", {"email": "an.peeters@example.be"})
     assert response.location.endswith("/forgot-password/sent")
     reset = last_mail_to("an.peeters@example.be")
-    assert reset["Subject"] == "Réinitialisez votre mot de passe"
+    assert reset["Subject"] == "Réinitialise ton mot de passe"
     response = client.get(_link(reset, "/reset-password/"))
     assert response.location.endswith("/reset-password")  # the token leaves the address bar
     response = post_form(client, "/reset-password",

@@ -60,7 +60,7 @@ def test_smtp_delivery_is_multipart_in_the_recipients_language(app, smtp_server)
     [(recipients, message)] = inbox.messages
     assert recipients == [user.email]
     assert message.get_content_type() == "multipart/alternative"
-    assert message["Subject"] == "Confirmez votre adresse e-mail"
+    assert message["Subject"] == "Confirme ton adresse e-mail"
     assert message["Content-Language"] == "fr"
     text = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()
@@ -76,11 +76,11 @@ def test_without_mail_url_each_message_is_an_eml_file_and_the_log_has_no_token(a
     services.send_verification(user)
     [message] = outbox()
     assert message["To"] == user.email
-    assert message["Subject"] == "Bestätigen Sie Ihre E-Mail-Adresse"
+    assert message["Subject"] == "Bestätige deine E-Mail-Adresse"
     assert "Hallo Lena" in text_of(message) and "Hallo Lena" in html_of(message)
     [link] = [u for u in links_in(message) if "/verify-email/" in u]
     token = link.rsplit("/", 1)[1]
-    assert user.email in caplog.text and "Bestätigen" in caplog.text
+    assert user.email in caplog.text and "Bestätige" in caplog.text
     assert token not in caplog.text
 
 

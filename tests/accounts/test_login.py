@@ -1,0 +1,149 @@
+"""Login, logout and throttling: same answers for unknown and wrong, sessions that end."""
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+
+from portal.accounts.models import User
+from portal.audit import AuditEvent
+from portal.extensions import db
+from tests import factories
+from tests.helpers import csrf_token, post_form
+
+WRONG = "not the password at all"
+
+
+def _login(client, email, password, addr="127.0.0.1", next_url=None):
+    url = "/login" + (f"?next={next_url}" if next_url else "")
+    return post_form(client, url, {"email": email, "password": password}, page="/login",
+                     environ_base={"REMOTE_ADDR": addr})
+
+
+def _failures():
+    return db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.action == "accounts.login_failed")).all()
+
+
+def test_unknown_email_and_wrong_password_get_the_same_answer(client):
+    user = factories.user()
+    db.session.commit()
+    unknown = _login(client, "nobody@example.be", WRONG)
+    wrong = _login(client, user.email, WRONG)
+    assert unknown.status_code == wrong.status_code == 200
+    message = "Het e-mailadres of het wachtwoord is niet juist."
+    assert message in unknown.text and message in wrong.text
+    assert 'value="nobody@example.be"' in unknown.text and WRONG not in unknown.text
+    assert [f.details_dict["reason"] for f in _failures()] == ["unknown", "password"]
+    assert all(WRONG not in f.details for f in _failures())
+
+
+def test_login_lands_by_role_and_follows_only_local_next(client):
+    citizen = factories.user()
+    recruiter = factories.user(role="recruiter")
+    db.session.commit()
+    assert _login(client, citizen.email, factories.PASSWORD).location == "/account"
+    post_form(client, "/logout", {}, page="/account")
+    assert _login(client, recruiter.email, factories.PASSWORD).location == "/staff"
+    post_form(client, "/logout", {}, page="/account")
+    response = _login(client, citizen.email, factories.PASSWORD,
+                      next_url="https://evil.example/phish")
+    assert response.location == "/account"
+    post_form(client, "/logout", {}, page="/account")
+    response = _login(client, citizen.email, factories.PASSWORD, next_url="//evil.example/x")
+    assert response.location == "/account"
+    post_form(client, "/logout", {}, page="/account")
+    response = _login(client, citizen.email, factories.PASSWORD, next_url="/account%3Fx%3D1")
+    assert response.location == "/account?x=1"
+
+
+def test_a_guarded_page_sends_to_login_and_back(client):
+    user = factories.user()
+    db.session.commit()
+    response = client.get("/account")
+    assert response.status_code == 302 and "/login?next=" in response.location
+    assert "Meld je aan om deze pagina te openen." in client.get(response.location).text
+    token = csrf_token(client, response.location)
+    response = client.post(response.location, data={
+        "csrf_token": token, "email": user.email, "password": factories.PASSWORD})
+    assert response.location == "/account"
+
+
+def test_a_copied_session_cookie_stops_working_after_logout(app, client):
+    user = factories.user()
+    db.session.commit()
+    _login(client, user.email, factories.PASSWORD)
+    cookie = client.get_cookie("session").value
+    thief = app.test_client()
+    thief.set_cookie("session", cookie)
+    assert thief.get("/account").status_code == 200
+    post_form(client, "/logout", {}, page="/account")
+    assert client.get("/account").status_code == 302
+    assert thief.get("/account").status_code == 302
+
+
+def test_logout_needs_a_post_with_a_csrf_token(client, login_as):
+    login_as("citizen")
+    assert client.get("/logout").status_code == 405
+    response = client.post("/logout")
+    assert response.status_code == 400
+    assert "Je sessie is verlopen" in response.text
+    assert client.get("/account").status_code == 200
+
+
+def test_an_outdated_password_hash_is_upgraded_at_login(client):
+    weak = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    user = factories.user(password=None)
+    user.password_hash = weak.hash(factories.PASSWORD)
+    db.session.commit()
+    old_hash = user.password_hash
+    assert _login(client, user.email, factories.PASSWORD).status_code == 302
+    db.session.refresh(user)
+    assert user.password_hash != old_hash and "m=65536" in user.password_hash
+    assert user.last_login_at is not None
+
+
+def test_a_deactivated_account_cannot_log_in(client):
+    user = factories.user(active=False)
+    db.session.commit()
+    response = _login(client, user.email, factories.PASSWORD)
+    assert response.status_code == 200
+    assert "Het e-mailadres of het wachtwoord is niet juist." in response.text
+
+
+def test_the_session_follows_the_users_language_after_login(client):
+    user = factories.user(language="de")
+    db.session.commit()
+    _login(client, user.email, factories.PASSWORD)
+    assert "Mein Konto" in client.get("/account").text
+
+
+def test_login_is_throttled_per_account_from_many_addresses(client):
+    user = factories.user()
+    db.session.commit()
+    for n in range(5):
+        assert _login(client, user.email, WRONG, addr=f"10.0.0.{n + 1}").status_code == 200
+    # The right password from yet another address: refused before any hashing or audit.
+    response = _login(client, user.email.upper(), factories.PASSWORD, addr="10.0.0.99")
+    assert response.status_code == 429
+    assert "Te veel pogingen" in response.text
+    assert len(_failures()) == 5
+    assert db.session.scalar(db.select(User.last_login_at).where(User.id == user.id)) is None
+
+
+def test_login_is_throttled_per_address_across_accounts(client):
+    first, second = factories.user(), factories.user()
+    db.session.commit()
+    for _ in range(5):
+        assert _login(client, first.email, WRONG, addr="10.1.1.1").status_code == 200
+    assert _login(client, second.email, factories.PASSWORD, addr="10.1.1.1").status_code == 429
+    # The second account itself is not locked: another address gets in.
+    assert _login(client, second.email, factories.PASSWORD, addr="10.2.2.2").status_code == 302
+
+
+def test_forgot_password_is_throttled_too(client):
+    for n in range(5):
+        response = post_form(client, "/forgot-password", {"email": f"x{n}@example.be"},
+                             environ_base={"REMOTE_ADDR": "10.3.3.3"})
+        assert response.status_code == 302
+    response = post_form(client, "/forgot-password", {"email": "y@example.be"},
+                         environ_base={"REMOTE_ADDR": "10.3.3.3"})
+    assert response.status_code == 429
