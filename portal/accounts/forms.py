@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import AnyOf, Email, EqualTo, InputRequired, Length, ValidationError
 
 from portal import i18n
 from portal.accounts.passwords import MAX_LENGTH, policy_problem
@@ -67,8 +67,9 @@ def _language_field():
     return SelectField(
         _l("Language"),
         choices=language_choices(),
-        validators=[InputRequired(_l("Choose a language."))],
-        validate_choice=True,
+        validators=[InputRequired(_l("Choose a language.")),
+                    AnyOf(list(i18n.LANGUAGES), _l("Choose one of the languages in the list."))],
+        validate_choice=False,  # AnyOf says it with our own, translated words
     )
 
 
@@ -135,7 +136,9 @@ class StaffForm(FlaskForm):
         choices=[SelectChoice("recruiter", _l("Recruiter")),
                  SelectChoice("admin", _l("Administrator")),
                  SelectChoice("employer", _l("Employer"))],
-        validators=[InputRequired(_l("Choose a role."))],
+        validators=[InputRequired(_l("Choose a role.")),
+                    AnyOf(["recruiter", "admin", "employer"], _l("Choose a role."))],
+        validate_choice=False,
     )
     language = _language_field()
 
