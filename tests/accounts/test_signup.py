@@ -37,7 +37,8 @@ def _users() -> int:
      "Gebruik je e-mailadres niet in je wachtwoord."),
     ({"password": "aaaaaaaaaaaaaaa", "confirm": "aaaaaaaaaaaaaaa"}, "password",
      "Dit wachtwoord is te makkelijk te raden."),
-    ({"confirm": "something else entirely"}, "confirm", "De twee wachtwoorden zijn niet hetzelfde."),
+    ({"confirm": "something else entirely"}, "confirm",
+     "De twee wachtwoorden zijn niet hetzelfde."),
     ({"language": "xx"}, "language", "Kies een van de talen in de lijst."),
 ])
 def test_bad_input_is_explained_next_to_the_field_and_typed_values_stay(

@@ -54,8 +54,8 @@ def test_a_reset_link_works_once_and_older_links_die_with_it(client):
     services.send_password_reset(user.email)
     [first] = [path_of(u) for u in links_in(last_mail_to(user.email)) if "/reset-password/" in u]
     client.get(first)
-    response = post_form(client, "/reset-password",
-                         {"password": "a brand new passphrase", "confirm": "a brand new passphrase"})
+    new = "a brand new passphrase"
+    response = post_form(client, "/reset-password", {"password": new, "confirm": new})
     assert response.status_code == 302
     replay = client.get(first, follow_redirects=True)
     assert replay.status_code == 400 and "Deze link werkt niet meer" in replay.text
