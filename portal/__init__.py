@@ -28,6 +28,8 @@ BLUEPRINTS = (
     "portal.applications.intake_views",
     "portal.applications.candidate_views",
     "portal.audit_views",
+    "portal.invitations.views",
+    "portal.invitations.admin_views",
 )
 
 

@@ -58,7 +58,7 @@ def create_citizen(email: str, password: str, first_name: str, last_name: str,
         language=_language(language),
         first_name=first_name.strip(),
         last_name=last_name.strip(),
-        person=person,
+        person_id=person.id if person is not None else None,
     ))
     audit.record(user, "accounts.signup", user, with_person=person is not None)
     return user

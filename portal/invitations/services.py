@@ -168,15 +168,38 @@ def open_invitation(invitation_id: int | None) -> Invitation | None:
     return invitation
 
 
-def use_invitation(invitation: Invitation, user, actor=None) -> None:
-    """Mark the code used by this new account, link the account to the person, and clear the
-    person's national register number (no longer needed once they have an account)."""
-    if not invitation.is_open:
-        raise ValueError("invitation already used or revoked")
-    invitation.used_at = utcnow()
+class InvitationUnavailable(Exception):
+    """The invitation was used or revoked in the meantime (another tab, another person)."""
+
+
+def sign_up_with_invitation(invitation: Invitation, email: str, password: str, first_name: str,
+                            last_name: str, language: str):
+    """A citizen account for the invitation's person; the code is then used up.
+
+    The invitation is claimed first with a conditional UPDATE, so two simultaneous sign-ups
+    with one code give one account. The person's national register number is cleared: the
+    account now identifies them. Raises InvitationUnavailable, or accounts' EmailTaken (the
+    caller rolls back either way). Flushes; the caller commits and sends the verification.
+    """
+    from portal.accounts import services as accounts
+
+    now = utcnow()
+    claimed = db.session.execute(
+        db.update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None),
+               Invitation.revoked_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise InvitationUnavailable()
+    person = invitation.person
+    user = accounts.create_citizen(email, password, first_name, last_name, language,
+                                   person=person)
+    invitation.used_at = now
     invitation.user_id = user.id
-    user.person_id = invitation.person_id
-    invitation.person.national_number = None
+    person.national_number = None
     db.session.flush()
-    audit.record(actor or user, "invitations.code_used", invitation, user_id=user.id,
-                 person_id=invitation.person_id)
+    audit.record(user, "invitations.code_used", invitation, user_id=user.id,
+                 person_id=person.id)
+    return user

@@ -1,0 +1,120 @@
+"""Administrator pages: cohorts, register imports with their row-by-row report, counts."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal import regions
+from portal.extensions import db
+from portal.i18n import LANGUAGE_LABELS
+from portal.invitations import importer, services
+from portal.invitations.forms import CohortForm, ImportForm
+from portal.invitations.models import Cohort, CohortImport
+from portal.security import Role, role_required
+
+bp = Blueprint("cohorts", __name__, url_prefix="/admin/cohorts")
+
+# Rows of a report shown on the page; all of them are in the CSV download.
+REPORT_ROWS_ON_PAGE = 500
+
+
+def _cohort(cohort_id: int) -> Cohort:
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        abort(404)
+    return cohort
+
+
+def _render_index(form: CohortForm, status: int = 200):
+    cohorts = db.session.scalars(db.select(Cohort).order_by(Cohort.born_from.desc())).all()
+    return render_template("cohorts/index.html", cohorts=cohorts, form=form), status
+
+
+@bp.get("")
+@role_required(Role.ADMIN)
+def index():
+    return _render_index(CohortForm())
+
+
+@bp.post("")
+@role_required(Role.ADMIN)
+def create():
+    form = CohortForm()
+    if form.validate_on_submit():
+        try:
+            cohort = services.create_cohort(form.name.data, form.born_from.data,
+                                            form.born_to.data, form.expires_on.data,
+                                            current_user)
+        except services.CohortError as exc:
+            db.session.rollback()
+            if exc.reason != "name_taken":
+                raise
+            form.name.errors.append(_("A cohort with this name already exists."))
+        else:
+            db.session.commit()
+            flash(_("Cohort %(name)s created.", name=cohort.name), "success")
+            return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    return _render_index(form, 400)
+
+
+def _render_show(cohort: Cohort, form: ImportForm, status: int = 200):
+    return render_template(
+        "cohorts/show.html", cohort=cohort, form=form, counts=services.cohort_counts(cohort),
+        region_labels=regions.REGION_LABELS, language_labels=LANGUAGE_LABELS,
+    ), status
+
+
+@bp.get("/<int:cohort_id>")
+@role_required(Role.ADMIN)
+def show(cohort_id: int):
+    return _render_show(_cohort(cohort_id), ImportForm())
+
+
+@bp.post("/<int:cohort_id>/imports")
+@role_required(Role.ADMIN)
+def upload(cohort_id: int):
+    cohort = _cohort(cohort_id)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return _render_show(cohort, form, 400)
+    upload_file = form.file.data
+    try:
+        record = importer.import_csv(cohort, upload_file.read(), current_user,
+                                     filename=upload_file.filename or "")
+    except importer.ImportFileError as exc:
+        db.session.rollback()
+        form.file.errors.append(str(importer.FILE_ERRORS[exc.reason]))
+        return _render_show(cohort, form, 400)
+    db.session.commit()
+    return redirect(url_for("cohorts.import_report", cohort_id=cohort.id, import_id=record.id))
+
+
+def _import(cohort_id: int, import_id: int) -> CohortImport:
+    record = db.session.get(CohortImport, import_id)
+    if record is None or record.cohort_id != cohort_id:
+        abort(404)
+    return record
+
+
+@bp.get("/<int:cohort_id>/imports/<int:import_id>")
+@role_required(Role.ADMIN)
+def import_report(cohort_id: int, import_id: int):
+    record = _import(cohort_id, import_id)
+    errors = importer.report_errors(record)
+    return render_template(
+        "cohorts/import_report.html", cohort=record.cohort, record=record,
+        errors=errors[:REPORT_ROWS_ON_PAGE], more=max(0, len(errors) - REPORT_ROWS_ON_PAGE),
+        field_label=importer.field_label, reason_text=importer.reason_text,
+    )
+
+
+@bp.get("/<int:cohort_id>/imports/<int:import_id>/rejected-rows.csv")
+@role_required(Role.ADMIN)
+def rejected_rows(cohort_id: int, import_id: int):
+    record = _import(cohort_id, import_id)
+    return Response(
+        importer.errors_csv(record), mimetype="text/csv",
+        headers={"Content-Disposition":
+                 f'attachment; filename="import-{record.id}-rejected-rows.csv"'},
+    )

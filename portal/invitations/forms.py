@@ -1,0 +1,59 @@
+"""Forms of the invitation pages: the code at /start, cohorts and imports for administrators."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, StringField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class _Date(DateField):
+    """A date field (YYYY-MM-DD, as <input type="date"> sends it) with our own message."""
+
+    def __init__(self, label, message, **kwargs):
+        super().__init__(label, format="%Y-%m-%d", validators=[InputRequired(message)],
+                         render_kw={"type": "date"}, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(_l("Enter a real date, like 2008-03-31.")) from exc
+
+
+class StartForm(FlaskForm):
+    code = StringField(
+        _l("Invitation code"),
+        validators=[InputRequired(_l("Enter the invitation code from your letter.")),
+                    Length(max=40, message=_l("Use at most %(max)d characters."))],
+        filters=[_strip],
+    )
+    birth_date = _Date(_l("Date of birth"), _l("Enter your date of birth."))
+
+
+class CohortForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        validators=[InputRequired(_l("Give the cohort a name.")),
+                    Length(max=80, message=_l("Use at most %(max)d characters."))],
+        filters=[_strip],
+    )
+    born_from = _Date(_l("Born from"), _l("Enter a date."))
+    born_to = _Date(_l("Born until"), _l("Enter a date."))
+    expires_on = _Date(_l("Codes expire on"), _l("Enter a date."))
+
+    def validate_born_to(self, field):
+        if self.born_from.data and field.data and field.data < self.born_from.data:
+            raise ValidationError(_l("The last birth date comes before the first one."))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("Register extract (CSV)"),
+        validators=[FileRequired(_l("Choose a CSV file."))],
+    )

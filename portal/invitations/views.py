@@ -1,0 +1,127 @@
+"""/start: a letter's invitation code and the date of birth open a prefilled sign-up.
+
+The code never stays in a URL: a QR link's ?code= is moved into the session and the
+browser sent to the clean /start. Unknown, used, expired and revoked codes, and a wrong
+date of birth, all get one message and count against CODE_LIMIT per address.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.accounts import services as accounts
+from portal.accounts.forms import SignupForm
+from portal.accounts.landing import landing_url
+from portal.accounts.views import deliver
+from portal.extensions import db, limiter
+from portal.invitations import codes, services
+from portal.invitations.forms import StartForm
+from portal.security import public
+
+bp = Blueprint("invitations", __name__)
+log = logging.getLogger(__name__)
+
+CODE_KEY = "invitations.code"
+INVITATION_KEY = "invitations.invitation_id"
+
+
+def _code_limit() -> str:
+    return current_app.config["CODE_LIMIT"]
+
+
+def _failed_attempt(_response) -> bool:
+    return bool(g.get("code_attempt_failed"))
+
+
+def _find_invitation(typed_code: str, birth_date):
+    """The open invitation this code and date of birth belong to, or None."""
+    printed = codes.normalize(typed_code)
+    if printed is None:
+        return None
+    invitation = services.invitation_for_code_hash(codes.hash_code(printed))
+    if invitation is None or invitation.person.birth_date != birth_date:
+        return None
+    return invitation
+
+
+@bp.route("/start", methods=["GET", "POST"])
+@public
+@limiter.limit(_code_limit, methods=["POST"], scope="invitations-code",
+               deduct_when=_failed_attempt)
+def start():
+    if current_user.is_authenticated:
+        flash(_("You are already signed in."), "info")
+        return redirect(landing_url(current_user))
+    if request.method == "GET" and "code" in request.args:
+        # From the QR code: keep the code out of the address bar, history and logs.
+        session[CODE_KEY] = request.args.get("code", "")[:40]
+        return redirect(url_for("invitations.start"))
+    form = StartForm()
+    if request.method == "GET" and session.get(CODE_KEY):
+        form.code.data = session[CODE_KEY]
+    if form.validate_on_submit():
+        invitation = _find_invitation(form.code.data, form.birth_date.data)
+        if invitation is None:
+            g.code_attempt_failed = True
+            log.info("invitation code refused for %s", request.remote_addr)
+            form.code.errors.append(_(
+                "This code and date of birth do not open an invitation. Check both against "
+                "your letter. A code can be used only once and only until the date in the "
+                "letter."))
+        else:
+            session.pop(CODE_KEY, None)
+            session[INVITATION_KEY] = invitation.id
+            return redirect(url_for("invitations.start_account"))
+    return render_template("invitations/start.html", form=form)
+
+
+@bp.route("/start/account", methods=["GET", "POST"])
+@public
+def start_account():
+    if current_user.is_authenticated:
+        return redirect(landing_url(current_user))
+    invitation = services.open_invitation(session.get(INVITATION_KEY))
+    if invitation is None:
+        session.pop(INVITATION_KEY, None)
+        flash(_("Enter your invitation code to start."), "info")
+        return redirect(url_for("invitations.start"))
+    person = invitation.person
+    form = SignupForm()
+    if request.method == "GET":
+        form.first_name.data = person.first_names.split()[0] if person.first_names else ""
+        form.last_name.data = person.last_name
+        form.language.data = person.language
+    if form.validate_on_submit():
+        try:
+            user = services.sign_up_with_invitation(
+                invitation, form.email.data, form.password.data, form.first_name.data,
+                form.last_name.data, form.language.data)
+        except services.InvitationUnavailable:
+            db.session.rollback()
+            session.pop(INVITATION_KEY, None)
+            flash(_("This invitation code has just been used. Log in instead."), "error")
+            return redirect(url_for("invitations.start"))
+        except accounts.EmailTaken:
+            db.session.rollback()
+            deliver(accounts.send_account_exists, form.email.data)
+        else:
+            db.session.commit()
+            session.pop(INVITATION_KEY, None)
+            deliver(accounts.send_verification, user)
+        # The same page whether or not the address already had an account.
+        session["accounts.check_email"] = form.email.data
+        return redirect(url_for("accounts.check_email"))
+    return render_template("invitations/start_account.html", form=form, person=person)
