@@ -22,6 +22,7 @@ from portal.security import Role
 # Run in this order; later seeds may rely on the users of the first.
 SEEDS: list[str] = [
     "portal.demo:seed_users",
+    "portal.applications.demo_seed:seed_intake",
 ]
 
 # Every demo account shares this password, printed by `flask demo seed`.
