@@ -63,13 +63,19 @@ def new_reference(kind: str, today: date | None = None) -> str:
     return f"{KIND_PREFIX.get(kind, kind[:3].upper())}-{today:%y%m}-{tail}"
 
 
+def salutation_pattern() -> str:
+    """The greeting in the current locale, with a %(name)s placeholder."""
+    return _("Dear %(name)s,")
+
+
 def personal_slots(lang: str, recipient: Recipient, reference: str, extra: dict) -> dict:
     """The personal texts of one language section: address, reference, salutation, and the
     kind's own slots (e.g. the invitation code). Shared by the full render and letter runs."""
     slots = {f"address-{i}": line for i, line in enumerate(recipient.lines)}
     slots["reference"] = reference
     with i18n.locale(lang):
-        slots["salutation"] = _("Dear %(name)s,", name=recipient.first_name or recipient.name)
+        slots["salutation"] = salutation_pattern() % {
+            "name": recipient.first_name or recipient.name}
     slots.update(extra)
     return slots
 

@@ -1,0 +1,261 @@
+"""Variable-data printing for letter runs.
+
+A letter run lays out each language variant of a letter once, with its personal slots
+(`data-slot` elements: address, reference, salutation, code, QR code) left empty. For each
+recipient it then writes the template's pages again, untouched, plus one small overlay
+stream per page that prints the personal texts at the positions, sizes and weights the
+layout gave those slots, in a font subset to that letter's own glyphs. Every letter is a
+complete PDF of its own; print batches hold each variant's template once.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from io import BytesIO
+
+import segno
+
+from portal import i18n
+from portal.letters import fontsubset, render, services
+from portal.letters.pdfparts import Template, Writer, pdf_string, plain_object, stream_object
+
+PX = 0.75  # CSS px -> PDF pt
+FONT_NAMES = {"regular": "OvR", "bold": "OvB"}
+
+
+@dataclass
+class Slot:
+    name: str
+    lang: str
+    page: int
+    x: float        # pt, from the left
+    top: float      # pt, from the bottom of the page (PDF space) to the slot's top
+    width: float
+    height: float
+    style: str      # "regular" | "bold"
+    size: float     # pt
+    baseline: float  # pt, PDF space
+    color: tuple[float, float, float]
+
+
+def _find_slots(document) -> list[Slot]:
+    slots: list[Slot] = []
+    seen: set[int] = set()
+
+    def walk(box, lang, page_no, page_height):
+        element = getattr(box, "element", None)
+        if element is not None and getattr(box, "element_tag", None) == "section":
+            lang = element.get("lang") or lang
+        name = element.get("data-slot") if element is not None else None
+        if name and id(element) not in seen:
+            seen.add(id(element))
+            style = box.style
+            size = style["font_size"]
+            line = style["line_height"]
+            line = line.value if hasattr(line, "value") else size * float(line)
+            face = fontsubset.face("bold" if style["font_weight"] >= 600 else "regular")
+            ascent, descent = face.ascent * size, face.descent * size
+            baseline_px = box.content_box_y() + (line - ascent - descent) / 2 + ascent
+            color = style["color"]
+            rgb = tuple(getattr(color, "coordinates", (0, 0, 0)))[:3]
+            slots.append(Slot(
+                name=name, lang=lang, page=page_no, x=box.content_box_x() * PX,
+                top=page_height - box.content_box_y() * PX, width=box.width * PX,
+                height=box.height * PX, style=face.style, size=size * PX,
+                baseline=page_height - baseline_px * PX, color=rgb,
+            ))
+        for child in getattr(box, "children", ()):
+            walk(child, lang, page_no, page_height)
+
+    for number, page in enumerate(document.pages):
+        walk(page._page_box, None, number, page.height * PX)
+    return slots
+
+
+@dataclass
+class Personal:
+    """What one letter prints besides the template: texts per slot name, and the QR URL."""
+
+    recipient: services.Recipient
+    reference: str
+    extra: dict = field(default_factory=dict)
+    qr_url: str | None = None
+
+
+class Variant:
+    """One kind in one language order, laid out once with empty slots."""
+
+    def __init__(self, kind: str, languages, context: dict):
+        self.kind = kind
+        self.languages = tuple(languages)
+        html = render.document_html(kind, self.languages, context, lambda lang: {})
+        document = render.layout(html)
+        self.slots = _find_slots(document)
+        self.template = Template(render.to_pdf(document))
+        self.page_count = len(self.template.pages)
+        self.salutation = {}
+        for lang in self.languages:
+            with i18n.locale(lang):
+                self.salutation[lang] = services.salutation_pattern()
+        with i18n.locale(self.languages[0]):
+            self.title = str(context.get("title") or kind)
+
+    def texts(self, personal: Personal, lang: str) -> dict[str, str]:
+        recipient = personal.recipient
+        texts = {f"address-{i}": line for i, line in enumerate(recipient.lines)}
+        texts["reference"] = personal.reference
+        texts["salutation"] = self.salutation[lang] % {
+            "name": recipient.first_name or recipient.name}
+        texts.update(personal.extra)
+        return texts
+
+
+def _fmt(value: float) -> bytes:
+    return (b"%.3f" % value).rstrip(b"0").rstrip(b".")
+
+
+def qr_runs(url: str) -> bytes:
+    """The dark modules of the QR code as rectangles in module units (one per run)."""
+    matrix = render.qr_code(url).matrix
+    ops = []
+    for row, cells in enumerate(matrix):
+        col, n = 0, len(cells)
+        while col < n:
+            if cells[col]:
+                start = col
+                while col < n and cells[col]:
+                    col += 1
+                ops.append(b"%d %d %d 1 re" % (start, row, col - start))
+            else:
+                col += 1
+    return b"%d\n" % len(matrix) + b"\n".join(ops)
+
+
+def _qr_ops(runs: bytes, slot: Slot) -> bytes:
+    size, rects = runs.split(b"\n", 1)
+    module = slot.width / int(size)
+    # Module units, rows downwards from the slot's top-left corner.
+    return b"q 0 0 0 rg %s 0 0 %s %s %s cm\n%s\nf Q" % (
+        _fmt(module), _fmt(-module), _fmt(slot.x), _fmt(slot.top), rects)
+
+
+@dataclass
+class LetterParts:
+    overlays: list[bytes]                  # one content stream per page
+    used: dict[str, dict[int, str]]        # font style -> {gid: text}
+    personal: Personal
+    variant: Variant
+
+
+def compose(variant: Variant, personal: Personal) -> LetterParts:
+    """The overlay streams and the glyphs one letter needs."""
+    overlays: list[list[bytes]] = [[] for _ in range(variant.page_count)]
+    used: dict[str, dict[int, str]] = {"regular": {}, "bold": {}}
+    texts_by_lang = {lang: variant.texts(personal, lang) for lang in variant.languages}
+    matrix = qr_runs(personal.qr_url) if personal.qr_url else None
+    for slot in variant.slots:
+        if slot.name == "qr":
+            if matrix is not None:
+                overlays[slot.page].append(_qr_ops(matrix, slot))
+            continue
+        text = texts_by_lang[slot.lang].get(slot.name)
+        if not text:
+            continue
+        face = fontsubset.face(slot.style)
+        gids = face.glyphs(text)
+        for gid, char in zip(gids, text, strict=True):
+            used[slot.style].setdefault(gid, char)
+        r, g, b = slot.color
+        overlays[slot.page].append(
+            b"q %s %s %s %s re W n %s %s %s rg BT /%s %s Tf 1 0 0 1 %s %s Tm <%s> Tj ET Q" % (
+                _fmt(slot.x), _fmt(slot.top - slot.height), _fmt(slot.width),
+                _fmt(slot.height), _fmt(r), _fmt(g), _fmt(b),
+                FONT_NAMES[slot.style].encode(), _fmt(slot.size), _fmt(slot.x),
+                _fmt(slot.baseline), "".join(f"{gid:04x}" for gid in gids).encode()))
+    return LetterParts(overlays=[b"\n".join(ops) for ops in overlays], used=used,
+                       personal=personal, variant=variant)
+
+
+class Numbers:
+    def __init__(self, start: int):
+        self.next = start
+
+    def take(self, count: int = 1) -> int:
+        first = self.next
+        self.next += count
+        return first
+
+
+def write_parts(writer: Writer, parts: LetterParts, base: int, numbers: Numbers,
+                pages_ref: int) -> list[int]:
+    """Writes one letter's own objects (fonts, overlays, pages); returns its page numbers."""
+    variant = parts.variant
+    template = variant.template
+    fonts: dict[str, int] = {}
+    for style, used in parts.used.items():
+        if used:
+            first = numbers.take(5)
+            type0, objects = fontsubset.font_objects(style, used, first)
+            for offset, data in enumerate(objects):
+                writer.add(first + offset, data)
+            fonts[FONT_NAMES[style]] = type0
+    page_nums = []
+    for index, overlay in enumerate(parts.overlays):
+        page = template.pages[index]
+        contents = [base + template.q, *(base + c for c in page.contents),
+                    base + template.big_q]
+        if overlay:
+            num = numbers.take()
+            writer.add(num, stream_object(num, overlay))
+            contents.append(num)
+        num = numbers.take()
+        writer.add(num, plain_object(num, b"<</Type /Page /Parent %d 0 R %s/Resources %s "
+                                          b"/Contents [%s]>>" % (
+            pages_ref, page.extra, template.resources(index, base, fonts),
+            b" ".join(b"%d 0 R" % c for c in contents))))
+        page_nums.append(num)
+    return page_nums
+
+
+def _close(writer: Writer, numbers: Numbers, pages_ref: int, page_nums: list[int],
+           title: str, lang: str, seed: bytes) -> None:
+    writer.add(pages_ref, plain_object(pages_ref, b"<</Type /Pages /Count %d /Kids [%s]>>" % (
+        len(page_nums), b" ".join(b"%d 0 R" % n for n in page_nums))))
+    root, info = numbers.take(), numbers.take()
+    writer.add(root, plain_object(root, b"<</Type /Catalog /Pages %d 0 R /Lang %s>>"
+                                  % (pages_ref, pdf_string(lang))))
+    writer.add(info, plain_object(info, b"<</Title %s /Producer (Dienstjaar portal)>>"
+                                  % pdf_string(title)))
+    writer.finish(root, info, seed)
+
+
+def letter_pdf(parts: LetterParts) -> bytes:
+    """One recipient's letter as a PDF of its own: the template's objects, then its own."""
+    variant = parts.variant
+    out = BytesIO()
+    writer = Writer(out)
+    writer.chunk(*variant.template.chunk(0))
+    numbers = Numbers(variant.template.count + 1)
+    pages_ref = numbers.take()
+    page_nums = write_parts(writer, parts, 0, numbers, pages_ref)
+    _close(writer, numbers, pages_ref, page_nums, variant.title, variant.languages[0],
+           parts.personal.reference.encode() + secrets.token_bytes(8))
+    return out.getvalue()
+
+
+def batch_pdf(fh, letters: list[LetterParts]) -> None:
+    """Many letters in one printable PDF; each variant's template is written once."""
+    writer = Writer(fh)
+    bases: dict[int, int] = {}
+    numbers = Numbers(1)
+    pages_ref = numbers.take()
+    page_nums: list[int] = []
+    for parts in letters:
+        template = parts.variant.template
+        key = id(template)
+        if key not in bases:
+            bases[key] = numbers.take(template.count) - 1
+            writer.chunk(*template.chunk(bases[key]))
+        page_nums += write_parts(writer, parts, bases[key], numbers, pages_ref)
+    title = letters[0].variant.title if letters else "letters"
+    _close(writer, numbers, pages_ref, page_nums, title, "nl", secrets.token_bytes(8))
