@@ -8,6 +8,8 @@ CLI_MODULES: tuple[str, ...] = (
     "portal.invitations.cli",
     "portal.accounts.cli",
     "portal.demo",
+    "portal.jobs",
+    "portal.letters.cli",
 )
 
 

@@ -77,6 +77,15 @@ class Config:
     # JOBS_INLINE: run bulk jobs in this process even when REDIS_URL is set.
     JOBS_INLINE = _bool("JOBS_INLINE", False)
 
+    # RQ_QUEUE: name of the RQ queue the portal's jobs go to (one per deployment).
+    RQ_QUEUE = os.environ.get("RQ_QUEUE", "portal")
+
+    # LETTER_BATCH_SIZE: letters per print batch (one PDF file each) in a letter run.
+    LETTER_BATCH_SIZE = _int("LETTER_BATCH_SIZE", 500)
+
+    # LETTER_RUN_DIR: where letter runs started from the admin page write their batches.
+    LETTER_RUN_DIR = os.environ.get("LETTER_RUN_DIR", str(INSTANCE / "letter-runs"))
+
     # LETTER_WORKERS: processes used by an in-process letter run (default: all cores).
     LETTER_WORKERS = _int("LETTER_WORKERS", os.cpu_count() or 1)
 

@@ -28,3 +28,78 @@ class Job(TimestampMixin, db.Model):
     @property
     def percent(self) -> int:
         return int(100 * (self.done + self.failed) / self.total) if self.total else 0
+
+
+# --- Running bulk work -----------------------------------------------------------------
+# In-process by default; on RQ workers (`flask jobs worker`) when REDIS_URL is set and
+# JOBS_INLINE is off, so that workers on several machines share the work of one job.
+
+
+def use_rq(app=None) -> bool:
+    from flask import current_app
+
+    config = (app or current_app).config
+    return bool(config.get("REDIS_URL")) and not config.get("JOBS_INLINE")
+
+
+def redis_connection(app=None):
+    from flask import current_app
+    from redis import Redis
+
+    return Redis.from_url((app or current_app).config["REDIS_URL"])
+
+
+def queue(app=None):
+    from flask import current_app
+    from rq import Queue
+
+    app = app or current_app
+    return Queue(app.config["RQ_QUEUE"], connection=redis_connection(app),
+                 default_timeout=3600)
+
+
+def picklable_config(app) -> dict:
+    """The app's settings that a spawned process needs to build the same app."""
+    return {k: v for k, v in app.config.items()
+            if isinstance(v, str | int | float | bool | type(None))}
+
+
+def add_counts(job_id: int, done: int = 0, failed: int = 0, error: str | None = None) -> None:
+    """Progress of a job, added atomically: several workers may report at once."""
+    values = {"done": Job.done + done, "failed": Job.failed + failed}
+    if error:
+        values["error"] = db.func.coalesce(Job.error, "") + error
+    db.session.execute(db.update(Job).where(Job.id == job_id).values(**values))
+
+
+def claim_finish(job_id: int) -> bool:
+    """True for exactly one caller once every item of a running job is accounted for."""
+    result = db.session.execute(
+        db.update(Job)
+        .where(Job.id == job_id, Job.state == "running", Job.done + Job.failed >= Job.total)
+        .values(state="finishing")
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def register(app) -> None:
+    """The `flask jobs` commands."""
+    import click
+
+    @app.cli.group("jobs", help="Background job workers.")
+    def jobs_group():
+        pass
+
+    @jobs_group.command("worker")
+    @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+    def worker(burst: bool):
+        """Work on the RQ queue of this portal (REDIS_URL), in this process."""
+        from rq import SimpleWorker
+
+        if not app.config.get("REDIS_URL"):
+            raise click.ClickException("REDIS_URL is not set: jobs run in-process.")
+        # SimpleWorker runs jobs in this process: no fork after WeasyPrint is loaded, and
+        # the fonts and layouts a worker has cached serve every job it takes.
+        SimpleWorker([queue(app)], connection=redis_connection(app)).work(
+            burst=burst, with_scheduler=False)

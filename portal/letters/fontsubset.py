@@ -7,13 +7,15 @@ uses): a few hundred microseconds for a name and an address. Glyph ids are kept
 from __future__ import annotations
 
 import hashlib
+import zlib
 from dataclasses import dataclass
 from functools import cache
+from io import BytesIO
 from pathlib import Path
 
 from cffi import FFI
 
-from portal.letters.pdfparts import plain_object, stream_object
+from portal.letters.pdfparts import deflated_stream, plain_object
 
 FONTS = Path(__file__).resolve().parent.parent / "static" / "letters" / "fonts"
 FACES = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
@@ -109,7 +111,7 @@ def face(style: str) -> Face:
     from fontTools.ttLib import TTFont
 
     data = (FONTS / FACES[style]).read_bytes()
-    font = TTFont(FONTS / FACES[style], lazy=True)
+    font = TTFont(BytesIO(data), lazy=True)
     upem = font["head"].unitsPerEm
     scale = 1000 / upem
     order = font.getGlyphOrder()
@@ -144,28 +146,35 @@ def _to_unicode(pairs: dict[int, str]) -> bytes:
     return b"\n".join(lines)
 
 
-def font_objects(style: str, used: dict[int, str], first: int) -> tuple[int, list[bytes]]:
-    """The five objects of a Type0 font holding just the glyphs in `used` (gid -> text),
-    numbered from `first`. Returns the number of the font dict and the objects."""
-    f = face(style)
-    gids = set(used)
-    program = f.subset(gids)
-    tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(
-        repr(sorted(gids)).encode()).digest()[:6])
-    name = f"{tag}+{POSTSCRIPT[style]}".encode()
-    type0, cid, descriptor, file2, to_unicode = range(first, first + 5)
-    widths = b" ".join(b"%d [%d]" % (g, f.advances[g]) for g in sorted(gids))
-    objects = [
-        plain_object(type0, b"<</Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H "
-                            b"/DescendantFonts [%d 0 R] /ToUnicode %d 0 R>>"
-                     % (name, cid, to_unicode)),
-        plain_object(cid, b"<</Type /Font /Subtype /CIDFontType2 /BaseFont /%s "
-                          b"/CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) "
-                          b"/Supplement 0>> /FontDescriptor %d 0 R /W [%s] "
-                          b"/CIDToGIDMap /Identity>>" % (name, descriptor, widths)),
-        plain_object(descriptor, b"<</Type /FontDescriptor /FontName /%s %s/FontFile2 %d 0 R>>"
-                     % (name, f.descriptor, file2)),
-        stream_object(file2, program, b"/Length1 %d " % len(program)),
-        stream_object(to_unicode, _to_unicode(used)),
-    ]
-    return type0, objects
+class SubsetFont:
+    """One letter's subset of a face: built once, written into the letter and its batch."""
+
+    def __init__(self, style: str, used: dict[int, str]):
+        f = face(style)
+        gids = sorted(set(used))
+        program = f.subset(set(gids))
+        tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(repr(gids).encode()).digest()[:6])
+        self.name = f"{tag}+{POSTSCRIPT[style]}".encode()
+        self.descriptor = f.descriptor
+        self.widths = b" ".join(b"%d [%d]" % (g, f.advances[g]) for g in gids)
+        self.program = zlib.compress(program, 6)
+        self.length1 = len(program)
+        self.to_unicode = zlib.compress(_to_unicode(used), 6)
+
+    def objects(self, first: int) -> tuple[int, list[bytes]]:
+        """The five objects of the Type0 font, numbered from `first`; and its number."""
+        type0, cid, descriptor, file2, to_unicode = range(first, first + 5)
+        name = self.name
+        return type0, [
+            plain_object(type0, b"<</Type /Font /Subtype /Type0 /BaseFont /%s "
+                                b"/Encoding /Identity-H /DescendantFonts [%d 0 R] "
+                                b"/ToUnicode %d 0 R>>" % (name, cid, to_unicode)),
+            plain_object(cid, b"<</Type /Font /Subtype /CIDFontType2 /BaseFont /%s "
+                              b"/CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) "
+                              b"/Supplement 0>> /FontDescriptor %d 0 R /W [%s] "
+                              b"/CIDToGIDMap /Identity>>" % (name, descriptor, self.widths)),
+            plain_object(descriptor, b"<</Type /FontDescriptor /FontName /%s %s"
+                                     b"/FontFile2 %d 0 R>>" % (name, self.descriptor, file2)),
+            deflated_stream(file2, self.program, b"/Length1 %d " % self.length1),
+            deflated_stream(to_unicode, self.to_unicode),
+        ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from portal.extensions import db
@@ -12,7 +12,11 @@ from portal.models import UTCDateTime, utcnow
 
 class Letter(db.Model):
     __tablename__ = "letters"
-    __table_args__ = (Index("ix_letters_kind_cohort", "kind", "cohort_id"),)
+    __table_args__ = (
+        Index("ix_letters_kind_cohort", "kind", "cohort_id"),
+        # A run issues one letter per person, even if two workers took the same batch.
+        UniqueConstraint("job_id", "person_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))  # invitation, acknowledgement, convocation, ...

@@ -56,6 +56,12 @@ def stream_object(num: int, data: bytes, extra: bytes = b"", compress: bool = Tr
             + data + b"\nendstream\nendobj\n")
 
 
+def deflated_stream(num: int, data: bytes, extra: bytes = b"") -> bytes:
+    """A stream object whose data is already Flate-compressed."""
+    return (b"%d 0 obj\n<<%s/Filter /FlateDecode /Length %d>>\nstream\n" % (num, extra, len(data))
+            + data + b"\nendstream\nendobj\n")
+
+
 def plain_object(num: int, body: bytes) -> bytes:
     return b"%d 0 obj\n%s\nendobj\n" % (num, body)
 

@@ -33,10 +33,9 @@ class AssetRefused(BaseException):  # noqa: N818
 def _weasy():
     import logging
 
-    import weasyprint
-
     # WeasyPrint logs every layout step at INFO: far too much for bulk runs.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+    import weasyprint
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 

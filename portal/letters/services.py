@@ -93,7 +93,8 @@ def render_letter(kind: str, *, recipient: Recipient, context: dict, languages, 
 
 
 def store(kind: str, *, pdf: bytes, page_count: int, reference: str, languages, actor,
-          person=None, user=None, cohort=None, subject=None, job_id: int | None = None) -> Letter:
+          person=None, user=None, cohort=None, subject=None, job_id: int | None = None,
+          flush: bool = True) -> Letter:
     """Archive issued bytes as a Letter row (flush, no commit)."""
     subject_type = subject_id = None
     if isinstance(subject, tuple):
@@ -104,7 +105,7 @@ def store(kind: str, *, pdf: bytes, page_count: int, reference: str, languages, 
         kind=kind,
         reference=reference,
         person_id=getattr(person, "id", None),
-        user_id=getattr(user, "id", None) or getattr(getattr(person, "user", None), "id", None),
+        user_id=getattr(user, "id", None),
         cohort_id=getattr(cohort, "id", None),
         subject_type=subject_type,
         subject_id=subject_id,
@@ -118,7 +119,8 @@ def store(kind: str, *, pdf: bytes, page_count: int, reference: str, languages, 
         job_id=job_id,
     )
     db.session.add(letter)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return letter
 
 
@@ -131,6 +133,8 @@ def issue(kind: str, *, recipient: Recipient, context: dict, actor, languages=No
     template's data-slot elements. The caller commits.
     """
     languages = tuple(languages or recipient.languages())
+    if user is None and person is not None:
+        user = person.user
     reference = reference or new_reference(kind)
     pdf, pages = render_letter(kind, recipient=recipient, context=context, languages=languages,
                                reference=reference, slots=slots)

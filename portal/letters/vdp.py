@@ -10,14 +10,13 @@ complete PDF of its own; print batches hold each variant's template once.
 from __future__ import annotations
 
 import secrets
+import zlib
 from dataclasses import dataclass, field
 from io import BytesIO
 
-import segno
-
 from portal import i18n
 from portal.letters import fontsubset, render, services
-from portal.letters.pdfparts import Template, Writer, pdf_string, plain_object, stream_object
+from portal.letters.pdfparts import Template, Writer, deflated_stream, pdf_string, plain_object
 
 PX = 0.75  # CSS px -> PDF pt
 FONT_NAMES = {"regular": "OvR", "bold": "OvB"}
@@ -141,8 +140,8 @@ def _qr_ops(runs: bytes, slot: Slot) -> bytes:
 
 @dataclass
 class LetterParts:
-    overlays: list[bytes]                  # one content stream per page
-    used: dict[str, dict[int, str]]        # font style -> {gid: text}
+    overlays: list[bytes | None]           # one deflated content stream per page
+    fonts: dict[str, fontsubset.SubsetFont]  # resource name -> the letter's own subset
     personal: Personal
     variant: Variant
 
@@ -172,8 +171,11 @@ def compose(variant: Variant, personal: Personal) -> LetterParts:
                 _fmt(slot.height), _fmt(r), _fmt(g), _fmt(b),
                 FONT_NAMES[slot.style].encode(), _fmt(slot.size), _fmt(slot.x),
                 _fmt(slot.baseline), "".join(f"{gid:04x}" for gid in gids).encode()))
-    return LetterParts(overlays=[b"\n".join(ops) for ops in overlays], used=used,
-                       personal=personal, variant=variant)
+    return LetterParts(
+        overlays=[zlib.compress(b"\n".join(ops), 6) if ops else None for ops in overlays],
+        fonts={FONT_NAMES[style]: fontsubset.SubsetFont(style, glyphs)
+               for style, glyphs in used.items() if glyphs},
+        personal=personal, variant=variant)
 
 
 class Numbers:
@@ -192,13 +194,12 @@ def write_parts(writer: Writer, parts: LetterParts, base: int, numbers: Numbers,
     variant = parts.variant
     template = variant.template
     fonts: dict[str, int] = {}
-    for style, used in parts.used.items():
-        if used:
-            first = numbers.take(5)
-            type0, objects = fontsubset.font_objects(style, used, first)
-            for offset, data in enumerate(objects):
-                writer.add(first + offset, data)
-            fonts[FONT_NAMES[style]] = type0
+    for name, font in parts.fonts.items():
+        first = numbers.take(5)
+        type0, objects = font.objects(first)
+        for offset, data in enumerate(objects):
+            writer.add(first + offset, data)
+        fonts[name] = type0
     page_nums = []
     for index, overlay in enumerate(parts.overlays):
         page = template.pages[index]
@@ -206,7 +207,7 @@ def write_parts(writer: Writer, parts: LetterParts, base: int, numbers: Numbers,
                     base + template.big_q]
         if overlay:
             num = numbers.take()
-            writer.add(num, stream_object(num, overlay))
+            writer.add(num, deflated_stream(num, overlay))
             contents.append(num)
         num = numbers.take()
         writer.add(num, plain_object(num, b"<</Type /Page /Parent %d 0 R %s/Resources %s "

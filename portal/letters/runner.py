@@ -1,0 +1,88 @@
+"""Where a letter run's batches are rendered: in this process, in a pool of spawned
+processes (LETTER_WORKERS), or on RQ workers when REDIS_URL is set."""
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Callable
+
+from flask import current_app
+
+from portal import jobs
+from portal.extensions import db
+from portal.jobs import Job
+from portal.letters import runs
+
+_threads: dict[int, threading.Thread] = {}
+_worker_app = None
+
+
+def execute(job_id: int, progress: Callable[[], None] | None = None) -> None:
+    """Start or resume a run. In-process it returns when the run is over; with RQ, once the
+    pending batches are queued."""
+    job = db.session.get(Job, job_id)
+    todo = runs.prepare(job)
+    if not todo:
+        if jobs.claim_finish(job_id):
+            runs.finish(job_id)
+        return
+    if jobs.use_rq():
+        queue = jobs.queue()
+        for number in todo:
+            queue.enqueue(runs.rq_batch, job_id, number, job_timeout=3600,
+                          description=f"letter run {job_id}, batch {number + 1}")
+        return
+    progress = progress or (lambda: None)
+    workers = min(current_app.config["LETTER_WORKERS"], len(todo))
+    if workers <= 1:
+        for number in todo:
+            runs.run_batch(job_id, number)
+            progress()
+        return
+    context = multiprocessing.get_context("spawn")  # never fork a process holding WeasyPrint
+    with context.Pool(workers, initializer=_init_worker,
+                      initargs=(jobs.picklable_config(current_app),)) as pool:
+        for _ in pool.imap_unordered(_pool_batch, [(job_id, n) for n in todo]):
+            progress()
+
+
+def _init_worker(config: dict) -> None:
+    global _worker_app
+    from portal import create_app
+
+    _worker_app = create_app(config)
+    _worker_app.app_context().push()
+
+
+def _pool_batch(args: tuple[int, int]) -> None:
+    try:
+        runs.run_batch(*args)
+    finally:
+        db.session.remove()
+
+
+def launch(job_id: int) -> None:
+    """Start a run from a web request: queued on RQ, or in a thread of this process."""
+    if jobs.use_rq():
+        execute(job_id)
+        return
+    app = current_app._get_current_object()
+
+    def main():
+        with app.app_context():
+            execute(job_id)
+
+    thread = threading.Thread(target=main, name=f"letter-run-{job_id}", daemon=True)
+    _threads[job_id] = thread
+    thread.start()
+
+
+def running_here(job_id: int) -> bool:
+    thread = _threads.get(job_id)
+    return thread is not None and thread.is_alive()
+
+
+def wait_here(job_id: int, timeout: float | None = None) -> None:
+    thread = _threads.get(job_id)
+    if thread is not None:
+        thread.join(timeout)
