@@ -30,6 +30,7 @@ BLUEPRINTS = (
     "portal.audit_views",
     "portal.invitations.views",
     "portal.invitations.admin_views",
+    "portal.letters.run_views",
 )
 
 

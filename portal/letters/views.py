@@ -30,3 +30,4 @@ def download(letter_id: int):
                          max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
+

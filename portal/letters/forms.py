@@ -1,0 +1,13 @@
+"""Forms of the letter pages."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField
+from wtforms.validators import DataRequired, NumberRange, Optional
+
+
+class RunForm(FlaskForm):
+    cohort = SelectField(_l("Cohort"), coerce=int, validators=[DataRequired()])
+    batch_size = IntegerField(
+        _l("Letters per print batch"), validators=[Optional(), NumberRange(min=10, max=5000)])

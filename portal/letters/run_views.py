@@ -1,0 +1,89 @@
+"""Administrators start invitation letter runs and follow their progress."""
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.extensions import db
+from portal.invitations.models import Cohort
+from portal.jobs import Job
+from portal.letters import runner, runs
+from portal.letters.forms import RunForm
+from portal.security import Role, role_required
+
+bp = Blueprint("letter_runs", __name__, url_prefix="/admin/letter-runs")
+
+
+def _form(formdata=None) -> RunForm:
+    form = RunForm(formdata=formdata) if formdata is not None else RunForm()
+    form.cohort.choices = [(c.id, c.name) for c in db.session.scalars(
+        db.select(Cohort).order_by(Cohort.name))]
+    return form
+
+
+def _page(form, status=200):
+    jobs = db.session.scalars(db.select(Job).where(Job.kind == runs.KIND)
+                              .order_by(Job.id.desc()).limit(50)).all()
+    cohorts = {c.id: c.name for c in db.session.scalars(db.select(Cohort))}
+    return render_template("letters/runs.html", form=form, jobs=jobs, cohorts=cohorts,
+                           params=runs.Params.of), status
+
+
+@bp.get("")
+@role_required(Role.ADMIN)
+def list_runs():
+    return _page(_form(formdata={}))
+
+
+@bp.post("")
+@role_required(Role.ADMIN)
+def start_run():
+    form = _form()
+    if not form.validate_on_submit():
+        return _page(form, status=400)
+    cohort = db.session.get(Cohort, form.cohort.data)
+    if runs.open_run(cohort) is not None:
+        form.cohort.errors.append(_("This cohort has an unfinished run: resume it below."))
+        return _page(form, status=400)
+    out = Path(current_app.config["LETTER_RUN_DIR"]) / (
+        f"cohort-{cohort.id}-{date.today():%Y%m%d}-{secrets.token_hex(3)}")
+    job = runs.start(cohort, out, current_user, batch_size=form.batch_size.data)
+    db.session.commit()
+    runner.launch(job.id)
+    flash(_("The letter run has started."), "success")
+    return redirect(url_for("letter_runs.show_run", job_id=job.id))
+
+
+def _run_or_404(job_id: int) -> Job:
+    job = db.session.get(Job, job_id)
+    if job is None or job.kind != runs.KIND:
+        abort(404)
+    return job
+
+
+@bp.get("/<int:job_id>")
+@role_required(Role.ADMIN)
+def show_run(job_id: int):
+    job = _run_or_404(job_id)
+    cohort = db.session.get(Cohort, runs.Params.of(job).cohort_id)
+    return render_template("letters/run.html", job=job, cohort=cohort,
+                           params=runs.Params.of(job), batches=runs.count_batches(job),
+                           active=job.state in ("queued", "running", "finishing"),
+                           resumable=job.state != "done" and not runner.running_here(job.id))
+
+
+@bp.post("/<int:job_id>/resume")
+@role_required(Role.ADMIN)
+def resume_run(job_id: int):
+    job = _run_or_404(job_id)
+    if job.state == "done" or runner.running_here(job.id):
+        flash(_("This run is not interrupted."), "info")
+    else:
+        runner.launch(job.id)
+        flash(_("The letter run has been resumed."), "success")
+    return redirect(url_for("letter_runs.show_run", job_id=job.id))
