@@ -50,7 +50,7 @@ def test_a_cohort_with_an_unfinished_run_cannot_start_another(app, client, login
     cohort = _cohort(1)
     runs.start(cohort, tmp_path, actor=None)
     db.session.commit()
-    login_as("admin")
+    login_as("admin", language="en")
     response = post_form(client, "/admin/letter-runs", {"cohort": cohort.id},
                          page="/admin/letter-runs")
     assert response.status_code == 400

@@ -1,6 +1,6 @@
 """one letter per person per run
 
-Revision ID: 0003_letter_run_unique
+Revision ID: 0005_letter_run_unique
 Revises: 0002_letter_run
 Create Date: 2026-11-29 08:55:41.163374
 
@@ -12,8 +12,8 @@ import portal.models
 
 
 # revision identifiers, used by Alembic.
-revision = "0003_letter_run_unique"
-down_revision = '0002_letter_run'
+revision = "0005_letter_run_unique"
+down_revision = "0004_cohort_imports"
 branch_labels = None
 depends_on = None
 
