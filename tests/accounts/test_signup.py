@@ -90,3 +90,12 @@ def test_a_new_account_is_unverified_can_log_in_and_may_ask_for_a_new_link(clien
 def test_a_logged_in_user_opening_sign_up_goes_to_their_page(client, login_as):
     login_as("citizen")
     assert client.get("/sign-up").location == "/account"
+
+
+def test_fields_keep_their_input_types_and_get_no_empty_attributes(client):
+    html = client.get("/sign-up").text
+    inputs = {m.group(1): m.group(0) for m in re.finditer(r'<input[^>]*\bid="(\w+)"[^>]*>', html)}
+    assert 'type="password"' in inputs["password"] and 'type="password"' in inputs["confirm"]
+    assert 'autocomplete="new-password"' in inputs["password"]
+    assert 'type="email"' in inputs["email"]
+    assert '"None"' not in html

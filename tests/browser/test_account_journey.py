@@ -1,0 +1,100 @@
+"""A citizen's account journey in headless Chromium on a phone: sign up, confirm, log in,
+log out, forget the password, reset it, log in again; and switch the language."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.helpers import last_mail_to, links_in
+
+pytestmark = pytest.mark.browser
+
+EMAIL = "lena.peeters@example.be"
+PASSWORD = "fietsen langs de schelde"
+NEW_PASSWORD = "wandelen door de ardennen"
+
+
+def _link(part: str) -> str:
+    [link] = [u for u in links_in(last_mail_to(EMAIL)) if part in u]
+    return link
+
+
+def _fits_the_screen(page: Page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def _log_in(page: Page, password: str) -> None:
+    page.get_by_label("E-mailadres").fill(EMAIL)
+    page.get_by_label("Wachtwoord", exact=True).fill(password)
+    page.get_by_role("button", name="Aanmelden").click()
+
+
+def test_sign_up_confirm_log_in_out_reset_and_log_in_again(page: Page, live_server):
+    page.goto("/")
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
+        "link", name="Account aanmaken").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Account aanmaken")
+    assert _fits_the_screen(page)
+
+    page.get_by_label("Voornaam").fill("Lena")
+    page.get_by_label("Achternaam").fill("Peeters")
+    page.get_by_label("E-mailadres").fill(EMAIL)
+    expect(page.get_by_role("combobox", name="Taal")).to_have_value("nl")
+    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
+    page.get_by_label("Herhaal het wachtwoord").fill("not the same phrase")
+    page.get_by_role("button", name="Mijn account aanmaken").click()
+    expect(page.locator("#confirm-error")).to_contain_text("niet hetzelfde")
+    expect(page.get_by_label("Voornaam")).to_have_value("Lena")
+    expect(page.get_by_label("Wachtwoord", exact=True)).to_have_value("")
+
+    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
+    page.get_by_label("Herhaal het wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Mijn account aanmaken").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bekijk je e-mail")
+
+    page.goto(_link("/verify-email/"))
+    expect(page.get_by_role("status").first).to_contain_text("je e-mailadres is bevestigd")
+    expect(page).to_have_url(re.compile(r"/login$"))
+
+    _log_in(page, PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn account")
+    expect(page.get_by_text("bevestigd", exact=True)).to_be_visible()
+    assert _fits_the_screen(page)
+
+    page.get_by_role("button", name="Afmelden").click()
+    expect(page.get_by_role("status").first).to_contain_text("Je bent afgemeld.")
+    page.goto("/account")
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+
+    page.get_by_role("link", name="Wachtwoord vergeten?").click()
+    page.get_by_label("E-mailadres").fill(EMAIL)
+    page.get_by_role("button", name="De link sturen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bekijk je e-mail")
+
+    page.goto(_link("/reset-password/"))
+    expect(page).to_have_url(re.compile(r"/reset-password$"))
+    page.get_by_label("Nieuw wachtwoord").fill(NEW_PASSWORD)
+    page.get_by_label("Herhaal het nieuwe wachtwoord").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Mijn nieuwe wachtwoord opslaan").click()
+    expect(page.get_by_role("status").first).to_contain_text("nieuwe wachtwoord is opgeslagen")
+
+    _log_in(page, PASSWORD)
+    expect(page.get_by_text("Het e-mailadres of het wachtwoord is niet juist.").first).to_be_visible()
+    _log_in(page, NEW_PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn account")
+
+
+def test_the_language_switch_changes_the_page_and_the_sign_up_default(page: Page, live_server):
+    page.goto("/sign-up")
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    page.get_by_role("button", name="Français").click()
+    expect(page).to_have_url(re.compile(r"/sign-up$"))
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Créer un compte")
+    expect(page.get_by_role("combobox", name="Langue")).to_have_value("fr")
+    page.get_by_role("button", name="Deutsch").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Konto erstellen")
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("lang", "de")
