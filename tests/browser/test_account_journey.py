@@ -81,7 +81,8 @@ def test_sign_up_confirm_log_in_out_reset_and_log_in_again(page: Page, live_serv
     expect(page.get_by_role("status").first).to_contain_text("nieuwe wachtwoord is opgeslagen")
 
     _log_in(page, PASSWORD)
-    expect(page.get_by_text("Het e-mailadres of het wachtwoord is niet juist.").first).to_be_visible()
+    expect(page.locator("#password-error")).to_contain_text(
+        "Het e-mailadres of het wachtwoord is niet juist.")
     _log_in(page, NEW_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Mijn account")
 
