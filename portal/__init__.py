@@ -18,6 +18,7 @@ MODEL_MODULES = (
     "portal.letters.models",
     "portal.applications.models",
     "portal.applications.session_models",
+    "portal.applications.review_models",
 )
 
 BLUEPRINTS = (
@@ -31,6 +32,7 @@ BLUEPRINTS = (
     "portal.invitations.views",
     "portal.invitations.admin_views",
     "portal.letters.run_views",
+    "portal.applications.review_views",
 )
 
 

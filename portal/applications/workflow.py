@@ -48,6 +48,15 @@ for _status in WITHDRAWABLE:
     TRANSITIONS[(_status, "withdraw")] = (S.WITHDRAWN, frozenset({C}))
 
 
+# Human selections and rejections are final decisions: one recruiter proposes them,
+# a different one confirms (a Decision); the portal's own moves need no second pair of eyes.
+FOUR_EYES = frozenset({"select", "reject"})
+
+# Statuses in which an application waits for a recruiter's decision (flagged when stale).
+UNDECIDED = (S.SUBMITTED, S.SCREENING, S.TESTS_SCHEDULED, S.TESTS_PASSED, S.TESTS_FAILED)
+DECIDING = {"select", "waitlist", "reject"}
+
+
 class TransitionError(Exception):
     """A move the life cycle does not allow; `message` is shown to the user."""
 
@@ -62,6 +71,33 @@ class Move:
     roles: frozenset
 
 
+def _tests_all_passed(application: Application) -> str | None:
+    from flask_babel import gettext as _
+
+    from portal.applications import review_services
+
+    results = review_services.results_by_kind(application)
+    if len(results) < len(review_services.ResultKind) or not all(
+        r.passed for r in results.values()
+    ):
+        return _("All four tests must be recorded and passed first.")
+    return None
+
+
+def _a_test_failed(application: Application) -> str | None:
+    from flask_babel import gettext as _
+
+    from portal.applications import review_services
+
+    if not any(not r.passed for r in review_services.results_by_kind(application).values()):
+        return _("Record the failed test first.")
+    return None
+
+
+# Conditions beyond the current status: action -> check returning a message when not met.
+GUARDS = {"pass_tests": _tests_all_passed, "fail_tests": _a_test_failed}
+
+
 def allowed_actions(application: Application, role: Role | str | None) -> list[str]:
     role = Role(role) if role else SYSTEM
     return [
@@ -71,14 +107,19 @@ def allowed_actions(application: Application, role: Role | str | None) -> list[s
 
 
 def transition(
-    application: Application, action: str, actor, reason: str = "", *, version: int | None = None
+    application: Application, action: str, actor, reason: str = "", *,
+    version: int | None = None, decision=None, component: str | None = None,
 ) -> ApplicationEvent:
-    """Check and make one move: record it, audit it. Flushes; the caller commits.
+    """Check and make one move: record it, audit it, issue its letter. Flushes; the caller commits.
 
     `actor` is a User, or None when the portal itself acts. `version`, when given,
     is the version the actor saw: a different current version means the page was stale.
+    A recruiter's select or reject needs `decision`, a Decision proposed by someone else;
+    `component` (for select) defaults to the decision's, then the candidate's preference.
     """
     from flask_babel import gettext as _
+
+    from portal.applications import quotas
 
     if version is not None and version != application.version:
         raise TransitionError(
@@ -93,12 +134,21 @@ def transition(
         raise TransitionError(_("You are not allowed to take this action."))
     if role == Role.CITIZEN and actor.id != application.user_id:
         raise TransitionError(_("You are not allowed to take this action."))
+    if action in FOUR_EYES and actor is not None:
+        _check_four_eyes(application, action, actor, decision)
+    guard = GUARDS.get(action)
+    problem = guard(application) if guard else None
+    if problem:
+        raise TransitionError(problem)
+    if action == "select":
+        component = component or getattr(decision, "component", None) or application.component
+        quotas.check_place(application.intake, component)
+        application.component = component
     from_status = application.status
     application.status = to_status
     application.version += 1
     application.status_changed_at = utcnow()
-    if to_status == S.SUBMITTED:
-        application.submitted_at = application.status_changed_at
+    _stamp(application, action, to_status)
     event = ApplicationEvent(
         application=application, action=action, from_status=from_status,
         to_status=to_status, actor_id=getattr(actor, "id", None), reason=reason,
@@ -107,4 +157,33 @@ def transition(
     audit.record(actor, f"application.{action}", application,
                  from_status=str(from_status), to_status=str(to_status), reason=reason)
     db.session.flush()
+    if S.WAITLISTED in (from_status, to_status):
+        from portal.applications import waitlist
+
+        waitlist.rerank(application.intake_id, application.component)
     return event
+
+
+def _check_four_eyes(application: Application, action: str, actor, decision) -> None:
+    from flask_babel import gettext as _
+
+    if (decision is None or decision.application_id != application.id
+            or decision.action != action or not decision.is_open):
+        raise TransitionError(_("A final decision must be proposed first and confirmed by a "
+                                "second recruiter."))
+    if decision.proposed_by_id == actor.id:
+        raise TransitionError(_("A second recruiter must confirm this decision: you proposed it."))
+
+
+def _stamp(application: Application, action: str, to_status: Status) -> None:
+    from datetime import timedelta
+
+    now = application.status_changed_at
+    if to_status == S.SUBMITTED:
+        application.submitted_at = now
+    if action in DECIDING:
+        application.decided_at = now
+    if to_status == S.SELECTED:
+        application.offer_deadline = now.date() + timedelta(days=application.intake.offer_days)
+    if to_status != S.WAITLISTED:
+        application.waitlist_rank = None

@@ -1,0 +1,187 @@
+"""The recruiter queue of an intake: filters, search, sort, pages and the decision clock.
+
+A page costs a fixed number of statements whatever its size: one count, one page of
+denormalised application columns, one for open decisions on that page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, func, or_
+
+from portal.applications.models import Application, Intake, Status
+from portal.applications.review_models import Decision
+from portal.applications.workflow import UNDECIDED
+from portal.extensions import db
+from portal.models import utcnow
+
+PER_PAGE = 50
+SORTS = {
+    "submitted": (Application.submitted_at, Application.id),
+    "-submitted": (Application.submitted_at.desc(), Application.id.desc()),
+    "name": (Application.last_name, Application.first_name, Application.id),
+    "-score": (Application.score.is_(None), Application.score.desc(), Application.id),
+    "changed": (Application.status_changed_at, Application.id),
+}
+# Columns the queue shows: the page never loads answers or other large fields.
+COLUMNS = (
+    Application.id, Application.reference, Application.first_name, Application.last_name,
+    Application.status, Application.component, Application.language, Application.province,
+    Application.score, Application.waitlist_rank, Application.submitted_at,
+    Application.status_changed_at, Application.offer_deadline, Application.version,
+)
+
+
+@dataclass
+class Filters:
+    status: str = ""
+    component: str = ""
+    language: str = ""
+    province: str = ""
+    flagged: bool = False
+    q: str = ""
+    sort: str = "submitted"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> Filters:
+        try:
+            page = max(int(args.get("page", 1)), 1)
+        except ValueError:
+            page = 1
+        sort = args.get("sort", "submitted")
+        return cls(
+            status=args.get("status", "")[:20], component=args.get("component", "")[:10],
+            language=args.get("language", "")[:2], province=args.get("province", "")[:20],
+            flagged=args.get("flagged") in ("1", "on", "y"), q=args.get("q", "").strip()[:100],
+            sort=sort if sort in SORTS else "submitted", page=page,
+        )
+
+    def args(self, **changes) -> dict:
+        values = {"status": self.status, "component": self.component, "language": self.language,
+                  "province": self.province, "flagged": "1" if self.flagged else "",
+                  "q": self.q, "sort": self.sort, "page": self.page}
+        values.update(changes)
+        return {k: v for k, v in values.items() if v not in ("", None, 1) or k == "sort"}
+
+
+@dataclass
+class Row:
+    id: int
+    reference: str
+    name: str
+    status: str
+    component: str | None
+    language: str
+    province: str
+    score: object
+    waitlist_rank: int | None
+    submitted_at: datetime | None
+    flagged: bool
+    days_left: int | None  # until flagged (undecided) or until the offer deadline
+    pending: str | None  # action of an open four-eyes decision
+
+
+@dataclass
+class Page:
+    rows: list[Row]
+    total: int
+    page: int
+    pages: int
+    flagged_total: int = 0
+    filters: Filters = field(default_factory=Filters)
+
+
+def flag_cutoff(intake: Intake, now: datetime | None = None) -> datetime:
+    return (now or utcnow()) - timedelta(days=intake.flag_after_days)
+
+
+def flagged_clause(intake: Intake, today: date | None = None):
+    """Undecided past flag_after_days, or an offer unanswered on or past its deadline."""
+    today = today or date.today()
+    return or_(
+        and_(Application.status.in_(UNDECIDED),
+             Application.status_changed_at < flag_cutoff(intake)),
+        and_(Application.status == Status.SELECTED, Application.offer_deadline <= today),
+    )
+
+
+def days_left(intake: Intake, status: str, changed_at: datetime | None,
+              offer_deadline: date | None, today: date | None = None) -> int | None:
+    """The countdown a recruiter sees: days before the application or offer is overdue."""
+    today = today or date.today()
+    if status == Status.SELECTED and offer_deadline:
+        return (offer_deadline - today).days
+    if status in UNDECIDED and changed_at:
+        return (changed_at.date() + timedelta(days=intake.flag_after_days) - today).days
+    return None
+
+
+def base_query(intake: Intake, f: Filters):
+    query = db.select(*COLUMNS).where(Application.intake_id == intake.id,
+                                      Application.status != Status.DRAFT)
+    if f.status:
+        query = query.where(Application.status == f.status)
+    if f.component:
+        query = query.where(Application.component == f.component)
+    if f.language:
+        query = query.where(Application.language == f.language)
+    if f.province:
+        query = query.where(Application.province == f.province)
+    if f.flagged:
+        query = query.where(flagged_clause(intake))
+    if f.q:
+        term = f.q.lower()
+        query = query.where(or_(
+            Application.reference == f.q.upper(),
+            func.lower(Application.last_name).startswith(term, autoescape=True),
+            func.lower(Application.first_name).startswith(term, autoescape=True),
+            func.lower(Application.first_name + " " + Application.last_name)
+            .startswith(term, autoescape=True),
+        ))
+    return query
+
+
+def page(intake: Intake, f: Filters, per_page: int = PER_PAGE) -> Page:
+    query = base_query(intake, f)
+    total = db.session.scalar(db.select(func.count()).select_from(query.subquery()))
+    pages = max((total + per_page - 1) // per_page, 1)
+    number = min(f.page, pages)
+    found = db.session.execute(
+        query.order_by(*SORTS[f.sort]).limit(per_page).offset((number - 1) * per_page)
+    ).all()
+    ids = [r.id for r in found]
+    pending = dict(db.session.execute(
+        db.select(Decision.application_id, Decision.action)
+        .where(Decision.application_id.in_(ids), Decision.resolved_at.is_(None))
+    ).all()) if ids else {}
+    today = date.today()
+    cutoff = flag_cutoff(intake)
+    rows = []
+    for r in found:
+        flagged = ((r.status in UNDECIDED and r.status_changed_at < cutoff)
+                   or (r.status == Status.SELECTED and r.offer_deadline is not None
+                       and r.offer_deadline <= today))
+        rows.append(Row(
+            id=r.id, reference=r.reference, name=f"{r.last_name} {r.first_name}".strip(),
+            status=r.status, component=r.component, language=r.language, province=r.province,
+            score=r.score, waitlist_rank=r.waitlist_rank, submitted_at=r.submitted_at,
+            flagged=flagged,
+            days_left=days_left(intake, r.status, r.status_changed_at, r.offer_deadline, today),
+            pending=pending.get(r.id),
+        ))
+    return Page(rows=rows, total=total, page=number, pages=pages, filters=f)
+
+
+def flagged_count(intake: Intake) -> int:
+    return db.session.scalar(
+        db.select(func.count()).select_from(Application)
+        .where(Application.intake_id == intake.id, flagged_clause(intake)))
+
+
+def provinces(intake: Intake) -> list[str]:
+    return list(db.session.scalars(
+        db.select(Application.province).where(Application.intake_id == intake.id,
+                                              Application.province != "")
+        .distinct().order_by(Application.province)))

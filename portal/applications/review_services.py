@@ -1,0 +1,227 @@
+"""Recruiter actions on applications: screening, convocations, test results, decisions.
+
+Each function takes plain values and the acting user, checks, changes, audits and
+flushes; the view commits. Moves of the life cycle all go through workflow.transition().
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+
+from portal import audit
+from portal.applications.models import Application, Component, Intake, Status
+from portal.applications.quotas import lock_row
+from portal.applications.review_models import (
+    Convocation,
+    Decision,
+    ResultKind,
+    SelectionDay,
+    TestResult,
+)
+from portal.applications.workflow import TRANSITIONS, TransitionError, transition
+from portal.extensions import db
+from portal.models import utcnow
+from portal.security import Role
+
+# Structured reasons for a rejection: code -> text the candidate reads in the letter.
+REJECTION_REASONS = {
+    "tests_failed": _l("You did not pass one or more of the selection tests."),
+    "medical": _l("The medical examination found you unfit for service at this time."),
+    "eligibility": _l("Your application does not meet the conditions of this intake "
+                      "(age, nationality or residence)."),
+    "incomplete": _l("Your application was incomplete or could not be verified."),
+    "no_show": _l("You did not attend the selection tests you were convoked to."),
+    "ranking": _l("Other candidates ranked higher for the places available."),
+}
+
+RESULT_LABELS = {
+    ResultKind.MEDICAL: _l("Medical examination"),
+    ResultKind.PSYCHOTECHNICAL: _l("Psychotechnical tests"),
+    ResultKind.SPORTS: _l("Sports test"),
+    ResultKind.INTERVIEW: _l("Interview"),
+}
+
+
+def _check_version(application: Application, version: int | None) -> None:
+    if version is not None and version != application.version:
+        raise TransitionError(
+            _("This application was changed by someone else meanwhile. Check it and try again.")
+        )
+
+
+def start_screening(application: Application, actor, version: int | None) -> None:
+    transition(application, "start_screening", actor, version=version)
+
+
+# --- selection days and convocations ---------------------------------------------------
+
+def create_selection_day(intake: Intake, day: date, place: str, capacity: int, actor
+                         ) -> SelectionDay:
+    selection_day = SelectionDay(intake=intake, day=day, place=place.strip(), capacity=capacity)
+    db.session.add(selection_day)
+    db.session.flush()
+    audit.record(actor, "selection_day.created", selection_day, intake_id=intake.id,
+                 day=day.isoformat(), capacity=capacity)
+    return selection_day
+
+
+def selection_days(intake: Intake) -> list[tuple[SelectionDay, int]]:
+    """The intake's selection days with the number of candidates convoked to each."""
+    booked = (db.select(Convocation.selection_day_id, func.count().label("n"))
+              .group_by(Convocation.selection_day_id).subquery())
+    rows = db.session.execute(
+        db.select(SelectionDay, func.coalesce(booked.c.n, 0))
+        .outerjoin(booked, booked.c.selection_day_id == SelectionDay.id)
+        .where(SelectionDay.intake_id == intake.id)
+        .order_by(SelectionDay.day, SelectionDay.id)
+    ).all()
+    return [(day, n) for day, n in rows]
+
+
+def schedule_tests(application: Application, selection_day: SelectionDay, actor,
+                   version: int | None) -> Convocation:
+    """Convoke the candidate to a selection day (within its capacity); the letter follows."""
+    _check_version(application, version)
+    if selection_day.intake_id != application.intake_id:
+        raise TransitionError(_("This selection day belongs to another intake."))
+    if selection_day.day < date.today():
+        raise TransitionError(_("This selection day has already passed."))
+    lock_row(SelectionDay, selection_day.id)
+    convoked = db.session.scalar(
+        db.select(func.count()).select_from(Convocation)
+        .where(Convocation.selection_day_id == selection_day.id))
+    if convoked >= selection_day.capacity:
+        raise TransitionError(_("This selection day is full. Choose another day."))
+    existing = db.session.scalar(
+        db.select(Convocation).where(Convocation.application_id == application.id))
+    if existing is not None:  # convoked before, e.g. screened again: move to the new day
+        existing.selection_day = selection_day
+        existing.assigned_by_id = actor.id
+        existing.at = utcnow()
+        convocation = existing
+    else:
+        convocation = Convocation(application_id=application.id, selection_day=selection_day,
+                                  assigned_by_id=actor.id)
+        db.session.add(convocation)
+    db.session.flush()
+    transition(application, "schedule_tests", actor,
+               f"selection day {selection_day.day.isoformat()}", version=version)
+    return convocation
+
+
+def convocation_of(application: Application) -> Convocation | None:
+    return db.session.scalar(
+        db.select(Convocation).where(Convocation.application_id == application.id))
+
+
+# --- test results ------------------------------------------------------------------------
+
+def results_by_kind(application: Application) -> dict[str, TestResult]:
+    results = db.session.scalars(
+        db.select(TestResult).where(TestResult.application_id == application.id))
+    return {r.kind: r for r in results}
+
+
+def record_result(application: Application, kind: str, passed: bool, score: Decimal, actor,
+                  version: int | None) -> TestResult:
+    """Record (or correct) one test's result; the application's score is the mean."""
+    _check_version(application, version)
+    if application.status != Status.TESTS_SCHEDULED:
+        raise TransitionError(_("Test results can only be recorded while tests are scheduled."))
+    kind = ResultKind(kind)
+    result = results_by_kind(application).get(kind)
+    previous = None
+    if result is None:
+        result = TestResult(application_id=application.id, kind=kind, passed=passed,
+                            score=score, recorded_by_id=actor.id)
+        db.session.add(result)
+    else:
+        previous = {"passed": result.passed, "score": str(result.score)}
+        result.passed, result.score, result.recorded_by_id = passed, score, actor.id
+    db.session.flush()
+    scores = [Decimal(r.score) for r in results_by_kind(application).values()]
+    application.score = (sum(scores) / len(scores)).quantize(Decimal("0.01"))
+    application.version += 1
+    audit.record(actor, "application.test_result_recorded", application, kind=str(kind),
+                 passed=passed, score=str(score), previous=previous)
+    db.session.flush()
+    return result
+
+
+def conclude_tests(application: Application, actor, version: int | None) -> None:
+    """Pass when all four tests passed, fail when one failed (the guards in workflow check)."""
+    results = results_by_kind(application)
+    action = "fail_tests" if any(not r.passed for r in results.values()) else "pass_tests"
+    transition(application, action, actor, version=version)
+
+
+# --- waitlist and four-eyes decisions ------------------------------------------------------
+
+def put_on_waitlist(application: Application, actor, version: int | None) -> None:
+    transition(application, "waitlist", actor, version=version)
+
+
+def open_decision(application: Application) -> Decision | None:
+    return db.session.scalar(
+        db.select(Decision).where(Decision.application_id == application.id,
+                                  Decision.resolved_at.is_(None)))
+
+
+def propose(application: Application, action: str, actor, *, version: int | None,
+            component: str | None = None, reason_code: str = "", note: str = "") -> Decision:
+    """First pair of eyes: propose to select or reject; another recruiter confirms."""
+    _check_version(application, version)
+    if action not in ("select", "reject"):
+        raise TransitionError(_("This action is not possible in the application's current state."))
+    move = TRANSITIONS.get((Status(application.status), action))
+    if move is None or Role(actor.role) not in move[1]:
+        raise TransitionError(_("This action is not possible in the application's current state."))
+    if open_decision(application) is not None:
+        raise TransitionError(_("A decision is already waiting for confirmation."))
+    if action == "select" and component not in set(Component):
+        raise TransitionError(_("Choose the component the candidate is selected for."))
+    if action == "reject" and reason_code not in REJECTION_REASONS:
+        raise TransitionError(_("Choose the reason for the rejection."))
+    decision = Decision(
+        application_id=application.id, action=action,
+        component=component if action == "select" else None,
+        reason_code=reason_code if action == "reject" else "", note=note.strip(),
+        application_version=application.version, proposed_by_id=actor.id,
+    )
+    db.session.add(decision)
+    db.session.flush()
+    audit.record(actor, f"application.{action}_proposed", application, decision_id=decision.id,
+                 component=decision.component, reason_code=decision.reason_code)
+    return decision
+
+
+def confirm(decision: Decision, actor, version: int | None) -> None:
+    """Second pair of eyes: a different recruiter confirms; the move (and letter) follows."""
+    application = decision.application
+    if not decision.is_open:
+        raise TransitionError(_("This decision was already confirmed or cancelled."))
+    _check_version(application, version)
+    if decision.application_version != application.version:
+        raise TransitionError(_("The application changed after this decision was proposed. "
+                                "Cancel it and propose again."))
+    reason = decision.reason_code or ""
+    if decision.note:
+        reason = f"{reason}: {decision.note}" if reason else decision.note
+    transition(application, decision.action, actor, reason, version=version, decision=decision)
+    decision.resolved_at, decision.resolved_by_id, decision.outcome = utcnow(), actor.id, "confirmed"
+    audit.record(actor, f"application.{decision.action}_confirmed", application,
+                 decision_id=decision.id, proposed_by=decision.proposed_by_id)
+    db.session.flush()
+
+
+def cancel(decision: Decision, actor) -> None:
+    if not decision.is_open:
+        raise TransitionError(_("This decision was already confirmed or cancelled."))
+    decision.resolved_at, decision.resolved_by_id, decision.outcome = utcnow(), actor.id, "cancelled"
+    audit.record(actor, f"application.{decision.action}_cancelled", decision.application,
+                 decision_id=decision.id)
+    db.session.flush()

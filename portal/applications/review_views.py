@@ -1,0 +1,289 @@
+"""Recruiter pages: intakes, the queue, one application and the actions on it."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+
+from portal import audit
+from portal.accounts.models import User
+from portal.applications import dashboard_views, quotas, review_queue, review_services
+from portal.applications.models import Application, ApplicationEvent, Component, Intake, Status
+from portal.applications.review_forms import (
+    ACTION_LABELS,
+    COMPONENT_LABELS,
+    STATUS_LABELS,
+    ProposeForm,
+    ResultForm,
+    ScheduleForm,
+    SelectionDayForm,
+    VersionForm,
+)
+from portal.applications.review_models import Decision, SelectionDay
+from portal.applications.workflow import TransitionError, allowed_actions
+from portal.extensions import db
+from portal.security import STAFF, role_required
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+dashboard_views.register(bp)
+
+
+@bp.context_processor
+def labels():
+    return {"status_labels": STATUS_LABELS, "action_labels": ACTION_LABELS,
+            "component_labels": COMPONENT_LABELS}
+
+
+def _intake_or_404(intake_id: int) -> Intake:
+    return db.session.get(Intake, intake_id) or abort(404)
+
+
+def _application_or_404(application_id: int) -> Application:
+    application = db.session.get(Application, application_id)
+    if application is None or application.status == Status.DRAFT:
+        abort(404)
+    return application
+
+
+@bp.get("/")
+@role_required(*STAFF)
+def intakes():
+    counts = dict(db.session.execute(
+        db.select(Application.intake_id, db.func.count()).where(Application.status != Status.DRAFT)
+        .group_by(Application.intake_id)).all())
+    rows = db.session.scalars(db.select(Intake).order_by(Intake.applications_open.desc())).all()
+    return render_template("applications/review/intakes.html", intakes=rows, counts=counts)
+
+
+@bp.get("/intakes/<int:intake_id>")
+@role_required(*STAFF)
+def queue(intake_id: int):
+    intake = _intake_or_404(intake_id)
+    filters = review_queue.Filters.from_args(request.args)
+    page = review_queue.page(intake, filters)
+    return render_template(
+        "applications/review/queue.html", intake=intake, page=page, filters=filters,
+        statuses=[s for s in Status if s != Status.DRAFT], components=COMPONENT_LABELS,
+        provinces=review_queue.provinces(intake), sorts=_sort_labels(),
+        flagged_total=review_queue.flagged_count(intake),
+    )
+
+
+def _sort_labels() -> dict[str, str]:
+    return {"submitted": _("Oldest application first"), "-submitted": _("Newest first"),
+            "name": _("Name"), "-score": _("Highest score first"),
+            "changed": _("Waiting longest")}
+
+
+@bp.get("/applications/<int:application_id>")
+@role_required(*STAFF)
+def application(application_id: int):
+    app_ = _application_or_404(application_id)
+    audit.record(current_user, "application.viewed", app_)
+    db.session.commit()
+    return _render_detail(app_)
+
+
+def _render_detail(app_: Application, status: int = 200, **forms):
+    intake = app_.intake
+    actor = aliased(User)
+    history = db.session.execute(
+        db.select(ApplicationEvent, actor).outerjoin(actor, actor.id == ApplicationEvent.actor_id)
+        .where(ApplicationEvent.application_id == app_.id).order_by(ApplicationEvent.id)
+    ).all()
+    days = review_services.selection_days(intake)
+    schedule = forms.get("schedule") or ScheduleForm(version=app_.version)
+    schedule.selection_day.choices = [
+        (d.id, f"{d.day.isoformat()} · {d.place} ({n}/{d.capacity})") for d, n in days]
+    decision = review_services.open_decision(app_)
+    candidate = db.session.get(User, app_.user_id)
+    return render_template(
+        "applications/review/application.html", application=app_, intake=intake,
+        candidate=candidate, person=candidate.person if candidate else None,
+        answers=_answers(app_), history=history, actions=allowed_actions(app_, current_user.role),
+        results=review_services.results_by_kind(app_), result_labels=review_services.RESULT_LABELS,
+        convocation=review_services.convocation_of(app_), decision=decision,
+        proposer=db.session.get(User, decision.proposed_by_id) if decision else None,
+        reasons=review_services.REJECTION_REASONS, components=COMPONENT_LABELS,
+        usage=quotas.usage(intake),
+        days_left=review_queue.days_left(intake, app_.status, app_.status_changed_at,
+                                         app_.offer_deadline),
+        action_form=VersionForm(version=app_.version), schedule_form=schedule,
+        result_form=forms.get("result") or ResultForm(version=app_.version),
+        select_form=forms.get("select") or ProposeForm(
+            prefix="select", version=app_.version, action="select",
+            component=app_.component or Component.LAND),
+        reject_form=forms.get("reject") or ProposeForm(
+            prefix="reject", version=app_.version, action="reject"),
+        letters=_letters(app_),
+    ), status
+
+
+def _answers(app_: Application) -> dict:
+    try:
+        answers = json.loads(app_.answers or "{}")
+    except ValueError:
+        return {}
+    return answers if isinstance(answers, dict) else {}
+
+
+def _letters(app_: Application) -> list:
+    from portal.letters.models import Letter
+
+    return db.session.scalars(
+        db.select(Letter).where(Letter.subject_type == "Application",
+                                Letter.subject_id == str(app_.id)).order_by(Letter.id)).all()
+
+
+def _done(app_: Application, message: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("review.application", application_id=app_.id))
+
+
+def _refused(app_id: int, error: TransitionError):
+    db.session.rollback()
+    flash(error.message, "error")
+    return redirect(url_for("review.application", application_id=app_id))
+
+
+@bp.post("/applications/<int:application_id>/screening")
+@role_required(*STAFF)
+def start_screening(application_id: int):
+    return _simple(application_id, review_services.start_screening, _("Screening started."))
+
+
+@bp.post("/applications/<int:application_id>/conclude-tests")
+@role_required(*STAFF)
+def conclude_tests(application_id: int):
+    return _simple(application_id, review_services.conclude_tests, _("Test outcome recorded."))
+
+
+@bp.post("/applications/<int:application_id>/waitlist")
+@role_required(*STAFF)
+def waitlist(application_id: int):
+    return _simple(application_id, review_services.put_on_waitlist,
+                   _("The candidate is on the waitlist; the letter was issued."))
+
+
+def _simple(application_id: int, service, message: str):
+    app_ = _application_or_404(application_id)
+    form = VersionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        service(app_, current_user, form.seen_version())
+    except TransitionError as error:
+        return _refused(application_id, error)
+    return _done(app_, message)
+
+
+@bp.post("/applications/<int:application_id>/schedule")
+@role_required(*STAFF)
+def schedule_tests(application_id: int):
+    app_ = _application_or_404(application_id)
+    form = ScheduleForm()
+    form.selection_day.choices = [(d.id, "") for d, _n in
+                                  review_services.selection_days(app_.intake)]
+    if not form.validate_on_submit():
+        return _render_detail(app_, 400, schedule=form)
+    day = db.session.get(SelectionDay, form.selection_day.data) or abort(404)
+    try:
+        review_services.schedule_tests(app_, day, current_user, form.seen_version())
+    except TransitionError as error:
+        return _refused(application_id, error)
+    return _done(app_, _("Tests scheduled; the convocation letter was issued."))
+
+
+@bp.post("/applications/<int:application_id>/results")
+@role_required(*STAFF)
+def record_result(application_id: int):
+    app_ = _application_or_404(application_id)
+    form = ResultForm()
+    if not form.validate_on_submit():
+        return _render_detail(app_, 400, result=form)
+    try:
+        review_services.record_result(app_, form.kind.data, form.outcome.data == "pass",
+                                      form.score.data, current_user, form.seen_version())
+    except TransitionError as error:
+        return _refused(application_id, error)
+    return _done(app_, _("Test result recorded."))
+
+
+@bp.post("/applications/<int:application_id>/propose")
+@role_required(*STAFF)
+def propose_decision(application_id: int):
+    app_ = _application_or_404(application_id)
+    kind = "reject" if "reject-action" in request.form else "select"
+    form = ProposeForm(prefix=kind)
+    if not form.validate_on_submit() or form.action.data != kind:
+        return _render_detail(app_, 400, **{kind: form})
+    try:
+        review_services.propose(
+            app_, form.action.data, current_user, version=form.seen_version(),
+            component=form.component.data, reason_code=form.reason_code.data or "",
+            note=form.note.data or "")
+        db.session.flush()
+    except TransitionError as error:
+        return _refused(application_id, error)
+    except IntegrityError:  # a simultaneous proposal won the unique index
+        return _refused(application_id, TransitionError(
+            _("A decision is already waiting for confirmation.")))
+    return _done(app_, _("Decision proposed. A second recruiter must confirm it."))
+
+
+def _decision_or_404(decision_id: int) -> Decision:
+    return db.session.get(Decision, decision_id) or abort(404)
+
+
+@bp.post("/decisions/<int:decision_id>/confirm")
+@role_required(*STAFF)
+def confirm_decision(decision_id: int):
+    decision = _decision_or_404(decision_id)
+    form = VersionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    app_ = decision.application
+    try:
+        review_services.confirm(decision, current_user, form.seen_version())
+    except TransitionError as error:
+        return _refused(app_.id, error)
+    return _done(app_, _("Decision confirmed; the decision letter was issued."))
+
+
+@bp.post("/decisions/<int:decision_id>/cancel")
+@role_required(*STAFF)
+def cancel_decision(decision_id: int):
+    decision = _decision_or_404(decision_id)
+    if not VersionForm().validate_on_submit():
+        abort(400)
+    try:
+        review_services.cancel(decision, current_user)
+    except TransitionError as error:
+        return _refused(decision.application_id, error)
+    return _done(decision.application, _("Proposed decision cancelled."))
+
+
+@bp.route("/intakes/<int:intake_id>/selection-days", methods=["GET", "POST"])
+@role_required(*STAFF)
+def selection_days(intake_id: int):
+    intake = _intake_or_404(intake_id)
+    form = SelectionDayForm()
+    if form.validate_on_submit():
+        try:
+            review_services.create_selection_day(intake, form.day.data, form.place.data,
+                                                 form.capacity.data, current_user)
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            form.day.errors.append(_("There is already a selection day on this date and place."))
+        else:
+            flash(_("Selection day added."), "success")
+            return redirect(url_for("review.selection_days", intake_id=intake.id))
+    return render_template("applications/review/selection_days.html", intake=intake, form=form,
+                           days=review_services.selection_days(intake)), \
+        400 if form.errors else 200

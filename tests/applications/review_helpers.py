@@ -1,0 +1,75 @@
+"""Builders and form helpers for the recruiter-side tests."""
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+from portal.applications.models import Application, Status
+from portal.applications.review_models import Decision, ResultKind, SelectionDay, TestResult
+from portal.extensions import db
+from portal.models import utcnow
+from tests import factories
+
+_seq = itertools.count(1)
+
+
+def application(intake, status: str = Status.SUBMITTED, component: str | None = "land",
+                score=None, language: str = "nl", province: str = "Antwerpen", **fields
+                ) -> Application:
+    """An application in `status`, put there directly (for setting up a scene)."""
+    n = next(_seq)
+    candidate = fields.pop("user", None) or factories.user(
+        "citizen", first_name=fields.get("first_name", f"Cand{n}"),
+        last_name=fields.get("last_name", f"Idate{n}"), language=language, password=None)
+    now = utcnow()
+    values = dict(
+        reference=f"DJ-T{n:06d}", intake_id=intake.id, user_id=candidate.id, status=status,
+        first_name=candidate.first_name, last_name=candidate.last_name, language=language,
+        postcode="2000", province=province, component=component, score=score,
+        submitted_at=None if status == Status.DRAFT else now - timedelta(days=3),
+        status_changed_at=now,
+    )
+    values.update(fields)
+    app_ = Application(**values)
+    db.session.add(app_)
+    db.session.flush()
+    return app_
+
+
+def selection_day(intake, capacity: int = 20, days_ahead: int = 14) -> SelectionDay:
+    day = SelectionDay(intake_id=intake.id, day=date.today() + timedelta(days=days_ahead),
+                       place="Selection centre, Neder-Over-Heembeek", capacity=capacity)
+    db.session.add(day)
+    db.session.flush()
+    return day
+
+
+def results(app_: Application, passed: bool = True, score: str = "70") -> None:
+    for kind in ResultKind:
+        db.session.add(TestResult(application_id=app_.id, kind=kind, passed=passed,
+                                  score=Decimal(score)))
+    db.session.flush()
+
+
+def decision(app_: Application, action: str, proposer, component: str | None = "land",
+             reason_code: str = "ranking") -> Decision:
+    d = Decision(application_id=app_.id, action=action,
+                 component=component if action == "select" else None,
+                 reason_code=reason_code if action == "reject" else "",
+                 application_version=app_.version, proposed_by_id=proposer.id)
+    db.session.add(d)
+    db.session.flush()
+    return d
+
+
+def csrf_token(client, url: str) -> str:
+    page = client.get(url)
+    assert page.status_code == 200, (url, page.status_code)
+    match = re.search(r'name="(?:[a-z]+-)?csrf_token" type="hidden" value="([^"]+)"',
+                      page.get_data(as_text=True))
+    if match is None:
+        match = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    assert match, "no CSRF token on " + url
+    return match.group(1)
