@@ -11,6 +11,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -94,14 +95,18 @@ class VersionForm(FlaskForm):
 
 
 class ScheduleForm(VersionForm):
-    selection_day = SelectField(_l("Selection day"), coerce=int,
-                                validators=[InputRequired(_l("Choose a selection day."))])
+    selection_day = SelectField(
+        _l("Selection day"), coerce=int,
+        validators=[InputRequired(_l("Choose a selection day."))],
+        invalid_choice_message=_l("Choose one of this intake's selection days."))
 
 
 class ResultForm(VersionForm):
-    kind = SelectField(_l("Test"), choices=[(k.value, label) for k, label in RESULT_LABELS.items()],
+    kind = SelectField(_l("Test"), choices=[SelectChoice(k.value, label)
+                                            for k, label in RESULT_LABELS.items()],
                        validators=[InputRequired()])
-    outcome = RadioField(_l("Outcome"), choices=[("pass", _l("Passed")), ("fail", _l("Failed"))],
+    outcome = RadioField(_l("Outcome"), choices=[SelectChoice("pass", _l("Passed")),
+                                  SelectChoice("fail", _l("Failed"))],
                          validators=[InputRequired(_l("Choose passed or failed."))])
     score = DecimalField(_l("Score (0 to 100)"), places=2, validators=[
         InputRequired(_l("Enter a score from 0 to 100.")),
@@ -115,9 +120,14 @@ class ResultForm(VersionForm):
 class ProposeForm(VersionForm):
     action = HiddenField(validators=[DataRequired()])
     component = SelectField(_l("Component"), validators=[Optional()],
-                            choices=[(c.value, label) for c, label in COMPONENT_LABELS.items()])
-    reason_code = SelectField(_l("Reason"), validators=[Optional()], choices=[("", "")] + [
-        (code, text) for code, text in REJECTION_REASONS.items()])
+                            invalid_choice_message=_l("Choose a component."),
+                            choices=[SelectChoice(c.value, label)
+                                     for c, label in COMPONENT_LABELS.items()])
+    reason_code = SelectField(
+        _l("Reason"), validators=[Optional()],
+        invalid_choice_message=_l("Choose the reason for the rejection."),
+        choices=[SelectChoice("", "")] + [
+            SelectChoice(code, text) for code, text in REJECTION_REASONS.items()])
     note = TextAreaField(_l("Note for the file (not in the letter)"),
                          validators=[Optional(), Length(max=1000)])
 

@@ -212,7 +212,8 @@ def confirm(decision: Decision, actor, version: int | None) -> None:
     if decision.note:
         reason = f"{reason}: {decision.note}" if reason else decision.note
     transition(application, decision.action, actor, reason, version=version, decision=decision)
-    decision.resolved_at, decision.resolved_by_id, decision.outcome = utcnow(), actor.id, "confirmed"
+    decision.resolved_at, decision.resolved_by_id = utcnow(), actor.id
+    decision.outcome = "confirmed"
     audit.record(actor, f"application.{decision.action}_confirmed", application,
                  decision_id=decision.id, proposed_by=decision.proposed_by_id)
     db.session.flush()
@@ -221,7 +222,8 @@ def confirm(decision: Decision, actor, version: int | None) -> None:
 def cancel(decision: Decision, actor) -> None:
     if not decision.is_open:
         raise TransitionError(_("This decision was already confirmed or cancelled."))
-    decision.resolved_at, decision.resolved_by_id, decision.outcome = utcnow(), actor.id, "cancelled"
+    decision.resolved_at, decision.resolved_by_id = utcnow(), actor.id
+    decision.outcome = "cancelled"
     audit.record(actor, f"application.{decision.action}_cancelled", decision.application,
                  decision_id=decision.id)
     db.session.flush()

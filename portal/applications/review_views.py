@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
+from wtforms import SelectChoice
 
 from portal import audit
 from portal.accounts.models import User
@@ -98,7 +99,8 @@ def _render_detail(app_: Application, status: int = 200, **forms):
     days = review_services.selection_days(intake)
     schedule = forms.get("schedule") or ScheduleForm(version=app_.version)
     schedule.selection_day.choices = [
-        (d.id, f"{d.day.isoformat()} · {d.place} ({n}/{d.capacity})") for d, n in days]
+        SelectChoice(d.id, f"{d.day.isoformat()} · {d.place} ({n}/{d.capacity})")
+        for d, n in days]
     decision = review_services.open_decision(app_)
     candidate = db.session.get(User, app_.user_id)
     return render_template(
@@ -187,7 +189,7 @@ def _simple(application_id: int, service, message: str):
 def schedule_tests(application_id: int):
     app_ = _application_or_404(application_id)
     form = ScheduleForm()
-    form.selection_day.choices = [(d.id, "") for d, _n in
+    form.selection_day.choices = [SelectChoice(d.id, "") for d, _n in
                                   review_services.selection_days(app_.intake)]
     if not form.validate_on_submit():
         return _render_detail(app_, 400, schedule=form)

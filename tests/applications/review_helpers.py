@@ -6,6 +6,8 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
+from flask import g
+
 from portal.applications.models import Application, Status
 from portal.applications.review_models import Decision, ResultKind, SelectionDay, TestResult
 from portal.extensions import db
@@ -73,3 +75,44 @@ def csrf_token(client, url: str) -> str:
         match = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
     assert match, "no CSRF token on " + url
     return match.group(1)
+
+
+def login(client, user):
+    # The test's app context outlives requests, and Flask-Login caches the user in g.
+    g.pop("_login_user", None)
+    with client.session_transaction() as session:
+        session["_user_id"] = user.session_token
+        session["_fresh"] = True
+
+
+def page_version(client, app_id):
+    """The version the application page shows (None when it offers no action) and the page."""
+    html = client.get(f"/review/applications/{app_id}").get_data(as_text=True)
+    found = re.search(r'name="(?:[a-z]+-)?version" type="hidden" value="(\d+)"', html)
+    return (found.group(1) if found else None), html
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def post(client, url, app_id, **data):
+    version, html = page_version(client, app_id)
+    data.setdefault("version", version or "0")
+    return client.post(url, data={"csrf_token": _token(html), **data})
+
+
+def propose(client, app_id, action, **data):
+    version, html = page_version(client, app_id)
+    token = _token(html)
+    fields = {f"{action}-{k}": v for k, v in {"version": version, "action": action, **data}.items()}
+    return client.post(f"/review/applications/{app_id}/propose",
+                       data={f"{action}-csrf_token": token, **fields})
+
+
+def confirm(client, app_id):
+    html = client.get(f"/review/applications/{app_id}").get_data(as_text=True)
+    found = re.search(r"/review/decisions/(\d+)/confirm", html)
+    assert found, html
+    decision_id = found.group(1)
+    return post(client, f"/review/decisions/{decision_id}/confirm", app_id)

@@ -66,7 +66,8 @@ def test_every_status_action_and_role(app, status, action):
 def test_a_stale_version_is_refused_with_a_clear_message(app):
     app_ = h.application(factories.intake())
     with pytest.raises(TransitionError, match="changed by someone else"):
-        transition(app_, "start_screening", factories.user("recruiter", password=None), version=app_.version - 1)
+        transition(app_, "start_screening", factories.user("recruiter", password=None),
+                   version=app_.version - 1)
     assert app_.status == Status.SUBMITTED
 
 

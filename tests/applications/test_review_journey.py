@@ -1,0 +1,69 @@
+"""Two recruiters take an intake from the queue to full, through the real pages."""
+from __future__ import annotations
+
+from portal.applications.models import Application, Status
+from portal.applications.review_models import ResultKind
+from portal.audit import AuditEvent
+from portal.extensions import db
+from tests import factories
+from tests.applications import review_helpers as h
+from tests.applications.review_helpers import confirm as _confirm
+from tests.applications.review_helpers import login as _login
+from tests.applications.review_helpers import post as _post
+from tests.applications.review_helpers import propose as _propose
+
+
+def _through_tests(client, app_id, day_id, scores):
+    assert _post(client, f"/review/applications/{app_id}/screening", app_id).status_code == 302
+    response = _post(client, f"/review/applications/{app_id}/schedule", app_id,
+                     selection_day=str(day_id))
+    assert response.status_code == 302
+    for kind, score in zip(ResultKind, scores, strict=True):
+        response = _post(client, f"/review/applications/{app_id}/results", app_id,
+                         kind=kind.value, outcome="pass", score=str(score))
+        assert response.status_code == 302, response.get_data(as_text=True)
+    assert _post(client, f"/review/applications/{app_id}/conclude-tests", app_id).status_code == 302
+
+
+def test_two_recruiters_fill_an_intake_within_quota(app, client):
+    intake = factories.intake(quota_total=2, quota_land=2, quota_air=0, quota_navy=0,
+                              quota_medical=0, quota_cyber=0)
+    first, second = factories.user("recruiter"), factories.user("recruiter")
+    apps = [h.application(intake, last_name=f"Peeters{i}") for i in range(4)]
+    day = h.selection_day(intake, capacity=10)
+    db.session.commit()
+    ids = [a.id for a in apps]
+
+    _login(client, first)
+    queue = client.get(f"/review/intakes/{intake.id}").get_data(as_text=True)
+    for a in apps:
+        assert a.reference in queue
+    for n, app_id in enumerate(ids):
+        _through_tests(client, app_id, day.id, [60 + n] * 4)
+
+    for app_id in ids[:3]:
+        response = _propose(client, app_id, "select", component="land")
+        assert response.status_code == 302
+    page = client.get(f"/review/applications/{ids[0]}").get_data(as_text=True)
+    assert "A second recruiter must confirm your proposal." in page
+    assert "/confirm" not in page
+
+    _login(client, second)
+    for app_id in ids[:2]:
+        follow = _confirm(client, app_id)
+        assert follow.status_code == 302
+    refused = _confirm(client, ids[2])
+    page = client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "quota of 2 places is reached" in page
+    waitlisted = _post(client, f"/review/applications/{ids[3]}/waitlist", ids[3])
+    assert waitlisted.status_code == 302
+
+    db.session.expire_all()
+    statuses = [db.session.get(Application, i).status for i in ids]
+    assert statuses == [Status.SELECTED, Status.SELECTED, Status.TESTS_PASSED, Status.WAITLISTED]
+    assert db.session.get(Application, ids[3]).waitlist_rank == 1
+    viewed = db.session.scalar(db.select(db.func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "application.viewed"))
+    assert viewed > 0
+    history = client.get(f"/review/applications/{ids[0]}").get_data(as_text=True)
+    assert first.full_name in history and second.full_name in history
