@@ -10,6 +10,7 @@ CLI_MODULES: tuple[str, ...] = (
     "portal.demo",
     "portal.jobs",
     "portal.letters.cli",
+    "portal.applications.review_cli",
 )
 
 

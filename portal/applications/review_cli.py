@@ -1,0 +1,35 @@
+"""`flask applications ...` commands of the recruiter side."""
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask.cli import AppGroup
+
+from portal.applications import waitlist
+from portal.extensions import db
+
+
+def expire_offers_job(today: date | None = None) -> int:
+    """Expire overdue offers and move the waitlists up; commits. For a daily scheduled job."""
+    expired = waitlist.expire_offers(today)
+    db.session.commit()
+    return len(expired)
+
+
+@click.command("expire-offers")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Act as if it were this day (YYYY-MM-DD).")
+def expire_offers(today):
+    """Decline offers past their deadline and offer the places to the waitlist."""
+    n = expire_offers_job(today.date() if today else None)
+    click.echo(f"{n} offer(s) expired.")
+
+
+def register(app) -> None:
+    # Another module may already have created the `applications` group: share it.
+    group = app.cli.commands.get("applications")
+    if group is None:
+        group = AppGroup("applications", help="Applications of the service year.")
+        app.cli.add_command(group)
+    group.add_command(expire_offers)
