@@ -52,6 +52,14 @@ for _status in WITHDRAWABLE:
 # a different one confirms (a Decision); the portal's own moves need no second pair of eyes.
 FOUR_EYES = frozenset({"select", "reject"})
 
+# The letter each move issues (portal/templates/letters/<kind>.html), built in review_letters.
+LETTERS = {
+    "schedule_tests": "convocation",
+    "select": "decision",
+    "waitlist": "decision",
+    "reject": "decision",
+}
+
 # Statuses in which an application waits for a recruiter's decision (flagged when stale).
 UNDECIDED = (S.SUBMITTED, S.SCREENING, S.TESTS_SCHEDULED, S.TESTS_PASSED, S.TESTS_FAILED)
 DECIDING = {"select", "waitlist", "reject"}
@@ -94,8 +102,19 @@ def _a_test_failed(application: Application) -> str | None:
     return None
 
 
+def _convoked(application: Application) -> str | None:
+    from flask_babel import gettext as _
+
+    from portal.applications import review_services
+
+    if review_services.convocation_of(application) is None:
+        return _("Choose a selection day first.")
+    return None
+
+
 # Conditions beyond the current status: action -> check returning a message when not met.
-GUARDS = {"pass_tests": _tests_all_passed, "fail_tests": _a_test_failed}
+GUARDS = {"schedule_tests": _convoked, "pass_tests": _tests_all_passed,
+          "fail_tests": _a_test_failed}
 
 
 def allowed_actions(application: Application, role: Role | str | None) -> list[str]:
@@ -161,6 +180,10 @@ def transition(
         from portal.applications import waitlist
 
         waitlist.rerank(application.intake_id, application.component)
+    if action in LETTERS:
+        from portal.applications import review_letters
+
+        review_letters.issue(LETTERS[action], application, actor, decision)
     return event
 
 

@@ -9,7 +9,13 @@ from decimal import Decimal
 from flask import g
 
 from portal.applications.models import Application, Status
-from portal.applications.review_models import Decision, ResultKind, SelectionDay, TestResult
+from portal.applications.review_models import (
+    Convocation,
+    Decision,
+    ResultKind,
+    SelectionDay,
+    TestResult,
+)
 from portal.extensions import db
 from portal.models import utcnow
 from tests import factories
@@ -42,10 +48,18 @@ def application(intake, status: str = Status.SUBMITTED, component: str | None = 
 
 def selection_day(intake, capacity: int = 20, days_ahead: int = 14) -> SelectionDay:
     day = SelectionDay(intake_id=intake.id, day=date.today() + timedelta(days=days_ahead),
-                       place="Selection centre, Neder-Over-Heembeek", capacity=capacity)
+                       place=f"Selection centre, Neder-Over-Heembeek, room {next(_seq)}",
+                       capacity=capacity)
     db.session.add(day)
     db.session.flush()
     return day
+
+
+def convoke(app_: Application, day: SelectionDay) -> Convocation:
+    convocation = Convocation(application_id=app_.id, selection_day_id=day.id)
+    db.session.add(convocation)
+    db.session.flush()
+    return convocation
 
 
 def results(app_: Application, passed: bool = True, score: str = "70") -> None:

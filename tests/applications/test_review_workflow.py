@@ -24,6 +24,8 @@ CASES = [(status, action) for status in Status for action in ACTIONS]
 
 def _prepare(app_, action, actor):
     """What an allowed move needs beyond its status: test results, a proposed decision."""
+    if action == "schedule_tests":
+        h.convoke(app_, h.selection_day(app_.intake))
     if action == "pass_tests":
         h.results(app_, passed=True)
     if action == "fail_tests":
