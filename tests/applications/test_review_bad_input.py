@@ -19,7 +19,7 @@ def _follow(client, response) -> str:
 def _scene(status=Status.SUBMITTED, **fields):
     intake = factories.intake()
     app_ = h.application(intake, status=status, **fields)
-    recruiter = factories.user("recruiter")
+    recruiter = factories.user("recruiter", language="en")
     db.session.commit()
     return intake, app_, recruiter
 
@@ -97,7 +97,7 @@ def test_the_proposer_cannot_confirm_by_forging_the_post(app, client):
 def test_confirming_twice_moves_once(app, client):
     _intake, app_, proposer = _scene(status=Status.TESTS_PASSED)
     decision = h.decision(app_, "reject", proposer)
-    other = factories.user("recruiter")
+    other = factories.user("recruiter", language="en")
     db.session.commit()
     h.login(client, other)
     version, page = h.page_version(client, app_.id)

@@ -28,7 +28,7 @@ def _through_tests(client, app_id, day_id, scores):
 def test_two_recruiters_fill_an_intake_within_quota(app, client):
     intake = factories.intake(quota_total=2, quota_land=2, quota_air=0, quota_navy=0,
                               quota_medical=0, quota_cyber=0)
-    first, second = factories.user("recruiter"), factories.user("recruiter")
+    first, second = (factories.user("recruiter", language="en") for _ in range(2))
     apps = [h.application(intake, last_name=f"Peeters{i}") for i in range(4)]
     day = h.selection_day(intake, capacity=10)
     db.session.commit()

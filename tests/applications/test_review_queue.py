@@ -44,7 +44,7 @@ def test_filters_narrow_the_queue(app, client, login_as):
     other = factories.intake()
     h.application(other, last_name="Elders")
     db.session.commit()
-    login_as("recruiter")
+    login_as("recruiter", language="en")
     url = f"/review/intakes/{intake.id}"
 
     page = client.get(url).get_data(as_text=True)
@@ -63,7 +63,7 @@ def test_search_by_reference_and_sort_by_score(app, client, login_as):
     low = h.application(intake, last_name="Low", score=40)
     high = h.application(intake, last_name="High", score=90)
     db.session.commit()
-    login_as("recruiter")
+    login_as("recruiter", language="en")
     url = f"/review/intakes/{intake.id}"
     found = client.get(url + f"?q={low.reference.lower()}").get_data(as_text=True)
     assert low.reference in found and high.reference not in found
@@ -76,7 +76,7 @@ def test_pages_hold_fifty_and_link_to_the_next(app, client, login_as):
     for i in range(55):
         h.application(intake, last_name=f"Name{i:03d}")
     db.session.commit()
-    login_as("recruiter")
+    login_as("recruiter", language="en")
     first = client.get(f"/review/intakes/{intake.id}?sort=name").get_data(as_text=True)
     assert _rows(first) == 50
     assert "55 applications found." in first
@@ -94,7 +94,7 @@ def test_overdue_applications_and_offers_are_flagged_with_a_countdown(app, clien
     h.application(intake, last_name="Offered", status=Status.SELECTED,
                   offer_deadline=date.today() - timedelta(days=1))
     db.session.commit()
-    login_as("recruiter")
+    login_as("recruiter", language="en")
     url = f"/review/intakes/{intake.id}"
     page = client.get(url).get_data(as_text=True)
     assert "2 applications or offers wait too long for a decision." in page
@@ -106,7 +106,7 @@ def test_overdue_applications_and_offers_are_flagged_with_a_countdown(app, clien
 
 def test_queue_page_costs_the_same_statements_for_5_or_50_rows(app, client, login_as):
     intake = factories.intake()
-    login_as("recruiter")
+    login_as("recruiter", language="en")
     for _ in range(5):
         h.application(intake)
     db.session.commit()
@@ -129,7 +129,7 @@ def test_staff_only_and_unknown_intakes_are_404(app, client, login_as):
     db.session.commit()
     login_as("citizen")
     assert client.get(f"/review/intakes/{intake.id}").status_code == 403
-    h.login(client, factories.user("recruiter"))
+    h.login(client, factories.user("recruiter", language="en"))
     db.session.commit()
     assert client.get("/review/intakes/999999").status_code == 404
     assert client.get("/review/applications/999999").status_code == 404

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 
+from portal import i18n
 from portal.applications import quotas, review_services
 from portal.applications.models import Application, Status
 from portal.applications.review_models import Decision
@@ -13,6 +14,12 @@ from portal.applications.workflow import SYSTEM, TransitionError, transition
 from portal.extensions import db
 from tests import factories
 from tests.applications import review_helpers as h
+
+
+@pytest.fixture(autouse=True)
+def _english(app):
+    with i18n.locale("en"):
+        yield
 
 
 def test_the_intake_quota_stops_selection(app):
@@ -51,8 +58,8 @@ def test_declined_and_rejected_do_not_hold_places(app):
                     reason="row locks are proven on PostgreSQL (set TEST_DATABASE_URL)")
 def test_two_recruiters_confirming_the_last_place_at_once_select_only_one(app):
     intake = factories.intake(quota_total=1, quota_land=1)
-    proposer = factories.user("recruiter", password=None)
-    confirmers = [factories.user("recruiter", password=None) for _ in range(2)]
+    proposer = factories.user("recruiter", password=None, language="en")
+    confirmers = [factories.user("recruiter", password=None, language="en") for _ in range(2)]
     apps = [h.application(intake, status=Status.TESTS_PASSED) for _ in range(2)]
     decisions = [h.decision(a, "select", proposer) for a in apps]
     db.session.commit()
@@ -63,7 +70,7 @@ def test_two_recruiters_confirming_the_last_place_at_once_select_only_one(app):
     def confirm(decision_id: int, user_id: int) -> None:
         from portal.accounts.models import User
 
-        with app.app_context():  # its own session and connection
+        with app.app_context(), i18n.locale("en"):  # its own session and connection
             decision = db.session.get(Decision, decision_id)
             user = db.session.get(User, user_id)
             barrier.wait()

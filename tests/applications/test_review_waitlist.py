@@ -33,7 +33,7 @@ def test_putting_on_the_waitlist_ranks_at_once(app):
     intake = factories.intake()
     h.application(intake, status=Status.WAITLISTED, score=90)
     app_ = h.application(intake, status=Status.TESTS_PASSED, score=70)
-    transition(app_, "waitlist", factories.user("recruiter", password=None))
+    transition(app_, "waitlist", factories.user("recruiter", password=None, language="en"))
     assert app_.waitlist_rank == 2
 
 

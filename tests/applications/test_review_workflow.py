@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from portal import i18n
 from portal.applications.models import Status
 from portal.applications.workflow import (
     FOUR_EYES,
@@ -22,6 +23,12 @@ ROLES = [Role.CITIZEN, Role.RECRUITER, Role.ADMIN, Role.EMPLOYER, SYSTEM]
 CASES = [(status, action) for status in Status for action in ACTIONS]
 
 
+@pytest.fixture(autouse=True)
+def _english(app):
+    with i18n.locale("en"):
+        yield
+
+
 def _prepare(app_, action, actor):
     """What an allowed move needs beyond its status: test results, a proposed decision."""
     if action == "schedule_tests":
@@ -31,7 +38,7 @@ def _prepare(app_, action, actor):
     if action == "fail_tests":
         h.results(app_, passed=False)
     if action in FOUR_EYES and actor is not None and actor.role in (Role.RECRUITER, Role.ADMIN):
-        return h.decision(app_, action, factories.user("recruiter", password=None))
+        return h.decision(app_, action, factories.user("recruiter", password=None, language="en"))
     return None
 
 
@@ -82,7 +89,7 @@ def test_a_citizen_cannot_move_someone_elses_application(app):
 
 def test_a_recruiter_cannot_select_without_a_second_recruiter(app):
     app_ = h.application(factories.intake(), status=Status.TESTS_PASSED)
-    recruiter = factories.user("recruiter", password=None)
+    recruiter = factories.user("recruiter", password=None, language="en")
     with pytest.raises(TransitionError, match="proposed first"):
         transition(app_, "select", recruiter)
     own = h.decision(app_, "select", recruiter)
@@ -93,7 +100,7 @@ def test_a_recruiter_cannot_select_without_a_second_recruiter(app):
 
 def test_passing_tests_needs_all_four_results_passed(app):
     app_ = h.application(factories.intake(), status=Status.TESTS_SCHEDULED)
-    recruiter = factories.user("recruiter", password=None)
+    recruiter = factories.user("recruiter", password=None, language="en")
     with pytest.raises(TransitionError, match="All four tests"):
         transition(app_, "pass_tests", recruiter)
     h.results(app_, passed=False)
