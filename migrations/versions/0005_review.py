@@ -1,7 +1,7 @@
 """selection days, convocations, test results, decisions
 
 Revision ID: 0005_review
-Revises: 0002_letter_run
+Revises: 0004_cohort_imports
 Create Date: 2026-11-29 08:40:59.429124
 
 """
@@ -13,7 +13,7 @@ import portal.models
 
 # revision identifiers, used by Alembic.
 revision = '0005_review'
-down_revision = '0002_letter_run'
+down_revision = '0004_cohort_imports'
 branch_labels = None
 depends_on = None
 
