@@ -1,7 +1,7 @@
 """selection days, convocations, test results, decisions
 
-Revision ID: 0005_review
-Revises: 0004_cohort_imports
+Revision ID: 0006_review
+Revises: 0005_letter_run_unique
 Create Date: 2026-11-29 08:40:59.429124
 
 """
@@ -12,8 +12,8 @@ import portal.models
 
 
 # revision identifiers, used by Alembic.
-revision = '0005_review'
-down_revision = '0004_cohort_imports'
+revision = '0006_review'
+down_revision = '0005_letter_run_unique'
 branch_labels = None
 depends_on = None
 
