@@ -146,6 +146,13 @@ def _to_unicode(pairs: dict[int, str]) -> bytes:
     return b"\n".join(lines)
 
 
+@cache
+def stock(style: str, chars: str) -> SubsetFont:
+    """A subset made once per process for texts drawn from a fixed alphabet (the codes)."""
+    f = face(style)
+    return SubsetFont(style, {gid: c for gid, c in zip(f.glyphs(chars), chars, strict=True)})
+
+
 class SubsetFont:
     """One letter's subset of a face: built once, written into the letter and its batch."""
 

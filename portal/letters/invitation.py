@@ -36,6 +36,7 @@ def context(cohort, letter_date: date | None = None) -> dict:
         "letter_date": letter_date or date.today(),
         "title": title,
         "qr_uri": None,
+        "qr_prefix": signup_url("").encode(),
     }
 
 

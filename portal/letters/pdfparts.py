@@ -160,6 +160,12 @@ class Template:
 
     def resources(self, page: int, base: int, fonts: dict[str, int]) -> bytes:
         """The page's resource dict with the overlay fonts added under their own names."""
+        head = self._resources(page, base)
+        own = b"".join(b"/%s %d 0 R " % (name.encode(), num) for name, num in fonts.items())
+        return head + own + b">>>>"
+
+    @cache  # noqa: B019
+    def _resources(self, page: int, base: int) -> bytes:
         parts = [b"<<"]
         res = self.pages[page].resources
         renumber = lambda old: base + self._local[old]  # noqa: E731
@@ -168,9 +174,7 @@ class Template:
                 continue
             parts.append(b"/" + key[1:].encode() + b" " + serialize(value, renumber) + b"\n")
         font_dict = serialize(res.get("/Font", DictionaryObject()), renumber)[2:-2]
-        own = b"".join(b"/%s %d 0 R " % (name.encode(), num) for name, num in fonts.items())
-        parts.append(b"/Font <<" + font_dict + own + b">>")
-        parts.append(b">>")
+        parts.append(b"/Font <<" + font_dict)
         return b"".join(parts)
 
 

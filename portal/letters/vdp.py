@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 from portal import i18n
-from portal.letters import fontsubset, render, services
+from portal.letters import fontsubset, qrfast, render, services
 from portal.letters.pdfparts import Template, Writer, deflated_stream, pdf_string, plain_object
 
 PX = 0.75  # CSS px -> PDF pt
@@ -92,6 +92,8 @@ class Variant:
         self.slots = _find_slots(document)
         self.template = Template(render.to_pdf(document))
         self.page_count = len(self.template.pages)
+        # What every sign-up URL of this variant starts with (see qrfast).
+        self.qr_prefix = context.get("qr_prefix", b"")
         self.salutation = {}
         for lang in self.languages:
             with i18n.locale(lang):
@@ -113,21 +115,19 @@ def _fmt(value: float) -> bytes:
     return (b"%.3f" % value).rstrip(b"0").rstrip(b".")
 
 
-def qr_runs(url: str) -> bytes:
+def qr_runs(url: str, prefix: bytes = b"") -> bytes:
     """The dark modules of the QR code as rectangles in module units (one per run)."""
-    matrix = render.qr_code(url).matrix
-    ops = []
-    for row, cells in enumerate(matrix):
-        col, n = 0, len(cells)
-        while col < n:
-            if cells[col]:
-                start = col
-                while col < n and cells[col]:
-                    col += 1
-                ops.append(b"%d %d %d 1 re" % (start, row, col - start))
-            else:
-                col += 1
-    return b"%d\n" % len(matrix) + b"\n".join(ops)
+    data = url.encode()
+    if prefix and data.startswith(prefix):
+        encoder = qrfast.encoder(prefix, len(data) - len(prefix))
+        size, runs = encoder.size, encoder.runs(data[len(prefix):])
+    else:
+        matrix = render.qr_code(url).matrix
+        size, runs = len(matrix), []
+        for row, cells in enumerate(matrix):
+            line = "".join("1" if c else "0" for c in cells).encode()
+            runs += [(row, m.start(), m.end() - m.start()) for m in qrfast._RUN.finditer(line)]
+    return b"%d\n" % size + b"\n".join(b"%d %d %d 1 re" % (c, r, n) for r, c, n in runs)
 
 
 def _qr_ops(runs: bytes, slot: Slot) -> bytes:
@@ -151,7 +151,7 @@ def compose(variant: Variant, personal: Personal) -> LetterParts:
     overlays: list[list[bytes]] = [[] for _ in range(variant.page_count)]
     used: dict[str, dict[int, str]] = {"regular": {}, "bold": {}}
     texts_by_lang = {lang: variant.texts(personal, lang) for lang in variant.languages}
-    matrix = qr_runs(personal.qr_url) if personal.qr_url else None
+    matrix = qr_runs(personal.qr_url, variant.qr_prefix) if personal.qr_url else None
     for slot in variant.slots:
         if slot.name == "qr":
             if matrix is not None:
@@ -173,9 +173,20 @@ def compose(variant: Variant, personal: Personal) -> LetterParts:
                 _fmt(slot.baseline), "".join(f"{gid:04x}" for gid in gids).encode()))
     return LetterParts(
         overlays=[zlib.compress(b"\n".join(ops), 6) if ops else None for ops in overlays],
-        fonts={FONT_NAMES[style]: fontsubset.SubsetFont(style, glyphs)
-               for style, glyphs in used.items() if glyphs},
+        fonts={FONT_NAMES[style]: _font(style, glyphs) for style, glyphs in used.items()
+               if glyphs},
         personal=personal, variant=variant)
+
+
+# Glyphs every letter may share: the invitation code's alphabet, in any weight.
+STOCK = "0123456789ABCDEFGHJKMNPQRSTVWXYZ-"
+
+
+def _font(style: str, glyphs: dict[int, str]) -> fontsubset.SubsetFont:
+    """The letter's own subset; a per-process one when it only prints code characters."""
+    if all(c in STOCK for c in glyphs.values()):
+        return fontsubset.stock(style, STOCK)
+    return fontsubset.SubsetFont(style, glyphs)
 
 
 class Numbers:

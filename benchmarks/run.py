@@ -1,0 +1,192 @@
+"""`make bench`: invitation letters the naive way and the portal's letter-run way, and the
+import of a 150,000-row cohort file.
+
+The same N people (a generated register extract, imported by the portal's importer) get
+their invitation letter twice:
+- naive: one fresh WeasyPrint document per letter (same templates, stylesheet, fonts,
+  QR code and locale switching as the portal's full render), in this process;
+- portal: `flask letters run` as production runs it (LETTER_WORKERS processes, print
+  batches, every letter archived in the database).
+Figures are printed; nothing is asserted.
+
+    python benchmarks/run.py [--letters 600] [--batch-size 100] [--workers 2]
+                             [--import-rows 150000] [--database-url URL]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import cohort as generated  # noqa: E402
+
+COHORT_TARGET = 150_000
+
+
+def _mb(kilobytes: int) -> str:
+    return f"{kilobytes / 1024:.0f} MB"
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min {secs:02d} s"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--letters", type=int, default=int(os.environ.get("BENCH_LETTERS", 600)))
+    parser.add_argument("--batch-size", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--import-rows", type=int, default=COHORT_TARGET)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    from flask_migrate import upgrade
+
+    from portal import create_app
+
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": None, "JOBS_INLINE": True,
+        "LETTER_WORKERS": args.workers, "BASE_URL": "https://dienstjaar.mil.be",
+        "MAIL_DIR": str(workdir / "mail"), "SECRET_KEY": "bench",
+    })
+    with app.app_context():
+        upgrade()
+        _bench(app, args, workdir)
+
+
+def _bench(app, args, workdir: Path) -> None:
+    from weasyprint.text import ffi
+
+    from portal.extensions import db
+    from portal.invitations import codes
+    from portal.invitations.importer import import_csv
+    from portal.invitations.models import Cohort, Person
+    from portal.jobs import Job
+    from portal.letters import invitation, render, runner, runs, services
+    from portal.letters.models import Letter
+
+    print(f"Machine: {os.cpu_count()} cores; database {db.engine.url.get_backend_name()}; "
+          f"{args.letters} letters; {args.workers} letter workers")
+    print(f"HarfBuzz subsetting: {'yes' if ffi.harfbuzz_subset is not None else 'NO (slow)'}")
+
+    year = date.today().year - 18
+    cohort = Cohort(name="bench-letters", born_from=date(year, 1, 1),
+                    born_to=date(year, 12, 31), expires_on=date(year + 19, 6, 30))
+    db.session.add(cohort)
+    db.session.flush()
+    import_csv(cohort, generated.csv_bytes(args.letters, year), None, "bench.csv")
+    db.session.commit()
+    people = list(db.session.scalars(db.select(Person).where(Person.cohort_id == cohort.id)
+                                     .order_by(Person.postcode, Person.id)))
+
+    # Naive: one fresh WeasyPrint document per letter.
+    context = invitation.context(cohort)
+    services.render_letter(  # warm-up: imports, fonts, stylesheet (as a worker would)
+        "invitation", recipient=services.Recipient.from_person(people[0]),
+        context={**context, "qr_uri": render.qr_data_uri(invitation.signup_url("X"))},
+        languages=("nl", "fr"), reference="WARM-UP", slots={"code": "X"})
+    naive_bytes = 0
+    started = time.perf_counter()
+    for person in people:
+        code = codes.generate()
+        pdf, _pages = services.render_letter(
+            "invitation", recipient=services.Recipient.from_person(person),
+            context={**context, "qr_uri": render.qr_data_uri(invitation.signup_url(code))},
+            languages=services.Recipient.from_person(person).languages(),
+            reference=f"NAIVE-{person.id}", slots={"code": code})
+        naive_bytes += len(pdf)
+    naive_seconds = time.perf_counter() - started
+    naive_rate = len(people) / naive_seconds
+    naive_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    # Portal: the letter run, exactly as `flask letters run` does it.
+    job = runs.start(cohort, workdir / "run", actor=None, batch_size=args.batch_size)
+    db.session.commit()
+    job_id = job.id
+    timeline = []
+    started = time.perf_counter()
+
+    def progress():
+        db.session.expire_all()
+        current = db.session.get(Job, job_id)
+        timeline.append((time.perf_counter() - started, current.done + current.failed))
+
+    runner.execute(job_id, progress=progress)
+    run_seconds = time.perf_counter() - started
+    db.session.expire_all()
+    job = db.session.get(Job, job_id)
+    run_rate = job.done / run_seconds
+    # Steady state: after every worker has finished its first batch (start-up, layouts).
+    warm = timeline[min(args.workers, len(timeline)) - 1] if timeline else (0, 0)
+    steady_rate = ((job.done - warm[1]) / (run_seconds - warm[0])
+                   if job.done > warm[1] and run_seconds > warm[0] else run_rate)
+    startup = max(0.0, warm[0] - warm[1] / steady_rate)
+    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    archived = db.session.scalar(db.select(db.func.avg(Letter.size)).where(
+        Letter.job_id == job_id)) or 0
+    batch_bytes = sum(p.stat().st_size for p in (workdir / "run").glob("batch-*.pdf"))
+
+    n = len(people)
+    print()
+    print(f"{'':34}{'naive':>14}{'letter run':>16}")
+    print(f"{'letters':34}{n:>14}{job.done:>16}   ({job.failed} failed)")
+    print(f"{'wall time':34}{naive_seconds:>13.1f}s{run_seconds:>15.1f}s")
+    print(f"{'letters per second (all in)':34}{naive_rate:>14.1f}{run_rate:>16.1f}")
+    print(f"{'letters per second (steady)':34}{naive_rate:>14.1f}{steady_rate:>16.1f}")
+    print(f"{'processes':34}{1:>14}{args.workers:>16}")
+    print(f"{'bytes per letter (own PDF)':34}{naive_bytes / n:>14.0f}{archived:>16.0f}")
+    per_batch_letter = batch_bytes / max(1, job.done)
+    print(f"{'bytes per letter in print batches':34}{'':>14}{per_batch_letter:>16.0f}")
+    print(f"{'peak memory (per process)':34}{_mb(naive_peak):>14}{_mb(worker_peak):>16}")
+    print()
+    print(f"Ratio letter run / naive: {run_rate / naive_rate:.1f}x all in, "
+          f"{steady_rate / naive_rate:.1f}x steady "
+          f"(per process: {steady_rate / args.workers / naive_rate:.1f}x)")
+    print(f"Start-up of the run (spawn, imports, one layout per language variant): "
+          f"about {startup:.0f} s")
+    projected = startup + COHORT_TARGET / steady_rate
+    print(f"Projected for {COHORT_TARGET:,} letters on this machine: letter run "
+          f"{_duration(projected)}; naive {_duration(COHORT_TARGET / naive_rate)} "
+          f"(one process), {_duration(COHORT_TARGET / naive_rate / args.workers)} "
+          f"({args.workers} processes, at best)")
+
+    if args.import_rows:
+        _bench_import(db, args.import_rows, year)
+
+
+def _bench_import(db, rows: int, year: int) -> None:
+    from portal.invitations.importer import import_csv
+    from portal.invitations.models import Cohort, Person
+
+    started = time.perf_counter()
+    data = generated.csv_bytes(rows, year, seed=150)
+    made = time.perf_counter() - started
+    cohort = Cohort(name="bench-import", born_from=date(year, 1, 1),
+                    born_to=date(year, 12, 31), expires_on=date(year + 19, 6, 30))
+    db.session.add(cohort)
+    db.session.flush()
+    started = time.perf_counter()
+    record = import_csv(cohort, data, None, "cohort.csv")
+    db.session.commit()
+    seconds = time.perf_counter() - started
+    stored = db.session.scalar(db.select(db.func.count(Person.id)).where(
+        Person.cohort_id == cohort.id))
+    print()
+    print(f"Cohort import: {rows:,} rows ({len(data) / 1e6:.1f} MB, generated in {made:.1f} s) "
+          f"imported in {seconds:.1f} s ({rows / seconds:,.0f} rows/s): {record.created:,} "
+          f"new, {record.rejected:,} rejected, {stored:,} stored.")
+
+
+if __name__ == "__main__":
+    main()
