@@ -23,6 +23,7 @@ from portal.security import Role
 SEEDS: list[str] = [
     "portal.demo:seed_users",
     "portal.applications.demo_seed:seed_intake",
+    "portal.invitations.demo:seed_cohort",
 ]
 
 # Every demo account shares this password, printed by `flask demo seed`.

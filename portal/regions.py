@@ -98,10 +98,15 @@ def letter_languages(postcode: str | int, register_language: str | None = None) 
     info = lookup(postcode)
     if info is None:
         raise UnknownPostcode(normalize_postcode(postcode))
+    return region_languages(info.region, register_language)
+
+
+def region_languages(region: str, register_language: str | None = None) -> tuple[str, ...]:
+    """letter_languages for a region already looked up (bulk imports)."""
     language = normalize_language(register_language)
     if language is not None:
         return REGISTER_LANGUAGES[language]
-    return REGION_LANGUAGES[info.region]
+    return REGION_LANGUAGES[region]
 
 
 def recipient_language(postcode: str | int, register_language: str | None = None) -> str:
