@@ -189,3 +189,21 @@ def test_the_status_page_explains_a_draft_and_its_deadline(client, login_as):
     assert str(intake.applications_close.year) in page
     assert "You started your application." in page
     assert f"/my-application/{application_id}/step/personal" in page
+
+
+def test_submit_is_refused_once_the_window_closed_or_the_booking_was_cancelled(
+        client, login_as):
+    user, intake = ready_to_apply(login_as)
+    application_id = start(client, intake)
+    fill(client, application_id, step_data(intake))
+    post(client, f"/apply/{intake.id}/sessions/cancel", page=f"/apply/{intake.id}/sessions")
+    intake.applications_open = date.today() - timedelta(days=30)
+    intake.applications_close = date.today() - timedelta(days=1)
+    db.session.commit()
+    check = f"/my-application/{application_id}/check"
+    response = post(client, f"/my-application/{application_id}/submit",
+                    {"version": version_on(client, check)}, page=check, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "are open from" in page
+    assert "Book a place in an information session first." in page
+    assert _application(application_id).status == Status.DRAFT
