@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit
-from portal.applications import sessions
+from portal.applications import sessions, waitlist
 from portal.applications.models import Application, Component, Intake, Status
 from portal.applications.workflow import TransitionError, transition
 from portal.extensions import db
@@ -307,15 +307,7 @@ def answer_offer(application: Application, user, accept: bool, version, today: d
 
 
 def place_freed(application: Application, actor) -> None:
-    """Hook point: a selected candidate left, so the waitlist offers the place to the next one.
-
-    The waitlist belongs to the recruiter side (portal.applications.waitlist); until that
-    module is installed a freed place simply stays free for recruiters to fill.
-    """
-    try:
-        from portal.applications import waitlist
-    except ImportError:
-        return
+    """A selected candidate left: the waitlist offers the place to the next one."""
     waitlist.on_place_freed(application.intake, application.component, actor)
 
 

@@ -45,8 +45,8 @@ def test_the_candidate_accepts_the_offer(client, login_as):
     assert db.session.get(Application, application_id).status == Status.OFFER_ACCEPTED
 
 
-def test_declining_the_offer_is_recorded_once(client, login_as):
-    application_id, _next_id = _selected(login_as, waiting=True)
+def test_declining_gives_the_place_to_the_next_on_the_waitlist(client, login_as):
+    application_id, next_id = _selected(login_as, waiting=True)
     url = f"/my-application/{application_id}/offer"
     version = version_on(client, url)
     response = post(client, url, {"version": version, "answer": "decline"},
@@ -54,6 +54,7 @@ def test_declining_the_offer_is_recorded_once(client, login_as):
     assert "You declined the offer." in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Application, application_id).status == Status.OFFER_DECLINED
+    assert db.session.get(Application, next_id).status == Status.SELECTED
     # The same answer posted twice changes nothing more.
     post(client, url, {"version": version, "answer": "decline"},
          page=f"/my-application/{application_id}")
@@ -82,3 +83,13 @@ def test_an_offer_answered_from_a_stale_page_is_refused(client, login_as):
     assert "changed by someone else meanwhile" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Application, application_id).status == Status.SELECTED
+
+
+def test_a_selected_candidate_who_withdraws_frees_the_place_for_the_waitlist(client, login_as):
+    application_id, next_id = _selected(login_as, waiting=True)
+    url = f"/my-application/{application_id}/withdraw"
+    response = post(client, url, {"version": version_on(client, url)}, follow_redirects=True)
+    assert "Your application is withdrawn." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Application, application_id).status == Status.WITHDRAWN
+    assert db.session.get(Application, next_id).status == Status.SELECTED
