@@ -7,6 +7,7 @@ date of birth, all get one message and count against CODE_LIMIT per address.
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import (
     Blueprint,
@@ -36,6 +37,34 @@ log = logging.getLogger(__name__)
 
 CODE_KEY = "invitations.code"
 INVITATION_KEY = "invitations.invitation_id"
+
+
+_CODE_IN_URL = re.compile(r"((?:^|[?&])code=)[^&\s\"]*", re.IGNORECASE)
+
+
+def redact(text):
+    return _CODE_IN_URL.sub(r"\1[redacted]", text) if isinstance(text, str) else text
+
+
+class RedactCodes(logging.Filter):
+    """Access logs (the development server's, gunicorn's) show ?code=[redacted]: the one
+    request that carries a QR code's invitation code never writes it to a log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.msg)
+        if isinstance(record.args, dict):  # gunicorn's access-log atoms
+            record.args = {k: redact(v) for k, v in record.args.items()}
+        elif record.args:
+            record.args = tuple(redact(a) for a in record.args)
+        return True
+
+
+@bp.record_once
+def _redact_access_logs(_state) -> None:
+    for name in ("werkzeug", "gunicorn.access"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactCodes) for f in logger.filters):
+            logger.addFilter(RedactCodes())
 
 
 def _code_limit() -> str:

@@ -136,3 +136,17 @@ def test_the_form_keeps_what_was_typed_and_explains_a_missing_date(client, invit
 def test_the_account_step_needs_a_code_first(client, app):
     response = client.get("/start/account")
     assert response.status_code == 302 and response.headers["Location"].endswith("/start")
+
+
+def test_access_logs_never_show_the_code_of_a_qr_link(app, invited, caplog):
+    import logging
+
+    _invitation, code = invited
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    # What the development server logs for the QR request (werkzeug's own format).
+    logging.getLogger("werkzeug").info('%s - - [%s] "%s" %s %s', "127.0.0.1", "now",
+                                       f"GET /start?lang=de&code={code} HTTP/1.1", "302", "-")
+    logging.getLogger("gunicorn.access").info("%(r)s %(q)s", {"r": f"GET /start?code={code} HTTP/1.1",
+                                                        "q": f"code={code}"})
+    assert code not in caplog.text
+    assert "/start?lang=de&code=[redacted]" in caplog.text
