@@ -146,7 +146,7 @@ def test_access_logs_never_show_the_code_of_a_qr_link(app, invited, caplog):
     # What the development server logs for the QR request (werkzeug's own format).
     logging.getLogger("werkzeug").info('%s - - [%s] "%s" %s %s', "127.0.0.1", "now",
                                        f"GET /start?lang=de&code={code} HTTP/1.1", "302", "-")
-    logging.getLogger("gunicorn.access").info("%(r)s %(q)s", {"r": f"GET /start?code={code} HTTP/1.1",
-                                                        "q": f"code={code}"})
+    atoms = {"r": f"GET /start?code={code} HTTP/1.1", "q": f"code={code}"}
+    logging.getLogger("gunicorn.access").info("%(r)s %(q)s", atoms)
     assert code not in caplog.text
     assert "/start?lang=de&code=[redacted]" in caplog.text
