@@ -184,3 +184,33 @@ def test_cli_creates_a_cohort_and_imports_a_file(app, tmp_path):
     assert "Nothing changed." in result.output
     result = runner.invoke(args=["invitations", "import", str(path), "--cohort", "Nope"])
     assert result.exit_code != 0 and "no cohort named 'Nope'" in result.output
+
+
+def test_a_file_with_only_a_header_is_refused_whole(app):
+    cohort = _cohort()
+    with pytest.raises(importer.ImportFileError) as exc:
+        importer.import_csv(cohort, csv_bytes([]), actor=None)
+    assert exc.value.reason == "empty"
+
+
+def test_a_row_with_too_many_columns_is_reported_and_trailing_empty_cells_are_ignored(app):
+    cohort = _cohort()
+    rows = [_row(GOOD_2008) + ["", "", ""],
+            _row(national_number(date(2008, 1, 2), 4), birth="02/01/2008") + ["extra"]]
+    record = importer.import_csv(cohort, csv_bytes(rows), actor=None)
+    assert record.created == 1
+    assert _errors(record) == {(3, "row", "columns")}
+    with i18n.locale("de"):
+        assert importer.reason_text("columns", {"count": 11}) == \
+            "9 oder 10 Spalten erwartet, 11 gefunden."
+
+
+def test_the_import_is_audited_without_register_numbers(app):
+    from portal.audit import AuditEvent
+
+    cohort = _cohort()
+    importer.import_csv(cohort, csv_bytes([_row(GOOD_2008)]), actor=None)
+    event = db.session.scalar(db.select(AuditEvent).where(
+        AuditEvent.action == "invitations.cohort_imported"))
+    assert event.details_dict["created"] == 1
+    assert GOOD_2008 not in event.details

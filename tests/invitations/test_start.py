@@ -150,3 +150,10 @@ def test_access_logs_never_show_the_code_of_a_qr_link(app, invited, caplog):
     logging.getLogger("gunicorn.access").info("%(r)s %(q)s", atoms)
     assert code not in caplog.text
     assert "/start?lang=de&code=[redacted]" in caplog.text
+
+
+def test_a_signed_in_user_is_sent_to_their_own_page(client, login_as, invited):
+    _invitation, code = invited
+    login_as("citizen", language="en")
+    response = client.get("/start")
+    assert response.status_code == 302 and "/start" not in response.headers["Location"]
