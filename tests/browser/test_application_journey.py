@@ -1,48 +1,18 @@
 """In a real (headless) Chromium on a phone-sized screen: from login to a submitted application."""
 from __future__ import annotations
 
-import tempfile
-import threading
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import expect
 
 from portal.applications.models import Application, Status
 from portal.extensions import db
 from tests import factories
 from tests.applications.candidate import step_data
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def live_url(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-
-
-@pytest.fixture
-def phone_page():
-    with tempfile.TemporaryDirectory() as profile, sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            profile, executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS,
-            viewport=PHONE, is_mobile=True, has_touch=True, locale="en-GB")
-        page = context.new_page()
-        yield page
-        context.close()
+from tests.browser.conftest import PHONE
 
 
 @pytest.mark.browser
-def test_a_candidate_applies_on_a_phone_from_login_to_acknowledgement(live_url, phone_page):
-    page = phone_page
+def test_a_candidate_applies_on_a_phone_from_login_to_acknowledgement(live_server, page):
     user = factories.user(email="lotte@example.be", language="en")
     intake = factories.intake(name="Dienstjaar 2027", quota_medical=0, quota_cyber=0,
                               quota_land=7, quota_air=2, quota_navy=1)
@@ -50,12 +20,12 @@ def test_a_candidate_applies_on_a_phone_from_login_to_acknowledgement(live_url, 
     db.session.commit()
     steps = step_data(intake)
 
-    page.goto(f"{live_url}/login")
+    page.goto(f"{live_server}/login?lang=en")
     page.get_by_label("E-mail address").fill(user.email)
     page.get_by_label("Password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Log in").click()
 
-    page.goto(f"{live_url}/apply")
+    page.goto(f"{live_server}/apply")
     expect(page.get_by_role("heading", name="Dienstjaar 2027")).to_be_visible()
     page.get_by_role("link", name="Choose a session").first.click()
     page.get_by_role("button", name="Book").click()
