@@ -90,6 +90,13 @@ def next_step(application: Application) -> tuple[str, date | None] | None:
         return _("A recruiter reviews your application. You should hear from us by %(date)s.",
                  date=_long(day)), day
     if status == S.TESTS_SCHEDULED:
+        from portal.applications.review_services import convocation_of
+
+        convocation = convocation_of(application)
+        if convocation is not None:
+            day = convocation.selection_day
+            return _("Go to the selection tests on %(date)s at %(place)s.",
+                     date=_long(day.day), place=day.place), day.day
         return _("Go to the selection tests on the date in your convocation letter."), None
     if status in (S.TESTS_PASSED, S.TESTS_FAILED):
         day = application.status_changed_at.date() + timedelta(days=intake.flag_after_days)

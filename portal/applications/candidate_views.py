@@ -14,6 +14,7 @@ from portal.applications import candidate_status as status_text
 from portal.applications import intakes, sessions
 from portal.applications.intake_forms import COMPONENT_LABELS
 from portal.applications.models import Application, Intake, Status
+from portal.applications.session_models import InfoSession
 from portal.extensions import db
 from portal.models import utcnow
 from portal.security import Role, role_required
@@ -78,8 +79,6 @@ def book_session(intake_id: int):
     form = forms.BookingForm()
     if not form.validate_on_submit():
         abort(400)
-    from portal.applications.session_models import InfoSession
-
     target = db.session.get(InfoSession, form.session_id.data)
     if target is None or target.intake_id != intake.id:
         abort(404)

@@ -143,3 +143,26 @@ def test_two_simultaneous_submits_make_one_event_and_one_letter(app, client, log
     assert sorted(outcomes) == ["refused", "submitted"]
     assert len(db.session.scalars(db.select(ApplicationEvent)).all()) == 1
     assert len(db.session.scalars(db.select(Letter)).all()) == 1
+
+
+def test_a_convoked_candidate_sees_the_selection_day_and_the_convocation(client, login_as):
+    from datetime import date, timedelta
+
+    from portal.applications import review_services, workflow
+    from portal.applications.review_models import SelectionDay
+    from tests import factories
+
+    _user, intake, application_id, _v, _r = _submitted(client, login_as)
+    recruiter = factories.user(role="recruiter")
+    day = SelectionDay(intake_id=intake.id, day=date.today() + timedelta(days=9),
+                       place="Selectiecentrum, Kwartier Koningin Astrid, Neder-over-Heembeek",
+                       capacity=40)
+    db.session.add(day)
+    application = db.session.get(Application, application_id)
+    workflow.transition(application, "start_screening", recruiter)
+    review_services.schedule_tests(application, day, recruiter, application.version)
+    db.session.commit()
+    page = client.get(f"/my-application/{application_id}").get_data(as_text=True)
+    assert "Invited to the selection tests" in page
+    assert "Go to the selection tests on" in page and "Kwartier Koningin Astrid" in page
+    assert "Convocation to the selection tests" in page
