@@ -1,16 +1,13 @@
 """The candidate's application: start, save each step, check, submit, withdraw, answer an offer."""
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import secrets
 from datetime import date
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit
@@ -18,6 +15,7 @@ from portal.applications import sessions, waitlist
 from portal.applications.models import Application, Component, Intake, Status
 from portal.applications.workflow import TransitionError, transition
 from portal.extensions import db
+from portal.invitations.services import nn_hash
 
 # The steps of the application form, in order, with their names in the progress indicator.
 STEPS: dict[str, object] = {
@@ -63,12 +61,6 @@ def find(user_id: int, intake_id: int) -> Application | None:
         db.select(Application).where(Application.user_id == user_id,
                                      Application.intake_id == intake_id)
     )
-
-
-def nn_hash(number: str) -> str:
-    """Keyed hash of a national register number: lets us spot doubles, never shows the number."""
-    key = current_app.config.get("CODE_HASH_KEY") or current_app.config["SECRET_KEY"]
-    return hmac.new(f"nn:{key}".encode(), number.encode(), hashlib.sha256).hexdigest()
 
 
 def components_of(intake: Intake) -> list[str]:
@@ -187,6 +179,8 @@ def save_step(application: Application, step: str, data: dict, actor, version) -
     if step == "personal":
         number = data.pop("national_number", None)
         if number:
+            # The same keyed hash as the register import's, so a person is recognised
+            # whether they signed up with an invitation code or not.
             data["nn_hash"] = nn_hash(number)
         elif "nn_hash" in answers(application).get("personal", {}):
             data["nn_hash"] = answers(application)["personal"]["nn_hash"]
@@ -256,7 +250,34 @@ def missing(application: Application, user, today: date) -> list[str]:
         problems.append(_("Your first choice has no places in this intake: choose again."))
     if intake.requires_info_session and sessions.active_booking(user.id, intake.id) is None:
         problems.append(_("Book a place in an information session first."))
+    if _applied_under_another_account(application, user):
+        problems.append(_("This person already applied to this intake with another account. "
+                          "Log in with that account to follow the application."))
     return problems
+
+
+def _applied_under_another_account(application: Application, user) -> bool:
+    """Someone else's live application in this intake with the same register number."""
+    from portal.accounts.models import User
+    from portal.invitations.models import Person
+
+    number_hash = (user.person.nn_hash if user.person is not None
+                   else answers(application).get("personal", {}).get("nn_hash"))
+    if not number_hash:
+        return False
+    same_person = or_(
+        Application.answers.contains(json.dumps({"nn_hash": number_hash})[1:-1]),
+        Person.nn_hash == number_hash,
+    )
+    return db.session.scalar(
+        db.select(Application.id)
+        .join(User, User.id == Application.user_id)
+        .outerjoin(Person, Person.id == User.person_id)
+        .where(Application.intake_id == application.intake_id,
+               Application.id != application.id, Application.status != Status.WITHDRAWN,
+               same_person)
+        .limit(1)
+    ) is not None
 
 
 def submit(application: Application, user, version, today: date):

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
+from wtforms.validators import DataRequired, Length
 
 from portal.applications import candidate_forms as forms
 from portal.applications import candidate_services as service
@@ -150,6 +151,9 @@ def _make_form(step: str, application: Application, data: dict | None = None):
         # The register already gave us the birth date and the national register number.
         del form.birth_date
         del form.national_number
+    elif step == "personal" and not service.answers(application).get("personal", {}).get(
+            "nn_hash"):
+        form.national_number.validators = [DataRequired(forms.REQUIRED), Length(max=20)]
     if step == "preferences":
         form.set_components(service.components_of(application.intake))
     return form

@@ -207,3 +207,36 @@ def test_submit_is_refused_once_the_window_closed_or_the_booking_was_cancelled(
     assert "are open from" in page
     assert "Book a place in an information session first." in page
     assert _application(application_id).status == Status.DRAFT
+
+
+def test_the_register_number_is_required_when_the_invitation_did_not_give_it(client, login_as):
+    _user, intake = ready_to_apply(login_as)
+    application_id = start(client, intake)
+    url = f"/my-application/{application_id}/step/personal"
+    personal = {**step_data(intake)["personal"], "national_number": ""}
+    response = post(client, url, {**personal, "version": version_on(client, url)})
+    assert response.status_code == 200
+    assert "This field is required." in response.get_data(as_text=True)
+    assert json.loads(_application(application_id).answers) == {}
+
+
+def test_one_person_cannot_apply_twice_to_an_intake_with_two_accounts(client, login_as):
+    from portal.applications import candidate_services
+
+    _user, intake = ready_to_apply(login_as)
+    steps = step_data(intake)
+    other = factories.user()
+    earlier = Application(intake_id=intake.id, user_id=other.id, reference="DJ-2026-000900",
+                          status=Status.SUBMITTED, answers=json.dumps({"personal": {
+                              "nn_hash": candidate_services.nn_hash(
+                                  steps["personal"]["national_number"])}}, sort_keys=True))
+    db.session.add(earlier)
+    db.session.commit()
+    application_id = start(client, intake)
+    fill(client, application_id, steps)
+    check = f"/my-application/{application_id}/check"
+    assert "already applied to this intake with another account" in client.get(check).get_data(
+        as_text=True)
+    post(client, f"/my-application/{application_id}/submit",
+         {"version": version_on(client, check)}, page=check)
+    assert _application(application_id).status == Status.DRAFT
