@@ -24,6 +24,7 @@ SEEDS: list[str] = [
     "portal.demo:seed_users",
     "portal.applications.demo_seed:seed_intake",
     "portal.invitations.demo:seed_cohort",
+    "portal.applications.review_demo:seed_applications",
 ]
 
 # Every demo account shares this password, printed by `flask demo seed`.

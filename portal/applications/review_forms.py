@@ -77,6 +77,12 @@ ACTION_LABELS = {
     "withdraw": _l("Withdrawn"),
 }
 
+LETTER_LABELS = {
+    "acknowledgement": _l("Acknowledgement"),
+    "convocation": _l("Convocation"),
+    "decision": _l("Decision"),
+}
+
 # The Recruitment and Selection Centre, where selection days take place.
 SELECTION_CENTRE = "Kwartier Koningin Astrid / Quartier Reine Astrid, Bruynstraat 1 rue Bruyn, " \
     "1120 Neder-Over-Heembeek"

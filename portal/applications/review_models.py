@@ -14,7 +14,8 @@ from portal.models import TimestampMixin, UTCDateTime, utcnow
 # The queue sorts by submission date within an intake; the decision clock runs on
 # status_changed_at. Declared here so the recruiter queue keeps its own indexes.
 Index("ix_applications_intake_submitted", Application.intake_id, Application.submitted_at)
-Index("ix_applications_intake_changed", Application.intake_id, Application.status_changed_at)
+Index("ix_applications_intake_status_changed", Application.intake_id, Application.status,
+      Application.status_changed_at)
 
 
 class ResultKind(StrEnum):

@@ -1,8 +1,6 @@
 """Recruiter pages: intakes, the queue, one application and the actions on it."""
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,11 +10,18 @@ from wtforms import SelectChoice
 
 from portal import audit
 from portal.accounts.models import User
-from portal.applications import dashboard_views, quotas, review_queue, review_services
+from portal.applications import (
+    dashboard_views,
+    quotas,
+    review_answers,
+    review_queue,
+    review_services,
+)
 from portal.applications.models import Application, ApplicationEvent, Component, Intake, Status
 from portal.applications.review_forms import (
     ACTION_LABELS,
     COMPONENT_LABELS,
+    LETTER_LABELS,
     STATUS_LABELS,
     ProposeForm,
     ResultForm,
@@ -36,7 +41,7 @@ dashboard_views.register(bp)
 @bp.context_processor
 def labels():
     return {"status_labels": STATUS_LABELS, "action_labels": ACTION_LABELS,
-            "component_labels": COMPONENT_LABELS}
+            "component_labels": COMPONENT_LABELS, "letter_labels": LETTER_LABELS}
 
 
 def _intake_or_404(intake_id: int) -> Intake:
@@ -69,7 +74,7 @@ def queue(intake_id: int):
     return render_template(
         "applications/review/queue.html", intake=intake, page=page, filters=filters,
         statuses=[s for s in Status if s != Status.DRAFT], components=COMPONENT_LABELS,
-        provinces=review_queue.provinces(intake), sorts=_sort_labels(),
+        provinces=review_queue.provinces(), sorts=_sort_labels(),
         flagged_total=review_queue.flagged_count(intake),
     )
 
@@ -106,7 +111,8 @@ def _render_detail(app_: Application, status: int = 200, **forms):
     return render_template(
         "applications/review/application.html", application=app_, intake=intake,
         candidate=candidate, person=candidate.person if candidate else None,
-        answers=_answers(app_), history=history, actions=allowed_actions(app_, current_user.role),
+        answers=review_answers.sections(app_), history=history,
+        actions=allowed_actions(app_, current_user.role),
         results=review_services.results_by_kind(app_), result_labels=review_services.RESULT_LABELS,
         convocation=review_services.convocation_of(app_), decision=decision,
         proposer=db.session.get(User, decision.proposed_by_id) if decision else None,
@@ -123,14 +129,6 @@ def _render_detail(app_: Application, status: int = 200, **forms):
             prefix="reject", version=app_.version, action="reject"),
         letters=_letters(app_),
     ), status
-
-
-def _answers(app_: Application) -> dict:
-    try:
-        answers = json.loads(app_.answers or "{}")
-    except ValueError:
-        return {}
-    return answers if isinstance(answers, dict) else {}
 
 
 def _letters(app_: Application) -> list:

@@ -33,7 +33,7 @@ def application(intake, status: str = Status.SUBMITTED, component: str | None = 
         last_name=fields.get("last_name", f"Idate{n}"), language=language, password=None)
     now = utcnow()
     values = dict(
-        reference=f"DJ-T{n:06d}", intake_id=intake.id, user_id=candidate.id, status=status,
+        reference=f"DJ-9{n:07d}", intake_id=intake.id, user_id=candidate.id, status=status,
         first_name=candidate.first_name, last_name=candidate.last_name, language=language,
         postcode="2000", province=province, component=component, score=score,
         submitted_at=None if status == Status.DRAFT else now - timedelta(days=3),

@@ -67,3 +67,26 @@ def test_two_recruiters_fill_an_intake_within_quota(app, client):
     assert viewed > 0
     history = client.get(f"/review/applications/{ids[0]}").get_data(as_text=True)
     assert first.full_name in history and second.full_name in history
+
+
+def test_the_application_page_shows_the_answers_with_labels_and_is_audited(app, client):
+    import json
+
+    intake = factories.intake()
+    app_ = h.application(intake, answers=json.dumps({
+        "personal": {"first_name": "Lotte", "last_name": "Peeters", "nationality": "belgian",
+                     "nn_hash": "secret-hash", "language": "nl"},
+        "contact": {"street": "Veldstraat", "house_number": "12", "postcode": "9000",
+                    "municipality": "Gent"},
+        "preferences": {"choice_1": "navy"},
+    }))
+    recruiter = factories.user("recruiter", language="en")
+    db.session.commit()
+    _login(client, recruiter)
+    page = client.get(f"/review/applications/{app_.id}").get_data(as_text=True)
+    assert "Personal details" in page and "Nationality" in page and "Belgian" in page
+    assert "Veldstraat" in page and "Naval component" in page
+    assert "secret-hash" not in page
+    viewed = db.session.scalar(db.select(AuditEvent).where(
+        AuditEvent.action == "application.viewed"))
+    assert (viewed.actor_id, viewed.object_id) == (recruiter.id, str(app_.id))
