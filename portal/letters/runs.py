@@ -231,7 +231,7 @@ def prepare(job: Job) -> list[int]:
             todo.append(number)
     done = db.session.scalar(db.select(db.func.count(Letter.id)).where(
         Letter.job_id == job.id)) or 0
-    left = sum(len(_persons(params, n)) for n in todo)
+    left = sum(min(params.batch_size, job.total - n * params.batch_size) for n in todo)
     job.done, job.failed = done, max(0, job.total - done - left)
     job.state, job.started_at, job.finished_at = "running", job.started_at or utcnow(), None
     db.session.commit()
@@ -239,7 +239,13 @@ def prepare(job: Job) -> list[int]:
 
 
 def _has_archive(job: Job, params: Params, number: int) -> bool:
-    ids = [p.id for p in _persons(params, number)]
+    if not db.session.scalar(db.select(Letter.id).where(Letter.job_id == job.id).limit(1)):
+        return False  # a fresh run: nothing to look for
+    ids = list(db.session.scalars(
+        db.select(Person.id)
+        .where(Person.cohort_id == params.cohort_id, Person.id <= params.max_person_id)
+        .order_by(Person.postcode, Person.id)
+        .offset(number * params.batch_size).limit(params.batch_size)))
     return bool(ids) and db.session.scalar(db.select(db.func.count(Letter.id)).where(
         Letter.job_id == job.id, Letter.person_id.in_(ids))) > 0
 
