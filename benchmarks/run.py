@@ -15,6 +15,7 @@ Figures are printed; nothing is asserted.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import resource
 import sys
@@ -38,6 +39,17 @@ def _duration(seconds: float) -> str:
     minutes, secs = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min {secs:02d} s"
+
+
+def _peak_kb(pid: int) -> int:
+    """Peak resident memory of a running process (VmHWM), in kB; 0 if it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def main() -> None:
@@ -117,10 +129,14 @@ def _bench(app, args, workdir: Path) -> None:
     timeline = []
     started = time.perf_counter()
 
+    worker_peaks: dict[int, int] = {}
+
     def progress():
         db.session.expire_all()
         current = db.session.get(Job, job_id)
         timeline.append((time.perf_counter() - started, current.done + current.failed))
+        for child in multiprocessing.active_children():
+            worker_peaks[child.pid] = max(worker_peaks.get(child.pid, 0), _peak_kb(child.pid))
 
     runner.execute(job_id, progress=progress)
     run_seconds = time.perf_counter() - started
@@ -132,7 +148,7 @@ def _bench(app, args, workdir: Path) -> None:
     steady_rate = ((job.done - warm[1]) / (run_seconds - warm[0])
                    if job.done > warm[1] and run_seconds > warm[0] else run_rate)
     startup = max(0.0, warm[0] - warm[1] / steady_rate)
-    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    worker_peak = max(worker_peaks.values(), default=0)
     archived = db.session.scalar(db.select(db.func.avg(Letter.size)).where(
         Letter.job_id == job_id)) or 0
     batch_bytes = sum(p.stat().st_size for p in (workdir / "run").glob("batch-*.pdf"))
@@ -149,6 +165,8 @@ def _bench(app, args, workdir: Path) -> None:
     per_batch_letter = batch_bytes / max(1, job.done)
     print(f"{'bytes per letter in print batches':34}{'':>14}{per_batch_letter:>16.0f}")
     print(f"{'peak memory (per process)':34}{_mb(naive_peak):>14}{_mb(worker_peak):>16}")
+    print(f"{'peak memory, coordinating process':34}{'':>14}"
+          f"{_mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss):>16}")
     print()
     print(f"Ratio letter run / naive: {run_rate / naive_rate:.1f}x all in, "
           f"{steady_rate / naive_rate:.1f}x steady "

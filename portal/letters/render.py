@@ -127,9 +127,15 @@ def document_html(kind: str, languages, context: dict, slots_for) -> str:
 def layout(html: str):
     """A laid-out WeasyPrint document of `html`, using the per-process caches."""
     weasyprint, fetcher_, fonts, css, image_cache = _weasy()
-    return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher_).render(
-        stylesheets=[css], font_config=fonts, cache=image_cache
-    )
+    try:
+        return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher_).render(
+            stylesheets=[css], font_config=fonts, cache=image_cache
+        )
+    finally:
+        # Keep the letter assets (logo) cached, never one letter's own images (its QR
+        # code): a long-lived process would otherwise grow with every letter.
+        for key in [k for k in image_cache if not str(k).startswith(BASE_URL)]:
+            del image_cache[key]
 
 
 def to_pdf(document) -> bytes:
