@@ -165,8 +165,6 @@ def _bench(app, args, workdir: Path) -> None:
     per_batch_letter = batch_bytes / max(1, job.done)
     print(f"{'bytes per letter in print batches':34}{'':>14}{per_batch_letter:>16.0f}")
     print(f"{'peak memory (per process)':34}{_mb(naive_peak):>14}{_mb(worker_peak):>16}")
-    print(f"{'peak memory, coordinating process':34}{'':>14}"
-          f"{_mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss):>16}")
     print()
     print(f"Ratio letter run / naive: {run_rate / naive_rate:.1f}x all in, "
           f"{steady_rate / naive_rate:.1f}x steady "

@@ -158,24 +158,29 @@ class Template:
             out.write(stream_object(base + num, data, compress=False))
         return out.getvalue(), tuple(entries)
 
-    def resources(self, page: int, base: int, fonts: dict[str, int]) -> bytes:
-        """The page's resource dict with the overlay fonts added under their own names."""
-        head = self._resources(page, base)
-        own = b"".join(b"/%s %d 0 R " % (name.encode(), num) for name, num in fonts.items())
-        return head + own + b">>>>"
+    def resources(self, page: int, base: int, fonts: dict[str, int],
+                  xobjects: dict[str, int] | None = None) -> bytes:
+        """The page's resource dict with the overlay's fonts and images added."""
+        head, font_dict, xobject_dict = self._resources(page, base)
+
+        def refs(items):
+            return b"".join(b"/%s %d 0 R " % (name.encode(), num) for name, num in items)
+
+        return (head + b"/Font <<" + font_dict + refs(fonts.items()) + b">> /XObject <<"
+                + xobject_dict + refs((xobjects or {}).items()) + b">> >>")
 
     @cache  # noqa: B019
-    def _resources(self, page: int, base: int) -> bytes:
+    def _resources(self, page: int, base: int) -> tuple[bytes, bytes, bytes]:
         parts = [b"<<"]
         res = self.pages[page].resources
         renumber = lambda old: base + self._local[old]  # noqa: E731
         for key, value in res.items():
-            if key == "/Font":
+            if key in ("/Font", "/XObject"):
                 continue
             parts.append(b"/" + key[1:].encode() + b" " + serialize(value, renumber) + b"\n")
-        font_dict = serialize(res.get("/Font", DictionaryObject()), renumber)[2:-2]
-        parts.append(b"/Font <<" + font_dict)
-        return b"".join(parts)
+        inner = [serialize(res.get(key, DictionaryObject()), renumber)[2:-2]
+                 for key in ("/Font", "/XObject")]
+        return b"".join(parts), inner[0], inner[1]
 
 
 class Writer:

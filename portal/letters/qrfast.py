@@ -57,10 +57,27 @@ class Encoder:
         flat = format(self.bits(code), f"0{n * n}b").encode()
         return [flat[i:i + n] for i in range(0, n * n, n)]
 
+    def packed(self, code: bytes) -> bytes:
+        """The symbol as a 1-bit image, a row per line, each row padded to whole bytes."""
+        return pack(self.bits(code), self.size)
+
     def runs(self, code: bytes) -> list[tuple[int, int, int]]:
         """(row, first column, length) of every horizontal run of dark modules."""
         return [(r, m.start(), m.end() - m.start())
                 for r, row in enumerate(self.rows(code)) for m in _RUN.finditer(row)]
+
+
+def pack(value: int, n: int) -> bytes:
+    """Rows of an n x n bit matrix (as one integer, first module highest) as image bytes."""
+    width = (n + 7) // 8
+    pad = width * 8 - n
+    mask = (1 << n) - 1
+    return b"".join((((value >> ((n - 1 - r) * n)) & mask) << pad).to_bytes(width, "big")
+                    for r in range(n))
+
+
+def matrix_bits(matrix) -> int:
+    return _bits(matrix)
 
 
 @cache

@@ -20,6 +20,7 @@ from portal.letters.pdfparts import Template, Writer, deflated_stream, pdf_strin
 
 PX = 0.75  # CSS px -> PDF pt
 FONT_NAMES = {"regular": "OvR", "bold": "OvB"}
+QR_NAME = "OvQR"
 
 
 @dataclass
@@ -115,33 +116,28 @@ def _fmt(value: float) -> bytes:
     return (b"%.3f" % value).rstrip(b"0").rstrip(b".")
 
 
-def qr_runs(url: str, prefix: bytes = b"") -> bytes:
-    """The dark modules of the QR code as rectangles in module units (one per run)."""
+def qr_image(url: str, prefix: bytes = b"") -> tuple[int, bytes]:
+    """The QR code as (modules per side, 1-bit image rows): drawn as an image mask, one
+    device pixel grid per module, so printers render it as crisply as vectors."""
     data = url.encode()
     if prefix and data.startswith(prefix):
         encoder = qrfast.encoder(prefix, len(data) - len(prefix))
-        size, runs = encoder.size, encoder.runs(data[len(prefix):])
-    else:
-        matrix = render.qr_code(url).matrix
-        size, runs = len(matrix), []
-        for row, cells in enumerate(matrix):
-            line = "".join("1" if c else "0" for c in cells).encode()
-            runs += [(row, m.start(), m.end() - m.start()) for m in qrfast._RUN.finditer(line)]
-    return b"%d\n" % size + b"\n".join(b"%d %d %d 1 re" % (c, r, n) for r, c, n in runs)
+        return encoder.size, encoder.packed(data[len(prefix):])
+    matrix = render.qr_code(url).matrix
+    return len(matrix), qrfast.pack(qrfast.matrix_bits(matrix), len(matrix))
 
 
-def _qr_ops(runs: bytes, slot: Slot) -> bytes:
-    size, rects = runs.split(b"\n", 1)
-    module = slot.width / int(size)
-    # Module units, rows downwards from the slot's top-left corner.
-    return b"q 0 0 0 rg %s 0 0 %s %s %s cm\n%s\nf Q" % (
-        _fmt(module), _fmt(-module), _fmt(slot.x), _fmt(slot.top), rects)
+def _qr_ops(slot: Slot) -> bytes:
+    return b"q 0 0 0 rg %s 0 0 %s %s %s cm /%s Do Q" % (
+        _fmt(slot.width), _fmt(slot.height), _fmt(slot.x), _fmt(slot.top - slot.height),
+        QR_NAME.encode())
 
 
 @dataclass
 class LetterParts:
     overlays: list[bytes | None]           # one deflated content stream per page
     fonts: dict[str, fontsubset.SubsetFont]  # resource name -> the letter's own subset
+    qr: tuple[int, bytes] | None           # the QR image: (size, rows)
     personal: Personal
     variant: Variant
 
@@ -151,11 +147,11 @@ def compose(variant: Variant, personal: Personal) -> LetterParts:
     overlays: list[list[bytes]] = [[] for _ in range(variant.page_count)]
     used: dict[str, dict[int, str]] = {"regular": {}, "bold": {}}
     texts_by_lang = {lang: variant.texts(personal, lang) for lang in variant.languages}
-    matrix = qr_runs(personal.qr_url, variant.qr_prefix) if personal.qr_url else None
+    qr = qr_image(personal.qr_url, variant.qr_prefix) if personal.qr_url else None
     for slot in variant.slots:
         if slot.name == "qr":
-            if matrix is not None:
-                overlays[slot.page].append(_qr_ops(matrix, slot))
+            if qr is not None:
+                overlays[slot.page].append(_qr_ops(slot))
             continue
         text = texts_by_lang[slot.lang].get(slot.name)
         if not text:
@@ -175,7 +171,7 @@ def compose(variant: Variant, personal: Personal) -> LetterParts:
         overlays=[zlib.compress(b"\n".join(ops), 6) if ops else None for ops in overlays],
         fonts={FONT_NAMES[style]: _font(style, glyphs) for style, glyphs in used.items()
                if glyphs},
-        personal=personal, variant=variant)
+        qr=qr, personal=personal, variant=variant)
 
 
 # Glyphs every letter may share: the invitation code's alphabet, in any weight.
@@ -211,6 +207,15 @@ def write_parts(writer: Writer, parts: LetterParts, base: int, numbers: Numbers,
         for offset, data in enumerate(objects):
             writer.add(first + offset, data)
         fonts[name] = type0
+    images = {}
+    if parts.qr is not None:
+        size, rows = parts.qr
+        num = numbers.take()
+        writer.add(num, b"%d 0 obj\n<</Type /XObject /Subtype /Image /Width %d /Height %d "
+                        b"/ImageMask true /BitsPerComponent 1 /Decode [1 0] /Interpolate false "
+                        b"/Length %d>>\nstream\n%s\nendstream\nendobj\n"
+                   % (num, size, size, len(rows), rows))
+        images[QR_NAME] = num
     page_nums = []
     for index, overlay in enumerate(parts.overlays):
         page = template.pages[index]
@@ -223,7 +228,7 @@ def write_parts(writer: Writer, parts: LetterParts, base: int, numbers: Numbers,
         num = numbers.take()
         writer.add(num, plain_object(num, b"<</Type /Page /Parent %d 0 R %s/Resources %s "
                                           b"/Contents [%s]>>" % (
-            pages_ref, page.extra, template.resources(index, base, fonts),
+            pages_ref, page.extra, template.resources(index, base, fonts, images),
             b" ".join(b"%d 0 R" % c for c in contents))))
         page_nums.append(num)
     return page_nums
