@@ -29,3 +29,32 @@ def test_runs_cover_exactly_the_dark_modules():
             for c, cell in enumerate(row) if cell == ord("1")}
     drawn = {(r, c + i) for r, c, n in encoder.runs(code) for i in range(n)}
     assert drawn == dark
+
+
+def test_a_run_letter_carries_the_symbol_of_its_own_sign_up_url(app):
+    from datetime import date
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from portal.letters import invitation, services, vdp
+    from tests import factories
+
+    cohort = factories.cohort(expires_on=date(2030, 1, 1))
+    variant = vdp.Variant("invitation", ("nl", "fr"), invitation.context(cohort))
+    code = codes.generate()
+    recipient = services.Recipient(name="Ann Smet", address_lines=("Kerkstraat 1", "9000 Gent"),
+                                   postcode="9000", first_name="Ann")
+    pdf = vdp.letter_pdf(vdp.compose(variant, vdp.Personal(
+        recipient=recipient, reference="INV-1", extra={"code": code},
+        qr_url=invitation.signup_url(code))))
+    reader = PdfReader(BytesIO(pdf))
+    image = reader.pages[0]["/Resources"]["/XObject"]["/" + vdp.QR_NAME].get_object()
+    n = image["/Width"]
+    width = (n + 7) // 8
+    data = image.get_data()
+    rows = [format(int.from_bytes(data[r * width:(r + 1) * width], "big"), f"0{width * 8}b")
+            [:n].encode() for r in range(n)]
+    assert rows == _segno_rows(invitation.signup_url(code).encode())
+    assert reader.pages[1]["/Resources"]["/XObject"]["/" + vdp.QR_NAME].idnum == \
+        reader.pages[0]["/Resources"]["/XObject"]["/" + vdp.QR_NAME].idnum
