@@ -1,6 +1,8 @@
 """The forms of the application steps and of the candidate's other actions."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from stdnum.be import nn
@@ -82,6 +84,10 @@ class PersonalForm(StepForm):
     language = SelectField(_l("Language for your letters"),
                            choices=options((c, LANGUAGE_LABELS[c]) for c in LETTER_LANGUAGES),
                            validators=[InputRequired(REQUIRED)])
+
+    def validate_birth_date(self, field):
+        if field.data and not date(1900, 1, 1) <= field.data < date.today():
+            raise ValidationError(_l("Enter your real date of birth."))
 
     def validate_national_number(self, field):
         number = nn.compact(field.data or "")
@@ -168,6 +174,10 @@ class PreferencesForm(StepForm):
 class MotivationForm(StepForm):
     earliest_start = DateField(_l("Earliest date you can start"),
                                validators=[InputRequired(REQUIRED)])
+
+    def validate_earliest_start(self, field):
+        if field.data and field.data < date.today():
+            raise ValidationError(_l("Choose a date that is not in the past."))
     motivation = TextAreaField(_l("Why do you want to do the service year?"), validators=[
         DataRequired(REQUIRED),
         Length(min=30, max=2000, message=_l("Write between 30 and 2000 characters.")),

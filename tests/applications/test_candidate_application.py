@@ -240,3 +240,19 @@ def test_one_person_cannot_apply_twice_to_an_intake_with_two_accounts(client, lo
     post(client, f"/my-application/{application_id}/submit",
          {"version": version_on(client, check)}, page=check)
     assert _application(application_id).status == Status.DRAFT
+
+
+def test_dates_in_the_wrong_place_are_refused_next_to_the_field(client, login_as):
+    _user, intake = ready_to_apply(login_as)
+    application_id = start(client, intake)
+    url = f"/my-application/{application_id}/step/personal"
+    future = (date.today() + timedelta(days=3)).isoformat()
+    personal = {**step_data(intake)["personal"], "birth_date": future}
+    response = post(client, url, {**personal, "version": version_on(client, url)})
+    assert "Enter your real date of birth." in response.get_data(as_text=True)
+    url = f"/my-application/{application_id}/step/motivation"
+    motivation = {**step_data(intake)["motivation"],
+                  "earliest_start": (date.today() - timedelta(days=1)).isoformat()}
+    response = post(client, url, {**motivation, "version": version_on(client, url)})
+    assert "Choose a date that is not in the past." in response.get_data(as_text=True)
+    assert json.loads(_application(application_id).answers) == {}
