@@ -133,3 +133,23 @@ def test_staff_only_and_unknown_intakes_are_404(app, client, login_as):
     db.session.commit()
     assert client.get("/review/intakes/999999").status_code == 404
     assert client.get("/review/applications/999999").status_code == 404
+
+
+def test_every_review_page_refuses_citizens_and_employers(app, client):
+    import re
+
+    intake = factories.intake()
+    app_ = h.application(intake)
+    db.session.commit()
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("review.")]
+    assert len(rules) >= 12
+    for role in ("citizen", "employer"):
+        h.login(client, factories.user(role, password=None))
+        db.session.commit()
+        token = h._token(client.get("/").get_data(as_text=True))
+        for rule in rules:
+            url = re.sub(r"<int:(\w+)>", lambda m: str(
+                app_.id if m.group(1) == "application_id" else intake.id), rule.rule)
+            method = "GET" if "GET" in rule.methods else "POST"
+            status = client.open(url, method=method, data={"csrf_token": token}).status_code
+            assert status == 403, (role, url, status)
