@@ -72,6 +72,8 @@ def create_selection_day(intake: Intake, day: date, place: str, capacity: int, a
 def selection_days(intake: Intake) -> list[tuple[SelectionDay, int]]:
     """The intake's selection days with the number of candidates convoked to each."""
     booked = (db.select(Convocation.selection_day_id, func.count().label("n"))
+              .join(Application, Application.id == Convocation.application_id)
+              .where(Application.status != Status.WITHDRAWN)
               .group_by(Convocation.selection_day_id).subquery())
     rows = db.session.execute(
         db.select(SelectionDay, func.coalesce(booked.c.n, 0))
@@ -91,9 +93,11 @@ def schedule_tests(application: Application, selection_day: SelectionDay, actor,
     if selection_day.day < date.today():
         raise TransitionError(_("This selection day has already passed."))
     lock_row(SelectionDay, selection_day.id)
-    convoked = db.session.scalar(
+    convoked = db.session.scalar(  # a withdrawn candidate's place is free again
         db.select(func.count()).select_from(Convocation)
-        .where(Convocation.selection_day_id == selection_day.id))
+        .join(Application, Application.id == Convocation.application_id)
+        .where(Convocation.selection_day_id == selection_day.id,
+               Application.status != Status.WITHDRAWN))
     if convoked >= selection_day.capacity:
         raise TransitionError(_("This selection day is full. Choose another day."))
     existing = db.session.scalar(

@@ -140,6 +140,11 @@ def test_a_full_selection_day_is_refused(app, client):
     response = h.post(client, f"/review/applications/{app_.id}/schedule", app_.id,
                       selection_day=str(day.id))
     assert "This selection day is full" in _follow(client, response)
+    taken.status = Status.WITHDRAWN  # the convoked candidate withdrew: the place is free
+    db.session.commit()
+    response = h.post(client, f"/review/applications/{app_.id}/schedule", app_.id,
+                      selection_day=str(day.id))
+    assert "convocation letter was issued" in _follow(client, response)
 
 
 def test_a_bad_score_is_explained_next_to_the_field_and_kept(app, client):
