@@ -36,6 +36,11 @@ STAGES = {
 }
 DIMENSIONS = {"language": _l("Language"), "province": _l("Province"),
               "component": _l("Component")}
+HEADINGS = {"language": _l("By language"), "province": _l("By province"),
+            "component": _l("By component")}
+CHART_TITLES = {"language": _l("Applied and selected by language"),
+                "province": _l("Applied and selected by province"),
+                "component": _l("Applied and selected by component")}
 # Stages reached through the life cycle: the statuses that mark them.
 REACHED = {
     "tested": (Status.TESTS_PASSED, Status.TESTS_FAILED),

@@ -20,7 +20,8 @@ def intake_dashboard(intake_id: int):
     intake = _intake_or_404(intake_id)
     board = dashboard.build(intake)
     return render_template("applications/review/dashboard.html", intake=intake, board=board,
-                           dimensions=dashboard.DIMENSIONS, stage_labels=dashboard.STAGES)
+                           dimensions=dashboard.DIMENSIONS, stage_labels=dashboard.STAGES,
+                           headings=dashboard.HEADINGS, chart_titles=dashboard.CHART_TITLES)
 
 
 @role_required(*STAFF)

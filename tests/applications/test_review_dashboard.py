@@ -95,7 +95,9 @@ def test_the_dashboard_page_shows_chart_and_tables(app, client, login_as):
     intake = _seed()
     login_as("recruiter", language="en")
     page = client.get(f"/review/intakes/{intake.id}/dashboard").get_data(as_text=True)
-    assert "<svg" in page and page.count("<rect") == 8
+    funnel = page[page.index("<svg"):page.index("</svg>")]
+    assert funnel.count("<rect") == 8
+    assert page.count("<svg") == 4  # the funnel, then language, province and component
     row = page[page.index('id="stage-signed_up"'):].split("</tr>")[0]
     assert "<td>6</td>" in row and "60 %" in row
     assert "Namur" in page and "Oost-Vlaanderen" in page
