@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from stdnum.be import nn as stdnn
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
@@ -254,12 +254,37 @@ def check_row(row: int, cells: list[str], target: _Target) -> tuple[dict | None,
 
 
 def _insert(rows: list[dict]) -> None:
-    """One Core executemany (multi-row VALUES batches), skipping anyone a concurrent import
-    stored in the meantime."""
-    dialect = db.session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    stmt = module.insert(Person.__table__).on_conflict_do_nothing(index_elements=["nn_hash"])
+    """Store new persons, skipping anyone a concurrent import stored in the meantime.
+
+    PostgreSQL: COPY into a temporary table, then one INSERT ... SELECT ... ON CONFLICT DO
+    NOTHING (an executemany of 150,000 rows costs several times more). SQLite: one Core
+    executemany. Both run in the session's transaction, so a failure undoes everything.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        _copy_insert(connection, rows)
+        return
+    stmt = sqlite.insert(Person.__table__).on_conflict_do_nothing(index_elements=["nn_hash"])
     db.session.execute(stmt, rows)
+
+
+def _copy_insert(connection, rows: list[dict]) -> None:
+    # Column names of our own table (the keys check_row builds), never input from a file.
+    columns = [c for c in rows[0] if c in Person.__table__.columns]
+    names = ", ".join(f'"{c}"' for c in columns)
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS persons_import "
+            "(LIKE persons INCLUDING DEFAULTS) ON COMMIT DROP")
+        with cursor.copy(f"COPY persons_import ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+        cursor.execute(f"INSERT INTO persons ({names}) SELECT {names} "  # noqa: S608
+                       "FROM persons_import ON CONFLICT (nn_hash) DO NOTHING")
+        cursor.execute("TRUNCATE persons_import")
+    finally:
+        cursor.close()
 
 
 def import_csv(cohort: Cohort, data: bytes, actor, filename: str = "",
