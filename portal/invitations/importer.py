@@ -6,8 +6,8 @@ optional header row. Columns, in this order: national register number, last name
 names, birth date, street, house number, box, postcode, municipality, language (optional).
 
 Every row is checked in memory; the good ones are inserted in chunks (one query to find the
-persons already known per chunk, one multi-row INSERT ... ON CONFLICT DO NOTHING), never one
-query per row. The whole import is one transaction, committed by the caller: an import that
+persons already known per chunk, then a bulk INSERT ... ON CONFLICT DO NOTHING: COPY through
+a temporary table on PostgreSQL, one executemany on SQLite), never one query per row. The whole import is one transaction, committed by the caller: an import that
 fails half-way (a database error, a killed process) leaves no row behind.
 """
 from __future__ import annotations
