@@ -7,7 +7,8 @@ names, birth date, street, house number, box, postcode, municipality, language (
 
 Every row is checked in memory; the good ones are inserted in chunks (one query to find the
 persons already known per chunk, then a bulk INSERT ... ON CONFLICT DO NOTHING: COPY through
-a temporary table on PostgreSQL, one executemany on SQLite), never one query per row. The whole import is one transaction, committed by the caller: an import that
+a temporary table on PostgreSQL, one driver-level executemany on SQLite), never one query
+per row. The whole import is one transaction, committed by the caller: an import that
 fails half-way (a database error, a killed process) leaves no row behind.
 """
 from __future__ import annotations
@@ -17,10 +18,9 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects import sqlite
 from stdnum.be import nn as stdnn
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
@@ -263,15 +263,40 @@ def _insert(rows: list[dict]) -> None:
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
         _copy_insert(connection, rows)
-        return
-    stmt = sqlite.insert(Person.__table__).on_conflict_do_nothing(index_elements=["nn_hash"])
-    db.session.execute(stmt, rows)
+    else:
+        _sqlite_insert(connection, rows)
+
+
+def _columns(rows: list[dict]) -> tuple[list[str], str]:
+    # Column names of our own table (the keys check_row builds), never input from a file.
+    columns = [c for c in rows[0] if c in Person.__table__.columns]
+    return columns, ", ".join(f'"{c}"' for c in columns)
+
+
+def _sqlite_value(value):
+    """As SQLAlchemy stores them on SQLite: dates ISO, datetimes naive UTC with microseconds
+    (portal.models.UTCDateTime)."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _sqlite_insert(connection, rows: list[dict]) -> None:
+    """One driver-level executemany: SQLAlchemy's per-row parameter processing would cost
+    several times the insert itself."""
+    columns, names = _columns(rows)
+    marks = ", ".join("?" for _ in columns)
+    connection.exec_driver_sql(
+        f"INSERT INTO persons ({names}) VALUES ({marks}) "  # noqa: S608
+        "ON CONFLICT (nn_hash) DO NOTHING",
+        [tuple(_sqlite_value(row[c]) for c in columns) for row in rows],
+    )
 
 
 def _copy_insert(connection, rows: list[dict]) -> None:
-    # Column names of our own table (the keys check_row builds), never input from a file.
-    columns = [c for c in rows[0] if c in Person.__table__.columns]
-    names = ", ".join(f'"{c}"' for c in columns)
+    columns, names = _columns(rows)
     cursor = connection.connection.driver_connection.cursor()
     try:
         cursor.execute(

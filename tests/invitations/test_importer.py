@@ -214,3 +214,20 @@ def test_the_import_is_audited_without_register_numbers(app):
         AuditEvent.action == "invitations.cohort_imported"))
     assert event.details_dict["created"] == 1
     assert GOOD_2008 not in event.details
+
+
+def test_imported_rows_read_back_like_any_other_record(app):
+    from datetime import UTC, datetime, timedelta
+
+    cohort = _cohort()
+    before = datetime.now(UTC)
+    importer.import_csv(cohort, csv_bytes([_row(GOOD_2008, box="B2", language="fr")]),
+                        actor=None)
+    db.session.commit()
+    db.session.expire_all()
+    person = db.session.scalar(db.select(Person))
+    assert person.birth_date == date(2008, 5, 17)
+    assert person.created_at.tzinfo is not None
+    assert before - timedelta(seconds=5) <= person.created_at <= datetime.now(UTC)
+    assert (person.box, person.register_language, person.sex) == ("B2", "fr", "M")
+    assert person.cohort_id == cohort.id and person.nn_hash and person.id
