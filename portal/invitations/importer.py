@@ -18,7 +18,8 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date
+from operator import itemgetter
 
 from flask_babel import lazy_gettext as _l
 from stdnum.be import nn as stdnn
@@ -273,25 +274,24 @@ def _columns(rows: list[dict]) -> tuple[list[str], str]:
     return columns, ", ".join(f'"{c}"' for c in columns)
 
 
-def _sqlite_value(value):
-    """As SQLAlchemy stores them on SQLite: dates ISO, datetimes naive UTC with microseconds
-    (portal.models.UTCDateTime)."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 def _sqlite_insert(connection, rows: list[dict]) -> None:
     """One driver-level executemany: SQLAlchemy's per-row parameter processing would cost
-    several times the insert itself."""
+    more than the insert itself. Values are written as SQLAlchemy writes them on SQLite:
+    dates ISO, datetimes naive UTC with microseconds (portal.models.UTCDateTime)."""
     columns, names = _columns(rows)
+    stamps = {row["created_at"] for row in rows}
+    as_text = {stamp: stamp.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") for stamp in stamps}
+    values = itemgetter(*columns)
+    params = []
+    for row in rows:
+        params.append(values({**row, "birth_date": row["birth_date"].isoformat(),
+                              "created_at": as_text[row["created_at"]],
+                              "updated_at": as_text[row["updated_at"]]}))
     marks = ", ".join("?" for _ in columns)
     connection.exec_driver_sql(
         f"INSERT INTO persons ({names}) VALUES ({marks}) "  # noqa: S608
         "ON CONFLICT (nn_hash) DO NOTHING",
-        [tuple(_sqlite_value(row[c]) for c in columns) for row in rows],
+        params,
     )
 
 
