@@ -65,6 +65,9 @@ class Config:
 
     # LOGIN_LIMIT: attempts per account and per address (Flask-Limiter syntax).
     LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "5 per 15 minutes")
+    # RATELIMIT_KEY_PREFIX: prefix of the throttle counters in Redis, so that two portals
+    # (or test runs) sharing one Redis server keep separate counts.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "portal")
     # CODE_LIMIT: invitation-code attempts per address.
     CODE_LIMIT = os.environ.get("CODE_LIMIT", "10 per hour")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import smtplib
+from collections.abc import Callable
 
 from flask import (
     Blueprint,
@@ -41,11 +42,21 @@ def _account_key() -> str:
     return "account:" + hashlib.sha256(email.encode()).hexdigest()[:32]
 
 
-def _throttled(view):
-    """Per address and per account, counted on every POST, checked before any hashing."""
-    view = limiter.limit(_login_limit, key_func=_account_key, methods=["POST"],
-                         scope="accounts-account")(view)
-    return limiter.limit(_login_limit, methods=["POST"], scope="accounts-address")(view)
+def _failed(response) -> bool:
+    return response.status_code != 302
+
+
+def _throttled(count: Callable | None = None):
+    """Per address and per account, checked before any hashing. `count` picks the
+    responses that use up an attempt (default: every POST)."""
+
+    def decorator(view):
+        view = limiter.limit(_login_limit, key_func=_account_key, methods=["POST"],
+                             scope="accounts-account", deduct_when=count)(view)
+        return limiter.limit(_login_limit, methods=["POST"], scope="accounts-address",
+                             deduct_when=count)(view)
+
+    return decorator
 
 
 def deliver(send, *args) -> bool:
@@ -116,7 +127,7 @@ def resend_verification():
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@_throttled
+@_throttled(count=_failed)  # only failed attempts: an office behind one address logs in often
 def login():
     next_url = request.values.get("next")
     if current_user.is_authenticated and request.method == "GET":
@@ -147,7 +158,7 @@ def logout():
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @public
-@_throttled
+@_throttled()  # every request sends an e-mail
 def forgot_password():
     form = forms.ForgotPasswordForm()
     if form.validate_on_submit():

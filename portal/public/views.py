@@ -20,6 +20,10 @@ def safe_next(target: str | None, default: str = "/") -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
+    # Browsers read a backslash as a slash ("/\\evil.example" goes to another host), and
+    # control characters can hide either.
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return default
     return target
 
 

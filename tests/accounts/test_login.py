@@ -51,6 +51,9 @@ def test_login_lands_by_role_and_follows_only_local_next(client):
     response = _login(client, citizen.email, factories.PASSWORD, next_url="//evil.example/x")
     assert response.location == "/account"
     post_form(client, "/logout", {}, page="/account")
+    response = _login(client, citizen.email, factories.PASSWORD, next_url="/%5Cevil.example")
+    assert response.location == "/account"
+    post_form(client, "/logout", {}, page="/account")
     response = _login(client, citizen.email, factories.PASSWORD, next_url="/account%3Fx%3D1")
     assert response.location == "/account?x=1"
 
@@ -147,3 +150,11 @@ def test_forgot_password_is_throttled_too(client):
     response = post_form(client, "/forgot-password", {"email": "y@example.be"},
                          environ_base={"REMOTE_ADDR": "10.3.3.3"})
     assert response.status_code == 429
+
+
+def test_successful_logins_do_not_use_up_the_attempts_of_an_address(client):
+    users = [factories.user() for _ in range(7)]
+    db.session.commit()
+    for user in users:
+        assert _login(client, user.email, factories.PASSWORD, addr="10.4.4.4").status_code == 302
+        post_form(client, "/logout", {}, page="/account")

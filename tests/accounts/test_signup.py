@@ -99,3 +99,11 @@ def test_fields_keep_their_input_types_and_get_no_empty_attributes(client):
     assert 'autocomplete="new-password"' in inputs["password"]
     assert 'type="email"' in inputs["email"]
     assert '"None"' not in html
+
+
+def test_a_form_sent_without_its_csrf_token_gets_the_friendly_page(client):
+    response = client.post("/sign-up", data=GOOD)
+    assert response.status_code == 400
+    assert "Je sessie is verlopen" in response.text and _users() == 0
+    response = client.post("/login", data={"email": GOOD["email"], "password": "x" * 12})
+    assert response.status_code == 400 and "Je sessie is verlopen" in response.text
