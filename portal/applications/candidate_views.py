@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from wtforms.validators import DataRequired, Length
 
+from portal.accounts.guards import verified_required
 from portal.applications import candidate_forms as forms
 from portal.applications import candidate_services as service
 from portal.applications import candidate_status as status_text
@@ -260,6 +261,7 @@ def _summary(application: Application) -> dict[str, list[tuple[str, str]]]:
 
 @bp.post("/my-application/<int:application_id>/submit")
 @role_required(Role.CITIZEN)
+@verified_required
 def submit(application_id: int):
     application = _own(application_id)
     form = forms.VersionForm()

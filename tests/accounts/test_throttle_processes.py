@@ -45,7 +45,7 @@ class _Portal:
             _NoRedirect())
 
     def wait(self) -> None:
-        for _ in range(150):
+        for _ in range(600):  # up to a minute on a busy machine
             try:
                 self.opener.open(self.url + "/healthz", timeout=1)
                 return
