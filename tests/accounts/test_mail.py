@@ -10,8 +10,10 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from portal import mail
 from portal.accounts import services
+from portal.accounts.models import User
+from portal.extensions import db
 from tests import factories
-from tests.helpers import html_of, links_in, outbox, text_of
+from tests.helpers import html_of, links_in, outbox, post_form, text_of
 
 
 def _free_port() -> int:
@@ -98,3 +100,17 @@ def test_mail_url_forms(url, expected):
 def test_a_mail_url_of_another_scheme_is_refused():
     with pytest.raises(ValueError, match="MAIL_URL"):
         mail.parse_mail_url("http://mail.example.be")
+
+
+def test_a_mail_outage_keeps_the_new_account_and_says_so(app, client):
+    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{_free_port()}"  # nothing listens there
+    try:
+        response = post_form(client, "/sign-up", {
+            "first_name": "Noah", "last_name": "Janssens", "email": "noah@example.be",
+            "language": "nl", "password": "een lange zin als wachtwoord",
+            "confirm": "een lange zin als wachtwoord"}, follow_redirects=True)
+    finally:
+        app.config["MAIL_URL"] = None
+    assert response.status_code == 200
+    assert "We konden de e-mail nu niet versturen." in response.text
+    assert db.session.scalar(db.select(User).where(User.email == "noah@example.be"))
