@@ -133,6 +133,7 @@ def results_by_kind(application: Application) -> dict[str, TestResult]:
 def record_result(application: Application, kind: str, passed: bool, score: Decimal, actor,
                   version: int | None) -> TestResult:
     """Record (or correct) one test's result; the application's score is the mean."""
+    lock_row(Application, application.id)
     _check_version(application, version)
     if application.status != Status.TESTS_SCHEDULED:
         raise TransitionError(_("Test results can only be recorded while tests are scheduled."))

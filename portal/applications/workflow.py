@@ -140,6 +140,9 @@ def transition(
 
     from portal.applications import quotas
 
+    # One move at a time per application: a second one waits here, then sees the first
+    # (the row is re-read), so a double click or two tabs cannot move it twice.
+    quotas.lock_row(Application, application.id)
     if version is not None and version != application.version:
         raise TransitionError(
             _("This application was changed by someone else meanwhile. Check it and try again.")

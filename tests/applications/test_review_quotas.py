@@ -8,10 +8,11 @@ import pytest
 
 from portal import i18n
 from portal.applications import quotas, review_services
-from portal.applications.models import Application, Status
+from portal.applications.models import Application, ApplicationEvent, Status
 from portal.applications.review_models import Decision
 from portal.applications.workflow import SYSTEM, TransitionError, transition
 from portal.extensions import db
+from portal.letters.models import Letter
 from tests import factories
 from tests.applications import review_helpers as h
 
@@ -53,29 +54,22 @@ def test_declined_and_rejected_do_not_hold_places(app):
     assert waiting.status == Status.SELECTED
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
-                    reason="row locks are proven on PostgreSQL (set TEST_DATABASE_URL)")
-def test_two_recruiters_confirming_the_last_place_at_once_select_only_one(app):
-    intake = factories.intake(quota_total=1, quota_land=1)
-    proposer = factories.user("recruiter", password=None, language="en")
-    confirmers = [factories.user("recruiter", password=None, language="en") for _ in range(2)]
-    apps = [h.application(intake, status=Status.TESTS_PASSED) for _ in range(2)]
-    decisions = [h.decision(a, "select", proposer) for a in apps]
-    db.session.commit()
-    ids = [(d.id, c.id) for d, c in zip(decisions, confirmers, strict=True)]
-    barrier = threading.Barrier(2)
+def _race(app, pairs) -> list[str]:
+    """Each (decision id, user id) confirmed in its own thread, session and connection,
+    all released at the same moment; returns "selected" or the refusal of each."""
+    barrier = threading.Barrier(len(pairs))
     outcomes: list[str] = []
 
     def confirm(decision_id: int, user_id: int) -> None:
         from portal.accounts.models import User
 
-        with app.app_context(), i18n.locale("en"):  # its own session and connection
+        with app.app_context(), i18n.locale("en"):
             decision = db.session.get(Decision, decision_id)
             user = db.session.get(User, user_id)
+            seen = decision.application.version  # the page both recruiters have open
             barrier.wait()
             try:
-                review_services.confirm(decision, user, decision.application.version)
+                review_services.confirm(decision, user, seen)
                 db.session.commit()
                 outcomes.append("selected")
             except TransitionError as error:
@@ -84,13 +78,42 @@ def test_two_recruiters_confirming_the_last_place_at_once_select_only_one(app):
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=confirm, args=pair) for pair in ids]
+    threads = [threading.Thread(target=confirm, args=pair) for pair in pairs]
     for t in threads:
         t.start()
     for t in threads:
         t.join(30)
-    assert sorted(outcomes) == sorted(["selected", "The intake's quota of 1 places is reached."])
+    return sorted(outcomes)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
+                    reason="row locks are proven on PostgreSQL (set TEST_DATABASE_URL)")
+def test_two_recruiters_confirming_at_the_same_moment_never_overfill(app):
+    intake = factories.intake(quota_total=1, quota_land=1)
+    proposer = factories.user("recruiter", password=None, language="en")
+    confirmers = [factories.user("recruiter", password=None, language="en") for _ in range(2)]
+    apps = [h.application(intake, status=Status.TESTS_PASSED) for _ in range(2)]
+    decisions = [h.decision(a, "select", proposer) for a in apps]
+    db.session.commit()
+    # The last place, two candidates: exactly one is selected.
+    outcomes = _race(app, [(d.id, c.id) for d, c in zip(decisions, confirmers, strict=True)])
+    assert outcomes == sorted(["selected", "The intake's quota of 1 places is reached."])
     db.session.expire_all()
     selected = db.session.scalar(db.select(db.func.count()).select_from(Application).where(
         Application.status == Status.SELECTED))
     assert selected == 1
+
+    # One decision confirmed twice at once (two tabs, a double click): one move, one letter.
+    roomy = h.application(factories.intake(), status=Status.TESTS_PASSED)
+    twice = h.decision(roomy, "select", proposer)
+    db.session.commit()
+    outcomes = _race(app, [(twice.id, confirmers[0].id), (twice.id, confirmers[1].id)])
+    assert outcomes == sorted([
+        "selected",
+        "This application was changed by someone else meanwhile. Check it and try again."])
+    moves = db.session.scalar(db.select(db.func.count()).select_from(ApplicationEvent).where(
+        ApplicationEvent.application_id == roomy.id, ApplicationEvent.action == "select"))
+    letters = db.session.scalar(db.select(db.func.count()).select_from(Letter).where(
+        Letter.subject_id == str(roomy.id)))
+    assert (moves, letters) == (1, 1)
