@@ -54,3 +54,18 @@ def test_bad_filter_values_get_a_message_not_an_error(client, login_as):
 def test_only_administrators_read_the_log(client, login_as, role):
     login_as(role)
     assert client.get("/admin/audit").status_code == 403
+
+
+def test_postgresql_itself_refuses_to_rewrite_the_log(app):
+    """Production runs on PostgreSQL, where a trigger guards the table against any client."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL only; CI runs this on PostgreSQL")
+    audit.record(None, "test.happened", ("Thing", 1))
+    db.session.commit()
+    for statement in ("UPDATE audit_events SET action = 'x'", "DELETE FROM audit_events"):
+        with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as conn:
+            conn.execute(text(statement))
+    assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)) == 1

@@ -14,7 +14,7 @@ from portal.security import Role
 
 # Role -> endpoint of its start page. A citizen's becomes their application page later.
 LANDING: dict[str, str] = {
-    Role.CITIZEN: "accounts.account",
+    Role.CITIZEN: "applications.mine",
     Role.RECRUITER: "staff.home",
     Role.ADMIN: "staff.home",
     Role.EMPLOYER: "accounts.account",
@@ -30,11 +30,23 @@ class StaffTask:
 
 
 STAFF_TASKS: list[StaffTask] = [
+    StaffTask("review.intakes", _l("Review applications"),
+              _l("The queue of each intake: screening, tests, decisions within the quota."),
+              (Role.RECRUITER, Role.ADMIN)),
+    StaffTask("intakes.index", _l("Intakes"),
+              _l("Create and edit intakes, their quotas, windows and information sessions."),
+              (Role.ADMIN,)),
+    StaffTask("letter_runs.list_runs", _l("Letter runs"),
+              _l("Print and archive the invitation letters of a cohort, and follow the runs."),
+              (Role.ADMIN,)),
     StaffTask("staff.list_staff", _l("Staff accounts"),
               _l("Create recruiter, administrator and employer accounts; deactivate them."),
               (Role.ADMIN,)),
     StaffTask("cohorts.index", _l("Cohorts"),
               _l("Create cohorts, import National Register extracts, follow sign-ups."),
+              (Role.ADMIN,)),
+    StaffTask("audit.events", _l("Audit log"),
+              _l("Who did what, and who looked at whose personal data."),
               (Role.ADMIN,)),
     StaffTask("accounts.account", _l("My account"),
               _l("Your name, e-mail address, language and password."),

@@ -44,7 +44,7 @@ def test_sign_up_verify_login_logout_reset_and_login_again(client):
     assert user.email_verified_at is not None
 
     response = _login(client, "an.peeters@example.be", PASSWORD)
-    assert response.status_code == 302 and response.location.endswith("/account")
+    assert response.status_code == 302 and response.location.endswith("/my-application")
     page = client.get("/account").get_data(as_text=True)
     assert "an.peeters@example.be" in page and "Mon compte" in page
 

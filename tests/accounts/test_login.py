@@ -40,19 +40,19 @@ def test_login_lands_by_role_and_follows_only_local_next(client):
     citizen = factories.user()
     recruiter = factories.user(role="recruiter")
     db.session.commit()
-    assert _login(client, citizen.email, factories.PASSWORD).location == "/account"
+    assert _login(client, citizen.email, factories.PASSWORD).location == "/my-application"
     post_form(client, "/logout", {}, page="/account")
     assert _login(client, recruiter.email, factories.PASSWORD).location == "/staff"
     post_form(client, "/logout", {}, page="/account")
     response = _login(client, citizen.email, factories.PASSWORD,
                       next_url="https://evil.example/phish")
-    assert response.location == "/account"
+    assert response.location == "/my-application"
     post_form(client, "/logout", {}, page="/account")
     response = _login(client, citizen.email, factories.PASSWORD, next_url="//evil.example/x")
-    assert response.location == "/account"
+    assert response.location == "/my-application"
     post_form(client, "/logout", {}, page="/account")
     response = _login(client, citizen.email, factories.PASSWORD, next_url="/%5Cevil.example")
-    assert response.location == "/account"
+    assert response.location == "/my-application"
     post_form(client, "/logout", {}, page="/account")
     response = _login(client, citizen.email, factories.PASSWORD, next_url="/account%3Fx%3D1")
     assert response.location == "/account?x=1"

@@ -89,7 +89,7 @@ def test_a_new_account_is_unverified_can_log_in_and_may_ask_for_a_new_link(clien
 
 def test_a_logged_in_user_opening_sign_up_goes_to_their_page(client, login_as):
     login_as("citizen")
-    assert client.get("/sign-up").location == "/account"
+    assert client.get("/sign-up").location == "/my-application"
 
 
 def test_fields_keep_their_input_types_and_get_no_empty_attributes(client):

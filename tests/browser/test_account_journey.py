@@ -59,6 +59,8 @@ def test_sign_up_confirm_log_in_out_reset_and_log_in_again(page: Page, live_serv
     expect(page).to_have_url(re.compile(r"/login$"))
 
     _log_in(page, PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Je kandidaturen")
+    page.get_by_role("link", name="Mijn account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mijn account")
     expect(page.get_by_text("bevestigd", exact=True)).to_be_visible()
     assert _fits_the_screen(page)
@@ -84,7 +86,7 @@ def test_sign_up_confirm_log_in_out_reset_and_log_in_again(page: Page, live_serv
     expect(page.locator("#password-error")).to_contain_text(
         "Het e-mailadres of het wachtwoord is niet juist.")
     _log_in(page, NEW_PASSWORD)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn account")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Je kandidaturen")
 
 
 def test_the_language_switch_changes_the_page_and_the_sign_up_default(page: Page, live_server):
