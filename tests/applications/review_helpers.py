@@ -130,3 +130,16 @@ def confirm(client, app_id):
     assert found, html
     decision_id = found.group(1)
     return post(client, f"/review/decisions/{decision_id}/confirm", app_id)
+
+
+def through_tests(client, app_id, day_id, scores):
+    """Screening, convocation to `day_id`, a pass in every test with `scores`, concluded."""
+    assert post(client, f"/review/applications/{app_id}/screening", app_id).status_code == 302
+    response = post(client, f"/review/applications/{app_id}/schedule", app_id,
+                    selection_day=str(day_id))
+    assert response.status_code == 302
+    for kind, score in zip(ResultKind, scores, strict=True):
+        response = post(client, f"/review/applications/{app_id}/results", app_id,
+                        kind=kind.value, outcome="pass", score=str(score))
+        assert response.status_code == 302, response.get_data(as_text=True)
+    assert post(client, f"/review/applications/{app_id}/conclude-tests", app_id).status_code == 302

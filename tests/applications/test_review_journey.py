@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from portal.applications.models import Application, Status
-from portal.applications.review_models import ResultKind
 from portal.audit import AuditEvent
 from portal.extensions import db
 from tests import factories
@@ -11,18 +10,7 @@ from tests.applications.review_helpers import confirm as _confirm
 from tests.applications.review_helpers import login as _login
 from tests.applications.review_helpers import post as _post
 from tests.applications.review_helpers import propose as _propose
-
-
-def _through_tests(client, app_id, day_id, scores):
-    assert _post(client, f"/review/applications/{app_id}/screening", app_id).status_code == 302
-    response = _post(client, f"/review/applications/{app_id}/schedule", app_id,
-                     selection_day=str(day_id))
-    assert response.status_code == 302
-    for kind, score in zip(ResultKind, scores, strict=True):
-        response = _post(client, f"/review/applications/{app_id}/results", app_id,
-                         kind=kind.value, outcome="pass", score=str(score))
-        assert response.status_code == 302, response.get_data(as_text=True)
-    assert _post(client, f"/review/applications/{app_id}/conclude-tests", app_id).status_code == 302
+from tests.applications.review_helpers import through_tests as _through_tests
 
 
 def test_two_recruiters_fill_an_intake_within_quota(app, client):
