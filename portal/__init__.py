@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import os
+from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -39,12 +41,15 @@ BLUEPRINTS = (
 def create_app(config: dict | None = None) -> Flask:
     from importlib import import_module
 
-    app = Flask(__name__, instance_path=str(config_module.INSTANCE))
-    app.config.from_mapping(config_module.load(config))
+    settings = config_module.load(config)
+    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"])
+    app.config.from_mapping(settings)
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
-    config_module.INSTANCE.mkdir(exist_ok=True)
+    config_module.private_dir(Path(app.instance_path))
+    # Files the portal writes (SQLite database, mails, letter batches) are its own only.
+    os.umask(0o077)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

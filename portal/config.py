@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +27,13 @@ class Config:
     ENV_NAME = os.environ.get("PORTAL_ENV", "development")
 
     # SECRET_KEY: signs sessions, CSRF tokens and e-mailed links. Required in production.
+    # Elsewhere, when unset, a random key is generated once into instance/secret_key
+    # (mode 0600) and reused, so no publicly known key ever signs anything.
     SECRET_KEY = os.environ.get("SECRET_KEY")
+
+    # INSTANCE_PATH: folder of the SQLite database, mails, letter runs and the generated
+    # key; created readable by the portal's own user only (0700).
+    INSTANCE_PATH = os.environ.get("INSTANCE_PATH", str(INSTANCE))
 
     # CODE_HASH_KEY: key of the keyed hash under which invitation codes are stored.
     # Defaults to a key derived from SECRET_KEY.
@@ -115,7 +122,7 @@ def load(overrides: dict | None = None) -> dict:
     if not cfg.get("SECRET_KEY"):
         if production:
             raise RuntimeError("SECRET_KEY must be set in production (PORTAL_ENV=production).")
-        cfg["SECRET_KEY"] = "dev-only-secret-key-not-for-production"  # noqa: S105
+        cfg["SECRET_KEY"] = instance_secret_key(Path(cfg["INSTANCE_PATH"]))
     cfg.setdefault("SESSION_COOKIE_SECURE", production)
     cfg.setdefault("REMEMBER_COOKIE_SECURE", production)
     cfg["PREFERRED_URL_SCHEME"] = "https" if production else "http"
@@ -130,3 +137,24 @@ def load(overrides: dict | None = None) -> dict:
     if not cfg.get("RATELIMIT_STORAGE_URI"):
         cfg["RATELIMIT_STORAGE_URI"] = cfg["REDIS_URL"] or "memory://"
     return cfg
+
+
+def private_dir(path: Path) -> Path:
+    """Create `path` (and parents) readable by this user only; tighten it if it exists."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
+
+
+def instance_secret_key(instance: Path) -> str:
+    """The key in instance/secret_key, generated (mode 0600) the first time."""
+    key_file = private_dir(instance) / "secret_key"
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key + "\n")
+    return key
