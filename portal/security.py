@@ -6,7 +6,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
 
-from flask import abort, current_app, request
+from flask import abort, current_app, request, session
 from flask_login import current_user
 
 from portal.extensions import login_manager
@@ -76,7 +76,10 @@ def register(app) -> None:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
-        if current_user and current_user.is_authenticated and request.endpoint != "static":
+        # A page drawn from the session (a signed-in user, or what an anonymous visitor
+        # typed: a register extract's name, an e-mail address) is nobody else's to keep.
+        if request.endpoint != "static" and (
+                session.accessed or (current_user and current_user.is_authenticated)):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
