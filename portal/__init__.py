@@ -9,6 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as config_module
+from portal import textclean
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # Every model module, so that metadata (and Alembic) sees all tables.
@@ -44,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     settings = config_module.load(config)
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"])
     app.config.from_mapping(settings)
+    app.request_class = textclean.CleanRequest
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)

@@ -25,7 +25,7 @@ from flask_babel import lazy_gettext as _l
 from stdnum.be import nn as stdnn
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
-from portal import audit, regions
+from portal import audit, regions, textclean
 from portal.extensions import db
 from portal.invitations.models import Cohort, CohortImport, Person
 from portal.invitations.services import nn_hasher
@@ -122,7 +122,7 @@ def read_rows(text: str):
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     for number, cells in enumerate(reader, start=1):
-        cells = [c.strip() for c in cells]
+        cells = [textclean.line(c).strip() for c in cells]
         while len(cells) > len(COLUMNS) and cells[-1] == "":
             cells.pop()
         if not any(cells):

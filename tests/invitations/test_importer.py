@@ -231,3 +231,14 @@ def test_imported_rows_read_back_like_any_other_record(app):
     assert before - timedelta(seconds=5) <= person.created_at <= datetime.now(UTC)
     assert (person.box, person.register_language, person.sex) == ("B2", "fr", "M")
     assert person.cohort_id == cohort.id and person.nn_hash and person.id
+
+
+def test_imported_names_lose_control_and_direction_override_characters(app):
+    cohort = _cohort()
+    rows = [_row(GOOD_2008, last="Pee\x00ters\u202e", first="Lot\tte\u2067",
+                 street="Veld\x1bstraat")]
+    importer.import_csv(cohort, csv_bytes(rows), actor=None)
+    db.session.commit()
+    person = db.session.scalar(db.select(Person))
+    assert (person.last_name, person.first_names, person.street) == (
+        "Peeters", "Lot te", "Veldstraat")
