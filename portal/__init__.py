@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from portal import config as config_module
 from portal import textclean
@@ -39,6 +40,14 @@ BLUEPRINTS = (
 )
 
 
+class BoundedInt(IntegerConverter):
+    """`<int:...>` that fits a database integer: a larger number is a 404, not a 500."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(config: dict | None = None) -> Flask:
     from importlib import import_module
 
@@ -46,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"])
     app.config.from_mapping(settings)
     app.request_class = textclean.CleanRequest
+    app.url_map.converters["int"] = BoundedInt
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)

@@ -70,3 +70,26 @@ def test_each_role_opens_exactly_the_pages_meant_for_it(app, client, login_as):
             if not expected_ok and status != 403:
                 wrong.append((role, url, status, "should be refused"))
     assert wrong == []
+
+
+def test_numbers_too_large_for_the_database_are_not_found_on_every_route(app, client, login_as):
+    """Any `<int:>` segment above 2^63 is a 404 for every role, never a server error."""
+    from portal.extensions import db
+    from tests import factories
+
+    users = {role: factories.user(role=role) for role in ROLES}
+    db.session.commit()
+    huge = str(2**64)
+    wrong = []
+    for role in ROLES:
+        login_as(users[role])
+        for rule in app.url_map.iter_rules():
+            if not any(type(c).__name__ == "BoundedInt" or "Integer" in type(c).__name__
+                       for c in rule._converters.values()):
+                continue
+            url = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", huge, rule.rule)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                status = client.open(url, method=method).status_code
+                if status >= 500:
+                    wrong.append((role, method, rule.rule, status))
+    assert wrong == []

@@ -87,6 +87,8 @@ FILE_ERRORS = {
     "encoding": _l("The file is not UTF-8 text. Save it from your spreadsheet as "
                    "“CSV UTF-8” and try again."),
     "empty": _l("The file has no rows to import."),
+    "malformed": _l("The file cannot be read as CSV: a field is too long or a quotation "
+                    "mark is not closed."),
 }
 
 
@@ -120,7 +122,7 @@ def read_rows(text: str):
     """(row number as a spreadsheet shows it, cells) for every non-blank data row."""
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = _checked(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     for number, cells in enumerate(reader, start=1):
         cells = [textclean.line(c).strip() for c in cells]
         while len(cells) > len(COLUMNS) and cells[-1] == "":
@@ -130,6 +132,15 @@ def read_rows(text: str):
         if number == 1 and not _compact(cells[0]).isdigit():
             continue  # a header row
         yield number, cells
+
+
+def _checked(reader):
+    """The csv reader's rows; its own errors (a field over its 131,072-character limit, a
+    stray NUL) become a file error for the report."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise ImportFileError("malformed") from exc
 
 
 def _parse_date(value: str) -> date | None:
