@@ -19,7 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from portal import i18n
+from portal import i18n, mail
 from portal.accounts import forms, services
 from portal.accounts.landing import landing_url
 from portal.extensions import db, limiter
@@ -162,7 +162,8 @@ def logout():
 def forgot_password():
     form = forms.ForgotPasswordForm()
     if form.validate_on_submit():
-        deliver(services.send_password_reset, form.email.data)
+        # After the response: the same page, as fast, for a known or unknown address.
+        mail.after_response(services.send_password_reset, form.email.data)
         session["accounts.check_email"] = form.email.data
         return redirect(url_for("accounts.forgot_password_sent"))
     return render_template("accounts/forgot_password.html", form=form)
