@@ -70,8 +70,12 @@ class Config:
     # 0 means X-Forwarded-For is ignored entirely.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
-    # LOGIN_LIMIT: attempts per account and per address (Flask-Limiter syntax).
+    # LOGIN_LIMIT: failed logins (and password-reset requests) per account from one
+    # address (Flask-Limiter syntax). Only that address is stopped: the owner elsewhere is not.
     LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "5 per 15 minutes")
+    # LOGIN_ADDRESS_LIMIT: failed logins (and reset requests) per address, whatever the
+    # accounts; generous, as a whole office may sit behind one address.
+    LOGIN_ADDRESS_LIMIT = os.environ.get("LOGIN_ADDRESS_LIMIT", "30 per 15 minutes")
     # RATELIMIT_KEY_PREFIX: prefix of the throttle counters in Redis, so that two portals
     # (or test runs) sharing one Redis server keep separate counts.
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "portal")

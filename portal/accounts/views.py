@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from portal import i18n, mail
@@ -36,10 +37,16 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_LIMIT"]
 
 
-def _account_key() -> str:
-    """Throttle key for the account named in the form (hashed: keys may live in Redis)."""
+def _address_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_LIMIT"]
+
+
+def _account_at_address() -> str:
+    """Throttle key for the account named in the form, from this address (hashed: keys
+    may live in Redis). Failures from elsewhere never lock the owner out."""
     email = services.normalize_email(request.form.get("email", ""))
-    return "account:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+    pair = f"{email}\n{get_remote_address()}"
+    return "account-address:" + hashlib.sha256(pair.encode()).hexdigest()[:32]
 
 
 def _failed(response) -> bool:
@@ -47,13 +54,14 @@ def _failed(response) -> bool:
 
 
 def _throttled(count: Callable | None = None):
-    """Per address and per account, checked before any hashing. `count` picks the
-    responses that use up an attempt (default: every POST)."""
+    """Per account-and-address and per address, checked before any hashing. `count` picks
+    the responses that use up an attempt (default: every POST). There is no limit per
+    account alone: that would let anyone keep its owner out."""
 
     def decorator(view):
-        view = limiter.limit(_login_limit, key_func=_account_key, methods=["POST"],
-                             scope="accounts-account", deduct_when=count)(view)
-        return limiter.limit(_login_limit, methods=["POST"], scope="accounts-address",
+        view = limiter.limit(_login_limit, key_func=_account_at_address, methods=["POST"],
+                             scope="accounts-account-address", deduct_when=count)(view)
+        return limiter.limit(_address_limit, methods=["POST"], scope="accounts-address",
                              deduct_when=count)(view)
 
     return decorator
