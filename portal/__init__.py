@@ -98,7 +98,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _init_login(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from portal.accounts.models import User
+    from portal.accounts import sessions
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to open this page.")
@@ -106,5 +106,5 @@ def _init_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(session_token: str):
-        return db.session.scalar(db.select(User).where(User.session_token == session_token))
+    def load_user(session_key: str):
+        return sessions.load(session_key)

@@ -103,6 +103,11 @@ class Config:
     # LETTER_WORKERS: processes used by an in-process letter run (default: all cores).
     LETTER_WORKERS = _int("LETTER_WORKERS", os.cpu_count() or 1)
 
+    # SESSION_IDLE_MINUTES: a signed-in session ends after this long without a request.
+    SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 30)
+    # SESSION_MAX_HOURS: and this long after login, however active.
+    SESSION_MAX_HOURS = _int("SESSION_MAX_HOURS", 12)
+
     WTF_CSRF_TIME_LIMIT = 3600
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -128,6 +133,9 @@ def load(overrides: dict | None = None) -> dict:
             raise RuntimeError("SECRET_KEY must be set in production (PORTAL_ENV=production).")
         cfg["SECRET_KEY"] = instance_secret_key(Path(cfg["INSTANCE_PATH"]))
     cfg.setdefault("SESSION_COOKIE_SECURE", production)
+    if production:
+        # __Host-: only ever set over HTTPS, for this exact host and path /.
+        cfg.setdefault("SESSION_COOKIE_NAME", "__Host-session")
     cfg.setdefault("REMEMBER_COOKIE_SECURE", production)
     cfg["PREFERRED_URL_SCHEME"] = "https" if production else "http"
     uri = cfg["SQLALCHEMY_DATABASE_URI"]

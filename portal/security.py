@@ -1,7 +1,6 @@
 """Roles, the one view guard, session handling and security headers."""
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
@@ -49,10 +48,6 @@ def role_required(*roles: Role | str) -> Callable:
         return wrapped
 
     return decorator
-
-
-def new_session_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 CSP = (

@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from portal import create_app
 from portal.extensions import db, limiter
 from tests import factories
+from tests.helpers import sign_in
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -125,9 +126,7 @@ def login_as(client):
         if isinstance(role_or_user, str):
             user = factories.user(role=role_or_user, **kwargs)
             db.session.commit()
-        with client.session_transaction() as session:
-            session["_user_id"] = user.session_token
-            session["_fresh"] = True
+        sign_in(client, user)
         return user
 
     return login

@@ -57,3 +57,28 @@ def last_mail_to(address: str) -> EmailMessage:
 def path_of(link: str) -> str:
     """The path of an absolute link on BASE_URL, to open it with the test client."""
     return "/" + link.split("://", 1)[1].split("/", 1)[1]
+
+
+def sign_in(client, user, second_factor: bool = True):
+    """Sign `user` in on `client` through a real server-side session (as the login page
+    does), with the staff second factor already given unless told otherwise."""
+    from portal.accounts import sessions
+    from portal.extensions import db
+    from portal.models import utcnow
+
+    record = sessions.start(user, "password")
+    if second_factor:
+        record.second_factor_at = utcnow()
+    key = record.key
+    db.session.commit()
+    with client.session_transaction() as session:
+        session.clear()
+        session["_user_id"] = key
+        session["_fresh"] = True
+    return key
+
+
+def copy_session(source, target) -> None:
+    """Give `target` the session cookie of `source`: a stolen or copied cookie."""
+    cookie = source.get_cookie(source.application.config["SESSION_COOKIE_NAME"])
+    target.set_cookie(cookie.key, cookie.value)

@@ -10,12 +10,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit, i18n, mail
-from portal.accounts import tokens
+from portal.accounts import sessions, tokens
 from portal.accounts.models import User
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
 from portal.extensions import db
 from portal.models import utcnow
-from portal.security import Role, new_session_token
+from portal.security import Role
 
 STAFF_ROLES = (Role.RECRUITER, Role.ADMIN, Role.EMPLOYER)
 
@@ -91,7 +91,8 @@ def set_active(actor: User, user: User, active: bool) -> None:
     if user.active == active:
         return
     user.active = active
-    user.session_token = new_session_token()
+    if not active:
+        sessions.end_all(user)
     audit.record(actor, "accounts.deactivated" if not active else "accounts.reactivated", user)
     db.session.flush()
 
@@ -113,8 +114,8 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def logout(user: User) -> None:
-    """Rotate the session token: the cookie of this session (and any copy) stops working."""
-    user.session_token = new_session_token()
+    """End this session: its cookie (and any copy of it) stops working."""
+    sessions.end(user.current_session)
     audit.record(user, "accounts.logout", user)
     db.session.flush()
 
@@ -141,7 +142,7 @@ def reset_password(token: str, new_password: str) -> User | None:
     if user is None:
         return None
     user.password_hash = hash_password(new_password)
-    user.session_token = new_session_token()
+    sessions.end_all(user)
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
     audit.record(user, "accounts.password_reset", user)
@@ -150,12 +151,11 @@ def reset_password(token: str, new_password: str) -> User | None:
 
 
 def change_password(user: User, current: str, new_password: str) -> bool:
-    """False when `current` is wrong. Other sessions stop working; the caller logs this
-    session in again under the new session token."""
+    """False when `current` is wrong. The account's other sessions end; this one goes on."""
     if not verify_password(user.password_hash, current):
         return False
     user.password_hash = hash_password(new_password)
-    user.session_token = new_session_token()
+    sessions.end_all(user, keep=user.current_session)
     audit.record(user, "accounts.password_changed", user)
     db.session.flush()
     return True

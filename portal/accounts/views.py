@@ -21,7 +21,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from portal import i18n, mail
-from portal.accounts import forms, services
+from portal.accounts import forms, services, sessions
 from portal.accounts.landing import landing_url
 from portal.extensions import db, limiter
 from portal.public.views import safe_next
@@ -65,6 +65,16 @@ def _throttled(count: Callable | None = None):
                              deduct_when=count)(view)
 
     return decorator
+
+
+def sign_in(user, method: str) -> None:
+    """Start a server-side session for `user`, commit, and give the browser a new session
+    cookie: whatever the visitor's cookie held before (a planted one too) is dropped."""
+    sessions.start(user, method, request.remote_addr or "",
+                   request.headers.get("User-Agent", ""))
+    db.session.commit()
+    session.clear()
+    login_user(user)
 
 
 def deliver(send, *args) -> bool:
@@ -144,9 +154,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            db.session.commit()
-            session.clear()
-            login_user(user)
+            sign_in(user, "password")
             return redirect(safe_next(next_url, landing_url(user)))
         db.session.commit()  # keeps the audit of the failure
         form.password.errors.append(_("The e-mail address or password is not correct."))
@@ -220,8 +228,9 @@ def _account_page(profile=None, email_form=None, password_form=None, status=200)
     email_form = email_form or forms.ChangeEmailForm(formdata=None)
     password_form = password_form or forms.ChangePasswordForm(formdata=None)
     return render_template("accounts/account.html", profile=profile, email_form=email_form,
-                           password_form=password_form,
-                           language_labels=i18n.LANGUAGES), status
+                           password_form=password_form, language_labels=i18n.LANGUAGES,
+                           sessions=sessions.active(user),
+                           this_session=user.current_session), status
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -273,11 +282,22 @@ def change_password():
     if form.validate_on_submit():
         if services.change_password(user, form.current_password.data, form.password.data):
             db.session.commit()
-            login_user(user)  # this session continues under the new session token
             flash(_("Your new password is saved."), "success")
             return redirect(url_for("accounts.account"))
         form.current_password.errors.append(_("Your current password is not correct."))
     return _account_page(password_form=form, status=400)
+
+
+@bp.post("/account/sessions/end-all")
+@login_required
+def log_out_everywhere():
+    """End every session of this account, this one included (a lost phone, a shared PC)."""
+    sessions.log_out_everywhere(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are logged out on every device."), "success")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.app_template_global()

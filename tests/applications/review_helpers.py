@@ -19,8 +19,10 @@ from portal.applications.review_models import (
 from portal.extensions import db
 from portal.models import utcnow
 from tests import factories
+from tests.helpers import sign_in
 
 _seq = itertools.count(1)
+
 
 
 def application(intake, status: str = Status.SUBMITTED, component: str | None = "land",
@@ -94,9 +96,7 @@ def csrf_token(client, url: str) -> str:
 def login(client, user):
     # The test's app context outlives requests, and Flask-Login caches the user in g.
     g.pop("_login_user", None)
-    with client.session_transaction() as session:
-        session["_user_id"] = user.session_token
-        session["_fresh"] = True
+    sign_in(client, user)
 
 
 def page_version(client, app_id):
