@@ -23,11 +23,14 @@ MODEL_MODULES = (
     "portal.applications.models",
     "portal.applications.session_models",
     "portal.applications.review_models",
+    "portal.applications.identity_clashes",
 )
 
 BLUEPRINTS = (
     "portal.public.views",
     "portal.accounts.views",
+    "portal.accounts.second_factor_views",
+    "portal.identity.views",
     "portal.accounts.staff_views",
     "portal.letters.views",
     "portal.applications.intake_views",

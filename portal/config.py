@@ -103,6 +103,27 @@ class Config:
     # LETTER_WORKERS: processes used by an in-process letter run (default: all cores).
     LETTER_WORKERS = _int("LETTER_WORKERS", os.cpu_count() or 1)
 
+    # Federal login (FAS: eID, itsme) by OpenID Connect. Off unless OIDC_ISSUER,
+    # OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are all set; then the login page shows its button.
+    # OIDC_ISSUER: the provider's issuer; its metadata is read from
+    # {issuer}/.well-known/openid-configuration (or OIDC_METADATA_URL when set).
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER") or None
+    OIDC_METADATA_URL = os.environ.get("OIDC_METADATA_URL") or None
+    # OIDC_CLIENT_ID / OIDC_CLIENT_SECRET: the portal's registration at the provider. Its
+    # redirect URI is BASE_URL + /login/fas/callback.
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID") or None
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET") or None
+    # OIDC_SCOPES: scopes asked for; the national register number comes with its own scope.
+    OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile egovnrn")
+    # OIDC_ACR_VALUES: the levels of assurance asked for and accepted (space-separated);
+    # an ID token with any other acr is refused.
+    OIDC_ACR_VALUES = os.environ.get(
+        "OIDC_ACR_VALUES", "urn:be:fedict:iam:fas:Level450 urn:be:fedict:iam:fas:Level500")
+    # OIDC_NN_CLAIM: the ID-token claim that carries the national register number.
+    OIDC_NN_CLAIM = os.environ.get("OIDC_NN_CLAIM", "egovNRN")
+    # OIDC_LEEWAY_SECONDS: clock difference tolerated on the ID token's times.
+    OIDC_LEEWAY_SECONDS = _int("OIDC_LEEWAY_SECONDS", 60)
+
     # SESSION_IDLE_MINUTES: a signed-in session ends after this long without a request.
     SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 30)
     # SESSION_MAX_HOURS: and this long after login, however active.

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from importlib import import_module
 
 import click
+import pyotp
 from flask.cli import AppGroup
 
-from portal.accounts import services
+from portal.accounts import second_factor, services
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.models import utcnow
@@ -29,6 +30,10 @@ SEEDS: list[str] = [
 
 # Every demo account shares this password, printed by `flask demo seed`.
 DEMO_PASSWORD = "dienstjaar-demo-2026"  # noqa: S105 (demo data, printed on purpose)
+
+# The demo recruiter and administrator have two-step verification on with this key,
+# printed by `flask demo seed`: add it to an authenticator app, or run `flask demo code`.
+DEMO_TOTP_SECRET = "DIENSTJAARDEMOSTAFFKEYTWEESTAPAA"  # noqa: S105 (demo data, printed)
 
 
 @dataclass(frozen=True)
@@ -84,8 +89,11 @@ def seed_users(report: Report) -> None:
             if demo.verified:
                 user.email_verified_at = utcnow()
         else:
-            services.create_staff(None, demo.email, demo.role, demo.first_name,
-                                  demo.last_name, demo.language, password=DEMO_PASSWORD)
+            user = services.create_staff(None, demo.email, demo.role, demo.first_name,
+                                         demo.last_name, demo.language, password=DEMO_PASSWORD)
+            if second_factor.required(user):
+                user.totp_secret = DEMO_TOTP_SECRET
+                user.totp_enabled_at = utcnow()
         report.created(f"user {demo.email}")
     db.session.flush()
 
@@ -117,6 +125,15 @@ def seed_command():
     width = max(len(email) for email, _, _ in report.credentials)
     for email, role, password in report.credentials:
         click.echo(f"  {email.ljust(width)}  {role.ljust(9)}  {password}")
+    click.echo("")
+    click.echo(f"Recruiter and admin: two-step verification key {DEMO_TOTP_SECRET}")
+    click.echo("  (add it to an authenticator app, or run `flask --app portal demo code`)")
+
+
+@demo.command("code")
+def code_command():
+    """Print the current two-step verification code of the demo staff accounts."""
+    click.echo(pyotp.TOTP(DEMO_TOTP_SECRET).now())
 
 
 def register(app) -> None:

@@ -29,6 +29,13 @@ class User(UserMixin, TimestampMixin, db.Model):
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     active: Mapped[bool] = mapped_column(default=True)
+    # Subject of the federal login (FAS: eID, itsme) this account signs in with, if any.
+    fas_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # Staff second factor (TOTP, RFC 6238): the base32 secret, when enrolment was confirmed,
+    # and the last time step used (a code is accepted once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column()
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), unique=True)
 
     person: Mapped[Person | None] = relationship(back_populates="user")
@@ -79,3 +86,14 @@ class UserSession(db.Model):
 
     # The plain key, known only in the request that created or presented it.
     key = None  # str, not a column
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for the authenticator app; only its hash is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -64,6 +64,37 @@ def create_citizen(email: str, password: str, first_name: str, last_name: str,
     return user
 
 
+def create_federated_citizen(email: str, first_name: str, last_name: str, language: str,
+                             fas_subject: str) -> User:
+    """A citizen account opened through the federal login: no password (they sign in with
+    eID or itsme), the address still to be verified. Raises EmailTaken."""
+    user = _add_user(User(
+        email=normalize_email(email),
+        password_hash=None,
+        role=Role.CITIZEN,
+        language=_language(language),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        fas_subject=fas_subject,
+    ))
+    audit.record(user, "accounts.signup", user, federated=True)
+    return user
+
+
+def find_by_fas_subject(subject: str) -> User | None:
+    return db.session.scalar(db.select(User).where(User.fas_subject == subject))
+
+
+def federated_login(user: User) -> User | None:
+    """The account signed in through the federal login, if still active. Audits."""
+    if not user.active:
+        audit.record(None, "accounts.login_failed", user, reason="inactive", method="fas")
+        return None
+    user.last_login_at = utcnow()
+    audit.record(user, "accounts.login", user, method="fas")
+    return user
+
+
 def create_staff(actor: User | None, email: str, role: Role | str, first_name: str = "",
                  last_name: str = "", language: str = i18n.DEFAULT,
                  password: str | None = None) -> User:

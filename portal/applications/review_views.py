@@ -12,6 +12,7 @@ from portal import audit
 from portal.accounts.models import User
 from portal.applications import (
     dashboard_views,
+    identity_clashes,
     quotas,
     review_answers,
     review_queue,
@@ -128,6 +129,7 @@ def _render_detail(app_: Application, status: int = 200, **forms):
         reject_form=forms.get("reject") or ProposeForm(
             prefix="reject", version=app_.version, action="reject"),
         letters=_letters(app_),
+        clashes=identity_clashes.for_application(app_.id),
     ), status
 
 

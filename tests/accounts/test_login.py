@@ -9,7 +9,7 @@ from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.extensions import db
 from tests import factories
-from tests.helpers import csrf_token, post_form
+from tests.helpers import csrf_token, give_second_factor, post_form
 
 WRONG = "not the password at all"
 
@@ -45,6 +45,7 @@ def test_login_lands_by_role_and_follows_only_local_next(client):
     assert _login(client, citizen.email, factories.PASSWORD).location == "/my-application"
     post_form(client, "/logout", {}, page="/account")
     assert _login(client, recruiter.email, factories.PASSWORD).location == "/staff"
+    give_second_factor(client, recruiter)
     post_form(client, "/logout", {}, page="/account")
     response = _login(client, citizen.email, factories.PASSWORD,
                       next_url="https://evil.example/phish")

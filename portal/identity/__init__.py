@@ -1,0 +1,1 @@
+"""Login through the federal authentication service (FAS: eID, itsme) by OpenID Connect."""
