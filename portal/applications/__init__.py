@@ -8,6 +8,7 @@ from portal.accounts.landing import StaffTask, add_staff_task, set_landing
 from portal.applications import (  # noqa: F401 (the model modules: their tables)
     candidate_views,
     demo_seed,
+    effects,
     intake_views,
     models,
     review_cli,
@@ -24,6 +25,7 @@ def init_app(app) -> None:
     app.register_blueprint(candidate_views.bp)
     app.register_blueprint(review_views.bp)
     review_cli.register(app)
+    effects.connect()
     demo_seeds.add_seed(app, demo_seed.seed_intake, order=20)
     demo_seeds.add_seed(app, review_demo.seed_applications, order=40)
     set_landing(app, Role.CITIZEN, "applications.mine")

@@ -11,7 +11,7 @@ from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit
-from portal.applications import sessions, waitlist
+from portal.applications import sessions
 from portal.applications.models import Application, Component, Intake, Status
 from portal.applications.workflow import TransitionError, transition
 from portal.extensions import db
@@ -268,7 +268,7 @@ def _applied_under_another_account(application: Application, user) -> bool:
 
 
 def submit(application: Application, user, version, today: date):
-    """Check everything, submit, and issue the acknowledgement letter. Flushes."""
+    """Check everything and submit (the acknowledgement letter follows the move). Flushes."""
     lock(application)
     if application.status != Status.DRAFT:
         raise ApplicationError(_("This application was already submitted."))
@@ -280,22 +280,16 @@ def submit(application: Application, user, version, today: date):
         event = transition(application, "submit", user, version=int(version))
     except TransitionError as err:
         raise ApplicationError(err.message) from err
-    from portal.applications import acknowledgement
-
-    acknowledgement.issue_for(application, user)
     return event
 
 
 def withdraw(application: Application, user, version, reason: str = ""):
-    """Withdraw; a place freed by a selected candidate goes to the waitlist."""
+    """Withdraw; a place freed by a selected candidate goes to the waitlist (effects)."""
     lock(application)
-    freed = application.status in (Status.SELECTED, Status.OFFER_ACCEPTED)
     try:
         event = transition(application, "withdraw", user, reason, version=_int(version))
     except TransitionError as err:
         raise ApplicationError(err.message) from err
-    if freed:
-        place_freed(application, user)
     return event
 
 
@@ -309,14 +303,7 @@ def answer_offer(application: Application, user, accept: bool, version, today: d
                            version=_int(version))
     except TransitionError as err:
         raise ApplicationError(err.message) from err
-    if not accept:
-        place_freed(application, user)
     return event
-
-
-def place_freed(application: Application, actor) -> None:
-    """A selected candidate left: the waitlist offers the place to the next one."""
-    waitlist.on_place_freed(application.intake, application.component, actor)
 
 
 def _int(version) -> int | None:

@@ -16,13 +16,10 @@ from portal.applications import (
     review_answers,
     review_queue,
     review_services,
+    selection,
 )
 from portal.applications.models import Application, ApplicationEvent, Component, Intake, Status
 from portal.applications.review_forms import (
-    ACTION_LABELS,
-    COMPONENT_LABELS,
-    LETTER_LABELS,
-    STATUS_LABELS,
     ProposeForm,
     ResultForm,
     ScheduleForm,
@@ -30,6 +27,14 @@ from portal.applications.review_forms import (
     VersionForm,
 )
 from portal.applications.review_models import Decision, SelectionDay
+from portal.applications.vocab import (
+    ACTION_LABELS,
+    COMPONENT_LABELS,
+    LETTER_LABELS,
+    REJECTION_REASONS,
+    RESULT_LABELS,
+    STATUS_LABELS,
+)
 from portal.applications.workflow import allowed_actions
 from portal.extensions import db
 from portal.refusals import Refusal
@@ -114,10 +119,10 @@ def _render_detail(app_: Application, status: int = 200, **forms):
         candidate=candidate, person=candidate.person if candidate else None,
         answers=review_answers.sections(app_), history=history,
         actions=allowed_actions(app_, current_user.role),
-        results=review_services.results_by_kind(app_), result_labels=review_services.RESULT_LABELS,
-        convocation=review_services.convocation_of(app_), decision=decision,
+        results=selection.results_by_kind(app_), result_labels=RESULT_LABELS,
+        convocation=selection.convocation_of(app_), decision=decision,
         proposer=db.session.get(User, decision.proposed_by_id) if decision else None,
-        reasons=review_services.REJECTION_REASONS, components=COMPONENT_LABELS,
+        reasons=REJECTION_REASONS, components=COMPONENT_LABELS,
         usage=quotas.usage(intake),
         days_left=review_queue.days_left(intake, app_.status, app_.status_changed_at,
                                          app_.offer_deadline),
