@@ -100,7 +100,7 @@ def person(cohort=None, postcode: str = "9000", birth_date: date | None = None, 
 def info_session(intake, days_ahead: int = 7, capacity: int = 20, **fields):
     from datetime import datetime, time
 
-    from portal.applications.session_models import InfoSession
+    from portal.applications.intakes.models import InfoSession
 
     starts = datetime.combine(date.today() + timedelta(days=days_ahead), time(14, 0),
                               tzinfo=utcnow().tzinfo)
@@ -114,7 +114,7 @@ def info_session(intake, days_ahead: int = 7, capacity: int = 20, **fields):
 
 
 def booking(session, user, **fields):
-    from portal.applications.session_models import Booking
+    from portal.applications.intakes.models import Booking
 
     b = Booking(session=session, intake_id=session.intake_id, user_id=user.id, **fields)
     db.session.add(b)

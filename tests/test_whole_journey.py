@@ -9,8 +9,8 @@ import re
 from datetime import date, timedelta
 
 from portal.accounts.models import User
+from portal.applications.intakes.models import SelectionDay
 from portal.applications.models import Application, Status
-from portal.applications.review_models import SelectionDay
 from portal.extensions import db
 from portal.invitations.models import Cohort, Person
 from portal.invitations.sample import csv_bytes, national_number

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 
 from portal import i18n
-from portal.applications import dashboard
 from portal.applications.models import Status
+from portal.applications.review import dashboard
 from portal.applications.workflow import SYSTEM, transition
 from portal.audit import AuditEvent
 from portal.extensions import db

@@ -113,7 +113,7 @@ def _people(intake: Intake, counts, totals) -> None:
 def _sessions(intake: Intake, counts, totals) -> None:
     """Sessions have no attendance register: an active booking of a session that has
     taken place counts as attended."""
-    from portal.applications.session_models import Booking, InfoSession
+    from portal.applications.intakes.models import Booking, InfoSession
 
     rows = db.session.execute(
         db.select(Person.language, Person.postcode, User.language, func.count(Booking.id))
