@@ -9,6 +9,7 @@ from portal.applications.models import Application, ApplicationEvent, Status
 from portal.extensions import db
 from tests import factories
 from tests.applications.helpers import post, version_on
+from tests.applications.review_helpers import confirm_waitlisting
 
 
 def _selected(login_as, deadline_in_days: int = 5, waiting: bool = False):
@@ -20,6 +21,7 @@ def _selected(login_as, deadline_in_days: int = 5, waiting: bool = False):
                               answers=json.dumps({}), first_name="Lotte", last_name="Peeters")
     db.session.add(application)
     db.session.flush()
+    confirm_waitlisting(application)
     workflow.transition(application, "select", None, "test set-up")
     application.offer_deadline = date.today() + timedelta(days=deadline_in_days)
     next_one = None
@@ -29,6 +31,8 @@ def _selected(login_as, deadline_in_days: int = 5, waiting: bool = False):
                                reference="DJ-2026-000002", status=Status.WAITLISTED,
                                component="air", waitlist_rank=1)
         db.session.add(next_one)
+        db.session.flush()
+        confirm_waitlisting(next_one)
     db.session.commit()
     return application.id, next_one.id if next_one else None
 

@@ -176,7 +176,7 @@ def conclude_tests(application_id: int):
 @role_required(*STAFF)
 def waitlist(application_id: int):
     return _simple(application_id, review_services.put_on_waitlist,
-                   _("The candidate is on the waitlist; the letter was issued."))
+                   _("Waitlist proposed. A second recruiter must confirm it."))
 
 
 def _simple(application_id: int, service, message: str):
