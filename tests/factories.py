@@ -19,6 +19,7 @@ def user(role: str = "citizen", email: str | None = None, password: str | None =
     from portal.accounts.passwords import hash_password
 
     n = next(_seq)
+    person = fields.pop("person", None)
     u = User(
         email=email or f"{role}{n}@example.be",
         password_hash=hash_password(password) if password else None,
@@ -31,6 +32,9 @@ def user(role: str = "citizen", email: str | None = None, password: str | None =
     )
     db.session.add(u)
     db.session.flush()
+    if person is not None:  # the person (from the register) this account belongs to
+        person.user_id = u.id
+        db.session.flush()
     return u
 
 

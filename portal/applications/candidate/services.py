@@ -241,7 +241,7 @@ def _applied_under_another_account(application: Application, user) -> bool:
     return db.session.scalar(
         db.select(Application.id)
         .join(User, User.id == Application.user_id)
-        .outerjoin(Person, Person.id == User.person_id)
+        .outerjoin(Person, Person.user_id == User.id)
         .where(Application.intake_id == application.intake_id,
                Application.id != application.id, Application.status != Status.WITHDRAWN,
                same_person)
