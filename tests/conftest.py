@@ -10,8 +10,8 @@ from sqlalchemy.engine import make_url
 
 from portal import create_app
 from portal.extensions import db, limiter
-from tests import factories
-from tests.helpers import sign_in
+from tests.support import client as support_client
+from tests.support import factories
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -126,7 +126,7 @@ def login_as(client):
         if isinstance(role_or_user, str):
             user = factories.user(role=role_or_user, **kwargs)
             db.session.commit()
-        sign_in(client, user)
+        support_client.login(client, user)
         return user
 
     return login

@@ -51,7 +51,7 @@ def _role_pages(app):
 
 def test_each_role_opens_exactly_the_pages_meant_for_it(app, client, login_as):
     """The role matrix: every role-guarded page, as every role."""
-    from tests import factories
+    from tests.support import factories
 
     users = {role: factories.user(role=role) for role in ROLES}
     from portal.extensions import db
@@ -75,7 +75,7 @@ def test_each_role_opens_exactly_the_pages_meant_for_it(app, client, login_as):
 def test_numbers_too_large_for_the_database_are_not_found_on_every_route(app, client, login_as):
     """Any `<int:>` segment above 2^63 is a 404 for every role, never a server error."""
     from portal.extensions import db
-    from tests import factories
+    from tests.support import factories
 
     users = {role: factories.user(role=role) for role in ROLES}
     db.session.commit()
@@ -104,8 +104,8 @@ def _world():
     from portal.invitations.sample import csv_bytes, national_number
     from portal.jobs import Job
     from portal.letters import services as letters
-    from tests import factories
-    from tests.applications import review_helpers as h
+    from tests.support import factories
+    from tests.support import review as h
 
     owner = factories.user("citizen")
     intake = factories.intake()
@@ -142,7 +142,7 @@ def test_every_route_with_someone_elses_object_as_every_role(app, client, login_
     """The access matrix over every route that names an object: for each role, the object
     of another user is refused (403 outside the role, 404 for another citizen's), never a
     500; where the role may act on it, the guard lets it through."""
-    from tests.helpers import csrf_token
+    from tests.support.client import csrf_token
 
     users, values, _owner = _world()
     wrong = []

@@ -20,8 +20,8 @@ def test_pages_showing_personal_data_to_anonymous_visitors_are_never_cached(clie
 
     from portal.extensions import db
     from portal.invitations import services
-    from tests import factories
-    from tests.helpers import post_form
+    from tests.support import factories
+    from tests.support.client import post_form
 
     cohort = factories.cohort(born_from=date(2008, 1, 1), born_to=date(2008, 12, 31))
     person = factories.person(cohort, birth_date=date(2008, 5, 17))

@@ -10,7 +10,7 @@ from alembic import op
 from portal.models import UTCDateTime
 
 revision = "0010_sessions"
-down_revision = "0007_audit_append_only"
+down_revision = "0008_person_user"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,10 @@
-"""User accounts of every role."""
+"""User accounts of every role.
+
+The accounts domain depends on no other: records of other domains point at a user
+(a register Person by Person.user_id, which also gives `user.person`)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
@@ -11,9 +13,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 from portal.models import TimestampMixin, UTCDateTime, utcnow
 from portal.security import Role
-
-if TYPE_CHECKING:
-    from portal.invitations.models import Person
 
 
 class User(UserMixin, TimestampMixin, db.Model):
@@ -36,9 +35,6 @@ class User(UserMixin, TimestampMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     totp_last_step: Mapped[int | None] = mapped_column()
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), unique=True)
-
-    person: Mapped[Person | None] = relationship(back_populates="user")
 
     @property
     def is_active(self) -> bool:  # Flask-Login

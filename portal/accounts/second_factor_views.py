@@ -20,10 +20,9 @@ from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
 from portal.accounts import second_factor
-from portal.accounts.landing import landing_url
 from portal.extensions import db, limiter
-from portal.public.views import safe_next
-from portal.security import login_required
+from portal.navigation import landing_url
+from portal.security import login_required, safe_next
 
 bp = Blueprint("second_factor", __name__)
 

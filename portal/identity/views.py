@@ -10,10 +10,10 @@ from flask_login import current_user
 from portal import mail
 from portal.accounts import services as accounts
 from portal.accounts.forms import FederatedSignupForm
-from portal.accounts.landing import landing_url
 from portal.accounts.views import deliver, sign_in
 from portal.extensions import db
 from portal.identity import oidc, services
+from portal.navigation import landing_url
 from portal.security import public
 
 bp = Blueprint("federated", __name__)

@@ -1,7 +1,7 @@
 """The link between a register person and a citizen account, in one place.
 
-Other code asks these functions rather than reading the link's column, so that where
-the link is stored (today `User.person_id`) can change without touching them.
+Other code asks these functions rather than reading the link's column (`Person.user_id`:
+the accounts domain knows nothing of persons).
 """
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from portal.invitations.services import nn_hash
 
 
 def person_of(user: User | None) -> Person | None:
-    if user is None or user.person_id is None:
+    if user is None or user.id is None:
         return None
-    return db.session.get(Person, user.person_id)
+    return db.session.scalar(db.select(Person).where(Person.user_id == user.id))
 
 
 def account_of(person: Person) -> User | None:
-    return db.session.scalar(db.select(User).where(User.person_id == person.id))
+    return db.session.get(User, person.user_id) if person.user_id is not None else None
 
 
 def person_by_number(number: str) -> Person | None:
@@ -28,13 +28,11 @@ def person_by_number(number: str) -> Person | None:
 
 def link(person: Person, user: User) -> None:
     """Make `user` the account of `person`. The caller checks neither has another link."""
-    user.person_id = person.id
+    person.user_id = user.id
     person.national_number = None  # the account identifies them now
     db.session.flush()
 
 
 def account_id_for_hash(number_hash: str) -> int | None:
     """The account linked to the register person with this number hash, if any."""
-    return db.session.scalar(
-        db.select(User.id).join(Person, Person.id == User.person_id)
-        .where(Person.nn_hash == number_hash))
+    return db.session.scalar(db.select(Person.user_id).where(Person.nn_hash == number_hash))

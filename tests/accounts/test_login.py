@@ -8,8 +8,8 @@ from argon2 import PasswordHasher
 from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.extensions import db
-from tests import factories
-from tests.helpers import csrf_token, give_second_factor, post_form
+from tests.support import factories
+from tests.support.client import csrf_token, give_second_factor, post_form
 
 WRONG = "not the password at all"
 

@@ -10,8 +10,8 @@ import pytest
 from portal.accounts.models import RecoveryCode, User
 from portal.audit import AuditEvent
 from portal.extensions import db
-from tests import factories
-from tests.helpers import give_second_factor, post_form
+from tests.support import factories
+from tests.support.client import give_second_factor, post_form
 
 
 @pytest.fixture(autouse=True)

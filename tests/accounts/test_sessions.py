@@ -9,8 +9,8 @@ import pytest
 from portal.accounts.models import UserSession
 from portal.extensions import db
 from portal.models import utcnow
-from tests import factories
-from tests.helpers import copy_session, post_form
+from tests.support import factories
+from tests.support.client import copy_session, post_form
 
 
 @pytest.fixture(autouse=True)

@@ -11,10 +11,11 @@ from portal.accounts.models import User, UserSession
 from portal.extensions import db
 from portal.invitations import services as invitations
 from portal.invitations.sample import national_number
-from tests import factories
-from tests.helpers import path_of, post_form
 from tests.identity.provider import Provider
 from tests.live import Client, serving
+from tests.support import factories
+from tests.support.client import post_form
+from tests.support.mail import path_of
 
 NUMBER = national_number(date(2008, 5, 17), 123)
 
@@ -89,7 +90,8 @@ def test_a_first_login_links_the_register_person_and_opens_an_account(client, pr
                                                          "language": "nl"})
     assert response.status_code == 302 and response.location == "/my-application"
     user = db.session.scalar(db.select(User).where(User.email == "lotte@example.be"))
-    assert user.fas_subject == "fas-subject-1" and user.person_id == person.id
+    db.session.refresh(person)
+    assert user.fas_subject == "fas-subject-1" and person.user_id == user.id
     assert user.password_hash is None
     assert _signed_in(client)
     [record] = db.session.scalars(db.select(UserSession)).all()
@@ -158,5 +160,6 @@ def test_a_signed_in_citizen_links_the_federal_login_from_the_account_page(clien
     assert "Link eID or itsme to this account" in page
     assert federal_login(client, provider).location == "/my-application"
     db.session.refresh(user)
-    assert user.fas_subject == "fas-subject-1" and user.person_id == person.id
+    db.session.refresh(person)
+    assert user.fas_subject == "fas-subject-1" and person.user_id == user.id
     assert "You can log in with eID or itsme." in client.get("/account").get_data(as_text=True)
