@@ -19,6 +19,16 @@ MODEL_MODULES = (
     "portal.applications.models",
     "portal.applications.session_models",
     "portal.applications.review_models",
+    "portal.privacy.models",
+)
+
+# Each domain's share of the privacy registry (export, erasure, retention). Registered
+# here until every domain has its own init_app; then each domain's init_app calls it.
+PRIVACY_PARTS = (
+    "portal.applications.privacy",
+    "portal.letters.privacy",
+    "portal.invitations.privacy",
+    "portal.accounts.privacy",
 )
 
 BLUEPRINTS = (
@@ -66,6 +76,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     for name in BLUEPRINTS:
         app.register_blueprint(import_module(name).bp)
+
+    from portal import privacy
+
+    privacy.init_app(app)
+    for name in PRIVACY_PARTS:
+        import_module(name).init_app(app)
 
     from portal import errors, templating
 

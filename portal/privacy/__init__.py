@@ -1,0 +1,97 @@
+"""Privacy by design: export and erasure for citizens, the retention purge, the record of
+processing. Domains add their share through `portal.privacy.registry` in their init_app."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select, text
+
+from portal.audit import AuditEvent
+from portal.extensions import db
+from portal.privacy import registry
+
+
+def purge_mail_files(cutoff, now, dry_run: bool) -> int:
+    """E-mails written as files (no MAIL_URL) older than the cutoff."""
+    directory = Path(current_app.config["MAIL_DIR"])
+    if not directory.is_dir():
+        return 0
+    limit = cutoff.timestamp()
+    old = [p for p in directory.glob("*.eml") if p.stat().st_mtime < limit]
+    if not dry_run:
+        for path in old:
+            os.remove(path)
+    return len(old)
+
+
+def purge_audit_log(cutoff, now, dry_run: bool) -> int:
+    where = AuditEvent.at < cutoff
+    if dry_run:
+        return db.session.scalar(select(func.count(AuditEvent.id)).where(where)) or 0
+    if db.engine.dialect.name == "postgresql":
+        # The append-only trigger lets only the retention purge delete, and only within
+        # this transaction (migration 0023).
+        db.session.execute(text("SELECT set_config('portal.retention_purge', 'on', true)"))
+    return db.session.execute(
+        delete(AuditEvent).where(where).execution_options(synchronize_session=False)).rowcount
+
+
+CORE = registry.Part(
+    name="portal",
+    label=_l("The portal"),
+    export=lambda user: None,
+    order=200,
+    rules=(
+        registry.Rule(
+            kind="mail_files",
+            label=_l("E-mails sent"),
+            purpose=_l("Tell people what happened to their file and what to do next"),
+            legal_basis=_l("Public task (GDPR Art. 6(1)(e))"),
+            categories=_l("E-mail address, name, the message"),
+            since=_l("sending"),
+            purge=purge_mail_files,
+            recipients=_l("The mail provider (processor)"),
+        ),
+        registry.Rule(
+            kind="audit_log",
+            label=_l("Audit log"),
+            purpose=_l("Prove who did what with whose data; detect misuse"),
+            legal_basis=_l("Legal obligation of security and accountability (GDPR Art. 5(2), "
+                           "Art. 32)"),
+            categories=_l("Who, what, on which record, when, from which address"),
+            since=_l("the event"),
+            purge=purge_audit_log,
+        ),
+    ),
+)
+
+
+def _tasks():
+    from portal.accounts.landing import StaffTask
+    from portal.security import Role
+
+    return (
+        StaffTask("privacy_admin.requests", _l("Erasure requests"),
+                  _l("Citizens' erasure requests: what was erased, what is kept until when."),
+                  (Role.ADMIN,)),
+        StaffTask("privacy_admin.record", _l("Record of processing"),
+                  _l("What personal data the portal holds, why, and for how long (Art. 30)."),
+                  (Role.ADMIN,)),
+    )
+
+
+def init_app(app) -> None:
+    from portal.accounts.landing import STAFF_TASKS
+    from portal.privacy import cli, services, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(views.admin)
+    cli.register(app)
+    registry.contribute(app, CORE)
+    app.jinja_env.globals["privacy_deletion_dates"] = services.deletion_dates
+    for task in _tasks():
+        if task.endpoint not in {t.endpoint for t in STAFF_TASKS}:
+            STAFF_TASKS.append(task)
