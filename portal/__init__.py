@@ -20,6 +20,7 @@ MODEL_MODULES = (
     "portal.applications.session_models",
     "portal.applications.review_models",
     "portal.privacy.models",
+    "portal.outbox",
 )
 
 # Each domain's share of the privacy registry (export, erasure, retention). Registered

@@ -11,6 +11,7 @@ CLI_MODULES: tuple[str, ...] = (
     "portal.jobs",
     "portal.letters.cli",
     "portal.applications.review_cli",
+    "portal.outbox",
 )
 
 

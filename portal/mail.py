@@ -87,11 +87,20 @@ def build(to: str, template: str, language: str, subject, **context) -> EmailMes
 
 
 def send(to: str, template: str, language: str, subject, **context) -> EmailMessage:
-    """Build and deliver one e-mail; raises OSError / smtplib.SMTPException on failure."""
+    """Build and deliver one e-mail. When the mail server cannot take it, the message is
+    queued in the outbox for `flask mail retry` and OSError / SMTPException is raised so
+    the caller can tell the user it is delayed."""
     message = build(to, template, language, subject, **context)
     url = current_app.config.get("MAIL_URL")
     if url:
-        _send_smtp(parse_mail_url(url), message)
+        try:
+            _send_smtp(parse_mail_url(url), message)
+        except (OSError, smtplib.SMTPException) as exc:
+            # Nothing is lost: the outbox keeps it and `flask mail retry` sends it later.
+            from portal import outbox
+
+            outbox.queue(message, exc)
+            raise
     else:
         _write_file(message)
     log.info("mail sent to %s: %s", to, message["Subject"])

@@ -106,6 +106,7 @@ PART = registry.Part(
         categories=_l("E-mail address, name, language, password hash, sign-in times"),
         since=_l("the last sign-in"),
         purge=purge_inactive,
+        stage=10,
     ),),
 )
 

@@ -15,16 +15,22 @@ from portal.privacy import registry
 
 
 def purge_mail_files(cutoff, now, dry_run: bool) -> int:
-    """E-mails written as files (no MAIL_URL) older than the cutoff."""
+    """E-mails written as files (no MAIL_URL) and sent outbox entries older than the
+    cutoff. Messages still waiting in the outbox stay until they are sent."""
+    from portal.outbox import OutboxMail
+
     directory = Path(current_app.config["MAIL_DIR"])
-    if not directory.is_dir():
-        return 0
     limit = cutoff.timestamp()
-    old = [p for p in directory.glob("*.eml") if p.stat().st_mtime < limit]
-    if not dry_run:
-        for path in old:
-            os.remove(path)
-    return len(old)
+    old = [p for p in directory.glob("*.eml") if p.stat().st_mtime < limit] \
+        if directory.is_dir() else []
+    sent = OutboxMail.sent_at < cutoff
+    if dry_run:
+        return len(old) + (db.session.scalar(select(func.count(OutboxMail.id)).where(sent))
+                           or 0)
+    for path in old:
+        os.remove(path)
+    return len(old) + db.session.execute(
+        delete(OutboxMail).where(sent).execution_options(synchronize_session=False)).rowcount
 
 
 def purge_audit_log(cutoff, now, dry_run: bool) -> int:

@@ -53,6 +53,9 @@ class Rule:
     since: Any
     purge: Callable[[datetime, datetime, bool], int]
     recipients: Any = None
+    # Rules run by stage, then in part order: a rule that frees other data for its own
+    # rule (closing an account frees its register data) runs first, so one run suffices.
+    stage: int = 50
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,8 @@ def parts(app) -> list[Part]:
 
 
 def rules(app) -> list[Rule]:
-    return [rule for part in parts(app) for rule in part.rules]
+    ordered = [rule for part in parts(app) for rule in part.rules]
+    return sorted(ordered, key=lambda rule: rule.stage)
 
 
 def held_users(app):
