@@ -43,13 +43,14 @@ def lock_row(model, row_id: int):
     PostgreSQL: SELECT ... FOR UPDATE. SQLite has one writer at a time: writing to the
     row takes that lock at once instead of failing later when the count is stale.
     """
+    query = db.select(model).where(model.id == row_id)
     if db.session.get_bind().dialect.name == "sqlite":
         db.session.execute(update(model).where(model.id == row_id).values(id=model.id))
-        return db.session.get(model, row_id)
-    return db.session.scalars(
-        db.select(model).where(model.id == row_id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    else:
+        query = query.with_for_update()
+    # Re-read after the lock, also on SQLite: the copy in the session may predate a
+    # move another request committed while this one waited.
+    return db.session.scalars(query.execution_options(populate_existing=True)).one()
 
 
 def lock_intake(intake: Intake) -> Intake:
