@@ -110,5 +110,5 @@ def retry_command(everything: bool):
     click.echo(f"sent {sent}; {waiting} still queued")
 
 
-def register(app) -> None:
+def init_app(app) -> None:
     app.cli.add_command(mail_cli)

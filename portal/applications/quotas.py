@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, update
+from sqlalchemy import func
 
 from portal.applications.models import Application, Component, Intake, Status
 from portal.applications.workflow import TransitionError
 from portal.extensions import db
+from portal.locking import lock_row
 
 # Statuses that hold a place of the intake.
 PLACE_HOLDING = (
@@ -35,22 +36,6 @@ class Usage:
     @property
     def free(self) -> int:
         return max(self.quota - self.taken, 0)
-
-
-def lock_row(model, row_id: int):
-    """Lock one row until the transaction ends, so decisions counting against it queue up.
-
-    PostgreSQL: SELECT ... FOR UPDATE. SQLite has one writer at a time: writing to the
-    row takes that lock at once instead of failing later when the count is stale.
-    """
-    query = db.select(model).where(model.id == row_id)
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(update(model).where(model.id == row_id).values(id=model.id))
-    else:
-        query = query.with_for_update()
-    # Re-read after the lock, also on SQLite: the copy in the session may predate a
-    # move another request committed while this one waited.
-    return db.session.scalars(query.execution_options(populate_existing=True)).one()
 
 
 def lock_intake(intake: Intake) -> Intake:

@@ -14,7 +14,6 @@ from sqlalchemy import func
 
 from portal import audit
 from portal.applications.models import Application, Component, Intake, Status
-from portal.applications.quotas import lock_row
 from portal.applications.review_models import (
     Convocation,
     Decision,
@@ -24,7 +23,9 @@ from portal.applications.review_models import (
 )
 from portal.applications.workflow import TRANSITIONS, TransitionError, transition
 from portal.extensions import db
+from portal.locking import lock, lock_row
 from portal.models import utcnow
+from portal.refusals import Refusal
 from portal.security import Role
 
 # Structured reasons for a rejection: code -> text the candidate reads in the letter.
@@ -89,9 +90,9 @@ def schedule_tests(application: Application, selection_day: SelectionDay, actor,
     """Convoke the candidate to a selection day (within its capacity); the letter follows."""
     _check_version(application, version)
     if selection_day.intake_id != application.intake_id:
-        raise TransitionError(_("This selection day belongs to another intake."))
+        raise Refusal(_("This selection day belongs to another intake."), "selection_day")
     if selection_day.day < date.today():
-        raise TransitionError(_("This selection day has already passed."))
+        raise Refusal(_("This selection day has already passed."), "selection_day")
     lock_row(SelectionDay, selection_day.id)
     convoked = db.session.scalar(  # a withdrawn candidate's place is free again
         db.select(func.count()).select_from(Convocation)
@@ -99,7 +100,7 @@ def schedule_tests(application: Application, selection_day: SelectionDay, actor,
         .where(Convocation.selection_day_id == selection_day.id,
                Application.status != Status.WITHDRAWN))
     if convoked >= selection_day.capacity:
-        raise TransitionError(_("This selection day is full. Choose another day."))
+        raise Refusal(_("This selection day is full. Choose another day."), "selection_day")
     existing = db.session.scalar(
         db.select(Convocation).where(Convocation.application_id == application.id))
     if existing is not None:  # convoked before, e.g. screened again: move to the new day
@@ -133,7 +134,7 @@ def results_by_kind(application: Application) -> dict[str, TestResult]:
 def record_result(application: Application, kind: str, passed: bool, score: Decimal, actor,
                   version: int | None) -> TestResult:
     """Record (or correct) one test's result; the application's score is the mean."""
-    lock_row(Application, application.id)
+    lock(application)
     _check_version(application, version)
     if application.status != Status.TESTS_SCHEDULED:
         raise TransitionError(_("Test results can only be recorded while tests are scheduled."))

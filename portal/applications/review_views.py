@@ -30,8 +30,9 @@ from portal.applications.review_forms import (
     VersionForm,
 )
 from portal.applications.review_models import Decision, SelectionDay
-from portal.applications.workflow import TransitionError, allowed_actions
+from portal.applications.workflow import allowed_actions
 from portal.extensions import db
+from portal.refusals import Refusal
 from portal.security import STAFF, role_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -145,7 +146,7 @@ def _done(app_: Application, message: str):
     return redirect(url_for("review.application", application_id=app_.id))
 
 
-def _refused(app_id: int, error: TransitionError):
+def _refused(app_id: int, error: Refusal):
     db.session.rollback()
     flash(error.message, "error")
     return redirect(url_for("review.application", application_id=app_id))
@@ -177,7 +178,7 @@ def _simple(application_id: int, service, message: str):
         abort(400)
     try:
         service(app_, current_user, form.seen_version())
-    except TransitionError as error:
+    except Refusal as error:
         return _refused(application_id, error)
     return _done(app_, message)
 
@@ -194,7 +195,7 @@ def schedule_tests(application_id: int):
     day = db.session.get(SelectionDay, form.selection_day.data) or abort(404)
     try:
         review_services.schedule_tests(app_, day, current_user, form.seen_version())
-    except TransitionError as error:
+    except Refusal as error:
         return _refused(application_id, error)
     return _done(app_, _("Tests scheduled; the convocation letter was issued."))
 
@@ -209,7 +210,7 @@ def record_result(application_id: int):
     try:
         review_services.record_result(app_, form.kind.data, form.outcome.data == "pass",
                                       form.score.data, current_user, form.seen_version())
-    except TransitionError as error:
+    except Refusal as error:
         return _refused(application_id, error)
     return _done(app_, _("Test result recorded."))
 
@@ -228,10 +229,10 @@ def propose_decision(application_id: int):
             component=form.component.data, reason_code=form.reason_code.data or "",
             note=form.note.data or "")
         db.session.flush()
-    except TransitionError as error:
+    except Refusal as error:
         return _refused(application_id, error)
     except IntegrityError:  # a simultaneous proposal won the unique index
-        return _refused(application_id, TransitionError(
+        return _refused(application_id, Refusal(
             _("A decision is already waiting for confirmation.")))
     return _done(app_, _("Decision proposed. A second recruiter must confirm it."))
 
@@ -250,7 +251,7 @@ def confirm_decision(decision_id: int):
     app_ = decision.application
     try:
         review_services.confirm(decision, current_user, form.seen_version())
-    except TransitionError as error:
+    except Refusal as error:
         return _refused(app_.id, error)
     return _done(app_, _("Decision confirmed; the decision letter was issued."))
 
@@ -263,7 +264,7 @@ def cancel_decision(decision_id: int):
         abort(400)
     try:
         review_services.cancel(decision, current_user)
-    except TransitionError as error:
+    except Refusal as error:
         return _refused(decision.application_id, error)
     return _done(decision.application, _("Proposed decision cancelled."))
 

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from portal import audit
 from portal.applications.models import Application, ApplicationEvent, Status
 from portal.extensions import db
+from portal.locking import lock
 from portal.models import utcnow
+from portal.refusals import Refusal
 from portal.security import Role
 
 S = Status
@@ -65,12 +67,8 @@ UNDECIDED = (S.SUBMITTED, S.SCREENING, S.TESTS_SCHEDULED, S.TESTS_PASSED, S.TEST
 DECIDING = {"select", "waitlist", "reject"}
 
 
-class TransitionError(Exception):
+class TransitionError(Refusal):
     """A move the life cycle does not allow; `message` is shown to the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -142,7 +140,7 @@ def transition(
 
     # One move at a time per application: a second one waits here, then sees the first
     # (the row is re-read), so a double click or two tabs cannot move it twice.
-    quotas.lock_row(Application, application.id)
+    lock(application)
     if version is not None and version != application.version:
         raise TransitionError(
             _("This application was changed by someone else meanwhile. Check it and try again.")

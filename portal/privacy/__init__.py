@@ -82,16 +82,16 @@ def _tasks():
     return (
         StaffTask("privacy_admin.requests", _l("Erasure requests"),
                   _l("Citizens' erasure requests: what was erased, what is kept until when."),
-                  (Role.ADMIN,)),
+                  (Role.ADMIN,), order=70),
         StaffTask("privacy_admin.record", _l("Record of processing"),
                   _l("What personal data the portal holds, why, and for how long (Art. 30)."),
-                  (Role.ADMIN,)),
+                  (Role.ADMIN,), order=75),
     )
 
 
 def init_app(app) -> None:
-    from portal.accounts.landing import STAFF_TASKS
-    from portal.privacy import cli, services, views
+    from portal.accounts.landing import add_staff_task
+    from portal.privacy import cli, models, services, views  # noqa: F401 - models: the table
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.admin)
@@ -99,5 +99,4 @@ def init_app(app) -> None:
     registry.contribute(app, CORE)
     app.jinja_env.globals["privacy_deletion_dates"] = services.deletion_dates
     for task in _tasks():
-        if task.endpoint not in {t.endpoint for t in STAFF_TASKS}:
-            STAFF_TASKS.append(task)
+        add_staff_task(app, task)
