@@ -185,7 +185,8 @@ def main() -> int:
         gunicorn = subprocess.Popen(
             [str(bin_dir / "gunicorn"), "--workers", str(args.workers), "--bind",
              f"127.0.0.1:{port}", "--timeout", "120", "--log-level", "warning", "wsgi:app"],
-            cwd=ROOT, env=env)
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+            stderr=(workdir / "gunicorn.log").open("w"))
         deadline = time.monotonic() + 60
         while True:
             try:

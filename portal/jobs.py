@@ -42,6 +42,20 @@ def use_rq(app=None) -> bool:
     return bool(config.get("REDIS_URL")) and not config.get("JOBS_INLINE")
 
 
+def rq_reachable(app=None) -> bool:
+    """Whether the queue's Redis answers right now (within a second). When it does not,
+    bulk work falls back to this process rather than waiting on a queue nobody reads."""
+    from flask import current_app
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    try:
+        return bool(Redis.from_url((app or current_app).config["REDIS_URL"],
+                                   socket_connect_timeout=1, socket_timeout=1).ping())
+    except (RedisError, OSError):
+        return False
+
+
 def redis_connection(app=None):
     from flask import current_app
     from redis import Redis
