@@ -56,8 +56,8 @@ def _free_port() -> int:
 def seed(app, rows: int, candidates: int, workdir: Path) -> dict:
     from portal.accounts.models import User
     from portal.accounts.passwords import hash_password
+    from portal.applications.intakes.models import InfoSession
     from portal.applications.models import Application, Intake
-    from portal.applications.session_models import InfoSession
     from portal.extensions import db
     from portal.invitations import codes
     from portal.invitations.models import Cohort, Invitation, Person

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy import insert, text, update  # noqa: E402
 
 from benchmarks.review_queue_bench import _database  # noqa: E402
 
@@ -74,9 +74,12 @@ def seed(db, persons: int, days: dict) -> None:
         db.session.execute(insert(User), [dict(
             email=f"bench{i}@example.be", role="citizen", language="nl", first_name=f"F{i}",
             last_name=f"L{i}", session_token=f"bench-{i}", active=True,
-            person_id=first_person + i, created_at=old, updated_at=old, last_login_at=old)
+            created_at=old, updated_at=old, last_login_at=old)
             for i in chunk])
     first_user = db.session.scalar(db.select(User.id).where(User.email == "bench0@example.be"))
+    db.session.execute(update(Person).where(
+        Person.id >= first_person, Person.id < first_person + signed_up).values(
+        user_id=Person.id - first_person + first_user))
     answers = json.dumps({"health": {"medication": "no"}, "personal": {"a": 1}})
     for offset in range(0, signed_up, CHUNK):
         chunk = range(offset, min(offset + CHUNK, signed_up))

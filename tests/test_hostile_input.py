@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from stdnum.be import nn as be_nn
 
 from portal.accounts.models import User
+from portal.applications.intakes.models import InfoSession
 from portal.applications.models import Application, Intake
-from portal.applications.session_models import InfoSession
 from portal.extensions import db
 from portal.invitations.models import Cohort, Person
 from portal.security import Role

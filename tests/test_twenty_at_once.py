@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 import threading
 
+from portal.applications.intakes.models import Booking
 from portal.applications.models import Application, ApplicationEvent, Status
-from portal.applications.session_models import Booking
 from portal.extensions import db
 from portal.letters.models import Letter
 from tests import factories

@@ -1,7 +1,7 @@
 """erasure requests; the retention purge may delete old audit events
 
 Revision ID: 0023_privacy
-Revises: 0007_audit_append_only
+Revises: 0008_person_user
 Create Date: 2026-11-30 02:42:55.550709
 
 On PostgreSQL the append-only trigger of the audit log (0007) now lets one client delete:
@@ -16,7 +16,7 @@ import portal.models
 
 # revision identifiers, used by Alembic.
 revision = '0023_privacy'
-down_revision = '0007_audit_append_only'
+down_revision = '0008_person_user'
 branch_labels = None
 depends_on = None
 

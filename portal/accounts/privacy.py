@@ -83,7 +83,7 @@ def purge_inactive(cutoff, now, dry_run: bool) -> int:
     result = db.session.execute(
         update(User).where(*where).values(
             email=literal("erased-") + cast(User.id, String) + literal("@" + ERASED_DOMAIN),
-            first_name="", last_name="", password_hash=None, active=False, person_id=None,
+            first_name="", last_name="", password_hash=None, active=False,
             session_token=_random_token(),
         ).execution_options(synchronize_session=False))
     return result.rowcount

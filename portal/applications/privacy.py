@@ -8,9 +8,15 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, delete, func, select, update
 
-from portal.applications.models import Application, ApplicationEvent, Status
-from portal.applications.review_models import Convocation, Decision, TestResult
-from portal.applications.session_models import Booking
+from portal.applications.intakes.models import Booking
+from portal.applications.models import (
+    Application,
+    ApplicationEvent,
+    Convocation,
+    Decision,
+    Status,
+    TestResult,
+)
 from portal.extensions import db
 from portal.letters.models import Letter
 from portal.privacy import registry

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func
 
 from portal.applications.models import Application, Component, Intake, Status
-from portal.applications.workflow import TransitionError
+from portal.applications.refusals import QuotaError
 from portal.extensions import db
 from portal.locking import lock_row
 
@@ -21,10 +22,6 @@ PLACE_HOLDING = (
     Status.SELECTED, Status.OFFER_ACCEPTED, Status.IN_SERVICE, Status.COMPLETED,
     Status.CAREER, Status.RESERVE,
 )
-
-
-class QuotaError(TransitionError):
-    """No free place: refused like any other move the life cycle does not allow."""
 
 
 @dataclass(frozen=True)
@@ -67,8 +64,6 @@ def usage(intake: Intake) -> list[Usage]:
 
 def check_place(intake: Intake, component: str | None) -> None:
     """Raise QuotaError unless a place is free overall and in `component`. Locks the intake."""
-    from flask_babel import gettext as _
-
     if component not in set(Component):
         raise QuotaError(_("Choose the component the candidate is selected for."))
     intake = lock_intake(intake)

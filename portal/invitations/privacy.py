@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import delete, func, or_, select
 
 from portal.accounts.models import User
+from portal.accounts.privacy import ERASED_DOMAIN
 from portal.extensions import db
 from portal.invitations.models import Cohort, Invitation, Person
 from portal.letters.models import Letter
@@ -103,9 +104,12 @@ def purge_unused_invitations(cutoff, now, dry_run: bool) -> int:
 def purge_persons(cutoff, now, dry_run: bool) -> int:
     """People of an expired cohort without an account: their register data, remaining
     invitations and invitation letters."""
+    erased = select(User.id).where(User.active.is_(False),
+                                   User.email.like(f"%@{ERASED_DOMAIN}"))
     doomed = select(Person.id).where(
         Person.cohort_id.in_(_expired_cohorts(cutoff)),
-        ~exists().where(User.person_id == Person.id),
+        # Never signed up, or their account was closed by erasure or inactivity.
+        or_(Person.user_id.is_(None), Person.user_id.in_(erased)),
     )
     if dry_run:
         return db.session.scalar(select(func.count()).select_from(doomed.subquery())) or 0
