@@ -1,68 +1,31 @@
-"""The mail outbox: an e-mail the mail server refused or could not take is kept here and
-sent again by `flask --app portal mail retry` (cron, every few minutes) until it goes.
-
-A queued row holds the whole message (its links carry tokens); once sent, the message
-itself is cleared and only recipient, subject and times stay, for the retention schedule.
-"""
+"""`flask --app portal mail retry` (cron, every few minutes): sends again the e-mails the
+mail server could not take, which portal.mail kept in the outbox (OutboxMail), until
+they go. Once sent, a message's text (its links carry tokens) is cleared; recipient,
+subject and times stay for the retention schedule."""
 from __future__ import annotations
 
 import logging
 import smtplib
-from datetime import datetime, timedelta
+from datetime import datetime
 from email import policy
 from email.parser import BytesParser
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import Index, LargeBinary, String, Text, insert, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import select
 
+from portal import mail
 from portal.extensions import db
-from portal.models import UTCDateTime, utcnow
+from portal.mail import MAX_WAIT, OutboxMail, wait_before
+from portal.models import utcnow
 
 log = logging.getLogger(__name__)
-# Waits between attempts grow from one minute to at most an hour; a message is never dropped.
-MAX_WAIT = timedelta(hours=1)
-
-
-class OutboxMail(db.Model):
-    __tablename__ = "mail_outbox"
-    __table_args__ = (Index("ix_mail_outbox_due", "sent_at", "next_attempt_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    recipient: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(300))
-    message: Mapped[bytes | None] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    attempts: Mapped[int] = mapped_column(default=1)
-    last_error: Mapped[str] = mapped_column(Text, default="")
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
-def _wait(attempts: int) -> timedelta:
-    return min(timedelta(minutes=2 ** min(attempts - 1, 10)), MAX_WAIT)
-
-
-def queue(message, error: BaseException) -> None:
-    """Keep a message that could not be delivered. Written in a transaction of its own:
-    the request's work is already committed, and a later rollback must not lose it."""
-    now = utcnow()
-    with db.engine.begin() as conn:
-        conn.execute(insert(OutboxMail), [{
-            "recipient": str(message["To"]), "subject": str(message["Subject"])[:300],
-            "message": message.as_bytes(), "created_at": now, "attempts": 1,
-            "last_error": type(error).__name__, "next_attempt_at": now + _wait(1),
-        }])
-    log.warning("mail to %s queued for retry: %s", message["To"], type(error).__name__)
 
 
 def retry(now: datetime | None = None, limit: int = 500) -> tuple[int, int]:
     """Send the queued messages that are due. Returns (sent, still queued). Each message
     is locked while it is sent (PostgreSQL: SKIP LOCKED), so two runs never send it twice."""
-    from portal import mail
-
     now = now or utcnow()
     url = current_app.config.get("MAIL_URL")
     parser = BytesParser(policy=policy.SMTP)
@@ -87,7 +50,7 @@ def retry(now: datetime | None = None, limit: int = 500) -> tuple[int, int]:
         except (OSError, smtplib.SMTPException) as exc:
             row.attempts += 1
             row.last_error = type(exc).__name__
-            row.next_attempt_at = utcnow() + _wait(row.attempts)
+            row.next_attempt_at = utcnow() + wait_before(row.attempts)
         else:
             row.sent_at = utcnow()
             row.message = None

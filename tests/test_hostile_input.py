@@ -21,8 +21,8 @@ from portal.applications.models import Application, Intake
 from portal.extensions import db
 from portal.invitations.models import Cohort, Person
 from portal.security import Role
-from tests import factories
-from tests.applications import review_helpers as rh
+from tests.support import factories
+from tests.support import review as rh
 
 settings.register_profile("ci", max_examples=3, deadline=None, derandomize=True,
                           suppress_health_check=list(HealthCheck))

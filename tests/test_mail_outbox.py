@@ -8,8 +8,8 @@ from email import message_from_bytes, policy
 from aiosmtpd.controller import Controller
 
 from portal.extensions import db
-from portal.outbox import OutboxMail
-from tests.helpers import post_form
+from portal.mail import OutboxMail
+from tests.support.client import post_form
 
 
 def _free_port() -> int:

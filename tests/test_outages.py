@@ -8,9 +8,9 @@ from flask_migrate import upgrade
 from portal import create_app
 from portal.accounts.models import User
 from portal.extensions import db
-from tests import factories
 from tests.conftest import make_test_config
-from tests.own_services import own_postgres
+from tests.support import factories
+from tests.support.own_services import own_postgres
 
 
 @pytest.fixture

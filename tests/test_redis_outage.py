@@ -10,9 +10,9 @@ from portal.extensions import db
 from portal.jobs import Job
 from portal.letters import runner
 from portal.letters.models import Letter
-from tests import factories
-from tests.helpers import post_form
-from tests.own_services import own_redis
+from tests.support import factories
+from tests.support.client import post_form
+from tests.support.own_services import own_redis
 
 
 def test_a_letter_run_falls_back_visibly_when_redis_is_down(app, client, login_as, tmp_path):

@@ -11,9 +11,9 @@ from portal.applications.intakes.models import Booking
 from portal.applications.models import Application, ApplicationEvent, Status
 from portal.extensions import db
 from portal.letters.models import Letter
-from tests import factories
-from tests.applications import review_helpers as rh
-from tests.applications.candidate import fill, ready_to_apply, start, step_data
+from tests.support import factories
+from tests.support import review as rh
+from tests.support.candidate import fill, ready_to_apply, start, step_data
 
 N = 20
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -7,9 +7,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, func, literal, update
 
+from portal import privacy_registry as registry
 from portal.accounts.models import User
 from portal.extensions import db
-from portal.privacy import registry
 from portal.security import Role, new_session_token
 
 ERASED_DOMAIN = "erased.invalid"

@@ -14,7 +14,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from portal import demo as demo_seeds
-from portal.accounts.landing import StaffTask, add_staff_task, set_landing
 from portal.applications import effects, models  # noqa: F401 (models: their tables)
 from portal.applications import privacy as applications_privacy
 from portal.applications.candidate import views as candidate_views
@@ -24,6 +23,7 @@ from portal.applications.intakes import views as intake_views
 from portal.applications.review import cli as review_cli
 from portal.applications.review import demo as review_demo
 from portal.applications.review import views as review_views
+from portal.navigation import StaffTask, add_staff_task, set_landing
 from portal.security import Role
 
 

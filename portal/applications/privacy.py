@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, delete, func, select, update
 
+from portal import privacy_registry as registry
 from portal.applications.intakes.models import Booking
 from portal.applications.models import (
     Application,
@@ -19,7 +20,6 @@ from portal.applications.models import (
 )
 from portal.extensions import db
 from portal.letters.models import Letter
-from portal.privacy import registry
 
 S = Status
 # Finished without service: after the retention period the whole file goes.

@@ -4,12 +4,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select
 
+from portal import privacy_registry as registry
 from portal.accounts.models import User
 from portal.accounts.privacy import ERASED_DOMAIN
 from portal.extensions import db
 from portal.invitations.models import Cohort, Invitation, Person
 from portal.letters.models import Letter
-from portal.privacy import registry
 
 LABELS = {
     "cohort": _l("Cohort"),

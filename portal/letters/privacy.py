@@ -7,10 +7,10 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select
 
+from portal import privacy_registry as registry
 from portal.extensions import db
 from portal.letters.models import Letter
 from portal.mail import external_url
-from portal.privacy import registry
 
 LABELS = {
     "kind": _l("Kind of letter"),

@@ -1,5 +1,5 @@
 """Privacy by design: export and erasure for citizens, the retention purge, the record of
-processing. Domains add their share through `portal.privacy.registry` in their init_app."""
+processing. Domains add their share through `portal.privacy_registry` in their init_app."""
 from __future__ import annotations
 
 import os
@@ -9,15 +9,18 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, text
 
+from portal import privacy_registry as registry
 from portal.audit import AuditEvent
 from portal.extensions import db
-from portal.privacy import registry
+from portal.navigation import StaffTask, add_staff_task
+from portal.security import Role
 
 
 def purge_mail_files(cutoff, now, dry_run: bool) -> int:
     """E-mails written as files (no MAIL_URL) and sent outbox entries older than the
     cutoff. Messages still waiting in the outbox stay until they are sent."""
-    from portal.outbox import OutboxMail
+    # The mail module's model: imported where used, as the purge is its only user here.
+    from portal.mail import OutboxMail
 
     directory = Path(current_app.config["MAIL_DIR"])
     limit = cutoff.timestamp()
@@ -76,9 +79,6 @@ CORE = registry.Part(
 
 
 def _tasks():
-    from portal.accounts.landing import StaffTask
-    from portal.security import Role
-
     return (
         StaffTask("privacy_admin.requests", _l("Erasure requests"),
                   _l("Citizens' erasure requests: what was erased, what is kept until when."),
@@ -90,7 +90,6 @@ def _tasks():
 
 
 def init_app(app) -> None:
-    from portal.accounts.landing import add_staff_task
     from portal.privacy import cli, models, services, views  # noqa: F401 - models: the table
 
     app.register_blueprint(views.bp)

@@ -14,10 +14,12 @@ from decimal import Decimal
 from flask import current_app
 from flask_babel import gettext as _
 
-from portal import audit
+from portal import audit, i18n
+from portal import privacy_registry as registry
+from portal.accounts.models import User
 from portal.extensions import db
+from portal.letters import services as letters
 from portal.models import utcnow
-from portal.privacy import registry
 from portal.privacy.models import ErasureRequest, ErasureStatus
 
 FORMAT_VERSION = 1
@@ -120,8 +122,6 @@ def _rows(value, labels: dict) -> list:
 
 def export_pdf(user, actor) -> bytes:
     """The same data as a readable letter, through the letter engine (not archived)."""
-    from portal.letters import services as letters
-
     document = export_document(user, actor)
     language = user.language if user.language in ("nl", "fr", "de") else "nl"
     person = getattr(user, "person", None)
@@ -130,8 +130,6 @@ def export_pdf(user, actor) -> bytes:
     else:
         recipient = letters.Recipient(name=user.full_name, address_lines=(user.email,),
                                       postcode="", first_name=user.first_name or None)
-    from portal import i18n
-
     with i18n.locale(language):
         sections = readable(user, document["data"])
         retention = deletion_dates(user)
@@ -202,8 +200,6 @@ ALWAYS_KEPT = {
 def finish(request: ErasureRequest, actor, note: str = "") -> ErasureRequest:
     """Staff handle a request: erase again what was kept if its time has come, then close
     it. Refused (Refusal) while a kept record must still be kept."""
-    from portal.accounts.models import User
-
     today = utcnow().date()
     if request.kept_until is not None and request.kept_until >= today:
         raise Refusal(_("What this request keeps must stay until %(date)s.",

@@ -20,11 +20,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from portal import audit
+from portal import privacy_registry as registry
 from portal.accounts.models import User
 from portal.accounts.passwords import verify_password
 from portal.extensions import db
 from portal.models import utcnow
-from portal.privacy import registry, services
+from portal.privacy import services
 from portal.privacy.forms import EraseForm, FinishForm
 from portal.privacy.models import ErasureRequest, ErasureStatus
 from portal.security import Role, public, role_required

@@ -52,7 +52,7 @@ def health():
         status = "unavailable"
     if current_app.config.get("REDIS_URL"):
         try:
-            from redis import Redis
+            from redis import Redis  # only when REDIS_URL is set
 
             Redis.from_url(current_app.config["REDIS_URL"], socket_timeout=1,
                            socket_connect_timeout=1).ping()

@@ -8,8 +8,8 @@ from portal.applications.models import ApplicationEvent, Status
 from portal.extensions import db
 from portal.letters.models import Letter
 from portal.models import utcnow
-from tests import factories
-from tests.applications import review_helpers as rh
+from tests.support import factories
+from tests.support import review as rh
 
 
 def letter(kind="acknowledgement", user=None, person=None, subject=None, age_days=0):

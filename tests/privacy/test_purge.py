@@ -13,9 +13,9 @@ from portal.extensions import db
 from portal.invitations.models import Invitation, Person
 from portal.letters.models import Letter
 from portal.models import utcnow
-from tests import factories
-from tests.applications import review_helpers as rh
 from tests.privacy.scene import letter
+from tests.support import factories
+from tests.support import review as rh
 
 
 def _scene(app):

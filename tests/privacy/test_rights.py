@@ -12,9 +12,9 @@ from portal.extensions import db
 from portal.invitations.models import Invitation, Person
 from portal.letters.models import Letter
 from portal.privacy.models import ErasureRequest
-from tests import factories
-from tests.helpers import post_form
 from tests.privacy.scene import citizen_with_everything
+from tests.support import factories
+from tests.support.client import post_form
 
 
 def _login(client, user):

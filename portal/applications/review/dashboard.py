@@ -19,6 +19,7 @@ from sqlalchemy import case, func
 
 from portal import regions
 from portal.accounts.models import User
+from portal.applications.intakes.models import Booking, InfoSession
 from portal.applications.models import Application, ApplicationEvent, Intake, Status
 from portal.extensions import db
 from portal.invitations.models import Invitation, Person
@@ -113,8 +114,6 @@ def _people(intake: Intake, counts, totals) -> None:
 def _sessions(intake: Intake, counts, totals) -> None:
     """Sessions have no attendance register: an active booking of a session that has
     taken place counts as attended."""
-    from portal.applications.intakes.models import Booking, InfoSession
-
     rows = db.session.execute(
         db.select(Person.language, Person.postcode, User.language, func.count(Booking.id))
         .join(InfoSession, InfoSession.id == Booking.session_id)

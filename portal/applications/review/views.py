@@ -41,6 +41,7 @@ from portal.applications.vocab import (
 )
 from portal.applications.workflow import allowed_actions
 from portal.extensions import db
+from portal.letters.models import Letter
 from portal.refusals import Refusal
 from portal.security import STAFF, role_required
 
@@ -140,8 +141,6 @@ def _render_detail(app_: Application, status: int = 200, **forms):
 
 
 def _letters(app_: Application) -> list:
-    from portal.letters.models import Letter
-
     return db.session.scalars(
         db.select(Letter).where(Letter.subject_type == "Application",
                                 Letter.subject_id == str(app_.id)).order_by(Letter.id)).all()
