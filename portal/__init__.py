@@ -15,8 +15,8 @@ from portal import errors, i18n, security, templating, textclean
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # Pieces every domain relies on, each with init_app(app): bulk jobs (and the Job table),
-# `flask demo seed`, the audit log's pages (and the AuditEvent table).
-PLATFORM = ("portal.jobs", "portal.demo", "portal.audit_views")
+# `flask demo seed`, the audit log's pages (and the AuditEvent table), the mail outbox.
+PLATFORM = ("portal.jobs", "portal.demo", "portal.audit_views", "portal.outbox")
 
 # The domains. Each is a package whose init_app(app) imports its models and registers its
 # blueprints, CLI commands, demo seeds, staff tasks and signal handlers. Adding a domain:
@@ -28,6 +28,7 @@ DOMAINS = (
     "portal.letters",
     "portal.applications",
     "portal.identity",
+    "portal.privacy",
 )
 
 

@@ -129,6 +129,51 @@ class Config:
     # SESSION_MAX_HOURS: and this long after login, however active.
     SESSION_MAX_HOURS = _int("SESSION_MAX_HOURS", 12)
 
+    # --- Privacy: the retention schedule (GDPR Art. 5(1)(e)) -----------------------------
+    # How long each kind of personal data is kept, in days, counted from the moment named
+    # below. `flask --app portal privacy purge` (daily, from cron) deletes what is older;
+    # the record of processing (/admin/privacy/record) and every citizen's account page are
+    # generated from these numbers. Each can be set as RETENTION_<KIND>_DAYS, e.g.
+    # RETENTION_LETTERS_DAYS=1095.
+    #   invitations_unused      after the cohort's invitations expire: unused invitation codes
+    #   persons_never_signed_up after the cohort's invitations expire: register data of people
+    #                           who never created an account (with their invitation letters)
+    #   accounts_inactive       after the last sign-in: citizen accounts with no application
+    #                           in progress are anonymised and closed
+    #   applications_closed     after the last status change: rejected, failed, withdrawn or
+    #                           declined applications with their history, tests and letters
+    #   health_answers          after the last status change, once the medical test is past:
+    #                           the health questions' answers are removed from the application
+    #   letters                 after issue: archived letters (PDF bytes)
+    #   uploaded_proofs         after upload: documents citizens upload (domains that take them)
+    #   sessions                after the last request: server-side login sessions
+    #   mail_files              after sending: e-mails kept as files or in the outbox
+    #   audit_log               after the event: the audit log
+    RETENTION_DAYS: dict = {
+        kind: _int(f"RETENTION_{kind.upper()}_DAYS", days)
+        for kind, days in {
+            "invitations_unused": 90,
+            "persons_never_signed_up": 90,
+            "accounts_inactive": 3 * 365,
+            "applications_closed": 365,
+            "health_answers": 90,
+            "letters": 5 * 365,
+            "uploaded_proofs": 365,
+            "sessions": 30,
+            "mail_files": 30,
+            "audit_log": 10 * 365,
+        }.items()
+    }
+    # APPEAL_PERIOD_DAYS: how long after a decision the candidate may still appeal it (the
+    # Council of State's 60 days). An erasure request keeps the decision record, minimised,
+    # until then.
+    APPEAL_PERIOD_DAYS = _int("APPEAL_PERIOD_DAYS", 60)
+    # PRIVACY_CONTROLLER: the controller named in the record of processing and the export.
+    PRIVACY_CONTROLLER = os.environ.get(
+        "PRIVACY_CONTROLLER", "Belgian Defence, Directorate-General Human Resources")
+    # PRIVACY_DPO: how to reach the data protection officer.
+    PRIVACY_DPO = os.environ.get("PRIVACY_DPO", "dpo@mil.be")
+
     WTF_CSRF_TIME_LIMIT = 3600
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

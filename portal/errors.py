@@ -1,16 +1,26 @@
 """Friendly, translated error pages."""
 from __future__ import annotations
 
-from flask import render_template
+import contextlib
+import logging
+
+from flask import g, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
-from portal.extensions import db
+from portal.extensions import db, login_manager
+
+log = logging.getLogger(__name__)
 
 
 def register(app) -> None:
     def page(status: int, title: str, message: str):
-        return render_template("errors/error.html", title=title, message=message), status
+        try:
+            return render_template("errors/error.html", title=title, message=message), status
+        except (OperationalError, InterfaceError) as err:
+            # The page's menu looked up the account and the database is gone: say that.
+            return database_unavailable(err)
 
     @app.errorhandler(CSRFError)
     def csrf_error(_err):
@@ -43,6 +53,22 @@ def register(app) -> None:
     def too_many(_err):
         return page(429, _("Too many attempts"),
                     _("Too many attempts. Wait a few minutes and try again."))
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(err):
+        """The database is out of reach (stopped, restarting, network): a friendly 503.
+        The transaction never committed, so nothing is half-written; the pool reconnects
+        by itself (pool_pre_ping) once the database is back."""
+        log.warning("database unavailable: %s", type(getattr(err, "orig", err)).__name__)
+        with contextlib.suppress(Exception):  # the connection is gone; nothing to undo
+            db.session.rollback()
+        # Render without the database: no account lookup for the page's menu or language.
+        g._login_user = login_manager.anonymous_user()
+        body, status = page(503, _("The portal is briefly unavailable"),
+                            _("We cannot reach our database right now. Nothing you sent was "
+                              "saved half-way. Please try again in a few minutes."))
+        return body, status, {"Retry-After": "30", "Cache-Control": "no-store"}
 
     @app.errorhandler(500)
     def server_error(_err):

@@ -43,6 +43,21 @@ def use_rq(app=None) -> bool:
     return bool(config.get("REDIS_URL")) and not config.get("JOBS_INLINE")
 
 
+def rq_reachable(app=None) -> bool:
+    """Whether the queue's Redis answers right now (within a second). When it does not,
+    bulk work falls back to this process rather than waiting on a queue nobody reads."""
+    # Imported here like the other RQ helpers: redis only matters when REDIS_URL is set.
+    from flask import current_app
+    from redis import Redis  # as above
+    from redis.exceptions import RedisError  # as above
+
+    try:
+        return bool(Redis.from_url((app or current_app).config["REDIS_URL"],
+                                   socket_connect_timeout=1, socket_timeout=1).ping())
+    except (RedisError, OSError):
+        return False
+
+
 def redis_connection(app=None):
     # RQ and Redis are imported only when a deployment uses them (REDIS_URL): importing
     # rq costs every process ~0.35 s, letter workers and command-line runs included.

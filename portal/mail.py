@@ -12,6 +12,7 @@ import ssl
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -20,10 +21,17 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import after_this_request, current_app, flash, render_template
 from flask_babel import gettext as _
+from sqlalchemy import Index, LargeBinary, String, Text, insert
+from sqlalchemy.orm import Mapped, mapped_column
 
 from portal import i18n
+from portal.extensions import db
+from portal.models import UTCDateTime, utcnow
 
 log = logging.getLogger(__name__)
+# Waits between attempts to send a queued message grow from one minute to at most an hour;
+# a message is never dropped.
+MAX_WAIT = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -88,11 +96,18 @@ def build(to: str, template: str, language: str, subject, **context) -> EmailMes
 
 
 def send(to: str, template: str, language: str, subject, **context) -> EmailMessage:
-    """Build and deliver one e-mail; raises OSError / smtplib.SMTPException on failure."""
+    """Build and deliver one e-mail. When the mail server cannot take it, the message is
+    queued in the outbox for `flask mail retry` and OSError / SMTPException is raised so
+    the caller can tell the user it is delayed."""
     message = build(to, template, language, subject, **context)
     url = current_app.config.get("MAIL_URL")
     if url:
-        _send_smtp(parse_mail_url(url), message)
+        try:
+            _send_smtp(parse_mail_url(url), message)
+        except (OSError, smtplib.SMTPException) as exc:
+            # Nothing is lost: the outbox keeps it and `flask mail retry` sends it later.
+            queue(message, exc)
+            raise
     else:
         _write_file(message)
     log.info("mail sent to %s: %s", to, message["Subject"])
@@ -165,3 +180,37 @@ def after_response(send, *args) -> None:
     def attach(response):
         response.call_on_close(run)
         return response
+
+# --- The outbox: messages the mail server could not take --------------------------------
+
+
+class OutboxMail(db.Model):
+    __tablename__ = "mail_outbox"
+    __table_args__ = (Index("ix_mail_outbox_due", "sent_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    message: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    attempts: Mapped[int] = mapped_column(default=1)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+def wait_before(attempts: int) -> timedelta:
+    return min(timedelta(minutes=2 ** min(attempts - 1, 10)), MAX_WAIT)
+
+
+def queue(message, error: BaseException) -> None:
+    """Keep a message that could not be delivered. Written in a transaction of its own:
+    the request's work is already committed, and a later rollback must not lose it."""
+    now = utcnow()
+    with db.engine.begin() as conn:
+        conn.execute(insert(OutboxMail), [{
+            "recipient": str(message["To"]), "subject": str(message["Subject"])[:300],
+            "message": message.as_bytes(), "created_at": now, "attempts": 1,
+            "last_error": type(error).__name__, "next_attempt_at": now + wait_before(1),
+        }])
+    log.warning("mail to %s queued for retry: %s", message["To"], type(error).__name__)

@@ -128,13 +128,17 @@ def _world():
         "cohort_id": cohort.id, "out": tempfile.mkdtemp(), "batch_size": 10,
         "letter_date": "2026-01-01", "max_person_id": 0}))
     db.session.add(job)
+    from portal.privacy.models import ErasureRequest
+
+    erasure = ErasureRequest(reference="E-ACCESS-1", user_id=owner.id)
+    db.session.add(erasure)
     staff = factories.user("recruiter")
     users = {role: factories.user(role=role, language="en") for role in ROLES}
     db.session.commit()
     values = {"application_id": application.id, "intake_id": intake.id,
               "session_id": session.id, "decision_id": decision.id, "cohort_id": cohort.id,
               "import_id": record.id, "public_id": letter.public_id, "job_id": job.id,
-              "user_id": staff.id, "step": "personal"}
+              "user_id": staff.id, "step": "personal", "request_id": erasure.id}
     return users, values, owner
 
 

@@ -16,6 +16,7 @@ from portal.accounts import (
     staff_views,
     views,
 )
+from portal.accounts import privacy as accounts_privacy
 from portal.extensions import login_manager
 from portal.navigation import StaffTask, add_staff_task
 from portal.security import Role
@@ -40,6 +41,7 @@ def init_app(app) -> None:
     for task in ACCOUNT_TASKS:
         add_staff_task(app, task)
     _init_login()
+    accounts_privacy.init_app(app)  # its share of export, erasure and retention
 
 
 def _init_login() -> None:

@@ -51,15 +51,17 @@ def _limit() -> str:
 @bp.before_app_request
 def require_second_factor():
     """Recruiters and administrators give a second factor before anything else."""
-    if not current_user.is_authenticated or not second_factor.required(current_user):
-        return None
-    if second_factor.satisfied(current_user.current_session):
-        return None
     endpoint = request.endpoint or ""
     view = current_app.view_functions.get(endpoint)
+    # Open pages first, before the account is looked up: a health probe must not need
+    # the database for a session cookie.
     if endpoint.startswith("second_factor.") or endpoint in OPEN_BEFORE or (
             view is not None and getattr(view, "is_public", False)
             and endpoint != "accounts.login"):
+        return None
+    if not current_user.is_authenticated or not second_factor.required(current_user):
+        return None
+    if second_factor.satisfied(current_user.current_session):
         return None
     if request.method == "GET":
         session[NEXT_KEY] = request.full_path.rstrip("?")

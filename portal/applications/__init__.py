@@ -19,6 +19,7 @@ from portal.applications import (  # noqa: F401 (models, identity_clashes: their
     identity_clashes,
     models,
 )
+from portal.applications import privacy as applications_privacy
 from portal.applications.candidate import views as candidate_views
 from portal.applications.intakes import demo as intake_demo
 from portal.applications.intakes import models as intake_models  # noqa: F401 (their tables)
@@ -47,3 +48,4 @@ def init_app(app) -> None:
         "intakes.index", _l("Intakes"),
         _l("Create and edit intakes, their quotas, windows and information sessions."),
         (Role.ADMIN,), order=20))
+    applications_privacy.init_app(app)  # its share of export, erasure and retention

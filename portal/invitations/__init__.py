@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal import demo as demo_seeds
 from portal.invitations import admin_views, cli, demo, models, views  # noqa: F401 (models: tables)
+from portal.invitations import privacy as invitations_privacy
 from portal.navigation import StaffTask, add_staff_task
 from portal.security import Role
 
@@ -18,3 +19,4 @@ def init_app(app) -> None:
         "cohorts.index", _l("Cohorts"),
         _l("Create cohorts, import National Register extracts, follow sign-ups."),
         (Role.ADMIN,), order=50))
+    invitations_privacy.init_app(app)  # its share of export, erasure and retention

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from portal.letters import cli, models, run_views, views  # noqa: F401 (models: tables)
+from portal.letters import privacy as letters_privacy
 from portal.navigation import StaffTask, add_staff_task
 from portal.security import Role
 
@@ -16,3 +17,4 @@ def init_app(app) -> None:
         "letter_runs.list_runs", _l("Letter runs"),
         _l("Print and archive the invitation letters of a cohort, and follow the runs."),
         (Role.ADMIN,), order=30))
+    letters_privacy.init_app(app)  # its share of export, erasure and retention

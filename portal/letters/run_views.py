@@ -54,9 +54,16 @@ def start_run():
         f"cohort-{cohort.id}-{date.today():%Y%m%d}-{secrets.token_hex(3)}")
     job = runs.start(cohort, out, current_user, batch_size=form.batch_size.data)
     db.session.commit()
-    runner.launch(job.id)
+    mode = runner.launch(job.id)
     flash(_("The letter run has started."), "success")
+    _say_fallback(mode)
     return redirect(url_for("letter_runs.show_run", job_id=job.id))
+
+
+def _say_fallback(mode: str) -> None:
+    if mode == "fallback":
+        flash(_("The job queue cannot be reached: this run goes on in the portal's own "
+                "process, more slowly. Nothing is lost; you can follow it here."), "warning")
 
 
 def _run_or_404(job_id: int) -> Job:
@@ -84,6 +91,7 @@ def resume_run(job_id: int):
     if job.state == "done" or runner.running_here(job.id):
         flash(_("This run is not interrupted."), "info")
     else:
-        runner.launch(job.id)
+        mode = runner.launch(job.id)
         flash(_("The letter run has been resumed."), "success")
+        _say_fallback(mode)
     return redirect(url_for("letter_runs.show_run", job_id=job.id))

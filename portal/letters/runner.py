@@ -2,17 +2,20 @@
 processes (LETTER_WORKERS), or on RQ workers when REDIS_URL is set."""
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import threading
 from collections.abc import Callable
 
 from flask import current_app
+from redis.exceptions import RedisError
 
-from portal import jobs
+from portal import audit, jobs
 from portal.extensions import db
 from portal.jobs import Job
 from portal.letters import runs
 
+log = logging.getLogger(__name__)
 _threads: dict[int, threading.Thread] = {}
 _worker_app = None
 
@@ -27,11 +30,18 @@ def execute(job_id: int, progress: Callable[[], None] | None = None) -> None:
             runs.finish(job_id)
         return
     if jobs.use_rq():
-        queue = jobs.queue()
-        for number in todo:
-            queue.enqueue(runs.rq_batch, job_id, number, job_timeout=3600,
-                          description=f"letter run {job_id}, batch {number + 1}")
-        return
+        try:
+            if not jobs.rq_reachable():
+                raise RedisError("no answer")
+            queue = jobs.queue()
+            for number in todo:
+                queue.enqueue(runs.rq_batch, job_id, number, job_timeout=3600,
+                              description=f"letter run {job_id}, batch {number + 1}")
+            return
+        except RedisError as exc:
+            # Batches already queued and rendered here too are archived once (one letter
+            # per run and person); the rest simply run here.
+            _falling_back(job_id, exc)
     progress = progress or (lambda: None)
     workers = min(current_app.config["LETTER_WORKERS"], len(todo))
     if workers <= 1:
@@ -44,6 +54,14 @@ def execute(job_id: int, progress: Callable[[], None] | None = None) -> None:
                       initargs=(jobs.picklable_config(current_app),)) as pool:
         for _ in pool.imap_unordered(_pool_batch, [(job_id, n) for n in todo]):
             progress()
+
+
+def _falling_back(job_id: int, exc: BaseException) -> None:
+    log.warning("letter run %s: job queue unreachable (%s); running in this process",
+                job_id, type(exc).__name__)
+    audit.record(None, "letters.run_fallback", ("Job", job_id),
+                 reason=f"job queue unreachable: {type(exc).__name__}")
+    db.session.commit()
 
 
 def _init_worker(config: dict) -> None:
@@ -61,11 +79,15 @@ def _pool_batch(args: tuple[int, int]) -> None:
         db.session.remove()
 
 
-def launch(job_id: int) -> None:
-    """Start a run from a web request: queued on RQ, or in a thread of this process."""
+def launch(job_id: int) -> str:
+    """Start a run from a web request: queued on RQ ("queued"), or in a thread of this
+    process ("here"; "fallback" when RQ is configured but its Redis does not answer)."""
+    fallback = False
     if jobs.use_rq():
-        execute(job_id)
-        return
+        if jobs.rq_reachable():
+            execute(job_id)
+            return "queued"
+        fallback = True
     app = current_app._get_current_object()
 
     def main():
@@ -75,6 +97,7 @@ def launch(job_id: int) -> None:
     thread = threading.Thread(target=main, name=f"letter-run-{job_id}", daemon=True)
     _threads[job_id] = thread
     thread.start()
+    return "fallback" if fallback else "here"
 
 
 def running_here(job_id: int) -> bool:

@@ -1,11 +1,12 @@
 """Public pages: home, the service year explained, the language switch."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal import i18n
-from portal.extensions import db
+from portal.extensions import db, login_manager
 from portal.security import public, safe_next
 
 bp = Blueprint("public", __name__)
@@ -36,5 +37,41 @@ def set_language():
 @bp.get("/healthz")
 @public
 def health():
-    db.session.execute(db.text("SELECT 1"))
-    return {"status": "ok"}
+    """For load balancers and monitoring: 200 when the portal can serve, 503 and the
+    reason when its database is out of reach. A Redis outage degrades (jobs wait, login
+    throttling falls back) but does not stop the portal."""
+    # No account lookup for a probe: its answer must not depend on the session cookie.
+    g._login_user = login_manager.anonymous_user()
+    checks, status = {}, "ok"
+    try:
+        db.session.execute(db.text("SELECT 1"))
+        checks["database"] = "ok"
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        checks["database"] = "unreachable: " + _reason(exc)
+        status = "unavailable"
+    if current_app.config.get("REDIS_URL"):
+        try:
+            from redis import Redis  # only when REDIS_URL is set
+
+            Redis.from_url(current_app.config["REDIS_URL"], socket_timeout=1,
+                           socket_connect_timeout=1).ping()
+            checks["redis"] = "ok"
+        except Exception as exc:  # noqa: BLE001 - any failure means unreachable
+            checks["redis"] = "unreachable: " + type(exc).__name__
+            status = "degraded" if status == "ok" else status
+    response = jsonify(status=status, **checks)
+    response.status_code = 503 if status == "unavailable" else 200
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The first line of the driver's message, without addresses or credentials."""
+    original = getattr(exc, "orig", None) or exc
+    first = str(original).strip().splitlines()[0] if str(original).strip() else ""
+    for marker in ("connection refused", "could not connect", "server closed", "timeout",
+                   "terminating connection", "the database system is"):
+        if marker in first.lower():
+            return f"{type(original).__name__} ({marker})"
+    return type(original).__name__

@@ -40,20 +40,27 @@ def version_on(client, url: str) -> str:
     return match.group(1)
 
 
-def login(client, user, second_factor: bool = True) -> str:
-    """Sign `user` in on `client` through a real server-side session, as the login page
-    does, with the staff second factor already given unless told otherwise."""
+def session_key(user, second_factor: bool = True) -> str:
+    """A new server-side session of `user`, committed, as the login page makes it (with the
+    staff second factor already given unless told otherwise): the value a browser's
+    session cookie carries."""
     from portal.accounts import sessions
     from portal.extensions import db
     from portal.models import utcnow
 
-    # The test's app context outlives requests, and Flask-Login caches the user in g.
-    g.pop("_login_user", None)
     record = sessions.start(user, "password")
     if second_factor:
         record.second_factor_at = utcnow()
     key = record.key
     db.session.commit()
+    return key
+
+
+def login(client, user, second_factor: bool = True) -> str:
+    """Sign `user` in on `client` through a real server-side session."""
+    # The test's app context outlives requests, and Flask-Login caches the user in g.
+    g.pop("_login_user", None)
+    key = session_key(user, second_factor)
     with client.session_transaction() as session:
         session.clear()
         session["_user_id"] = key

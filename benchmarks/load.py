@@ -1,0 +1,233 @@
+"""Run the locust load test against gunicorn on a seeded database, and report per step.
+
+    .venv/bin/python benchmarks/load.py [--users 100] [--spawn-rate 10] [--duration 60]
+                                        [--rows 50000] [--candidates 2000] [--workers 4]
+    BENCH_DATABASE_URL=postgresql+psycopg://root@127.0.0.1:5432/bench_load ...
+
+Seeds --rows applications in a queue intake (as benchmarks/review_queue_bench.py does),
+an open intake with information sessions, a cohort with one invitation per candidate and
+recruiter accounts; starts gunicorn on a free loopback port; runs
+benchmarks/locustfile.py headless for --duration seconds; prints p50, p95 and errors
+per step; stops gunicorn and drops the database. Exit status 1 when any request failed.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.review_queue_bench import _database  # noqa: E402
+from benchmarks.review_queue_bench import seed as seed_queue  # noqa: E402
+
+PASSWORD = "load test password of some length"  # noqa: S105
+STEPS = {
+    "contact": {"phone": "0470 12 34 56", "street": "Kerkstraat", "house_number": "12",
+                "box": "", "postcode": "2000", "municipality": "Antwerpen"},
+    "education": {"level": "secondary_upper", "field_of_study": "Sciences",
+                  "driving_licence": "y"},
+    "preferences": {"choice_1": "air", "choice_2": "land", "choice_3": "",
+                    "functions": "technical"},
+    "health": {"chronic_condition": "no", "medication": "no", "recent_injury": "no",
+               "sport_limits": "no"},
+    "consent": {"consent": "y"},
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def seed(app, rows: int, candidates: int, workdir: Path) -> dict:
+    from portal.accounts.models import User
+    from portal.accounts.passwords import hash_password
+    from portal.applications.intakes.models import InfoSession
+    from portal.applications.models import Application, Intake
+    from portal.extensions import db
+    from portal.invitations import codes
+    from portal.invitations.models import Cohort, Invitation, Person
+    from portal.invitations.sample import national_number
+    from portal.invitations.services import nn_hash
+    from portal.models import utcnow
+
+    queue_intake_id, _recruiter = seed_queue(db, rows)
+    today = date.today()
+    intake = Intake(name="Load intake", applications_open=today - timedelta(days=5),
+                    applications_close=today + timedelta(days=60),
+                    start_date=today + timedelta(days=120), quota_total=1000,
+                    quota_land=700, quota_air=150, quota_navy=100, quota_medical=30,
+                    quota_cyber=20)
+    db.session.add(intake)
+    db.session.flush()
+    starts = datetime.combine(today + timedelta(days=10), dtime(14, 0), tzinfo=utcnow().tzinfo)
+    sessions = [InfoSession(intake_id=intake.id, starts_at=starts + timedelta(days=i),
+                            place=f"Kwartier {i}", languages="nl,fr", capacity=100_000)
+                for i in range(5)]
+    db.session.add_all(sessions)
+    born = date(today.year - 20, 3, 1)
+    cohort = Cohort(name="Load cohort", born_from=date(born.year, 1, 1),
+                    born_to=date(born.year, 12, 31), expires_on=today + timedelta(days=90))
+    db.session.add(cohort)
+    db.session.flush()
+    invitations = []
+    for i in range(candidates):
+        birth = born + timedelta(days=i // 997)
+        number = national_number(birth, i % 997 + 1)
+        person = Person(cohort_id=cohort.id, nn_hash=nn_hash(number), national_number=number,
+                        last_name=f"Load{i}", first_names=f"Kandidaat{i}", birth_date=birth,
+                        sex="M" if (i % 997 + 1) % 2 else "F", street="Kerkstraat",
+                        house_number=str(i % 200 + 1), postcode="2000",
+                        municipality="Antwerpen", nis_code="11002", region="flanders",
+                        language="nl")
+        db.session.add(person)
+        db.session.flush()
+        code = codes.generate()
+        db.session.add(Invitation(person_id=person.id, cohort_id=cohort.id,
+                                  reference=f"INV-LOAD-{i:06d}", code_hash=codes.hash_code(code),
+                                  expires_on=cohort.expires_on))
+        invitations.append({"code": code, "birth_date": birth.isoformat(),
+                            "national_number": number, "first_name": f"Kandidaat{i}",
+                            "last_name": f"Load{i}"})
+    hashed = hash_password(PASSWORD)
+    recruiters = [f"load-recruiter{i}@mil.be" for i in range(10)]
+    for email in recruiters:
+        db.session.add(User(email=email, password_hash=hashed, role="recruiter", language="nl",
+                            first_name="Load", last_name="Recruiter",
+                            email_verified_at=utcnow()))
+    db.session.commit()
+
+    def ids(status):
+        return db.session.scalars(db.select(Application.id).where(
+            Application.intake_id == queue_intake_id, Application.status == status)
+            .order_by(Application.id).limit(5000)).all()
+
+    fixtures = {
+        "intake_id": intake.id, "queue_intake_id": queue_intake_id,
+        "session_ids": [s.id for s in sessions], "invitations": invitations,
+        "recruiters": recruiters, "password": PASSWORD,
+        "submitted_ids": ids("submitted"), "tests_passed_ids": ids("tests_passed"),
+        "mail_dir": str(workdir / "mail"),
+        "steps": {"personal": {"nationality": "belgian", "language": "nl"}, **STEPS,
+                  "motivation": {"earliest_start": intake.start_date.isoformat(),
+                                 "motivation": "I want to learn to work in a team and "
+                                               "serve my country."}},
+    }
+    db.session.remove()
+    return fixtures
+
+
+def report(prefix: Path) -> tuple[list[tuple], int]:
+    """Rows (step, requests, failures, p50, p95) from locust's CSV, and total failures."""
+    rows, failures = [], 0
+    with open(f"{prefix}_stats.csv", newline="") as f:
+        for row in csv.DictReader(f):
+            if row["Name"] == "Aggregated":
+                failures = int(row["Failure Count"])
+                rows.append(("all steps", row))
+                continue
+            rows.append((row["Name"], row))
+    return rows, failures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--spawn-rate", type=float, default=10)
+    parser.add_argument("--duration", type=int, default=60, help="seconds")
+    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--candidates", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    args = parser.parse_args()
+
+    from flask_migrate import upgrade
+
+    from portal import create_app
+    from portal.extensions import db
+
+    workdir = Path(tempfile.mkdtemp(prefix="load-"))
+    url, drop = _database(os.environ.get("BENCH_DATABASE_URL"))
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "load-test-secret",
+           "MAIL_DIR": str(workdir / "mail"), "PORTAL_ENV": "development",
+           "BASE_URL": "http://127.0.0.1", "JOBS_INLINE": "true",
+           # Every virtual user comes from 127.0.0.1: lift the per-address throttles.
+           "LOGIN_LIMIT": "1000000 per minute", "CODE_LIMIT": "1000000 per minute"}
+    env.pop("MAIL_URL", None)
+    env.pop("REDIS_URL", None)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "load-test-secret",
+                      "MAIL_DIR": env["MAIL_DIR"], "REDIS_URL": None,
+                      "RATELIMIT_STORAGE_URI": "memory://"})
+    gunicorn = None
+    try:
+        started = time.perf_counter()
+        with app.app_context():
+            upgrade()
+            fixtures = seed(app, args.rows, args.candidates, workdir)
+            db.engine.dispose()
+        print(f"seeded in {time.perf_counter() - started:.0f} s", flush=True)
+        (workdir / "fixtures.json").write_text(json.dumps(fixtures))
+        port = _free_port()
+        bin_dir = Path(sys.executable).parent
+        gunicorn = subprocess.Popen(
+            [str(bin_dir / "gunicorn"), "--workers", str(args.workers), "--bind",
+             f"127.0.0.1:{port}", "--timeout", "120", "--log-level", "warning", "wsgi:app"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+            stderr=(workdir / "gunicorn.log").open("w"))
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310
+                break
+            except OSError:
+                if time.monotonic() > deadline or gunicorn.poll() is not None:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.3)
+        prefix = workdir / "stats"
+        subprocess.run(
+            [str(bin_dir / "locust"), "-f", str(ROOT / "benchmarks" / "locustfile.py"),
+             "--headless", "--users", str(args.users), "--spawn-rate", str(args.spawn_rate),
+             "--run-time", f"{args.duration}s", "--stop-timeout", "10",
+             "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary",
+             "--loglevel", "WARNING"],
+            cwd=ROOT, env={**env, "LOAD_FIXTURES": str(workdir / "fixtures.json")},
+            check=False, stdout=subprocess.DEVNULL,
+            stderr=(workdir / "locust.log").open("w"))
+        rows, failures = report(prefix)
+        backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+        print(f"\n{backend}, {args.rows:,} applications, {args.users} users, "
+              f"{args.duration} s, gunicorn {args.workers} workers\n")
+        print(f"{'step':36} {'requests':>8} {'errors':>7} {'p50 ms':>7} {'p95 ms':>7}")
+        for name, row in rows:
+            print(f"{name:36} {row['Request Count']:>8} {row['Failure Count']:>7} "
+                  f"{row['50%']:>7} {row['95%']:>7}")
+        if failures:
+            with open(f"{prefix}_failures.csv", newline="") as f:
+                for row in csv.DictReader(f):
+                    print(f"FAILED {row['Name']}: {row['Error'][:200]} x{row['Occurrences']}")
+            print((workdir / "locust.log").read_text()[-3000:])
+        return 1 if failures else 0
+    finally:
+        if gunicorn is not None:
+            gunicorn.send_signal(signal.SIGTERM)
+            gunicorn.wait(timeout=30)
+        with app.app_context():
+            db.engine.dispose()
+        drop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

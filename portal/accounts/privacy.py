@@ -1,0 +1,132 @@
+"""The accounts domain's share of export, erasure and retention."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import String, cast, delete, func, literal, update
+
+from portal import privacy_registry as registry
+from portal.accounts import sessions
+from portal.accounts.models import User, UserSession
+from portal.extensions import db
+from portal.security import Role
+
+ERASED_DOMAIN = "erased.invalid"
+
+LABELS = {
+    "email": _l("E-mail address"),
+    "first_name": _l("First name"),
+    "last_name": _l("Last name"),
+    "language": _l("Language"),
+    "created_at": _l("Created on"),
+    "email_verified_at": _l("E-mail address confirmed on"),
+    "last_login_at": _l("Last sign-in"),
+}
+
+
+def export(user: User) -> dict:
+    return {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "language": user.language,
+        "created_at": user.created_at,
+        "email_verified_at": user.email_verified_at,
+        "last_login_at": user.last_login_at,
+    }
+
+
+def anonymise(user: User) -> None:
+    """Close the account and remove what identifies its holder; the row (and its id, which
+    the audit log and kept records point at) stays."""
+    user.email = f"erased-{user.id}@{ERASED_DOMAIN}"
+    user.first_name = user.last_name = ""
+    user.password_hash = None
+    user.active = False
+    user.person = None
+    sessions.end_all(user)
+
+
+def erase(user: User, actor, now, **_kw) -> registry.Erased:
+    anonymise(user)
+    return registry.Erased(counts={"accounts": 1}, kept=[registry.Kept(
+        registry.N_("The audit log: who did what on your file, and when"), None,
+        registry.N_("Kept for the period of the retention schedule to prove how your file "
+                    "was handled; it holds no answers."))])
+
+
+def deletion_dates(user: User, days: dict) -> list[registry.DeletionDate]:
+    last = user.last_login_at or user.created_at
+    return [registry.DeletionDate(
+        _l("Your account"), (last + timedelta(days=days["accounts_inactive"])).date(),
+        _l("Counted from your last sign-in, and only once no application of yours is in "
+           "progress."))]
+
+
+def purge_inactive(cutoff, now, dry_run: bool) -> int:
+    held = registry.held_users(current_app)
+    where = [
+        User.role == Role.CITIZEN,
+        User.active.is_(True),
+        func.coalesce(User.last_login_at, User.created_at) < cutoff,
+        User.id.not_in(held) if held is not None else literal(True),
+    ]
+    if dry_run:
+        return db.session.scalar(db.select(func.count(User.id)).where(*where)) or 0
+    closing = db.select(User.id).where(*where).scalar_subquery()
+    db.session.execute(delete(UserSession).where(UserSession.user_id.in_(closing))
+                       .execution_options(synchronize_session=False))
+    result = db.session.execute(
+        update(User).where(*where).values(
+            email=literal("erased-") + cast(User.id, String) + literal("@" + ERASED_DOMAIN),
+            first_name="", last_name="", password_hash=None, active=False,
+        ).execution_options(synchronize_session=False))
+    return result.rowcount
+
+
+def purge_sessions(cutoff, now, dry_run: bool) -> int:
+    """Login sessions (browser, address, times) whose last request is older than the cutoff;
+    they stopped signing in long before (SESSION_IDLE_MINUTES)."""
+    where = [UserSession.last_seen_at < cutoff]
+    if dry_run:
+        return db.session.scalar(db.select(func.count(UserSession.id)).where(*where)) or 0
+    return db.session.execute(delete(UserSession).where(*where)
+                              .execution_options(synchronize_session=False)).rowcount
+
+
+PART = registry.Part(
+    name="accounts",
+    label=_l("Your account"),
+    export=export,
+    erase=erase,
+    deletion_dates=deletion_dates,
+    labels=LABELS,
+    order=90,
+    rules=(registry.Rule(
+        kind="accounts_inactive",
+        label=_l("Citizen accounts"),
+        purpose=_l("Let citizens sign in, apply and follow their file"),
+        legal_basis=_l("Consent and the public task of recruiting for Defence (GDPR Art. 6(1)(a) "
+                       "and (e))"),
+        categories=_l("E-mail address, name, language, password hash, sign-in times"),
+        since=_l("the last sign-in"),
+        purge=purge_inactive,
+        stage=10,
+    ), registry.Rule(
+        kind="sessions",
+        label=_l("Login sessions"),
+        purpose=_l("Keep a signed-in browser signed in and show the account holder where "
+                   "they are logged in"),
+        legal_basis=_l("The security of processing (GDPR Art. 32)"),
+        categories=_l("Browser, network address, sign-in and last request times"),
+        since=_l("the last request"),
+        purge=purge_sessions,
+        stage=20,
+    )),
+)
+
+
+def init_app(app) -> None:
+    registry.contribute(app, PART)

@@ -1,0 +1,241 @@
+"""The applications domain's share of export, erasure and retention."""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import String, cast, delete, func, select, update
+
+from portal import privacy_registry as registry
+from portal.applications.intakes.models import Booking
+from portal.applications.models import (
+    Application,
+    ApplicationEvent,
+    Convocation,
+    Decision,
+    Status,
+    TestResult,
+)
+from portal.extensions import db
+from portal.letters.models import Letter
+
+S = Status
+# Finished without service: after the retention period the whole file goes.
+CLOSED = (S.REJECTED, S.TESTS_FAILED, S.WITHDRAWN, S.OFFER_DECLINED, S.LEFT)
+# Under way or in service: the account is still needed.
+OPEN = tuple(s for s in Status if s not in CLOSED)
+# The medical test lies behind these: health answers are no longer needed after them.
+PAST_MEDICAL = tuple(s for s in Status if s not in (
+    S.DRAFT, S.SUBMITTED, S.SCREENING, S.TESTS_SCHEDULED))
+# The service record of someone who served is kept by the law on military personnel.
+SERVED = (S.IN_SERVICE, S.COMPLETED, S.CAREER, S.RESERVE)
+HEALTH_STEP = "health"
+
+LABELS = {
+    "reference": _l("Reference"),
+    "intake": _l("Intake"),
+    "status": _l("Status"),
+    "component": _l("Component"),
+    "submitted_at": _l("Submitted on"),
+    "decided_at": _l("Decided on"),
+    "answers": _l("Your answers"),
+    "history": _l("History"),
+    "action": _l("Action"),
+    "from_status": _l("From"),
+    "to_status": _l("To"),
+    "reason": _l("Reason"),
+    "at": _l("When"),
+    "tests": _l("Test results"),
+    "kind": _l("Test"),
+    "passed": _l("Passed"),
+    "score": _l("Score"),
+    "decisions": _l("Decisions"),
+    "outcome": _l("Outcome"),
+    "reason_code": _l("Reason"),
+    "bookings": _l("Information sessions"),
+    "session": _l("Session"),
+    "created_at": _l("Booked on"),
+    "cancelled_at": _l("Cancelled on"),
+}
+
+
+def _applications(user):
+    return db.session.scalars(
+        select(Application).where(Application.user_id == user.id).order_by(Application.id)
+    ).all()
+
+
+def export(user) -> dict | None:
+    applications = _applications(user)
+    bookings = db.session.scalars(select(Booking).where(Booking.user_id == user.id)).all()
+    if not applications and not bookings:
+        return None
+    items = []
+    for a in applications:
+        tests = db.session.scalars(select(TestResult).where(TestResult.application_id == a.id))
+        decisions = db.session.scalars(select(Decision).where(
+            Decision.application_id == a.id, Decision.outcome == "confirmed"))
+        items.append({
+            "reference": a.reference, "intake": a.intake.name, "status": a.status,
+            "component": a.component, "submitted_at": a.submitted_at,
+            "decided_at": a.decided_at, "answers": json.loads(a.answers or "{}"),
+            "history": [{"action": e.action, "from_status": e.from_status,
+                         "to_status": e.to_status, "reason": e.reason, "at": e.at}
+                        for e in a.events],
+            "tests": [{"kind": t.kind, "passed": t.passed, "score": t.score} for t in tests],
+            "decisions": [{"action": d.action, "reason_code": d.reason_code,
+                           "at": d.resolved_at} for d in decisions],
+        })
+    return {
+        "applications": items,
+        "bookings": [{"session": b.session.place, "at": b.session.starts_at,
+                      "created_at": b.created_at, "cancelled_at": b.cancelled_at}
+                     for b in bookings],
+    }
+
+
+def _delete_files(ids) -> None:
+    """An application's whole file: history, convocation, tests, decisions, letters."""
+    opts = {"synchronize_session": False}
+    for model, column in ((ApplicationEvent, ApplicationEvent.application_id),
+                          (Convocation, Convocation.application_id),
+                          (TestResult, TestResult.application_id),
+                          (Decision, Decision.application_id)):
+        db.session.execute(delete(model).where(column.in_(ids)).execution_options(**opts))
+    db.session.execute(delete(Letter).where(
+        Letter.subject_type == "Application",
+        Letter.subject_id.in_(select(cast(Application.id, String))
+                              .where(Application.id.in_(ids))),
+    ).execution_options(**opts))
+
+
+def erase(user, actor, now, kept_subjects=None, **_kw) -> registry.Erased:
+    appeal = timedelta(days=current_app.config["APPEAL_PERIOD_DAYS"])
+    result = registry.Erased()
+    doomed = []
+    for a in _applications(user):
+        if a.status in SERVED:
+            until, what, why = None, registry.N_("Your service record"), registry.N_(
+                "The law on military personnel keeps the record of your service.")
+        elif a.decided_at is not None and a.decided_at + appeal > now:
+            until = (a.decided_at + appeal).date()
+            what = registry.N_("The decision on your application and how it was reached")
+            why = registry.N_("You may still appeal the decision: until then the law "
+                              "requires us to keep it. Your answers were removed.")
+        else:
+            doomed.append(a.id)
+            continue
+        # Kept, minimised: the decision and its history, not the answers or the address.
+        a.answers = "{}"
+        a.postcode = a.province = ""
+        result.kept.append(registry.Kept(what, until, why))
+        if kept_subjects is not None:
+            kept_subjects.add(("Application", str(a.id)))
+        result.counts["applications_minimised"] = (
+            result.counts.get("applications_minimised", 0) + 1)
+    if doomed:
+        _delete_files(doomed)
+        db.session.execute(delete(Application).where(Application.id.in_(doomed))
+                           .execution_options(synchronize_session=False))
+    result.counts["applications"] = len(doomed)
+    result.counts["bookings"] = db.session.execute(
+        delete(Booking).where(Booking.user_id == user.id)).rowcount
+    db.session.flush()
+    db.session.expire_all()
+    return result
+
+
+def deletion_dates(user, days: dict) -> list[registry.DeletionDate]:
+    dates = []
+    for a in _applications(user):
+        if a.status in CLOSED:
+            dates.append(registry.DeletionDate(
+                _l("Application %(reference)s", reference=a.reference),
+                (a.status_changed_at + timedelta(days=days["applications_closed"])).date()))
+        else:
+            dates.append(registry.DeletionDate(
+                _l("Application %(reference)s", reference=a.reference), None,
+                _l("Kept while your application runs or you serve; the schedule starts when "
+                   "it ends.")))
+        if a.status in PAST_MEDICAL and HEALTH_STEP in json.loads(a.answers or "{}"):
+            dates.append(registry.DeletionDate(
+                _l("Your health answers (application %(reference)s)", reference=a.reference),
+                (a.status_changed_at + timedelta(days=days["health_answers"])).date()))
+    return dates
+
+
+def holds_users():
+    return select(Application.user_id).where(Application.status.in_(OPEN))
+
+
+def purge_closed(cutoff, now, dry_run: bool) -> int:
+    doomed = select(Application.id).where(Application.status.in_(CLOSED),
+                                          Application.status_changed_at < cutoff)
+    if dry_run:
+        return db.session.scalar(select(func.count()).select_from(doomed.subquery())) or 0
+    ids = db.session.scalars(doomed).all()
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start:start + 5000]
+        _delete_files(chunk)
+        db.session.execute(delete(Application).where(Application.id.in_(chunk))
+                           .execution_options(synchronize_session=False))
+    return len(ids)
+
+
+def purge_health(cutoff, now, dry_run: bool) -> int:
+    rows = db.session.execute(select(Application.id, Application.answers).where(
+        Application.status.in_(PAST_MEDICAL), Application.status_changed_at < cutoff,
+        Application.answers.like(f'%"{HEALTH_STEP}"%'))).all()
+    changes = []
+    for id_, raw in rows:
+        answers = json.loads(raw or "{}")
+        if answers.pop(HEALTH_STEP, None) is not None:
+            changes.append({"id": id_, "answers": json.dumps(answers, sort_keys=True)})
+    if changes and not dry_run:
+        db.session.execute(update(Application), changes)
+    return len(changes)
+
+
+_DOMAIN_BASIS = _l("Consent and the public task of recruiting for Defence (GDPR Art. 6(1)(a) "
+                   "and (e))")
+
+PART = registry.Part(
+    name="applications",
+    label=_l("Your applications"),
+    export=export,
+    erase=erase,
+    deletion_dates=deletion_dates,
+    holds_users=holds_users,
+    labels=LABELS,
+    order=10,
+    rules=(
+        registry.Rule(
+            kind="applications_closed",
+            label=_l("Applications that ended without service"),
+            purpose=_l("Select candidates for the service year within the quota"),
+            legal_basis=_DOMAIN_BASIS,
+            categories=_l("Identity, contact details, answers, test results, decisions, "
+                          "letters"),
+            since=_l("the application's last status change"),
+            purge=purge_closed,
+            recipients=_l("Recruiters and medical staff of Defence"),
+        ),
+        registry.Rule(
+            kind="health_answers",
+            label=_l("Health answers"),
+            purpose=_l("Prepare the medical test of selection"),
+            legal_basis=_l("Explicit consent (GDPR Art. 9(2)(a)) and the assessment of "
+                           "fitness for service (Art. 9(2)(h))"),
+            categories=_l("Answers to the health questions (special category)"),
+            since=_l("the application's last status change once the tests are past"),
+            purge=purge_health,
+            recipients=_l("Medical staff of Defence"),
+        ),
+    ),
+)
+
+
+def init_app(app) -> None:
+    registry.contribute(app, PART)

@@ -1,0 +1,97 @@
+"""The letter archive's share of export, erasure and retention. Imports no domain: the
+letters of a person or an account are found by their ids alone."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, or_, select
+
+from portal import privacy_registry as registry
+from portal.extensions import db
+from portal.letters.models import Letter
+from portal.mail import external_url
+
+LABELS = {
+    "kind": _l("Kind of letter"),
+    "reference": _l("Reference"),
+    "created_at": _l("Issued on"),
+    "languages": _l("Languages"),
+    "sha256": _l("SHA-256 of the PDF"),
+    "url": _l("Download"),
+}
+
+
+def _of(user):
+    clauses = [Letter.user_id == user.id]
+    if getattr(user, "person", None) is not None:
+        clauses.append(Letter.person_id == user.person.id)
+    return or_(*clauses)
+
+
+def export(user) -> list | None:
+    letters = db.session.scalars(select(Letter).where(_of(user)).order_by(Letter.id)).all()
+    return [
+        {"kind": letter.kind, "reference": letter.reference, "created_at": letter.created_at,
+         "languages": letter.languages, "sha256": letter.sha256,
+         "url": external_url("letters.download", public_id=letter.public_id)}
+        for letter in letters
+    ] or None
+
+
+def erase(user, actor, now, kept_subjects=frozenset(), **_kw) -> registry.Erased:
+    letters = db.session.scalars(select(Letter).where(_of(user))).all()
+    deleted = 0
+    for letter in letters:
+        if (letter.subject_type, letter.subject_id) in kept_subjects:
+            # Part of a record the law keeps (a decision under appeal): kept, and no longer
+            # linked to the account's register data.
+            letter.person_id = None
+            continue
+        db.session.delete(letter)
+        deleted += 1
+    db.session.flush()
+    return registry.Erased(counts={"letters": deleted})
+
+
+def deletion_dates(user, days: dict) -> list[registry.DeletionDate]:
+    first = db.session.scalar(select(func.min(Letter.created_at)).where(_of(user)))
+    if first is None:
+        return []
+    return [registry.DeletionDate(
+        _l("Your letters"), (first + timedelta(days=days["letters"])).date(),
+        _l("Each letter is deleted %(days)s days after it was issued; this is the date of "
+           "the oldest.", days=days["letters"]))]
+
+
+def purge_letters(cutoff, now, dry_run: bool) -> int:
+    where = Letter.created_at < cutoff
+    if dry_run:
+        return db.session.scalar(select(func.count(Letter.id)).where(where)) or 0
+    return db.session.execute(
+        delete(Letter).where(where).execution_options(synchronize_session=False)).rowcount
+
+
+PART = registry.Part(
+    name="letters",
+    label=_l("Your letters"),
+    export=export,
+    erase=erase,
+    deletion_dates=deletion_dates,
+    labels=LABELS,
+    order=20,
+    rules=(registry.Rule(
+        kind="letters",
+        label=_l("Letters"),
+        purpose=_l("Send and show again the letters of the service year exactly as issued"),
+        legal_basis=_l("Public task (GDPR Art. 6(1)(e))"),
+        categories=_l("Name, address, reference and the letter's text (PDF)"),
+        since=_l("the letter's issue"),
+        purge=purge_letters,
+        recipients=_l("The printer of the letters (processor), the postal service"),
+    ),),
+)
+
+
+def init_app(app) -> None:
+    registry.contribute(app, PART)

@@ -1,0 +1,101 @@
+"""Privacy by design: export and erasure for citizens, the retention purge, the record of
+processing. Domains add their share through `portal.privacy_registry` in their init_app."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select, text
+
+from portal import privacy_registry as registry
+from portal.audit import AuditEvent
+from portal.extensions import db
+from portal.navigation import StaffTask, add_staff_task
+from portal.security import Role
+
+
+def purge_mail_files(cutoff, now, dry_run: bool) -> int:
+    """E-mails written as files (no MAIL_URL) and sent outbox entries older than the
+    cutoff. Messages still waiting in the outbox stay until they are sent."""
+    # The mail module's model: imported where used, as the purge is its only user here.
+    from portal.mail import OutboxMail
+
+    directory = Path(current_app.config["MAIL_DIR"])
+    limit = cutoff.timestamp()
+    old = [p for p in directory.glob("*.eml") if p.stat().st_mtime < limit] \
+        if directory.is_dir() else []
+    sent = OutboxMail.sent_at < cutoff
+    if dry_run:
+        return len(old) + (db.session.scalar(select(func.count(OutboxMail.id)).where(sent))
+                           or 0)
+    for path in old:
+        os.remove(path)
+    return len(old) + db.session.execute(
+        delete(OutboxMail).where(sent).execution_options(synchronize_session=False)).rowcount
+
+
+def purge_audit_log(cutoff, now, dry_run: bool) -> int:
+    where = AuditEvent.at < cutoff
+    if dry_run:
+        return db.session.scalar(select(func.count(AuditEvent.id)).where(where)) or 0
+    if db.engine.dialect.name == "postgresql":
+        # The append-only trigger lets only the retention purge delete, and only within
+        # this transaction (migration 0023).
+        db.session.execute(text("SELECT set_config('portal.retention_purge', 'on', true)"))
+    return db.session.execute(
+        delete(AuditEvent).where(where).execution_options(synchronize_session=False)).rowcount
+
+
+CORE = registry.Part(
+    name="portal",
+    label=_l("The portal"),
+    export=lambda user: None,
+    order=200,
+    rules=(
+        registry.Rule(
+            kind="mail_files",
+            label=_l("E-mails sent"),
+            purpose=_l("Tell people what happened to their file and what to do next"),
+            legal_basis=_l("Public task (GDPR Art. 6(1)(e))"),
+            categories=_l("E-mail address, name, the message"),
+            since=_l("sending"),
+            purge=purge_mail_files,
+            recipients=_l("The mail provider (processor)"),
+        ),
+        registry.Rule(
+            kind="audit_log",
+            label=_l("Audit log"),
+            purpose=_l("Prove who did what with whose data; detect misuse"),
+            legal_basis=_l("Legal obligation of security and accountability (GDPR Art. 5(2), "
+                           "Art. 32)"),
+            categories=_l("Who, what, on which record, when, from which address"),
+            since=_l("the event"),
+            purge=purge_audit_log,
+        ),
+    ),
+)
+
+
+def _tasks():
+    return (
+        StaffTask("privacy_admin.requests", _l("Erasure requests"),
+                  _l("Citizens' erasure requests: what was erased, what is kept until when."),
+                  (Role.ADMIN,), order=70),
+        StaffTask("privacy_admin.record", _l("Record of processing"),
+                  _l("What personal data the portal holds, why, and for how long (Art. 30)."),
+                  (Role.ADMIN,), order=75),
+    )
+
+
+def init_app(app) -> None:
+    from portal.privacy import cli, models, services, views  # noqa: F401 - models: the table
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(views.admin)
+    cli.register(app)
+    registry.contribute(app, CORE)
+    app.jinja_env.globals["privacy_deletion_dates"] = services.deletion_dates
+    for task in _tasks():
+        add_staff_task(app, task)

@@ -1,0 +1,134 @@
+"""Citizens download their data and ask for erasure; administrators handle requests and
+read the record of processing."""
+from __future__ import annotations
+
+import json
+from io import BytesIO
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_file,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+
+from portal import audit
+from portal import privacy_registry as registry
+from portal.accounts.models import User
+from portal.accounts.passwords import verify_password
+from portal.extensions import db
+from portal.models import utcnow
+from portal.privacy import services
+from portal.privacy.forms import EraseForm, FinishForm
+from portal.privacy.models import ErasureRequest, ErasureStatus
+from portal.security import Role, public, role_required
+
+bp = Blueprint("privacy", __name__, url_prefix="/account")
+admin = Blueprint("privacy_admin", __name__, url_prefix="/admin/privacy")
+
+
+def _no_store(response):
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/my-data.json")
+@role_required(Role.CITIZEN)
+def export_json():
+    user = current_user._get_current_object()
+    document = services.export_document(user, user)
+    db.session.commit()
+    body = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)
+    return _no_store(send_file(BytesIO(body.encode()), mimetype="application/json",
+                               as_attachment=True, download_name="my-data.json"))
+
+
+@bp.get("/my-data.pdf")
+@role_required(Role.CITIZEN)
+def export_pdf():
+    user = current_user._get_current_object()
+    pdf = services.export_pdf(user, user)
+    db.session.commit()
+    return _no_store(send_file(BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                               download_name="my-data.pdf"))
+
+
+@bp.route("/erase", methods=["GET", "POST"])
+@role_required(Role.CITIZEN)
+def erase():
+    form = EraseForm()
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        if not verify_password(user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("This password is not right."))
+        else:
+            request_ = services.erase(user, user)
+            db.session.commit()
+            reference, kept = request_.reference, json.loads(request_.kept)
+            logout_user()
+            session.clear()
+            session["privacy.erased"] = {"reference": reference, "kept": kept}
+            return redirect(url_for("privacy.erased"))
+    status = 400 if form.errors else 200
+    return render_template("privacy/erase.html", form=form), status
+
+
+@bp.get("/erased")
+@public  # the account is gone by then
+def erased():
+    outcome = session.get("privacy.erased")
+    if outcome is None:
+        return redirect(url_for("public.home"))
+    return render_template("privacy/erased.html", outcome=outcome)
+
+
+@admin.get("/requests")
+@role_required(Role.ADMIN)
+def requests():
+    rows = db.session.scalars(db.select(ErasureRequest).order_by(
+        ErasureRequest.status != ErasureStatus.KEEPING, ErasureRequest.id.desc()).limit(500)
+    ).all()
+    return render_template("privacy/requests.html", rows=rows, today=utcnow().date())
+
+
+@admin.route("/requests/<int:request_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def request_detail(request_id: int):
+    item = db.session.get(ErasureRequest, request_id)
+    if item is None:
+        abort(404)
+    form = FinishForm()
+    if form.validate_on_submit():
+        try:
+            services.finish(item, current_user, form.note.data or "")
+        except services.Refusal as refusal:
+            form.note.errors.append(refusal.message)
+        else:
+            db.session.commit()
+            flash(_("The request is closed."), "success")
+            return redirect(url_for("privacy_admin.requests"))
+    audit.record(current_user, "privacy.request_viewed", item)
+    db.session.commit()
+    return render_template(
+        "privacy/request.html", item=item, form=form, erased=json.loads(item.erased),
+        kept=json.loads(item.kept), account=db.session.get(User, item.user_id),
+    ), 400 if form.errors else 200
+
+
+@admin.get("/record")
+@role_required(Role.ADMIN)
+def record():
+    days = current_app.config["RETENTION_DAYS"]
+    rules = registry.rules(current_app)
+    covered = {rule.kind for rule in rules}
+    return render_template("privacy/record.html", rules=rules, days=days,
+                           not_held=[k for k in days if k not in covered],
+                           controller=current_app.config["PRIVACY_CONTROLLER"],
+                           dpo=current_app.config["PRIVACY_DPO"])

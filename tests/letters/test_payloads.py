@@ -1,0 +1,96 @@
+"""Every field that reaches a letter is tried with HTML, CSS and URL payloads while a canary
+HTTP server on the loopback counts fetches: it must count none, and the payload must print
+as text. Covers the full render (acknowledgement), a letter run (invitation) and the
+readable data export."""
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from portal.extensions import db
+from portal.letters import services
+from portal.letters.models import Letter
+from portal.privacy import services as privacy
+from tests.support import factories
+from tests.support.letters import pdf_text
+
+
+class _Canary(BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        _Canary.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def canary():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Canary)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Canary.hits = []
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def payloads(base: str) -> list[str]:
+    return [
+        f'<img src="{base}/img">',
+        f'<link rel="stylesheet" href="{base}/css">',
+        f"<style>@import url({base}/import); body {{ background: url({base}/bg) }}</style>",
+        f'<div style="background-image:url({base}/inline)">x</div>',
+        f"@font-face {{ font-family: x; src: url({base}/font) }}",
+        f'<svg><image href="{base}/svg"/></svg>',
+        f'<object data="{base}/object"></object><iframe src="{base}/frame"></iframe>',
+        f"url({base}/bare)",
+        f'"><img src={base}/attr>',
+        f"</span></div><img src='{base}/break'>",
+        f"file:///etc/passwd {base}/text",
+    ]
+
+
+FIELDS = ("first_names", "last_name", "street", "house_number", "box", "municipality")
+
+
+def test_payloads_in_every_letter_field_fetch_nothing_and_print_as_text(app, canary,
+                                                                         tmp_path):
+    cohort = factories.cohort()
+    people = []
+    for i, payload in enumerate(payloads(canary)):
+        field = FIELDS[i % len(FIELDS)]
+        limit = {"house_number": 12, "box": 12}.get(field, 100)
+        people.append((factories.person(cohort, **{field: payload[:limit]}), field))
+    db.session.commit()
+
+    # The full render of a single letter.
+    for person, _field in people:
+        letter = services.issue("acknowledgement", recipient=services.Recipient.from_person(
+            person), actor=None, person=person, context={
+                "application_reference": person.last_name[:40], "intake_name": person.street,
+                "submitted_on": cohort.expires_on, "answer_days": 14,
+                "start_date": cohort.expires_on})
+        assert letter.page_count >= 1
+    # A letter run: the variable-data path draws the personal texts itself.
+    result = app.test_cli_runner().invoke(
+        args=["letters", "run", "--cohort", cohort.name, "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    run_letters = db.session.scalars(db.select(Letter).where(Letter.kind == "invitation")).all()
+    assert len(run_letters) == len(people)
+    # The readable export of a citizen whose names carry payloads.
+    citizen = factories.user("citizen", first_name=payloads(canary)[0],
+                             last_name=payloads(canary)[2][:100], person=people[1][0])
+    db.session.commit()
+    pdf = privacy.export_pdf(citizen, citizen)
+    assert pdf.startswith(b"%PDF")
+
+    assert _Canary.hits == []
+    text = pdf_text(run_letters[0].pdf)
+    assert "<" in text or "url(" in text  # printed as text, not interpreted

@@ -1,0 +1,148 @@
+"""Citizens download what the portal holds on them and have it erased; staff see requests."""
+from __future__ import annotations
+
+import json
+
+from pypdf import PdfReader
+
+from portal.accounts.models import User
+from portal.applications.models import Application, Status
+from portal.audit import AuditEvent
+from portal.extensions import db
+from portal.invitations.models import Invitation, Person
+from portal.letters.models import Letter
+from portal.privacy.models import ErasureRequest
+from tests.privacy.scene import citizen_with_everything
+from tests.support import factories
+from tests.support.client import login as _login
+from tests.support.client import post_form
+
+
+def test_the_json_export_holds_every_domains_data_and_no_register_number(client):
+    user, person, app_ = citizen_with_everything()
+    _login(client, user)
+    response = client.get("/account/my-data.json")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert "attachment" in response.headers["Content-Disposition"]
+    document = json.loads(response.data)
+    data = document["data"]
+    assert data["accounts"]["email"] == user.email
+    assert data["invitations"]["last_name"] == person.last_name
+    assert data["invitations"]["national_number_held"] is True
+    assert person.national_number not in response.get_data(as_text=True)
+    assert data["applications"]["applications"][0]["reference"] == app_.reference
+    assert data["applications"]["applications"][0]["answers"]["health"]["medication"] == "yes"
+    assert data["applications"]["bookings"]
+    assert {letter["kind"] for letter in data["letters"]} == {"invitation", "acknowledgement"}
+    assert document["retention"]
+    assert db.session.scalar(db.select(AuditEvent).where(
+        AuditEvent.action == "privacy.exported")) is not None
+
+
+def test_the_pdf_export_is_a_readable_letter_in_the_citizens_language(client):
+    user, person, app_ = citizen_with_everything()
+    user.language = "fr"
+    db.session.commit()
+    _login(client, user)
+    response = client.get("/account/my-data.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    from io import BytesIO
+
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.data)).pages)
+    assert app_.reference in text
+    assert person.last_name in text
+    assert "Vos candidatures" in text or "candidature" in text.lower()
+    assert person.national_number not in text
+
+
+def test_the_account_page_says_when_the_data_will_be_deleted(client):
+    user, _person, app_ = citizen_with_everything(status=Status.REJECTED, decided_days_ago=10)
+    _login(client, user)
+    html = client.get("/account").get_data(as_text=True)
+    assert "/account/my-data.pdf" in html and "/account/my-data.json" in html
+    assert app_.reference in html
+    # applications_closed: 365 days after the last status change (10 days ago).
+    from datetime import timedelta
+
+    from babel.dates import format_date
+
+    expected = (app_.status_changed_at + timedelta(days=365)).date()
+    assert format_date(expected, "long", locale="nl") in html
+
+
+def test_erasure_deletes_at_once_what_is_not_kept(client):
+    user, person, app_ = citizen_with_everything(status=Status.SUBMITTED)
+    user_id, person_id, app_id = user.id, person.id, app_.id
+    _login(client, user)
+    bad = post_form(client, "/account/erase", {"current_password": "wrong", "confirm": "y"})
+    assert bad.status_code == 400
+    assert db.session.get(User, user_id).active
+    response = post_form(client, "/account/erase",
+                         {"current_password": factories.PASSWORD, "confirm": "y"})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "ERA-" in page
+    db.session.expire_all()
+    erased = db.session.get(User, user_id)
+    assert not erased.active and erased.email.endswith("@erased.invalid")
+    assert erased.first_name == "" and erased.password_hash is None
+    assert db.session.get(Application, app_id) is None
+    assert db.session.scalars(db.select(Letter)).all() == []
+    assert db.session.scalars(db.select(Invitation)).all() == []
+    kept_person = db.session.get(Person, person_id)
+    assert kept_person.national_number is None and kept_person.last_name == ""
+    # The audit log stays, and the session is gone.
+    assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "privacy.erased"))
+    assert client.get("/account").status_code == 302
+
+
+def test_erasure_keeps_a_decision_under_appeal_minimised_and_says_so(client, login_as):
+    user, _person, app_ = citizen_with_everything(status=Status.REJECTED, decided_days_ago=5)
+    app_id = app_.id
+    _login(client, user)
+    response = post_form(client, "/account/erase",
+                         {"current_password": factories.PASSWORD, "confirm": "y"})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "beroep" in page  # "You may still appeal the decision" in Dutch
+    db.session.expire_all()
+    kept = db.session.get(Application, app_id)
+    assert kept is not None and kept.answers == "{}" and kept.postcode == ""
+    # The letters of the kept file stay with it; the invitation letter went.
+    assert sorted(x.kind for x in db.session.scalars(db.select(Letter))) == [
+        "acknowledgement", "decision"]
+    request = db.session.scalar(db.select(ErasureRequest))
+    assert request.status == "keeping" and request.kept_until is not None
+
+    # The administrator sees the request and cannot finish it before the date.
+    admin = login_as("admin")
+    assert request.reference in client.get("/admin/privacy/requests").get_data(as_text=True)
+    url = f"/admin/privacy/requests/{request.id}"
+    refused = post_form(client, url, {"note": "done"})
+    assert refused.status_code == 400
+    assert db.session.get(Application, app_id) is not None
+    # After the appeal period it goes.
+    request.kept_until = request.kept_until.replace(year=request.kept_until.year - 1)
+    kept.decided_at = kept.decided_at.replace(year=kept.decided_at.year - 1)
+    db.session.commit()
+    assert post_form(client, url, {"note": "appeal period over"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Application, app_id) is None
+    assert db.session.scalars(db.select(Letter)).all() == []
+    assert db.session.get(ErasureRequest, request.id).handled_by_id == admin.id
+
+
+def test_the_record_of_processing_is_generated_from_the_schedule(client, login_as, app):
+    login_as("admin")
+    html = client.get("/admin/privacy/record").get_data(as_text=True)
+    for kind in ("applications_closed", "health_answers", "letters", "audit_log",
+                 "invitations_unused", "persons_never_signed_up", "accounts_inactive"):
+        assert kind in html
+    assert f"{app.config['RETENTION_DAYS']['letters']} dagen" in html
+
+
+def test_citizens_cannot_open_the_staff_pages(client, login_as):
+    login_as("citizen")
+    assert client.get("/admin/privacy/requests").status_code == 403
+    assert client.get("/admin/privacy/record").status_code == 403
