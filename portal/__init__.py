@@ -21,6 +21,9 @@ MODEL_MODULES = (
     "portal.applications.review_models",
 )
 
+# Domains that register themselves (letter run sources, ...) with init_app(app).
+DOMAINS = ("portal.invitations",)
+
 BLUEPRINTS = (
     "portal.public.views",
     "portal.accounts.views",
@@ -66,6 +69,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     for name in BLUEPRINTS:
         app.register_blueprint(import_module(name).bp)
+    for name in DOMAINS:
+        import_module(name).init_app(app)
 
     from portal import errors, templating
 

@@ -20,7 +20,7 @@ from tests.applications import review_helpers as review
 from tests.applications.candidate import born_aged, fill, start, step_data
 from tests.applications.helpers import post, version_on
 from tests.helpers import csrf_token, last_mail_to, links_in, path_of, post_form
-from tests.letters_helpers import pdf_text
+from tests.letters.helpers import pdf_text
 
 PASSWORD = "een lange en ongewone wachtzin"  # noqa: S105
 CODE = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]\b")

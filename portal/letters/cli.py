@@ -1,4 +1,4 @@
-"""`flask letters ...`: run a cohort's invitation letters, export archived letters."""
+"""`flask letters ...`: letter runs of any run source, export archived letters."""
 from __future__ import annotations
 
 import time
@@ -8,17 +8,23 @@ import click
 
 from portal import jobs
 from portal.extensions import db
-from portal.invitations.models import Cohort
 from portal.jobs import Job
 from portal.letters import runner, runs
 from portal.letters.models import Letter
 
 
-def _cohort(name: str) -> Cohort:
-    cohort = db.session.scalar(db.select(Cohort).where(Cohort.name == name))
-    if cohort is None:
-        raise click.ClickException(f"no cohort named {name!r}")
-    return cohort
+def _scope(source_name: str, label: str) -> tuple[runs.RunSource, int]:
+    source = runs.sources().get(source_name)
+    if source is None:
+        raise click.ClickException(f"no letter run source named {source_name!r}")
+    scope_id = source.find_scope(label)
+    if scope_id is None:
+        raise click.ClickException(f"no {source_name} group named {label!r}")
+    return source, scope_id
+
+
+_SOURCE = click.option("--source", "source_name", default="invitation", show_default=True,
+                       help="Which letters: the run source (invitation, ...).")
 
 
 def register(app) -> None:
@@ -27,20 +33,23 @@ def register(app) -> None:
         pass
 
     @letters.command("run")
-    @click.option("--cohort", "cohort_name", required=True, help="Name of the cohort.")
+    @_SOURCE
+    @click.option("--cohort", "--scope", "scope_name", required=True,
+                  help="The group to letter: for invitations, the name of the cohort.")
     @click.option("--out", required=True, type=click.Path(file_okay=False),
                   help="Directory for the print batches and the manifest.")
     @click.option("--batch-size", type=int, default=None, help="Letters per print batch.")
-    def run(cohort_name: str, out: str, batch_size: int | None):
-        """Print and archive the invitation letters of a cohort (resumes an interrupted run).
+    def run(source_name: str, scope_name: str, out: str, batch_size: int | None):
+        """Print and archive the letters of a group, e.g. a cohort's invitations (resumes an
+        interrupted run).
 
         Waits for the run to end; exits with status 1 if any letter failed."""
-        cohort = _cohort(cohort_name)
-        job = runs.open_run(cohort)
+        source, scope_id = _scope(source_name, scope_name)
+        job = runs.open_run(source.name, scope_id)
         if job is not None:
             click.echo(f"Resuming letter run {job.id} into {runs.Params.of(job).out}")
         else:
-            job = runs.start(cohort, out, actor=None, batch_size=batch_size)
+            job = runs.start(source.name, scope_id, out, actor=None, batch_size=batch_size)
             db.session.commit()
             click.echo(f"Letter run {job.id}: {job.total} letters into {Path(out).resolve()}")
         job_id = job.id
@@ -70,16 +79,18 @@ def register(app) -> None:
             raise SystemExit(1)
 
     @letters.command("export")
-    @click.option("--cohort", "cohort_name", required=True, help="Name of the cohort.")
+    @_SOURCE
+    @click.option("--cohort", "--scope", "scope_name", required=True,
+                  help="The group: for invitations, the name of the cohort.")
     @click.option("--out", required=True, type=click.Path(file_okay=False))
-    def export(cohort_name: str, out: str):
+    def export(source_name: str, scope_name: str, out: str):
         """Write every archived letter of a cohort as <reference>.pdf, byte for byte."""
-        cohort = _cohort(cohort_name)
+        _source, scope_id = _scope(source_name, scope_name)
         target = Path(out)
         target.mkdir(parents=True, exist_ok=True)
         count = 0
         rows = db.session.execute(
-            db.select(Letter.reference, Letter.pdf).where(Letter.cohort_id == cohort.id)
+            db.select(Letter.reference, Letter.pdf).where(Letter.cohort_id == scope_id)
             .order_by(Letter.id).execution_options(yield_per=200))
         for reference, pdf in rows:
             (target / f"{reference}.pdf").write_bytes(pdf)

@@ -15,6 +15,7 @@ from flask import current_app
 from markupsafe import Markup
 
 from portal import i18n
+from portal.letters.pdf import qrfast
 
 ASSETS = (Path(__file__).resolve().parent.parent / "static" / "letters").resolve()
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "letters"
@@ -88,8 +89,6 @@ def template_version(kind: str) -> str:
 def qr_code(url: str):
     """The QR code of a sign-up URL (byte mode, level M, fixed mask: the same symbol a
     letter run draws; any mask reads the same)."""
-    from portal.letters import qrfast
-
     return qrfast.symbol(url.encode())
 
 

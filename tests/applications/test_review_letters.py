@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.letters.models import Letter
 from tests import factories
 from tests.applications import review_helpers as h
-from tests.letters_helpers import pdf_text
+from tests.letters.helpers import pdf_text
 
 
 @pytest.fixture(autouse=True)

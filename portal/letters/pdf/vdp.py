@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import secrets
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from io import BytesIO
 
-from portal import i18n
-from portal.letters import fontsubset, qrfast, render, services
-from portal.letters.pdfparts import Template, Writer, deflated_stream, pdf_string, plain_object
+from portal.letters.pdf import fontsubset, qrfast
+from portal.letters.pdf.pdfparts import (
+    Template,
+    Writer,
+    deflated_stream,
+    pdf_string,
+    plain_object,
+)
 
 PX = 0.75  # CSS px -> PDF pt
 FONT_NAMES = {"regular": "OvR", "bold": "OvB"}
@@ -38,7 +43,7 @@ class Slot:
     color: tuple[float, float, float]
 
 
-def _find_slots(document) -> list[Slot]:
+def find_slots(document) -> list[Slot]:
     slots: list[Slot] = []
     seen: set[int] = set()
 
@@ -72,44 +77,28 @@ def _find_slots(document) -> list[Slot]:
     return slots
 
 
+class Layout:
+    """One kind in one language order, laid out once with empty slots: its constant pages
+    and where each personal text goes."""
+
+    def __init__(self, document, pdf: bytes, languages, title: str, qr_prefix: bytes = b""):
+        self.languages = tuple(languages)
+        self.slots = find_slots(document)
+        self.template = Template(pdf)
+        self.page_count = len(self.template.pages)
+        self.title = title
+        # What every QR URL of this layout starts with (see qrfast).
+        self.qr_prefix = qr_prefix
+
+
 @dataclass
 class Personal:
-    """What one letter prints besides the template: texts per slot name, and the QR URL."""
+    """What one letter prints besides the template: texts per language and slot name, a
+    seed for the file identifier (its reference), and the QR code's URL."""
 
-    recipient: services.Recipient
-    reference: str
-    extra: dict = field(default_factory=dict)
+    texts: dict[str, dict[str, str]]
+    seed: str
     qr_url: str | None = None
-
-
-class Variant:
-    """One kind in one language order, laid out once with empty slots."""
-
-    def __init__(self, kind: str, languages, context: dict):
-        self.kind = kind
-        self.languages = tuple(languages)
-        html = render.document_html(kind, self.languages, context, lambda lang: {})
-        document = render.layout(html)
-        self.slots = _find_slots(document)
-        self.template = Template(render.to_pdf(document))
-        self.page_count = len(self.template.pages)
-        # What every sign-up URL of this variant starts with (see qrfast).
-        self.qr_prefix = context.get("qr_prefix", b"")
-        self.salutation = {}
-        for lang in self.languages:
-            with i18n.locale(lang):
-                self.salutation[lang] = services.salutation_pattern()
-        with i18n.locale(self.languages[0]):
-            self.title = str(context.get("title") or kind)
-
-    def texts(self, personal: Personal, lang: str) -> dict[str, str]:
-        recipient = personal.recipient
-        texts = {f"address-{i}": line for i, line in enumerate(recipient.lines)}
-        texts["reference"] = personal.reference
-        texts["salutation"] = self.salutation[lang] % {
-            "name": recipient.first_name or recipient.name}
-        texts.update(personal.extra)
-        return texts
 
 
 def _fmt(value: float) -> bytes:
@@ -123,7 +112,7 @@ def qr_image(url: str, prefix: bytes = b"") -> tuple[int, bytes]:
     if prefix and data.startswith(prefix):
         encoder = qrfast.encoder(prefix, len(data) - len(prefix))
         return encoder.size, encoder.packed(data[len(prefix):])
-    matrix = render.qr_code(url).matrix
+    matrix = qrfast.symbol(data).matrix
     return len(matrix), qrfast.pack(qrfast.matrix_bits(matrix), len(matrix))
 
 
@@ -139,14 +128,14 @@ class LetterParts:
     fonts: dict[str, fontsubset.SubsetFont]  # resource name -> the letter's own subset
     qr: tuple[int, bytes] | None           # the QR image: (size, rows)
     personal: Personal
-    variant: Variant
+    variant: Layout
 
 
-def compose(variant: Variant, personal: Personal) -> LetterParts:
+def compose(variant: Layout, personal: Personal) -> LetterParts:
     """The overlay streams and the glyphs one letter needs."""
     overlays: list[list[bytes]] = [[] for _ in range(variant.page_count)]
     used: dict[str, dict[int, str]] = {"regular": {}, "bold": {}}
-    texts_by_lang = {lang: variant.texts(personal, lang) for lang in variant.languages}
+    texts_by_lang = personal.texts
     qr = qr_image(personal.qr_url, variant.qr_prefix) if personal.qr_url else None
     for slot in variant.slots:
         if slot.name == "qr":
@@ -256,7 +245,7 @@ def letter_pdf(parts: LetterParts) -> bytes:
     pages_ref = numbers.take()
     page_nums = write_parts(writer, parts, 0, numbers, pages_ref)
     _close(writer, numbers, pages_ref, page_nums, variant.title, variant.languages[0],
-           parts.personal.reference.encode() + secrets.token_bytes(8))
+           parts.personal.seed.encode() + secrets.token_bytes(8))
     return out.getvalue()
 
 

@@ -12,12 +12,13 @@ from pypdf import PdfReader
 
 from portal.audit import AuditEvent
 from portal.extensions import db
+from portal.invitations.letters import start_run
 from portal.invitations.models import Invitation
 from portal.jobs import Job
 from portal.letters import runner, runs
 from portal.letters.models import Letter
 from tests import factories
-from tests.letters_helpers import embedded_fonts, pdf_text
+from tests.letters.helpers import embedded_fonts, pdf_text
 
 POSTCODES = ["9000", "5000", "1000", "4700", "2000", "8500", "1050", "4000", "3000"]
 
@@ -75,7 +76,8 @@ def test_run_prints_batches_by_postcode_and_archives_every_letter(app, tmp_path)
 
 
 def test_letters_of_a_run_read_like_the_full_render(app, tmp_path):
-    from portal.letters import invitation, services
+    from portal.invitations import letters as invitation
+    from portal.letters import services
 
     cohort, (person,) = _cohort(1, last_name="Çelik-Ærø", first_names="Zoë")
     assert _run(app, cohort, tmp_path).exit_code == 0
@@ -99,7 +101,7 @@ def test_a_hostile_name_prints_as_text_in_a_run(app, tmp_path):
 
 def test_run_resumes_without_rendering_archived_letters_again(app, tmp_path):
     cohort, people = _cohort(9)
-    job = runs.start(cohort, tmp_path, actor=None, batch_size=4)
+    job = start_run(cohort, tmp_path, actor=None, batch_size=4)
     db.session.commit()
     todo = runs.prepare(job)
     runs.process_batch(job.id, todo[0])  # then the machine "crashes"
@@ -154,7 +156,7 @@ def test_run_on_rq_workers(app, tmp_path):
     app.config.update(REDIS_URL=url, JOBS_INLINE=False, RQ_QUEUE=name)
     try:
         cohort, _people = _cohort(5)
-        job = runs.start(cohort, tmp_path, actor=None, batch_size=2)
+        job = start_run(cohort, tmp_path, actor=None, batch_size=2)
         db.session.commit()
         job_id = job.id
         runner.execute(job_id)

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from cffi import FFI
 
-from portal.letters.pdfparts import deflated_stream, plain_object
+from portal.letters.pdf.pdfparts import deflated_stream, plain_object
 
-FONTS = Path(__file__).resolve().parent.parent / "static" / "letters" / "fonts"
+FONTS = Path(__file__).resolve().parents[2] / "static" / "letters" / "fonts"
 FACES = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
 # The PDF names of the template's family (WeasyPrint names it after the @font-face family).
 POSTSCRIPT = {"regular": "Letter-Sans", "bold": "Letter-Sans-Bold"}

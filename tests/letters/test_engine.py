@@ -7,11 +7,11 @@ import pytest
 
 from portal.audit import AuditEvent
 from portal.extensions import db
+from portal.invitations.letters import issue_letter
 from portal.letters import render, services
-from portal.letters.invitation import issue_letter
 from portal.letters.models import Letter
 from tests import factories
-from tests.letters_helpers import embedded_fonts, page_texts, pdf_text
+from tests.letters.helpers import embedded_fonts, page_texts, pdf_text
 
 # First words of the invitation's subject in each language, from the catalogues.
 SUBJECT = {
