@@ -10,12 +10,13 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal import i18n
+from portal import audit, i18n
 from portal.extensions import db
-from portal.invitations.models import Cohort, Person
+from portal.invitations.models import Cohort, Invitation, Person
 from portal.invitations.services import issue_invitation, new_invitation, revoke_open
 from portal.letters import render, runs, services
 from portal.letters.models import Letter
+from portal.refusals import Refusal
 
 KIND = "invitation"
 
@@ -76,9 +77,17 @@ class InvitationRun(runs.RunSource):
     def scope(self, scope_id: int) -> Cohort:
         return db.session.get(Cohort, scope_id)
 
-    def recipients(self, scope_id: int):
-        return (db.select(Person.id).where(Person.cohort_id == scope_id)
-                .order_by(Person.postcode, Person.id))
+    def recipients(self, scope_id: int, reprint: bool = False):
+        # Never anyone who has an account: they log in, a new code would only confuse.
+        query = db.select(Person.id).where(Person.cohort_id == scope_id, ~Person.user.has())
+        if not reprint:  # monthly extracts: only the people who have no letter yet
+            query = query.where(~db.exists().where(
+                Letter.person_id == Person.id, Letter.kind == KIND))
+        return query.order_by(Person.postcode, Person.id)
+
+    def reprint(self, letter: Letter, actor, reason: str) -> Letter:
+        return reprint(db.session.get(Person, letter.person_id), actor, reason,
+                       replaces=letter)
 
     def load(self, keys: Sequence[int]) -> dict[int, Person]:
         return {p.id: p for p in db.session.scalars(
@@ -109,8 +118,42 @@ class InvitationRun(runs.RunSource):
 SOURCE = InvitationRun()
 
 
+def reprint(person: Person, actor, reason: str, replaces: Letter | None = None) -> Letter:
+    """A new invitation letter for one person (lost letter, new address): a new code, the
+    old one revoked, audited with who and why. Refuses a person who has an account."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refusal(_("Say why the letter is printed again."), field="reason")
+    if person is None or person.cohort is None:
+        raise Refusal(_("No invitation letter has this reference."), field="reference")
+    if person.user is not None:
+        raise Refusal(_("This person already has an account: they log in, no new code is "
+                        "sent."), field="reference")
+    previous = replaces or db.session.scalar(
+        db.select(Letter).where(Letter.person_id == person.id, Letter.kind == KIND)
+        .order_by(Letter.id.desc()))
+    letter, _code = issue_letter(person, person.cohort, actor)
+    audit.record(actor, "invitation.reprinted", letter, person_id=person.id, reason=reason,
+                 replaces=previous.reference if previous else None,
+                 reference=letter.reference)
+    return letter
+
+
+def person_of_reference(reference: str) -> Person | None:
+    """The person an invitation letter (or its invitation) with this reference went to."""
+    reference = reference.strip().upper()
+    person_id = db.session.scalar(
+        db.select(Letter.person_id).where(Letter.reference == reference, Letter.kind == KIND))
+    if person_id is None:
+        person_id = db.session.scalar(
+            db.select(Invitation.person_id).where(Invitation.reference == reference))
+    return db.session.get(Person, person_id) if person_id is not None else None
+
+
 def start_run(cohort: Cohort, out, actor, batch_size: int | None = None,
-              letter_date: date | None = None):
-    """A new letter run for the cohort (flush, no commit)."""
+              letter_date: date | None = None, reprint: bool = False,
+              reason: str | None = None):
+    """A new letter run for the cohort's people without a letter, or with `reprint` for
+    all of them again (flush, no commit). Raises runs.NothingToPrint."""
     return runs.start(SOURCE.name, cohort.id, out, actor, batch_size=batch_size,
-                      letter_date=letter_date)
+                      letter_date=letter_date, reprint=reprint, reason=reason)

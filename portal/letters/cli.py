@@ -1,6 +1,7 @@
 """`flask letters ...`: letter runs of any run source, export archived letters."""
 from __future__ import annotations
 
+import getpass
 import time
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from portal.extensions import db
 from portal.jobs import Job
 from portal.letters import runner, runs
 from portal.letters.models import Letter
+from portal.refusals import Refusal
 
 
 def _scope(source_name: str, label: str) -> tuple[runs.RunSource, int]:
@@ -21,6 +23,13 @@ def _scope(source_name: str, label: str) -> tuple[runs.RunSource, int]:
     if scope_id is None:
         raise click.ClickException(f"no {source_name} group named {label!r}")
     return source, scope_id
+
+
+def _operator(reason: str | None) -> str | None:
+    """The reason as audited from the command line, with who typed it."""
+    if reason is None:
+        return None
+    return f"{reason.strip()} (command line, {getpass.getuser()})"
 
 
 _SOURCE = click.option("--source", "source_name", default="invitation", show_default=True,
@@ -39,9 +48,14 @@ def register(app) -> None:
     @click.option("--out", required=True, type=click.Path(file_okay=False),
                   help="Directory for the print batches and the manifest.")
     @click.option("--batch-size", type=int, default=None, help="Letters per print batch.")
-    def run(source_name: str, scope_name: str, out: str, batch_size: int | None):
-        """Print and archive the letters of a group, e.g. a cohort's invitations (resumes an
-        interrupted run).
+    @click.option("--reprint-all", is_flag=True,
+                  help="Letter everyone of the group again; their earlier codes stop working.")
+    @click.option("--reason", default=None, help="Why everyone is lettered again (audited).")
+    @click.option("--yes", is_flag=True, help="Do not ask for confirmation of --reprint-all.")
+    def run(source_name: str, scope_name: str, out: str, batch_size: int | None,
+            reprint_all: bool, reason: str | None, yes: bool):
+        """Print and archive the letters of a group, e.g. a cohort's invitations: everyone
+        who has no letter yet (a later extract's new people), or resumes an interrupted run.
 
         Waits for the run to end; exits with status 1 if any letter failed."""
         source, scope_id = _scope(source_name, scope_name)
@@ -49,7 +63,20 @@ def register(app) -> None:
         if job is not None:
             click.echo(f"Resuming letter run {job.id} into {runs.Params.of(job).out}")
         else:
-            job = runs.start(source.name, scope_id, out, actor=None, batch_size=batch_size)
+            if reprint_all:
+                if not (reason or "").strip():
+                    raise click.UsageError("--reprint-all needs --reason")
+                if not yes:
+                    click.confirm(f"Print every letter of {scope_name} again? Every earlier "
+                                  "code of theirs stops working.", abort=True)
+            try:
+                job = runs.start(source.name, scope_id, out, actor=None, batch_size=batch_size,
+                                 reprint=reprint_all, reason=_operator(reason))
+            except runs.NothingToPrint:
+                click.echo(f"Nothing to print: everyone in {scope_name} already has a letter "
+                           "(or an account). Reprint one person's letter with "
+                           "`letters reprint --reference ...`.")
+                return
             db.session.commit()
             click.echo(f"Letter run {job.id}: {job.total} letters into {Path(out).resolve()}")
         job_id = job.id
@@ -77,6 +104,27 @@ def register(app) -> None:
         if job.failed or job.state != "done":
             click.echo(job.error or "", err=True)
             raise SystemExit(1)
+
+    @letters.command("reprint")
+    @click.option("--reference", required=True, help="Reference printed on the letter.")
+    @click.option("--reason", required=True, help="Why it is printed again (audited).")
+    @click.option("--out", required=True, type=click.Path(file_okay=False),
+                  help="Directory for the new letter's PDF.")
+    def reprint(reference: str, reason: str, out: str):
+        """Print one person's letter again (lost, new address): a new letter and code, the
+        old code revoked."""
+        try:
+            letter = runs.reprint(reference, None, _operator(reason))
+        except LookupError:
+            raise click.ClickException(f"no letter with reference {reference!r}") from None
+        except Refusal as refusal:
+            raise click.ClickException(refusal.message) from None
+        db.session.commit()
+        target = Path(out)
+        target.mkdir(parents=True, exist_ok=True)
+        (target / f"{letter.reference}.pdf").write_bytes(letter.pdf)
+        click.echo(f"Letter {letter.reference} replaces {reference}: "
+                   f"{(target / f'{letter.reference}.pdf').resolve()}")
 
     @letters.command("export")
     @_SOURCE

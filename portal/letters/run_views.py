@@ -65,7 +65,15 @@ def start_run():
         return _page(form, status=400)
     out = Path(current_app.config["LETTER_RUN_DIR"]) / (
         f"{source_name}-{scope_id}-{date.today():%Y%m%d}-{secrets.token_hex(3)}")
-    job = runs.start(source_name, scope_id, out, current_user, batch_size=form.batch_size.data)
+    try:
+        job = runs.start(source_name, scope_id, out, current_user,
+                         batch_size=form.batch_size.data)
+    except runs.NothingToPrint:
+        db.session.rollback()
+        form.scope.errors.append(_("Nothing to print: everyone here already has a letter or "
+                                   "an account. Print one person's letter again from the "
+                                   "cohort page."))
+        return _page(form, status=400)
     db.session.commit()
     runner.launch(job.id)
     flash(_("The letter run has started."), "success")

@@ -83,8 +83,14 @@ class RunSource:
         """The group itself, handed back to `context` and `letter`."""
         raise NotImplementedError
 
-    def recipients(self, scope_id: int) -> Select:
-        """A query of the keys of everyone the run letters, in print (postcode) order."""
+    def recipients(self, scope_id: int, reprint: bool = False) -> Select:
+        """A query of the keys of everyone the run letters, in print (postcode) order: those
+        who have no letter yet, or with `reprint` everyone who may get one again."""
+        raise NotImplementedError
+
+    def reprint(self, letter: Letter, actor, reason: str) -> Letter:
+        """A new letter in place of `letter` (lost, new address), rendered in full and
+        archived; raises Refusal when that person may not get one."""
         raise NotImplementedError
 
     def load(self, keys: Sequence[int]) -> dict[int, object]:
@@ -134,6 +140,7 @@ class Params:
     out: str
     batch_size: int
     letter_date: str
+    reprint: bool = False
 
     @classmethod
     def of(cls, job: Job) -> Params:
@@ -160,18 +167,27 @@ def open_run(source: str, scope_id: int) -> Job | None:
         .order_by(Job.id.desc()))
 
 
+class NothingToPrint(Exception):  # noqa: N818
+    """Everyone the source would letter in this group already has a letter."""
+
+
 def start(source: str, scope_id: int, out: str | os.PathLike, actor,
-          batch_size: int | None = None, letter_date: date | None = None) -> Job:
-    """A new run for everyone the source selects in the group (flush, no commit)."""
+          batch_size: int | None = None, letter_date: date | None = None,
+          reprint: bool = False, reason: str | None = None) -> Job:
+    """A new run for everyone of the group who has no letter yet, or with `reprint` for
+    everyone again (their earlier letters' codes revoked; `reason` is audited). Raises
+    NothingToPrint when nobody is left to letter. Flushes, never commits."""
     run_source = sources()[source]
+    keys = db.session.scalars(run_source.recipients(scope_id, reprint=reprint)).all()
+    if not keys:
+        raise NothingToPrint(_scope_label(run_source, scope_id))
     params = Params(source=source, scope_id=scope_id, out=str(Path(out).resolve()),
                     batch_size=batch_size or current_app.config["LETTER_BATCH_SIZE"],
-                    letter_date=(letter_date or date.today()).isoformat())
+                    letter_date=(letter_date or date.today()).isoformat(), reprint=reprint)
     job = Job(kind=KIND, state="queued", total=0, params=json.dumps(params.__dict__),
               created_by_id=getattr(actor, "id", None))
     db.session.add(job)
     db.session.flush()
-    keys = db.session.scalars(run_source.recipients(scope_id)).all()
     size = params.batch_size
     for first in range(0, len(keys), 5000):
         db.session.execute(db.insert(RunItem), [
@@ -179,8 +195,19 @@ def start(source: str, scope_id: int, out: str | os.PathLike, actor,
             for n, k in enumerate(keys[first:first + 5000], first)])
     job.total = len(keys)
     audit.record(actor, "letters.run_started", job, source=source,
-                 scope=_scope_label(run_source, scope_id), total=job.total, out=params.out)
+                 scope=_scope_label(run_source, scope_id), total=job.total, out=params.out,
+                 **({"reprint": True, "reason": reason} if reprint else {}))
     return job
+
+
+def reprint(reference: str, actor, reason: str) -> Letter:
+    """A new letter in place of the one with this reference, through its run source.
+    Raises LookupError for an unknown reference, Refusal when the source refuses."""
+    letter = db.session.scalar(db.select(Letter).where(Letter.reference == reference.strip()))
+    source = next((s for s in sources().values() if letter and s.kind == letter.kind), None)
+    if letter is None or source is None:
+        raise LookupError(reference)
+    return source.reprint(letter, actor, reason)
 
 
 def _scope_label(source: RunSource, scope_id: int) -> str:
