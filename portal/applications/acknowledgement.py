@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from portal import regions
 from portal.applications.models import Application
+from portal.i18n import LETTER_LANGUAGES
 from portal.letters import services as letters
 
 
@@ -14,22 +15,23 @@ def recipient(application: Application, user) -> letters.Recipient:
         return letters.Recipient.from_person(user.person)
     stored = answers(application)
     personal, contact = stored["personal"], stored["contact"]
-    street = f"{contact['street']} {contact['house_number']}".strip()
-    if contact.get("box"):
-        street += f" bus/bte {contact['box']}"
-    return letters.Recipient(
-        name=f"{personal['first_name']} {personal['last_name']}",
-        address_lines=(street, f"{contact['postcode']} {contact['municipality']}"),
-        postcode=contact["postcode"],
-        first_name=personal["first_name"],
-    )
+    return letters.Recipient.structured(
+        first_names=personal["first_name"], last_name=personal["last_name"],
+        street=contact["street"], house_number=contact["house_number"],
+        box=contact.get("box"), postcode=contact["postcode"],
+        municipality=contact["municipality"])
 
 
 def languages(application: Application, user, to: letters.Recipient) -> tuple[str, ...]:
-    """The register's language if it gave one, else the one the candidate chose, first."""
+    """The register's language, else the letter language the candidate chose (unless it
+    only stood in for an English portal), else the postcode region's, first."""
     person = user.person
-    preferred = (person.register_language if person is not None else None) or application.language
-    return regions.letter_languages(to.postcode, preferred)
+    chosen = application.language if user.language in LETTER_LANGUAGES else None
+    try:
+        return letters.letter_languages(
+            to.postcode, person.register_language if person is not None else None, chosen)
+    except regions.UnknownPostcode:
+        return regions.REGISTER_LANGUAGES["nl"]
 
 
 def issue_for(application: Application, user):

@@ -11,22 +11,17 @@ from portal import regions
 from portal.accounts.models import User
 from portal.applications.models import Application
 from portal.extensions import db
+from portal.i18n import LETTER_LANGUAGES
 
 # What a candidate brings to the selection days (printed in the convocation).
 BRING = ("identity_card", "glasses", "medication", "sports", "diplomas")
 
 
-def _address(application: Application) -> tuple[str, ...]:
+def _contact(application: Application) -> dict:
     try:
-        contact = json.loads(application.answers or "{}").get("contact") or {}
+        return json.loads(application.answers or "{}").get("contact") or {}
     except (ValueError, AttributeError):
-        contact = {}
-    street = " ".join(filter(None, [contact.get("street"), contact.get("house_number")]))
-    if contact.get("box"):
-        street += f" bus/bte {contact['box']}"
-    town = " ".join(filter(None, [contact.get("postcode") or application.postcode,
-                                  contact.get("municipality")]))
-    return tuple(line for line in (street, town) if line)
+        return {}
 
 
 def recipient(application: Application):
@@ -37,16 +32,29 @@ def recipient(application: Application):
     person = user.person if user is not None else None
     if person is not None:
         return Recipient.from_person(person), person, user
-    name = f"{application.first_name} {application.last_name}".strip()
-    return Recipient(name=name, address_lines=_address(application),
-                     postcode=application.postcode, first_name=application.first_name or None,
-                     register_language=application.language), None, user
+    contact = _contact(application)
+    return Recipient.structured(
+        first_names=application.first_name or "", last_name=application.last_name or "",
+        street=contact.get("street") or "", house_number=contact.get("house_number") or "",
+        box=contact.get("box"), postcode=contact.get("postcode") or application.postcode or "",
+        municipality=contact.get("municipality") or ""), None, user
 
 
 def languages(application: Application, person) -> tuple[str, ...]:
-    """Always at least French and Dutch; the candidate's own language first."""
-    chosen = (person.register_language if person is not None else None) or application.language
-    return regions.REGISTER_LANGUAGES.get(chosen, regions.REGISTER_LANGUAGES["nl"])
+    """Always at least French and Dutch: the register's language, else the letter language
+    the candidate chose (unless it only stood in for an English portal), else the postcode
+    region's, first."""
+    from portal.letters.services import letter_languages
+
+    user = db.session.get(User, application.user_id)
+    chosen = application.language if getattr(user, "language", None) in LETTER_LANGUAGES \
+        else None
+    register = person.register_language if person is not None else None
+    try:
+        return letter_languages(person.postcode if person is not None
+                                else application.postcode or "", register, chosen)
+    except regions.UnknownPostcode:
+        return regions.REGISTER_LANGUAGES["nl"]
 
 
 def _convocation_context(application: Application, decision) -> dict:

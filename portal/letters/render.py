@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import mimetypes
+import re
 from datetime import date
 from functools import cache
+from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -98,14 +100,45 @@ def qr_data_uri(url: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
+_TEXT = re.compile(r">([^<]+)<")
+# French typography: a non-breaking space before : and a narrow one before ; ! ? (and
+# inside guillemets), so that no line ever starts with the sign.
+_FRENCH = [(re.compile(r"(?<=\S) ?:(?=\s|$)"), "\u00a0:"),
+           (re.compile(r"(?<=\S) ?([;!?])(?=\s|$)"), "\u202f\\1"),
+           (re.compile(r"« ?"), "«\u202f"), (re.compile(r" ?»"), "\u202f»")]
+
+
+def french_typography(html: str) -> str:
+    """French spacing in the text of an HTML fragment (never inside tags or attributes)."""
+    def text(match):
+        value = match.group(1)
+        for pattern, replacement in _FRENCH:
+            value = pattern.sub(replacement, value)
+        return f">{value}<"
+
+    return _TEXT.sub(text, html)
+
+
+def url_text(address: str) -> Markup:
+    """A web address as printed: without its scheme, and never broken across lines."""
+    host = address.split("://", 1)[-1]
+    return Markup('<span class="url">{}</span>').format(host)
+
+
 def section_html(kind: str, lang: str, *, first: bool, context: dict, slots: dict) -> str:
     """One language section, rendered with that language's locale forced."""
     template = current_app.jinja_env.get_template(f"letters/{kind}.html")
     with i18n.locale(lang):
-        return template.render(
+        html = template.render(
             **{"letter_date": date.today(), **context}, lang=lang, first=first, slots=slots,
-            base_url_host=current_app.config["BASE_URL"].split("://", 1)[-1],
+            base_url_host=url_text(current_app.config["BASE_URL"]), url_text=url_text,
         )
+    return french_typography(html) if lang == "fr" else html
+
+
+def text_of(html: str) -> str:
+    """The characters a letter prints (for the font coverage check)."""
+    return unescape(re.sub(r"<[^>]*>", " ", html))
 
 
 def document_html(kind: str, languages, context: dict, slots_for) -> str:
@@ -120,7 +153,8 @@ def document_html(kind: str, languages, context: dict, slots_for) -> str:
     shell = current_app.jinja_env.get_template("letters/_document.html")
     with i18n.locale(languages[0]):
         title = context.get("title") or kind
-        return shell.render(sections=sections, languages=languages, title=title)
+        return shell.render(sections=sections, languages=languages, title=title,
+                            vdp_layout=context.get("vdp_layout", False))
 
 
 def layout(html: str):
@@ -128,7 +162,7 @@ def layout(html: str):
     weasyprint, fetcher_, fonts, css, image_cache = _weasy()
     try:
         return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher_).render(
-            stylesheets=[css], font_config=fonts, cache=image_cache
+            stylesheets=[css], font_config=fonts, cache=image_cache, pdf_tags=True
         )
     finally:
         # Keep the letter assets (logo) cached, never one letter's own images (its QR
@@ -137,5 +171,52 @@ def layout(html: str):
             del image_cache[key]
 
 
+# Tagged (structure tree, /Lang per section, reading order) and PDF/UA-1. PDF/A is not
+# asked for: its output intent would be sRGB, and text is printed in black ink only
+# (DeviceCMYK), which PDF/A allows only with a CMYK output profile (none is packaged).
+PDF_OPTIONS = {"pdf_tags": True, "pdf_variant": "pdf/ua-1"}
+
+
+def section_languages(document) -> list[str]:
+    """The language of each top-level section box, page after page, in the order
+    WeasyPrint's structure tree lists their /Sect elements."""
+    languages = []
+
+    def walk(box):
+        element = getattr(box, "element", None)
+        if element is not None and getattr(box, "element_tag", None) == "section":
+            languages.append(element.get("lang") or "")
+            return
+        for child in getattr(box, "children", ()):
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    return languages
+
+
+def _mark_languages(document, pdf) -> None:
+    """A /Lang on every section of the structure tree (WeasyPrint sets only the document's),
+    so that a screen reader switches voice with the language."""
+    import pydyf
+
+    def resolve(reference):
+        return pdf.objects[int(bytes(reference).split()[0])] if isinstance(
+            reference, bytes | str) else reference
+
+    root = pdf.catalog.get("StructTreeRoot")
+    if root is None:
+        return
+    structure = resolve(root)
+    top = resolve(structure["K"][0])
+    sections = [resolve(kid) for kid in top["K"]]
+    sections = [kid for kid in sections if isinstance(kid, dict) and kid.get("S") == "/Sect"]
+    languages = section_languages(document)
+    for element, language in zip(sections, languages, strict=False):
+        element["Lang"] = pydyf.String(language)
+    if languages:
+        top["Lang"] = pydyf.String(languages[0])
+
+
 def to_pdf(document) -> bytes:
-    return document.write_pdf()
+    return document.write_pdf(finisher=_mark_languages, **PDF_OPTIONS)

@@ -40,7 +40,15 @@ from portal.letters.variants import Variant
 from portal.models import utcnow
 
 KIND = "letter_run"
-MANIFEST_FIELDS = ("batch", "position", "reference", "name", "postcode", "pages", "languages")
+# pages: the letter's own; blank_pages: added after it so that the next letter starts on a
+# front side (duplex); sheets: paper the inserter puts in its envelope.
+MANIFEST_FIELDS = ("batch", "position", "reference", "name", "postcode", "pages",
+                   "blank_pages", "sheets", "languages")
+
+
+def _paper(pages: int) -> tuple[int, int, int]:
+    blank = vdp.blank_pages(pages)
+    return pages, blank, (pages + blank) // 2
 log = logging.getLogger(__name__)
 
 
@@ -289,7 +297,8 @@ def process_batch(job_id: int, number: int) -> tuple[int, int]:
         vdp.batch_pdf(fh, [m.parts for m in made])
     part_csv.write_text(_manifest_rows(number, (
         (m.letter.reference, m.letter.recipient.name, m.letter.recipient.postcode,
-         m.parts.variant.page_count, ",".join(m.languages)) for m in made)), encoding="utf-8")
+         *_paper(m.parts.variant.page_count), ",".join(m.languages)) for m in made)),
+        encoding="utf-8")
     try:
         _archive(job, source, made)
         for item, reason in failures:
@@ -354,9 +363,11 @@ def _rebuild_from_archive(params: Params, number: int, items: list[RunItem]) -> 
         if letter is None:
             continue
         writer.append(BytesIO(letter.pdf))
+        for _blank in range(vdp.blank_pages(letter.page_count)):
+            writer.add_blank_page()
         recipient = source.recipient(recipients[item.key])
-        rows.append((letter.reference, recipient.name, recipient.postcode, letter.page_count,
-                     letter.languages))
+        rows.append((letter.reference, recipient.name, recipient.postcode,
+                     *_paper(letter.page_count), letter.languages))
     pdf_path, csv_path = params.files(number)
     part = Path(f"{pdf_path}.{os.getpid()}-{secrets.token_hex(4)}.part")
     with part.open("wb") as fh:

@@ -63,7 +63,7 @@ def test_register_language_overrides_the_postcode(app):
 def test_a_hostile_name_prints_as_text(app):
     hostile = '<img src="http://evil.example/x.png"><b>Eve</b>'
     letter, _code, _person = _issue("9000", last_name=hostile)
-    assert hostile in pdf_text(letter.pdf)
+    assert hostile in pdf_text(letter.pdf).replace("\n", " ")  # a long name wraps
 
 
 @pytest.mark.parametrize("url", [

@@ -56,3 +56,19 @@ def test_pypdf_still_gives_stored_stream_data_and_the_template_round_trips(app):
     assert raw is not None, "pypdf stream objects no longer keep their stored data in _data"
     assert stream["/Filter"] == "/FlateDecode"
     assert zlib.decompress(raw) == stream.get_data()
+
+
+def test_every_slot_of_a_run_layout_finds_its_marked_content_and_structure_element(app):
+    from portal.invitations import letters as invitation
+    from portal.letters.variants import Variant
+    from tests import factories
+
+    variant = Variant("invitation", ("de", "fr", "nl"), invitation.context(factories.cohort()))
+    layout = variant.layout
+    texts = [s for s in layout.slots if s.name != "qr"]
+    assert texts and all(s.mcid is not None for s in texts)
+    assert layout.template.structure.document is not None
+    # The placeholders are gone from the pages: nothing of them is printed.
+    for page in range(layout.page_count):
+        left = {m.mcid for m in layout.template.marked_texts(page)}
+        assert not left & {s.mcid for s in texts if s.page == page}

@@ -3,6 +3,7 @@ new numbers, per-letter font subsets (HarfBuzz), and a small streaming PDF write
 from __future__ import annotations
 
 import hashlib
+import re
 import zlib
 from dataclasses import dataclass
 from functools import cache
@@ -13,11 +14,26 @@ from pypdf.generic import (
     ArrayObject,
     DictionaryObject,
     IndirectObject,
+    NameObject,
     StreamObject,
 )
 
 # Keys of a template page that the writer sets itself.
-_PAGE_KEYS_SET_HERE = {"/Type", "/Parent", "/Contents", "/Resources", "/Annots"}
+_PAGE_KEYS_SET_HERE = {"/Type", "/Parent", "/Contents", "/Resources", "/Annots",
+                       "/StructParents"}
+_MARKED = re.compile(rb"/(\w+)\s*<</MCID (\d+)>>\s*BDC\b(.*?)\bEMC\b", re.S)
+_TEXT_MATRIX = re.compile(rb"1 0 0 -1 (-?[\d.]+) (-?[\d.]+) Tm")
+_GLYPHS = re.compile(rb"\[((?:<[0-9a-fA-F]+>-?[\d.]*)+)\] ?TJ")
+# Placeholders in per-letter structure bytes: struct elements, pages, template objects.
+_ELEM, _PAGE, _TEMPLATE, _PARENT = 10_000_000, 20_000_000, 30_000_000, 40_000_000
+_TOKEN = re.compile(rb"\b([1-4])(\d{7}) 0 R")
+
+
+def subset_tag(program: bytes, name: str) -> str:
+    """Six capital letters from the font program itself: two different subsets never share
+    a name in one file (ISO 32000-1 9.6.4), and one subset always has the same one."""
+    digest = hashlib.sha256(name.encode() + program).digest()
+    return "".join(chr(65 + b % 26) for b in digest[:6])
 
 
 def _ser(obj, renumber, out: list[bytes]) -> None:
@@ -73,6 +89,25 @@ class TemplatePage:
     contents: list[int]      # template numbers of the content streams
     width: float
     height: float
+    old_contents: list[int]  # their numbers in the laid-out PDF
+
+
+@dataclass
+class Marked:
+    """A marked-content sequence of a template page holding one run of text."""
+
+    mcid: int
+    x: float                 # origin of its text, CSS px from the left
+    y: float                 # and from the top
+    glyphs: int
+
+
+@dataclass
+class Bookmark:
+    title: str
+    page: int
+    left: float
+    top: float
 
 
 class Template:
@@ -83,6 +118,7 @@ class Template:
         self._local: dict[int, int] = {}
         self._objects: dict[int, object] = {}
         self.pages: list[TemplatePage] = []
+        self._rename_subsets(reader)
         for page in reader.pages:
             contents = page.raw_get("/Contents")
             refs = list(contents) if isinstance(contents, ArrayObject) else [contents]
@@ -106,7 +142,14 @@ class Template:
             self.pages.append(TemplatePage(
                 extra=extra, resources=flat, contents=[self._local[r.idnum] for r in refs],
                 width=float(box.width), height=float(box.height),
+                old_contents=[r.idnum for r in refs],
             ))
+        page_numbers = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+        self.structure = Structure(reader, page_numbers, self._local)
+        self.bookmarks = [
+            Bookmark(str(item["/Title"]), reader.get_destination_page_number(item),
+                     float(item.get("/Left") or 0), float(item.get("/Top") or 0))
+            for item in reader.outline if not isinstance(item, list)]
         # Two tiny streams that keep the template's graphics state from leaking into the
         # overlay: "q" before the template's contents and "Q" after them.
         self.q = len(self._local) + 1
@@ -115,6 +158,59 @@ class Template:
 
     def _num(self, old: int) -> int:
         return self._local[old]
+
+    def _rename_subsets(self, reader) -> None:
+        """Gives every embedded font subset a tag made from its own program, so that two
+        templates in one print batch never carry two different fonts under one name."""
+        fonts = []
+        for page in reader.pages:
+            for ref in (page["/Resources"].get("/Font") or {}).values():
+                fonts.append(ref.get_object())
+        for font in fonts:
+            descendants = font.get("/DescendantFonts")
+            inner = descendants[0].get_object() if descendants else font
+            descriptor = inner.get("/FontDescriptor")
+            if descriptor is None:
+                continue
+            descriptor = descriptor.get_object()
+            program = next((descriptor[k].get_object() for k in ("/FontFile2", "/FontFile3",
+                                                                 "/FontFile") if k in descriptor),
+                           None)
+            name = str(descriptor["/FontName"])[1:]
+            if program is None or "+" not in name:
+                continue
+            base = name.split("+", 1)[1]
+            new = NameObject(f"/{subset_tag(program._data, base)}+{base}")
+            descriptor[NameObject("/FontName")] = new
+            inner[NameObject("/BaseFont")] = new
+            font[NameObject("/BaseFont")] = new
+
+    def marked_texts(self, page: int) -> list[Marked]:
+        """The marked-content sequences of text on a page, with where their text starts."""
+        out = []
+        for old in self.pages[page].old_contents:
+            data = self._objects[old].get_data()
+            for match in _MARKED.finditer(data):
+                matrix = _TEXT_MATRIX.search(match.group(3))
+                glyphs = _GLYPHS.search(match.group(3))
+                if matrix is None or glyphs is None:
+                    continue
+                out.append(Marked(int(match.group(2)), float(matrix.group(1)),
+                                  float(matrix.group(2)), glyphs.group(1).count(b"<")))
+        return out
+
+    def strip_marked(self, page: int, mcids: set[int]) -> None:
+        """Removes these marked-content sequences (placeholders) from a page's contents."""
+        def keep(match):
+            return b"" if int(match.group(2)) in mcids else match.group(0)
+
+        for old in self.pages[page].old_contents:
+            stream = self._objects[old]
+            data = stream.get_data()
+            stripped = _MARKED.sub(keep, data)
+            if stripped != data:
+                stream.set_data(stripped)
+                self.chunk.cache_clear()
 
     def _visit(self, obj) -> None:
         if isinstance(obj, IndirectObject):
@@ -222,6 +318,88 @@ class Writer:
                      % (nums[-1] + 1, root, info, ident, ident))
         lines.append(b"startxref\n%d\n%%%%EOF\n" % xref)
         self._write(b"".join(lines))
+
+
+class Structure:
+    """A template's structure tree (tagged PDF), to be written again for every letter with
+    that letter's pages: the same elements, the same marked-content ids."""
+
+    def __init__(self, reader, page_numbers: dict[int, int], template_local: dict[int, int]):
+        root = reader.trailer["/Root"].get("/StructTreeRoot")
+        self.elements: list[int] = []
+        self.parent_tree: list[list[int | None]] = [[] for _ in page_numbers]
+        self._bytes = b""
+        self._entries: list[tuple[int, int]] = []
+        if root is None:
+            return
+        root = root.get_object()
+        local: dict[int, int] = {}
+        objects = {}
+        pending = list(root["/K"]) if isinstance(root["/K"], ArrayObject) else [root["/K"]]
+        while pending:
+            ref = pending.pop(0)
+            if not isinstance(ref, IndirectObject) or ref.idnum in local:
+                continue
+            element = ref.get_object()
+            if not isinstance(element, DictionaryObject):
+                continue
+            local[ref.idnum] = len(local)
+            objects[ref.idnum] = element
+            kids = element.get("/K")
+            pending += list(kids) if isinstance(kids, ArrayObject) else [kids]
+        self.elements = list(local)
+        self.document = local[(root["/K"][0] if isinstance(root["/K"], ArrayObject)
+                               else root["/K"]).idnum]
+        nums = root["/ParentTree"].get_object().get("/Nums", [])
+        for key, value in zip(nums[::2], nums[1::2], strict=True):
+            value = value.get_object()
+            if int(key) < len(self.parent_tree) and isinstance(value, ArrayObject):
+                self.parent_tree[int(key)] = [
+                    local.get(ref.idnum) if isinstance(ref, IndirectObject) else None
+                    for ref in value]
+
+        def token(old: int) -> int:
+            if old in local:
+                return _ELEM + local[old]
+            if old in page_numbers:
+                return _PAGE + page_numbers[old]
+            if old == root.indirect_reference.idnum:
+                return _PARENT
+            return _TEMPLATE + template_local[old]
+
+        out = BytesIO()
+        for old in self.elements:
+            self._entries.append((local[old], out.tell()))
+            out.write(b"%d 0 obj\n%s\nendobj\n" % (_ELEM + local[old],
+                                                   serialize(objects[old], token)))
+        self._bytes = out.getvalue()
+
+    def __bool__(self) -> bool:
+        return bool(self.elements)
+
+    def chunk(self, base: int, pages: list[int], template_base: int, parent: int
+              ) -> tuple[bytes, list[tuple[int, int]]]:
+        """The elements numbered base.., pointing at these pages and at `parent` (the
+        file's StructTreeRoot); as bytes and (num, offset) of each object. Offsets are
+        those of the placeholders, which are all eight digits long."""
+        def number(match) -> bytes:
+            kind, value = int(match.group(1)), int(match.group(2))
+            target = (base + value if kind == 1 else pages[value] if kind == 2
+                      else template_base + value if kind == 3 else parent)
+            return b"%d 0 R" % target
+
+        data = _TOKEN.sub(number, self._bytes)
+        # Object headers carry the element's own number: rewrite them the same way.
+        data = re.sub(rb"(?m)^1(\d{7}) 0 obj", lambda m: b"%d 0 obj" % (base + int(m.group(1))),
+                      data)
+        offsets = [m.start() for m in re.finditer(rb"(?m)^\d+ 0 obj", data)]
+        return data, [(base + local, offset) for (local, _old), offset in
+                      zip(self._entries, offsets, strict=True)]
+
+    def parents(self, page: int, base: int) -> bytes:
+        """The ParentTree entry of a page: the element of each marked-content id."""
+        return b"[" + b" ".join(b"null" if n is None else b"%d 0 R" % (base + n)
+                                for n in self.parent_tree[page]) + b"]"
 
 
 def pdf_string(text: str) -> bytes:
