@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal import audit, i18n
+from portal import audit
 from portal.extensions import db
 from portal.invitations.models import Cohort, Invitation, Person
 from portal.invitations.services import issue_invitation, new_invitation, revoke_open
@@ -34,14 +34,11 @@ def signup_url(code: str) -> str:
 
 def context(cohort, letter_date: date | None = None) -> dict:
     """What every invitation of a cohort shares."""
-    with i18n.locale("nl"):
-        title = _("Your invitation to the Service Year")
     return {
         "invited_age": current_app.config["INVITED_AGE"],
         "signup_address": signup_address(),
         "expires_on": cohort.expires_on,
         "letter_date": letter_date or date.today(),
-        "title": title,
         "qr_uri": None,
         "qr_prefix": signup_url("").encode(),
     }

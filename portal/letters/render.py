@@ -6,14 +6,17 @@ import base64
 import hashlib
 import mimetypes
 import re
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+import pydyf
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from portal import i18n
@@ -22,6 +25,14 @@ from portal.letters.pdf import qrfast
 ASSETS = (Path(__file__).resolve().parent.parent / "static" / "letters").resolve()
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "letters"
 BASE_URL = ASSETS.as_uri() + "/"
+# The document title of each kind (the PDF's Title, shown by readers instead of the file
+# name), in the letter's first language.
+TITLES = {
+    "invitation": _l("Invitation — Service Year"),
+    "acknowledgement": _l("Acknowledgement of your application — Service Year"),
+    "convocation": _l("Convocation to the selection tests — Service Year"),
+    "decision": _l("Decision on your application — Service Year"),
+}
 # Shared by every kind: a change in any of them is a new template version.
 SHARED_FILES = ("_base.html", "_letterhead.html", "_document.html")
 
@@ -125,12 +136,31 @@ def url_text(address: str) -> Markup:
     return Markup('<span class="url">{}</span>').format(host)
 
 
+def document_title(kind: str, language: str) -> str:
+    """The title of a letter of this kind in this language, naming the letter."""
+    with i18n.locale(language):
+        return str(TITLES.get(kind) or _("Letter — Service Year"))
+
+
+def add_days(day: date, days: int) -> date:
+    return day + timedelta(days=days)
+
+
+def letter_globals() -> dict:
+    """What every letter template may print besides its own context: contacts, signatory."""
+    config = current_app.config
+    return {"contact_phone": config["LETTER_PHONE"], "contact_email": config["LETTER_EMAIL"],
+            "contact_hours": config["LETTER_HOURS"], "signatory": config["LETTER_SIGNATORY"],
+            "dpo_email": config["LETTER_DPO_EMAIL"], "add_days": add_days}
+
+
 def section_html(kind: str, lang: str, *, first: bool, context: dict, slots: dict) -> str:
     """One language section, rendered with that language's locale forced."""
     template = current_app.jinja_env.get_template(f"letters/{kind}.html")
     with i18n.locale(lang):
         html = template.render(
-            **{"letter_date": date.today(), **context}, lang=lang, first=first, slots=slots,
+            **{"letter_date": date.today(), **letter_globals(), **context}, lang=lang,
+            first=first, slots=slots,
             base_url_host=url_text(current_app.config["BASE_URL"]), url_text=url_text,
         )
     return french_typography(html) if lang == "fr" else html
@@ -152,7 +182,7 @@ def document_html(kind: str, languages, context: dict, slots_for) -> str:
     ]
     shell = current_app.jinja_env.get_template("letters/_document.html")
     with i18n.locale(languages[0]):
-        title = context.get("title") or kind
+        title = document_title(kind, languages[0])
         return shell.render(sections=sections, languages=languages, title=title,
                             vdp_layout=context.get("vdp_layout", False))
 
@@ -198,8 +228,6 @@ def section_languages(document) -> list[str]:
 def _mark_languages(document, pdf) -> None:
     """A /Lang on every section of the structure tree (WeasyPrint sets only the document's),
     so that a screen reader switches voice with the language."""
-    import pydyf
-
     def resolve(reference):
         return pdf.objects[int(bytes(reference).split()[0])] if isinstance(
             reference, bytes | str) else reference

@@ -22,8 +22,7 @@ class Variant:
         html = render.document_html(kind, self.languages, {**context, "vdp_layout": True},
                                     lambda lang: _Placeholders())
         document = render.layout(html)
-        with i18n.locale(self.languages[0]):
-            title = str(context.get("title") or kind)
+        title = render.document_title(kind, self.languages[0])
         self.layout = vdp.Layout(document, render.to_pdf(document), self.languages, title,
                                  qr_prefix=context.get("qr_prefix", b""))
         self.page_count = self.layout.page_count
