@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app portal
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-fast bench translations translations-extract translations-update \
+.PHONY: run test test-fast bench letters-check translations translations-extract translations-update \
         translations-compile lint system-deps clean worker
 
 $(BIN)/python:
@@ -54,6 +54,11 @@ test-fast: $(VENV)/.installed translations-compile
 bench: $(VENV)/.installed system-deps translations-compile
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/review_queue_bench.py
+
+# A print shop's check of a letter run's batch directory: make letters-check DIR=...
+letters-check: $(VENV)/.installed
+	@test -n "$(DIR)" || (echo "usage: make letters-check DIR=<letter run directory>"; exit 2)
+	$(BIN)/python scripts/letters_check.py "$(DIR)"
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

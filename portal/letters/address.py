@@ -13,7 +13,9 @@ the street number ever separated from it):
 2. Street line: "Street number [box-word box]", the box word of the letter's first
    language ("bus", "bte", "Bfk."). Too wide: the street name wraps between words (or
    after a hyphen); number and box always stay together, on the last street line.
-3. Postcode line: "postcode municipality", never wrapped or shortened.
+3. Postcode line: "postcode municipality", never wrapped or shortened. A bilingual name
+   of the register ("Molenbeek-Saint-Jean / Sint-Jans-Molenbeek") is printed in the
+   letter's first language only (French, or Dutch for a Dutch letter), as bpost accepts.
 4. Any word wider than the window, or more than six lines in all: the address cannot be
    printed, and the letter fails with AddressDoesNotFit (a run reports it and goes on).
 """
@@ -83,6 +85,14 @@ def street_lines(street: str, house_number: str, box: str, box_word: str) -> lis
     if fits(full):
         return [full]
     return _wrap(full, "street")
+
+
+def municipality_name(name: str, language: str) -> str:
+    """One language of a bilingual municipality name "French / Dutch"."""
+    if " / " not in name:
+        return name
+    french, dutch = (part.strip() for part in name.split(" / ", 1))
+    return dutch if language == "nl" else french
 
 
 def window_lines(*, first_names: str | None, last_name: str | None, name: str,

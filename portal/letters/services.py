@@ -78,7 +78,9 @@ class Recipient:
             return tuple(address.window_lines(
                 first_names=self.first_names, last_name=self.last_name, name=self.name,
                 street=self.street, house_number=self.house_number, box=self.box,
-                postcode_line=f"{self.postcode} {self.municipality}".strip(),
+                postcode_line=f"{self.postcode} "
+                              f"{address.municipality_name(self.municipality or '', language)}"
+                .strip(),
                 language=language))
         return tuple(address.window_lines(
             first_names=None, last_name=None, name=self.name, street=None, house_number=None,

@@ -118,7 +118,7 @@ class Template:
         self._local: dict[int, int] = {}
         self._objects: dict[int, object] = {}
         self.pages: list[TemplatePage] = []
-        self._rename_subsets(reader)
+        self._rename_subsets(reader, hashlib.sha256(pdf).digest())
         for page in reader.pages:
             contents = page.raw_get("/Contents")
             refs = list(contents) if isinstance(contents, ArrayObject) else [contents]
@@ -159,9 +159,9 @@ class Template:
     def _num(self, old: int) -> int:
         return self._local[old]
 
-    def _rename_subsets(self, reader) -> None:
-        """Gives every embedded font subset a tag made from its own program, so that two
-        templates in one print batch never carry two different fonts under one name."""
+    def _rename_subsets(self, reader, salt: bytes) -> None:
+        """Gives every embedded font subset a tag made from its own program and this
+        template, so that no two font objects in a print batch share a name."""
         fonts = []
         for page in reader.pages:
             for ref in (page["/Resources"].get("/Font") or {}).values():
@@ -180,7 +180,7 @@ class Template:
             if program is None or "+" not in name:
                 continue
             base = name.split("+", 1)[1]
-            new = NameObject(f"/{subset_tag(program._data, base)}+{base}")
+            new = NameObject(f"/{subset_tag(salt + program._data, base)}+{base}")
             descriptor[NameObject("/FontName")] = new
             inner[NameObject("/BaseFont")] = new
             font[NameObject("/BaseFont")] = new

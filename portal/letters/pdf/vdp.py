@@ -280,7 +280,7 @@ class File:
 
 
 def write_parts(writer: Writer, parts: LetterParts, base: int, numbers: Numbers,
-                file: File, shared: dict[int, int] | None = None) -> Written:
+                file: File, shared: dict[bytes, int] | None = None) -> Written:
     """Writes one letter's own objects (fonts, overlays, pages, structure elements).
     `shared` keeps the fonts already written to this file (per process stock subsets)."""
     pages_ref = file.pages_ref
@@ -288,8 +288,8 @@ def write_parts(writer: Writer, parts: LetterParts, base: int, numbers: Numbers,
     template = variant.template
     font_refs: dict[str, int] = {}
     for name, font in parts.fonts.items():
-        if shared is not None and id(font) in shared:
-            font_refs[name] = shared[id(font)]
+        if shared is not None and font.name in shared:  # the same program: one object
+            font_refs[name] = shared[font.name]
             continue
         first = numbers.take(5)
         type0, objects = font.objects(first)
@@ -297,7 +297,7 @@ def write_parts(writer: Writer, parts: LetterParts, base: int, numbers: Numbers,
             writer.add(first + offset, data)
         font_refs[name] = type0
         if shared is not None:
-            shared[id(font)] = type0
+            shared[font.name] = type0
     images = {}
     if parts.qr is not None:
         size, rows = parts.qr
@@ -413,7 +413,7 @@ def batch_pdf(fh, letters: list[LetterParts], title: str = "") -> None:
     shared font is written once."""
     writer = Writer(fh)
     bases: dict[int, int] = {}
-    shared: dict[int, int] = {}
+    shared: dict[bytes, int] = {}
     numbers = Numbers(1)
     file = File(numbers)
     written_letters: list[Written] = []
