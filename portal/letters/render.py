@@ -107,7 +107,8 @@ def qr_code(url: str):
 
 def qr_data_uri(url: str) -> str:
     """The QR code of `url` as a data: SVG (segno), for the full-render path."""
-    svg = qr_code(url).svg_inline(border=0, dark="#000", light=None, omitsize=True)
+    # The same 4-module quiet zone as letter runs draw (ISO/IEC 18004).
+    svg = qr_code(url).svg_inline(border=4, dark="#000", light=None, omitsize=True)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 

@@ -88,3 +88,20 @@ def test_only_administrators_see_letter_runs(app, client, login_as, tmp_path):
 def test_unknown_run_is_404(app, client, login_as):
     login_as("admin")
     assert client.get("/admin/letter-runs/4242").status_code == 404
+
+
+def test_the_run_page_lists_each_failed_letter_with_its_reason(app, client, login_as,
+                                                               tmp_path):
+    cohort = _cohort(2)
+    broken = factories.person(cohort, postcode="9000", first_names="Ann",
+                              last_name="Z" * 60)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(
+        args=["letters", "run", "--cohort", cohort.name, "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    job = db.session.scalar(db.select(Job))
+    login_as("admin", language="en")
+    page = client.get(f"/admin/letter-runs/{job.id}").get_data(as_text=True)
+    assert f"person {broken.id}" in page
+    assert "wider than the envelope window" in page
+    assert broken.last_name not in page  # the report names no one
