@@ -167,12 +167,17 @@ class Params:
 
 
 def open_run(source: str, scope_id: int) -> Job | None:
-    """The group's unfinished run, if one was interrupted."""
+    """The group's unfinished run, if one was interrupted. A run that went to its end with
+    some letters failed is finished: the next run letters whoever still has none."""
     prefix = json.dumps({"source": source, "scope_id": scope_id})[:-1] + ","
-    return db.session.scalar(
-        db.select(Job).where(Job.kind == KIND, Job.state.in_(("queued", "running", "failed")),
-                             Job.params.like(prefix + "%"))
-        .order_by(Job.id.desc()))
+    for job in db.session.scalars(
+            db.select(Job).where(Job.kind == KIND,
+                                 Job.state.in_(("queued", "running", "finishing", "failed")),
+                                 Job.params.like(prefix + "%"))
+            .order_by(Job.id.desc())):
+        if job.state != "failed" or job.finished_at is None or pending(job):
+            return job
+    return None
 
 
 class NothingToPrint(Exception):  # noqa: N818

@@ -163,3 +163,18 @@ def test_a_code_of_a_person_who_has_an_account_leads_to_login(app, client):
     assert "/login" in response.headers["Location"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "already have an account" in page
+
+
+def test_after_fixing_an_address_the_next_run_letters_only_that_person(app, tmp_path):
+    cohort = factories.cohort()
+    ok, = _people(cohort, 1)
+    broken = factories.person(cohort, postcode="9000", last_name="Q" * 60)
+    db.session.commit()
+    assert _run(app, cohort, tmp_path / "a").exit_code == 1
+    assert _lettered() == [ok.id]
+    broken.last_name = "Quaghebeur"
+    db.session.commit()
+    result = _run(app, cohort, tmp_path / "b")
+    assert result.exit_code == 0, result.output
+    assert "Resuming" not in result.output
+    assert _lettered() == [ok.id, broken.id]

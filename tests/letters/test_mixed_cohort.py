@@ -144,3 +144,16 @@ def test_full_renders_keep_long_and_non_latin_names_whole_in_the_window(app, tmp
             assert "李" in pdf_text(letter.pdf)
     with pytest.raises(MissingGlyph, match="HANGUL"):
         issue_letter(bad[1], cohort, None)
+
+
+def test_personal_texts_print_in_black_ink_only(app, tmp_path):
+    from io import BytesIO
+
+    cohort, people, _bad = _cohort()
+    _run(app, cohort, tmp_path)
+    letter = db.session.scalar(db.select(Letter))
+    page = PdfReader(BytesIO(letter.pdf)).pages[0]
+    overlay = page.raw_get("/Contents")[-1].get_object().get_data()
+    assert b" 0 0 0 1 k " in overlay and b" rg " not in overlay
+    template = page.raw_get("/Contents")[1].get_object().get_data()
+    assert b"/DeviceCMYK cs" in template and b"0 0 0 1 scn" in template

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 import zlib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -187,8 +187,11 @@ def itemize(text: str, style: str) -> list[tuple[Face, str]]:
     return [(f, piece) for f, piece, _direction in pieces]
 
 
-def shape(text: str, style: str) -> list[Run]:
-    return [Run(f, f.shape(piece)) for f, piece in itemize(text, style)]
+@lru_cache(maxsize=8192)
+def shape(text: str, style: str) -> tuple[Run, ...]:
+    """The text shaped, piece by piece (cached: a letter measures its address lines, then
+    prints them, and prints its reference and code in every language)."""
+    return tuple(Run(f, f.shape(piece)) for f, piece in itemize(text, style))
 
 
 def width(text: str, style: str, size: float) -> float:

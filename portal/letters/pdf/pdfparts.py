@@ -328,8 +328,7 @@ class Structure:
         root = reader.trailer["/Root"].get("/StructTreeRoot")
         self.elements: list[int] = []
         self.parent_tree: list[list[int | None]] = [[] for _ in page_numbers]
-        self._bytes = b""
-        self._entries: list[tuple[int, int]] = []
+        self._formats: list[bytes] = []
         if root is None:
             return
         root = root.get_object()
@@ -367,12 +366,32 @@ class Structure:
                 return _PARENT
             return _TEMPLATE + template_local[old]
 
-        out = BytesIO()
+        # Each element pre-serialised once as a format string whose %d are its own number
+        # and its references; per letter only the numbers are computed.
+        formats = []
+        kinds: list[int] = []
+        values: list[int] = []
         for old in self.elements:
-            self._entries.append((local[old], out.tell()))
-            out.write(b"%d 0 obj\n%s\nendobj\n" % (_ELEM + local[old],
-                                                   serialize(objects[old], token)))
-        self._bytes = out.getvalue()
+            data = b"%d 0 obj\n%s\nendobj\n" % (local[old], serialize(objects[old], token))
+            data = data.replace(b"%", b"%%")
+            kinds.append(1)
+            values.append(local[old])
+            pieces, last = [], 0
+            for match in _TOKEN.finditer(data):
+                pieces.append(data[last:match.start()])
+                pieces.append(b"%d 0 R")
+                kinds.append(int(match.group(1)))
+                values.append(int(match.group(2)))
+                last = match.end()
+            pieces.append(data[last:])
+            head = pieces[0]
+            pieces[0] = b"%d" + head[head.index(b" 0 obj"):]
+            formats.append(b"".join(pieces))
+        self._format = b"".join(formats)
+        self._kinds, self._values = kinds, values
+        self._locals = [local[old] for old in self.elements]
+        self._lengths = [f.count(b"%d") for f in formats]
+        self._formats = formats
 
     def __bool__(self) -> bool:
         return bool(self.elements)
@@ -380,21 +399,20 @@ class Structure:
     def chunk(self, base: int, pages: list[int], template_base: int, parent: int
               ) -> tuple[bytes, list[tuple[int, int]]]:
         """The elements numbered base.., pointing at these pages and at `parent` (the
-        file's StructTreeRoot); as bytes and (num, offset) of each object. Offsets are
-        those of the placeholders, which are all eight digits long."""
-        def number(match) -> bytes:
-            kind, value = int(match.group(1)), int(match.group(2))
-            target = (base + value if kind == 1 else pages[value] if kind == 2
-                      else template_base + value if kind == 3 else parent)
-            return b"%d 0 R" % target
-
-        data = _TOKEN.sub(number, self._bytes)
-        # Object headers carry the element's own number: rewrite them the same way.
-        data = re.sub(rb"(?m)^1(\d{7}) 0 obj", lambda m: b"%d 0 obj" % (base + int(m.group(1))),
-                      data)
-        offsets = [m.start() for m in re.finditer(rb"(?m)^\d+ 0 obj", data)]
-        return data, [(base + local, offset) for (local, _old), offset in
-                      zip(self._entries, offsets, strict=True)]
+        file's StructTreeRoot); as bytes and (num, offset) of each object."""
+        shift = (0, base, 0, template_base, 0)
+        numbers = [pages[v] if k == 2 else parent if k == 4 else shift[k] + v
+                   for k, v in zip(self._kinds, self._values, strict=True)]
+        out = []
+        entries = []
+        offset = position = 0
+        for local, fmt, count in zip(self._locals, self._formats, self._lengths, strict=True):
+            data = fmt % tuple(numbers[position:position + count])
+            position += count
+            entries.append((base + local, offset))
+            offset += len(data)
+            out.append(data)
+        return b"".join(out), entries
 
     def parents(self, page: int, base: int) -> bytes:
         """The ParentTree entry of a page: the element of each marked-content id."""

@@ -53,7 +53,7 @@ def find_slots(document) -> list[Slot]:
     slots: list[Slot] = []
     seen: set[int] = set()
 
-    def walk(box, lang, page_no, page_height):
+    def walk(box, lang, page_no, page_height, parent_color=None):
         element = getattr(box, "element", None)
         if element is not None and getattr(box, "element_tag", None) == "section":
             lang = element.get("lang") or lang
@@ -72,10 +72,12 @@ def find_slots(document) -> list[Slot]:
                 name=name, lang=lang, page=page_no, x=box.content_box_x() * PX,
                 top=page_height - box.content_box_y() * PX, width=box.width * PX,
                 height=box.height * PX, style=weight, size=size * PX,
-                baseline=page_height - baseline_px * PX, color=_fill(style["color"]),
+                baseline=page_height - baseline_px * PX, color=_fill(_visible(
+                    style["color"], parent_color)),
             ))
+        color = getattr(box, "style", {}).get("color") if hasattr(box, "style") else None
         for child in getattr(box, "children", ()):
-            walk(child, lang, page_no, page_height)
+            walk(child, lang, page_no, page_height, color or parent_color)
 
     for number, page in enumerate(document.pages):
         walk(page._page_box, None, number, page.height * PX)
@@ -129,6 +131,14 @@ class Personal:
     texts: dict[str, dict[str, str]]
     seed: str
     qr_url: str | None = None
+
+
+def _visible(color, parent_color):
+    """A run layout's placeholders are transparent: the letter prints in the colour the
+    slot inherits."""
+    if getattr(color, "alpha", 1) == 0 and parent_color is not None:
+        return parent_color
+    return color
 
 
 def _fill(color) -> bytes:
