@@ -63,6 +63,9 @@ class Face:
     def __post_init__(self):
         self._hb_face = hb.Face(hb.Blob(self.data))
         self._hb_font = hb.Font(self._hb_face)
+        # Characters this face prints left to right: most texts need no itemizing at all.
+        self.simple = frozenset(chr(cp) for cp in self.cmap
+                                if unicodedata.bidirectional(chr(cp)) not in ("R", "AL"))
 
     @property
     def postscript(self) -> str:
@@ -75,9 +78,12 @@ class Face:
         buf.guess_segment_properties()
         hb.shape(self._hb_font, buf, FEATURES)
         infos, positions = buf.glyph_infos, buf.glyph_positions
+        scale = 1000 / self.upem
+        if len(infos) == len(text) and all(info.cluster == n for n, info in enumerate(infos)):
+            return [(info.codepoint, round(pos.x_advance * scale), char)
+                    for info, pos, char in zip(infos, positions, text, strict=True)]
         starts = sorted({info.cluster for info in infos}) + [len(text)]
         following = {start: starts[i + 1] for i, start in enumerate(starts[:-1])}
-        scale = 1000 / self.upem
         out, seen = [], set()
         for info, pos in zip(infos, positions, strict=True):
             cluster = info.cluster
@@ -191,6 +197,9 @@ def itemize(text: str, style: str) -> list[tuple[Face, str]]:
 def shape(text: str, style: str) -> tuple[Run, ...]:
     """The text shaped, piece by piece (cached: a letter measures its address lines, then
     prints them, and prints its reference and code in every language)."""
+    main = face(style)
+    if main.simple.issuperset(text):  # one font, left to right: no itemizing
+        return (Run(main, main.shape(text)),)
     return tuple(Run(f, f.shape(piece)) for f, piece in itemize(text, style))
 
 
