@@ -5,9 +5,11 @@ import secrets
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, request
 from flask_login import current_user
+from flask_login import login_required as _login_required
 
 from portal.extensions import login_manager
 
@@ -51,6 +53,20 @@ def role_required(*roles: Role | str) -> Callable:
     return decorator
 
 
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only a path on this site; anything else (another host, a scheme) goes home."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    # Browsers read a backslash as a slash ("/\\evil.example" goes to another host), and
+    # control characters can hide either.
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return default
+    return target
+
+
 def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -83,8 +99,6 @@ def register(app) -> None:
 
 def login_required(view: Callable) -> Callable:
     """Any signed-in user. Prefer role_required where the role is known."""
-    from flask_login import login_required as _login_required
-
     wrapped = _login_required(view)
     wrapped.login_only = True
     return wrapped

@@ -1,9 +1,23 @@
-"""Invitations: cohorts, register-extract import, invitation codes and letters, /start."""
+"""Cohorts, register-extract imports, invitation codes and letters, the /start page."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
+from portal import demo as demo_seeds
+from portal.invitations import admin_views, cli, demo, models, views  # noqa: F401 (models: tables)
 from portal.invitations.letters import SOURCE
 from portal.letters import runs
+from portal.navigation import StaffTask, add_staff_task
+from portal.security import Role
 
 
 def init_app(app) -> None:
-    runs.register_source(app, SOURCE)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(admin_views.bp)
+    cli.register(app)
+    runs.register_source(app, SOURCE)  # the cohort's invitation letters, in letter runs
+    demo_seeds.add_seed(app, demo.seed_cohort, order=30)
+    add_staff_task(app, StaffTask(
+        "cohorts.index", _l("Cohorts"),
+        _l("Create cohorts, import National Register extracts, follow sign-ups."),
+        (Role.ADMIN,), order=50))

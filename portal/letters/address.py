@@ -82,6 +82,8 @@ def street_lines(street: str, house_number: str, box: str, box_word: str) -> lis
     # The number and box are one unit: non-breaking spaces inside it.
     tail = _NBSP.join(filter(None, [house_number, box_word if box else "", box]))
     full = f"{street} {tail}".strip()
+    if not full:  # no street given (an application's address left incomplete)
+        return []
     if fits(full):
         return [full]
     return _wrap(full, "street")
@@ -105,7 +107,7 @@ def window_lines(*, first_names: str | None, last_name: str | None, name: str,
                               BOX_WORDS.get(language, "bus"))
     for line in other_lines:
         lines += _wrap(line, "address")
-    if postcode_line:
+    if postcode_line and postcode_line.strip():
         if not fits(postcode_line):
             raise AddressDoesNotFit("the postcode line is wider than the envelope window")
         lines.append(postcode_line)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import mimetypes
 import re
 from datetime import date, timedelta
@@ -44,13 +45,13 @@ class AssetRefused(BaseException):  # noqa: N818
 
 @cache
 def _weasy():
-    import logging
-
     # WeasyPrint logs every layout step at INFO: far too much for bulk runs.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+    # Imported on first use: importing WeasyPrint costs most of a second, which web
+    # requests that never render a letter should not pay.
     import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+    from weasyprint.text.fonts import FontConfiguration  # noqa: I001 (see above)
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # idem
 
     class LetterFetcher(URLFetcher):
         """Serves data: URLs and files under static/letters/; refuses everything else,

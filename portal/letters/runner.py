@@ -48,6 +48,8 @@ def execute(job_id: int, progress: Callable[[], None] | None = None) -> None:
 
 def _init_worker(config: dict) -> None:
     global _worker_app
+    # The app factory imports every domain, this module among them: imported here, in
+    # the spawned worker, the arrow keeps pointing from the factory to the engine.
     from portal import create_app
 
     _worker_app = create_app(config)

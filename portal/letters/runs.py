@@ -27,6 +27,7 @@ from io import BytesIO, StringIO
 from pathlib import Path
 
 from flask import current_app
+from pypdf import PdfWriter
 from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 
@@ -355,7 +356,6 @@ class _Actor:
 
 def _rebuild_from_archive(params: Params, number: int, items: list[RunItem]) -> None:
     """Write a batch's files from letters archived before a crash (no re-rendering)."""
-    from pypdf import PdfWriter
 
     letters = {letter.id: letter for letter in db.session.scalars(db.select(Letter).where(
         Letter.id.in_([i.letter_id for i in items if i.letter_id is not None])))}

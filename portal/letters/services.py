@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.letters import address, render
 from portal.letters.models import Letter
 from portal.letters.pdf import fonts
+from portal.security import STAFF, Role
 
 # Crockford base32 without the check symbols: readable on paper and over the phone.
 _REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -197,10 +198,10 @@ def issue(kind: str, *, recipient: Recipient, context: dict, actor, languages=No
 
 def readable_by(letter: Letter, user) -> bool:
     """A citizen reads their own letters only; staff read all (and are audited)."""
-    from portal.security import STAFF, Role
 
     if Role(user.role) in STAFF:
         return True
     if letter.user_id is not None and letter.user_id == user.id:
         return True
-    return letter.person_id is not None and letter.person_id == getattr(user, "person_id", None)
+    person = getattr(user, "person", None)
+    return letter.person_id is not None and person is not None and letter.person_id == person.id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.applications import review_letters
+from portal.applications import correspondence as review_letters
 from portal.extensions import db
 from portal.letters.services import Recipient, letter_languages
 from tests import factories

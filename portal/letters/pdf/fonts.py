@@ -73,6 +73,8 @@ class Face:
 
     def shape(self, text: str) -> list[tuple[int, int, str]]:
         """(glyph id, advance in 1/1000 em, the text it stands for) in visual order."""
+        if not text:
+            return []
         buf = hb.Buffer()
         buf.add_codepoints([ord(c) for c in text])
         buf.guess_segment_properties()

@@ -1,4 +1,4 @@
-"""Intakes and their information sessions, as the administrator manages them."""
+"""Intakes, their information sessions and selection days, as staff manage them."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 
 from portal import audit
-from portal.applications.models import Component, Intake
-from portal.applications.session_models import Booking, InfoSession
+from portal.applications.intakes.models import Booking, InfoSession, SelectionDay
+from portal.applications.models import Application, Component, Convocation, Intake, Status
 from portal.extensions import db
+from portal.refusals import Refusal
 
 # The settings an administrator edits, in form order.
 INTAKE_FIELDS = (
@@ -21,11 +22,13 @@ INTAKE_FIELDS = (
 NATIONALITY_RULES = ("belgian", "eu")
 
 
-class IntakeError(Exception):
-    """Settings that do not hold together; `errors` maps a field name to its message."""
+class IntakeError(Refusal):
+    """Settings that do not hold together; `errors` maps a field name to its message
+    (the first is `message` and `field`)."""
 
     def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
+        field, message = next(iter(errors.items()))
+        super().__init__(message, field)
         self.errors = errors
 
 
@@ -143,3 +146,30 @@ def change_capacity(session: InfoSession, capacity: int, actor) -> InfoSession:
     db.session.flush()
     audit.record(actor, "info_session.capacity", session, old=old, new=capacity)
     return session
+
+
+# --- selection days -----------------------------------------------------------------------
+
+def create_selection_day(intake: Intake, day: date, place: str, capacity: int, actor
+                         ) -> SelectionDay:
+    selection_day = SelectionDay(intake=intake, day=day, place=place.strip(), capacity=capacity)
+    db.session.add(selection_day)
+    db.session.flush()
+    audit.record(actor, "selection_day.created", selection_day, intake_id=intake.id,
+                 day=day.isoformat(), capacity=capacity)
+    return selection_day
+
+
+def selection_days(intake: Intake) -> list[tuple[SelectionDay, int]]:
+    """The intake's selection days with the number of candidates convoked to each."""
+    booked = (db.select(Convocation.selection_day_id, func.count().label("n"))
+              .join(Application, Application.id == Convocation.application_id)
+              .where(Application.status != Status.WITHDRAWN)
+              .group_by(Convocation.selection_day_id).subquery())
+    rows = db.session.execute(
+        db.select(SelectionDay, func.coalesce(booked.c.n, 0))
+        .outerjoin(booked, booked.c.selection_day_id == SelectionDay.id)
+        .where(SelectionDay.intake_id == intake.id)
+        .order_by(SelectionDay.day, SelectionDay.id)
+    ).all()
+    return [(day, n) for day, n in rows]

@@ -10,28 +10,39 @@ from wtforms import SelectChoice
 
 from portal import audit
 from portal.accounts.models import User
-from portal.applications import (
-    dashboard_views,
-    quotas,
-    review_answers,
-    review_queue,
-    review_services,
+from portal.applications import answers, quotas, selection
+from portal.applications.intakes import services as intake_services
+from portal.applications.intakes.models import SelectionDay
+from portal.applications.models import (
+    Application,
+    ApplicationEvent,
+    Component,
+    Decision,
+    Intake,
+    Status,
 )
-from portal.applications.models import Application, ApplicationEvent, Component, Intake, Status
-from portal.applications.review_forms import (
-    ACTION_LABELS,
-    COMPONENT_LABELS,
-    LETTER_LABELS,
-    STATUS_LABELS,
+from portal.applications.review import dashboard_views
+from portal.applications.review import queue as review_queue
+from portal.applications.review import services as review_services
+from portal.applications.review.forms import (
     ProposeForm,
     ResultForm,
     ScheduleForm,
     SelectionDayForm,
     VersionForm,
 )
-from portal.applications.review_models import Decision, SelectionDay
-from portal.applications.workflow import TransitionError, allowed_actions
+from portal.applications.vocab import (
+    ACTION_LABELS,
+    COMPONENT_LABELS,
+    LETTER_LABELS,
+    REJECTION_REASONS,
+    RESULT_LABELS,
+    STATUS_LABELS,
+)
+from portal.applications.workflow import allowed_actions
 from portal.extensions import db
+from portal.letters.models import Letter
+from portal.refusals import Refusal
 from portal.security import STAFF, role_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -43,9 +54,6 @@ def labels():
     return {"status_labels": STATUS_LABELS, "action_labels": ACTION_LABELS,
             "component_labels": COMPONENT_LABELS, "letter_labels": LETTER_LABELS}
 
-
-def _intake_or_404(intake_id: int) -> Intake:
-    return db.session.get(Intake, intake_id) or abort(404)
 
 
 def _application_or_404(application_id: int) -> Application:
@@ -68,7 +76,7 @@ def intakes():
 @bp.get("/intakes/<int:intake_id>")
 @role_required(*STAFF)
 def queue(intake_id: int):
-    intake = _intake_or_404(intake_id)
+    intake = db.get_or_404(Intake, intake_id)
     filters = review_queue.Filters.from_args(request.args)
     page = review_queue.page(intake, filters)
     return render_template(
@@ -101,22 +109,23 @@ def _render_detail(app_: Application, status: int = 200, **forms):
         db.select(ApplicationEvent, actor).outerjoin(actor, actor.id == ApplicationEvent.actor_id)
         .where(ApplicationEvent.application_id == app_.id).order_by(ApplicationEvent.id)
     ).all()
-    days = review_services.selection_days(intake)
+    days = intake_services.selection_days(intake)
     schedule = forms.get("schedule") or ScheduleForm(version=app_.version)
     schedule.selection_day.choices = [
         SelectChoice(d.id, f"{d.day.isoformat()} · {d.place} ({n}/{d.capacity})")
         for d, n in days]
     decision = review_services.open_decision(app_)
     candidate = db.session.get(User, app_.user_id)
+    person = candidate.person if candidate else None
     return render_template(
         "applications/review/application.html", application=app_, intake=intake,
-        candidate=candidate, person=candidate.person if candidate else None,
-        answers=review_answers.sections(app_), history=history,
+        candidate=candidate, person=person,
+        answers=answers.sections(app_, person is not None), history=history,
         actions=allowed_actions(app_, current_user.role),
-        results=review_services.results_by_kind(app_), result_labels=review_services.RESULT_LABELS,
-        convocation=review_services.convocation_of(app_), decision=decision,
+        results=selection.results_by_kind(app_), result_labels=RESULT_LABELS,
+        convocation=selection.convocation_of(app_), decision=decision,
         proposer=db.session.get(User, decision.proposed_by_id) if decision else None,
-        reasons=review_services.REJECTION_REASONS, components=COMPONENT_LABELS,
+        reasons=REJECTION_REASONS, components=COMPONENT_LABELS,
         usage=quotas.usage(intake),
         days_left=review_queue.days_left(intake, app_.status, app_.status_changed_at,
                                          app_.offer_deadline),
@@ -132,8 +141,6 @@ def _render_detail(app_: Application, status: int = 200, **forms):
 
 
 def _letters(app_: Application) -> list:
-    from portal.letters.models import Letter
-
     return db.session.scalars(
         db.select(Letter).where(Letter.subject_type == "Application",
                                 Letter.subject_id == str(app_.id)).order_by(Letter.id)).all()
@@ -145,7 +152,7 @@ def _done(app_: Application, message: str):
     return redirect(url_for("review.application", application_id=app_.id))
 
 
-def _refused(app_id: int, error: TransitionError):
+def _refused(app_id: int, error: Refusal):
     db.session.rollback()
     flash(error.message, "error")
     return redirect(url_for("review.application", application_id=app_id))
@@ -177,7 +184,7 @@ def _simple(application_id: int, service, message: str):
         abort(400)
     try:
         service(app_, current_user, form.seen_version())
-    except TransitionError as error:
+    except Refusal as error:
         return _refused(application_id, error)
     return _done(app_, message)
 
@@ -188,13 +195,13 @@ def schedule_tests(application_id: int):
     app_ = _application_or_404(application_id)
     form = ScheduleForm()
     form.selection_day.choices = [SelectChoice(d.id, "") for d, _n in
-                                  review_services.selection_days(app_.intake)]
+                                  intake_services.selection_days(app_.intake)]
     if not form.validate_on_submit():
         return _render_detail(app_, 400, schedule=form)
-    day = db.session.get(SelectionDay, form.selection_day.data) or abort(404)
+    day = db.get_or_404(SelectionDay, form.selection_day.data)
     try:
         review_services.schedule_tests(app_, day, current_user, form.seen_version())
-    except TransitionError as error:
+    except Refusal as error:
         return _refused(application_id, error)
     return _done(app_, _("Tests scheduled; the convocation letter was issued."))
 
@@ -209,7 +216,7 @@ def record_result(application_id: int):
     try:
         review_services.record_result(app_, form.kind.data, form.outcome.data == "pass",
                                       form.score.data, current_user, form.seen_version())
-    except TransitionError as error:
+    except Refusal as error:
         return _refused(application_id, error)
     return _done(app_, _("Test result recorded."))
 
@@ -228,29 +235,25 @@ def propose_decision(application_id: int):
             component=form.component.data, reason_code=form.reason_code.data or "",
             note=form.note.data or "")
         db.session.flush()
-    except TransitionError as error:
+    except Refusal as error:
         return _refused(application_id, error)
     except IntegrityError:  # a simultaneous proposal won the unique index
-        return _refused(application_id, TransitionError(
+        return _refused(application_id, Refusal(
             _("A decision is already waiting for confirmation.")))
     return _done(app_, _("Decision proposed. A second recruiter must confirm it."))
-
-
-def _decision_or_404(decision_id: int) -> Decision:
-    return db.session.get(Decision, decision_id) or abort(404)
 
 
 @bp.post("/decisions/<int:decision_id>/confirm")
 @role_required(*STAFF)
 def confirm_decision(decision_id: int):
-    decision = _decision_or_404(decision_id)
+    decision = db.get_or_404(Decision, decision_id)
     form = VersionForm()
     if not form.validate_on_submit():
         abort(400)
     app_ = decision.application
     try:
         review_services.confirm(decision, current_user, form.seen_version())
-    except TransitionError as error:
+    except Refusal as error:
         return _refused(app_.id, error)
     return _done(app_, _("Decision confirmed; the decision letter was issued."))
 
@@ -258,12 +261,12 @@ def confirm_decision(decision_id: int):
 @bp.post("/decisions/<int:decision_id>/cancel")
 @role_required(*STAFF)
 def cancel_decision(decision_id: int):
-    decision = _decision_or_404(decision_id)
+    decision = db.get_or_404(Decision, decision_id)
     if not VersionForm().validate_on_submit():
         abort(400)
     try:
         review_services.cancel(decision, current_user)
-    except TransitionError as error:
+    except Refusal as error:
         return _refused(decision.application_id, error)
     return _done(decision.application, _("Proposed decision cancelled."))
 
@@ -271,11 +274,11 @@ def cancel_decision(decision_id: int):
 @bp.route("/intakes/<int:intake_id>/selection-days", methods=["GET", "POST"])
 @role_required(*STAFF)
 def selection_days(intake_id: int):
-    intake = _intake_or_404(intake_id)
+    intake = db.get_or_404(Intake, intake_id)
     form = SelectionDayForm()
     if form.validate_on_submit():
         try:
-            review_services.create_selection_day(intake, form.day.data, form.place.data,
+            intake_services.create_selection_day(intake, form.day.data, form.place.data,
                                                  form.capacity.data, current_user)
             db.session.commit()
         except IntegrityError:
@@ -285,5 +288,5 @@ def selection_days(intake_id: int):
             flash(_("Selection day added."), "success")
             return redirect(url_for("review.selection_days", intake_id=intake.id))
     return render_template("applications/review/selection_days.html", intake=intake, form=form,
-                           days=review_services.selection_days(intake)), \
+                           days=intake_services.selection_days(intake)), \
         400 if form.errors else 200

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 
+from portal.applications import selection
 from portal.applications.models import Application, Status
 from portal.applications.workflow import WITHDRAWABLE
 from portal.extensions import db
@@ -90,9 +91,7 @@ def next_step(application: Application) -> tuple[str, date | None] | None:
         return _("A recruiter reviews your application. You should hear from us by %(date)s.",
                  date=_long(day)), day
     if status == S.TESTS_SCHEDULED:
-        from portal.applications.review_services import convocation_of
-
-        convocation = convocation_of(application)
+        convocation = selection.convocation_of(application)
         if convocation is not None:
             day = convocation.selection_day
             return _("Go to the selection tests on %(date)s at %(place)s.",
@@ -126,8 +125,8 @@ def letters_of(application: Application, user) -> list[Letter]:
     """Every letter issued to the candidate: this application's, and those about no other
     application (the invitation, for one)."""
     addressed = Letter.user_id == user.id
-    if user.person_id is not None:
-        addressed = or_(addressed, Letter.person_id == user.person_id)
+    if user.person is not None:
+        addressed = or_(addressed, Letter.person_id == user.person.id)
     return list(db.session.scalars(
         db.select(Letter).where(
             addressed,

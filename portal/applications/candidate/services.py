@@ -5,40 +5,32 @@ import json
 import secrets
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, update
+from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
-from portal import audit
-from portal.applications import sessions, waitlist
+from portal import audit, regions
+from portal.accounts.models import User
+from portal.applications.answers import stored as answers
+from portal.applications.intakes import booking as sessions
 from portal.applications.models import Application, Component, Intake, Status
-from portal.applications.workflow import TransitionError, transition
+from portal.applications.questions import STEPS
+from portal.applications.workflow import TransitionError, is_stale, transition
 from portal.extensions import db
+from portal.invitations.models import Person
 from portal.invitations.services import nn_hash
-
-# The steps of the application form, in order, with their names in the progress indicator.
-STEPS: dict[str, object] = {
-    "personal": _l("Personal details"),
-    "contact": _l("Contact"),
-    "education": _l("Education"),
-    "preferences": _l("Preferences"),
-    "motivation": _l("Start and motivation"),
-    "health": _l("Health"),
-    "consent": _l("Consent"),
-}
+from portal.locking import lock
+from portal.refusals import Refusal
 
 
-class ApplicationError(Exception):
-    """An action the application refuses; `messages` are shown to the candidate."""
+class ApplicationError(Refusal):
+    """An action the application refuses; `messages` (the first is `message`) are shown
+    to the candidate."""
 
     def __init__(self, *messages: str):
-        super().__init__("; ".join(messages))
+        super().__init__(messages[0])
         self.messages = list(messages)
-
-
-def answers(application: Application) -> dict:
-    return json.loads(application.answers or "{}")
 
 
 def for_candidate(user_id: int, application_id: int) -> Application | None:
@@ -116,8 +108,6 @@ def _user_language(user) -> str:
 
 
 def _format(day: date) -> str:
-    from flask_babel import format_date
-
     return format_date(day, "long")
 
 
@@ -143,28 +133,12 @@ def prefill(user, application: Application, step: str) -> dict:
     return {}
 
 
-def lock(application: Application) -> Application:
-    """Take the application's row for this transaction and reload it.
-
-    A no-op UPDATE waits for any other transaction writing the row (a row lock on
-    PostgreSQL, the write lock on SQLite), so two tabs or a double click are handled one
-    after the other and the second sees what the first did.
-    """
-    db.session.execute(
-        update(Application).where(Application.id == application.id)
-        .values(version=Application.version)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(application)
-    return application
-
-
 def check_version(application: Application, version) -> None:
     """Refuse a form made from an older state of the application (another tab, back button)."""
     if application.status != Status.DRAFT:
         raise ApplicationError(_("This application was already submitted: it can no longer "
                                  "be changed. Here is where it stands now."))
-    if str(version) != str(application.version):
+    if version is None or is_stale(application, version):
         raise ApplicationError(_("This application was changed in another window meanwhile. "
                                  "Here is what is saved now; check it and save again."))
 
@@ -188,8 +162,6 @@ def save_step(application: Application, step: str, data: dict, actor, version) -
         application.last_name = data["last_name"][:100]
         application.language = data["language"]
     elif step == "contact":
-        from portal import regions
-
         application.postcode = data["postcode"]
         info = regions.lookup(data["postcode"])
         application.province = info.province if info else ""
@@ -258,9 +230,6 @@ def missing(application: Application, user, today: date) -> list[str]:
 
 def _applied_under_another_account(application: Application, user) -> bool:
     """Someone else's live application in this intake with the same register number."""
-    from portal.accounts.models import User
-    from portal.invitations.models import Person
-
     number_hash = (user.person.nn_hash if user.person is not None
                    else answers(application).get("personal", {}).get("nn_hash"))
     if not number_hash:
@@ -272,7 +241,7 @@ def _applied_under_another_account(application: Application, user) -> bool:
     return db.session.scalar(
         db.select(Application.id)
         .join(User, User.id == Application.user_id)
-        .outerjoin(Person, Person.id == User.person_id)
+        .outerjoin(Person, Person.user_id == User.id)
         .where(Application.intake_id == application.intake_id,
                Application.id != application.id, Application.status != Status.WITHDRAWN,
                same_person)
@@ -281,7 +250,7 @@ def _applied_under_another_account(application: Application, user) -> bool:
 
 
 def submit(application: Application, user, version, today: date):
-    """Check everything, submit, and issue the acknowledgement letter. Flushes."""
+    """Check everything and submit (the acknowledgement letter follows the move). Flushes."""
     lock(application)
     if application.status != Status.DRAFT:
         raise ApplicationError(_("This application was already submitted."))
@@ -293,22 +262,16 @@ def submit(application: Application, user, version, today: date):
         event = transition(application, "submit", user, version=int(version))
     except TransitionError as err:
         raise ApplicationError(err.message) from err
-    from portal.applications import acknowledgement
-
-    acknowledgement.issue_for(application, user)
     return event
 
 
 def withdraw(application: Application, user, version, reason: str = ""):
-    """Withdraw; a place freed by a selected candidate goes to the waitlist."""
+    """Withdraw; a place freed by a selected candidate goes to the waitlist (effects)."""
     lock(application)
-    freed = application.status in (Status.SELECTED, Status.OFFER_ACCEPTED)
     try:
         event = transition(application, "withdraw", user, reason, version=_int(version))
     except TransitionError as err:
         raise ApplicationError(err.message) from err
-    if freed:
-        place_freed(application, user)
     return event
 
 
@@ -322,14 +285,7 @@ def answer_offer(application: Application, user, accept: bool, version, today: d
                            version=_int(version))
     except TransitionError as err:
         raise ApplicationError(err.message) from err
-    if not accept:
-        place_freed(application, user)
     return event
-
-
-def place_freed(application: Application, actor) -> None:
-    """A selected candidate left: the waitlist offers the place to the next one."""
-    waitlist.on_place_freed(application.intake, application.component, actor)
 
 
 def _int(version) -> int | None:

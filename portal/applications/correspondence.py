@@ -1,0 +1,102 @@
+"""The letters of the life cycle: who receives them, in which languages, and what each
+kind's template needs. effects.LETTERS says which move issues which kind; issue() builds
+it and hands it to the letter engine.
+
+Recipient: the National Register's address when the candidate signed up with an
+invitation (their Person), else the address given in the application's contact step.
+Languages, for every kind alike (letters.services.letter_languages): the language the
+register gave, else the one the candidate chose for their letters (not when it only
+stood in for an English portal), else the postcode region's; Dutch and French first when
+the postcode is unknown, so such an address gets a letter too.
+"""
+from __future__ import annotations
+
+from flask import current_app
+
+from portal import regions
+from portal.accounts.models import User
+from portal.applications import answers, selection, vocab, waitlist
+from portal.applications.models import Application, Status
+from portal.extensions import db
+from portal.i18n import LETTER_LANGUAGES
+from portal.letters import services
+from portal.letters.services import Recipient
+
+# What a candidate brings to the selection days (printed in the convocation).
+BRING = ("identity_card", "glasses", "medication", "sports", "diplomas")
+
+
+def recipient(application: Application, person) -> Recipient:
+    """The candidate as printed in the envelope window."""
+    if person is not None:
+        return Recipient.from_person(person)
+    contact = answers.stored(application).get("contact") or {}
+    if not isinstance(contact, dict):
+        contact = {}
+    return Recipient.structured(
+        first_names=application.first_name or "", last_name=application.last_name or "",
+        street=contact.get("street") or "", house_number=contact.get("house_number") or "",
+        box=contact.get("box"), postcode=contact.get("postcode") or application.postcode or "",
+        municipality=contact.get("municipality") or "")
+
+
+def languages(application: Application, person) -> tuple[str, ...]:
+    """The register's language, else the letter language the candidate chose (unless it
+    only stood in for an English portal), else the postcode region's, first; Dutch and
+    French when the postcode is unknown too."""
+    user = db.session.get(User, application.user_id)
+    chosen = application.language if getattr(user, "language", None) in LETTER_LANGUAGES \
+        else None
+    register = person.register_language if person is not None else None
+    try:
+        return services.letter_languages(
+            person.postcode if person is not None else application.postcode or "", register,
+            chosen)
+    except regions.UnknownPostcode:
+        return regions.REGISTER_LANGUAGES["nl"]
+
+
+def _acknowledgement_context(application: Application, decision) -> dict:
+    intake = application.intake
+    return {
+        "application_reference": application.reference,
+        "intake_name": intake.name,
+        "submitted_on": application.submitted_at.date(),
+        "start_date": intake.start_date,
+        "answer_days": intake.flag_after_days,
+    }
+
+
+def _convocation_context(application: Application, decision) -> dict:
+    convocation = selection.convocation_of(application)
+    day = convocation.selection_day if convocation else None
+    return {"selection_day": day, "bring": BRING}
+
+
+def _decision_context(application: Application, decision) -> dict:
+    if application.status == Status.WAITLISTED:
+        # The letter prints the rank: make it current whatever ran before this letter.
+        waitlist.rerank(application.intake_id, application.component)
+    return {
+        "outcome": application.status,
+        "component_label": vocab.COMPONENT_LABELS.get(application.component, ""),
+        "reason_text": vocab.REJECTION_REASONS.get(getattr(decision, "reason_code", "") or ""),
+        "portal_address": current_app.config["BASE_URL"],
+    }
+
+
+CONTEXT = {"acknowledgement": _acknowledgement_context, "convocation": _convocation_context,
+           "decision": _decision_context}
+
+
+def issue(kind: str, application: Application, actor, decision=None):
+    """Render, archive and audit the letter of `kind` for this application (flushes)."""
+    user = db.session.get(User, application.user_id)
+    person = user.person if user is not None else None
+    context = {"application": application, "intake": application.intake}
+    builder = CONTEXT.get(kind)
+    if builder is not None:
+        context.update(builder(application, decision))
+    return services.issue(kind, recipient=recipient(application, person), context=context,
+                          actor=actor, languages=languages(application, person), person=person,
+                          user=user, subject=application)
