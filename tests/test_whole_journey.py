@@ -13,14 +13,16 @@ from portal.applications.intakes.models import SelectionDay
 from portal.applications.models import Application, Status
 from portal.extensions import db
 from portal.invitations.models import Cohort, Person
-from portal.invitations.sample import csv_bytes, national_number
+from portal.invitations.sample import csv_bytes
 from portal.letters.models import Letter
-from tests import factories
-from tests.applications import review_helpers as review
-from tests.applications.candidate import born_aged, fill, start, step_data
-from tests.applications.helpers import post, version_on
-from tests.helpers import csrf_token, last_mail_to, links_in, path_of, post_form
-from tests.letters.helpers import pdf_text
+from tests.support import factories
+from tests.support import review as review
+from tests.support.candidate import born_aged, fill, start, step_data
+from tests.support.client import csrf_token, post_form, version_on
+from tests.support.client import post_form as post
+from tests.support.factories import national_number
+from tests.support.letters import pdf_text
+from tests.support.mail import last_mail_to, links_in, path_of
 
 PASSWORD = "een lange en ongewone wachtzin"  # noqa: S105
 CODE = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]\b")
@@ -186,8 +188,8 @@ def test_from_register_extract_to_an_accepted_place(app, tmp_path, monkeypatch):
     db.session.expire_all()
     assert db.session.get(Application, application_id).status == Status.OFFER_ACCEPTED
 
-    linked = [int(i) for i in re.findall(r'href="/letters/(\d+)\.pdf"', page)]
-    letters = {x.id: x for x in db.session.scalars(db.select(Letter).where(
+    linked = re.findall(r'href="/letters/([\w-]{22})\.pdf"', page)
+    letters = {x.public_id: x for x in db.session.scalars(db.select(Letter).where(
         (Letter.user_id == user.id) | (Letter.person_id == gent.id)))}
     assert sorted(linked) == sorted(letters)
     assert sorted(x.kind for x in letters.values()) == [
@@ -197,4 +199,4 @@ def test_from_register_extract_to_an_accepted_place(app, tmp_path, monkeypatch):
         assert download.status_code == 200 and download.mimetype == "application/pdf"
         assert hashlib.sha256(download.data).hexdigest() == letters[letter_id].sha256
     # Anna's letter is not Lotte's to read.
-    assert candidate.get(f"/letters/{eupen_letter.id}.pdf").status_code == 404
+    assert candidate.get(f"/letters/{eupen_letter.public_id}.pdf").status_code == 404

@@ -1,7 +1,7 @@
 """letter run items: a run's recipients fixed in print order when it starts
 
 Revision ID: 0015_letter_run_items
-Revises: 0008_person_user
+Revises: 0012_identity
 Create Date: 2026-11-30 03:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0015_letter_run_items"
-down_revision = "0008_person_user"
+down_revision = "0012_identity"
 branch_labels = None
 depends_on = None
 

@@ -18,7 +18,7 @@ from portal.letters import render, runs, services
 from portal.letters.models import Letter
 from portal.refusals import Refusal
 
-KIND = "invitation"
+KIND = services.INVITATION_KIND
 
 
 def signup_address() -> str:

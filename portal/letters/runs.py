@@ -31,7 +31,7 @@ from pypdf import PdfWriter
 from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 
-from portal import audit, jobs
+from portal import audit, csvsafe, jobs
 from portal.extensions import db
 from portal.jobs import Job
 from portal.letters import services
@@ -250,7 +250,7 @@ def _manifest_rows(number: int, rows) -> str:
     buffer = StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     for position, row in enumerate(rows, 1):
-        writer.writerow((number + 1, position, *row))
+        writer.writerow((number + 1, position, *csvsafe.row(row)))
     return buffer.getvalue()
 
 

@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.letters import address, render
 from portal.letters.models import Letter
 from portal.letters.pdf import fonts
-from portal.security import STAFF, Role
+from portal.security import Role
 
 # Crockford base32 without the check symbols: readable on paper and over the phone.
 _REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -196,11 +196,19 @@ def issue(kind: str, *, recipient: Recipient, context: dict, actor, languages=No
     return letter
 
 
-def readable_by(letter: Letter, user) -> bool:
-    """A citizen reads their own letters only; staff read all (and are audited)."""
+# The kind of letter that carries a live invitation code.
+INVITATION_KIND = "invitation"
 
-    if Role(user.role) in STAFF:
+
+def readable_by(letter: Letter, user) -> bool:
+    """A citizen reads their own letters; a recruiter the letters of applications (which
+    they review); invitation letters, which carry a live code, only administrators.
+    Staff reading someone else's letter is audited by the caller."""
+    role = Role(user.role)
+    if role == Role.ADMIN:
         return True
+    if role == Role.RECRUITER:
+        return letter.kind != INVITATION_KIND and letter.subject_type == "Application"
     if letter.user_id is not None and letter.user_id == user.id:
         return True
     person = getattr(user, "person", None)

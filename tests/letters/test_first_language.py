@@ -7,8 +7,8 @@ import pytest
 from portal.applications import correspondence as review_letters
 from portal.extensions import db
 from portal.letters.services import Recipient, letter_languages
-from tests import factories
-from tests.applications import review_helpers as h
+from tests.support import factories
+from tests.support import review as h
 
 
 @pytest.mark.parametrize(("postcode", "register", "expected"), [

@@ -7,8 +7,8 @@ from portal.extensions import db
 from portal.invitations.models import Invitation
 from portal.jobs import Job
 from portal.letters.models import Letter
-from tests import factories
-from tests.helpers import post_form
+from tests.support import factories
+from tests.support.client import post_form
 
 
 def _run(app, cohort, out, *args, input=None):
@@ -139,7 +139,7 @@ def test_admin_reprints_one_letter_from_the_cohort_page(app, client, login_as, t
                          page=page)
     assert response.status_code == 302
     new = db.session.scalar(db.select(Letter).where(Letter.id != old.id))
-    assert response.headers["Location"].endswith(f"/letters/{new.id}.pdf")
+    assert response.headers["Location"].endswith(f"/letters/{new.public_id}.pdf")
     event = db.session.scalar(db.select(AuditEvent).where(
         AuditEvent.action == "invitation.reprinted"))
     assert event.actor_id == admin.id and "moved house" in event.details

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from portal.extensions import db
 from portal.jobs import Job
 from portal.letters.models import Letter, RunItem
-from tests import factories
-from tests.letters.helpers import pdf_text as raw_text
+from tests.support import factories
+from tests.support.letters import pdf_text as raw_text
 
 ROOT = Path(__file__).resolve().parents[2]
 

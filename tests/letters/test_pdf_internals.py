@@ -61,7 +61,7 @@ def test_pypdf_still_gives_stored_stream_data_and_the_template_round_trips(app):
 def test_every_slot_of_a_run_layout_finds_its_marked_content_and_structure_element(app):
     from portal.invitations import letters as invitation
     from portal.letters.variants import Variant
-    from tests import factories
+    from tests.support import factories
 
     variant = Variant("invitation", ("de", "fr", "nl"), invitation.context(factories.cohort()))
     layout = variant.layout

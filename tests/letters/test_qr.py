@@ -41,7 +41,7 @@ def test_a_run_letter_carries_the_symbol_of_its_own_sign_up_url(app):
     from portal.letters import services
     from portal.letters.pdf import vdp
     from portal.letters.variants import Variant
-    from tests import factories
+    from tests.support import factories
 
     cohort = factories.cohort(expires_on=date(2030, 1, 1))
     variant = Variant("invitation", ("nl", "fr"), invitation.context(cohort))

@@ -17,8 +17,8 @@ from portal.invitations.models import Invitation
 from portal.jobs import Job
 from portal.letters import runner, runs
 from portal.letters.models import Letter
-from tests import factories
-from tests.letters.helpers import embedded_fonts, pdf_text
+from tests.support import factories
+from tests.support.letters import embedded_fonts, pdf_text
 
 POSTCODES = ["9000", "5000", "1000", "4700", "2000", "8500", "1050", "4000", "3000"]
 
@@ -177,3 +177,19 @@ def test_run_on_rq_workers(app, tmp_path):
     finally:
         Queue(name, connection=Redis.from_url(url)).delete(delete_jobs=True)
         app.config.update(saved)
+
+
+def test_manifest_cells_cannot_carry_spreadsheet_formulas_or_control_characters(app, tmp_path):
+    cohort = factories.cohort()
+    factories.person(cohort, first_names="@SUM(1+1)", last_name='=HYPERLINK("http://x")\x00')
+    factories.person(cohort, first_names="-2+3", last_name="+cmd|' /C calc'!A0\r")
+    db.session.commit()
+    result = _run(app, cohort, tmp_path)
+    assert result.exit_code == 0, result.output
+    raw = (tmp_path / "manifest.csv").read_text(encoding="utf-8")
+    assert "\x00" not in raw
+    for row in _manifest(tmp_path):
+        for value in row.values():
+            assert value[:1] not in ("=", "+", "-", "@", "\t", "\r"), row
+    assert {r["name"] for r in _manifest(tmp_path)} == {
+        "'@SUM(1+1) =HYPERLINK(\"http://x\")", "'-2+3 +cmd|' /C calc'!A0"}
