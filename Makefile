@@ -6,8 +6,8 @@ FLASK  := $(BIN)/flask --app portal
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-fast bench translations translations-extract translations-update \
-        translations-compile lint system-deps clean worker lock audit load
+.PHONY: run test test-fast bench letters-check translations translations-extract \
+        translations-update translations-compile lint system-deps clean worker lock audit load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,11 @@ bench: $(VENV)/.installed system-deps translations-compile
 # applications (BENCH_DATABASE_URL=postgresql+psycopg://... for PostgreSQL). Figures: README.
 load: $(VENV)/.installed translations-compile
 	$(BIN)/python benchmarks/load.py --users $(or $(USERS),100) --duration $(or $(DURATION),60)
+
+# A print shop's check of a letter run's batch directory: make letters-check DIR=...
+letters-check: $(VENV)/.installed
+	@test -n "$(DIR)" || (echo "usage: make letters-check DIR=<letter run directory>"; exit 2)
+	$(BIN)/python scripts/letters_check.py "$(DIR)"
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

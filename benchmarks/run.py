@@ -82,10 +82,11 @@ def _bench(app, args, workdir: Path) -> None:
 
     from portal.extensions import db
     from portal.invitations import codes
+    from portal.invitations import letters as invitation
     from portal.invitations.importer import import_csv
     from portal.invitations.models import Cohort, Person
     from portal.jobs import Job
-    from portal.letters import invitation, render, runner, runs, services
+    from portal.letters import render, runner, services
     from portal.letters.models import Letter
 
     print(f"Machine: {os.cpu_count()} cores; database {db.engine.url.get_backend_name()}; "
@@ -123,7 +124,7 @@ def _bench(app, args, workdir: Path) -> None:
     naive_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
     # Portal: the letter run, exactly as `flask letters run` does it.
-    job = runs.start(cohort, workdir / "run", actor=None, batch_size=args.batch_size)
+    job = invitation.start_run(cohort, workdir / "run", actor=None, batch_size=args.batch_size)
     db.session.commit()
     job_id = job.id
     timeline = []

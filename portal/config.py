@@ -100,6 +100,16 @@ class Config:
     # LETTER_RUN_DIR: where letter runs started from the admin page write their batches.
     LETTER_RUN_DIR = os.environ.get("LETTER_RUN_DIR", str(INSTANCE / "letter-runs"))
 
+    # Printed in every letter: how citizens reach the Service Year team, and who signs.
+    # LETTER_PHONE, LETTER_EMAIL, LETTER_HOURS: contact details (hours as printed).
+    LETTER_PHONE = os.environ.get("LETTER_PHONE", "+32 2 441 00 00")
+    LETTER_EMAIL = os.environ.get("LETTER_EMAIL", "dienstjaar@mil.be")
+    LETTER_HOURS = os.environ.get("LETTER_HOURS", "ma–vr / lu–ve / Mo–Fr 9:00–16:00")
+    # LETTER_SIGNATORY: name of the person who signs the letters.
+    LETTER_SIGNATORY = os.environ.get("LETTER_SIGNATORY", "Kolonel Anne Peeters")
+    # LETTER_DPO_EMAIL: the data protection officer of Defence (GDPR Art. 13/14 notices).
+    LETTER_DPO_EMAIL = os.environ.get("LETTER_DPO_EMAIL", "dpo@mil.be")
+
     # LETTER_WORKERS: processes used by an in-process letter run (default: all cores).
     LETTER_WORKERS = _int("LETTER_WORKERS", os.cpu_count() or 1)
 

@@ -23,23 +23,10 @@ DOMAIN_PACKAGES = {name for name in DOMAINS} | {
 # Imports from portal.letters* into other domains that the letter-engine rework (issue 7,
 # the letters part) removes. Leave this EMPTY once that work has landed: the engine then
 # imports no domain at all.
-LETTERS_DOMAIN_IMPORTS_AWAITING_LETTERS_REWORK: set[tuple[str, str]] = {
-    ("portal.letters.cli", "portal.invitations.models"),
-    ("portal.letters.invitation", "portal.invitations.services"),
-    ("portal.letters.run_views", "portal.invitations.models"),
-    ("portal.letters.runs", "portal.invitations.models"),
-    ("portal.letters.runs", "portal.invitations.services"),
-}
+LETTERS_DOMAIN_IMPORTS_AWAITING_LETTERS_REWORK: set[tuple[str, str]] = set()
 # In-function imports without a comment saying why, in files the same rework rewrites.
 # Leave this EMPTY once it has landed.
-UNEXPLAINED_INNER_IMPORTS_AWAITING_LETTERS_REWORK: set[str] = {
-    "portal/letters/fontsubset.py",
-    "portal/letters/invitation.py",
-    "portal/letters/render.py",
-    "portal/letters/runner.py",
-    "portal/letters/runs.py",
-    "portal/letters/services.py",
-}
+UNEXPLAINED_INNER_IMPORTS_AWAITING_LETTERS_REWORK: set[str] = set()
 
 
 def _module_name(path: Path) -> str:

@@ -37,7 +37,7 @@ def test_a_letter_run_falls_back_visibly_when_redis_is_down(app, client, login_a
 
             login_as("admin", language="en")
             response = post_form(client, "/admin/letter-runs",
-                                 {"cohort": cohort_id, "batch_size": ""},
+                                 {"scope": f"invitation:{cohort_id}", "batch_size": ""},
                                  page="/admin/letter-runs")
             assert response.status_code == 302
             job_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[-1])

@@ -1,7 +1,7 @@
 """erasure requests; the retention purge may delete old audit events
 
 Revision ID: 0023_privacy
-Revises: 0012_identity
+Revises: 0015_letter_run_items
 Create Date: 2026-11-30 02:42:55.550709
 
 On PostgreSQL the append-only trigger of the audit log (0007) now lets one client delete:
@@ -16,7 +16,7 @@ import portal.models
 
 # revision identifiers, used by Alembic.
 revision = '0023_privacy'
-down_revision = '0012_identity'
+down_revision = '0015_letter_run_items'
 branch_labels = None
 depends_on = None
 

@@ -4,20 +4,21 @@ it and hands it to the letter engine.
 
 Recipient: the National Register's address when the candidate signed up with an
 invitation (their Person), else the address given in the application's contact step.
-Languages, for every kind alike: the language the register gave, else the one the
-candidate chose for their letters, else Dutch; in that language's order
-(regions.REGISTER_LANGUAGES: always French and Dutch, German first for German). The
-postcode plays no part, so an address the region table does not know gets a letter too.
+Languages, for every kind alike (letters.services.letter_languages): the language the
+register gave, else the one the candidate chose for their letters (not when it only
+stood in for an English portal), else the postcode region's; Dutch and French first when
+the postcode is unknown, so such an address gets a letter too.
 """
 from __future__ import annotations
 
 from flask import current_app
 
-from portal import addresses, regions
+from portal import regions
 from portal.accounts.models import User
 from portal.applications import answers, selection, vocab, waitlist
 from portal.applications.models import Application, Status
 from portal.extensions import db
+from portal.i18n import LETTER_LANGUAGES
 from portal.letters import services
 from portal.letters.services import Recipient
 
@@ -32,19 +33,27 @@ def recipient(application: Application, person) -> Recipient:
     contact = answers.stored(application).get("contact") or {}
     if not isinstance(contact, dict):
         contact = {}
-    name = f"{application.first_name} {application.last_name}".strip()
-    lines = addresses.address_lines(
-        contact.get("street"), contact.get("house_number"), contact.get("box"),
-        contact.get("postcode") or application.postcode, contact.get("municipality"))
-    return Recipient(name=name, address_lines=lines, postcode=application.postcode,
-                     first_name=application.first_name or None,
-                     register_language=application.language)
+    return Recipient.structured(
+        first_names=application.first_name or "", last_name=application.last_name or "",
+        street=contact.get("street") or "", house_number=contact.get("house_number") or "",
+        box=contact.get("box"), postcode=contact.get("postcode") or application.postcode or "",
+        municipality=contact.get("municipality") or "")
 
 
 def languages(application: Application, person) -> tuple[str, ...]:
-    """The register's language, else the candidate's choice, else Dutch, first."""
-    chosen = (person.register_language if person is not None else None) or application.language
-    return regions.REGISTER_LANGUAGES.get(chosen, regions.REGISTER_LANGUAGES["nl"])
+    """The register's language, else the letter language the candidate chose (unless it
+    only stood in for an English portal), else the postcode region's, first; Dutch and
+    French when the postcode is unknown too."""
+    user = db.session.get(User, application.user_id)
+    chosen = application.language if getattr(user, "language", None) in LETTER_LANGUAGES \
+        else None
+    register = person.register_language if person is not None else None
+    try:
+        return services.letter_languages(
+            person.postcode if person is not None else application.postcode or "", register,
+            chosen)
+    except regions.UnknownPostcode:
+        return regions.REGISTER_LANGUAGES["nl"]
 
 
 def _acknowledgement_context(application: Application, decision) -> dict:

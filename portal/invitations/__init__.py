@@ -1,4 +1,4 @@
-"""Cohorts, register-extract imports, invitation codes and the /start page."""
+"""Cohorts, register-extract imports, invitation codes and letters, the /start page."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 from portal import demo as demo_seeds
 from portal.invitations import admin_views, cli, demo, models, views  # noqa: F401 (models: tables)
 from portal.invitations import privacy as invitations_privacy
+from portal.invitations.letters import SOURCE
+from portal.letters import runs
 from portal.navigation import StaffTask, add_staff_task
 from portal.security import Role
 
@@ -14,6 +16,7 @@ def init_app(app) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(admin_views.bp)
     cli.register(app)
+    runs.register_source(app, SOURCE)  # the cohort's invitation letters, in letter runs
     demo_seeds.add_seed(app, demo.seed_cohort, order=30)
     add_staff_task(app, StaffTask(
         "cohorts.index", _l("Cohorts"),

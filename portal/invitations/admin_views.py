@@ -19,8 +19,10 @@ from portal import regions
 from portal.extensions import db
 from portal.i18n import LANGUAGE_LABELS
 from portal.invitations import importer, services
-from portal.invitations.forms import CohortForm, ImportForm
+from portal.invitations import letters as invitation_letters
+from portal.invitations.forms import CohortForm, ImportForm, ReprintForm
 from portal.invitations.models import Cohort, CohortImport
+from portal.refusals import Refusal
 from portal.security import Role, role_required
 
 bp = Blueprint("cohorts", __name__, url_prefix="/admin/cohorts")
@@ -68,10 +70,12 @@ def create():
     return _render_index(form, 400)
 
 
-def _render_show(cohort: Cohort, form: ImportForm, status: int = 200):
+def _render_show(cohort: Cohort, form: ImportForm, status: int = 200,
+                 reprint_form: ReprintForm | None = None):
     return render_template(
         "cohorts/show.html", cohort=cohort, form=form, counts=services.cohort_counts(cohort),
         region_labels=regions.REGION_LABELS, language_labels=LANGUAGE_LABELS,
+        reprint_form=reprint_form or ReprintForm(formdata=None),
     ), status
 
 
@@ -98,6 +102,30 @@ def upload(cohort_id: int):
         return _render_show(cohort, form, 400)
     db.session.commit()
     return redirect(url_for("cohorts.import_report", cohort_id=cohort.id, import_id=record.id))
+
+
+@bp.post("/<int:cohort_id>/reprints")
+@role_required(Role.ADMIN)
+def reprint(cohort_id: int):
+    """One person's invitation letter again: a new code, the old one revoked, audited."""
+    cohort = _cohort(cohort_id)
+    form = ReprintForm()
+    if form.validate_on_submit():
+        person = invitation_letters.person_of_reference(form.reference.data)
+        try:
+            if person is None or person.cohort_id != cohort.id:
+                raise Refusal(_("No invitation letter of this cohort has this reference."),
+                              field="reference")
+            letter = invitation_letters.reprint(person, current_user, form.reason.data)
+        except Refusal as refusal:
+            db.session.rollback()
+            getattr(form, refusal.field or "reference").errors.append(refusal.message)
+        else:
+            db.session.commit()
+            flash(_("Letter %(new)s replaces %(old)s; the old code no longer works.",
+                    new=letter.reference, old=form.reference.data.strip().upper()), "success")
+            return redirect(url_for("letters.download", public_id=letter.public_id))
+    return _render_show(cohort, ImportForm(formdata=None), 400, reprint_form=form)
 
 
 def _import(cohort_id: int, import_id: int) -> CohortImport:

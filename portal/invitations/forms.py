@@ -57,3 +57,11 @@ class ImportForm(FlaskForm):
         _l("Register extract (CSV)"),
         validators=[FileRequired(_l("Choose a CSV file."))],
     )
+
+
+class ReprintForm(FlaskForm):
+    reference = StringField(
+        _l("Reference of the letter"), validators=[InputRequired(), Length(max=40)])
+    # TRANSLATORS: e.g. "letter lost", "moved to a new address"; kept in the audit log.
+    reason = StringField(_l("Why it is printed again"), validators=[InputRequired(),
+                                                                    Length(max=200)])

@@ -110,6 +110,11 @@ def start():
                 "This code and date of birth do not open an invitation. Check both against "
                 "your letter. A code can be used only once and only until the date in the "
                 "letter."))
+        elif invitation.person.user is not None:
+            # Their account is how they come in now: never a sign-up that cannot succeed.
+            session.pop(CODE_KEY, None)
+            flash(_("You already have an account: log in with your e-mail address."), "info")
+            return redirect(url_for("accounts.login"))
         else:
             session.pop(CODE_KEY, None)
             session[INVITATION_KEY] = invitation.id
@@ -128,6 +133,10 @@ def start_account():
         flash(_("Enter your invitation code to start."), "info")
         return redirect(url_for("invitations.start"))
     person = invitation.person
+    if person.user is not None:
+        session.pop(INVITATION_KEY, None)
+        flash(_("You already have an account: log in with your e-mail address."), "info")
+        return redirect(url_for("accounts.login"))
     form = SignupForm()
     if request.method == "GET":
         form.first_name.data = person.first_names.split()[0] if person.first_names else ""

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 
 
 class RunForm(FlaskForm):
-    cohort = SelectField(_l("Cohort"), coerce=int, validators=[DataRequired()])
+    # "<run source>:<group id>", e.g. "invitation:3" for the invitations of cohort 3.
+    scope = SelectField(_l("Letters to print"), validators=[DataRequired()])
     batch_size = IntegerField(
         _l("Letters per print batch"), validators=[Optional(), NumberRange(min=10, max=5000)])

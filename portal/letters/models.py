@@ -1,4 +1,4 @@
-"""Every letter the portal issued, kept byte for byte."""
+"""Every letter the portal issued, kept byte for byte; the recipients of letter runs."""
 from __future__ import annotations
 
 import secrets
@@ -44,3 +44,19 @@ class Letter(db.Model):
     # The letter run (a Job) that issued it, if any: lets a run resume and export.
     job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"), index=True)
     pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+
+
+class RunItem(db.Model):
+    """One recipient of a run, numbered in print order when the run starts."""
+
+    __tablename__ = "letter_run_items"
+    __table_args__ = (Index("ix_letter_run_items_job_batch", "job_id", "batch"),)
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True)
+    batch: Mapped[int]
+    # The recipient's id in the run source (e.g. a person).
+    key: Mapped[int]
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"))
+    # Why this recipient got no letter, for the run report (no personal data).
+    failure: Mapped[str | None] = mapped_column(String(300))

@@ -4,21 +4,36 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import mimetypes
-from datetime import date
+import re
+from datetime import date, timedelta
 from functools import cache
+from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+import pydyf
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from portal import i18n
+from portal.letters.pdf import qrfast
 
 ASSETS = (Path(__file__).resolve().parent.parent / "static" / "letters").resolve()
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "letters"
 BASE_URL = ASSETS.as_uri() + "/"
+# The document title of each kind (the PDF's Title, shown by readers instead of the file
+# name), in the letter's first language.
+TITLES = {
+    "invitation": _l("Invitation — Service Year"),
+    "acknowledgement": _l("Acknowledgement of your application — Service Year"),
+    "convocation": _l("Convocation to the selection tests — Service Year"),
+    "decision": _l("Decision on your application — Service Year"),
+}
 # Shared by every kind: a change in any of them is a new template version.
 SHARED_FILES = ("_base.html", "_letterhead.html", "_document.html")
 
@@ -30,13 +45,13 @@ class AssetRefused(BaseException):  # noqa: N818
 
 @cache
 def _weasy():
-    import logging
-
     # WeasyPrint logs every layout step at INFO: far too much for bulk runs.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+    # Imported on first use: importing WeasyPrint costs most of a second, which web
+    # requests that never render a letter should not pay.
     import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+    from weasyprint.text.fonts import FontConfiguration  # noqa: I001 (see above)
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # idem
 
     class LetterFetcher(URLFetcher):
         """Serves data: URLs and files under static/letters/; refuses everything else,
@@ -88,25 +103,74 @@ def template_version(kind: str) -> str:
 def qr_code(url: str):
     """The QR code of a sign-up URL (byte mode, level M, fixed mask: the same symbol a
     letter run draws; any mask reads the same)."""
-    from portal.letters import qrfast
-
     return qrfast.symbol(url.encode())
 
 
 def qr_data_uri(url: str) -> str:
     """The QR code of `url` as a data: SVG (segno), for the full-render path."""
-    svg = qr_code(url).svg_inline(border=0, dark="#000", light=None, omitsize=True)
+    # The same 4-module quiet zone as letter runs draw (ISO/IEC 18004).
+    svg = qr_code(url).svg_inline(border=4, dark="#000", light=None, omitsize=True)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+_TEXT = re.compile(r">([^<]+)<")
+# French typography: a non-breaking space before : and a narrow one before ; ! ? (and
+# inside guillemets), so that no line ever starts with the sign.
+_FRENCH = [(re.compile(r"(?<=\S) ?:(?=\s|$)"), "\u00a0:"),
+           (re.compile(r"(?<=\S) ?([;!?])(?=\s|$)"), "\u202f\\1"),
+           (re.compile(r"« ?"), "«\u202f"), (re.compile(r" ?»"), "\u202f»")]
+
+
+def french_typography(html: str) -> str:
+    """French spacing in the text of an HTML fragment (never inside tags or attributes)."""
+    def text(match):
+        value = match.group(1)
+        for pattern, replacement in _FRENCH:
+            value = pattern.sub(replacement, value)
+        return f">{value}<"
+
+    return _TEXT.sub(text, html)
+
+
+def url_text(address: str) -> Markup:
+    """A web address as printed: without its scheme, and never broken across lines."""
+    host = address.split("://", 1)[-1]
+    return Markup('<span class="url">{}</span>').format(host)
+
+
+def document_title(kind: str, language: str) -> str:
+    """The title of a letter of this kind in this language, naming the letter."""
+    with i18n.locale(language):
+        return str(TITLES.get(kind) or _("Letter — Service Year"))
+
+
+def add_days(day: date, days: int) -> date:
+    return day + timedelta(days=days)
+
+
+def letter_globals() -> dict:
+    """What every letter template may print besides its own context: contacts, signatory."""
+    config = current_app.config
+    return {"contact_phone": config["LETTER_PHONE"], "contact_email": config["LETTER_EMAIL"],
+            "contact_hours": config["LETTER_HOURS"], "signatory": config["LETTER_SIGNATORY"],
+            "dpo_email": config["LETTER_DPO_EMAIL"], "add_days": add_days}
 
 
 def section_html(kind: str, lang: str, *, first: bool, context: dict, slots: dict) -> str:
     """One language section, rendered with that language's locale forced."""
     template = current_app.jinja_env.get_template(f"letters/{kind}.html")
     with i18n.locale(lang):
-        return template.render(
-            **{"letter_date": date.today(), **context}, lang=lang, first=first, slots=slots,
-            base_url_host=current_app.config["BASE_URL"].split("://", 1)[-1],
+        html = template.render(
+            **{"letter_date": date.today(), **letter_globals(), **context}, lang=lang,
+            first=first, slots=slots,
+            base_url_host=url_text(current_app.config["BASE_URL"]), url_text=url_text,
         )
+    return french_typography(html) if lang == "fr" else html
+
+
+def text_of(html: str) -> str:
+    """The characters a letter prints (for the font coverage check)."""
+    return unescape(re.sub(r"<[^>]*>", " ", html))
 
 
 def document_html(kind: str, languages, context: dict, slots_for) -> str:
@@ -120,8 +184,9 @@ def document_html(kind: str, languages, context: dict, slots_for) -> str:
     ]
     shell = current_app.jinja_env.get_template("letters/_document.html")
     with i18n.locale(languages[0]):
-        title = context.get("title") or kind
-        return shell.render(sections=sections, languages=languages, title=title)
+        title = document_title(kind, languages[0])
+        return shell.render(sections=sections, languages=languages, title=title,
+                            vdp_layout=context.get("vdp_layout", False))
 
 
 def layout(html: str):
@@ -129,7 +194,7 @@ def layout(html: str):
     weasyprint, fetcher_, fonts, css, image_cache = _weasy()
     try:
         return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher_).render(
-            stylesheets=[css], font_config=fonts, cache=image_cache
+            stylesheets=[css], font_config=fonts, cache=image_cache, pdf_tags=True
         )
     finally:
         # Keep the letter assets (logo) cached, never one letter's own images (its QR
@@ -138,5 +203,50 @@ def layout(html: str):
             del image_cache[key]
 
 
+# Tagged (structure tree, /Lang per section, reading order) and PDF/UA-1. PDF/A is not
+# asked for: its output intent would be sRGB, and text is printed in black ink only
+# (DeviceCMYK), which PDF/A allows only with a CMYK output profile (none is packaged).
+PDF_OPTIONS = {"pdf_tags": True, "pdf_variant": "pdf/ua-1"}
+
+
+def section_languages(document) -> list[str]:
+    """The language of each top-level section box, page after page, in the order
+    WeasyPrint's structure tree lists their /Sect elements."""
+    languages = []
+
+    def walk(box):
+        element = getattr(box, "element", None)
+        if element is not None and getattr(box, "element_tag", None) == "section":
+            languages.append(element.get("lang") or "")
+            return
+        for child in getattr(box, "children", ()):
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    return languages
+
+
+def _mark_languages(document, pdf) -> None:
+    """A /Lang on every section of the structure tree (WeasyPrint sets only the document's),
+    so that a screen reader switches voice with the language."""
+    def resolve(reference):
+        return pdf.objects[int(bytes(reference).split()[0])] if isinstance(
+            reference, bytes | str) else reference
+
+    root = pdf.catalog.get("StructTreeRoot")
+    if root is None:
+        return
+    structure = resolve(root)
+    top = resolve(structure["K"][0])
+    sections = [resolve(kid) for kid in top["K"]]
+    sections = [kid for kid in sections if isinstance(kid, dict) and kid.get("S") == "/Sect"]
+    languages = section_languages(document)
+    for element, language in zip(sections, languages, strict=False):
+        element["Lang"] = pydyf.String(language)
+    if languages:
+        top["Lang"] = pydyf.String(languages[0])
+
+
 def to_pdf(document) -> bytes:
-    return document.write_pdf()
+    return document.write_pdf(finisher=_mark_languages, **PDF_OPTIONS)

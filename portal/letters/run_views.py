@@ -1,4 +1,4 @@
-"""Administrators start invitation letter runs and follow their progress."""
+"""Administrators start letter runs (of any run source) and follow their progress."""
 from __future__ import annotations
 
 import secrets
@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.extensions import db
-from portal.invitations.models import Cohort
 from portal.jobs import Job
 from portal.letters import runner, runs
 from portal.letters.forms import RunForm
@@ -19,19 +18,32 @@ from portal.security import Role, role_required
 bp = Blueprint("letter_runs", __name__, url_prefix="/admin/letter-runs")
 
 
+def _choices() -> list[tuple[str, str]]:
+    return [(f"{name}:{scope_id}", f"{source.label} · {label}")
+            for name, source in runs.sources().items() for scope_id, label in source.scopes()]
+
+
 def _form(formdata=None) -> RunForm:
     form = RunForm(formdata=formdata) if formdata is not None else RunForm()
-    form.cohort.choices = [(c.id, c.name) for c in db.session.scalars(
-        db.select(Cohort).order_by(Cohort.name))]
+    form.scope.choices = _choices()
     return form
+
+
+def _labels() -> dict[tuple[str, int], str]:
+    return {(name, scope_id): label for name, source in runs.sources().items()
+            for scope_id, label in source.scopes()}
 
 
 def _page(form, status=200):
     jobs = db.session.scalars(db.select(Job).where(Job.kind == runs.KIND)
                               .order_by(Job.id.desc()).limit(50)).all()
-    cohorts = {c.id: c.name for c in db.session.scalars(db.select(Cohort))}
-    return render_template("letters/runs.html", form=form, jobs=jobs, cohorts=cohorts,
-                           params=runs.Params.of), status
+    labels = _labels()
+
+    def scope_of(job):
+        params = runs.Params.of(job)
+        return labels.get((params.source, params.scope_id), "")
+
+    return render_template("letters/runs.html", form=form, jobs=jobs, scope_of=scope_of), status
 
 
 @bp.get("")
@@ -46,13 +58,22 @@ def start_run():
     form = _form()
     if not form.validate_on_submit():
         return _page(form, status=400)
-    cohort = db.session.get(Cohort, form.cohort.data)
-    if runs.open_run(cohort) is not None:
-        form.cohort.errors.append(_("This cohort has an unfinished run: resume it below."))
+    source_name, scope_id = form.scope.data.split(":", 1)
+    scope_id = int(scope_id)
+    if runs.open_run(source_name, scope_id) is not None:
+        form.scope.errors.append(_("This cohort has an unfinished run: resume it below."))
         return _page(form, status=400)
     out = Path(current_app.config["LETTER_RUN_DIR"]) / (
-        f"cohort-{cohort.id}-{date.today():%Y%m%d}-{secrets.token_hex(3)}")
-    job = runs.start(cohort, out, current_user, batch_size=form.batch_size.data)
+        f"{source_name}-{scope_id}-{date.today():%Y%m%d}-{secrets.token_hex(3)}")
+    try:
+        job = runs.start(source_name, scope_id, out, current_user,
+                         batch_size=form.batch_size.data)
+    except runs.NothingToPrint:
+        db.session.rollback()
+        form.scope.errors.append(_("Nothing to print: everyone here already has a letter or "
+                                   "an account. Print one person's letter again from the "
+                                   "cohort page."))
+        return _page(form, status=400)
     db.session.commit()
     mode = runner.launch(job.id)
     flash(_("The letter run has started."), "success")
@@ -77,8 +98,10 @@ def _run_or_404(job_id: int) -> Job:
 @role_required(Role.ADMIN)
 def show_run(job_id: int):
     job = _run_or_404(job_id)
-    cohort = db.session.get(Cohort, runs.Params.of(job).cohort_id)
-    return render_template("letters/run.html", job=job, cohort=cohort,
+    params = runs.Params.of(job)
+    return render_template("letters/run.html", job=job,
+                           scope=_labels().get((params.source, params.scope_id), ""),
+                           failures=runs.failures(job),
                            params=runs.Params.of(job), batches=runs.count_batches(job),
                            active=job.state in ("queued", "running", "finishing"),
                            resumable=job.state != "done" and not runner.running_here(job.id))

@@ -66,6 +66,8 @@ def _falling_back(job_id: int, exc: BaseException) -> None:
 
 def _init_worker(config: dict) -> None:
     global _worker_app
+    # The app factory imports every domain, this module among them: imported here, in
+    # the spawned worker, the arrow keeps pointing from the factory to the engine.
     from portal import create_app
 
     _worker_app = create_app(config)

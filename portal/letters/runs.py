@@ -1,10 +1,16 @@
-"""Invitation letter runs: a cohort's letters in print batches sorted by postcode, each
+"""Letter runs: the letters of a whole group in print batches sorted by postcode, each
 letter archived on its own, resumable after a crash, spread over processes or RQ workers.
 
-A run is a Job. Its people are split into batches (postcode order, fixed when the run
-starts); a batch is rendered, written to `batch-NNNN.pdf.part`, archived in one database
-transaction, then renamed. A batch whose files exist is done; one whose letters are in
-the database but whose files are missing is rebuilt from the archive, never re-rendered.
+The engine knows no domain. Who is in a run, which template and which personal fields
+come from a run source (`RunSource`) that a domain registers at app start with
+`register_source` (invitations: a cohort's invitation letters; employer statements and
+reserve letters the same way).
+
+A run is a Job. Its recipients are fixed when it starts, as numbered run items in postcode
+order; item N belongs to batch N // batch_size. A batch is rendered, written to
+`batch-NNNN.pdf.part`, archived in one database transaction, then renamed. A batch whose
+files exist is done; one whose letters are archived but whose files are missing is rebuilt
+from the archive, never re-rendered.
 """
 from __future__ import annotations
 
@@ -14,39 +20,144 @@ import logging
 import math
 import os
 import secrets
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO, StringIO
 from pathlib import Path
 
 from flask import current_app
+from pypdf import PdfWriter
+from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 
-from portal import audit, csvsafe, jobs, regions
+from portal import audit, csvsafe, jobs
 from portal.extensions import db
-from portal.invitations.models import Cohort, Person
-from portal.invitations.services import new_invitation, revoke_open
 from portal.jobs import Job
-from portal.letters import invitation, services, vdp
-from portal.letters.models import Letter
+from portal.letters import services
+from portal.letters.models import Letter, RunItem
+from portal.letters.pdf import vdp
+from portal.letters.variants import Variant
 from portal.models import utcnow
 
 KIND = "letter_run"
-MANIFEST_FIELDS = ("batch", "position", "reference", "name", "postcode", "pages", "languages")
+# pages: the letter's own; blank_pages: added after it so that the next letter starts on a
+# front side (duplex); sheets: paper the inserter puts in its envelope.
+MANIFEST_FIELDS = ("batch", "position", "reference", "name", "postcode", "pages",
+                   "blank_pages", "sheets", "languages")
+
+
+def _paper(pages: int) -> tuple[int, int, int]:
+    blank = vdp.blank_pages(pages)
+    return pages, blank, (pages + blank) // 2
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunLetter:
+    """One letter of a run as its source describes it."""
+
+    recipient: services.Recipient
+    reference: str
+    fields: dict[str, str] = field(default_factory=dict)  # the kind's own slots (e.g. code)
+    qr_url: str | None = None
+    languages: tuple[str, ...] | None = None  # default: the recipient's
+    # Stored with the archived letter: whose it is and what it belongs to. `subject` may be
+    # an object the source creates and flushes in `done()`.
+    person: object = None
+    cohort: object = None
+    subject: object = None
+
+
+class RunSource:
+    """What a domain tells the run machinery about the letters it sends in bulk.
+
+    Subclasses set `name` (stored in the run's parameters) and `kind` (the template), and
+    implement the methods below. Every method runs inside an app context; none commits.
+    """
+
+    name: str = ""
+    kind: str = ""
+    label: str = ""  # what the administrators' run page calls these letters
+
+    def scopes(self) -> list[tuple[int, str]]:
+        """The groups a run can be started for (e.g. cohorts), as (id, label)."""
+        raise NotImplementedError
+
+    def find_scope(self, label: str) -> int | None:
+        """The id of the group with this name (for the command line), or None."""
+        raise NotImplementedError
+
+    def scope(self, scope_id: int):
+        """The group itself, handed back to `context` and `letter`."""
+        raise NotImplementedError
+
+    def recipients(self, scope_id: int, reprint: bool = False) -> Select:
+        """A query of the keys of everyone the run letters, in print (postcode) order: those
+        who have no letter yet, or with `reprint` everyone who may get one again."""
+        raise NotImplementedError
+
+    def reprint(self, letter: Letter, actor, reason: str) -> Letter:
+        """A new letter in place of `letter` (lost, new address), rendered in full and
+        archived; raises Refusal when that person may not get one."""
+        raise NotImplementedError
+
+    def load(self, keys: Sequence[int]) -> dict[int, object]:
+        """The recipients of a batch by key."""
+        raise NotImplementedError
+
+    def recipient(self, item) -> services.Recipient:
+        """Who a recipient is, as printed in the envelope window and the manifest."""
+        raise NotImplementedError
+
+    def describe(self, key: int) -> str:
+        """How the run report names a recipient (no personal data), e.g. "person 12"."""
+        return f"{self.name} {key}"
+
+    def context(self, scope, letter_date: date) -> dict:
+        """What every letter of the run shares (one layout per language order)."""
+        raise NotImplementedError
+
+    def letter(self, item, scope) -> RunLetter:
+        """One recipient's letter: address, reference, personal fields."""
+        raise NotImplementedError
+
+    def done(self, letters: list[RunLetter]) -> None:
+        """Called in the transaction that archives a batch, before its letters are stored
+        (e.g. to store the invitations whose codes they print)."""
+
+
+_SOURCES = "letters.run_sources"
+
+
+def register_source(app, source: RunSource) -> None:
+    app.extensions.setdefault(_SOURCES, {})[source.name] = source
+
+
+def sources() -> dict[str, RunSource]:
+    return current_app.extensions.get(_SOURCES, {})
+
+
+def source_of(job: Job) -> RunSource:
+    return sources()[Params.of(job).source]
 
 
 @dataclass(frozen=True)
 class Params:
-    cohort_id: int
+    source: str
+    scope_id: int
     out: str
     batch_size: int
     letter_date: str
-    max_person_id: int
+    reprint: bool = False
 
     @classmethod
     def of(cls, job: Job) -> Params:
-        return cls(**json.loads(job.params))
+        data = json.loads(job.params)
+        if "cohort_id" in data:  # runs started before run sources existed
+            data = {"source": "invitation", "scope_id": data["cohort_id"],
+                    **{k: data[k] for k in ("out", "batch_size", "letter_date")}}
+        return cls(**data)
 
     def batch_count(self, total: int) -> int:
         return max(1, math.ceil(total / self.batch_size))
@@ -56,51 +167,82 @@ class Params:
         return stem.with_suffix(".pdf"), stem.with_suffix(".csv")
 
 
-def open_run(cohort: Cohort) -> Job | None:
-    """The cohort's unfinished run, if one was interrupted."""
-    return db.session.scalar(
-        db.select(Job).where(Job.kind == KIND, Job.state.in_(("queued", "running", "failed")),
-                             Job.params.like(f'{{"cohort_id": {cohort.id},%'))
-        .order_by(Job.id.desc()))
+def open_run(source: str, scope_id: int) -> Job | None:
+    """The group's unfinished run, if one was interrupted. A run that went to its end with
+    some letters failed is finished: the next run letters whoever still has none."""
+    prefix = json.dumps({"source": source, "scope_id": scope_id})[:-1] + ","
+    for job in db.session.scalars(
+            db.select(Job).where(Job.kind == KIND,
+                                 Job.state.in_(("queued", "running", "finishing", "failed")),
+                                 Job.params.like(prefix + "%"))
+            .order_by(Job.id.desc())):
+        if job.state != "failed" or job.finished_at is None or pending(job):
+            return job
+    return None
 
 
-def start(cohort: Cohort, out: str | os.PathLike, actor, batch_size: int | None = None,
-          letter_date: date | None = None) -> Job:
-    """A new run for everyone in the cohort (flush, no commit)."""
-    max_id = db.session.scalar(db.select(db.func.max(Person.id)).where(
-        Person.cohort_id == cohort.id)) or 0
-    total = db.session.scalar(db.select(db.func.count(Person.id)).where(
-        Person.cohort_id == cohort.id)) or 0
-    params = Params(cohort_id=cohort.id, out=str(Path(out).resolve()),
+class NothingToPrint(Exception):  # noqa: N818
+    """Everyone the source would letter in this group already has a letter."""
+
+
+def start(source: str, scope_id: int, out: str | os.PathLike, actor,
+          batch_size: int | None = None, letter_date: date | None = None,
+          reprint: bool = False, reason: str | None = None) -> Job:
+    """A new run for everyone of the group who has no letter yet, or with `reprint` for
+    everyone again (their earlier letters' codes revoked; `reason` is audited). Raises
+    NothingToPrint when nobody is left to letter. Flushes, never commits."""
+    run_source = sources()[source]
+    keys = db.session.scalars(run_source.recipients(scope_id, reprint=reprint)).all()
+    if not keys:
+        raise NothingToPrint(_scope_label(run_source, scope_id))
+    params = Params(source=source, scope_id=scope_id, out=str(Path(out).resolve()),
                     batch_size=batch_size or current_app.config["LETTER_BATCH_SIZE"],
-                    letter_date=(letter_date or date.today()).isoformat(), max_person_id=max_id)
-    job = Job(kind=KIND, state="queued", total=total, params=json.dumps(params.__dict__),
+                    letter_date=(letter_date or date.today()).isoformat(), reprint=reprint)
+    job = Job(kind=KIND, state="queued", total=0, params=json.dumps(params.__dict__),
               created_by_id=getattr(actor, "id", None))
     db.session.add(job)
     db.session.flush()
-    audit.record(actor, "letters.run_started", job, cohort=cohort.name, total=total,
-                 out=params.out)
+    size = params.batch_size
+    for first in range(0, len(keys), 5000):
+        db.session.execute(db.insert(RunItem), [
+            {"job_id": job.id, "position": n, "batch": n // size, "key": k}
+            for n, k in enumerate(keys[first:first + 5000], first)])
+    job.total = len(keys)
+    audit.record(actor, "letters.run_started", job, source=source,
+                 scope=_scope_label(run_source, scope_id), total=job.total, out=params.out,
+                 **({"reprint": True, "reason": reason} if reprint else {}))
     return job
 
 
-def _persons(params: Params, number: int) -> list[Person]:
-    return list(db.session.scalars(
-        db.select(Person)
-        .where(Person.cohort_id == params.cohort_id, Person.id <= params.max_person_id)
-        .order_by(Person.postcode, Person.id)
-        .offset(number * params.batch_size).limit(params.batch_size)))
+def reprint(reference: str, actor, reason: str) -> Letter:
+    """A new letter in place of the one with this reference, through its run source.
+    Raises LookupError for an unknown reference, Refusal when the source refuses."""
+    letter = db.session.scalar(db.select(Letter).where(Letter.reference == reference.strip()))
+    source = next((s for s in sources().values() if letter and s.kind == letter.kind), None)
+    if letter is None or source is None:
+        raise LookupError(reference)
+    return source.reprint(letter, actor, reason)
 
 
-_variants: dict[tuple, vdp.Variant] = {}
+def _scope_label(source: RunSource, scope_id: int) -> str:
+    return dict(source.scopes()).get(scope_id, str(scope_id))
 
 
-def _variant(job_id: int, cohort: Cohort, params: Params, languages) -> vdp.Variant:
+def _items(job_id: int, number: int) -> list[RunItem]:
+    return list(db.session.scalars(db.select(RunItem).where(
+        RunItem.job_id == job_id, RunItem.batch == number).order_by(RunItem.position)))
+
+
+_variants: dict[tuple, Variant] = {}
+
+
+def _variant(job_id: int, source: RunSource, scope, params: Params, languages) -> Variant:
     key = (job_id, languages)
     if key not in _variants:
         if len(_variants) > 32:
             _variants.clear()
-        context = invitation.context(cohort, date.fromisoformat(params.letter_date))
-        _variants[key] = vdp.Variant(invitation.KIND, languages, context)
+        context = source.context(scope, date.fromisoformat(params.letter_date))
+        _variants[key] = Variant(source.kind, languages, context)
     return _variants[key]
 
 
@@ -112,6 +254,15 @@ def _manifest_rows(number: int, rows) -> str:
     return buffer.getvalue()
 
 
+@dataclass
+class _Made:
+    item: RunItem
+    letter: RunLetter
+    parts: vdp.LetterParts
+    pdf: bytes
+    languages: tuple[str, ...]
+
+
 def process_batch(job_id: int, number: int) -> tuple[int, int]:
     """Render, print and archive one batch; returns (letters done, letters failed) by this
     call. A batch already printed is skipped; one already archived is rebuilt from the
@@ -121,41 +272,45 @@ def process_batch(job_id: int, number: int) -> tuple[int, int]:
     pdf_path, csv_path = params.files(number)
     if pdf_path.exists() and csv_path.exists():
         return 0, 0
-    persons = _persons(params, number)
-    archived = {letter.person_id: letter for letter in db.session.scalars(
-        db.select(Letter).where(Letter.job_id == job_id,
-                                Letter.person_id.in_([p.id for p in persons])))}
-    if archived:
-        _rebuild_from_archive(params, number, persons, archived)
+    items = _items(job_id, number)
+    if any(item.letter_id is not None for item in items):
+        _rebuild_from_archive(params, number, items)
         return 0, 0
-    cohort = db.session.get(Cohort, params.cohort_id)
-    made, failures = [], []
-    for person in persons:
+    source = sources()[params.source]
+    scope = source.scope(params.scope_id)
+    recipients = source.load([item.key for item in items])
+    made: list[_Made] = []
+    failures: list[tuple[RunItem, str]] = []
+    for item in items:
         try:
-            languages = regions.letter_languages(person.postcode, person.register_language)
-            variant = _variant(job_id, cohort, params, languages)
-            invite, code = new_invitation(person, cohort)
-            recipient = services.Recipient.from_person(person)
-            parts = vdp.compose(variant, vdp.Personal(
-                recipient=recipient, reference=invite.reference, extra={"code": code},
-                qr_url=invitation.signup_url(code)))
-            made.append((person, invite, parts, vdp.letter_pdf(parts)))
+            recipient = recipients.get(item.key)
+            if recipient is None:
+                raise LookupError("no longer in the register")
+            letter = source.letter(recipient, scope)
+            languages = tuple(letter.languages or letter.recipient.languages())
+            variant = _variant(job_id, source, scope, params, languages)
+            parts = variant.compose(letter.recipient, letter.reference, letter.fields,
+                                    letter.qr_url)
+            made.append(_Made(item, letter, parts, vdp.letter_pdf(parts), languages))
         except Exception as exc:  # one bad record must not stop the other 149,999
-            failures.append(f"person {person.id}: {type(exc).__name__}: {exc}\n")
+            failures.append((item, f"{type(exc).__name__}: {exc}"))
     Path(params.out).mkdir(parents=True, exist_ok=True)
     # Unique part names: should two workers ever take the same batch, the database lets
     # only one of them archive it, and only that one renames its files into place.
     tag = f"{os.getpid()}-{secrets.token_hex(4)}.part"
     part_pdf, part_csv = (Path(f"{p}.{tag}") for p in (pdf_path, csv_path))
     with part_pdf.open("wb") as fh:
-        vdp.batch_pdf(fh, [parts for _p, _i, parts, _b in made])
+        vdp.batch_pdf(fh, [m.parts for m in made])
     part_csv.write_text(_manifest_rows(number, (
-        (i.reference, p.full_name, p.postcode, parts.variant.page_count,
-         ",".join(parts.variant.languages)) for p, i, parts, _b in made)), encoding="utf-8")
+        (m.letter.reference, m.letter.recipient.name, m.letter.recipient.postcode,
+         *_paper(m.parts.variant.page_count), ",".join(m.languages)) for m in made)),
+        encoding="utf-8")
     try:
-        _archive(job, cohort, made)
-        jobs.add_counts(job_id, done=len(made), failed=len(failures),
-                        error="".join(failures) or None)
+        _archive(job, source, made)
+        for item, reason in failures:
+            item.failure = reason[:300]
+        jobs.add_counts(job_id, done=len(made), failed=len(failures), error="".join(
+            f"{source.describe(item.key)}: {reason}\n" for item, reason in failures) or None)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -169,22 +324,29 @@ def process_batch(job_id: int, number: int) -> tuple[int, int]:
     return len(made), len(failures)
 
 
-def _archive(job: Job, cohort: Cohort, made) -> None:
+def _archive(job: Job, source: RunSource, made: list[_Made]) -> None:
     if not made:
         return
-    revoke_open([person.id for person, *_ in made])
-    db.session.add_all([invite for _p, invite, _parts, _b in made])
+    source.done([m.letter for m in made])
+    actor = _Actor(job.created_by_id)
+    stored = []
+    for m in made:
+        stored.append(services.store(
+            source.kind, pdf=m.pdf, page_count=m.parts.variant.page_count,
+            reference=m.letter.reference, languages=m.languages, actor=actor,
+            person=m.letter.person, cohort=m.letter.cohort, subject=m.letter.subject,
+            job_id=job.id, flush=False))
     db.session.flush()
-    actor_id = job.created_by_id
-    for person, invite, parts, pdf in made:
-        services.store(
-            invitation.KIND, pdf=pdf, page_count=parts.variant.page_count,
-            reference=invite.reference, languages=parts.variant.languages,
-            actor=_Actor(actor_id), person=person, cohort=cohort, subject=invite,
-            job_id=job.id, flush=False)
-    db.session.flush()
+    for m, letter in zip(made, stored, strict=True):
+        claimed = db.session.execute(
+            db.update(RunItem).where(RunItem.job_id == job.id,
+                                     RunItem.position == m.item.position,
+                                     RunItem.letter_id.is_(None))
+            .values(letter_id=letter.id).execution_options(synchronize_session=False))
+        if claimed.rowcount != 1:  # another worker archived this batch first
+            raise IntegrityError("run item already archived", None, Exception())
     audit.record(None, "letters.batch_archived", job, letters=len(made),
-                 first=made[0][1].reference, last=made[-1][1].reference)
+                 first=made[0].letter.reference, last=made[-1].letter.reference)
 
 
 @dataclass(frozen=True)
@@ -192,19 +354,25 @@ class _Actor:
     id: int | None
 
 
-def _rebuild_from_archive(params: Params, number: int, persons, archived) -> None:
+def _rebuild_from_archive(params: Params, number: int, items: list[RunItem]) -> None:
     """Write a batch's files from letters archived before a crash (no re-rendering)."""
-    from pypdf import PdfWriter
 
+    letters = {letter.id: letter for letter in db.session.scalars(db.select(Letter).where(
+        Letter.id.in_([i.letter_id for i in items if i.letter_id is not None])))}
+    source = sources()[params.source]
+    recipients = source.load([i.key for i in items if i.letter_id is not None])
     writer = PdfWriter()
     rows = []
-    for person in persons:
-        letter = archived.get(person.id)
+    for item in items:
+        letter = letters.get(item.letter_id)
         if letter is None:
             continue
         writer.append(BytesIO(letter.pdf))
-        rows.append((letter.reference, person.full_name, person.postcode, letter.page_count,
-                     letter.languages))
+        for _blank in range(vdp.blank_pages(letter.page_count)):
+            writer.add_blank_page()
+        recipient = source.recipient(recipients[item.key])
+        rows.append((letter.reference, recipient.name, recipient.postcode,
+                     *_paper(letter.page_count), letter.languages))
     pdf_path, csv_path = params.files(number)
     part = Path(f"{pdf_path}.{os.getpid()}-{secrets.token_hex(4)}.part")
     with part.open("wb") as fh:
@@ -223,14 +391,16 @@ def prepare(job: Job) -> list[int]:
     """Make a new or interrupted run ready to go: counts recomputed from what is archived,
     batches archived but unprinted rebuilt. Returns the batches left to render."""
     params = Params.of(job)
+    archived_batches = set(db.session.scalars(db.select(RunItem.batch).distinct().where(
+        RunItem.job_id == job.id, RunItem.letter_id.is_not(None))))
     todo = []
     for number in pending(job):
-        if _has_archive(job, params, number):
+        if number in archived_batches:
             process_batch(job.id, number)  # rebuilds its files from the archive
         else:
             todo.append(number)
-    done = db.session.scalar(db.select(db.func.count(Letter.id)).where(
-        Letter.job_id == job.id)) or 0
+    done = db.session.scalar(db.select(db.func.count()).where(
+        RunItem.job_id == job.id, RunItem.letter_id.is_not(None))) or 0
     left = sum(min(params.batch_size, job.total - n * params.batch_size) for n in todo)
     job.done, job.failed = done, max(0, job.total - done - left)
     job.state, job.started_at, job.finished_at = "running", job.started_at or utcnow(), None
@@ -238,22 +408,11 @@ def prepare(job: Job) -> list[int]:
     return todo
 
 
-def _has_archive(job: Job, params: Params, number: int) -> bool:
-    if not db.session.scalar(db.select(Letter.id).where(Letter.job_id == job.id).limit(1)):
-        return False  # a fresh run: nothing to look for
-    ids = list(db.session.scalars(
-        db.select(Person.id)
-        .where(Person.cohort_id == params.cohort_id, Person.id <= params.max_person_id)
-        .order_by(Person.postcode, Person.id)
-        .offset(number * params.batch_size).limit(params.batch_size)))
-    return bool(ids) and db.session.scalar(db.select(db.func.count(Letter.id)).where(
-        Letter.job_id == job.id, Letter.person_id.in_(ids))) > 0
-
-
 def finish(job_id: int) -> None:
     """Write the run's manifest and close the job; called once, by whoever saw it complete."""
     job = db.session.get(Job, job_id)
     params = Params.of(job)
+    Path(params.out).mkdir(parents=True, exist_ok=True)
     with (Path(params.out) / "manifest.csv").open("w", encoding="utf-8", newline="") as fh:
         fh.write(",".join(MANIFEST_FIELDS) + "\n")
         for number in range(params.batch_count(job.total)):
@@ -274,8 +433,9 @@ def run_batch(job_id: int, number: int) -> None:
     except Exception as exc:
         db.session.rollback()
         log.exception("letter run %s: batch %s failed", job_id, number + 1)
-        params = Params.of(db.session.get(Job, job_id))
-        jobs.add_counts(job_id, failed=len(_persons(params, number)),
+        count = db.session.scalar(db.select(db.func.count()).where(
+            RunItem.job_id == job_id, RunItem.batch == number)) or 0
+        jobs.add_counts(job_id, failed=count,
                         error=f"batch {number + 1}: {type(exc).__name__}: {exc}\n")
         db.session.commit()
     if jobs.claim_finish(job_id):
@@ -292,3 +452,12 @@ def rq_batch(job_id: int, number: int) -> None:
 
 def count_batches(job: Job) -> int:
     return Params.of(job).batch_count(job.total)
+
+
+def failures(job: Job) -> list[tuple[int, str, str]]:
+    """(position, recipient as the report names them, reason) of every letter that failed."""
+    source = sources().get(Params.of(job).source)
+    rows = db.session.execute(db.select(RunItem.position, RunItem.key, RunItem.failure).where(
+        RunItem.job_id == job.id, RunItem.failure.is_not(None)).order_by(RunItem.position))
+    return [(pos + 1, source.describe(key) if source else str(key), reason)
+            for pos, key, reason in rows]

@@ -5,13 +5,16 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from flask_babel import gettext as _
 
 from portal import audit, i18n, regions
 from portal.extensions import db
-from portal.letters import render
+from portal.letters import address, render
 from portal.letters.models import Letter
+from portal.letters.pdf import fonts
+from portal.security import Role
 
 # Crockford base32 without the check symbols: readable on paper and over the phone.
 _REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -23,12 +26,15 @@ KIND_PREFIX = {
     "reserve": "RES",
     "agreement": "AGR",
 }
-ADDRESS_LINES = 6
 
 
 @dataclass(frozen=True)
 class Recipient:
-    """Who a letter goes to, as printed in the envelope window."""
+    """Who a letter goes to, as printed in the envelope window.
+
+    Either structured (first names, surname, street, number, box, postcode, municipality:
+    the window lines then follow the postal rule of letters.address, with the box word of
+    the letter's first language) or given as a name and ready-made address lines."""
 
     name: str
     address_lines: tuple[str, ...]
@@ -37,23 +43,66 @@ class Recipient:
     # Language from the National Register, which overrides the postcode's region.
     register_language: str | None = None
     extra: dict = field(default_factory=dict, compare=False)
+    first_names: str | None = None
+    last_name: str | None = None
+    street: str | None = None
+    house_number: str | None = None
+    box: str | None = None
+    municipality: str | None = None
 
     @classmethod
     def from_person(cls, person) -> Recipient:
-        return cls(
-            name=person.full_name,
-            address_lines=tuple(person.address_lines),
-            postcode=person.postcode,
-            first_name=person.first_names.split(" ")[0] if person.first_names else None,
-            register_language=person.register_language,
-        )
+        return cls.structured(
+            first_names=person.first_names, last_name=person.last_name, street=person.street,
+            house_number=person.house_number, box=person.box, postcode=person.postcode,
+            municipality=person.municipality, register_language=person.register_language)
 
-    @property
+    @classmethod
+    def structured(cls, *, first_names: str, last_name: str, street: str, house_number: str,
+                   box: str | None, postcode: str, municipality: str,
+                   register_language: str | None = None) -> Recipient:
+        return cls(
+            name=f"{first_names} {last_name}".strip(), address_lines=(), postcode=postcode,
+            first_name=first_names.split(" ")[0] if first_names else None,
+            register_language=register_language, first_names=first_names,
+            last_name=last_name, street=street, house_number=house_number, box=box or "",
+            municipality=municipality)
+
+    @cached_property
     def lines(self) -> tuple[str, ...]:
-        return (self.name, *self.address_lines)[:ADDRESS_LINES]
+        """The window lines; raises address.AddressDoesNotFit when they cannot fit."""
+        try:
+            language = self.languages()[0]
+        except ValueError:
+            language = "nl"
+        if self.street is not None:
+            return tuple(address.window_lines(
+                first_names=self.first_names, last_name=self.last_name, name=self.name,
+                street=self.street, house_number=self.house_number, box=self.box,
+                postcode_line=f"{self.postcode} "
+                              f"{address.municipality_name(self.municipality or '', language)}"
+                .strip(),
+                language=language))
+        return tuple(address.window_lines(
+            first_names=None, last_name=None, name=self.name, street=None, house_number=None,
+            box=None, postcode_line=None, other_lines=self.address_lines, language=language))
 
     def languages(self) -> tuple[str, ...]:
-        return regions.letter_languages(self.postcode, self.register_language)
+        """The register's language first if it gave one, else the postcode region's: never
+        the language someone happens to use the portal in."""
+        return letter_languages(self.postcode, self.register_language)
+
+
+def letter_languages(postcode: str, register_language: str | None = None,
+                     chosen: str | None = None) -> tuple[str, ...]:
+    """The languages of a letter, its first language first: the register language, else a
+    letter language the person chose (nl, fr or de), else the postcode region's; never the
+    language someone happens to use the portal in (English). Raises regions.UnknownPostcode
+    for a postcode not in the table when neither language is given."""
+    for language in (register_language, chosen):
+        if language in i18n.LETTER_LANGUAGES:
+            return regions.REGISTER_LANGUAGES[language]
+    return regions.letter_languages(postcode)
 
 
 def new_reference(kind: str, today: date | None = None) -> str:
@@ -88,6 +137,8 @@ def render_letter(kind: str, *, recipient: Recipient, context: dict, languages, 
         kind, languages, context,
         lambda lang: personal_slots(lang, recipient, reference, slots or {}),
     )
+    # Only the packaged fonts print letters: never a blank, never a system font.
+    fonts.covered(render.text_of(html))
     document = render.layout(html)
     return render.to_pdf(document), len(document.pages)
 
@@ -153,8 +204,6 @@ def readable_by(letter: Letter, user) -> bool:
     """A citizen reads their own letters; a recruiter the letters of applications (which
     they review); invitation letters, which carry a live code, only administrators.
     Staff reading someone else's letter is audited by the caller."""
-    from portal.security import Role
-
     role = Role(user.role)
     if role == Role.ADMIN:
         return True

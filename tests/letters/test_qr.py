@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portal.invitations import codes
-from portal.letters import qrfast
+from portal.letters.pdf import qrfast
 
 PREFIX = b"https://dienstjaar.mil.be/start?code="
 
@@ -37,17 +37,19 @@ def test_a_run_letter_carries_the_symbol_of_its_own_sign_up_url(app):
 
     from pypdf import PdfReader
 
-    from portal.letters import invitation, services, vdp
+    from portal.invitations import letters as invitation
+    from portal.letters import services
+    from portal.letters.pdf import vdp
+    from portal.letters.variants import Variant
     from tests.support import factories
 
     cohort = factories.cohort(expires_on=date(2030, 1, 1))
-    variant = vdp.Variant("invitation", ("nl", "fr"), invitation.context(cohort))
+    variant = Variant("invitation", ("nl", "fr"), invitation.context(cohort))
     code = codes.generate()
     recipient = services.Recipient(name="Ann Smet", address_lines=("Kerkstraat 1", "9000 Gent"),
                                    postcode="9000", first_name="Ann")
-    pdf = vdp.letter_pdf(vdp.compose(variant, vdp.Personal(
-        recipient=recipient, reference="INV-1", extra={"code": code},
-        qr_url=invitation.signup_url(code))))
+    pdf = vdp.letter_pdf(variant.compose(recipient, "INV-1", {"code": code},
+                                         invitation.signup_url(code)))
     reader = PdfReader(BytesIO(pdf))
     image = reader.pages[0]["/Resources"]["/XObject"]["/" + vdp.QR_NAME].get_object()
     n = image["/Width"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from portal.extensions import db
+from portal.invitations.letters import start_run
 from portal.jobs import Job
 from portal.letters import runner, runs
 from portal.letters.models import Letter
@@ -22,7 +23,8 @@ def test_admin_starts_a_run_and_follows_its_progress(app, client, login_as, tmp_
     cohort = _cohort(3)
     cohort_id = cohort.id
     login_as("admin")
-    response = post_form(client, "/admin/letter-runs", {"cohort": cohort_id, "batch_size": ""},
+    response = post_form(client, "/admin/letter-runs",
+                         {"scope": f"invitation:{cohort_id}", "batch_size": ""},
                          page="/admin/letter-runs")
     assert response.status_code == 302
     job_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
@@ -37,7 +39,7 @@ def test_admin_starts_a_run_and_follows_its_progress(app, client, login_as, tmp_
 
 def test_a_running_run_page_refreshes_itself_without_script(app, client, login_as, tmp_path):
     cohort = _cohort(2)
-    job = runs.start(cohort, tmp_path, actor=None)
+    job = start_run(cohort, tmp_path, actor=None)
     job.state, job.done = "running", 1
     db.session.commit()
     login_as("admin")
@@ -48,10 +50,10 @@ def test_a_running_run_page_refreshes_itself_without_script(app, client, login_a
 
 def test_a_cohort_with_an_unfinished_run_cannot_start_another(app, client, login_as, tmp_path):
     cohort = _cohort(1)
-    runs.start(cohort, tmp_path, actor=None)
+    start_run(cohort, tmp_path, actor=None)
     db.session.commit()
     login_as("admin", language="en")
-    response = post_form(client, "/admin/letter-runs", {"cohort": cohort.id},
+    response = post_form(client, "/admin/letter-runs", {"scope": f"invitation:{cohort.id}"},
                          page="/admin/letter-runs")
     assert response.status_code == 400
     assert "unfinished run" in response.get_data(as_text=True)
@@ -60,7 +62,7 @@ def test_a_cohort_with_an_unfinished_run_cannot_start_another(app, client, login
 
 def test_admin_resumes_an_interrupted_run(app, client, login_as, tmp_path):
     cohort = _cohort(3)
-    job = runs.start(cohort, tmp_path, actor=None, batch_size=2)
+    job = start_run(cohort, tmp_path, actor=None, batch_size=2)
     db.session.commit()
     runs.process_batch(job.id, runs.prepare(job)[0])
     job_id = job.id
@@ -76,7 +78,7 @@ def test_admin_resumes_an_interrupted_run(app, client, login_as, tmp_path):
 
 def test_only_administrators_see_letter_runs(app, client, login_as, tmp_path):
     cohort = _cohort(1)
-    job = runs.start(cohort, tmp_path, actor=None)
+    job = start_run(cohort, tmp_path, actor=None)
     db.session.commit()
     login_as("recruiter")
     assert client.get("/admin/letter-runs").status_code == 403
@@ -86,3 +88,20 @@ def test_only_administrators_see_letter_runs(app, client, login_as, tmp_path):
 def test_unknown_run_is_404(app, client, login_as):
     login_as("admin")
     assert client.get("/admin/letter-runs/4242").status_code == 404
+
+
+def test_the_run_page_lists_each_failed_letter_with_its_reason(app, client, login_as,
+                                                               tmp_path):
+    cohort = _cohort(2)
+    broken = factories.person(cohort, postcode="9000", first_names="Ann",
+                              last_name="Z" * 60)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(
+        args=["letters", "run", "--cohort", cohort.name, "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    job = db.session.scalar(db.select(Job))
+    login_as("admin", language="en")
+    page = client.get(f"/admin/letter-runs/{job.id}").get_data(as_text=True)
+    assert f"person {broken.id}" in page
+    assert "wider than the envelope window" in page
+    assert broken.last_name not in page  # the report names no one

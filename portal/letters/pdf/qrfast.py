@@ -3,7 +3,7 @@ code at the same place, and QR encoding with a fixed version, mode and mask is a
 GF(2) (Reed-Solomon is linear, placement a permutation, the mask an XOR). So a run computes
 with segno, once, the symbol of the URL with a zero code and what flipping each bit of the
 code changes; a recipient's symbol is then a few dozen XORs of Python integers.
-tests/test_qr.py checks the result against segno for random codes.
+tests/letters/test_qr.py checks the result against segno for random codes.
 """
 from __future__ import annotations
 
