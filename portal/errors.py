@@ -1,7 +1,7 @@
 """Friendly, translated error pages."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
@@ -14,6 +14,13 @@ def register(app) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(_err):
+        from portal import drafts
+
+        path = drafts.keep() if request.method == "POST" else None
+        if path is not None:
+            flash(_("Your session expired before this form was sent. What you typed is filled "
+                    "in again: check it and send it again."), "error")
+            return redirect(path, code=303)
         return page(400, _("Your session has expired"),
                     _("For your security this form can no longer be sent. Go back, reload the "
                       "page and try again. Nothing you saved before was lost."))

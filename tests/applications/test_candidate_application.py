@@ -149,9 +149,13 @@ def test_submit_lists_what_is_missing(client, login_as):
 
 
 def test_an_applicant_too_old_on_the_start_date_cannot_submit(client, login_as):
-    _user, intake = ready_to_apply(login_as)
+    # Refused at the personal step already (tests/first_use); here the intake's age limit
+    # changed after the step was saved, and the check before submitting still holds.
+    _user, intake = ready_to_apply(login_as, max_age=30)
     application_id = start(client, intake)
     fill(client, application_id, step_data(intake, age=26))
+    intake.max_age = 25
+    db.session.commit()
     check = f"/my-application/{application_id}/check"
     page = client.get(check).get_data(as_text=True)
     assert "you will be 26" in page and "aged 18 to 25" in page
@@ -161,11 +165,13 @@ def test_an_applicant_too_old_on_the_start_date_cannot_submit(client, login_as):
 
 
 def test_nationality_rule_is_checked_at_submit(client, login_as):
-    _user, intake = ready_to_apply(login_as)
+    _user, intake = ready_to_apply(login_as, nationality_rule="eu")
     application_id = start(client, intake)
     steps = step_data(intake)
     steps["personal"]["nationality"] = "eu"
     fill(client, application_id, steps)
+    intake.nationality_rule = "belgian"
+    db.session.commit()
     page = client.get(f"/my-application/{application_id}/check").get_data(as_text=True)
     assert "Belgian nationality is required for this intake." in page
 

@@ -65,3 +65,22 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": PHONE, "is_mobile": True, "has_touch": True,
             "locale": "nl-BE"}
+
+
+@pytest.fixture
+def pages(page, live_server):
+    """Every page the journey reaches: axe on each `pages.check()`, vnu at the end."""
+    from tests.browser.checks import Pages
+
+    watched = Pages(page, live_server)
+    yield watched
+    watched.finish()
+
+
+def log_in(page, email: str, password: str) -> None:
+    """Log in through the form, whatever the page's language."""
+    page.goto("/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/login" not in url)
