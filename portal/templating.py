@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import g, request
 from flask_babel import format_date, format_datetime, format_decimal
 
-from portal import i18n
+from portal import i18n, regions
 
 
 def register(app) -> None:
@@ -29,6 +29,7 @@ def register(app) -> None:
         g.pop("page_errors", None)
 
     app.jinja_env.globals.update(
+        province_name=regions.province_name,
         note_page_error=note_page_error,
         first_error_summary=lambda: getattr(g, "page_errors", 0) == 1,
         page_has_errors=lambda: bool(getattr(g, "page_errors", 0)),

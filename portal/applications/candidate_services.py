@@ -195,7 +195,7 @@ def save_step(application: Application, step: str, data: dict, actor, version) -
 
         application.postcode = data["postcode"]
         info = regions.lookup(data["postcode"])
-        application.province = info.province if info else ""
+        application.province = info.province_code if info else ""
     elif step == "preferences":
         application.component = data["choice_1"] or None
     stored = answers(application)
