@@ -63,12 +63,15 @@ def sections(application: Application) -> list[tuple[str, list[tuple[str, str]]]
         if not isinstance(data, dict):
             continue
         form = STEP_FORMS[step](meta={"csrf": False}, formdata=None)
+        # The form's own order (answers are stored with sorted keys), then anything older.
+        order = [name for name in form._fields if name in data]
+        order += sorted(key for key in data if key not in form._fields)
         rows = []
-        for key, value in data.items():
+        for key in order:
             if key in HIDDEN:
                 continue
             field = form._fields.get(key)
             label = str(field.label.text) if field is not None else key.replace("_", " ")
-            rows.append((label, _display(field, value)))
+            rows.append((label, _display(field, data[key])))
         result.append((str(title), rows))
     return result
