@@ -36,10 +36,13 @@ translations-update: translations-extract
 
 translations: translations-update translations-compile
 
+# Links in e-mails, letters and QR codes follow the address `make run` serves on, unless
+# BASE_URL is set; `demo seed` prints it and where e-mails go.
+RUN_BASE_URL = $${BASE_URL:-http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)}
 run: $(VENV)/.installed system-deps translations-compile
 	$(FLASK) db upgrade
-	$(FLASK) demo seed
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	BASE_URL="$(RUN_BASE_URL)" $(FLASK) demo seed
+	BASE_URL="$(RUN_BASE_URL)" $(FLASK) run --host $(HOST) --port $(PORT)
 
 worker: $(VENV)/.installed
 	$(FLASK) jobs worker

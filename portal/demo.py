@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from portal.accounts import services
@@ -44,6 +45,8 @@ class DemoUser:
 DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("admin@example.org", Role.ADMIN, "Sofie", "Claes", "nl"),
     DemoUser("recruiter@example.org", Role.RECRUITER, "Julien", "Lambert", "fr"),
+    # A second recruiter: a final selection or rejection needs two (four eyes).
+    DemoUser("recruiter2@example.org", Role.RECRUITER, "Eva", "Janssens", "nl"),
     DemoUser("employer@example.org", Role.EMPLOYER, "Karin", "Maes", "nl"),
     DemoUser("an.peeters@example.org", Role.CITIZEN, "An", "Peeters", "nl"),
     DemoUser("lucas.dubois@example.org", Role.CITIZEN, "Lucas", "Dubois", "fr"),
@@ -117,6 +120,19 @@ def seed_command():
     width = max(len(email) for email, _, _ in report.credentials)
     for email, role, password in report.credentials:
         click.echo(f"  {email.ljust(width)}  {role.ljust(9)}  {password}")
+    click.echo("")
+    click.echo(where_things_go(current_app.config))
+
+
+def where_things_go(config) -> str:
+    """Where a developer finds the portal and the e-mails it sends."""
+    if config.get("MAIL_URL"):
+        host = config["MAIL_URL"].split("@")[-1].split("?")[0]
+        mail = f"E-mails are sent by SMTP ({host})."
+    else:
+        mail = (f"E-mails are not sent: each one is written as an .eml file in "
+                f"{config['MAIL_DIR']} (set MAIL_URL to send them).")
+    return f"Links in e-mails, letters and QR codes point to {config['BASE_URL']}.\n{mail}"
 
 
 def register(app) -> None:
