@@ -1,0 +1,44 @@
+"""Scenes the browser journeys start from, built in the database."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+
+from babel.support import Translations
+
+from portal.applications.models import Application, Status
+from portal.extensions import db
+from portal.invitations import services as invitations
+from tests import factories
+from tests.applications.candidate import born_aged
+
+
+def invited_person(intake, postcode: str = "5000", **fields):
+    """A person of the right age from a register extract, with an invitation code."""
+    cohort = factories.cohort()
+    person = factories.person(cohort, postcode=postcode,
+                              birth_date=born_aged(19, intake.start_date), **fields)
+    _invitation, code = invitations.issue_invitation(person, cohort, actor=None)
+    return person, code
+
+
+def offer(application: Application, component: str = "air", days: int = 10) -> None:
+    """The recruiters selected this candidate: the offer waits for an answer."""
+    application.status = Status.SELECTED
+    application.component = component
+    application.offer_deadline = date.today() + timedelta(days=days)
+    application.version += 1
+    db.session.commit()
+
+
+@cache
+def _catalogue(language: str) -> Translations:
+    return Translations.load(str(Path(__file__).resolve().parents[2] / "translations"),
+                             [language])
+
+
+def t(message: str, language: str, **values) -> str:
+    """A message as the portal shows it in `language` (from the compiled catalogues)."""
+    text = _catalogue(language).gettext(message)
+    return text % values if values else text
