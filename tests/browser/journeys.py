@@ -42,3 +42,15 @@ def t(message: str, language: str, **values) -> str:
     """A message as the portal shows it in `language` (from the compiled catalogues)."""
     text = _catalogue(language).gettext(message)
     return text % values if values else text
+
+
+def tab_to(page, target, limit: int = 120) -> None:
+    """Press Tab until `target` has the focus, as a keyboard user would; its focus must show."""
+    for _ in range(limit):
+        if target.evaluate("e => e === document.activeElement"):
+            style = target.evaluate(
+                "e => { const s = getComputedStyle(e); return [s.outlineStyle, s.boxShadow]; }")
+            assert style != ["none", "none"], "the focus is not visible"
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {target}")
