@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from portal import demo
+from portal.accounts import demo
 from portal.accounts.models import User
 from portal.accounts.passwords import verify_password
 from portal.audit import AuditEvent
