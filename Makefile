@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app portal
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-fast bench translations translations-extract translations-update \
+.PHONY: run test test-fast bench screenshots translations translations-extract translations-update \
         translations-compile lint system-deps clean worker
 
 $(BIN)/python:
@@ -57,6 +57,10 @@ test-fast: $(VENV)/.installed translations-compile
 bench: $(VENV)/.installed system-deps translations-compile
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/review_queue_bench.py
+
+# The main pages at phone and desktop size, into docs/screenshots/ (the README shows some).
+screenshots: $(VENV)/.installed system-deps translations-compile
+	$(BIN)/python scripts/screenshots.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -72,6 +72,7 @@ class Pages:
         self.documents: list[tuple[str, str]] = []
         self.checked: set[str] = set()
         self.violations: list[str] = []
+        self.finished = False
         page.on("response", self._keep)
 
     def _keep(self, response) -> None:
@@ -94,6 +95,10 @@ class Pages:
         self.checked.add(self._path(self.page.url))
 
     def finish(self) -> None:
+        """Fail on what axe and the validator found; once (the fixture calls it again)."""
+        if self.finished:
+            return
+        self.finished = True
         unchecked = sorted({self._path(u) for u, _html in self.documents} - self.checked)
         problems = list(self.violations)
         problems += [f"{p}: reached without an axe check" for p in unchecked]
