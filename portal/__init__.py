@@ -24,6 +24,7 @@ DOMAINS = (
     "portal.invitations",
     "portal.letters",
     "portal.applications",
+    "portal.notifications",
 )
 
 
