@@ -57,7 +57,10 @@ def test_staff_pages_in_french_and_with_errors(page: Page, pages, live_server):
     pages.finish()
 
 
-def test_citizen_pages_in_dutch_and_german(page: Page, pages, live_server):
+def test_citizen_pages_in_dutch_and_german(page: Page, pages, live_server, app, tmp_path,
+                                           monkeypatch):
+    monkeypatch.setitem(app.config, "SMS_GATEWAY", "file")  # the choice of text messages
+    monkeypatch.setitem(app.config, "SMS_DIR", str(tmp_path / "sms"))
     page.set_viewport_size({"width": 1280, "height": 900})
     _visit(page, pages, ["/", "/sign-up", "/forgot-password", "/start", "/login"])
     page.locator("main form button[type=submit]").click()  # empty login: errors
@@ -71,7 +74,11 @@ def test_citizen_pages_in_dutch_and_german(page: Page, pages, live_server):
     pages.check()
     _visit(page, pages, ["/account", "/apply", f"/apply/{intake.id}/sessions",
                          f"/my-application/{application.id}",
-                         f"/my-application/{application.id}/withdraw"])
+                         f"/my-application/{application.id}/withdraw", "/account/messages"])
+    page.locator("input[name=channel][value=sms]").check()
+    page.locator("main form button[type=submit]").click()  # no phone number: an error
+    assert page.title().startswith("Fehler")
+    pages.check()
     page.goto("/account")
     page.get_by_role("button", name="Mein Passwort ändern").click()
     pages.check()
