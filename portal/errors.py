@@ -5,6 +5,7 @@ from flask import flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
+from portal import drafts
 from portal.extensions import db
 
 
@@ -14,8 +15,6 @@ def register(app) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(_err):
-        from portal import drafts
-
         path = drafts.keep() if request.method == "POST" else None
         if path is not None:
             flash(_("Your session expired before this form was sent. What you typed is filled "

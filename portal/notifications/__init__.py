@@ -6,12 +6,11 @@ move's transaction and sends after the commit (see outbox.py).
 """
 from __future__ import annotations
 
-from portal.notifications import cli, models, outbox, views  # noqa: F401 (models: tables)
+from portal.applications.signals import application_moved
+from portal.notifications import cli, models, outbox, sms, views  # noqa: F401 (models: tables)
 
 
 def init_app(app) -> None:
-    from portal.applications.signals import application_moved
-
     application_moved.connect(outbox.on_application_moved)
     outbox.listen()
     app.register_blueprint(views.bp)
@@ -20,8 +19,6 @@ def init_app(app) -> None:
 
 
 def _sms_offered() -> bool:
-    from portal.notifications import sms
-
     return sms.enabled()
 
 

@@ -11,15 +11,15 @@ import logging
 import smtplib
 from datetime import date, timedelta
 
-from flask import current_app
+from flask import current_app, render_template
+from rq import Retry
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal import i18n, jobs, mail
 from portal.accounts.models import User
-from portal.applications.models import Application, Status
-from portal.applications.review_models import Convocation
+from portal.applications.models import Application, Convocation, Status
 from portal.extensions import db
 from portal.models import utcnow
 from portal.notifications import sms
@@ -84,8 +84,6 @@ def listen() -> None:
 def dispatch(ids: list[int]) -> None:
     """On the job queue when there is one (retried there), else right away in-process."""
     if jobs.use_rq():
-        from rq import Retry
-
         jobs.queue().enqueue(rq_deliver, list(ids),
                              retry=Retry(max=len(RQ_RETRY_INTERVALS),
                                          interval=list(RQ_RETRY_INTERVALS)))
@@ -172,8 +170,6 @@ def _send(session, notification: Notification) -> None:
         notification.state = "cancelled"
         return
     with i18n.locale(language):
-        from flask import render_template
-
         text = render_template("notifications/sms.txt", subject=str(subject), language=language,
                                **context)
     sms.gateway().send(choice.phone, text.strip())

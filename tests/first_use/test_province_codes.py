@@ -6,7 +6,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from portal import create_app, regions
-from portal.applications import dashboard
+from portal.applications.review import dashboard
 from portal.extensions import db
 from tests import factories
 from tests.applications import review_helpers as h

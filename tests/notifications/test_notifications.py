@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from portal.applications.models import Status
+from portal.applications.review import services as review_services
 from portal.applications.workflow import SYSTEM, transition
 from portal.extensions import db
 from portal.notifications.models import Notification, SmsChoice
@@ -76,8 +77,6 @@ def test_each_move_a_candidate_must_know_sends_one_email(app):
     screened = h.application(intake, status=Status.SCREENING)
     passed = h.application(intake, status=Status.TESTS_PASSED, score=60)
     db.session.commit()
-    from portal.applications import review_services
-
     review_services.schedule_tests(screened, day, recruiter, None)
     transition(passed, "waitlist", recruiter)
     db.session.commit()
