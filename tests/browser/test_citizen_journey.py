@@ -11,7 +11,7 @@ from portal.applications.models import Application, Status
 from portal.extensions import db
 from tests import factories
 from tests.browser.journeys import invited_person, offer, t
-from tests.helpers import last_mail_to, links_in
+from tests.helpers import last_mail_to, links_in, text_of
 
 pytestmark = pytest.mark.browser
 
@@ -105,6 +105,10 @@ def test_a_citizen_on_a_phone_in_french_from_the_code_to_the_accepted_offer(
     page.locator("main form button[type=submit]").last.click()
 
     expect(page.get_by_role("status").first).to_contain_text("candidature")
+    # Told by e-mail too, in French, with the first name only.
+    told = last_mail_to(EMAIL)
+    assert told["Subject"] == _("We received your application")
+    assert "Camille" in text_of(told) and "Lambert" not in text_of(told)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     pages.check()
     # The acknowledgement letter, as the browser would fetch it.
