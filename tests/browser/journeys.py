@@ -10,8 +10,8 @@ from babel.support import Translations
 from portal.applications.models import Application, Status
 from portal.extensions import db
 from portal.invitations import services as invitations
-from tests import factories
-from tests.applications.candidate import born_aged
+from tests.support import factories
+from tests.support.candidate import born_aged
 
 
 def invited_person(intake, postcode: str = "5000", **fields):

@@ -12,9 +12,9 @@ from playwright.sync_api import Page, expect
 from portal.audit import AuditEvent
 from portal.extensions import db
 from portal.invitations.sample import csv_bytes, national_number
-from tests import factories
 from tests.browser.conftest import PHONE, log_in
 from tests.browser.journeys import t
+from tests.support import factories
 
 pytestmark = pytest.mark.browser
 

@@ -9,9 +9,9 @@ from playwright.sync_api import Page, expect
 
 from portal.applications.models import Application, Status
 from portal.extensions import db
-from tests import factories
 from tests.browser.journeys import invited_person, offer, t
-from tests.helpers import last_mail_to, links_in, text_of
+from tests.support import factories
+from tests.support.mail import last_mail_to, links_in, text_of
 
 pytestmark = pytest.mark.browser
 

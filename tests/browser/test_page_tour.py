@@ -7,9 +7,9 @@ from playwright.sync_api import Page
 
 from portal.applications.models import Status
 from portal.extensions import db
-from tests import factories
-from tests.applications import review_helpers as scene
 from tests.browser.conftest import log_in
+from tests.support import factories
+from tests.support import review as scene
 
 pytestmark = pytest.mark.browser
 

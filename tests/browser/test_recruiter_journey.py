@@ -11,11 +11,11 @@ from playwright.sync_api import Page, expect
 
 from portal.applications.models import Application, Status
 from portal.extensions import db
-from tests import factories
-from tests.applications import review_helpers as scene
 from tests.browser.checks import Pages
 from tests.browser.conftest import PHONE, log_in
 from tests.browser.journeys import t, tab_to
+from tests.support import factories
+from tests.support import review as scene
 
 pytestmark = pytest.mark.browser
 

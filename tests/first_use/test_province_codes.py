@@ -8,9 +8,9 @@ from sqlalchemy import text
 from portal import create_app, regions
 from portal.applications.review import dashboard
 from portal.extensions import db
-from tests import factories
-from tests.applications import review_helpers as h
 from tests.conftest import make_test_config
+from tests.support import factories
+from tests.support import review as h
 
 
 def test_every_postcode_has_the_province_code_of_its_name():

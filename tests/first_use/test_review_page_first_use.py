@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
-from portal.applications.models import Status
+from portal.applications.models import Decision, Status
 from portal.applications.workflow import SYSTEM, transition
 from portal.extensions import db
-from tests import factories
-from tests.applications import review_helpers as h
-from tests.applications.review_helpers import login
+from tests.support import factories
+from tests.support import review as h
+from tests.support.client import csrf_token, login
 
 
 def test_a_refused_decision_is_shown_in_the_decision_section(app, client):
@@ -20,8 +20,8 @@ def test_a_refused_decision_is_shown_in_the_decision_section(app, client):
     login(client, first)
     h.propose(client, app_.id, "select", component="land")
     # The same recruiter tries to confirm their own proposal: refused.
-    decision_id = db.session.scalar(db.select(h.Decision.id))
-    token = h.csrf_token(client, f"/review/applications/{app_.id}")
+    decision_id = db.session.scalar(db.select(Decision.id))
+    token = csrf_token(client, f"/review/applications/{app_.id}")
     response = client.post(f"/review/decisions/{decision_id}/confirm",
                            data={"csrf_token": token, "version": app_.version})
     assert response.status_code == 302

@@ -7,16 +7,17 @@ import socket
 from datetime import date, timedelta
 from pathlib import Path
 
+from portal.accounts.models import User
 from portal.applications.models import Status
 from portal.applications.review import services as review_services
 from portal.applications.workflow import SYSTEM, transition
 from portal.extensions import db
 from portal.notifications.models import Notification, SmsChoice
-from tests import factories
-from tests.applications import review_helpers as h
-from tests.applications.candidate import fill, ready_to_apply, start, step_data
-from tests.applications.helpers import post, version_on
-from tests.helpers import html_of, last_mail_to, links_in, outbox, text_of
+from tests.support import factories
+from tests.support import review as h
+from tests.support.candidate import fill, ready_to_apply, start, step_data
+from tests.support.client import post_form, version_on
+from tests.support.mail import html_of, last_mail_to, links_in, outbox, text_of
 
 
 def _free_port() -> int:
@@ -33,8 +34,8 @@ def test_submitting_sends_an_email_in_the_candidates_language_after_the_commit(c
     steps["personal"]["language"] = "fr"
     fill(client, application_id, steps)
     check = f"/my-application/{application_id}/check"
-    post(client, f"/my-application/{application_id}/submit", {"version": version_on(client, check)},
-         page=check)
+    post_form(client, f"/my-application/{application_id}/submit",
+              {"version": version_on(client, check)}, page=check)
 
     mail = last_mail_to(user.email)
     assert mail["Subject"] == "Nous avons reçu ta candidature"
@@ -62,7 +63,7 @@ def test_the_offer_gives_its_deadline_and_a_waitlist_move_is_an_offer_too(app):
     db.session.commit()
     transition(application, "select", SYSTEM, "waitlist: place freed", component="land")
     db.session.commit()
-    mail = last_mail_to(db.session.get(factories.User, application.user_id).email)
+    mail = last_mail_to(db.session.get(User, application.user_id).email)
     text = text_of(mail)
     assert "Hallo Jonas," in text and "Schmitz" not in text
     deadline = application.offer_deadline
@@ -136,7 +137,7 @@ def test_the_daily_reminder_comes_once_before_the_offer_lapses(app):
     assert "0 reminders queued." in runner.invoke(args=["notifications", "remind"]).output
     [mail] = outbox()
     assert "Emma" in text_of(mail)
-    assert mail["To"] == db.session.get(factories.User, soon.user_id).email
+    assert mail["To"] == db.session.get(User, soon.user_id).email
 
 
 def test_a_citizen_who_chose_text_messages_gets_one_too(app, client, login_as, tmp_path):
@@ -145,9 +146,9 @@ def test_a_citizen_who_chose_text_messages_gets_one_too(app, client, login_as, t
         user = login_as("citizen", language="nl")
         page = client.get("/account").get_data(as_text=True)
         assert "/account/messages" in page
-        response = post(client, "/account/messages", {"channel": "sms", "phone": ""})
+        response = post_form(client, "/account/messages", {"channel": "sms", "phone": ""})
         assert response.status_code == 400 and "gsm-nummer" in response.get_data(as_text=True)
-        post(client, "/account/messages", {"channel": "sms", "phone": "0470 12 34 56"})
+        post_form(client, "/account/messages", {"channel": "sms", "phone": "0470 12 34 56"})
         assert db.session.get(SmsChoice, user.id).phone == "0470 12 34 56"
 
         intake = factories.intake()
@@ -161,7 +162,7 @@ def test_a_citizen_who_chose_text_messages_gets_one_too(app, client, login_as, t
         assert f"/my-application/{application.id}" in text
         assert len(outbox()) == 1  # and the e-mail
 
-        post(client, "/account/messages", {"channel": "email", "phone": ""})
+        post_form(client, "/account/messages", {"channel": "email", "phone": ""})
         assert db.session.get(SmsChoice, user.id) is None
     finally:
         app.config.update(SMS_GATEWAY=None)
@@ -172,7 +173,7 @@ def test_without_a_gateway_there_is_no_choice(client, login_as):
     assert "/account/messages" not in client.get("/account").get_data(as_text=True)
     page = client.get("/account/messages")
     assert page.status_code == 200 and 'name="channel"' not in page.get_data(as_text=True)
-    assert post(client, "/account/messages", {"channel": "sms", "phone": "0470 12 34 56"},
+    assert post_form(client, "/account/messages", {"channel": "sms", "phone": "0470 12 34 56"},
                 page="/account").status_code == 404
 
 
