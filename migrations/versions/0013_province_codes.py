@@ -1,7 +1,7 @@
 """applications store the NIS code of their province, not its name
 
 Revision ID: 0013_province_codes
-Revises: 0008_person_user
+Revises: 0012_identity
 Create Date: 2026-11-30 03:00:00
 
 Names were stored as the region table spelled them (Liège, and Lüttich for the
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_province_codes"
-down_revision = "0008_person_user"
+down_revision = "0012_identity"
 branch_labels = None
 depends_on = None
 

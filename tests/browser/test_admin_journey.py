@@ -43,7 +43,7 @@ def test_an_administrator_imports_a_cohort_runs_its_letters_and_downloads_a_batc
 
     page.goto("/login")
     pages.check()
-    log_in(page, admin.email, factories.PASSWORD)
+    log_in(page, admin.email, factories.PASSWORD, pages)
     pages.check()
     page.goto("/admin/cohorts")
     pages.check()

@@ -34,7 +34,7 @@ def test_staff_pages_in_french_and_with_errors(page: Page, pages, live_server):
     db.session.commit()
     page.goto("/login")
     pages.check()
-    log_in(page, admin.email, factories.PASSWORD)
+    log_in(page, admin.email, factories.PASSWORD, pages)
     _visit(page, pages, [
         "/staff", "/admin/intakes/", "/admin/intakes/new", f"/admin/intakes/{intake.id}/edit",
         f"/admin/intakes/{intake.id}/sessions",

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from portal.applications.models import Application, Status
 from portal.extensions import db
 from tests.browser.checks import Pages
-from tests.browser.conftest import PHONE, log_in
+from tests.browser.conftest import PHONE, log_in, second_factor
 from tests.browser.journeys import t, tab_to
 from tests.support import factories
 from tests.support import review as scene
@@ -28,7 +28,7 @@ def _keyboard_log_in(page: Page, pages, email: str, nl) -> None:
     tab_to(page, page.get_by_label(nl("Password")))
     page.keyboard.type(factories.PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: "/login" not in url)
+    second_factor(page, email, pages)
 
 
 def test_two_recruiters_move_an_application_from_the_queue_to_selected(
@@ -107,7 +107,7 @@ def test_two_recruiters_move_an_application_from_the_queue_to_selected(
     phone_pages = Pages(phone, live_server)
     phone.goto("/login")
     phone_pages.check()
-    log_in(phone, second.email, factories.PASSWORD)
+    log_in(phone, second.email, factories.PASSWORD, phone_pages)
     phone_pages.check()
     phone.goto(f"/review/applications/{application.id}")
     phone_pages.check()

@@ -48,9 +48,10 @@ def test_submitting_sends_an_email_in_the_candidates_language_after_the_commit(c
 
 def test_a_move_that_rolls_back_tells_nobody(app):
     intake = factories.intake()
-    application = h.application(intake, status=Status.TESTS_PASSED, score=70)
+    application = h.application(intake, status=Status.SELECTED, score=70,
+                                offer_deadline=date.today())
     db.session.commit()
-    transition(application, "waitlist", factories.user("recruiter"))
+    transition(application, "expire_offer", SYSTEM, "offer deadline passed")
     db.session.rollback()
     db.session.commit()
     assert outbox() == [] and db.session.scalar(db.select(Notification)) is None
@@ -76,13 +77,14 @@ def test_each_move_a_candidate_must_know_sends_one_email(app):
     recruiter = factories.user("recruiter")
     day = h.selection_day(intake)
     screened = h.application(intake, status=Status.SCREENING)
-    passed = h.application(intake, status=Status.TESTS_PASSED, score=60)
+    passed = h.application(intake, status=Status.SELECTED, score=60,
+                           offer_deadline=date.today())
     db.session.commit()
     review_services.schedule_tests(screened, day, recruiter, None)
-    transition(passed, "waitlist", recruiter)
+    transition(passed, "expire_offer", SYSTEM, "offer deadline passed")
     db.session.commit()
     kinds = sorted(n.kind for n in db.session.scalars(db.select(Notification)))
-    assert kinds == ["convocation", "waitlisted"]
+    assert kinds == ["convocation", "offer_lapsed"]
     assert len(outbox()) == 2
     convocation = [m for m in outbox() if day.place in text_of(m)]
     assert convocation, "the convocation names the place"
@@ -90,18 +92,19 @@ def test_each_move_a_candidate_must_know_sends_one_email(app):
 
 def test_a_mail_outage_leaves_the_message_pending_and_send_pending_sends_it(app):
     intake = factories.intake()
-    application = h.application(intake, status=Status.TESTS_PASSED, score=70)
+    application = h.application(intake, status=Status.SELECTED, score=70,
+                                offer_deadline=date.today())
     db.session.commit()
     app.config["MAIL_URL"] = f"smtp://127.0.0.1:{_free_port()}"
     try:
-        transition(application, "waitlist", factories.user("recruiter"))
+        transition(application, "expire_offer", SYSTEM, "offer deadline passed")
         db.session.commit()  # the move is kept although the e-mail could not go
     finally:
         app.config["MAIL_URL"] = None
     db.session.expire_all()
     pending = db.session.scalar(db.select(Notification))
     assert pending.state == "pending" and pending.attempts == 1 and pending.last_error
-    assert db.session.get(type(application), application.id).status == Status.WAITLISTED
+    assert db.session.get(type(application), application.id).status == Status.OFFER_DECLINED
 
     result = app.test_cli_runner().invoke(args=["notifications", "send-pending"])
     assert "1 sent, 0 still pending" in result.output
@@ -112,11 +115,12 @@ def test_a_mail_outage_leaves_the_message_pending_and_send_pending_sends_it(app)
 
 def test_a_message_that_keeps_failing_stops_after_the_maximum(app):
     intake = factories.intake()
-    application = h.application(intake, status=Status.TESTS_PASSED, score=70)
+    application = h.application(intake, status=Status.SELECTED, score=70,
+                                offer_deadline=date.today())
     db.session.commit()
     app.config.update(MAIL_URL=f"smtp://127.0.0.1:{_free_port()}", NOTIFY_MAX_ATTEMPTS=2)
     try:
-        transition(application, "waitlist", factories.user("recruiter"))
+        transition(application, "expire_offer", SYSTEM, "offer deadline passed")
         db.session.commit()
         app.test_cli_runner().invoke(args=["notifications", "send-pending"])
     finally:
@@ -152,13 +156,14 @@ def test_a_citizen_who_chose_text_messages_gets_one_too(app, client, login_as, t
         assert db.session.get(SmsChoice, user.id).phone == "0470 12 34 56"
 
         intake = factories.intake()
-        application = h.application(intake, status=Status.TESTS_PASSED, score=70, user=user)
+        application = h.application(intake, status=Status.SELECTED, score=70, user=user,
+                                    offer_deadline=date.today())
         db.session.commit()
-        transition(application, "waitlist", factories.user("recruiter"))
+        transition(application, "expire_offer", SYSTEM, "offer deadline passed")
         db.session.commit()
         [message] = list(Path(tmp_path / "sms").glob("*.txt"))
         text = message.read_text(encoding="utf-8")
-        assert text.startswith("To: 0470 12 34 56") and "wachtlijst" in text
+        assert text.startswith("To: 0470 12 34 56") and "verlopen" in text
         assert f"/my-application/{application.id}" in text
         assert len(outbox()) == 1  # and the e-mail
 
@@ -189,11 +194,12 @@ def test_with_a_job_queue_the_email_goes_through_it_and_is_retried(app):
     saved = {k: app.config[k] for k in ("REDIS_URL", "JOBS_INLINE", "RQ_QUEUE", "MAIL_URL")}
     try:
         intake = factories.intake()
-        application = h.application(intake, status=Status.TESTS_PASSED, score=70)
+        application = h.application(intake, status=Status.SELECTED, score=70,
+                                offer_deadline=date.today())
         db.session.commit()
         app.config.update(REDIS_URL=url, JOBS_INLINE=False, RQ_QUEUE=name,
                           MAIL_URL=f"smtp://127.0.0.1:{_free_port()}")
-        transition(application, "waitlist", factories.user("recruiter"))
+        transition(application, "expire_offer", SYSTEM, "offer deadline passed")
         db.session.commit()
         queue = Queue(name, connection=Redis.from_url(url))
         assert queue.count == 1 and outbox() == []  # queued, not sent by the request
