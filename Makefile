@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app portal
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-fast bench letters-check translations translations-extract \
+.PHONY: run test test-fast bench letters-check screenshots translations translations-extract \
         translations-update translations-compile lint system-deps clean worker lock audit load
 
 $(BIN)/python:
@@ -55,10 +55,13 @@ translations-update: translations-extract
 
 translations: translations-update translations-compile
 
+# Links in e-mails, letters and QR codes follow the address `make run` serves on, unless
+# BASE_URL is set; `demo seed` prints it and where e-mails go.
+RUN_BASE_URL = $${BASE_URL:-http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)}
 run: $(VENV)/.installed system-deps translations-compile
 	$(FLASK) db upgrade
-	$(FLASK) demo seed
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	BASE_URL="$(RUN_BASE_URL)" $(FLASK) demo seed
+	BASE_URL="$(RUN_BASE_URL)" $(FLASK) run --host $(HOST) --port $(PORT)
 
 worker: $(VENV)/.installed
 	$(FLASK) jobs worker
@@ -83,6 +86,10 @@ load: $(VENV)/.installed translations-compile
 letters-check: $(VENV)/.installed
 	@test -n "$(DIR)" || (echo "usage: make letters-check DIR=<letter run directory>"; exit 2)
 	$(BIN)/python scripts/letters_check.py "$(DIR)"
+
+# The main pages at phone and desktop size, into docs/screenshots/ (the README shows some).
+screenshots: $(VENV)/.installed system-deps translations-compile
+	$(BIN)/python scripts/screenshots.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

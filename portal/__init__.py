@@ -29,6 +29,7 @@ DOMAINS = (
     "portal.applications",
     "portal.identity",
     "portal.privacy",
+    "portal.notifications",
 )
 
 

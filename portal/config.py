@@ -63,6 +63,18 @@ class Config:
     # MAIL_FROM: sender address of every e-mail.
     MAIL_FROM = os.environ.get("MAIL_FROM", "Dienstjaar <noreply@dienstjaar.mil.be>")
 
+    # SMS_GATEWAY: how text messages go out. Unset: no text messages (citizens get e-mail
+    # only, and are not offered the choice). "file": each message is written as a .txt file
+    # under SMS_DIR (development, tests). "package.module:Class": a class with
+    # send(phone, text) for a real provider.
+    SMS_GATEWAY = os.environ.get("SMS_GATEWAY") or None
+    SMS_DIR = os.environ.get("SMS_DIR", str(INSTANCE / "sms"))
+    # NOTIFY_MAX_ATTEMPTS: tries per notification before it is left as failed.
+    NOTIFY_MAX_ATTEMPTS = _int("NOTIFY_MAX_ATTEMPTS", 5)
+    # OFFER_REMINDER_DAYS: `flask notifications remind` (daily) reminds a candidate of an
+    # unanswered offer this many days before its deadline.
+    OFFER_REMINDER_DAYS = _int("OFFER_REMINDER_DAYS", 2)
+
     # BASE_URL: public address of the portal, used in e-mails, letters and QR codes.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
 

@@ -69,6 +69,19 @@ def seed_command():
         click.echo(f"  {email.ljust(width)}  {role.ljust(9)}  {password}")
     for note in report.notes:
         click.echo(note)
+    click.echo("")
+    click.echo(where_things_go(current_app.config))
+
+
+def where_things_go(config) -> str:
+    """Where a developer finds the portal and the e-mails it sends."""
+    if config.get("MAIL_URL"):
+        host = config["MAIL_URL"].split("@")[-1].split("?")[0]
+        mail = f"E-mails are sent by SMTP ({host})."
+    else:
+        mail = (f"E-mails are not sent: each one is written as an .eml file in "
+                f"{config['MAIL_DIR']} (set MAIL_URL to send them).")
+    return f"Links in e-mails, letters and QR codes point to {config['BASE_URL']}.\n{mail}"
 
 
 def init_app(app) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from flask import g, render_template
+from flask import flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from portal import drafts
 from portal.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,11 @@ def register(app) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(_err):
+        path = drafts.keep() if request.method == "POST" else None
+        if path is not None:
+            flash(_("Your session expired before this form was sent. What you typed is filled "
+                    "in again: check it and send it again."), "error")
+            return redirect(path, code=303)
         return page(400, _("Your session has expired"),
                     _("For your security this form can no longer be sent. Go back, reload the "
                       "page and try again. Nothing you saved before was lost."))

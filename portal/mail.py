@@ -95,9 +95,14 @@ def build(to: str, template: str, language: str, subject, **context) -> EmailMes
     return message
 
 
+class MailQueued(OSError):
+    """The mail server could not take a message now; it waits in the outbox, which sends
+    it later. Callers may tell the user it is delayed, and must not send it again."""
+
+
 def send(to: str, template: str, language: str, subject, **context) -> EmailMessage:
     """Build and deliver one e-mail. When the mail server cannot take it, the message is
-    queued in the outbox for `flask mail retry` and OSError / SMTPException is raised so
+    queued in the outbox for `flask mail retry` and MailQueued (an OSError) is raised so
     the caller can tell the user it is delayed."""
     message = build(to, template, language, subject, **context)
     url = current_app.config.get("MAIL_URL")
@@ -107,7 +112,7 @@ def send(to: str, template: str, language: str, subject, **context) -> EmailMess
         except (OSError, smtplib.SMTPException) as exc:
             # Nothing is lost: the outbox keeps it and `flask mail retry` sends it later.
             queue(message, exc)
-            raise
+            raise MailQueued(f"{type(exc).__name__}: {exc}") from exc
     else:
         _write_file(message)
     log.info("mail sent to %s: %s", to, message["Subject"])

@@ -41,6 +41,43 @@ REGISTER_LANGUAGES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Provinces by their NIS code (Statbel REFNIS); Brussels-Capital belongs to none ("").
+# Names are shown in the reader's language; only the code is ever stored.
+PROVINCES = {
+    "10000": _l("Antwerp"),
+    "20001": _l("Flemish Brabant"),
+    "20002": _l("Walloon Brabant"),
+    "30000": _l("West Flanders"),
+    "40000": _l("East Flanders"),
+    "50000": _l("Hainaut"),
+    "60000": _l("Liège"),
+    "70000": _l("Limburg"),
+    "80000": _l("Luxembourg"),
+    "90000": _l("Namur"),
+}
+
+
+def province_code(nis_code: str) -> str:
+    """The NIS code of a municipality's province: its first digit, except in Brabant
+    (23xxx and 24xxx Flemish, 25xxx Walloon) and Brussels (21xxx, no province)."""
+    head = nis_code[:2]
+    if head == "21":
+        return ""
+    if head in ("23", "24"):
+        return "20001"
+    if head == "25":
+        return "20002"
+    return nis_code[0] + "0000"
+
+
+def province_name(code: str | None) -> str:
+    """A province's name in the current language; Brussels-Capital for no province."""
+    if not code:
+        return str(REGION_LABELS["brussels"])
+    label = PROVINCES.get(code)
+    return str(label) if label is not None else code
+
+
 class UnknownPostcode(ValueError):
     """The postcode is not a Belgian postcode known to the region table."""
 
@@ -51,7 +88,11 @@ class PostcodeInfo:
     municipality: str
     nis_code: str
     region: str  # one of REGIONS
-    province: str  # "" for Brussels
+    province: str  # the name in the data file, "" for Brussels; store province_code instead
+
+    @property
+    def province_code(self) -> str:
+        return province_code(self.nis_code)
 
 
 @cache

@@ -1,10 +1,10 @@
 """Template globals and filters: languages, formatting by Babel."""
 from __future__ import annotations
 
-from flask import request
+from flask import g, request
 from flask_babel import format_date, format_datetime, format_decimal
 
-from portal import i18n
+from portal import i18n, regions
 
 
 def register(app) -> None:
@@ -17,6 +17,23 @@ def register(app) -> None:
         lambda d, fmt="medium": format_datetime(d, fmt) if d else ""
     )
     app.jinja_env.filters["number"] = lambda n: format_decimal(n) if n is not None else ""
+
+    # The error summary marks the page: its title then starts with "Error:", and the
+    # first summary takes the focus when the page loads.
+    def note_page_error() -> str:
+        g.page_errors = getattr(g, "page_errors", 0) + 1
+        return ""
+
+    @app.before_request
+    def _no_page_errors_yet():
+        g.pop("page_errors", None)
+
+    app.jinja_env.globals.update(
+        province_name=regions.province_name,
+        note_page_error=note_page_error,
+        first_error_summary=lambda: getattr(g, "page_errors", 0) == 1,
+        page_has_errors=lambda: bool(getattr(g, "page_errors", 0)),
+    )
 
     @app.context_processor
     def languages():

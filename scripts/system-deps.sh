@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the portal needs, only those that are missing.
+# Installs the Debian packages the portal needs, only those that are missing. Exits quietly
+# (as any user) when everything is there; only then is apt-get never run.
 set -euo pipefail
 need=()
 dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 || need+=(libharfbuzz-subset0)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
-fc-list 2>/dev/null | grep -qi 'DejaVu Sans' || need+=(fonts-dejavu-core)
+# Read the whole font list first: `fc-list | grep -q` fails under pipefail when grep stops
+# reading early (fc-list then dies of SIGPIPE), which made installed fonts look missing.
+fonts="$(fc-list : family 2>/dev/null || true)"
+grep -qi 'DejaVu Sans' <<<"$fonts" || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

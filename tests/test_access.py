@@ -138,7 +138,8 @@ def _world():
     values = {"application_id": application.id, "intake_id": intake.id,
               "session_id": session.id, "decision_id": decision.id, "cohort_id": cohort.id,
               "import_id": record.id, "public_id": letter.public_id, "job_id": job.id,
-              "user_id": staff.id, "step": "personal", "request_id": erasure.id}
+              "user_id": staff.id, "step": "personal", "request_id": erasure.id,
+              "number": 1}
     return users, values, owner
 
 

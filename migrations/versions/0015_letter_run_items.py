@@ -1,7 +1,7 @@
 """letter run items: a run's recipients fixed in print order when it starts
 
 Revision ID: 0015_letter_run_items
-Revises: 0012_identity
+Revises: 0014_notifications
 Create Date: 2026-11-30 03:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0015_letter_run_items"
-down_revision = "0012_identity"
+down_revision = "0014_notifications"
 branch_labels = None
 depends_on = None
 

@@ -34,6 +34,8 @@ class DemoUser:
 DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("admin@example.org", Role.ADMIN, "Sofie", "Claes", "nl"),
     DemoUser("recruiter@example.org", Role.RECRUITER, "Julien", "Lambert", "fr"),
+    # A second recruiter: a final selection or rejection needs two (four eyes).
+    DemoUser("recruiter2@example.org", Role.RECRUITER, "Eva", "Janssens", "nl"),
     DemoUser("employer@example.org", Role.EMPLOYER, "Karin", "Maes", "nl"),
     DemoUser("an.peeters@example.org", Role.CITIZEN, "An", "Peeters", "nl"),
     DemoUser("lucas.dubois@example.org", Role.CITIZEN, "Lucas", "Dubois", "fr"),

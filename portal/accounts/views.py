@@ -215,6 +215,11 @@ def _account_page(profile=None, email_form=None, password_form=None, status=200)
         profile = forms.ProfileForm(formdata=None, obj=user)
     email_form = email_form or forms.ChangeEmailForm(formdata=None)
     password_form = password_form or forms.ChangePasswordForm(formdata=None)
+    # Three forms on one page: ids of their own, so that each label names its own field.
+    for prefix, form in (("email", email_form), ("password", password_form)):
+        for f in form:
+            f.id = f"{prefix}-{f.name}"
+            f.label.field_id = f.id
     return render_template("accounts/account.html", profile=profile, email_form=email_form,
                            password_form=password_form, language_labels=i18n.LANGUAGES,
                            sessions=sessions.active(user),

@@ -99,6 +99,7 @@ class Application(TimestampMixin, db.Model):
     last_name: Mapped[str] = mapped_column(String(100), default="")
     language: Mapped[str] = mapped_column(String(2), default="nl")
     postcode: Mapped[str] = mapped_column(String(4), default="")
+    # NIS code of the province (regions.PROVINCES), "" for Brussels-Capital.
     province: Mapped[str] = mapped_column(String(20), default="", index=True)
     # First preference while applying; the component selected for once decided.
     component: Mapped[str | None] = mapped_column(String(10))

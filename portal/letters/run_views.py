@@ -5,10 +5,22 @@ import secrets
 from datetime import date
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import audit
 from portal.extensions import db
 from portal.jobs import Job
 from portal.letters import runner, runs
@@ -99,12 +111,64 @@ def _run_or_404(job_id: int) -> Job:
 def show_run(job_id: int):
     job = _run_or_404(job_id)
     params = runs.Params.of(job)
+    printed = [n for n in range(runs.count_batches(job)) if params.files(n)[0].is_file()]
     return render_template("letters/run.html", job=job,
                            scope=_labels().get((params.source, params.scope_id), ""),
                            failures=runs.failures(job),
-                           params=runs.Params.of(job), batches=runs.count_batches(job),
-                           active=job.state in ("queued", "running", "finishing"),
+                           params=params, batches=runs.count_batches(job), printed=printed,
+                           manifest=(Path(params.out) / "manifest.csv").is_file(),
+                           counts=_counts(job), active=_active(job),
                            resumable=job.state != "done" and not runner.running_here(job.id))
+
+
+def _active(job: Job) -> bool:
+    return job.state in ("queued", "running", "finishing")
+
+
+def _counts(job: Job) -> str:
+    return _("%(done)s of %(total)s printed and archived, %(failed)s failed",
+             done=format_decimal(job.done), total=format_decimal(job.total),
+             failed=format_decimal(job.failed))
+
+
+@bp.get("/<int:job_id>/progress.json")
+@role_required(Role.ADMIN)
+def run_progress(job_id: int):
+    """The run's progress for the page's small script (no full reload while it runs)."""
+    job = _run_or_404(job_id)
+    return jsonify(percent=job.percent, active=_active(job), state=job.state,
+                   counts=_counts(job))
+
+
+@bp.get("/<int:job_id>/batch-<int:number>.pdf")
+@role_required(Role.ADMIN)
+def download_batch(job_id: int, number: int):
+    """One print batch (a PDF for the printer); every download is audited."""
+    job = _run_or_404(job_id)
+    params = runs.Params.of(job)
+    if not 1 <= number <= runs.count_batches(job):
+        abort(404)
+    path = params.files(number - 1)[0]
+    if not path.is_file():
+        abort(404)
+    audit.record(current_user, "letters.batch_downloaded", job, batch=number)
+    db.session.commit()
+    return send_file(path, mimetype="application/pdf", as_attachment=True,
+                     download_name=f"letter-run-{job.id}-batch-{number:04d}.pdf")
+
+
+@bp.get("/<int:job_id>/manifest.csv")
+@role_required(Role.ADMIN)
+def download_manifest(job_id: int):
+    """The run's manifest (which letter is where in which batch); audited."""
+    job = _run_or_404(job_id)
+    path = Path(runs.Params.of(job).out) / "manifest.csv"
+    if not path.is_file():
+        abort(404)
+    audit.record(current_user, "letters.manifest_downloaded", job)
+    db.session.commit()
+    return send_file(path, mimetype="text/csv", as_attachment=True,
+                     download_name=f"letter-run-{job.id}-manifest.csv")
 
 
 @bp.post("/<int:job_id>/resume")

@@ -72,7 +72,7 @@ def test_a_new_password_mismatch_is_shown_next_to_the_confirmation(client, login
         "current_password": factories.PASSWORD, "password": NEW, "confirm": NEW + "x"},
         page="/account")
     assert response.status_code == 400
-    assert 'id="confirm-error"' in response.text
+    assert 'id="password-confirm-error"' in response.text
 
 
 def test_changing_the_email_address_needs_the_password_and_verifies_again(client, login_as):

@@ -1,6 +1,7 @@
 """`flask users create-staff` and `flask demo seed`."""
 from __future__ import annotations
 
+import os
 import re
 
 from portal.accounts import demo
@@ -65,7 +66,8 @@ def test_demo_seed_creates_each_role_once_and_prints_the_passwords(app):
     first = runner.invoke(args=["demo", "seed"])
     assert first.exit_code == 0, first.output
     roles = sorted(u.role for u in db.session.scalars(db.select(User)))
-    assert roles.count("admin") == 1 and roles.count("recruiter") == 1
+    # Two recruiters, so that four eyes (propose, then confirm) can be tried on the demo.
+    assert roles.count("admin") == 1 and roles.count("recruiter") == 2
     assert roles.count("employer") == 1 and roles.count("citizen") >= 3
     for item in demo.DEMO_USERS:
         assert f"{item.email}" in first.output
@@ -93,3 +95,34 @@ def test_demo_accounts_can_log_in(app, client):
     assert re.fullmatch(r"\d{6}", code)
     assert post_form(client, "/login/code", {"code": code}).location == "/staff"
     assert client.get("/staff").status_code == 200
+
+
+def test_demo_seed_says_where_links_point_and_where_mails_go(app):
+    base = app.config["BASE_URL"]
+    app.config["BASE_URL"] = "http://127.0.0.1:5123"
+    try:
+        output = app.test_cli_runner().invoke(args=["demo", "seed"]).output
+    finally:
+        app.config["BASE_URL"] = base
+    assert "point to http://127.0.0.1:5123" in output
+    assert f"written as an .eml file in {app.config['MAIL_DIR']}" in output
+
+
+def test_make_run_on_another_port_gives_links_on_that_port():
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k != "BASE_URL"}
+    dry = subprocess.run(["make", "-n", "run", "PORT=5123"], cwd=root, env=env,
+                         capture_output=True, text=True, timeout=60, check=False).stdout
+    [serve] = [line for line in dry.splitlines() if " run --host " in line]
+    assert "--port 5123" in serve
+    # The shell line make would run, with `flask` replaced by printing the address.
+    echo = serve.split(" .venv/bin/flask")[0] + ' sh -c \'echo "$BASE_URL"\''
+    shown = subprocess.run(["sh", "-c", echo], env=env, capture_output=True, text=True,
+                           timeout=10, check=False).stdout.strip()
+    assert shown == "http://127.0.0.1:5123"
+    shown = subprocess.run(["sh", "-c", echo], env={**env, "BASE_URL": "https://x.example"},
+                           capture_output=True, text=True, timeout=10, check=False).stdout
+    assert shown.strip() == "https://x.example"

@@ -65,3 +65,55 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": PHONE, "is_mobile": True, "has_touch": True,
             "locale": "nl-BE"}
+
+
+@pytest.fixture
+def pages(page, live_server):
+    """Every page the journey reaches: axe on each `pages.check()`, vnu at the end."""
+    from tests.browser.checks import Pages
+
+    watched = Pages(page, live_server)
+    yield watched
+    watched.finish()
+
+
+def log_in(page, email: str, password: str, pages=None) -> None:
+    """Log in through the form, whatever the page's language; staff then give their second
+    factor (enrolling an authenticator on their first login), as a person would."""
+    page.goto("/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("main form button[type=submit]").click()
+    second_factor(page, email, pages)
+
+
+def second_factor(page, email: str, pages=None) -> None:
+    """On the second-factor pages, enter a current code (enrolling first if needed)."""
+    import time
+
+    import pyotp
+
+    from portal.accounts.models import User
+    from portal.extensions import db
+
+    page.wait_for_url(lambda url: not url.split("?")[0].endswith("/login"))
+    for _ in range(3):
+        path = page.url.split("?")[0]
+        if path.endswith("/account/two-step"):
+            secret = page.locator("#totp-secret").inner_text().strip()
+            code = pyotp.TOTP(secret).now()
+        elif path.endswith("/login/code"):
+            db.session.expire_all()
+            user = db.session.scalar(db.select(User).where(User.email == email))
+            totp = pyotp.TOTP(user.totp_secret)
+            step = max(totp.timecode(time.time()), (user.totp_last_step or -1) + 1)
+            code = totp.generate_otp(step)
+        else:
+            if pages is not None and path.endswith("/recovery-codes"):
+                pages.check()  # shown once, after enrolling
+            return
+        if pages is not None:
+            pages.check()
+        page.locator("#code").fill(code)
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_url(lambda url, before=path: url.split("?")[0] != before)

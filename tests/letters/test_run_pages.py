@@ -1,6 +1,9 @@
 """The administrators' letter-run pages: start a run, follow it, resume it."""
 from __future__ import annotations
 
+import re
+
+from portal.audit import AuditEvent
 from portal.extensions import db
 from portal.invitations.letters import start_run
 from portal.jobs import Job
@@ -37,15 +40,49 @@ def test_admin_starts_a_run_and_follows_its_progress(app, client, login_as, tmp_
     assert (tmp_path.glob("*/manifest.csv")).__next__().exists()
 
 
-def test_a_running_run_page_refreshes_itself_without_script(app, client, login_as, tmp_path):
+def test_a_running_run_page_follows_its_progress_without_reloading(app, client, login_as,
+                                                                    tmp_path):
     cohort = _cohort(2)
     job = start_run(cohort, tmp_path, actor=None)
     job.state, job.done = "running", 1
     db.session.commit()
-    login_as("admin")
+    login_as("admin", language="en")
     page = client.get(f"/admin/letter-runs/{job.id}").get_data(as_text=True)
-    assert '<meta http-equiv="refresh" content="3">' in page
-    assert 'value="50"' in page and "<script" not in page
+    assert 'http-equiv="refresh"' not in page
+    assert f'data-progress-url="/admin/letter-runs/{job.id}/progress.json"' in page
+    assert 'value="50"' in page and "Check the progress now" in page
+    assert all(' src="/static/' in tag for tag in re.findall(r"<script[^>]*>", page))
+    progress = client.get(f"/admin/letter-runs/{job.id}/progress.json").get_json()
+    assert progress == {"percent": 50, "active": True, "state": "running",
+                        "counts": "1 of 2 printed and archived, 0 failed"}
+
+
+def test_admins_download_the_print_batches_and_each_download_is_audited(app, client, login_as,
+                                                                        tmp_path):
+    cohort = _cohort(3)
+    job = start_run(cohort, tmp_path / "run", actor=None, batch_size=2)
+    db.session.commit()
+    for number in runs.prepare(job):
+        runs.process_batch(job.id, number)
+    runs.finish(job.id)
+    db.session.commit()
+    admin = login_as("admin", language="en")
+    page = client.get(f"/admin/letter-runs/{job.id}").get_data(as_text=True)
+    assert f"/admin/letter-runs/{job.id}/batch-2.pdf" in page and "manifest.csv" in page
+    response = client.get(f"/admin/letter-runs/{job.id}/batch-2.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert "attachment" in response.headers["Content-Disposition"]
+    response.close()
+    response = client.get(f"/admin/letter-runs/{job.id}/manifest.csv")
+    assert response.status_code == 200
+    response.close()
+    assert client.get(f"/admin/letter-runs/{job.id}/batch-3.pdf").status_code == 404
+    events = db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.action.like("letters.%_downloaded"))).all()
+    assert [(e.action, e.actor_id) for e in events] == [
+        ("letters.batch_downloaded", admin.id), ("letters.manifest_downloaded", admin.id)]
+    login_as("recruiter")
+    assert client.get(f"/admin/letter-runs/{job.id}/batch-1.pdf").status_code == 403
 
 
 def test_a_cohort_with_an_unfinished_run_cannot_start_another(app, client, login_as, tmp_path):

@@ -27,7 +27,7 @@ _seq = itertools.count(1)
 
 
 def application(intake, status: str = Status.SUBMITTED, component: str | None = "land",
-                score=None, language: str = "nl", province: str = "Antwerpen", **fields
+                score=None, language: str = "nl", province: str = "10000", **fields
                 ) -> Application:
     """An application in `status`, put there directly (for setting up a scene). A waitlisted
     one comes with its waitlisting confirmed by two recruiters, unless `confirmed=False`."""

@@ -67,6 +67,9 @@ def start_problems(user, intake: Intake, today: date) -> list[str]:
                           close=_format(intake.applications_close)))
     if intake.requires_info_session and sessions.active_booking(user.id, intake.id) is None:
         problems.append(_("Book a place in an information session first."))
+    person = getattr(user, "person", None)
+    if person is not None and person.birth_date is not None:
+        problems.extend(eligibility(intake, person.birth_date, None).values())
     return problems
 
 
@@ -163,7 +166,7 @@ def save_step(application: Application, step: str, data: dict, actor, version) -
     elif step == "contact":
         application.postcode = data["postcode"]
         info = regions.lookup(data["postcode"])
-        application.province = info.province if info else ""
+        application.province = info.province_code if info else ""
     elif step == "preferences":
         application.component = data["choice_1"] or None
     stored = answers(application)
@@ -188,6 +191,29 @@ def age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+def eligibility(intake: Intake, born: date | None, nationality: str | None) -> dict[str, str]:
+    """Why this birth date or nationality cannot apply to the intake, by form field.
+
+    Asked as soon as the data are known (the register's birth date before the first step,
+    the personal step's answers when they are saved), and once more before submitting.
+    """
+    problems = {}
+    if born is not None:
+        age = age_on(born, intake.start_date)
+        if not intake.min_age <= age <= intake.max_age:
+            problems["birth_date"] = _(
+                "On %(start)s you will be %(age)d. This intake is open to candidates aged "
+                "%(min)d to %(max)d on that date.", start=_format(intake.start_date), age=age,
+                min=intake.min_age, max=intake.max_age)
+    allowed = {"belgian"} if intake.nationality_rule == "belgian" else {"belgian", "eu"}
+    if nationality and nationality not in allowed:
+        problems["nationality"] = (
+            _("Belgian nationality is required for this intake.")
+            if intake.nationality_rule == "belgian"
+            else _("Belgian or another EU nationality is required for this intake."))
+    return problems
+
+
 def missing(application: Application, user, today: date) -> list[str]:
     """Everything that keeps this application from being submitted, in plain words."""
     intake = application.intake
@@ -202,20 +228,8 @@ def missing(application: Application, user, today: date) -> list[str]:
         problems.append(_("Applications for %(name)s are open from %(open)s to %(close)s.",
                           name=intake.name, open=_format(intake.applications_open),
                           close=_format(intake.applications_close)))
-    born = birth_date(application, user)
-    if born is not None:
-        age = age_on(born, intake.start_date)
-        if not intake.min_age <= age <= intake.max_age:
-            problems.append(_(
-                "On %(start)s you will be %(age)d. This intake is open to candidates aged "
-                "%(min)d to %(max)d on that date.", start=_format(intake.start_date), age=age,
-                min=intake.min_age, max=intake.max_age))
-    nationality = stored.get("personal", {}).get("nationality")
-    allowed = {"belgian"} if intake.nationality_rule == "belgian" else {"belgian", "eu"}
-    if nationality and nationality not in allowed:
-        problems.append(_("Belgian nationality is required for this intake.")
-                        if intake.nationality_rule == "belgian"
-                        else _("Belgian or another EU nationality is required for this intake."))
+    problems.extend(eligibility(intake, birth_date(application, user),
+                                stored.get("personal", {}).get("nationality")).values())
     choice = stored.get("preferences", {}).get("choice_1")
     if choice and choice not in components_of(intake):
         problems.append(_("Your first choice has no places in this intake: choose again."))

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from wtforms.validators import DataRequired, Length
 
+from portal import drafts
 from portal.accounts.guards import verified_required
 from portal.applications import answers
 from portal.applications.candidate import forms
@@ -150,7 +151,20 @@ def _make_form(step: str, application: Application, data: dict | None = None):
     return form
 
 
+def _ineligible(form, step: str, application: Application) -> bool:
+    """Age and nationality refused next to their fields as soon as the step gives them."""
+    if step != "personal":
+        return False
+    born = form.birth_date.data if "birth_date" in form else service.birth_date(
+        application, current_user)
+    problems = service.eligibility(application.intake, born, form.nationality.data)
+    for name, message in problems.items():
+        (form[name].errors if name in form else form.form_errors).append(message)
+    return bool(problems)
+
+
 @bp.route("/my-application/<int:application_id>/step/<step>", methods=["GET", "POST"])
+@drafts.kept
 @role_required(Role.CITIZEN)
 def step(application_id: int, step: str):
     application = _own(application_id)
@@ -163,7 +177,7 @@ def step(application_id: int, step: str):
         return redirect(url_for("applications.status", application_id=application.id))
     if request.method == "POST":
         form = _make_form(step, application)
-        if form.validate_on_submit():
+        if form.validate_on_submit() and not _ineligible(form, step, application):
             data = {k: v for k, v in form.data.items() if k not in ("csrf_token", "version")}
             try:
                 service.save_step(application, step, data, current_user, form.version.data)
@@ -184,6 +198,9 @@ def step(application_id: int, step: str):
     else:
         data = answers.form_data(service.prefill(current_user, application, step))
         form = _make_form(step, application, data)
+        kept = drafts.take()  # typed before an expired session refused the form
+        if kept is not None:
+            form.process(formdata=kept, data=data)
         form.version.data = application.version
     return render_template(
         "applications/candidate/step.html", application=application, form=form,

@@ -81,7 +81,7 @@ def _window(intake: Intake) -> tuple[datetime, datetime]:
 
 def _province(postcode: str | None) -> str:
     info = regions.lookup(postcode)
-    return info.province if info else ""
+    return info.province_code if info else ""
 
 
 def _add(counts, stage: str, language, province, component, n: int) -> None:

@@ -97,7 +97,7 @@ def seed_applications(report) -> None:
         application = Application(
             reference=f"DJ-DEMO-{n:04d}", intake_id=intake.id, user_id=user.id,
             status=S.SUBMITTED, first_name=first, last_name=last, language=lang,
-            postcode=postcode, province=info.province if info else "", component=component,
+            postcode=postcode, province=info.province_code if info else "", component=component,
             answers=json.dumps({"preferences": {"choice_1": component}}),
             submitted_at=submitted, status_changed_at=submitted, score=score)
         db.session.add(application)

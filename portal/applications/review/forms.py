@@ -77,7 +77,7 @@ class ProposeForm(VersionForm):
     reason_code = SelectField(
         _l("Reason"), validators=[Optional()],
         invalid_choice_message=_l("Choose the reason for the rejection."),
-        choices=[SelectChoice("", "")] + [
+        choices=[SelectChoice("", _l("Choose a reason"))] + [
             SelectChoice(code, text) for code, text in REJECTION_REASONS.items()])
     note = TextAreaField(_l("Note for the file (not in the letter)"),
                          validators=[Optional(), Length(max=1000)])

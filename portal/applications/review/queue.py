@@ -192,6 +192,7 @@ def flagged_count(intake: Intake) -> int:
     return db.session.scalar(db.select(undecided + offers))
 
 
-def provinces() -> list[str]:
-    """Province names as the region table spells them (what applications store)."""
-    return sorted({info.province for info in regions.all_postcodes() if info.province})
+def provinces() -> list[tuple[str, str]]:
+    """(NIS code, name in the reader's language) of every province, by name."""
+    return sorted(((code, str(name)) for code, name in regions.PROVINCES.items()),
+                  key=lambda pair: pair[1])

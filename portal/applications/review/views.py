@@ -153,22 +153,27 @@ def _done(app_: Application, message: str):
     return redirect(url_for("review.application", application_id=app_.id))
 
 
-def _refused(app_id: int, error: Refusal):
+def _refused(app_id: int, error: Refusal, section: str = "decision"):
+    """Back to the application with the refusal shown next to the action that was refused
+    (the page's `section`: "tests" or "decision"), not at the top of a long page."""
     db.session.rollback()
-    flash(error.message, "error")
-    return redirect(url_for("review.application", application_id=app_id))
+    flash(error.message, f"refusal-{section}")
+    return redirect(url_for("review.application", application_id=app_id,
+                            _anchor=f"{section}-refusal"))
 
 
 @bp.post("/applications/<int:application_id>/screening")
 @role_required(*STAFF)
 def start_screening(application_id: int):
-    return _simple(application_id, review_services.start_screening, _("Screening started."))
+    return _simple(application_id, review_services.start_screening, _("Screening started."),
+                   "tests")
 
 
 @bp.post("/applications/<int:application_id>/conclude-tests")
 @role_required(*STAFF)
 def conclude_tests(application_id: int):
-    return _simple(application_id, review_services.conclude_tests, _("Test outcome recorded."))
+    return _simple(application_id, review_services.conclude_tests, _("Test outcome recorded."),
+                   "tests")
 
 
 @bp.post("/applications/<int:application_id>/waitlist")
@@ -178,7 +183,7 @@ def waitlist(application_id: int):
                    _("Waitlist proposed. A second recruiter must confirm it."))
 
 
-def _simple(application_id: int, service, message: str):
+def _simple(application_id: int, service, message: str, section: str = "decision"):
     app_ = _application_or_404(application_id)
     form = VersionForm()
     if not form.validate_on_submit():
@@ -186,7 +191,7 @@ def _simple(application_id: int, service, message: str):
     try:
         service(app_, current_user, form.seen_version())
     except Refusal as error:
-        return _refused(application_id, error)
+        return _refused(application_id, error, section)
     return _done(app_, message)
 
 
@@ -203,7 +208,7 @@ def schedule_tests(application_id: int):
     try:
         review_services.schedule_tests(app_, day, current_user, form.seen_version())
     except Refusal as error:
-        return _refused(application_id, error)
+        return _refused(application_id, error, "tests")
     return _done(app_, _("Tests scheduled; the convocation letter was issued."))
 
 
@@ -218,7 +223,7 @@ def record_result(application_id: int):
         review_services.record_result(app_, form.kind.data, form.outcome.data == "pass",
                                       form.score.data, current_user, form.seen_version())
     except Refusal as error:
-        return _refused(application_id, error)
+        return _refused(application_id, error, "tests")
     return _done(app_, _("Test result recorded."))
 
 

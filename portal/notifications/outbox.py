@@ -1,0 +1,197 @@
+"""Notifications from the outbox: written in the transaction of the move they tell about,
+delivered once it commits (on the job queue when there is one), retried on failure.
+
+A move that rolls back leaves no notification and sends nothing; a mail or SMS outage
+leaves the notification pending, tried again by the queue's retries and by
+`flask notifications send-pending`.
+"""
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import date, timedelta
+
+from flask import current_app, render_template
+from rq import Retry
+from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portal import i18n, jobs, mail
+from portal.accounts.models import User
+from portal.applications.models import Application, Convocation, Status
+from portal.extensions import db
+from portal.models import utcnow
+from portal.notifications import sms
+from portal.notifications.messages import KIND_OF_ACTION, SUBJECTS
+from portal.notifications.models import Notification, SmsChoice
+
+log = logging.getLogger(__name__)
+PENDING_KEY = "notifications_to_send"
+RQ_RETRY_INTERVALS = (30, 300, 1800)  # seconds between the queue's tries
+
+
+# --- writing: inside the transaction -----------------------------------------------------
+
+def on_application_moved(application, *, event, action, **_kw) -> None:
+    """Receiver of applications.signals.application_moved."""
+    kind = KIND_OF_ACTION.get(action)
+    if kind is not None:
+        add(application, kind, key=f"event-{event.id}")
+
+
+def add(application: Application, kind: str, key: str) -> list[Notification]:
+    """Queue `kind` for the candidate, by e-mail and (if they chose it) SMS; once per key."""
+    channels = ["email"]
+    if sms.enabled() and db.session.get(SmsChoice, application.user_id) is not None:
+        channels.append("sms")
+    added = []
+    for channel in channels:
+        notification = Notification(user_id=application.user_id, application_id=application.id,
+                                    kind=kind, key=key, channel=channel)
+        try:
+            with db.session.begin_nested():
+                db.session.add(notification)
+        except IntegrityError:  # told already
+            continue
+        added.append(notification)
+    db.session.info.setdefault(PENDING_KEY, []).extend(n.id for n in added)
+    return added
+
+
+# --- sending: after the commit -------------------------------------------------------------
+
+def _after_commit(session) -> None:
+    if session.in_nested_transaction():  # a savepoint was released: the transaction goes on
+        return
+    ids = session.info.pop(PENDING_KEY, None)
+    if ids:
+        dispatch(ids)
+
+
+def _after_rollback(session, previous) -> None:
+    if not previous.nested:  # a savepoint rolled back: the transaction goes on
+        session.info.pop(PENDING_KEY, None)
+
+
+def listen() -> None:
+    """Send what a transaction queued once it commits (idempotent)."""
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_soft_rollback", _after_rollback)
+
+
+def dispatch(ids: list[int]) -> None:
+    """On the job queue when there is one (retried there), else right away in-process."""
+    if jobs.use_rq():
+        jobs.queue().enqueue(rq_deliver, list(ids),
+                             retry=Retry(max=len(RQ_RETRY_INTERVALS),
+                                         interval=list(RQ_RETRY_INTERVALS)))
+        return
+    try:
+        deliver(ids)
+    except Exception:  # the move is committed; send-pending tries again later
+        log.exception("notifications %s: delivery failed, left pending", ids)
+
+
+def rq_deliver(ids: list[int]) -> None:
+    """Delivery as an RQ job: raising makes the queue try again later."""
+    if deliver(ids):
+        raise RuntimeError(f"notifications not delivered yet: {ids}")
+
+
+def deliver(ids: list[int]) -> list[int]:
+    """Send the pending notifications among `ids`, in a session of their own (the caller's
+    has just committed). Returns the ids still pending after a failure."""
+    failed = []
+    with Session(db.engine, expire_on_commit=False) as session:
+        for notification_id in ids:
+            notification = session.get(Notification, notification_id)
+            if notification is None or notification.state != "pending":
+                continue
+            try:
+                _send(session, notification)
+            except mail.MailQueued as exc:
+                # Handed over: the mail outbox sends it once the server is back; sending it
+                # again from here would make a second copy.
+                notification.attempts += 1
+                notification.state, notification.sent_at = "sent", utcnow()
+                notification.last_error = f"held in the mail outbox: {exc}"[:1000]
+            except (OSError, smtplib.SMTPException, sms.SmsError) as exc:
+                notification.attempts += 1
+                notification.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+                if notification.attempts >= current_app.config["NOTIFY_MAX_ATTEMPTS"]:
+                    notification.state = "failed"
+                else:
+                    failed.append(notification.id)
+                log.warning("notification %s (%s) not sent: %s", notification.id,
+                            notification.kind, notification.last_error)
+            else:
+                notification.attempts += 1
+                notification.state, notification.sent_at = "sent", utcnow()
+                notification.last_error = None
+            session.commit()
+    return failed
+
+
+def send_pending() -> tuple[int, int]:
+    """Try every pending notification again: (sent, still pending)."""
+    ids = list(db.session.scalars(db.select(Notification.id).where(
+        Notification.state == "pending").order_by(Notification.id)))
+    db.session.commit()
+    still = deliver(ids)
+    return len(ids) - len(still), len(still)
+
+
+def _context(session, notification: Notification) -> dict:
+    application = session.get(Application, notification.application_id)
+    convocation = session.scalar(db.select(Convocation).where(
+        Convocation.application_id == application.id))
+    return {
+        "kind": notification.kind,
+        # Only the first name: nothing else personal in a message.
+        "first_name": application.first_name,
+        "reference": application.reference,
+        "intake": application.intake.name,
+        "deadline": application.offer_deadline,
+        "rank": application.waitlist_rank,
+        "day": convocation.selection_day.day if convocation else None,
+        "place": convocation.selection_day.place if convocation else None,
+        "link": mail.external_url("applications.status", application_id=application.id),
+        "language": application.language,
+    }
+
+
+def _send(session, notification: Notification) -> None:
+    user = session.get(User, notification.user_id)
+    context = _context(session, notification)
+    language = (i18n.valid(context.pop("language")) or i18n.valid(user.language)
+                or i18n.DEFAULT)
+    subject = SUBJECTS[notification.kind]
+    if notification.channel == "email":
+        mail.send(user.email, "notification", language, subject, **context)
+        return
+    choice = session.get(SmsChoice, user.id)
+    if choice is None:
+        notification.state = "cancelled"
+        return
+    with i18n.locale(language):
+        text = render_template("notifications/sms.txt", subject=str(subject), language=language,
+                               **context)
+    sms.gateway().send(choice.phone, text.strip())
+
+
+# --- reminders ---------------------------------------------------------------------------
+
+def remind_offers(today: date) -> int:
+    """Queue a reminder for each unanswered offer whose deadline is OFFER_REMINDER_DAYS away
+    or closer (once per offer); the caller commits."""
+    horizon = today + timedelta(days=current_app.config["OFFER_REMINDER_DAYS"])
+    offers = db.session.scalars(db.select(Application).where(
+        Application.status == Status.SELECTED, Application.offer_deadline.is_not(None),
+        Application.offer_deadline >= today, Application.offer_deadline <= horizon))
+    count = 0
+    for application in offers:
+        count += len(add(application, "offer_reminder",
+                         key=f"deadline-{application.offer_deadline.isoformat()}"))
+    return count

@@ -1,0 +1,69 @@
+/* Dienstjaar portal: small progressive enhancements; every page works without them. */
+(function () {
+  "use strict";
+
+  /* Narrow screens and big zoom: each table cell carries its column's header, so that
+     the stylesheet can show rows as stacked cards instead of a sideways-scrolling table. */
+  function stackTables() {
+    document.querySelectorAll(".table-scroll table").forEach(function (table) {
+      var headers = [];
+      var head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+      if (!head) { return; }
+      Array.prototype.forEach.call(head.cells, function (th) {
+        for (var i = 0; i < (th.colSpan || 1); i++) { headers.push(th.textContent.trim()); }
+      });
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          var column = 0;
+          Array.prototype.forEach.call(row.cells, function (cell) {
+            if (headers[column] && cell.colSpan === 1) { cell.setAttribute("data-label", headers[column]); }
+            column += cell.colSpan || 1;
+          });
+        });
+      });
+      table.classList.add("stacked");
+    });
+    /* A region that still scrolls sideways can be scrolled with the keyboard. */
+    document.querySelectorAll(".table-scroll:not([tabindex])").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        var caption = box.querySelector("caption");
+        var heading = box.previousElementSibling;
+        var name = caption ? caption.textContent : (heading ? heading.textContent : "");
+        if (name.trim()) { box.setAttribute("aria-label", name.trim()); }
+      }
+    });
+  }
+
+  /* A letter run in progress: its state comes from a JSON endpoint every few seconds,
+     and the page reloads once when the run has ended (to show its batches). */
+  function followRun() {
+    var box = document.querySelector("[data-progress-url]");
+    if (!box || !window.fetch) { return; }
+    var url = box.getAttribute("data-progress-url");
+    var bar = box.querySelector("progress");
+    var text = box.querySelector("[data-progress-text]");
+    var counts = document.querySelector("[data-progress-counts]");
+    function poll() {
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data) { return; }
+          if (bar) { bar.value = data.percent; bar.textContent = data.percent + "%"; }
+          if (text) { text.textContent = data.percent + "%"; }
+          if (counts) { counts.textContent = data.counts; }
+          if (data.active) { window.setTimeout(poll, 3000); } else { window.location.reload(); }
+        })
+        .catch(function () { window.setTimeout(poll, 10000); });
+    }
+    window.setTimeout(poll, 3000);
+  }
+
+  function ready() { stackTables(); followRun(); }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
+  }
+})();

@@ -1,0 +1,56 @@
+"""Scenes the browser journeys start from, built in the database."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+
+from babel.support import Translations
+
+from portal.applications.models import Application, Status
+from portal.extensions import db
+from portal.invitations import services as invitations
+from tests.support import factories
+from tests.support.candidate import born_aged
+
+
+def invited_person(intake, postcode: str = "5000", **fields):
+    """A person of the right age from a register extract, with an invitation code."""
+    cohort = factories.cohort()
+    person = factories.person(cohort, postcode=postcode,
+                              birth_date=born_aged(19, intake.start_date), **fields)
+    _invitation, code = invitations.issue_invitation(person, cohort, actor=None)
+    return person, code
+
+
+def offer(application: Application, component: str = "air", days: int = 10) -> None:
+    """The recruiters selected this candidate: the offer waits for an answer."""
+    application.status = Status.SELECTED
+    application.component = component
+    application.offer_deadline = date.today() + timedelta(days=days)
+    application.version += 1
+    db.session.commit()
+
+
+@cache
+def _catalogue(language: str) -> Translations:
+    return Translations.load(str(Path(__file__).resolve().parents[2] / "translations"),
+                             [language])
+
+
+def t(message: str, language: str, **values) -> str:
+    """A message as the portal shows it in `language` (from the compiled catalogues)."""
+    text = _catalogue(language).gettext(message)
+    return text % values if values else text
+
+
+def tab_to(page, target, limit: int = 120) -> None:
+    """Press Tab until `target` has the focus, as a keyboard user would; its focus must show."""
+    for _ in range(limit):
+        if target.evaluate("e => e === document.activeElement"):
+            style = target.evaluate(
+                "e => { const s = getComputedStyle(e); return [s.outlineStyle, s.boxShadow]; }")
+            assert style != ["none", "none"], "the focus is not visible"
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {target}")

@@ -1,0 +1,85 @@
+"""Every page no journey reaches, in real Chromium at desktop size and in the three
+languages: axe-core (WCAG 2.1 A and AA) and the Nu Html Checker, including forms with errors."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from portal.applications.models import Status
+from portal.extensions import db
+from tests.browser.conftest import log_in
+from tests.support import factories
+from tests.support import review as scene
+
+pytestmark = pytest.mark.browser
+
+
+def _visit(page: Page, pages, paths) -> None:
+    for path in paths:
+        response = page.goto(path)
+        assert response.ok, (path, response.status)
+        pages.check()
+
+
+def test_staff_pages_in_french_and_with_errors(page: Page, pages, live_server):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    admin = factories.user("admin", language="fr")
+    intake = factories.intake(name="Année de service 2027")
+    session = factories.info_session(intake)
+    scene.selection_day(intake)
+    for status in (Status.SUBMITTED, Status.TESTS_PASSED, Status.WAITLISTED):
+        scene.application(intake, status=status, score=70, language="fr", province="90000")
+    cohort = factories.cohort()
+    factories.person(cohort)
+    db.session.commit()
+    page.goto("/login")
+    pages.check()
+    log_in(page, admin.email, factories.PASSWORD, pages)
+    _visit(page, pages, [
+        "/staff", "/admin/intakes/", "/admin/intakes/new", f"/admin/intakes/{intake.id}/edit",
+        f"/admin/intakes/{intake.id}/sessions",
+        f"/admin/intakes/{intake.id}/sessions/{session.id}", "/admin/staff",
+        "/admin/cohorts", f"/admin/cohorts/{cohort.id}", "/admin/audit", "/review/",
+        f"/review/intakes/{intake.id}", f"/review/intakes/{intake.id}/dashboard",
+        f"/review/intakes/{intake.id}/selection-days", "/admin/letter-runs", "/account"])
+    # Forms sent empty: their error summaries, fields in error and "Error:" titles.
+    for path, button in ((f"/review/intakes/{intake.id}/selection-days", "main form .primary"),
+                         ("/admin/cohorts", "main section form .primary"),
+                         ("/admin/staff", "main form .primary"),
+                         ("/admin/intakes/new", "main form .primary")):
+        page.goto(path)
+        page.locator("main input[type=text], main input[type=date], main input[type=email]"
+                     ).evaluate_all("els => els.forEach(e => { e.value = ''; })")
+        page.locator(button).last.click()
+        page.wait_for_load_state("load")
+        assert page.title().startswith("Erreur"), path
+        pages.check()
+    pages.finish()
+
+
+def test_citizen_pages_in_dutch_and_german(page: Page, pages, live_server, app, tmp_path,
+                                           monkeypatch):
+    monkeypatch.setitem(app.config, "SMS_GATEWAY", "file")  # the choice of text messages
+    monkeypatch.setitem(app.config, "SMS_DIR", str(tmp_path / "sms"))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _visit(page, pages, ["/", "/sign-up", "/forgot-password", "/start", "/login"])
+    page.locator("main form button[type=submit]").click()  # empty login: errors
+    pages.check()
+    citizen = factories.user(language="de")
+    intake = factories.intake()
+    application = scene.application(intake, status=Status.SUBMITTED, user=citizen,
+                                    language="de")
+    db.session.commit()
+    log_in(page, citizen.email, factories.PASSWORD)
+    pages.check()
+    _visit(page, pages, ["/account", "/apply", f"/apply/{intake.id}/sessions",
+                         f"/my-application/{application.id}",
+                         f"/my-application/{application.id}/withdraw", "/account/messages"])
+    page.locator("input[name=channel][value=sms]").check()
+    page.locator("main form button[type=submit]").click()  # no phone number: an error
+    assert page.title().startswith("Fehler")
+    pages.check()
+    page.goto("/account")
+    page.get_by_role("button", name="Mein Passwort ändern").click()
+    pages.check()
+    pages.finish()

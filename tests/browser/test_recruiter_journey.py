@@ -1,0 +1,132 @@
+"""Two recruiters in real Chromium: the first in Dutch on a desktop with the keyboard only
+(queue, tests, proposal), the second in German on a phone (confirmation, dashboard). Four
+eyes, axe-core and the Nu Html Checker on every page reached."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from portal.applications.models import Application, Status
+from portal.extensions import db
+from tests.browser.checks import Pages
+from tests.browser.conftest import PHONE, log_in, second_factor
+from tests.browser.journeys import t, tab_to
+from tests.support import factories
+from tests.support import review as scene
+
+pytestmark = pytest.mark.browser
+
+
+def _keyboard_log_in(page: Page, pages, email: str, nl) -> None:
+    page.goto("/login")
+    pages.check()
+    tab_to(page, page.get_by_label(nl("E-mail address")))
+    page.keyboard.type(email)
+    tab_to(page, page.get_by_label(nl("Password")))
+    page.keyboard.type(factories.PASSWORD)
+    page.keyboard.press("Enter")
+    second_factor(page, email, pages)
+
+
+def test_two_recruiters_move_an_application_from_the_queue_to_selected(
+        page: Page, pages, live_server, browser):
+    def nl(message, **values):
+        return t(message, "nl", **values)
+
+    def de(message, **values):
+        return t(message, "de", **values)
+
+    intake = factories.intake(name="Dienstjaar 2027", quota_total=5, quota_land=5,
+                              quota_air=0, quota_navy=0, quota_medical=0, quota_cyber=0)
+    scene.selection_day(intake)
+    application = scene.application(
+        intake, last_name="Peeters", first_name="Lotte", component="land", answers=json.dumps({
+            "personal": {"first_name": "Lotte", "last_name": "Peeters",
+                         "nationality": "belgian", "language": "nl"},
+            "contact": {"street": "Veldstraat", "house_number": "12", "postcode": "9000",
+                        "municipality": "Gent"}}))
+    first = factories.user("recruiter", email="eva.janssens@mil.be", language="nl",
+                           first_name="Eva", last_name="Janssens")
+    second = factories.user("recruiter", email="jonas.schmitz@mil.be", language="de",
+                            first_name="Jonas", last_name="Schmitz")
+    db.session.commit()
+
+    # The first recruiter: desktop, keyboard only.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _keyboard_log_in(page, pages, first.email, nl)
+    pages.check()
+    page.goto("/review/")
+    pages.check()
+    tab_to(page, page.get_by_role("link", name="Dienstjaar 2027"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("link", name=application.reference)).to_be_visible()
+    pages.check()
+    tab_to(page, page.get_by_role("link", name=application.reference))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Peeters")
+    pages.check()
+
+    tab_to(page, page.get_by_role("button", name=nl("Start screening")))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name=nl("Schedule the tests"))).to_be_visible()
+    pages.check()
+    tab_to(page, page.get_by_role("button", name=nl("Schedule the tests")))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name=nl("Record the result"))).to_be_visible()
+    pages.check()
+
+    for index in range(4):  # medical, psychotechnical, sports, interview
+        tab_to(page, page.get_by_label(nl("Test"), exact=True))
+        for _ in range(index):
+            page.keyboard.press("ArrowDown")
+        tab_to(page, page.get_by_label(nl("Passed"), exact=True))
+        page.keyboard.press("Space")
+        tab_to(page, page.get_by_label(nl("Score (0 to 100)")))
+        page.keyboard.type("7" + str(index))
+        page.keyboard.press("Enter")
+        expect(page.locator("#tests-title ~ .table-scroll table tbody tr")).to_have_count(index + 1)
+    pages.check()
+    tab_to(page, page.get_by_role("button", name=nl("Conclude the tests")))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=nl("Propose to select"))).to_be_visible()
+    pages.check()
+    tab_to(page, page.get_by_label(nl("Note for the file (not in the letter)")).first)
+    page.keyboard.type("Sterke sporttest en een helder gesprek.")
+    tab_to(page, page.get_by_role("button", name=nl("Propose to select")))
+    page.keyboard.press("Enter")
+    expect(page.get_by_text(nl("A second recruiter must confirm your proposal."))).to_be_visible()
+    pages.check()
+
+    # The second recruiter: a phone, in German.
+    context = browser.new_context(base_url=live_server, viewport=PHONE, is_mobile=True,
+                                  has_touch=True, locale="de-BE")
+    phone = context.new_page()
+    phone_pages = Pages(phone, live_server)
+    phone.goto("/login")
+    phone_pages.check()
+    log_in(phone, second.email, factories.PASSWORD, phone_pages)
+    phone_pages.check()
+    phone.goto(f"/review/applications/{application.id}")
+    phone_pages.check()
+    phone.get_by_role("button", name=de("Confirm the decision")).click()
+    expect(phone.get_by_role("status").first).to_be_visible()
+    phone_pages.check()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    phone.get_by_role("link", name=de("Back to the applications of %(intake)s",
+                                      intake=intake.name)).click()
+    phone_pages.check()
+    phone.get_by_role("navigation", name=de("Intake pages")).get_by_role(
+        "link", name=de("Dashboard")).click()
+    expect(phone).to_have_url(re.compile(r"/dashboard$"))
+    phone_pages.check()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    phone_pages.finish()
+    context.close()
+
+    db.session.expire_all()
+    moved = db.session.get(Application, application.id)
+    assert moved.status == Status.SELECTED and moved.component == "land"
+    pages.finish()
