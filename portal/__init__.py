@@ -19,6 +19,7 @@ MODEL_MODULES = (
     "portal.applications.models",
     "portal.applications.session_models",
     "portal.applications.review_models",
+    "portal.reserve.models",
 )
 
 BLUEPRINTS = (
@@ -75,6 +76,10 @@ def create_app(config: dict | None = None) -> Flask:
     from portal import cli
 
     cli.register(app)
+
+    from portal import reserve
+
+    reserve.init_app(app)
     return app
 
 

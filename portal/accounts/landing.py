@@ -18,6 +18,7 @@ LANDING: dict[str, str] = {
     Role.RECRUITER: "staff.home",
     Role.ADMIN: "staff.home",
     Role.EMPLOYER: "accounts.account",
+    Role.UNIT_STAFF: "reserve_units.my_units",
 }
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from portal import audit
 from portal.applications.models import Application, ApplicationEvent, Status
+from portal.applications.signals import application_moved
 from portal.extensions import db
 from portal.models import utcnow
 from portal.security import Role
@@ -32,11 +33,11 @@ TRANSITIONS: dict[tuple[Status, str], tuple[Status, frozenset]] = {
     (S.SELECTED, "decline_offer"): (S.OFFER_DECLINED, frozenset({C})),
     (S.SELECTED, "expire_offer"): (S.OFFER_DECLINED, STAFF | {SYSTEM}),
     (S.OFFER_ACCEPTED, "start_service"): (S.IN_SERVICE, STAFF),
-    (S.IN_SERVICE, "complete"): (S.COMPLETED, STAFF),
+    (S.IN_SERVICE, "complete"): (S.COMPLETED, STAFF | {SYSTEM}),
     (S.IN_SERVICE, "leave"): (S.LEFT, STAFF | {C}),
     (S.COMPLETED, "choose_career"): (S.CAREER, STAFF | {C}),
     (S.COMPLETED, "choose_reserve"): (S.RESERVE, STAFF | {C}),
-    (S.COMPLETED, "leave"): (S.LEFT, STAFF | {C}),
+    (S.COMPLETED, "leave"): (S.LEFT, STAFF | {C, SYSTEM}),
 }
 
 # A candidate may withdraw at any point before in_service.
@@ -187,6 +188,8 @@ def transition(
         from portal.applications import review_letters
 
         review_letters.issue(LETTERS[action], application, actor, decision)
+    application_moved.send(application, event=event, action=action, from_status=from_status,
+                           to_status=to_status, actor=actor, decision=decision)
     return event
 
 

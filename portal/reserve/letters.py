@@ -1,0 +1,3 @@
+"""placeholder"""
+def after_move(engagement, action, actor):
+    pass

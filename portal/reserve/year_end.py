@@ -1,0 +1,3 @@
+"""placeholder"""
+def follow_application(application, to_status, actor):
+    pass
