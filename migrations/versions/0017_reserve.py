@@ -2,7 +2,7 @@
 
 Revision ID: 0017_reserve
 Revises: 0007_audit_append_only
-Create Date: 2026-11-30 02:38:41.578703
+Create Date: 2026-11-30 02:41:14.111910
 
 """
 from alembic import op
@@ -137,6 +137,7 @@ def upgrade():
     sa.Column('first_name', sa.String(length=100), nullable=False),
     sa.Column('last_name', sa.String(length=100), nullable=False),
     sa.Column('language', sa.String(length=2), nullable=False),
+    sa.Column('street', sa.String(length=160), nullable=False),
     sa.Column('postcode', sa.String(length=4), nullable=False),
     sa.Column('province', sa.String(length=20), nullable=False),
     sa.Column('pillar', sa.String(length=20), nullable=False),

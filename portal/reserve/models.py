@@ -162,6 +162,8 @@ class Engagement(TimestampMixin, db.Model):
     first_name: Mapped[str] = mapped_column(String(100), default="")
     last_name: Mapped[str] = mapped_column(String(100), default="")
     language: Mapped[str] = mapped_column(String(2), default="nl")
+    # Home address, for the engagement letter's window and for suggestions.
+    street: Mapped[str] = mapped_column(String(160), default="")
     postcode: Mapped[str] = mapped_column(String(4), default="")
     province: Mapped[str] = mapped_column(String(20), default="")
     pillar: Mapped[str] = mapped_column(String(20))
