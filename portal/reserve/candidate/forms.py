@@ -53,12 +53,17 @@ class ApplyForm(FlaskForm):
                     NumberRange(min=0, max=240, message=_l("Give a number of months."))])
     availability = RadioField(_l("Availability"), default="part_time",
                               choices=vocab.options(vocab.AVAILABILITY_LABELS.items()))
-    unit_1 = SelectField(_l("First choice of unit"), coerce=int, default=0)
-    unit_2 = SelectField(_l("Second choice of unit"), coerce=int, default=0)
-    unit_3 = SelectField(_l("Third choice of unit"), coerce=int, default=0)
+    # Checked by the service (units of the chosen pillar), which names the problem.
+    unit_1 = SelectField(_l("First choice of unit"), coerce=int, default=0,
+                         validate_choice=False)
+    unit_2 = SelectField(_l("Second choice of unit"), coerce=int, default=0,
+                         validate_choice=False)
+    unit_3 = SelectField(_l("Third choice of unit"), coerce=int, default=0,
+                         validate_choice=False)
     preferred_province = SelectField(
         _l("Province (territorial reserve)"),
-        choices=vocab.options([("", "—"), *vocab.PROVINCE_LABELS.items()]))
+        choices=vocab.options([("", "—"), *vocab.PROVINCE_LABELS.items()]),
+        validate_choice=False)
     skills = MultiCheckbox(_l("Your expertise"), coerce=int)
     expertise_text = TextAreaField(_l("Other expertise, in your own words"),
                                    validators=[Length(max=2000)])

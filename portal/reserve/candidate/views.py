@@ -3,6 +3,7 @@ the engagement and its proofs, the training year and the private calendar feed."
 from __future__ import annotations
 
 from datetime import date
+from io import BytesIO
 
 from flask import (
     Blueprint,
@@ -232,7 +233,8 @@ def proof(proof_id: int):
     if item.user_id != current_user.id:
         audit.record(current_user, "reserve.proof_viewed", item)
         db.session.commit()
-    response = send_file(proofs.path_of(item), mimetype=item.content_type, as_attachment=True,
+    response = send_file(BytesIO(proofs.path_of(item).read_bytes()),
+                         mimetype=item.content_type, as_attachment=True,
                          download_name=item.filename, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
