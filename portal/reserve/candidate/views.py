@@ -49,9 +49,14 @@ def _own_assignment(assignment_id: int) -> Assignment:
     return assignment
 
 
+# Refusals name the rule's field; the form shows it next to its first input.
+FIELD_OF = {"units": "unit_1", "unavailable": "unavailable_1_from"}
+
+
 def _refused(err: Refusal, form=None) -> None:
-    if form is not None and err.field and err.field in form:
-        form[err.field].errors = [*form[err.field].errors, err.message]
+    name = FIELD_OF.get(err.field, err.field)
+    if form is not None and name and name in form:
+        form[name].errors = [*form[name].errors, err.message]
     else:
         flash(err.message, "error")
 

@@ -47,7 +47,7 @@ def save_unit(actor, unit: Unit | None, *, code: str, name: str, pillar: str, pr
         db.session.add(UnitMember(unit_id=unit.id, user_id=user_id))
     db.session.flush()
     audit.record(actor, "reserve.unit_created" if created else "reserve.unit_changed", unit,
-                 code=code)
+                 unit=code)
     return unit
 
 
@@ -62,7 +62,7 @@ def save_skill(actor, *, code: str, name_nl: str, name_fr: str, name_de: str) ->
                   name_de=name_de.strip())
     db.session.add(skill)
     db.session.flush()
-    audit.record(actor, "reserve.skill_created", skill, code=code)
+    audit.record(actor, "reserve.skill_created", skill, skill=code)
     return skill
 
 
