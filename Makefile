@@ -54,6 +54,7 @@ test-fast: $(VENV)/.installed translations-compile
 bench: $(VENV)/.installed system-deps translations-compile
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/review_queue_bench.py
+	$(BIN)/python benchmarks/reserve_bench.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -319,16 +319,16 @@ def year_summary(engagement: Engagement, year: int) -> YearSummary:
                        served=served, leave=leave_days(served))
 
 
-def planned_days_by_engagement(unit_id: int, year: int) -> dict[int, int]:
-    """Days planned this year per engagement of a unit, in one query (staff pages)."""
-    days = (TrainingPeriod.ends_on - TrainingPeriod.starts_on)
+def planned_days_by_engagement(engagement_ids, year: int) -> dict[int, int]:
+    """Days planned in `year` per engagement, for a page of reservists, in one query."""
+    days = TrainingPeriod.ends_on - TrainingPeriod.starts_on
     if db.session.get_bind().dialect.name == "sqlite":
         days = func.julianday(TrainingPeriod.ends_on) - func.julianday(TrainingPeriod.starts_on)
     rows = db.session.execute(
         db.select(Assignment.engagement_id, func.sum(days + 1))
-        .join(TrainingPeriod).join(Engagement, Engagement.id == Assignment.engagement_id)
-        .where(Engagement.unit_id == unit_id, Assignment.status.in_(COUNTING),
-               TrainingPeriod.cancelled_at.is_(None),
+        .join(TrainingPeriod)
+        .where(Assignment.engagement_id.in_(list(engagement_ids)),
+               Assignment.status.in_(COUNTING), TrainingPeriod.cancelled_at.is_(None),
                TrainingPeriod.starts_on >= date(year, 1, 1),
                TrainingPeriod.starts_on <= date(year, 12, 31))
         .group_by(Assignment.engagement_id)).all()

@@ -114,7 +114,7 @@ def test_planned_days_are_compared_with_the_minimum_and_the_commitment(app):
         engagement.days_per_year = 2
         summary = training.year_summary(engagement, period.starts_on.year)
         assert "more than the 2 committed" in summary.warnings[-1]
-    assert training.planned_days_by_engagement(unit.id, period.starts_on.year) == {
+    assert training.planned_days_by_engagement([engagement.id], period.starts_on.year) == {
         engagement.id: 3}
 
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func
+from sqlalchemy.orm import selectinload
 
 from portal import i18n
 from portal.extensions import db
@@ -89,7 +90,7 @@ def unit(unit_id: int):
     reservists = db.session.scalars(reservists_query.order_by(Engagement.last_name,
                                                               Engagement.id)
                                     .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    planned = training.planned_days_by_engagement(item.id, year)
+    planned = training.planned_days_by_engagement([e.id for e in reservists], year)
     return render_template(
         "reserve/units/unit.html", unit=item, year=year, periods=periods, taken=taken,
         swaps=swaps, reservists=reservists, planned=planned, total=total, page=page,
@@ -125,7 +126,8 @@ def new_period(unit_id: int):
 def period(period_id: int):
     item = _period_or_404(period_id)
     assignments = db.session.scalars(db.select(Assignment).where(
-        Assignment.period_id == item.id).order_by(Assignment.id)).all()
+        Assignment.period_id == item.id).options(selectinload(Assignment.engagement))
+        .order_by(Assignment.id)).all()
     assigned = {a.engagement_id for a in assignments if a.status in training.COUNTING}
     form = forms.AssignForm()
     candidates = db.session.scalars(db.select(Engagement).where(
@@ -203,7 +205,8 @@ def assignment_action(assignment_id: int, action: str):
 @bp.get("/admin/reserve/units")
 @role_required(Role.ADMIN)
 def units_admin():
-    units = db.session.scalars(db.select(Unit).order_by(Unit.pillar, Unit.name)).all()
+    units = db.session.scalars(db.select(Unit).options(selectinload(Unit.skills))
+                               .order_by(Unit.pillar, Unit.name)).all()
     return render_template("reserve/units/admin_units.html", units=units, vocab=vocab)
 
 
