@@ -10,6 +10,7 @@ from wtforms import DateField, IntegerField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
 from portal import audit
+from portal.accounts.landing import StaffTask, add_staff_task
 from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.extensions import db
@@ -72,3 +73,10 @@ def _utc(day, at):
     from zoneinfo import ZoneInfo
 
     return datetime.combine(day, at, tzinfo=ZoneInfo("Europe/Brussels"))
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+    add_staff_task(app, StaffTask("audit.events", _l("Audit log"),
+                                  _l("Who did what, and who looked at whose personal data."),
+                                  (Role.ADMIN,), order=60))

@@ -1,57 +1,23 @@
-"""`flask demo seed`: demo accounts (and, from other domains, demo data), idempotently.
+"""`flask demo seed`: demo accounts and data of every domain, idempotently.
 
-Each domain adds a seed function to SEEDS as "module:function". A seed function takes
-the Report, creates what is missing (looking it up first, so a second run creates
-nothing), and says what it did with report.created(...) / report.existing(...).
-Seeds run in order (users first) in one transaction, committed at the end.
+Each domain adds its seed functions with add_seed(app, function, order) in its
+init_app. A seed function takes the Report, creates what is missing (looking it up
+first, so a second run creates nothing), and says what it did with
+report.created(...) / report.existing(...). Seeds run by `order` (the accounts first,
+then what relies on them) in one transaction, committed at the end.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import import_module
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
-from portal.accounts import services
-from portal.accounts.models import User
 from portal.extensions import db
-from portal.models import utcnow
-from portal.security import Role
 
-# Run in this order; later seeds may rely on the users of the first.
-SEEDS: list[str] = [
-    "portal.demo:seed_users",
-    "portal.applications.demo_seed:seed_intake",
-    "portal.invitations.demo:seed_cohort",
-    "portal.applications.review_demo:seed_applications",
-]
-
-# Every demo account shares this password, printed by `flask demo seed`.
-DEMO_PASSWORD = "dienstjaar-demo-2026"  # noqa: S105 (demo data, printed on purpose)
-
-
-@dataclass(frozen=True)
-class DemoUser:
-    email: str
-    role: Role
-    first_name: str
-    last_name: str
-    language: str
-    verified: bool = True
-
-
-DEMO_USERS: tuple[DemoUser, ...] = (
-    DemoUser("admin@example.org", Role.ADMIN, "Sofie", "Claes", "nl"),
-    DemoUser("recruiter@example.org", Role.RECRUITER, "Julien", "Lambert", "fr"),
-    DemoUser("employer@example.org", Role.EMPLOYER, "Karin", "Maes", "nl"),
-    DemoUser("an.peeters@example.org", Role.CITIZEN, "An", "Peeters", "nl"),
-    DemoUser("lucas.dubois@example.org", Role.CITIZEN, "Lucas", "Dubois", "fr"),
-    DemoUser("lena.schmitz@example.org", Role.CITIZEN, "Lena", "Schmitz", "de"),
-    # Signed up but never confirmed the address: shows the unverified state.
-    DemoUser("noah.janssens@example.org", Role.CITIZEN, "Noah", "Janssens", "nl",
-             verified=False),
-)
+EXTENSION = "portal.demo_seeds"
 
 
 @dataclass
@@ -67,34 +33,16 @@ class Report:
         self.existing_items.append(what)
 
 
-def demo_user(email: str) -> User | None:
-    """A demo account by e-mail, for other domains' seeds."""
-    return services.find_by_email(email)
-
-
-def seed_users(report: Report) -> None:
-    for demo in DEMO_USERS:
-        report.credentials.append((demo.email, str(demo.role), DEMO_PASSWORD))
-        if services.find_by_email(demo.email) is not None:
-            report.existing(f"user {demo.email}")
-            continue
-        if demo.role == Role.CITIZEN:
-            user = services.create_citizen(demo.email, DEMO_PASSWORD, demo.first_name,
-                                           demo.last_name, demo.language)
-            if demo.verified:
-                user.email_verified_at = utcnow()
-        else:
-            services.create_staff(None, demo.email, demo.role, demo.first_name,
-                                  demo.last_name, demo.language, password=DEMO_PASSWORD)
-        report.created(f"user {demo.email}")
-    db.session.flush()
+def add_seed(app, seed: Callable[[Report], None], order: int) -> None:
+    """Run `seed` in `flask demo seed`, after every seed of a lower order."""
+    app.extensions.setdefault(EXTENSION, []).append((order, seed))
 
 
 def run_seeds() -> Report:
     report = Report()
-    for name in SEEDS:
-        module, _, function = name.partition(":")
-        getattr(import_module(module), function)(report)
+    for _order, seed in sorted(current_app.extensions.get(EXTENSION, []),
+                               key=lambda pair: pair[0]):
+        seed(report)
         db.session.flush()
     return report
 
@@ -114,10 +62,10 @@ def seed_command():
                    f"({len(report.existing_items)} items).")
     click.echo("")
     click.echo("Demo accounts (e-mail, role, password):")
-    width = max(len(email) for email, _, _ in report.credentials)
+    width = max((len(email) for email, _, _ in report.credentials), default=0)
     for email, role, password in report.credentials:
         click.echo(f"  {email.ljust(width)}  {role.ljust(9)}  {password}")
 
 
-def register(app) -> None:
+def init_app(app) -> None:
     app.cli.add_command(demo)

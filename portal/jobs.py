@@ -83,7 +83,7 @@ def claim_finish(job_id: int) -> bool:
     return result.rowcount == 1
 
 
-def register(app) -> None:
+def init_app(app) -> None:
     """The `flask jobs` commands."""
     import click
 

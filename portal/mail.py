@@ -18,7 +18,8 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from flask import current_app, render_template
+from flask import current_app, flash, render_template
+from flask_babel import gettext as _
 
 from portal import i18n
 
@@ -129,3 +130,17 @@ def _write_file(message: EmailMessage) -> Path:
     path = directory / f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.eml"
     path.write_bytes(message.as_bytes())
     return path
+
+
+def deliver(send, *args) -> bool:
+    """Send an e-mail after the commit; a mail outage must not lose what was saved.
+
+    For views: on failure the visitor reads a translated message and the view goes on.
+    """
+    try:
+        send(*args)
+        return True
+    except (OSError, smtplib.SMTPException):
+        log.exception("could not send e-mail")
+        flash(_("We could not send the e-mail just now. Try again in a few minutes."), "error")
+        return False

@@ -5,6 +5,7 @@ import secrets
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, request
 from flask_login import current_user
@@ -50,6 +51,20 @@ def role_required(*roles: Role | str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only a path on this site; anything else (another host, a scheme) goes home."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    # Browsers read a backslash as a slash ("/\\evil.example" goes to another host), and
+    # control characters can hide either.
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return default
+    return target
 
 
 def new_session_token() -> str:

@@ -1,7 +1,8 @@
 """Where each role lands after login, and the tasks listed on the staff start page.
 
-Other domains extend both: point a role at their page in LANDING, and append their
-tasks to STAFF_TASKS (an entry shows only when its endpoint exists and the role fits).
+Both are filled by the domains at start-up: set_landing(app, role, endpoint) points a
+role at a domain's page, add_staff_task(app, StaffTask(...)) lists a task (it shows
+only when its endpoint exists and the user's role fits). Tasks are shown by `order`.
 """
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ from flask_babel import lazy_gettext as _l
 
 from portal.security import Role
 
-# Role -> endpoint of its start page. A citizen's becomes their application page later.
-LANDING: dict[str, str] = {
-    Role.CITIZEN: "applications.mine",
+LANDING_EXTENSION = "portal.landing"
+TASKS_EXTENSION = "portal.staff_tasks"
+
+# Role -> endpoint of its start page, until a domain points the role elsewhere.
+DEFAULT_LANDING: dict[str, str] = {
+    Role.CITIZEN: "accounts.account",
     Role.RECRUITER: "staff.home",
     Role.ADMIN: "staff.home",
     Role.EMPLOYER: "accounts.account",
-    Role.UNIT_STAFF: "reserve_units.my_units",
 }
 
 
@@ -28,40 +31,38 @@ class StaffTask:
     label: object  # a lazy string
     description: object
     roles: tuple[str, ...]
+    order: int = 100
 
 
-STAFF_TASKS: list[StaffTask] = [
-    StaffTask("review.intakes", _l("Review applications"),
-              _l("The queue of each intake: screening, tests, decisions within the quota."),
-              (Role.RECRUITER, Role.ADMIN)),
-    StaffTask("intakes.index", _l("Intakes"),
-              _l("Create and edit intakes, their quotas, windows and information sessions."),
-              (Role.ADMIN,)),
-    StaffTask("letter_runs.list_runs", _l("Letter runs"),
-              _l("Print and archive the invitation letters of a cohort, and follow the runs."),
-              (Role.ADMIN,)),
+# The accounts domain's own tasks.
+ACCOUNT_TASKS = (
     StaffTask("staff.list_staff", _l("Staff accounts"),
               _l("Create recruiter, administrator and employer accounts; deactivate them."),
-              (Role.ADMIN,)),
-    StaffTask("cohorts.index", _l("Cohorts"),
-              _l("Create cohorts, import National Register extracts, follow sign-ups."),
-              (Role.ADMIN,)),
-    StaffTask("audit.events", _l("Audit log"),
-              _l("Who did what, and who looked at whose personal data."),
-              (Role.ADMIN,)),
+              (Role.ADMIN,), order=40),
     StaffTask("accounts.account", _l("My account"),
               _l("Your name, e-mail address, language and password."),
-              (Role.RECRUITER, Role.ADMIN)),
-]
+              (Role.RECRUITER, Role.ADMIN), order=90),
+)
+
+
+def set_landing(app, role: Role | str, endpoint: str) -> None:
+    """After login, users of `role` land on `endpoint`."""
+    app.extensions.setdefault(LANDING_EXTENSION, dict(DEFAULT_LANDING))[str(role)] = endpoint
+
+
+def add_staff_task(app, task: StaffTask) -> None:
+    app.extensions.setdefault(TASKS_EXTENSION, []).append(task)
 
 
 def landing_url(user) -> str:
-    endpoint = LANDING.get(user.role, "accounts.account")
+    landing = current_app.extensions.get(LANDING_EXTENSION, DEFAULT_LANDING)
+    endpoint = landing.get(user.role, "accounts.account")
     if endpoint not in current_app.view_functions:
         endpoint = "accounts.account"
     return url_for(endpoint)
 
 
 def tasks_for(user) -> list[StaffTask]:
-    return [t for t in STAFF_TASKS
+    tasks = sorted(current_app.extensions.get(TASKS_EXTENSION, []), key=lambda t: t.order)
+    return [t for t in tasks
             if user.role in t.roles and t.endpoint in current_app.view_functions]

@@ -9,8 +9,8 @@ from flask_login import current_user
 from portal.accounts import forms, services
 from portal.accounts.landing import tasks_for
 from portal.accounts.models import User
-from portal.accounts.views import deliver
 from portal.extensions import db
+from portal.mail import deliver
 from portal.security import STAFF, Role, role_required
 
 bp = Blueprint("staff", __name__)

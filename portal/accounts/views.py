@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import smtplib
 from collections.abc import Callable
 
 from flask import (
@@ -23,8 +22,8 @@ from portal import i18n
 from portal.accounts import forms, services
 from portal.accounts.landing import landing_url
 from portal.extensions import db, limiter
-from portal.public.views import safe_next
-from portal.security import login_required, public
+from portal.mail import deliver
+from portal.security import login_required, public, safe_next
 
 bp = Blueprint("accounts", __name__)
 log = logging.getLogger(__name__)
@@ -57,17 +56,6 @@ def _throttled(count: Callable | None = None):
                              deduct_when=count)(view)
 
     return decorator
-
-
-def deliver(send, *args) -> bool:
-    """Send an e-mail after the commit; a mail outage must not lose what was saved."""
-    try:
-        send(*args)
-        return True
-    except (OSError, smtplib.SMTPException):
-        log.exception("could not send e-mail")
-        flash(_("We could not send the e-mail just now. Try again in a few minutes."), "error")
-        return False
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])

@@ -31,7 +31,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.applications.intake_forms import COMPONENT_LABELS, options
+from portal.applications.intake_forms import options
+from portal.applications.vocab import COMPONENT_LABELS
 from portal.i18n import LANGUAGE_LABELS, LETTER_LANGUAGES
 
 YES_NO = [("no", _l("No")), ("yes", _l("Yes"))]

@@ -7,15 +7,17 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, update
+from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit
-from portal.applications import sessions, waitlist
+from portal.applications import sessions
 from portal.applications.models import Application, Component, Intake, Status
 from portal.applications.workflow import TransitionError, transition
 from portal.extensions import db
 from portal.invitations.services import nn_hash
+from portal.locking import lock
+from portal.refusals import Refusal
 
 # The steps of the application form, in order, with their names in the progress indicator.
 STEPS: dict[str, object] = {
@@ -29,11 +31,12 @@ STEPS: dict[str, object] = {
 }
 
 
-class ApplicationError(Exception):
-    """An action the application refuses; `messages` are shown to the candidate."""
+class ApplicationError(Refusal):
+    """An action the application refuses; `messages` (the first is `message`) are shown
+    to the candidate."""
 
     def __init__(self, *messages: str):
-        super().__init__("; ".join(messages))
+        super().__init__(messages[0])
         self.messages = list(messages)
 
 
@@ -141,22 +144,6 @@ def prefill(user, application: Application, step: str) -> dict:
                         postcode=person.postcode, municipality=person.municipality)
         return data
     return {}
-
-
-def lock(application: Application) -> Application:
-    """Take the application's row for this transaction and reload it.
-
-    A no-op UPDATE waits for any other transaction writing the row (a row lock on
-    PostgreSQL, the write lock on SQLite), so two tabs or a double click are handled one
-    after the other and the second sees what the first did.
-    """
-    db.session.execute(
-        update(Application).where(Application.id == application.id)
-        .values(version=Application.version)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(application)
-    return application
 
 
 def check_version(application: Application, version) -> None:
@@ -281,7 +268,7 @@ def _applied_under_another_account(application: Application, user) -> bool:
 
 
 def submit(application: Application, user, version, today: date):
-    """Check everything, submit, and issue the acknowledgement letter. Flushes."""
+    """Check everything and submit (the acknowledgement letter follows the move). Flushes."""
     lock(application)
     if application.status != Status.DRAFT:
         raise ApplicationError(_("This application was already submitted."))
@@ -293,22 +280,16 @@ def submit(application: Application, user, version, today: date):
         event = transition(application, "submit", user, version=int(version))
     except TransitionError as err:
         raise ApplicationError(err.message) from err
-    from portal.applications import acknowledgement
-
-    acknowledgement.issue_for(application, user)
     return event
 
 
 def withdraw(application: Application, user, version, reason: str = ""):
-    """Withdraw; a place freed by a selected candidate goes to the waitlist."""
+    """Withdraw; a place freed by a selected candidate goes to the waitlist (effects)."""
     lock(application)
-    freed = application.status in (Status.SELECTED, Status.OFFER_ACCEPTED)
     try:
         event = transition(application, "withdraw", user, reason, version=_int(version))
     except TransitionError as err:
         raise ApplicationError(err.message) from err
-    if freed:
-        place_freed(application, user)
     return event
 
 
@@ -322,14 +303,7 @@ def answer_offer(application: Application, user, accept: bool, version, today: d
                            version=_int(version))
     except TransitionError as err:
         raise ApplicationError(err.message) from err
-    if not accept:
-        place_freed(application, user)
     return event
-
-
-def place_freed(application: Application, actor) -> None:
-    """A selected candidate left: the waitlist offers the place to the next one."""
-    waitlist.on_place_freed(application.intake, application.component, actor)
 
 
 def _int(version) -> int | None:

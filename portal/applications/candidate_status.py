@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 
+from portal.applications import selection
 from portal.applications.models import Application, Status
 from portal.applications.workflow import WITHDRAWABLE
 from portal.extensions import db
@@ -90,9 +91,7 @@ def next_step(application: Application) -> tuple[str, date | None] | None:
         return _("A recruiter reviews your application. You should hear from us by %(date)s.",
                  date=_long(day)), day
     if status == S.TESTS_SCHEDULED:
-        from portal.applications.review_services import convocation_of
-
-        convocation = convocation_of(application)
+        convocation = selection.convocation_of(application)
         if convocation is not None:
             day = convocation.selection_day
             return _("Go to the selection tests on %(date)s at %(place)s.",

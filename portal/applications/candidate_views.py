@@ -14,9 +14,9 @@ from portal.applications import candidate_forms as forms
 from portal.applications import candidate_services as service
 from portal.applications import candidate_status as status_text
 from portal.applications import intakes, sessions
-from portal.applications.intake_forms import COMPONENT_LABELS
 from portal.applications.models import Application, Intake, Status
 from portal.applications.session_models import InfoSession
+from portal.applications.vocab import COMPONENT_LABELS
 from portal.extensions import db
 from portal.models import utcnow
 from portal.security import Role, role_required

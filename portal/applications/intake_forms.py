@@ -16,15 +16,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.applications.vocab import COMPONENT_LABELS
 from portal.i18n import LANGUAGE_LABELS, LETTER_LANGUAGES
 
-COMPONENT_LABELS = {
-    "land": _l("Land component"),
-    "air": _l("Air component"),
-    "navy": _l("Naval component"),
-    "medical": _l("Medical component"),
-    "cyber": _l("Cyber command"),
-}
 NATIONALITY_RULE_LABELS = {
     "belgian": _l("Belgian nationality only"),
     "eu": _l("Belgian or another EU nationality"),

@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.applications import intakes as service
-from portal.applications.intake_forms import COMPONENT_LABELS, CapacityForm, IntakeForm, SessionForm
+from portal.applications.intake_forms import CapacityForm, IntakeForm, SessionForm
 from portal.applications.models import Component, Intake
 from portal.applications.session_models import InfoSession
+from portal.applications.vocab import COMPONENT_LABELS
 from portal.extensions import db
 from portal.security import Role, role_required
 

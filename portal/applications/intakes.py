@@ -10,6 +10,7 @@ from portal import audit
 from portal.applications.models import Component, Intake
 from portal.applications.session_models import Booking, InfoSession
 from portal.extensions import db
+from portal.refusals import Refusal
 
 # The settings an administrator edits, in form order.
 INTAKE_FIELDS = (
@@ -21,11 +22,13 @@ INTAKE_FIELDS = (
 NATIONALITY_RULES = ("belgian", "eu")
 
 
-class IntakeError(Exception):
-    """Settings that do not hold together; `errors` maps a field name to its message."""
+class IntakeError(Refusal):
+    """Settings that do not hold together; `errors` maps a field name to its message
+    (the first is `message` and `field`)."""
 
     def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
+        field, message = next(iter(errors.items()))
+        super().__init__(message, field)
         self.errors = errors
 
 

@@ -9,21 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, update
+from flask_babel import gettext as _
+from sqlalchemy import func
 
 from portal.applications.models import Application, Component, Intake, Status
-from portal.applications.workflow import TransitionError
+from portal.applications.refusals import QuotaError
 from portal.extensions import db
+from portal.locking import lock_row
 
 # Statuses that hold a place of the intake.
 PLACE_HOLDING = (
     Status.SELECTED, Status.OFFER_ACCEPTED, Status.IN_SERVICE, Status.COMPLETED,
     Status.CAREER, Status.RESERVE,
 )
-
-
-class QuotaError(TransitionError):
-    """No free place: refused like any other move the life cycle does not allow."""
 
 
 @dataclass(frozen=True)
@@ -35,21 +33,6 @@ class Usage:
     @property
     def free(self) -> int:
         return max(self.quota - self.taken, 0)
-
-
-def lock_row(model, row_id: int):
-    """Lock one row until the transaction ends, so decisions counting against it queue up.
-
-    PostgreSQL: SELECT ... FOR UPDATE. SQLite has one writer at a time: writing to the
-    row takes that lock at once instead of failing later when the count is stale.
-    """
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(update(model).where(model.id == row_id).values(id=model.id))
-        return db.session.get(model, row_id)
-    return db.session.scalars(
-        db.select(model).where(model.id == row_id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
 
 
 def lock_intake(intake: Intake) -> Intake:
@@ -81,8 +64,6 @@ def usage(intake: Intake) -> list[Usage]:
 
 def check_place(intake: Intake, component: str | None) -> None:
     """Raise QuotaError unless a place is free overall and in `component`. Locks the intake."""
-    from flask_babel import gettext as _
-
     if component not in set(Component):
         raise QuotaError(_("Choose the component the candidate is selected for."))
     intake = lock_intake(intake)

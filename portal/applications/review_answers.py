@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from portal.applications import candidate_forms as forms
 from portal.applications.candidate_services import STEPS
 from portal.applications.models import Application
+from portal.applications.vocab import COMPONENT_LABELS
 
 STEP_FORMS = {
     "personal": forms.PersonalForm,
@@ -33,8 +34,6 @@ def _choice_labels(field) -> dict[str, str]:
 
 
 def _display(field, value) -> str:
-    from portal.applications.review_forms import COMPONENT_LABELS
-
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, list):

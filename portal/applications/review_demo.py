@@ -11,7 +11,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from portal import regions
+from portal.accounts.demo import demo_user
 from portal.accounts.models import User
+from portal.applications import waitlist
 from portal.applications.demo_seed import DEMO_INTAKE
 from portal.applications.models import Application, ApplicationEvent, Intake, Status
 from portal.applications.review_models import (
@@ -67,8 +69,6 @@ def _results(application: Application, score: Decimal, passed: bool, recruiter) 
 
 def seed_applications(report) -> None:
     """Fifteen candidates of the demo intake, from just submitted to offer accepted."""
-    from portal.demo import demo_user
-
     intake = db.session.scalar(db.select(Intake).where(Intake.name == DEMO_INTAKE))
     recruiter, admin = demo_user("recruiter@example.org"), demo_user("admin@example.org")
     if intake is None or recruiter is None or admin is None:
@@ -122,8 +122,6 @@ def seed_applications(report) -> None:
         if status == S.SELECTED:
             application.offer_deadline = at.date() + timedelta(days=intake.offer_days)
     db.session.flush()
-    from portal.applications import waitlist
-
     waitlist.rerank(intake.id, "land")
     # One proposal waiting for a second pair of eyes: the demo recruiter can confirm it.
     proposed = db.session.scalar(db.select(Application).where(

@@ -25,63 +25,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.applications.models import Component, Status
 from portal.applications.review_models import ResultKind
-from portal.applications.review_services import REJECTION_REASONS, RESULT_LABELS
-
-COMPONENT_LABELS = {
-    Component.LAND: _l("Land component"),
-    Component.AIR: _l("Air component"),
-    Component.NAVY: _l("Naval component"),
-    Component.MEDICAL: _l("Medical component"),
-    Component.CYBER: _l("Cyber command"),
-}
-
-STATUS_LABELS = {
-    Status.DRAFT: _l("Draft"),
-    Status.SUBMITTED: _l("Submitted"),
-    Status.SCREENING: _l("Screening"),
-    Status.TESTS_SCHEDULED: _l("Tests scheduled"),
-    Status.TESTS_PASSED: _l("Tests passed"),
-    Status.TESTS_FAILED: _l("Tests failed"),
-    Status.SELECTED: _l("Selected"),
-    Status.WAITLISTED: _l("Waitlisted"),
-    Status.REJECTED: _l("Rejected"),
-    Status.OFFER_ACCEPTED: _l("Offer accepted"),
-    Status.OFFER_DECLINED: _l("Offer declined"),
-    Status.IN_SERVICE: _l("In service"),
-    Status.COMPLETED: _l("Completed"),
-    Status.CAREER: _l("Career"),
-    Status.RESERVE: _l("Reserve"),
-    Status.LEFT: _l("Left"),
-    Status.WITHDRAWN: _l("Withdrawn"),
-}
-
-ACTION_LABELS = {
-    "submit": _l("Submitted"),
-    "start_screening": _l("Screening started"),
-    "schedule_tests": _l("Tests scheduled"),
-    "pass_tests": _l("Tests passed"),
-    "fail_tests": _l("Tests failed"),
-    "select": _l("Selected"),
-    "waitlist": _l("Waitlisted"),
-    "reject": _l("Rejected"),
-    "accept_offer": _l("Offer accepted"),
-    "decline_offer": _l("Offer declined"),
-    "expire_offer": _l("Offer expired"),
-    "start_service": _l("Service started"),
-    "complete": _l("Service completed"),
-    "leave": _l("Left"),
-    "choose_career": _l("Chose a career"),
-    "choose_reserve": _l("Chose the Reserve"),
-    "withdraw": _l("Withdrawn"),
-}
-
-LETTER_LABELS = {
-    "acknowledgement": _l("Acknowledgement"),
-    "convocation": _l("Convocation"),
-    "decision": _l("Decision"),
-}
+from portal.applications.vocab import COMPONENT_LABELS, REJECTION_REASONS, RESULT_LABELS
 
 # The Recruitment and Selection Centre, where selection days take place.
 SELECTION_CENTRE = "Kwartier Koningin Astrid / Quartier Reine Astrid, Bruynstraat 1 rue Bruyn, " \

@@ -9,12 +9,10 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from portal import audit
 from portal.applications.models import Application, Component, Intake, Status
-from portal.applications.quotas import lock_row
 from portal.applications.review_models import (
     Convocation,
     Decision,
@@ -22,35 +20,19 @@ from portal.applications.review_models import (
     SelectionDay,
     TestResult,
 )
-from portal.applications.workflow import TRANSITIONS, TransitionError, transition
+from portal.applications.selection import results_by_kind
+from portal.applications.vocab import REJECTION_REASONS
+from portal.applications.workflow import (
+    TRANSITIONS,
+    TransitionError,
+    check_version,
+    transition,
+)
 from portal.extensions import db
+from portal.locking import lock, lock_row
 from portal.models import utcnow
+from portal.refusals import Refusal
 from portal.security import Role
-
-# Structured reasons for a rejection: code -> text the candidate reads in the letter.
-REJECTION_REASONS = {
-    "tests_failed": _l("You did not pass one or more of the selection tests."),
-    "medical": _l("The medical examination found you unfit for service at this time."),
-    "eligibility": _l("Your application does not meet the conditions of this intake "
-                      "(age, nationality or residence)."),
-    "incomplete": _l("Your application was incomplete or could not be verified."),
-    "no_show": _l("You did not attend the selection tests you were convoked to."),
-    "ranking": _l("Other candidates ranked higher for the places available."),
-}
-
-RESULT_LABELS = {
-    ResultKind.MEDICAL: _l("Medical examination"),
-    ResultKind.PSYCHOTECHNICAL: _l("Psychotechnical tests"),
-    ResultKind.SPORTS: _l("Sports test"),
-    ResultKind.INTERVIEW: _l("Interview"),
-}
-
-
-def _check_version(application: Application, version: int | None) -> None:
-    if version is not None and version != application.version:
-        raise TransitionError(
-            _("This application was changed by someone else meanwhile. Check it and try again.")
-        )
 
 
 def start_screening(application: Application, actor, version: int | None) -> None:
@@ -87,11 +69,11 @@ def selection_days(intake: Intake) -> list[tuple[SelectionDay, int]]:
 def schedule_tests(application: Application, selection_day: SelectionDay, actor,
                    version: int | None) -> Convocation:
     """Convoke the candidate to a selection day (within its capacity); the letter follows."""
-    _check_version(application, version)
+    check_version(application, version)
     if selection_day.intake_id != application.intake_id:
-        raise TransitionError(_("This selection day belongs to another intake."))
+        raise Refusal(_("This selection day belongs to another intake."), "selection_day")
     if selection_day.day < date.today():
-        raise TransitionError(_("This selection day has already passed."))
+        raise Refusal(_("This selection day has already passed."), "selection_day")
     lock_row(SelectionDay, selection_day.id)
     convoked = db.session.scalar(  # a withdrawn candidate's place is free again
         db.select(func.count()).select_from(Convocation)
@@ -99,7 +81,7 @@ def schedule_tests(application: Application, selection_day: SelectionDay, actor,
         .where(Convocation.selection_day_id == selection_day.id,
                Application.status != Status.WITHDRAWN))
     if convoked >= selection_day.capacity:
-        raise TransitionError(_("This selection day is full. Choose another day."))
+        raise Refusal(_("This selection day is full. Choose another day."), "selection_day")
     existing = db.session.scalar(
         db.select(Convocation).where(Convocation.application_id == application.id))
     if existing is not None:  # convoked before, e.g. screened again: move to the new day
@@ -117,24 +99,13 @@ def schedule_tests(application: Application, selection_day: SelectionDay, actor,
     return convocation
 
 
-def convocation_of(application: Application) -> Convocation | None:
-    return db.session.scalar(
-        db.select(Convocation).where(Convocation.application_id == application.id))
-
-
 # --- test results ------------------------------------------------------------------------
-
-def results_by_kind(application: Application) -> dict[str, TestResult]:
-    results = db.session.scalars(
-        db.select(TestResult).where(TestResult.application_id == application.id))
-    return {r.kind: r for r in results}
-
 
 def record_result(application: Application, kind: str, passed: bool, score: Decimal, actor,
                   version: int | None) -> TestResult:
     """Record (or correct) one test's result; the application's score is the mean."""
-    lock_row(Application, application.id)
-    _check_version(application, version)
+    lock(application)
+    check_version(application, version)
     if application.status != Status.TESTS_SCHEDULED:
         raise TransitionError(_("Test results can only be recorded while tests are scheduled."))
     kind = ResultKind(kind)
@@ -179,7 +150,7 @@ def open_decision(application: Application) -> Decision | None:
 def propose(application: Application, action: str, actor, *, version: int | None,
             component: str | None = None, reason_code: str = "", note: str = "") -> Decision:
     """First pair of eyes: propose to select or reject; another recruiter confirms."""
-    _check_version(application, version)
+    check_version(application, version)
     if action not in ("select", "reject"):
         raise TransitionError(_("This action is not possible in the application's current state."))
     move = TRANSITIONS.get((Status(application.status), action))
@@ -209,7 +180,7 @@ def confirm(decision: Decision, actor, version: int | None) -> None:
     application = decision.application
     if not decision.is_open:
         raise TransitionError(_("This decision was already confirmed or cancelled."))
-    _check_version(application, version)
+    check_version(application, version)
     if decision.application_version != application.version:
         raise TransitionError(_("The application changed after this decision was proposed. "
                                 "Cancel it and propose again."))

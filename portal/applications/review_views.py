@@ -16,13 +16,10 @@ from portal.applications import (
     review_answers,
     review_queue,
     review_services,
+    selection,
 )
 from portal.applications.models import Application, ApplicationEvent, Component, Intake, Status
 from portal.applications.review_forms import (
-    ACTION_LABELS,
-    COMPONENT_LABELS,
-    LETTER_LABELS,
-    STATUS_LABELS,
     ProposeForm,
     ResultForm,
     ScheduleForm,
@@ -30,8 +27,17 @@ from portal.applications.review_forms import (
     VersionForm,
 )
 from portal.applications.review_models import Decision, SelectionDay
-from portal.applications.workflow import TransitionError, allowed_actions
+from portal.applications.vocab import (
+    ACTION_LABELS,
+    COMPONENT_LABELS,
+    LETTER_LABELS,
+    REJECTION_REASONS,
+    RESULT_LABELS,
+    STATUS_LABELS,
+)
+from portal.applications.workflow import allowed_actions
 from portal.extensions import db
+from portal.refusals import Refusal
 from portal.security import STAFF, role_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -113,10 +119,10 @@ def _render_detail(app_: Application, status: int = 200, **forms):
         candidate=candidate, person=candidate.person if candidate else None,
         answers=review_answers.sections(app_), history=history,
         actions=allowed_actions(app_, current_user.role),
-        results=review_services.results_by_kind(app_), result_labels=review_services.RESULT_LABELS,
-        convocation=review_services.convocation_of(app_), decision=decision,
+        results=selection.results_by_kind(app_), result_labels=RESULT_LABELS,
+        convocation=selection.convocation_of(app_), decision=decision,
         proposer=db.session.get(User, decision.proposed_by_id) if decision else None,
-        reasons=review_services.REJECTION_REASONS, components=COMPONENT_LABELS,
+        reasons=REJECTION_REASONS, components=COMPONENT_LABELS,
         usage=quotas.usage(intake),
         days_left=review_queue.days_left(intake, app_.status, app_.status_changed_at,
                                          app_.offer_deadline),
@@ -145,7 +151,7 @@ def _done(app_: Application, message: str):
     return redirect(url_for("review.application", application_id=app_.id))
 
 
-def _refused(app_id: int, error: TransitionError):
+def _refused(app_id: int, error: Refusal):
     db.session.rollback()
     flash(error.message, "error")
     return redirect(url_for("review.application", application_id=app_id))
@@ -177,7 +183,7 @@ def _simple(application_id: int, service, message: str):
         abort(400)
     try:
         service(app_, current_user, form.seen_version())
-    except TransitionError as error:
+    except Refusal as error:
         return _refused(application_id, error)
     return _done(app_, message)
 
@@ -194,7 +200,7 @@ def schedule_tests(application_id: int):
     day = db.session.get(SelectionDay, form.selection_day.data) or abort(404)
     try:
         review_services.schedule_tests(app_, day, current_user, form.seen_version())
-    except TransitionError as error:
+    except Refusal as error:
         return _refused(application_id, error)
     return _done(app_, _("Tests scheduled; the convocation letter was issued."))
 
@@ -209,7 +215,7 @@ def record_result(application_id: int):
     try:
         review_services.record_result(app_, form.kind.data, form.outcome.data == "pass",
                                       form.score.data, current_user, form.seen_version())
-    except TransitionError as error:
+    except Refusal as error:
         return _refused(application_id, error)
     return _done(app_, _("Test result recorded."))
 
@@ -228,10 +234,10 @@ def propose_decision(application_id: int):
             component=form.component.data, reason_code=form.reason_code.data or "",
             note=form.note.data or "")
         db.session.flush()
-    except TransitionError as error:
+    except Refusal as error:
         return _refused(application_id, error)
     except IntegrityError:  # a simultaneous proposal won the unique index
-        return _refused(application_id, TransitionError(
+        return _refused(application_id, Refusal(
             _("A decision is already waiting for confirmation.")))
     return _done(app_, _("Decision proposed. A second recruiter must confirm it."))
 
@@ -250,7 +256,7 @@ def confirm_decision(decision_id: int):
     app_ = decision.application
     try:
         review_services.confirm(decision, current_user, form.seen_version())
-    except TransitionError as error:
+    except Refusal as error:
         return _refused(app_.id, error)
     return _done(app_, _("Decision confirmed; the decision letter was issued."))
 
@@ -263,7 +269,7 @@ def cancel_decision(decision_id: int):
         abort(400)
     try:
         review_services.cancel(decision, current_user)
-    except TransitionError as error:
+    except Refusal as error:
         return _refused(decision.application_id, error)
     return _done(decision.application, _("Proposed decision cancelled."))
 

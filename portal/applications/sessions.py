@@ -10,15 +10,13 @@ from portal import audit
 from portal.applications.models import Intake
 from portal.applications.session_models import Booking, InfoSession
 from portal.extensions import db
+from portal.locking import lock_row
 from portal.models import utcnow
+from portal.refusals import Refusal
 
 
-class BookingError(Exception):
+class BookingError(Refusal):
     """A booking that cannot be made; `message` is shown to the candidate."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def active_booking(user_id: int, intake_id: int) -> Booking | None:
@@ -45,9 +43,7 @@ def book(user, session_id: int, now: datetime | None = None) -> Booking:
     On a BookingError the caller rolls back.
     """
     now = now or utcnow()
-    session = db.session.scalar(
-        db.select(InfoSession).where(InfoSession.id == session_id).with_for_update()
-    )
+    session = lock_row(InfoSession, session_id)
     if session is None:
         raise BookingError(_("This information session does not exist."))
     intake: Intake = session.intake

@@ -1,10 +1,25 @@
-"""What the application life cycle announces; other domains subscribe in their init_app."""
+"""Signals of the application life cycle, for the rooms and domains that act on its moves.
+
+Connect a receiver in your domain's init_app (blinker: `application_moved.connect(fn)`).
+Receivers run inside the transaction of the move, after it is recorded and audited and
+before the caller commits: what they write commits or rolls back with the move, and an
+exception in one refuses the move as a whole. They run in no set order: each must be
+complete on its own (a receiver that needs another's result computes it itself).
+"""
 from __future__ import annotations
 
 from blinker import Namespace
 
 _signals = Namespace()
 
-# Sent by workflow.transition() inside the transaction, after the move is recorded.
-# sender: the Application; kwargs: event, action, from_status, to_status, actor, decision.
-application_moved = _signals.signal("application-moved")
+application_moved = _signals.signal("application-moved", doc="""
+An application changed status through workflow.transition().
+
+*sender*: the Application, already in its new status (flushed).
+Keyword arguments:
+- `event`: the ApplicationEvent just recorded;
+- `action`: the action taken ("submit", "select", "decline_offer", ...);
+- `from_status`, `to_status`: the statuses before and after (Status values);
+- `actor`: the User who acted, or None when the portal itself moved it;
+- `decision`: the confirmed four-eyes Decision of a select or reject, else None.
+""")

@@ -65,7 +65,8 @@ def on_place_freed(intake: Intake, component: str | None, actor=None) -> Applica
 
 
 def expire_offers(today: date | None = None) -> list[Application]:
-    """Decline every offer whose deadline has passed and move each waitlist up. Flushes.
+    """Decline every offer whose deadline has passed (each place then goes to the waitlist,
+    see effects.offer_freed_place). Flushes.
 
     For the `flask applications expire-offers` command and a daily scheduled job.
     """
@@ -77,5 +78,4 @@ def expire_offers(today: date | None = None) -> list[Application]:
     ).all()
     for application in expired:
         transition(application, "expire_offer", SYSTEM, "offer deadline passed")
-        on_place_freed(application.intake, application.component)
     return expired

@@ -1,12 +1,23 @@
-"""The application life cycle: one table of allowed moves and one transition()."""
+"""The application life cycle: one table of allowed moves and one transition().
+
+transition() checks a move, makes it, records and audits it, then announces it with
+signals.application_moved; it knows none of what follows (see effects.py).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import gettext as _
 
 from portal import audit
+from portal.applications import quotas, selection
 from portal.applications.models import Application, ApplicationEvent, Status
+from portal.applications.refusals import TransitionError
+from portal.applications.review_models import ResultKind
 from portal.applications.signals import application_moved
 from portal.extensions import db
+from portal.locking import lock
 from portal.models import utcnow
 from portal.security import Role
 
@@ -53,25 +64,9 @@ for _status in WITHDRAWABLE:
 # a different one confirms (a Decision); the portal's own moves need no second pair of eyes.
 FOUR_EYES = frozenset({"select", "reject"})
 
-# The letter each move issues (portal/templates/letters/<kind>.html), built in review_letters.
-LETTERS = {
-    "schedule_tests": "convocation",
-    "select": "decision",
-    "waitlist": "decision",
-    "reject": "decision",
-}
-
 # Statuses in which an application waits for a recruiter's decision (flagged when stale).
 UNDECIDED = (S.SUBMITTED, S.SCREENING, S.TESTS_SCHEDULED, S.TESTS_PASSED, S.TESTS_FAILED)
 DECIDING = {"select", "waitlist", "reject"}
-
-
-class TransitionError(Exception):
-    """A move the life cycle does not allow; `message` is shown to the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -81,34 +76,20 @@ class Move:
 
 
 def _tests_all_passed(application: Application) -> str | None:
-    from flask_babel import gettext as _
-
-    from portal.applications import review_services
-
-    results = review_services.results_by_kind(application)
-    if len(results) < len(review_services.ResultKind) or not all(
-        r.passed for r in results.values()
-    ):
+    results = selection.results_by_kind(application)
+    if len(results) < len(ResultKind) or not all(r.passed for r in results.values()):
         return _("All four tests must be recorded and passed first.")
     return None
 
 
 def _a_test_failed(application: Application) -> str | None:
-    from flask_babel import gettext as _
-
-    from portal.applications import review_services
-
-    if not any(not r.passed for r in review_services.results_by_kind(application).values()):
+    if not any(not r.passed for r in selection.results_by_kind(application).values()):
         return _("Record the failed test first.")
     return None
 
 
 def _convoked(application: Application) -> str | None:
-    from flask_babel import gettext as _
-
-    from portal.applications import review_services
-
-    if review_services.convocation_of(application) is None:
+    if selection.convocation_of(application) is None:
         return _("Choose a selection day first.")
     return None
 
@@ -130,24 +111,19 @@ def transition(
     application: Application, action: str, actor, reason: str = "", *,
     version: int | None = None, decision=None, component: str | None = None,
 ) -> ApplicationEvent:
-    """Check and make one move: record it, audit it, issue its letter. Flushes; the caller commits.
+    """Check and make one move: record it, audit it, announce it. Flushes; the caller commits.
 
     `actor` is a User, or None when the portal itself acts. `version`, when given,
     is the version the actor saw: a different current version means the page was stale.
     A recruiter's select or reject needs `decision`, a Decision proposed by someone else;
     `component` (for select) defaults to the decision's, then the candidate's preference.
+    What follows a move (its letter, the waitlist's ranks, a freed place offered to the
+    next in line) is done by the receivers of signals.application_moved, sent last.
     """
-    from flask_babel import gettext as _
-
-    from portal.applications import quotas
-
     # One move at a time per application: a second one waits here, then sees the first
     # (the row is re-read), so a double click or two tabs cannot move it twice.
-    quotas.lock_row(Application, application.id)
-    if version is not None and version != application.version:
-        raise TransitionError(
-            _("This application was changed by someone else meanwhile. Check it and try again.")
-        )
+    lock(application)
+    check_version(application, version)
     key = (Status(application.status), action)
     if key not in TRANSITIONS:
         raise TransitionError(_("This action is not possible in the application's current state."))
@@ -180,22 +156,21 @@ def transition(
     audit.record(actor, f"application.{action}", application,
                  from_status=str(from_status), to_status=str(to_status), reason=reason)
     db.session.flush()
-    if S.WAITLISTED in (from_status, to_status):
-        from portal.applications import waitlist
-
-        waitlist.rerank(application.intake_id, application.component)
-    if action in LETTERS:
-        from portal.applications import review_letters
-
-        review_letters.issue(LETTERS[action], application, actor, decision)
-    application_moved.send(application, event=event, action=action, from_status=from_status,
-                           to_status=to_status, actor=actor, decision=decision)
+    application_moved.send(application, event=event, action=action,
+                           from_status=Status(from_status), to_status=to_status,
+                           actor=actor, decision=decision)
     return event
 
 
-def _check_four_eyes(application: Application, action: str, actor, decision) -> None:
-    from flask_babel import gettext as _
+def check_version(application: Application, version: int | None) -> None:
+    """Refuse a move made from a stale page: `version` is the one the actor saw (None: no check)."""
+    if version is not None and version != application.version:
+        raise TransitionError(
+            _("This application was changed by someone else meanwhile. Check it and try again.")
+        )
 
+
+def _check_four_eyes(application: Application, action: str, actor, decision) -> None:
     if (decision is None or decision.application_id != application.id
             or decision.action != action or not decision.is_open):
         raise TransitionError(_("A final decision must be proposed first and confirmed by a "
@@ -205,8 +180,6 @@ def _check_four_eyes(application: Application, action: str, actor, decision) -> 
 
 
 def _stamp(application: Application, action: str, to_status: Status) -> None:
-    from datetime import timedelta
-
     now = application.status_changed_at
     if to_status == S.SUBMITTED:
         application.submitted_at = now

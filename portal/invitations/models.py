@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal import addresses
 from portal.extensions import db
 from portal.models import TimestampMixin, UTCDateTime, utcnow
 
@@ -75,10 +76,8 @@ class Person(TimestampMixin, db.Model):
 
     @property
     def address_lines(self) -> list[str]:
-        street = f"{self.street} {self.house_number}"
-        if self.box:
-            street += f" bus/bte {self.box}"
-        return [street, f"{self.postcode} {self.municipality}"]
+        return [addresses.street_line(self.street, self.house_number, self.box),
+                f"{self.postcode} {self.municipality}"]
 
 
 class Invitation(db.Model):

@@ -1,30 +1,14 @@
 """Public pages: home, the service year explained, the language switch."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import i18n
 from portal.extensions import db
-from portal.security import public
+from portal.security import public, safe_next
 
 bp = Blueprint("public", __name__)
-
-
-def safe_next(target: str | None, default: str = "/") -> str:
-    """Only a path on this site; anything else (another host, a scheme) goes home."""
-    if not target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    # Browsers read a backslash as a slash ("/\\evil.example" goes to another host), and
-    # control characters can hide either.
-    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
-        return default
-    return target
 
 
 @bp.get("/")

@@ -10,46 +10,37 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal.accounts.landing import StaffTask
+from portal import demo as demo_seeds
+from portal.accounts.landing import StaffTask, add_staff_task, set_landing
+from portal.reserve import cli, demo, handlers, models  # noqa: F401 (models: the tables)
+from portal.reserve.candidate import views as candidate_views
+from portal.reserve.staff import views as staff_views
+from portal.reserve.units import views as units_views
 from portal.security import Role
+
+STAFF_TASKS = (
+    StaffTask("reserve_staff.queue", _l("Reserve applications"),
+              _l("Screen and decide applications to the Reserve; issue engagement letters."),
+              (Role.RECRUITER, Role.ADMIN), order=15),
+    StaffTask("reserve_staff.careers", _l("Career queue"),
+              _l("Participants who chose a career in Defence after their service year."),
+              (Role.RECRUITER, Role.ADMIN), order=16),
+    StaffTask("reserve_units.my_units", _l("Training year"),
+              _l("Plan training periods, assign reservists, record attendance."),
+              (Role.UNIT_STAFF, Role.ADMIN), order=25),
+    StaffTask("reserve_units.units_admin", _l("Reserve units"),
+              _l("Units, their needs and unit staff; the list of needed skills."),
+              (Role.ADMIN,), order=26),
+)
 
 
 def init_app(app) -> None:
     """Register the Reserve's pages, commands, demo seed, staff tasks and subscriptions."""
-    from portal import demo
-    from portal.accounts import landing
-    from portal.reserve import cli, handlers
-    from portal.reserve.candidate import views as candidate_views
-    from portal.reserve.staff import views as staff_views
-    from portal.reserve.units import views as units_views
-
     for bp in (candidate_views.bp, staff_views.bp, units_views.bp):
         app.register_blueprint(bp)
     cli.register(app)
-    if "portal.reserve.demo:seed_reserve" not in demo.SEEDS:
-        demo.SEEDS.append("portal.reserve.demo:seed_reserve")
-    endpoints = {task.endpoint for task in landing.STAFF_TASKS}
+    demo_seeds.add_seed(app, demo.seed_reserve, order=60)
     for task in STAFF_TASKS:
-        if task.endpoint not in endpoints:
-            landing.STAFF_TASKS.append(task)
+        add_staff_task(app, task)
+    set_landing(app, Role.UNIT_STAFF, "reserve_units.my_units")
     handlers.connect()
-
-
-def _tasks() -> list[StaffTask]:
-    return [
-        StaffTask("reserve_staff.queue", _l("Reserve applications"),
-                  _l("Screen and decide applications to the Reserve; issue engagement "
-                     "letters."), (Role.RECRUITER, Role.ADMIN)),
-        StaffTask("reserve_staff.careers", _l("Career queue"),
-                  _l("Participants who chose a career in Defence after their service year."),
-                  (Role.RECRUITER, Role.ADMIN)),
-        StaffTask("reserve_units.my_units", _l("Training year"),
-                  _l("Plan training periods, assign reservists, record attendance."),
-                  (Role.UNIT_STAFF, Role.ADMIN)),
-        StaffTask("reserve_units.units_admin", _l("Reserve units"),
-                  _l("Units, their needs and unit staff; the list of needed skills."),
-                  (Role.ADMIN,)),
-    ]
-
-
-STAFF_TASKS = _tasks()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from portal.accounts import services as accounts
-from portal.demo import DEMO_PASSWORD
+from portal.accounts.demo import DEMO_PASSWORD
 from portal.extensions import db
 from portal.models import utcnow
 from portal.reserve.models import (

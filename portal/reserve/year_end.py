@@ -97,10 +97,7 @@ def choose(user, choice: YearEndChoice, option: str, today: date | None = None) 
     if option not in ANSWERS:
         raise Refusal(_("Choose one of the options."), field="option")
     application = db.session.get(Application, choice.application_id)
-    try:
-        application_workflow.transition(application, ANSWERS[option], user)
-    except application_workflow.TransitionError as err:
-        raise Refusal(err.message) from err
+    application_workflow.transition(application, ANSWERS[option], user)
 
 
 def remind_and_lapse(today: date | None = None) -> tuple[int, int]:

@@ -1,7 +1,7 @@
 """`flask users create-staff` and `flask demo seed`."""
 from __future__ import annotations
 
-from portal import demo
+from portal.accounts import demo
 from portal.accounts.models import User
 from portal.accounts.passwords import verify_password
 from portal.audit import AuditEvent

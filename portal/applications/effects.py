@@ -1,0 +1,49 @@
+"""What follows a move of the life cycle: the receivers of signals.application_moved.
+
+Connected by the applications domain's init_app. Each is complete on its own (they run
+in no set order) and works inside the transaction of the move.
+"""
+from __future__ import annotations
+
+from portal.applications import correspondence, waitlist
+from portal.applications.models import Status
+from portal.applications.signals import application_moved
+
+# The letter each move issues (portal/templates/letters/<kind>.html).
+LETTERS = {
+    "submit": "acknowledgement",
+    "schedule_tests": "convocation",
+    "select": "decision",
+    "waitlist": "decision",
+    "reject": "decision",
+}
+
+# A candidate holding a place who lets it go: the place goes to the waitlist.
+PLACE_LEFT_FROM = (Status.SELECTED, Status.OFFER_ACCEPTED)
+PLACE_LEFT_TO = (Status.WITHDRAWN, Status.OFFER_DECLINED)
+
+
+def issue_letter(application, *, action, actor, decision, **_kw) -> None:
+    """The letter of the move, if it has one: acknowledgement, convocation, decision."""
+    kind = LETTERS.get(action)
+    if kind is not None:
+        correspondence.issue(kind, application, actor, decision)
+
+
+def rerank_waitlist(application, *, from_status, to_status, **_kw) -> None:
+    """Number the waitlist again when someone joins or leaves it."""
+    if Status.WAITLISTED in (from_status, to_status):
+        waitlist.rerank(application.intake_id, application.component)
+
+
+def offer_freed_place(application, *, from_status, to_status, actor, **_kw) -> None:
+    """A selected candidate withdrew, declined or let the offer lapse: offer the place to
+    the next on the waitlist of that component."""
+    if from_status in PLACE_LEFT_FROM and to_status in PLACE_LEFT_TO:
+        waitlist.on_place_freed(application.intake, application.component, actor)
+
+
+def connect() -> None:
+    """Subscribe the receivers (connecting twice changes nothing)."""
+    for receiver in (issue_letter, rerank_waitlist, offer_freed_place):
+        application_moved.connect(receiver)

@@ -1,0 +1,21 @@
+"""Where an application stands in selection: its convocation and its test results.
+
+Read by the life cycle's guards, the candidate's status page, the letters and the
+review pages alike, so it depends on nothing but the models.
+"""
+from __future__ import annotations
+
+from portal.applications.models import Application
+from portal.applications.review_models import Convocation, TestResult
+from portal.extensions import db
+
+
+def convocation_of(application: Application) -> Convocation | None:
+    return db.session.scalar(
+        db.select(Convocation).where(Convocation.application_id == application.id))
+
+
+def results_by_kind(application: Application) -> dict[str, TestResult]:
+    results = db.session.scalars(
+        db.select(TestResult).where(TestResult.application_id == application.id))
+    return {r.kind: r for r in results}

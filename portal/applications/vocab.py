@@ -1,0 +1,81 @@
+"""The words of the applications domain: labels of components, statuses, actions,
+letters and tests, and the reasons of a rejection. Every page, form and letter takes
+its wording from here."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from portal.applications.models import Component, Status
+from portal.applications.review_models import ResultKind
+
+COMPONENT_LABELS = {
+    Component.LAND: _l("Land component"),
+    Component.AIR: _l("Air component"),
+    Component.NAVY: _l("Naval component"),
+    Component.MEDICAL: _l("Medical component"),
+    Component.CYBER: _l("Cyber command"),
+}
+
+STATUS_LABELS = {
+    Status.DRAFT: _l("Draft"),
+    Status.SUBMITTED: _l("Submitted"),
+    Status.SCREENING: _l("Screening"),
+    Status.TESTS_SCHEDULED: _l("Tests scheduled"),
+    Status.TESTS_PASSED: _l("Tests passed"),
+    Status.TESTS_FAILED: _l("Tests failed"),
+    Status.SELECTED: _l("Selected"),
+    Status.WAITLISTED: _l("Waitlisted"),
+    Status.REJECTED: _l("Rejected"),
+    Status.OFFER_ACCEPTED: _l("Offer accepted"),
+    Status.OFFER_DECLINED: _l("Offer declined"),
+    Status.IN_SERVICE: _l("In service"),
+    Status.COMPLETED: _l("Completed"),
+    Status.CAREER: _l("Career"),
+    Status.RESERVE: _l("Reserve"),
+    Status.LEFT: _l("Left"),
+    Status.WITHDRAWN: _l("Withdrawn"),
+}
+
+ACTION_LABELS = {
+    "submit": _l("Submitted"),
+    "start_screening": _l("Screening started"),
+    "schedule_tests": _l("Tests scheduled"),
+    "pass_tests": _l("Tests passed"),
+    "fail_tests": _l("Tests failed"),
+    "select": _l("Selected"),
+    "waitlist": _l("Waitlisted"),
+    "reject": _l("Rejected"),
+    "accept_offer": _l("Offer accepted"),
+    "decline_offer": _l("Offer declined"),
+    "expire_offer": _l("Offer expired"),
+    "start_service": _l("Service started"),
+    "complete": _l("Service completed"),
+    "leave": _l("Left"),
+    "choose_career": _l("Chose a career"),
+    "choose_reserve": _l("Chose the Reserve"),
+    "withdraw": _l("Withdrawn"),
+}
+
+LETTER_LABELS = {
+    "acknowledgement": _l("Acknowledgement"),
+    "convocation": _l("Convocation"),
+    "decision": _l("Decision"),
+}
+
+# Structured reasons for a rejection: code -> text the candidate reads in the letter.
+REJECTION_REASONS = {
+    "tests_failed": _l("You did not pass one or more of the selection tests."),
+    "medical": _l("The medical examination found you unfit for service at this time."),
+    "eligibility": _l("Your application does not meet the conditions of this intake "
+                      "(age, nationality or residence)."),
+    "incomplete": _l("Your application was incomplete or could not be verified."),
+    "no_show": _l("You did not attend the selection tests you were convoked to."),
+    "ranking": _l("Other candidates ranked higher for the places available."),
+}
+
+RESULT_LABELS = {
+    ResultKind.MEDICAL: _l("Medical examination"),
+    ResultKind.PSYCHOTECHNICAL: _l("Psychotechnical tests"),
+    ResultKind.SPORTS: _l("Sports test"),
+    ResultKind.INTERVIEW: _l("Interview"),
+}
