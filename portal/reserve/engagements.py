@@ -132,6 +132,8 @@ def apply(user, req: Request, *, today: date | None = None) -> Engagement:
     if in_progress_for(user.id) is not None:
         raise Refusal(_("You already have a reserve engagement in progress."))
     choice = year_end.open_choice_for(user.id)
+    if choice is not None and today > choice.deadline:
+        choice = None  # lapsed (the daily command records it): a direct application
     if choice is not None:
         year_end.choose(user, choice, "reserve", today=today)
     engagement = Engagement(

@@ -88,3 +88,18 @@ def test_close_years_only_completes_years_that_ended(app):
     assert young.status == Status.IN_SERVICE
     assert year_end.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert year_end.add_months(date(2026, 3, 15), -12) == date(2025, 3, 15)
+
+
+def test_after_the_deadline_applying_is_a_direct_application(app):
+    from portal.reserve import engagements
+
+    application, choice = _asked()
+    user = db.session.get(type(factories.user()), application.user_id)
+    from tests.reserve import helpers
+
+    unit = helpers.unit()
+    request = engagements.Request(pillar="combat", days_per_year=10, commitment_months=24,
+                                  unit_ids=[unit.id], postcode="2000", street="Meir 1")
+    engagement = engagements.apply(user, request,
+                                   today=choice.deadline + timedelta(days=2))
+    assert engagement.origin == "direct" and choice.status == ChoiceStatus.OPEN
