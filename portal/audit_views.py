@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
 from portal import audit
-from portal.accounts.landing import StaffTask, add_staff_task
 from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.extensions import db
+from portal.navigation import StaffTask, add_staff_task
 from portal.security import Role, role_required
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
@@ -60,8 +62,6 @@ def events():
             query = query.where(AuditEvent.at <= _utc(form.until.data, time.max))
         found = db.session.execute(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
         rows, has_next = found[:PAGE_SIZE], len(found) > PAGE_SIZE
-    from flask_login import current_user
-
     audit.record(current_user, "audit.viewed", None,
                  filters={k: v for k, v in request.args.items() if k != "page"})
     db.session.commit()
@@ -70,8 +70,6 @@ def events():
 
 
 def _utc(day, at):
-    from zoneinfo import ZoneInfo
-
     return datetime.combine(day, at, tzinfo=ZoneInfo("Europe/Brussels"))
 
 

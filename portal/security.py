@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, request
 from flask_login import current_user
+from flask_login import login_required as _login_required
 
 from portal.extensions import login_manager
 
@@ -99,8 +100,6 @@ def register(app) -> None:
 
 def login_required(view: Callable) -> Callable:
     """Any signed-in user. Prefer role_required where the role is known."""
-    from flask_login import login_required as _login_required
-
     wrapped = _login_required(view)
     wrapped.login_only = True
     return wrapped

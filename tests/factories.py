@@ -19,6 +19,7 @@ def user(role: str = "citizen", email: str | None = None, password: str | None =
     from portal.accounts.passwords import hash_password
 
     n = next(_seq)
+    person = fields.pop("person", None)
     u = User(
         email=email or f"{role}{n}@example.be",
         password_hash=hash_password(password) if password else None,
@@ -31,6 +32,9 @@ def user(role: str = "citizen", email: str | None = None, password: str | None =
     )
     db.session.add(u)
     db.session.flush()
+    if person is not None:  # the person (from the register) this account belongs to
+        person.user_id = u.id
+        db.session.flush()
     return u
 
 
@@ -100,7 +104,7 @@ def person(cohort=None, postcode: str = "9000", birth_date: date | None = None, 
 def info_session(intake, days_ahead: int = 7, capacity: int = 20, **fields):
     from datetime import datetime, time
 
-    from portal.applications.session_models import InfoSession
+    from portal.applications.intakes.models import InfoSession
 
     starts = datetime.combine(date.today() + timedelta(days=days_ahead), time(14, 0),
                               tzinfo=utcnow().tzinfo)
@@ -114,7 +118,7 @@ def info_session(intake, days_ahead: int = 7, capacity: int = 20, **fields):
 
 
 def booking(session, user, **fields):
-    from portal.applications.session_models import Booking
+    from portal.applications.intakes.models import Booking
 
     b = Booking(session=session, intake_id=session.intake_id, user_id=user.id, **fields)
     db.session.add(b)

@@ -116,7 +116,7 @@ def test_reprint_issues_a_new_code_and_revokes_the_old(app):
 
 def test_owner_downloads_identical_bytes(app, client, login_as):
     letter, _code, person = _issue("9000")
-    owner = factories.user("citizen", person_id=person.id)
+    owner = factories.user("citizen", person=person)
     db.session.commit()
     login_as(owner)
     response = client.get(f"/letters/{letter.id}.pdf")

@@ -9,8 +9,8 @@ import re
 from datetime import date, timedelta
 
 from portal.accounts.models import User
+from portal.applications.intakes.models import SelectionDay
 from portal.applications.models import Application, Status
-from portal.applications.review_models import SelectionDay
 from portal.extensions import db
 from portal.invitations.models import Cohort, Person
 from portal.invitations.sample import csv_bytes, national_number
@@ -85,7 +85,7 @@ def _sign_up_with_the_letter(app, code: str, birth: date) -> tuple:
                          {"email": "lotte.peeters@example.be", "password": PASSWORD})
     assert response.status_code == 302 and "/login" not in response.headers["Location"]
     user = db.session.scalar(db.select(User).where(User.email == "lotte.peeters@example.be"))
-    assert user.email_verified_at is not None and user.person_id is not None
+    assert user.email_verified_at is not None and user.person is not None
     return browser, user
 
 
@@ -155,7 +155,7 @@ def test_from_register_extract_to_an_accepted_place(app, tmp_path, monkeypatch):
 
     # 3. Lotte signs up with the code from her letter, confirms her address and logs in.
     candidate, user = _sign_up_with_the_letter(app, code, birth)
-    assert user.person_id == gent.id
+    assert user.person.id == gent.id
 
     # 4. She books an information session, fills in the application and submits it.
     application_id = _apply(candidate, intake, session)

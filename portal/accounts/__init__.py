@@ -7,8 +7,20 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from portal import demo as demo_seeds
-from portal.accounts import cli, demo, landing, models, staff_views, views
+from portal.accounts import cli, demo, models, staff_views, views
 from portal.extensions import db, login_manager
+from portal.navigation import StaffTask, add_staff_task
+from portal.security import Role
+
+# The accounts domain's own tasks.
+ACCOUNT_TASKS = (
+    StaffTask("staff.list_staff", _l("Staff accounts"),
+              _l("Create recruiter, administrator and employer accounts; deactivate them."),
+              (Role.ADMIN,), order=40),
+    StaffTask("accounts.account", _l("My account"),
+              _l("Your name, e-mail address, language and password."),
+              (Role.RECRUITER, Role.ADMIN), order=90),
+)
 
 
 def init_app(app) -> None:
@@ -16,8 +28,8 @@ def init_app(app) -> None:
     app.register_blueprint(staff_views.bp)
     cli.register(app)
     demo_seeds.add_seed(app, demo.seed_users, order=10)
-    for task in landing.ACCOUNT_TASKS:
-        landing.add_staff_task(app, task)
+    for task in ACCOUNT_TASKS:
+        add_staff_task(app, task)
     _init_login()
 
 

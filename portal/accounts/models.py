@@ -1,19 +1,18 @@
-"""User accounts of every role."""
+"""User accounts of every role.
+
+The accounts domain depends on no other: records of other domains point at a user
+(a register Person by Person.user_id, which also gives `user.person`)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
 from portal.models import TimestampMixin, UTCDateTime
 from portal.security import Role, new_session_token
-
-if TYPE_CHECKING:
-    from portal.invitations.models import Person
 
 
 class User(UserMixin, TimestampMixin, db.Model):
@@ -31,9 +30,6 @@ class User(UserMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Rotated at logout and password change: a copied session cookie then stops working.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), unique=True)
-
-    person: Mapped[Person | None] = relationship(back_populates="user")
 
     @property
     def is_active(self) -> bool:  # Flask-Login

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask_babel import gettext as _
 
 _hasher = PasswordHasher()
 # Hashed when an e-mail is unknown, so that a wrong address costs as much time as a wrong password.
@@ -30,8 +31,6 @@ MAX_LENGTH = 128
 
 def policy_problem(password: str, email: str | None = None):
     """A translated reason why this password is not acceptable, or None."""
-    from flask_babel import gettext as _
-
     if len(password) < MIN_LENGTH:
         return _("Use at least %(n)s characters.", n=MIN_LENGTH)
     if len(password) > MAX_LENGTH:

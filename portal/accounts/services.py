@@ -49,8 +49,11 @@ def _add_user(user: User) -> User:
 
 
 def create_citizen(email: str, password: str, first_name: str, last_name: str,
-                   language: str, person=None) -> User:
-    """A new, unverified citizen account. Raises EmailTaken. Follow with send_verification."""
+                   language: str, invited: bool = False) -> User:
+    """A new, unverified citizen account. Raises EmailTaken. Follow with send_verification.
+
+    `invited`: signing up with an invitation code (the invitations domain then links the
+    account to the register's person)."""
     user = _add_user(User(
         email=normalize_email(email),
         password_hash=hash_password(password),
@@ -58,9 +61,8 @@ def create_citizen(email: str, password: str, first_name: str, last_name: str,
         language=_language(language),
         first_name=first_name.strip(),
         last_name=last_name.strip(),
-        person_id=person.id if person is not None else None,
     ))
-    audit.record(user, "accounts.signup", user, with_person=person is not None)
+    audit.record(user, "accounts.signup", user, with_person=invited)
     return user
 
 

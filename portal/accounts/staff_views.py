@@ -7,10 +7,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.accounts import forms, services
-from portal.accounts.landing import tasks_for
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.mail import deliver
+from portal.navigation import tasks_for
 from portal.security import STAFF, Role, role_required
 
 bp = Blueprint("staff", __name__)

@@ -14,6 +14,7 @@ import hmac
 from flask import current_app
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
+from portal.accounts.models import User
 from portal.extensions import db
 
 VERIFY = "verify"
@@ -56,8 +57,6 @@ def max_age() -> int:
 
 def load(purpose: str, token: str):
     """The user the token was made for, or None when it is forged, expired or already used."""
-    from portal.accounts.models import User
-
     try:
         data = serializer(purpose).loads(token, max_age=max_age())
     except BadSignature:  # includes SignatureExpired

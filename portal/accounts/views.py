@@ -20,9 +20,9 @@ from flask_login import current_user, login_user, logout_user
 
 from portal import i18n
 from portal.accounts import forms, services
-from portal.accounts.landing import landing_url
 from portal.extensions import db, limiter
 from portal.mail import deliver
+from portal.navigation import landing_url
 from portal.security import login_required, public, safe_next
 
 bp = Blueprint("accounts", __name__)

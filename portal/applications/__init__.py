@@ -1,22 +1,28 @@
-"""The service year's intakes, information sessions, applications and their review."""
+"""The service year's applications, in three rooms around a shared core.
+
+Core: models (intakes, applications, their history and selection records), workflow
+(the life cycle: a table and transition()), signals (application_moved), effects (what
+follows a move: letters, waitlist ranks, freed places), quotas, waitlist, selection,
+vocab (every label and reason), questions and answers (the application form and the
+answers in words), correspondence (the letters of the life cycle).
+Rooms: candidate/ (apply, follow, answer an offer), review/ (the recruiter's queue,
+actions, dashboard, CLI), intakes/ (intakes, information sessions and selection days,
+and booking a place in them).
+"""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
 from portal import demo as demo_seeds
-from portal.accounts.landing import StaffTask, add_staff_task, set_landing
-from portal.applications import (  # noqa: F401 (the model modules: their tables)
-    candidate_views,
-    demo_seed,
-    effects,
-    intake_views,
-    models,
-    review_cli,
-    review_demo,
-    review_models,
-    review_views,
-    session_models,
-)
+from portal.applications import effects, models  # noqa: F401 (models: their tables)
+from portal.applications.candidate import views as candidate_views
+from portal.applications.intakes import demo as intake_demo
+from portal.applications.intakes import models as intake_models  # noqa: F401 (their tables)
+from portal.applications.intakes import views as intake_views
+from portal.applications.review import cli as review_cli
+from portal.applications.review import demo as review_demo
+from portal.applications.review import views as review_views
+from portal.navigation import StaffTask, add_staff_task, set_landing
 from portal.security import Role
 
 
@@ -26,7 +32,7 @@ def init_app(app) -> None:
     app.register_blueprint(review_views.bp)
     review_cli.register(app)
     effects.connect()
-    demo_seeds.add_seed(app, demo_seed.seed_intake, order=20)
+    demo_seeds.add_seed(app, intake_demo.seed_intake, order=20)
     demo_seeds.add_seed(app, review_demo.seed_applications, order=40)
     set_landing(app, Role.CITIZEN, "applications.mine")
     add_staff_task(app, StaffTask(

@@ -1,9 +1,20 @@
-"""A candidate's stored answers: the JSON of the application steps, read safely."""
+"""A candidate's stored answers, and the same answers in words: (question, answer) rows
+under each step, as the candidate checks them before sending and as the recruiter reads
+them. Questions and their choices come from questions.py, so both see the same words."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
-from portal.applications.models import Application
+from flask_babel import format_date
+from flask_babel import gettext as _
+
+from portal.applications.models import Application, Component
+from portal.applications.questions import STEP_FORMS, STEPS
+from portal.applications.vocab import COMPONENT_LABELS
+
+# Dates are stored as ISO strings.
+DATE_FIELDS = ("birth_date", "earliest_start")
 
 
 def stored(application: Application) -> dict:
@@ -13,3 +24,71 @@ def stored(application: Application) -> dict:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def form_data(data: dict) -> dict:
+    """Saved answers back into form values (dates are stored as ISO strings)."""
+    out = dict(data)
+    for key in DATE_FIELDS:
+        if isinstance(out.get(key), str) and out[key]:
+            try:
+                out[key] = date.fromisoformat(out[key])
+            except ValueError:
+                out[key] = None
+    return out
+
+
+def _display_form(step: str, data: dict, person_known: bool):
+    form = STEP_FORMS[step](formdata=None, data=form_data(data), meta={"csrf": False})
+    if step == "personal" and person_known:
+        # The register gave the birth date and the number: the candidate was not asked.
+        del form.birth_date
+        del form.national_number
+    if step == "preferences":
+        form.set_components([c.value for c in Component])
+    return form
+
+
+def _words(field, value, saved: dict) -> str:
+    if field.name == "national_number":
+        return _("Saved") if saved.get("nn_hash") else ""
+    if field.type in ("RadioField", "SelectField"):
+        labels = {c.value: c.label for c in field.choices}
+        if value in COMPONENT_LABELS and value not in labels:
+            return str(COMPONENT_LABELS[value])
+        return str(labels.get(value, "")) if value else ""
+    if field.type == "SelectMultipleField":
+        return ", ".join(str(c.label) for c in field.choices if c.value in (value or []))
+    if field.type == "BooleanField":
+        return _("Yes") if value else _("No")
+    if isinstance(value, date):
+        return format_date(value, "long")
+    return "" if value is None else str(value)
+
+
+def summary(application: Application, person_known: bool) -> dict[str, list[tuple[str, str]]]:
+    """Each completed step's answers as (question, answer in words), in the form's order.
+
+    `person_known`: the candidate signed up with an invitation, so the register gave the
+    birth date and national register number (not asked, not shown).
+    """
+    saved = stored(application)
+    out: dict[str, list[tuple[str, str]]] = {}
+    for step in STEPS:
+        data = saved.get(step)
+        if not isinstance(data, dict):
+            continue
+        form = _display_form(step, data, person_known)
+        rows = []
+        for field in form:
+            if field.name in ("csrf_token", "version"):
+                continue
+            rows.append((str(field.label.text), _words(field, field.data, data) or "—"))
+        out[step] = rows
+    return out
+
+
+def sections(application: Application, person_known: bool) -> list[tuple[str, list]]:
+    """summary() with each step's title: [(title, [(question, answer), ...]), ...]."""
+    return [(str(STEPS[step]), rows)
+            for step, rows in summary(application, person_known).items()]

@@ -5,8 +5,7 @@ review pages alike, so it depends on nothing but the models.
 """
 from __future__ import annotations
 
-from portal.applications.models import Application
-from portal.applications.review_models import Convocation, TestResult
+from portal.applications.models import Application, Convocation, TestResult
 from portal.extensions import db
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal.applications.models import Component, Status
-from portal.applications.review_models import ResultKind
+from portal.applications.models import Component, ResultKind, Status
 
 COMPONENT_LABELS = {
     Component.LAND: _l("Land component"),

@@ -12,9 +12,8 @@ from flask_babel import gettext as _
 
 from portal import audit
 from portal.applications import quotas, selection
-from portal.applications.models import Application, ApplicationEvent, Status
+from portal.applications.models import Application, ApplicationEvent, ResultKind, Status
 from portal.applications.refusals import TransitionError
-from portal.applications.review_models import ResultKind
 from portal.applications.signals import application_moved
 from portal.extensions import db
 from portal.locking import lock
@@ -162,9 +161,23 @@ def transition(
     return event
 
 
+def is_stale(application: Application, seen) -> bool:
+    """True when `seen`, the version a page or form showed, is not the current one.
+
+    Every change to an application bumps its version, so a form from another tab, the
+    back button or a slow colleague is recognised. None means: no version to check.
+    """
+    if seen is None:
+        return False
+    try:
+        return int(seen) != application.version
+    except (TypeError, ValueError):
+        return True
+
+
 def check_version(application: Application, version: int | None) -> None:
     """Refuse a move made from a stale page: `version` is the one the actor saw (None: no check)."""
-    if version is not None and version != application.version:
+    if is_stale(application, version):
         raise TransitionError(
             _("This application was changed by someone else meanwhile. Check it and try again.")
         )

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from portal import demo as demo_seeds
-from portal.accounts.landing import StaffTask, add_staff_task
 from portal.invitations import admin_views, cli, demo, models, views  # noqa: F401 (models: tables)
+from portal.navigation import StaffTask, add_staff_task
 from portal.security import Role
 
 

@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from portal import addresses
+from portal.accounts.models import User
 from portal.extensions import db
 from portal.models import TimestampMixin, UTCDateTime, utcnow
-
-if TYPE_CHECKING:
-    from portal.accounts.models import User
 
 
 class Cohort(TimestampMixin, db.Model):
@@ -65,10 +62,13 @@ class Person(TimestampMixin, db.Model):
     register_language: Mapped[str | None] = mapped_column(String(2))
     # The recipient's language: register language, else the one of the region.
     language: Mapped[str] = mapped_column(String(2))
+    # The account of this person, once they signed up with their invitation code.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
 
     cohort: Mapped[Cohort | None] = relationship(back_populates="persons")
     invitations: Mapped[list[Invitation]] = relationship(back_populates="person")
-    user: Mapped[User | None] = relationship(back_populates="person")
+    # `user.person` from the other side: the accounts domain does not know persons.
+    user: Mapped[User | None] = relationship(backref=backref("person", uselist=False))
 
     @property
     def full_name(self) -> str:

@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import func
 
 from portal import audit
+from portal.accounts import services as accounts
 from portal.extensions import db
 from portal.invitations import codes
 from portal.invitations.models import Cohort, Invitation, Person
@@ -181,8 +182,6 @@ def sign_up_with_invitation(invitation: Invitation, email: str, password: str, f
     account now identifies them. Raises InvitationUnavailable, or accounts' EmailTaken (the
     caller rolls back either way). Flushes; the caller commits and sends the verification.
     """
-    from portal.accounts import services as accounts
-
     now = utcnow()
     claimed = db.session.execute(
         db.update(Invitation)
@@ -195,7 +194,8 @@ def sign_up_with_invitation(invitation: Invitation, email: str, password: str, f
         raise InvitationUnavailable()
     person = invitation.person
     user = accounts.create_citizen(email, password, first_name, last_name, language,
-                                   person=person)
+                                   invited=True)
+    person.user_id = user.id
     invitation.used_at = now
     invitation.user_id = user.id
     person.national_number = None

@@ -25,11 +25,11 @@ from flask_login import current_user
 
 from portal.accounts import services as accounts
 from portal.accounts.forms import SignupForm
-from portal.accounts.landing import landing_url
 from portal.extensions import db, limiter
 from portal.invitations import codes, services
 from portal.invitations.forms import StartForm
 from portal.mail import deliver
+from portal.navigation import landing_url
 from portal.security import public
 
 bp = Blueprint("invitations", __name__)

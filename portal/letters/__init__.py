@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal.accounts.landing import StaffTask, add_staff_task
 from portal.letters import cli, models, run_views, views  # noqa: F401 (models: tables)
+from portal.navigation import StaffTask, add_staff_task
 from portal.security import Role
 
 

@@ -153,4 +153,5 @@ def readable_by(letter: Letter, user) -> bool:
         return True
     if letter.user_id is not None and letter.user_id == user.id:
         return True
-    return letter.person_id is not None and letter.person_id == getattr(user, "person_id", None)
+    person = getattr(user, "person", None)
+    return letter.person_id is not None and person is not None and letter.person_id == person.id

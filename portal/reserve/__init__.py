@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from portal import demo as demo_seeds
-from portal.accounts.landing import StaffTask, add_staff_task, set_landing
+from portal.navigation import StaffTask, add_staff_task, set_landing
 from portal.reserve import cli, demo, handlers, models  # noqa: F401 (models: the tables)
 from portal.reserve.candidate import views as candidate_views
 from portal.reserve.staff import views as staff_views

@@ -8,12 +8,13 @@ from decimal import Decimal
 
 from flask import g
 
-from portal.applications.models import Application, Status
-from portal.applications.review_models import (
+from portal.applications.intakes.models import SelectionDay
+from portal.applications.models import (
+    Application,
     Convocation,
     Decision,
     ResultKind,
-    SelectionDay,
+    Status,
     TestResult,
 )
 from portal.extensions import db

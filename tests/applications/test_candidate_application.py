@@ -221,7 +221,7 @@ def test_the_register_number_is_required_when_the_invitation_did_not_give_it(cli
 
 
 def test_one_person_cannot_apply_twice_to_an_intake_with_two_accounts(client, login_as):
-    from portal.applications import candidate_services
+    from portal.applications.candidate import services as candidate_services
 
     _user, intake = ready_to_apply(login_as)
     steps = step_data(intake)

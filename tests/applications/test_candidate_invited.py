@@ -13,7 +13,7 @@ def _invited(login_as, **person_fields):
     intake = factories.intake()
     person = factories.person(postcode="4700", first_names="Lena Maria", last_name="Schmitz",
                               birth_date=born_aged(19, intake.start_date), **person_fields)
-    user = login_as("citizen", language="en", person_id=person.id)
+    user = login_as("citizen", language="en", person=person)
     session = factories.info_session(intake)
     factories.booking(session, user)
     db.session.commit()

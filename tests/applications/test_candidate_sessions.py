@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from flask import Flask
 
-from portal.applications import sessions
-from portal.applications.session_models import Booking
+from portal.applications.intakes import booking as sessions
+from portal.applications.intakes.models import Booking
 from portal.audit import AuditEvent
 from portal.extensions import db
 from tests import factories

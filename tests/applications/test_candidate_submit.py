@@ -109,7 +109,7 @@ def test_two_simultaneous_submits_make_one_event_and_one_letter(app, client, log
     from datetime import date
 
     from portal.accounts.models import User
-    from portal.applications import candidate_services
+    from portal.applications.candidate import services as candidate_services
 
     user, intake = ready_to_apply(login_as)
     application_id = start(client, intake)
@@ -148,8 +148,9 @@ def test_two_simultaneous_submits_make_one_event_and_one_letter(app, client, log
 def test_a_convoked_candidate_sees_the_selection_day_and_the_convocation(client, login_as):
     from datetime import date, timedelta
 
-    from portal.applications import review_services, workflow
-    from portal.applications.review_models import SelectionDay
+    from portal.applications import workflow
+    from portal.applications.intakes.models import SelectionDay
+    from portal.applications.review import services as review_services
     from tests import factories
 
     _user, intake, application_id, _v, _r = _submitted(client, login_as)

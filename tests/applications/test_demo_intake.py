@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from portal.applications.demo_seed import DEMO_INTAKE, DEMO_SESSIONS
+from portal.applications.intakes.demo import DEMO_INTAKE, DEMO_SESSIONS
+from portal.applications.intakes.models import InfoSession
 from portal.applications.models import Intake
-from portal.applications.session_models import InfoSession
 from portal.extensions import db
 
 

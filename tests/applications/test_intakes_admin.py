@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from portal.applications.intakes.models import InfoSession
 from portal.applications.models import Intake
-from portal.applications.session_models import InfoSession
 from portal.audit import AuditEvent
 from portal.extensions import db
 from tests import factories

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import html
 
-from portal.applications.models import Application, Status
-from portal.applications.review_models import Convocation, Decision, TestResult
+from portal.applications.models import Application, Convocation, Decision, Status, TestResult
 from portal.audit import AuditEvent
 from portal.extensions import db
 from tests import factories

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 
 from portal import i18n
-from portal.applications import dashboard
 from portal.applications.models import Status
+from portal.applications.review import dashboard
 from portal.applications.workflow import SYSTEM, transition
 from portal.audit import AuditEvent
 from portal.extensions import db
@@ -31,11 +31,11 @@ def _english(app):
 def _invite(cohort, postcode: str, signed_up: bool):
     person = factories.person(cohort, postcode=postcode)
     n = next(_n)
-    db.session.add(Invitation(person_id=person.id, cohort_id=cohort.id, reference=f"INV-D{n}",
+    db.session.add(Invitation(person=person, cohort_id=cohort.id, reference=f"INV-D{n}",
                               code_hash=f"hash{n}", expires_on=cohort.expires_on))
     user = None
     if signed_up:
-        user = factories.user("citizen", password=None, person_id=person.id,
+        user = factories.user("citizen", password=None, person=person,
                               language=person.language)
     db.session.flush()
     return user

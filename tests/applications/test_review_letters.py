@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import pytest
 
 from portal import i18n
-from portal.applications import review_services
 from portal.applications.models import Status
+from portal.applications.review import services as review_services
 from portal.applications.workflow import SYSTEM, transition
 from portal.extensions import db
 from portal.letters.models import Letter

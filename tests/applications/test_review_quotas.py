@@ -7,9 +7,9 @@ import threading
 import pytest
 
 from portal import i18n
-from portal.applications import quotas, review_services
-from portal.applications.models import Application, ApplicationEvent, Status
-from portal.applications.review_models import Decision
+from portal.applications import quotas
+from portal.applications.models import Application, ApplicationEvent, Decision, Status
+from portal.applications.review import services as review_services
 from portal.applications.workflow import SYSTEM, TransitionError, transition
 from portal.extensions import db
 from portal.letters.models import Letter

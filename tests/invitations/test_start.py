@@ -57,7 +57,7 @@ def test_a_good_code_opens_a_prefilled_sign_up_and_is_used_up(client, invited):
 
     user = db.session.scalar(db.select(User).where(User.email == "anna@example.be"))
     invitation = db.session.get(Invitation, invitation.id)
-    assert user.person_id == invitation.person_id
+    assert user.person.id == invitation.person_id
     assert (user.first_name, user.last_name, user.language) == ("Anna", "Schmitz", "de")
     assert user.email_verified_at is None
     assert invitation.used_at is not None and invitation.user_id == user.id

@@ -86,7 +86,7 @@ def test_a_feed_token_opens_only_its_owners_calendar_and_a_revoked_one_is_404(
 def test_the_feed_holds_no_register_number(app, client):
     person = factories.person()
     user = factories.user()
-    user.person_id = person.id
+    person.user_id = user.id
     unit = helpers.unit()
     engagement = helpers.engagement(user, status=EngagementStatus.ACTIVE, unit=unit)
     helpers.assignment(helpers.period(unit), engagement)

@@ -4,18 +4,22 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from wtforms.validators import DataRequired, Length
 
 from portal.accounts.guards import verified_required
-from portal.applications import candidate_forms as forms
-from portal.applications import candidate_services as service
-from portal.applications import candidate_status as status_text
-from portal.applications import intakes, sessions
+from portal.applications import answers
+from portal.applications.candidate import forms
+from portal.applications.candidate import services as service
+from portal.applications.candidate import status as status_text
+from portal.applications.intakes import booking as sessions
+from portal.applications.intakes import services as intakes
+from portal.applications.intakes.models import InfoSession
 from portal.applications.models import Application, Intake, Status
-from portal.applications.session_models import InfoSession
+from portal.applications.questions import REQUIRED, STEP_FORMS, STEPS
 from portal.applications.vocab import COMPONENT_LABELS
 from portal.extensions import db
 from portal.models import utcnow
@@ -23,16 +27,7 @@ from portal.security import Role, role_required
 
 bp = Blueprint("applications", __name__)
 
-STEP_FORMS = {
-    "personal": forms.PersonalForm,
-    "contact": forms.ContactForm,
-    "education": forms.EducationForm,
-    "preferences": forms.PreferencesForm,
-    "motivation": forms.MotivationForm,
-    "health": forms.HealthForm,
-    "consent": forms.ConsentForm,
-}
-STEP_KEYS = list(service.STEPS)
+STEP_KEYS = list(STEPS)
 
 
 def _today() -> date:
@@ -43,9 +38,6 @@ def _own(application_id: int) -> Application:
     """The signed-in candidate's application; anyone else's is 404, as if it did not exist."""
     return service.for_candidate(current_user.id, application_id) or abort(404)
 
-
-def _intake_or_404(intake_id: int) -> Intake:
-    return db.session.get(Intake, intake_id) or abort(404)
 
 
 @bp.get("/apply")
@@ -65,7 +57,7 @@ def intakes_open():
 @bp.get("/apply/<int:intake_id>/sessions")
 @role_required(Role.CITIZEN)
 def info_sessions(intake_id: int):
-    intake = _intake_or_404(intake_id)
+    intake = db.get_or_404(Intake, intake_id)
     return render_template(
         "applications/candidate/sessions.html", intake=intake,
         sessions=sessions.upcoming_sessions(intake),
@@ -77,7 +69,7 @@ def info_sessions(intake_id: int):
 @bp.post("/apply/<int:intake_id>/sessions")
 @role_required(Role.CITIZEN)
 def book_session(intake_id: int):
-    intake = _intake_or_404(intake_id)
+    intake = db.get_or_404(Intake, intake_id)
     form = forms.BookingForm()
     if not form.validate_on_submit():
         abort(400)
@@ -103,7 +95,7 @@ def book_session(intake_id: int):
 @bp.post("/apply/<int:intake_id>/sessions/cancel")
 @role_required(Role.CITIZEN)
 def cancel_booking(intake_id: int):
-    intake = _intake_or_404(intake_id)
+    intake = db.get_or_404(Intake, intake_id)
     try:
         cancelled = sessions.cancel(current_user, intake.id)
         db.session.commit()
@@ -117,15 +109,13 @@ def cancel_booking(intake_id: int):
 
 
 def _when(moment) -> str:
-    from flask_babel import format_datetime
-
     return format_datetime(moment, "medium")
 
 
 @bp.post("/apply/<int:intake_id>/start")
 @role_required(Role.CITIZEN)
 def start_application(intake_id: int):
-    intake = _intake_or_404(intake_id)
+    intake = db.get_or_404(Intake, intake_id)
     try:
         application = service.start(current_user, intake, _today())
         db.session.commit()
@@ -141,7 +131,7 @@ def start_application(intake_id: int):
 
 
 def _next_step(application: Application) -> str:
-    stored = service.answers(application)
+    stored = answers.stored(application)
     return next((s for s in STEP_KEYS if s not in stored), STEP_KEYS[-1])
 
 
@@ -152,21 +142,12 @@ def _make_form(step: str, application: Application, data: dict | None = None):
         # The register already gave us the birth date and the national register number.
         del form.birth_date
         del form.national_number
-    elif step == "personal" and not service.answers(application).get("personal", {}).get(
+    elif step == "personal" and not answers.stored(application).get("personal", {}).get(
             "nn_hash"):
-        form.national_number.validators = [DataRequired(forms.REQUIRED), Length(max=20)]
+        form.national_number.validators = [DataRequired(REQUIRED), Length(max=20)]
     if step == "preferences":
         form.set_components(service.components_of(application.intake))
     return form
-
-
-def _form_data(data: dict) -> dict:
-    """Saved answers back into form values (dates are stored as ISO strings)."""
-    out = dict(data)
-    for key in ("birth_date", "earliest_start"):
-        if isinstance(out.get(key), str) and out[key]:
-            out[key] = date.fromisoformat(out[key])
-    return out
 
 
 @bp.route("/my-application/<int:application_id>/step/<step>", methods=["GET", "POST"])
@@ -201,13 +182,13 @@ def step(application_id: int, step: str):
                                         step=STEP_KEYS[index + 1]))
             return redirect(url_for("applications.review", application_id=application.id))
     else:
-        data = _form_data(service.prefill(current_user, application, step))
+        data = answers.form_data(service.prefill(current_user, application, step))
         form = _make_form(step, application, data)
         form.version.data = application.version
     return render_template(
         "applications/candidate/step.html", application=application, form=form,
-        step=step, steps=service.STEPS, done=set(service.answers(application)),
-        nn_stored=bool(service.answers(application).get("personal", {}).get("nn_hash")),
+        step=step, steps=STEPS, done=set(answers.stored(application)),
+        nn_stored=bool(answers.stored(application).get("personal", {}).get("nn_hash")),
         person=current_user.person,
     )
 
@@ -221,42 +202,16 @@ def review(application_id: int):
     form = forms.VersionForm(data={"version": application.version})
     return render_template(
         "applications/candidate/review.html", application=application, form=form,
-        steps=service.STEPS, answers=service.answers(application), step="check",
-        done=set(service.answers(application)),
+        steps=STEPS, answers=answers.stored(application), step="check",
+        done=set(answers.stored(application)),
         problems=service.missing(application, current_user, _today()),
         summary=_summary(application),
     )
 
 
 def _summary(application: Application) -> dict[str, list[tuple[str, str]]]:
-    """Each completed step's answers as (question, answer in words), for the check page."""
-    from flask_babel import format_date
-
-    out: dict[str, list[tuple[str, str]]] = {}
-    stored = service.answers(application)
-    for step in STEP_KEYS:
-        if step not in stored:
-            continue
-        form = _make_form(step, application, _form_data(stored[step]))
-        rows = []
-        for field in form:
-            if field.name in ("csrf_token", "version"):
-                continue
-            value = field.data
-            if field.name == "national_number":
-                value = _("Saved") if stored[step].get("nn_hash") else ""
-            elif field.type in ("RadioField", "SelectField"):
-                labels = {c.value: c.label for c in field.choices}
-                value = str(labels.get(value, "")) if value else ""
-            elif field.type == "SelectMultipleField":
-                value = ", ".join(str(c.label) for c in field.choices if c.value in (value or []))
-            elif field.type == "BooleanField":
-                value = _("Yes") if value else _("No")
-            elif isinstance(value, date):
-                value = format_date(value, "long")
-            rows.append((str(field.label.text), value or "—"))
-        out[step] = rows
-    return out
+    """Each completed step's answers as (question, answer in words)."""
+    return answers.summary(application, current_user.person is not None)
 
 
 @bp.post("/my-application/<int:application_id>/submit")
@@ -306,7 +261,7 @@ def status(application_id: int):
         letters=status_text.letters_of(application, current_user),
         form=forms.VersionForm(data={"version": application.version}),
         can_withdraw=application.status in status_text.WITHDRAWABLE,
-        steps=service.STEPS, done=set(service.answers(application)),
+        steps=STEPS, done=set(answers.stored(application)),
         letter_kinds=status_text.LETTER_KINDS,
         summary=_summary(application) if application.status != Status.DRAFT else {},
     )

@@ -1,4 +1,4 @@
-"""Intakes and their information sessions, as the administrator manages them."""
+"""Intakes, their information sessions and selection days, as staff manage them."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 
 from portal import audit
-from portal.applications.models import Component, Intake
-from portal.applications.session_models import Booking, InfoSession
+from portal.applications.intakes.models import Booking, InfoSession, SelectionDay
+from portal.applications.models import Application, Component, Convocation, Intake, Status
 from portal.extensions import db
 from portal.refusals import Refusal
 
@@ -146,3 +146,30 @@ def change_capacity(session: InfoSession, capacity: int, actor) -> InfoSession:
     db.session.flush()
     audit.record(actor, "info_session.capacity", session, old=old, new=capacity)
     return session
+
+
+# --- selection days -----------------------------------------------------------------------
+
+def create_selection_day(intake: Intake, day: date, place: str, capacity: int, actor
+                         ) -> SelectionDay:
+    selection_day = SelectionDay(intake=intake, day=day, place=place.strip(), capacity=capacity)
+    db.session.add(selection_day)
+    db.session.flush()
+    audit.record(actor, "selection_day.created", selection_day, intake_id=intake.id,
+                 day=day.isoformat(), capacity=capacity)
+    return selection_day
+
+
+def selection_days(intake: Intake) -> list[tuple[SelectionDay, int]]:
+    """The intake's selection days with the number of candidates convoked to each."""
+    booked = (db.select(Convocation.selection_day_id, func.count().label("n"))
+              .join(Application, Application.id == Convocation.application_id)
+              .where(Application.status != Status.WITHDRAWN)
+              .group_by(Convocation.selection_day_id).subquery())
+    rows = db.session.execute(
+        db.select(SelectionDay, func.coalesce(booked.c.n, 0))
+        .outerjoin(booked, booked.c.selection_day_id == SelectionDay.id)
+        .where(SelectionDay.intake_id == intake.id)
+        .order_by(SelectionDay.day, SelectionDay.id)
+    ).all()
+    return [(day, n) for day, n in rows]

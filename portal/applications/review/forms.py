@@ -25,7 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.applications.review_models import ResultKind
+from portal.applications.models import ResultKind
 from portal.applications.vocab import COMPONENT_LABELS, REJECTION_REASONS, RESULT_LABELS
 
 # The Recruitment and Selection Centre, where selection days take place.

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from portal.applications.intakes.models import InfoSession
 from portal.applications.models import Intake
-from portal.applications.session_models import InfoSession
 from portal.extensions import db
 
 DEMO_INTAKE = "Dienstjaar 2027"

@@ -1,14 +1,23 @@
-"""Booking, moving and cancelling a place in an information session."""
+"""Places in something with a capacity, and booking, moving and cancelling a place in an
+information session.
+
+`Places` is the reusable part: a model with `id` and `capacity`, and how to count the
+places taken in one row. Lock the row, then count: two people racing for the last place
+are served one after the other (information sessions, selection days; training periods
+of the Reserve will be counted the same way).
+"""
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func
 
 from portal import audit
-from portal.applications.models import Intake
-from portal.applications.session_models import Booking, InfoSession
+from portal.applications.intakes.models import Booking, InfoSession, SelectionDay
+from portal.applications.models import Application, Convocation, Intake, Status
 from portal.extensions import db
 from portal.locking import lock_row
 from portal.models import utcnow
@@ -26,12 +35,43 @@ def active_booking(user_id: int, intake_id: int) -> Booking | None:
     )
 
 
-def places_left(session: InfoSession) -> int:
-    booked = db.session.scalar(
+@dataclass(frozen=True)
+class Places:
+    """The places of one kind of row: `model` has `id` and `capacity`; `taken(row_id)`
+    counts the places taken in a row."""
+
+    model: type
+    taken: Callable[[int], int]
+
+    def lock(self, row_id: int):
+        """The row, locked until the transaction ends (None when there is none)."""
+        return lock_row(self.model, row_id)
+
+    def left(self, row) -> int:
+        return row.capacity - self.taken(row.id)
+
+
+def _booked(session_id: int) -> int:
+    return db.session.scalar(
         db.select(func.count(Booking.id))
-        .where(Booking.session_id == session.id, Booking.cancelled_at.is_(None))
+        .where(Booking.session_id == session_id, Booking.cancelled_at.is_(None))
     )
-    return session.capacity - booked
+
+
+def _convoked(selection_day_id: int) -> int:
+    return db.session.scalar(  # a withdrawn candidate's place is free again
+        db.select(func.count()).select_from(Convocation)
+        .join(Application, Application.id == Convocation.application_id)
+        .where(Convocation.selection_day_id == selection_day_id,
+               Application.status != Status.WITHDRAWN))
+
+
+SESSION_PLACES = Places(InfoSession, _booked)
+SELECTION_DAY_PLACES = Places(SelectionDay, _convoked)
+
+
+def places_left(session: InfoSession) -> int:
+    return SESSION_PLACES.left(session)
 
 
 def book(user, session_id: int, now: datetime | None = None) -> Booking:
@@ -43,7 +83,7 @@ def book(user, session_id: int, now: datetime | None = None) -> Booking:
     On a BookingError the caller rolls back.
     """
     now = now or utcnow()
-    session = lock_row(InfoSession, session_id)
+    session = SESSION_PLACES.lock(session_id)
     if session is None:
         raise BookingError(_("This information session does not exist."))
     intake: Intake = session.intake

@@ -7,10 +7,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.applications import intakes as service
-from portal.applications.intake_forms import CapacityForm, IntakeForm, SessionForm
+from portal.applications.intakes import services as service
+from portal.applications.intakes.forms import CapacityForm, IntakeForm, SessionForm
+from portal.applications.intakes.models import InfoSession
 from portal.applications.models import Component, Intake
-from portal.applications.session_models import InfoSession
 from portal.applications.vocab import COMPONENT_LABELS
 from portal.extensions import db
 from portal.security import Role, role_required
@@ -18,9 +18,6 @@ from portal.security import Role, role_required
 bp = Blueprint("intakes", __name__, url_prefix="/admin/intakes")
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
-
-def _intake_or_404(intake_id: int) -> Intake:
-    return db.session.get(Intake, intake_id) or abort(404)
 
 
 def _values(form: IntakeForm) -> dict:
@@ -65,7 +62,7 @@ def create():
 @bp.route("/<int:intake_id>/edit", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def edit(intake_id: int):
-    intake = _intake_or_404(intake_id)
+    intake = db.get_or_404(Intake, intake_id)
     form = IntakeForm(obj=intake)
     if form.validate_on_submit():
         try:
@@ -84,7 +81,7 @@ def edit(intake_id: int):
 @bp.route("/<int:intake_id>/sessions", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def sessions(intake_id: int):
-    intake = _intake_or_404(intake_id)
+    intake = db.get_or_404(Intake, intake_id)
     form = SessionForm()
     if form.validate_on_submit():
         starts_at = form.starts_at.data.replace(tzinfo=BRUSSELS)

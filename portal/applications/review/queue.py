@@ -12,8 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, func, or_
 
 from portal import regions
-from portal.applications.models import Application, Intake, Status
-from portal.applications.review_models import Decision
+from portal.applications.models import Application, Decision, Intake, Status
 from portal.applications.workflow import UNDECIDED
 from portal.extensions import db
 from portal.models import utcnow

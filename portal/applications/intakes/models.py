@@ -1,9 +1,10 @@
-"""Information sessions of an intake and the places candidates book in them."""
+"""The dates of an intake: information sessions (with the places candidates book in them)
+and selection days at the selection centre."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.applications.models import Intake
@@ -60,3 +61,18 @@ class Booking(db.Model):
     @property
     def active(self) -> bool:
         return self.cancelled_at is None
+
+
+class SelectionDay(TimestampMixin, db.Model):
+    """A day of tests at the selection centre, with a number of places."""
+
+    __tablename__ = "selection_days"
+    __table_args__ = (UniqueConstraint("intake_id", "day", "place"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(200))
+    capacity: Mapped[int]
+
+    intake: Mapped[Intake] = relationship()

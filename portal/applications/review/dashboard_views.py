@@ -1,23 +1,19 @@
 """The intake dashboard page and its CSV export (routes added to the review blueprint)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, render_template
 from flask_login import current_user
 
 from portal import audit
-from portal.applications import dashboard
 from portal.applications.models import Intake
+from portal.applications.review import dashboard
 from portal.extensions import db
 from portal.security import STAFF, role_required
 
 
-def _intake_or_404(intake_id: int) -> Intake:
-    return db.session.get(Intake, intake_id) or abort(404)
-
-
 @role_required(*STAFF)
 def intake_dashboard(intake_id: int):
-    intake = _intake_or_404(intake_id)
+    intake = db.get_or_404(Intake, intake_id)
     board = dashboard.build(intake)
     return render_template("applications/review/dashboard.html", intake=intake, board=board,
                            dimensions=dashboard.DIMENSIONS, stage_labels=dashboard.STAGES,
@@ -26,7 +22,7 @@ def intake_dashboard(intake_id: int):
 
 @role_required(*STAFF)
 def dashboard_csv(intake_id: int):
-    intake = _intake_or_404(intake_id)
+    intake = db.get_or_404(Intake, intake_id)
     body = dashboard.to_csv(dashboard.build(intake))
     audit.record(current_user, "dashboard.exported", intake)
     db.session.commit()

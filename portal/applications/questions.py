@@ -1,4 +1,7 @@
-"""The forms of the application steps and of the candidate's other actions."""
+"""The questions of the application: one form per step, in order (STEPS, STEP_FORMS).
+
+The candidate fills them in; the recruiter reads the answers under the same labels
+(answers.py), so a question is worded in one place only."""
 from __future__ import annotations
 
 from datetime import date
@@ -12,7 +15,6 @@ from wtforms import (
     DateField,
     EmailField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -20,6 +22,7 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -31,7 +34,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.applications.intake_forms import options
+from portal import regions
 from portal.applications.vocab import COMPONENT_LABELS
 from portal.i18n import LANGUAGE_LABELS, LETTER_LANGUAGES
 
@@ -65,6 +68,23 @@ HEALTH_QUESTIONS = {
     "sport_limits": _l("Has a doctor told you not to do intense physical effort?"),
 }
 REQUIRED = _l("This field is required.")
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+# The steps of the application form, in order, with their names in the progress indicator.
+STEPS: dict[str, object] = {
+    "personal": _l("Personal details"),
+    "contact": _l("Contact"),
+    "education": _l("Education"),
+    "preferences": _l("Preferences"),
+    "motivation": _l("Start and motivation"),
+    "health": _l("Health"),
+    "consent": _l("Consent"),
+}
 
 
 class StepForm(FlaskForm):
@@ -126,8 +146,6 @@ class ContactForm(StepForm):
                                validators=[DataRequired(REQUIRED), Length(max=80)])
 
     def validate_postcode(self, field):
-        from portal import regions
-
         if regions.lookup(field.data) is None:
             raise ValidationError(_l("We do not know this postcode. Check it and try again."))
 
@@ -205,11 +223,12 @@ class ConsentForm(StepForm):
         validators=[DataRequired(_l("You can only apply if you agree."))])
 
 
-class VersionForm(FlaskForm):
-    """Submit, withdraw, accept, decline: a button and the version the page showed."""
-
-    version = IntegerField(validators=[InputRequired()])
-
-
-class BookingForm(FlaskForm):
-    session_id = IntegerField(validators=[InputRequired()])
+STEP_FORMS: dict[str, type[StepForm]] = {
+    "personal": PersonalForm,
+    "contact": ContactForm,
+    "education": EducationForm,
+    "preferences": PreferencesForm,
+    "motivation": MotivationForm,
+    "health": HealthForm,
+    "consent": ConsentForm,
+}

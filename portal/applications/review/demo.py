@@ -14,13 +14,16 @@ from portal import regions
 from portal.accounts.demo import demo_user
 from portal.accounts.models import User
 from portal.applications import waitlist
-from portal.applications.demo_seed import DEMO_INTAKE
-from portal.applications.models import Application, ApplicationEvent, Intake, Status
-from portal.applications.review_models import (
+from portal.applications.intakes.demo import DEMO_INTAKE
+from portal.applications.intakes.models import SelectionDay
+from portal.applications.models import (
+    Application,
+    ApplicationEvent,
     Convocation,
     Decision,
+    Intake,
     ResultKind,
-    SelectionDay,
+    Status,
     TestResult,
 )
 from portal.extensions import db

@@ -9,15 +9,17 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import func
 
 from portal import audit
-from portal.applications.models import Application, Component, Intake, Status
-from portal.applications.review_models import (
+from portal.applications.intakes.booking import SELECTION_DAY_PLACES
+from portal.applications.intakes.models import SelectionDay
+from portal.applications.models import (
+    Application,
+    Component,
     Convocation,
     Decision,
     ResultKind,
-    SelectionDay,
+    Status,
     TestResult,
 )
 from portal.applications.selection import results_by_kind
@@ -29,7 +31,7 @@ from portal.applications.workflow import (
     transition,
 )
 from portal.extensions import db
-from portal.locking import lock, lock_row
+from portal.locking import lock
 from portal.models import utcnow
 from portal.refusals import Refusal
 from portal.security import Role
@@ -41,31 +43,6 @@ def start_screening(application: Application, actor, version: int | None) -> Non
 
 # --- selection days and convocations ---------------------------------------------------
 
-def create_selection_day(intake: Intake, day: date, place: str, capacity: int, actor
-                         ) -> SelectionDay:
-    selection_day = SelectionDay(intake=intake, day=day, place=place.strip(), capacity=capacity)
-    db.session.add(selection_day)
-    db.session.flush()
-    audit.record(actor, "selection_day.created", selection_day, intake_id=intake.id,
-                 day=day.isoformat(), capacity=capacity)
-    return selection_day
-
-
-def selection_days(intake: Intake) -> list[tuple[SelectionDay, int]]:
-    """The intake's selection days with the number of candidates convoked to each."""
-    booked = (db.select(Convocation.selection_day_id, func.count().label("n"))
-              .join(Application, Application.id == Convocation.application_id)
-              .where(Application.status != Status.WITHDRAWN)
-              .group_by(Convocation.selection_day_id).subquery())
-    rows = db.session.execute(
-        db.select(SelectionDay, func.coalesce(booked.c.n, 0))
-        .outerjoin(booked, booked.c.selection_day_id == SelectionDay.id)
-        .where(SelectionDay.intake_id == intake.id)
-        .order_by(SelectionDay.day, SelectionDay.id)
-    ).all()
-    return [(day, n) for day, n in rows]
-
-
 def schedule_tests(application: Application, selection_day: SelectionDay, actor,
                    version: int | None) -> Convocation:
     """Convoke the candidate to a selection day (within its capacity); the letter follows."""
@@ -74,13 +51,8 @@ def schedule_tests(application: Application, selection_day: SelectionDay, actor,
         raise Refusal(_("This selection day belongs to another intake."), "selection_day")
     if selection_day.day < date.today():
         raise Refusal(_("This selection day has already passed."), "selection_day")
-    lock_row(SelectionDay, selection_day.id)
-    convoked = db.session.scalar(  # a withdrawn candidate's place is free again
-        db.select(func.count()).select_from(Convocation)
-        .join(Application, Application.id == Convocation.application_id)
-        .where(Convocation.selection_day_id == selection_day.id,
-               Application.status != Status.WITHDRAWN))
-    if convoked >= selection_day.capacity:
+    SELECTION_DAY_PLACES.lock(selection_day.id)
+    if SELECTION_DAY_PLACES.left(selection_day) <= 0:
         raise Refusal(_("This selection day is full. Choose another day."), "selection_day")
     existing = db.session.scalar(
         db.select(Convocation).where(Convocation.application_id == application.id))

@@ -12,10 +12,10 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.applications.questions import options
 from portal.applications.vocab import COMPONENT_LABELS
 from portal.i18n import LANGUAGE_LABELS, LETTER_LANGUAGES
 
@@ -23,11 +23,6 @@ NATIONALITY_RULE_LABELS = {
     "belgian": _l("Belgian nationality only"),
     "eu": _l("Belgian or another EU nationality"),
 }
-
-
-def options(pairs) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms choices."""
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _quota(label):

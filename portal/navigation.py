@@ -1,15 +1,15 @@
 """Where each role lands after login, and the tasks listed on the staff start page.
 
-Both are filled by the domains at start-up: set_landing(app, role, endpoint) points a
-role at a domain's page, add_staff_task(app, StaffTask(...)) lists a task (it shows
-only when its endpoint exists and the user's role fits). Tasks are shown by `order`.
+Both are filled by the domains at start-up, in their init_app: set_landing(app, role,
+endpoint) points a role at a domain's page, add_staff_task(app, StaffTask(...)) lists a
+task (it shows only when its endpoint exists and the user's role fits), by `order`.
+Part of the platform, not of a domain, so that every domain can add to it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from flask import current_app, url_for
-from flask_babel import lazy_gettext as _l
 
 from portal.security import Role
 
@@ -32,17 +32,6 @@ class StaffTask:
     description: object
     roles: tuple[str, ...]
     order: int = 100
-
-
-# The accounts domain's own tasks.
-ACCOUNT_TASKS = (
-    StaffTask("staff.list_staff", _l("Staff accounts"),
-              _l("Create recruiter, administrator and employer accounts; deactivate them."),
-              (Role.ADMIN,), order=40),
-    StaffTask("accounts.account", _l("My account"),
-              _l("Your name, e-mail address, language and password."),
-              (Role.RECRUITER, Role.ADMIN), order=90),
-)
 
 
 def set_landing(app, role: Role | str, endpoint: str) -> None:

@@ -10,23 +10,27 @@ from wtforms import SelectChoice
 
 from portal import audit
 from portal.accounts.models import User
-from portal.applications import (
-    dashboard_views,
-    quotas,
-    review_answers,
-    review_queue,
-    review_services,
-    selection,
+from portal.applications import answers, quotas, selection
+from portal.applications.intakes import services as intake_services
+from portal.applications.intakes.models import SelectionDay
+from portal.applications.models import (
+    Application,
+    ApplicationEvent,
+    Component,
+    Decision,
+    Intake,
+    Status,
 )
-from portal.applications.models import Application, ApplicationEvent, Component, Intake, Status
-from portal.applications.review_forms import (
+from portal.applications.review import dashboard_views
+from portal.applications.review import queue as review_queue
+from portal.applications.review import services as review_services
+from portal.applications.review.forms import (
     ProposeForm,
     ResultForm,
     ScheduleForm,
     SelectionDayForm,
     VersionForm,
 )
-from portal.applications.review_models import Decision, SelectionDay
 from portal.applications.vocab import (
     ACTION_LABELS,
     COMPONENT_LABELS,
@@ -37,6 +41,7 @@ from portal.applications.vocab import (
 )
 from portal.applications.workflow import allowed_actions
 from portal.extensions import db
+from portal.letters.models import Letter
 from portal.refusals import Refusal
 from portal.security import STAFF, role_required
 
@@ -49,9 +54,6 @@ def labels():
     return {"status_labels": STATUS_LABELS, "action_labels": ACTION_LABELS,
             "component_labels": COMPONENT_LABELS, "letter_labels": LETTER_LABELS}
 
-
-def _intake_or_404(intake_id: int) -> Intake:
-    return db.session.get(Intake, intake_id) or abort(404)
 
 
 def _application_or_404(application_id: int) -> Application:
@@ -74,7 +76,7 @@ def intakes():
 @bp.get("/intakes/<int:intake_id>")
 @role_required(*STAFF)
 def queue(intake_id: int):
-    intake = _intake_or_404(intake_id)
+    intake = db.get_or_404(Intake, intake_id)
     filters = review_queue.Filters.from_args(request.args)
     page = review_queue.page(intake, filters)
     return render_template(
@@ -107,17 +109,18 @@ def _render_detail(app_: Application, status: int = 200, **forms):
         db.select(ApplicationEvent, actor).outerjoin(actor, actor.id == ApplicationEvent.actor_id)
         .where(ApplicationEvent.application_id == app_.id).order_by(ApplicationEvent.id)
     ).all()
-    days = review_services.selection_days(intake)
+    days = intake_services.selection_days(intake)
     schedule = forms.get("schedule") or ScheduleForm(version=app_.version)
     schedule.selection_day.choices = [
         SelectChoice(d.id, f"{d.day.isoformat()} · {d.place} ({n}/{d.capacity})")
         for d, n in days]
     decision = review_services.open_decision(app_)
     candidate = db.session.get(User, app_.user_id)
+    person = candidate.person if candidate else None
     return render_template(
         "applications/review/application.html", application=app_, intake=intake,
-        candidate=candidate, person=candidate.person if candidate else None,
-        answers=review_answers.sections(app_), history=history,
+        candidate=candidate, person=person,
+        answers=answers.sections(app_, person is not None), history=history,
         actions=allowed_actions(app_, current_user.role),
         results=selection.results_by_kind(app_), result_labels=RESULT_LABELS,
         convocation=selection.convocation_of(app_), decision=decision,
@@ -138,8 +141,6 @@ def _render_detail(app_: Application, status: int = 200, **forms):
 
 
 def _letters(app_: Application) -> list:
-    from portal.letters.models import Letter
-
     return db.session.scalars(
         db.select(Letter).where(Letter.subject_type == "Application",
                                 Letter.subject_id == str(app_.id)).order_by(Letter.id)).all()
@@ -194,10 +195,10 @@ def schedule_tests(application_id: int):
     app_ = _application_or_404(application_id)
     form = ScheduleForm()
     form.selection_day.choices = [SelectChoice(d.id, "") for d, _n in
-                                  review_services.selection_days(app_.intake)]
+                                  intake_services.selection_days(app_.intake)]
     if not form.validate_on_submit():
         return _render_detail(app_, 400, schedule=form)
-    day = db.session.get(SelectionDay, form.selection_day.data) or abort(404)
+    day = db.get_or_404(SelectionDay, form.selection_day.data)
     try:
         review_services.schedule_tests(app_, day, current_user, form.seen_version())
     except Refusal as error:
@@ -242,14 +243,10 @@ def propose_decision(application_id: int):
     return _done(app_, _("Decision proposed. A second recruiter must confirm it."))
 
 
-def _decision_or_404(decision_id: int) -> Decision:
-    return db.session.get(Decision, decision_id) or abort(404)
-
-
 @bp.post("/decisions/<int:decision_id>/confirm")
 @role_required(*STAFF)
 def confirm_decision(decision_id: int):
-    decision = _decision_or_404(decision_id)
+    decision = db.get_or_404(Decision, decision_id)
     form = VersionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -264,7 +261,7 @@ def confirm_decision(decision_id: int):
 @bp.post("/decisions/<int:decision_id>/cancel")
 @role_required(*STAFF)
 def cancel_decision(decision_id: int):
-    decision = _decision_or_404(decision_id)
+    decision = db.get_or_404(Decision, decision_id)
     if not VersionForm().validate_on_submit():
         abort(400)
     try:
@@ -277,11 +274,11 @@ def cancel_decision(decision_id: int):
 @bp.route("/intakes/<int:intake_id>/selection-days", methods=["GET", "POST"])
 @role_required(*STAFF)
 def selection_days(intake_id: int):
-    intake = _intake_or_404(intake_id)
+    intake = db.get_or_404(Intake, intake_id)
     form = SelectionDayForm()
     if form.validate_on_submit():
         try:
-            review_services.create_selection_day(intake, form.day.data, form.place.data,
+            intake_services.create_selection_day(intake, form.day.data, form.place.data,
                                                  form.capacity.data, current_user)
             db.session.commit()
         except IntegrityError:
@@ -291,5 +288,5 @@ def selection_days(intake_id: int):
             flash(_("Selection day added."), "success")
             return redirect(url_for("review.selection_days", intake_id=intake.id))
     return render_template("applications/review/selection_days.html", intake=intake, form=form,
-                           days=review_services.selection_days(intake)), \
+                           days=intake_services.selection_days(intake)), \
         400 if form.errors else 200

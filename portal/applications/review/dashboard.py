@@ -19,6 +19,7 @@ from sqlalchemy import case, func
 
 from portal import regions
 from portal.accounts.models import User
+from portal.applications.intakes.models import Booking, InfoSession
 from portal.applications.models import Application, ApplicationEvent, Intake, Status
 from portal.extensions import db
 from portal.invitations.models import Invitation, Person
@@ -102,7 +103,7 @@ def _people(intake: Intake, counts, totals) -> None:
          .group_by(Person.language, Person.postcode)),
         ("signed_up", db.select(Person.language, Person.postcode, func.count(User.id))
          .join(invited, invited.c.person_id == Person.id)
-         .join(User, User.person_id == Person.id)
+         .join(User, User.id == Person.user_id)
          .group_by(Person.language, Person.postcode)),
     ):
         for language, postcode, n in db.session.execute(query):
@@ -113,12 +114,10 @@ def _people(intake: Intake, counts, totals) -> None:
 def _sessions(intake: Intake, counts, totals) -> None:
     """Sessions have no attendance register: an active booking of a session that has
     taken place counts as attended."""
-    from portal.applications.session_models import Booking, InfoSession
-
     rows = db.session.execute(
         db.select(Person.language, Person.postcode, User.language, func.count(Booking.id))
         .join(InfoSession, InfoSession.id == Booking.session_id)
-        .join(User, User.id == Booking.user_id).outerjoin(Person, Person.id == User.person_id)
+        .join(User, User.id == Booking.user_id).outerjoin(Person, Person.user_id == User.id)
         .where(Booking.intake_id == intake.id, Booking.cancelled_at.is_(None),
                InfoSession.starts_at <= utcnow())
         .group_by(Person.language, Person.postcode, User.language))

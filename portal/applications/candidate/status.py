@@ -125,8 +125,8 @@ def letters_of(application: Application, user) -> list[Letter]:
     """Every letter issued to the candidate: this application's, and those about no other
     application (the invitation, for one)."""
     addressed = Letter.user_id == user.id
-    if user.person_id is not None:
-        addressed = or_(addressed, Letter.person_id == user.person_id)
+    if user.person is not None:
+        addressed = or_(addressed, Letter.person_id == user.person.id)
     return list(db.session.scalars(
         db.select(Letter).where(
             addressed,

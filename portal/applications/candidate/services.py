@@ -5,30 +5,23 @@ import json
 import secrets
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
-from portal import audit
-from portal.applications import sessions
+from portal import audit, regions
+from portal.accounts.models import User
+from portal.applications.answers import stored as answers
+from portal.applications.intakes import booking as sessions
 from portal.applications.models import Application, Component, Intake, Status
-from portal.applications.workflow import TransitionError, transition
+from portal.applications.questions import STEPS
+from portal.applications.workflow import TransitionError, is_stale, transition
 from portal.extensions import db
+from portal.invitations.models import Person
 from portal.invitations.services import nn_hash
 from portal.locking import lock
 from portal.refusals import Refusal
-
-# The steps of the application form, in order, with their names in the progress indicator.
-STEPS: dict[str, object] = {
-    "personal": _l("Personal details"),
-    "contact": _l("Contact"),
-    "education": _l("Education"),
-    "preferences": _l("Preferences"),
-    "motivation": _l("Start and motivation"),
-    "health": _l("Health"),
-    "consent": _l("Consent"),
-}
 
 
 class ApplicationError(Refusal):
@@ -38,10 +31,6 @@ class ApplicationError(Refusal):
     def __init__(self, *messages: str):
         super().__init__(messages[0])
         self.messages = list(messages)
-
-
-def answers(application: Application) -> dict:
-    return json.loads(application.answers or "{}")
 
 
 def for_candidate(user_id: int, application_id: int) -> Application | None:
@@ -119,8 +108,6 @@ def _user_language(user) -> str:
 
 
 def _format(day: date) -> str:
-    from flask_babel import format_date
-
     return format_date(day, "long")
 
 
@@ -151,7 +138,7 @@ def check_version(application: Application, version) -> None:
     if application.status != Status.DRAFT:
         raise ApplicationError(_("This application was already submitted: it can no longer "
                                  "be changed. Here is where it stands now."))
-    if str(version) != str(application.version):
+    if version is None or is_stale(application, version):
         raise ApplicationError(_("This application was changed in another window meanwhile. "
                                  "Here is what is saved now; check it and save again."))
 
@@ -175,8 +162,6 @@ def save_step(application: Application, step: str, data: dict, actor, version) -
         application.last_name = data["last_name"][:100]
         application.language = data["language"]
     elif step == "contact":
-        from portal import regions
-
         application.postcode = data["postcode"]
         info = regions.lookup(data["postcode"])
         application.province = info.province if info else ""
@@ -245,9 +230,6 @@ def missing(application: Application, user, today: date) -> list[str]:
 
 def _applied_under_another_account(application: Application, user) -> bool:
     """Someone else's live application in this intake with the same register number."""
-    from portal.accounts.models import User
-    from portal.invitations.models import Person
-
     number_hash = (user.person.nn_hash if user.person is not None
                    else answers(application).get("personal", {}).get("nn_hash"))
     if not number_hash:
@@ -259,7 +241,7 @@ def _applied_under_another_account(application: Application, user) -> bool:
     return db.session.scalar(
         db.select(Application.id)
         .join(User, User.id == Application.user_id)
-        .outerjoin(Person, Person.id == User.person_id)
+        .outerjoin(Person, Person.user_id == User.id)
         .where(Application.intake_id == application.intake_id,
                Application.id != application.id, Application.status != Status.WITHDRAWN,
                same_person)

@@ -1,0 +1,1 @@
+"""The candidate's room: information sessions, the application steps, status, offer."""

@@ -1,0 +1,1 @@
+"""Intakes and their dates: information sessions and selection days, and booking a place."""
