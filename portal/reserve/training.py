@@ -18,8 +18,8 @@ from sqlalchemy import func
 
 from portal import audit
 from portal.accounts.models import User
+from portal.applications.intakes.booking import Places
 from portal.extensions import db
-from portal.locking import lock_row
 from portal.models import utcnow
 from portal.refusals import Refusal
 from portal.reserve import notify, vocab
@@ -110,6 +110,10 @@ def taken(period_id: int) -> int:
         Assignment.period_id == period_id, Assignment.status.in_(COUNTING))) or 0
 
 
+# A period's places: its row is locked before they are counted (see applications' booking).
+PERIOD_PLACES = Places(TrainingPeriod, taken)
+
+
 def _overlapping(engagement_id: int, period: TrainingPeriod) -> TrainingPeriod | None:
     return db.session.scalar(
         db.select(TrainingPeriod).join(Assignment, Assignment.period_id == TrainingPeriod.id)
@@ -128,7 +132,7 @@ def assign(period: TrainingPeriod, engagement: Engagement, actor) -> Assignment:
     """
     if not works_for(actor, period.unit_id):
         raise Refusal(_("You are not allowed to take this action."))
-    period = lock_row(TrainingPeriod, period.id)
+    period = PERIOD_PLACES.lock(period.id)
     if period.cancelled:
         raise Refusal(_("This training period is cancelled."))
     if engagement.status not in SERVING or engagement.unit_id != period.unit_id:
@@ -139,7 +143,7 @@ def assign(period: TrainingPeriod, engagement: Engagement, actor) -> Assignment:
     if existing is not None and existing.status in COUNTING:
         raise Refusal(_("This reservist is already assigned to this period."),
                       field="engagement_id")
-    if taken(period.id) >= period.capacity:
+    if PERIOD_PLACES.left(period) <= 0:
         raise Refusal(_("The period is full: its capacity is %(n)d.", n=period.capacity),
                       field="engagement_id")
     clash = _overlapping(engagement.id, period)
