@@ -32,9 +32,9 @@ def merge(base_path: str, ours_path: str, theirs_path: str) -> None:
         if old is not None and mine.string == old.string and message.string != old.string:
             mine.string = message.string
             mine.flags = set(message.flags)
-        elif not mine.string or (isinstance(mine.string, tuple) and not all(mine.string)):
-            if message.string:
-                mine.string = message.string
+        elif message.string and (not mine.string or (
+                isinstance(mine.string, tuple) and not all(mine.string))):
+            mine.string = message.string
     with Path(ours_path).open("wb") as fh:
         write_po(fh, ours, width=100, sort_output=True, omit_header=False)
 

@@ -10,7 +10,8 @@ from sqlalchemy.engine import make_url
 
 from portal import create_app
 from portal.extensions import db, limiter
-from tests import factories
+from tests.support import client as support_client
+from tests.support import factories
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -126,9 +127,7 @@ def login_as(client):
         if isinstance(role_or_user, str):
             user = factories.user(role=role_or_user, **kwargs)
             db.session.commit()
-        with client.session_transaction() as session:
-            session["_user_id"] = user.session_token
-            session["_fresh"] = True
+        support_client.login(client, user)
         return user
 
     return login

@@ -51,7 +51,7 @@ def _role_pages(app):
 
 def test_each_role_opens_exactly_the_pages_meant_for_it(app, client, login_as):
     """The role matrix: every role-guarded page, as every role."""
-    from tests import factories
+    from tests.support import factories
 
     users = {role: factories.user(role=role) for role in ROLES}
     from portal.extensions import db

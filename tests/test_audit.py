@@ -6,7 +6,7 @@ import pytest
 from portal import audit
 from portal.audit import AuditEvent
 from portal.extensions import db
-from tests import factories
+from tests.support import factories
 
 
 def test_events_cannot_be_changed_or_deleted(app):

@@ -13,14 +13,16 @@ from portal.applications.intakes.models import SelectionDay
 from portal.applications.models import Application, Status
 from portal.extensions import db
 from portal.invitations.models import Cohort, Person
-from portal.invitations.sample import csv_bytes, national_number
+from portal.invitations.sample import csv_bytes
 from portal.letters.models import Letter
-from tests import factories
-from tests.applications import review_helpers as review
-from tests.applications.candidate import born_aged, fill, start, step_data
-from tests.applications.helpers import post, version_on
-from tests.helpers import csrf_token, last_mail_to, links_in, path_of, post_form
-from tests.letters_helpers import pdf_text
+from tests.support import factories
+from tests.support import review as review
+from tests.support.candidate import born_aged, fill, start, step_data
+from tests.support.client import csrf_token, post_form, version_on
+from tests.support.client import post_form as post
+from tests.support.factories import national_number
+from tests.support.letters import pdf_text
+from tests.support.mail import last_mail_to, links_in, path_of
 
 PASSWORD = "een lange en ongewone wachtzin"  # noqa: S105
 CODE = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]\b")

@@ -5,8 +5,9 @@ from portal.accounts.models import User
 from portal.accounts.passwords import verify_password
 from portal.audit import AuditEvent
 from portal.extensions import db
-from tests import factories
-from tests.helpers import last_mail_to, links_in, outbox, path_of, post_form
+from tests.support import factories
+from tests.support.client import post_form
+from tests.support.mail import last_mail_to, links_in, outbox, path_of
 
 NEW = "a completely new passphrase"
 

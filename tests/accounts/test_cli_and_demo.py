@@ -6,7 +6,8 @@ from portal.accounts.models import User
 from portal.accounts.passwords import verify_password
 from portal.audit import AuditEvent
 from portal.extensions import db
-from tests.helpers import last_mail_to, links_in, outbox, post_form
+from tests.support.client import post_form
+from tests.support.mail import last_mail_to, links_in, outbox
 
 
 def _user(email):

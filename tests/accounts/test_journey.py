@@ -4,7 +4,8 @@ from __future__ import annotations
 from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.extensions import db
-from tests.helpers import last_mail_to, links_in, outbox, path_of, post_form, text_of
+from tests.support.client import post_form
+from tests.support.mail import last_mail_to, links_in, outbox, path_of, text_of
 
 PASSWORD = "a long and unusual passphrase"
 NEW_PASSWORD = "another very different phrase"

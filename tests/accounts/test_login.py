@@ -6,8 +6,8 @@ from argon2 import PasswordHasher
 from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.extensions import db
-from tests import factories
-from tests.helpers import csrf_token, post_form
+from tests.support import factories
+from tests.support.client import csrf_token, post_form
 
 WRONG = "not the password at all"
 

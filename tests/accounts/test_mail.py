@@ -12,8 +12,9 @@ from portal import mail
 from portal.accounts import services
 from portal.accounts.models import User
 from portal.extensions import db
-from tests import factories
-from tests.helpers import html_of, links_in, outbox, post_form, text_of
+from tests.support import factories
+from tests.support.client import post_form
+from tests.support.mail import html_of, links_in, outbox, text_of
 
 
 def _free_port() -> int:

@@ -7,8 +7,9 @@ import pytest
 
 from portal.accounts.models import User
 from portal.extensions import db
-from tests import factories
-from tests.helpers import last_mail_to, outbox, post_form
+from tests.support import factories
+from tests.support.client import post_form
+from tests.support.mail import last_mail_to, outbox
 
 GOOD = {"first_name": "Lucas", "last_name": "Dubois", "email": "lucas.dubois@example.be",
         "language": "fr", "password": "sept mots de passe sûrs", "confirm":

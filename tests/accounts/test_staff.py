@@ -6,8 +6,9 @@ import pytest
 from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.extensions import db
-from tests import factories
-from tests.helpers import last_mail_to, links_in, path_of, post_form
+from tests.support import factories
+from tests.support.client import post_form
+from tests.support.mail import last_mail_to, links_in, path_of
 
 NEW_STAFF = {"first_name": "Rik", "last_name": "Wouters", "email": "rik.wouters@mil.be",
              "role": "recruiter", "language": "nl"}

@@ -18,7 +18,7 @@ import pytest
 from redis import Redis
 
 from portal.extensions import db
-from tests import factories
+from tests.support import factories
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

@@ -7,8 +7,9 @@ from itsdangerous import TimestampSigner
 
 from portal.accounts import services, tokens
 from portal.extensions import db
-from tests import factories
-from tests.helpers import last_mail_to, links_in, path_of, post_form
+from tests.support import factories
+from tests.support.client import post_form
+from tests.support.mail import last_mail_to, links_in, path_of
 
 
 class _DayOldSigner(TimestampSigner):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from portal.applications.models import Application, Status
 from portal.extensions import db
-from tests.applications.candidate import fill, ready_to_apply, start, step_data
-from tests.applications.helpers import post, version_on
+from tests.support.candidate import fill, ready_to_apply, start, step_data
+from tests.support.client import post_form as post
+from tests.support.client import version_on
 
 
 def _prepared(client, login_as):

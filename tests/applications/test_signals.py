@@ -5,8 +5,8 @@ from portal.applications.models import Status
 from portal.applications.signals import application_moved
 from portal.applications.workflow import SYSTEM, transition
 from portal.extensions import db
-from tests import factories
-from tests.applications import review_helpers as h
+from tests.support import factories
+from tests.support import review as h
 
 
 def test_a_move_is_announced_with_its_event_actor_and_statuses(app):

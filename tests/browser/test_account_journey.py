@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.helpers import last_mail_to, links_in
+from tests.support.mail import last_mail_to, links_in
 
 pytestmark = pytest.mark.browser
 

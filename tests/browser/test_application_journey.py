@@ -6,9 +6,9 @@ from playwright.sync_api import expect
 
 from portal.applications.models import Application, Status
 from portal.extensions import db
-from tests import factories
-from tests.applications.candidate import step_data
 from tests.browser.conftest import PHONE
+from tests.support import factories
+from tests.support.candidate import step_data
 
 
 @pytest.mark.browser

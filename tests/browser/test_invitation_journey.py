@@ -12,8 +12,8 @@ from portal.accounts.models import User
 from portal.extensions import db
 from portal.invitations import services
 from portal.invitations.models import Invitation
-from tests import factories
-from tests.helpers import last_mail_to, links_in
+from tests.support import factories
+from tests.support.mail import last_mail_to, links_in
 
 pytestmark = pytest.mark.browser
 

@@ -9,9 +9,10 @@ import pytest
 from portal.extensions import db
 from portal.invitations import services
 from portal.invitations.models import Cohort, Person
-from portal.invitations.sample import csv_bytes, national_number
-from tests import factories
-from tests.helpers import csrf_token, post_form
+from portal.invitations.sample import csv_bytes
+from tests.support import factories
+from tests.support.client import csrf_token, post_form
+from tests.support.factories import national_number
 
 
 @pytest.fixture(autouse=True)

@@ -10,8 +10,9 @@ from portal import i18n
 from portal.extensions import db
 from portal.invitations import importer
 from portal.invitations.models import CohortImport, Person
-from portal.invitations.sample import csv_bytes, national_number
-from tests import factories
+from portal.invitations.sample import csv_bytes
+from tests.support import factories
+from tests.support.factories import national_number
 
 
 def _row(number, birth="17/05/2008", postcode="9000", municipality="Gent", language="",

@@ -10,8 +10,9 @@ from portal.extensions import db
 from portal.invitations import services
 from portal.invitations.models import Invitation
 from portal.models import utcnow
-from tests import factories
-from tests.helpers import outbox, post_form
+from tests.support import factories
+from tests.support.client import post_form
+from tests.support.mail import outbox
 
 
 @pytest.fixture(autouse=True)

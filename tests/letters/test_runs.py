@@ -16,8 +16,8 @@ from portal.invitations.models import Invitation
 from portal.jobs import Job
 from portal.letters import runner, runs
 from portal.letters.models import Letter
-from tests import factories
-from tests.letters_helpers import embedded_fonts, pdf_text
+from tests.support import factories
+from tests.support.letters import embedded_fonts, pdf_text
 
 POSTCODES = ["9000", "5000", "1000", "4700", "2000", "8500", "1050", "4000", "3000"]
 

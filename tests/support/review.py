@@ -6,8 +6,6 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask import g
-
 from portal.applications.intakes.models import SelectionDay
 from portal.applications.models import (
     Application,
@@ -19,7 +17,10 @@ from portal.applications.models import (
 )
 from portal.extensions import db
 from portal.models import utcnow
-from tests import factories
+from tests.support import factories
+from tests.support.client import login, token_in
+
+__all__ = ["login"]
 
 _seq = itertools.count(1)
 
@@ -81,25 +82,6 @@ def decision(app_: Application, action: str, proposer, component: str | None = "
     return d
 
 
-def csrf_token(client, url: str) -> str:
-    page = client.get(url)
-    assert page.status_code == 200, (url, page.status_code)
-    match = re.search(r'name="(?:[a-z]+-)?csrf_token" type="hidden" value="([^"]+)"',
-                      page.get_data(as_text=True))
-    if match is None:
-        match = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
-    assert match, "no CSRF token on " + url
-    return match.group(1)
-
-
-def login(client, user):
-    # The test's app context outlives requests, and Flask-Login caches the user in g.
-    g.pop("_login_user", None)
-    with client.session_transaction() as session:
-        session["_user_id"] = user.session_token
-        session["_fresh"] = True
-
-
 def page_version(client, app_id):
     """The version the application page shows (None when it offers no action) and the page."""
     html = client.get(f"/review/applications/{app_id}").get_data(as_text=True)
@@ -107,19 +89,15 @@ def page_version(client, app_id):
     return (found.group(1) if found else None), html
 
 
-def _token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
 def post(client, url, app_id, **data):
     version, html = page_version(client, app_id)
     data.setdefault("version", version or "0")
-    return client.post(url, data={"csrf_token": _token(html), **data})
+    return client.post(url, data={"csrf_token": token_in(html), **data})
 
 
 def propose(client, app_id, action, **data):
     version, html = page_version(client, app_id)
-    token = _token(html)
+    token = token_in(html)
     fields = {f"{action}-{k}": v for k, v in {"version": version, "action": action, **data}.items()}
     return client.post(f"/review/applications/{app_id}/propose",
                        data={f"{action}-csrf_token": token, **fields})

@@ -13,8 +13,8 @@ from portal.applications.review import services as review_services
 from portal.applications.workflow import SYSTEM, TransitionError, transition
 from portal.extensions import db
 from portal.letters.models import Letter
-from tests import factories
-from tests.applications import review_helpers as h
+from tests.support import factories
+from tests.support import review as h
 
 
 @pytest.fixture(autouse=True)

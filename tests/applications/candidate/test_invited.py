@@ -4,9 +4,10 @@ from __future__ import annotations
 from portal.applications.models import Application, Status
 from portal.extensions import db
 from portal.letters.models import Letter
-from tests import factories
-from tests.applications.candidate import born_aged, fill, start, step_data
-from tests.applications.helpers import post, version_on
+from tests.support import factories
+from tests.support.candidate import born_aged, fill, start, step_data
+from tests.support.client import post_form as post
+from tests.support.client import version_on
 
 
 def _invited(login_as, **person_fields):

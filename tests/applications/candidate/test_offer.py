@@ -7,8 +7,9 @@ from datetime import date, timedelta
 from portal.applications import workflow
 from portal.applications.models import Application, ApplicationEvent, Status
 from portal.extensions import db
-from tests import factories
-from tests.applications.helpers import post, version_on
+from tests.support import factories
+from tests.support.client import post_form as post
+from tests.support.client import version_on
 
 
 def _selected(login_as, deadline_in_days: int = 5, waiting: bool = False):

@@ -9,8 +9,8 @@ from portal.applications.workflow import transition
 from portal.audit import AuditEvent
 from portal.extensions import db
 from portal.models import utcnow
-from tests import factories
-from tests.applications import review_helpers as h
+from tests.support import factories
+from tests.support import review as h
 
 
 def test_waitlist_ranks_by_score_then_who_applied_first(app):

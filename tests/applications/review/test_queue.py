@@ -9,8 +9,9 @@ from sqlalchemy import event
 from portal.applications.models import Status
 from portal.extensions import db
 from portal.models import utcnow
-from tests import factories
-from tests.applications import review_helpers as h
+from tests.support import factories
+from tests.support import review as h
+from tests.support.client import token_in
 
 
 @contextmanager
@@ -146,7 +147,7 @@ def test_every_review_page_refuses_citizens_and_employers(app, client):
     for role in ("citizen", "employer"):
         h.login(client, factories.user(role, password=None))
         db.session.commit()
-        token = h._token(client.get("/").get_data(as_text=True))
+        token = token_in(client.get("/").get_data(as_text=True))
         for rule in rules:
             url = re.sub(r"<int:(\w+)>", lambda m: str(
                 app_.id if m.group(1) == "application_id" else intake.id), rule.rule)

@@ -38,7 +38,7 @@ def test_a_run_letter_carries_the_symbol_of_its_own_sign_up_url(app):
     from pypdf import PdfReader
 
     from portal.letters import invitation, services, vdp
-    from tests import factories
+    from tests.support import factories
 
     cohort = factories.cohort(expires_on=date(2030, 1, 1))
     variant = vdp.Variant("invitation", ("nl", "fr"), invitation.context(cohort))

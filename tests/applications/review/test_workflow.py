@@ -15,8 +15,8 @@ from portal.applications.workflow import (
 from portal.audit import AuditEvent
 from portal.extensions import db
 from portal.security import Role
-from tests import factories
-from tests.applications import review_helpers as h
+from tests.support import factories
+from tests.support import review as h
 
 ACTIONS = sorted({action for _status, action in TRANSITIONS})
 ROLES = [Role.CITIZEN, Role.RECRUITER, Role.ADMIN, Role.EMPLOYER, SYSTEM]

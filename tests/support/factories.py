@@ -4,9 +4,15 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
+from portal import regions
 from portal.accounts.models import User
+from portal.accounts.passwords import hash_password
+from portal.applications.intakes.models import Booking, InfoSession
 from portal.applications.models import Intake
 from portal.extensions import db
+from portal.invitations import sample
+from portal.invitations.models import Cohort, Person
+from portal.invitations.services import nn_hash
 from portal.models import utcnow
 
 _seq = itertools.count(1)
@@ -16,7 +22,6 @@ PASSWORD = "correct horse battery staple"  # noqa: S105
 
 def user(role: str = "citizen", email: str | None = None, password: str | None = PASSWORD,
          language: str = "nl", verified: bool = True, **fields) -> User:
-    from portal.accounts.passwords import hash_password
 
     n = next(_seq)
     person = fields.pop("person", None)
@@ -56,7 +61,6 @@ def intake(**fields) -> Intake:
 
 
 def cohort(**fields):
-    from portal.invitations.models import Cohort
 
     n = next(_seq)
     today = date.today()
@@ -72,11 +76,6 @@ def cohort(**fields):
 def person(cohort=None, postcode: str = "9000", birth_date: date | None = None, **fields):
     """A person from a register extract (a valid national register number, its keyed hash),
     with municipality and region from the table."""
-    from portal import regions
-    from portal.invitations.models import Person
-    from portal.invitations.sample import national_number
-    from portal.invitations.services import nn_hash
-
     n = next(_seq)
     birth_date = birth_date or date(date.today().year - 18, 3, 1)
     number = fields.pop("national_number", None) or national_number(birth_date, n % 998 + 1)
@@ -104,7 +103,6 @@ def person(cohort=None, postcode: str = "9000", birth_date: date | None = None, 
 def info_session(intake, days_ahead: int = 7, capacity: int = 20, **fields):
     from datetime import datetime, time
 
-    from portal.applications.intakes.models import InfoSession
 
     starts = datetime.combine(date.today() + timedelta(days=days_ahead), time(14, 0),
                               tzinfo=utcnow().tzinfo)
@@ -118,9 +116,13 @@ def info_session(intake, days_ahead: int = 7, capacity: int = 20, **fields):
 
 
 def booking(session, user, **fields):
-    from portal.applications.intakes.models import Booking
 
     b = Booking(session=session, intake_id=session.intake_id, user_id=user.id, **fields)
     db.session.add(b)
     db.session.flush()
     return b
+
+
+def national_number(born: date, serial: int = 123) -> str:
+    """A valid Belgian national register number for this birth date (odd serial: male)."""
+    return sample.national_number(born, serial)

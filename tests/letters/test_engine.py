@@ -10,8 +10,8 @@ from portal.extensions import db
 from portal.letters import render, services
 from portal.letters.invitation import issue_letter
 from portal.letters.models import Letter
-from tests import factories
-from tests.letters_helpers import embedded_fonts, page_texts, pdf_text
+from tests.support import factories
+from tests.support.letters import embedded_fonts, page_texts, pdf_text
 
 # First words of the invitation's subject in each language, from the catalogues.
 SUBJECT = {

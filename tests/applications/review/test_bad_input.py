@@ -6,8 +6,9 @@ import html
 from portal.applications.models import Application, Convocation, Decision, Status, TestResult
 from portal.audit import AuditEvent
 from portal.extensions import db
-from tests import factories
-from tests.applications import review_helpers as h
+from tests.support import factories
+from tests.support import review as h
+from tests.support.client import token_in
 
 
 def _follow(client, response) -> str:
@@ -27,7 +28,7 @@ def test_a_stale_page_is_refused_and_nothing_changes(app, client):
     _intake, app_, recruiter = _scene()
     h.login(client, recruiter)
     version, page = h.page_version(client, app_.id)
-    token = h._token(page)
+    token = token_in(page)
     app_.version += 1  # someone else changed it meanwhile
     db.session.commit()
     response = client.post(f"/review/applications/{app_.id}/screening",
@@ -51,7 +52,7 @@ def test_a_double_post_acts_once(app, client):
     _intake, app_, recruiter = _scene()
     h.login(client, recruiter)
     version, page = h.page_version(client, app_.id)
-    token = h._token(page)
+    token = token_in(page)
     data = {"csrf_token": token, "version": version}
     client.post(f"/review/applications/{app_.id}/screening", data=data)
     again = client.post(f"/review/applications/{app_.id}/screening", data=data)
@@ -100,7 +101,7 @@ def test_confirming_twice_moves_once(app, client):
     db.session.commit()
     h.login(client, other)
     version, page = h.page_version(client, app_.id)
-    token = h._token(page)
+    token = token_in(page)
     data = {"csrf_token": token, "version": version}
     client.post(f"/review/decisions/{decision.id}/confirm", data=data)
     again = client.post(f"/review/decisions/{decision.id}/confirm", data=data)
@@ -124,7 +125,7 @@ def test_forged_ids_get_404_or_a_refusal(app, client):
         response.get_data(as_text=True))
     assert db.session.scalar(db.select(db.func.count()).select_from(Convocation)) == 0
     version, page = h.page_version(client, app_.id)
-    token = h._token(page)
+    token = token_in(page)
     assert client.post("/review/decisions/424242/confirm",
                        data={"csrf_token": token, "version": version}).status_code == 404
 

@@ -16,8 +16,8 @@ from portal.audit import AuditEvent
 from portal.extensions import db
 from portal.invitations.models import Invitation
 from portal.models import utcnow
-from tests import factories
-from tests.applications import review_helpers as h
+from tests.support import factories
+from tests.support import review as h
 
 _n = itertools.count(1)
 

@@ -5,8 +5,8 @@ from portal.extensions import db
 from portal.jobs import Job
 from portal.letters import runner, runs
 from portal.letters.models import Letter
-from tests import factories
-from tests.helpers import post_form
+from tests.support import factories
+from tests.support.client import post_form
 
 
 def _cohort(n=3):

@@ -4,16 +4,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from portal.extensions import db
-from tests import factories
-from tests.applications.helpers import post, version_on
-
-
-def national_number(born: date, serial: int = 123) -> str:
-    """A valid Belgian national register number for this birth date."""
-    base = f"{born:%y%m%d}{serial:03d}"
-    prefix = "2" if born.year >= 2000 else ""
-    check = 97 - int(prefix + base) % 97
-    return f"{base}{check:02d}"
+from tests.support import factories
+from tests.support.client import post_form as post
+from tests.support.client import version_on
+from tests.support.factories import national_number
 
 
 def born_aged(age: int, on: date) -> date:

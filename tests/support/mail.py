@@ -1,4 +1,4 @@
-"""Small helpers for tests: CSRF tokens for form posts, and the mail outbox."""
+"""The mail outbox: every e-mail the app wrote, and what is in it."""
 from __future__ import annotations
 
 import re
@@ -9,22 +9,7 @@ from pathlib import Path
 
 from flask import current_app
 
-_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _LINK = re.compile(r"https?://\S+")
-
-
-def csrf_token(client, url: str = "/") -> str:
-    """GET `url` and return the CSRF token of its first form."""
-    html = client.get(url).get_data(as_text=True)
-    match = _CSRF.search(html)
-    assert match, f"no csrf_token on {url}"
-    return match.group(1)
-
-
-def post_form(client, url: str, data: dict, page: str | None = None, **kwargs):
-    """POST `data` to `url` with a CSRF token taken from `page` (default: `url`)."""
-    token = csrf_token(client, page or url)
-    return client.post(url, data={"csrf_token": token, **data}, **kwargs)
 
 
 def outbox() -> list[EmailMessage]:

@@ -11,9 +11,9 @@ from portal.applications.review import services as review_services
 from portal.applications.workflow import SYSTEM, transition
 from portal.extensions import db
 from portal.letters.models import Letter
-from tests import factories
-from tests.applications import review_helpers as h
-from tests.letters_helpers import pdf_text
+from tests.support import factories
+from tests.support import review as h
+from tests.support.letters import pdf_text
 
 
 @pytest.fixture(autouse=True)

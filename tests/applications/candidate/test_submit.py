@@ -8,8 +8,9 @@ from pypdf import PdfReader
 from portal.applications.models import Application, ApplicationEvent, Status
 from portal.extensions import db
 from portal.letters.models import Letter
-from tests.applications.candidate import fill, ready_to_apply, start, step_data
-from tests.applications.helpers import post, version_on
+from tests.support.candidate import fill, ready_to_apply, start, step_data
+from tests.support.client import post_form as post
+from tests.support.client import version_on
 
 
 def _submitted(client, login_as, **steps_over):
@@ -151,7 +152,7 @@ def test_a_convoked_candidate_sees_the_selection_day_and_the_convocation(client,
     from portal.applications import workflow
     from portal.applications.intakes.models import SelectionDay
     from portal.applications.review import services as review_services
-    from tests import factories
+    from tests.support import factories
 
     _user, intake, application_id, _v, _r = _submitted(client, login_as)
     recruiter = factories.user(role="recruiter")

@@ -4,13 +4,13 @@ from __future__ import annotations
 from portal.applications.models import Application, Status
 from portal.audit import AuditEvent
 from portal.extensions import db
-from tests import factories
-from tests.applications import review_helpers as h
-from tests.applications.review_helpers import confirm as _confirm
-from tests.applications.review_helpers import login as _login
-from tests.applications.review_helpers import post as _post
-from tests.applications.review_helpers import propose as _propose
-from tests.applications.review_helpers import through_tests as _through_tests
+from tests.support import factories
+from tests.support import review as h
+from tests.support.review import confirm as _confirm
+from tests.support.review import login as _login
+from tests.support.review import post as _post
+from tests.support.review import propose as _propose
+from tests.support.review import through_tests as _through_tests
 
 
 def test_two_recruiters_fill_an_intake_within_quota(app, client):

@@ -10,8 +10,8 @@ from portal.applications.intakes import booking as sessions
 from portal.applications.intakes.models import Booking
 from portal.audit import AuditEvent
 from portal.extensions import db
-from tests import factories
-from tests.applications.helpers import post
+from tests.support import factories
+from tests.support.client import post_form as post
 
 
 def _active(user_id):

@@ -7,8 +7,8 @@ from portal.applications.intakes.models import InfoSession
 from portal.applications.models import Intake
 from portal.audit import AuditEvent
 from portal.extensions import db
-from tests import factories
-from tests.applications.helpers import post
+from tests.support import factories
+from tests.support.client import post_form as post
 
 
 def _form(**over):

@@ -7,9 +7,10 @@ from datetime import date, timedelta
 from portal.applications.models import Application, ApplicationEvent, Status
 from portal.audit import AuditEvent
 from portal.extensions import db
-from tests import factories
-from tests.applications.candidate import fill, ready_to_apply, start, step_data
-from tests.applications.helpers import post, version_on
+from tests.support import factories
+from tests.support.candidate import fill, ready_to_apply, start, step_data
+from tests.support.client import post_form as post
+from tests.support.client import version_on
 
 
 def _application(application_id) -> Application:
