@@ -10,10 +10,10 @@ import pytest
 from portal.extensions import db
 from portal.reserve import feed, proofs
 from portal.reserve.models import EngagementStatus
-from tests import factories
-from tests.helpers import csrf_token
-from tests.reserve import helpers
-from tests.reserve.test_journey import PDF, login
+from tests.support import factories
+from tests.support import reserve as helpers
+from tests.support.client import csrf_token, login
+from tests.support.reserve import PDF
 
 
 @pytest.fixture

@@ -4,9 +4,8 @@ from __future__ import annotations
 from portal.demo import run_seeds
 from portal.extensions import db
 from portal.reserve.models import Assignment, Engagement, Skill, Unit, UnitMember
-from tests import factories
-from tests.helpers import post_form
-from tests.reserve.test_journey import login
+from tests.support import factories
+from tests.support.client import login, post_form
 
 
 def test_an_administrator_adds_a_skill_and_a_unit_with_its_staff(app, client):

@@ -19,11 +19,11 @@ from portal.reserve.models import (
     Proof,
     YearEndChoice,
 )
-from tests import factories
-from tests.applications import review_helpers as rh
-from tests.helpers import post_form
-from tests.reserve import helpers
-from tests.reserve.test_journey import PDF, login
+from tests.support import factories
+from tests.support import reserve as helpers
+from tests.support import review as rh
+from tests.support.client import login, post_form
+from tests.support.reserve import PDF
 
 BASE = {"pillar": "combat", "rank_category": "soldier", "days_per_year": "10",
         "commitment_months": "24", "availability": "part_time", "unit_1": "0", "unit_2": "0",

@@ -19,18 +19,12 @@ from portal.reserve.models import (
     TrainingPeriod,
     YearEndChoice,
 )
-from tests import factories
-from tests.applications import review_helpers as rh
-from tests.helpers import csrf_token, outbox, post_form, text_of
-from tests.reserve import helpers
-
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def login(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = user.session_token
-        session["_fresh"] = True
+from tests.support import factories
+from tests.support import reserve as helpers
+from tests.support import review as rh
+from tests.support.client import csrf_token, login, post_form
+from tests.support.mail import outbox, text_of
+from tests.support.reserve import PDF
 
 
 @pytest.mark.parametrize("language", ["nl", "fr", "de"])

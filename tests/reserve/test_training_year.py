@@ -10,10 +10,10 @@ from portal import i18n
 from portal.extensions import db
 from portal.reserve import feed, training
 from portal.reserve.models import EngagementStatus
-from tests import factories
-from tests.helpers import outbox, post_form
-from tests.reserve import helpers
-from tests.reserve.test_journey import login
+from tests.support import factories
+from tests.support import reserve as helpers
+from tests.support.client import login, post_form
+from tests.support.mail import outbox
 
 
 def _scene():

@@ -10,8 +10,8 @@ from portal.refusals import Refusal
 from portal.reserve import workflow
 from portal.reserve.models import EngagementEvent, EngagementStatus
 from portal.security import Role
-from tests import factories
-from tests.reserve import helpers
+from tests.support import factories
+from tests.support import reserve as helpers
 
 ACTIONS = sorted({action for (_status, action) in workflow.TRANSITIONS})
 ROLES = ["owner", "other_citizen", *[str(r) for r in Role if r != Role.CITIZEN], "system"]

@@ -7,10 +7,10 @@ from portal.applications.models import Status
 from portal.extensions import db
 from portal.reserve import year_end
 from portal.reserve.models import ChoiceStatus, YearEndChoice
-from tests import factories
-from tests.applications import review_helpers as rh
-from tests.helpers import outbox, post_form
-from tests.reserve.test_journey import login
+from tests.support import factories
+from tests.support import review as rh
+from tests.support.client import login, post_form
+from tests.support.mail import outbox
 
 
 def _asked(language="nl"):
@@ -95,7 +95,7 @@ def test_after_the_deadline_applying_is_a_direct_application(app):
 
     application, choice = _asked()
     user = db.session.get(type(factories.user()), application.user_id)
-    from tests.reserve import helpers
+    from tests.support import reserve as helpers
 
     unit = helpers.unit()
     request = engagements.Request(pillar="combat", days_per_year=10, commitment_months=24,

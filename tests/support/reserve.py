@@ -14,9 +14,12 @@ from portal.reserve.models import (
     Unit,
     UnitMember,
 )
-from tests import factories
+from tests.support import factories
 
 _seq = itertools.count(1)
+
+# The smallest file that starts like a PDF (what proofs are judged by).
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def skill(code: str | None = None, **fields) -> Skill:
