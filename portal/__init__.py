@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import logging
+import os
 from importlib import import_module
+from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from portal import config as config_module
-from portal import errors, i18n, security, templating
+from portal import errors, i18n, security, templating, textclean
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # Pieces every domain relies on, each with init_app(app): bulk jobs (and the Job table),
@@ -24,17 +27,31 @@ DOMAINS = (
     "portal.invitations",
     "portal.letters",
     "portal.applications",
+    "portal.identity",
     "portal.reserve",
 )
 
 
+class BoundedInt(IntegerConverter):
+    """`<int:...>` that fits a database integer: a larger number is a 404, not a 500."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_path=str(config_module.INSTANCE))
-    app.config.from_mapping(config_module.load(config))
+    settings = config_module.load(config)
+    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"])
+    app.config.from_mapping(settings)
+    app.request_class = textclean.CleanRequest
+    app.url_map.converters["int"] = BoundedInt
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
-    config_module.INSTANCE.mkdir(exist_ok=True)
+    config_module.private_dir(Path(app.instance_path))
+    # Files the portal writes (SQLite database, mails, letter batches) are its own only.
+    os.umask(0o077)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

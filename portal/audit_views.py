@@ -1,7 +1,7 @@
 """The audit log, read by administrators: filter, page through, export nothing else."""
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, render_template, request
@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from portal import audit
 from portal.accounts.models import User
@@ -22,6 +22,16 @@ bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 PAGE_SIZE = 50
 
 
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
+
+
+def plausible_date(_form, field) -> None:
+    """Year 1 or 9999 would overflow once moved to UTC; no audit event is that old."""
+    if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
+        raise ValidationError(_l("Enter a date between %(start)s and %(end)s.",
+                                 start=FIRST_DAY.isoformat(), end=LAST_DAY.isoformat()))
+
+
 class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
@@ -30,8 +40,8 @@ class AuditFilterForm(FlaskForm):
     actor = StringField(_l("Actor e-mail"), validators=[Optional(), Length(max=254)])
     object_type = StringField(_l("Object type"), validators=[Optional(), Length(max=40)])
     object_id = StringField(_l("Object number"), validators=[Optional(), Length(max=64)])
-    since = DateField(_l("From"), validators=[Optional()])
-    until = DateField(_l("Until"), validators=[Optional()])
+    since = DateField(_l("From"), validators=[Optional(), plausible_date])
+    until = DateField(_l("Until"), validators=[Optional(), plausible_date])
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100_000)], default=1)
 
 

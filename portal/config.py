@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +27,13 @@ class Config:
     ENV_NAME = os.environ.get("PORTAL_ENV", "development")
 
     # SECRET_KEY: signs sessions, CSRF tokens and e-mailed links. Required in production.
+    # Elsewhere, when unset, a random key is generated once into instance/secret_key
+    # (mode 0600) and reused, so no publicly known key ever signs anything.
     SECRET_KEY = os.environ.get("SECRET_KEY")
+
+    # INSTANCE_PATH: folder of the SQLite database, mails, letter runs and the generated
+    # key; created readable by the portal's own user only (0700).
+    INSTANCE_PATH = os.environ.get("INSTANCE_PATH", str(INSTANCE))
 
     # CODE_HASH_KEY: key of the keyed hash under which invitation codes are stored.
     # Defaults to a key derived from SECRET_KEY.
@@ -63,8 +70,12 @@ class Config:
     # 0 means X-Forwarded-For is ignored entirely.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
-    # LOGIN_LIMIT: attempts per account and per address (Flask-Limiter syntax).
+    # LOGIN_LIMIT: failed logins (and password-reset requests) per account from one
+    # address (Flask-Limiter syntax). Only that address is stopped: the owner elsewhere is not.
     LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "5 per 15 minutes")
+    # LOGIN_ADDRESS_LIMIT: failed logins (and reset requests) per address, whatever the
+    # accounts; generous, as a whole office may sit behind one address.
+    LOGIN_ADDRESS_LIMIT = os.environ.get("LOGIN_ADDRESS_LIMIT", "30 per 15 minutes")
     # RATELIMIT_KEY_PREFIX: prefix of the throttle counters in Redis, so that two portals
     # (or test runs) sharing one Redis server keep separate counts.
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "portal")
@@ -91,6 +102,32 @@ class Config:
 
     # LETTER_WORKERS: processes used by an in-process letter run (default: all cores).
     LETTER_WORKERS = _int("LETTER_WORKERS", os.cpu_count() or 1)
+
+    # Federal login (FAS: eID, itsme) by OpenID Connect. Off unless OIDC_ISSUER,
+    # OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are all set; then the login page shows its button.
+    # OIDC_ISSUER: the provider's issuer; its metadata is read from
+    # {issuer}/.well-known/openid-configuration (or OIDC_METADATA_URL when set).
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER") or None
+    OIDC_METADATA_URL = os.environ.get("OIDC_METADATA_URL") or None
+    # OIDC_CLIENT_ID / OIDC_CLIENT_SECRET: the portal's registration at the provider. Its
+    # redirect URI is BASE_URL + /login/fas/callback.
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID") or None
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET") or None
+    # OIDC_SCOPES: scopes asked for; the national register number comes with its own scope.
+    OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile egovnrn")
+    # OIDC_ACR_VALUES: the levels of assurance asked for and accepted (space-separated);
+    # an ID token with any other acr is refused.
+    OIDC_ACR_VALUES = os.environ.get(
+        "OIDC_ACR_VALUES", "urn:be:fedict:iam:fas:Level450 urn:be:fedict:iam:fas:Level500")
+    # OIDC_NN_CLAIM: the ID-token claim that carries the national register number.
+    OIDC_NN_CLAIM = os.environ.get("OIDC_NN_CLAIM", "egovNRN")
+    # OIDC_LEEWAY_SECONDS: clock difference tolerated on the ID token's times.
+    OIDC_LEEWAY_SECONDS = _int("OIDC_LEEWAY_SECONDS", 60)
+
+    # SESSION_IDLE_MINUTES: a signed-in session ends after this long without a request.
+    SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 30)
+    # SESSION_MAX_HOURS: and this long after login, however active.
+    SESSION_MAX_HOURS = _int("SESSION_MAX_HOURS", 12)
 
     # The Reserve (portal/reserve). SERVICE_YEAR_MONTHS: length of the service year; once
     # that many months after an intake's start date have passed, `flask reserve close-years`
@@ -137,8 +174,11 @@ def load(overrides: dict | None = None) -> dict:
     if not cfg.get("SECRET_KEY"):
         if production:
             raise RuntimeError("SECRET_KEY must be set in production (PORTAL_ENV=production).")
-        cfg["SECRET_KEY"] = "dev-only-secret-key-not-for-production"  # noqa: S105
+        cfg["SECRET_KEY"] = instance_secret_key(Path(cfg["INSTANCE_PATH"]))
     cfg.setdefault("SESSION_COOKIE_SECURE", production)
+    if production:
+        # __Host-: only ever set over HTTPS, for this exact host and path /.
+        cfg.setdefault("SESSION_COOKIE_NAME", "__Host-session")
     cfg.setdefault("REMEMBER_COOKIE_SECURE", production)
     cfg["PREFERRED_URL_SCHEME"] = "https" if production else "http"
     uri = cfg["SQLALCHEMY_DATABASE_URI"]
@@ -152,3 +192,24 @@ def load(overrides: dict | None = None) -> dict:
     if not cfg.get("RATELIMIT_STORAGE_URI"):
         cfg["RATELIMIT_STORAGE_URI"] = cfg["REDIS_URL"] or "memory://"
     return cfg
+
+
+def private_dir(path: Path) -> Path:
+    """Create `path` (and parents) readable by this user only; tighten it if it exists."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
+
+
+def instance_secret_key(instance: Path) -> str:
+    """The key in instance/secret_key, generated (mode 0600) the first time."""
+    key_file = private_dir(instance) / "secret_key"
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key + "\n")
+    return key

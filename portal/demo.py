@@ -25,6 +25,8 @@ class Report:
     created_items: list[str] = field(default_factory=list)
     existing_items: list[str] = field(default_factory=list)
     credentials: list[tuple[str, str, str]] = field(default_factory=list)
+    # Lines printed after the accounts (how to sign in beyond the password).
+    notes: list[str] = field(default_factory=list)
 
     def created(self, what: str) -> None:
         self.created_items.append(what)
@@ -65,6 +67,8 @@ def seed_command():
     width = max((len(email) for email, _, _ in report.credentials), default=0)
     for email, role, password in report.credentials:
         click.echo(f"  {email.ljust(width)}  {role.ljust(9)}  {password}")
+    for note in report.notes:
+        click.echo(note)
 
 
 def init_app(app) -> None:

@@ -1,13 +1,12 @@
 """Roles, the one view guard, session handling and security headers."""
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, request
+from flask import abort, current_app, request, session
 from flask_login import current_user
 from flask_login import login_required as _login_required
 
@@ -68,10 +67,6 @@ def safe_next(target: str | None, default: str = "/") -> str:
     return target
 
 
-def new_session_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
@@ -93,7 +88,10 @@ def register(app) -> None:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
-        if current_user and current_user.is_authenticated and request.endpoint != "static":
+        # A page drawn from the session (a signed-in user, or what an anonymous visitor
+        # typed: a register extract's name, an e-mail address) is nobody else's to keep.
+        if request.endpoint != "static" and (
+                session.accessed or (current_user and current_user.is_authenticated)):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 

@@ -69,4 +69,133 @@ def test_each_role_opens_exactly_the_pages_meant_for_it(app, client, login_as):
                 wrong.append((role, url, status, "should open"))
             if not expected_ok and status != 403:
                 wrong.append((role, url, status, "should be refused"))
-    assert wrong == []
+    assert wrong == [], "\n".join(map(str, wrong))
+
+
+def test_numbers_too_large_for_the_database_are_not_found_on_every_route(app, client, login_as):
+    """Any `<int:>` segment above 2^63 is a 404 for every role, never a server error."""
+    from portal.extensions import db
+    from tests.support import factories
+
+    users = {role: factories.user(role=role) for role in ROLES}
+    db.session.commit()
+    huge = str(2**64)
+    wrong = []
+    for role in ROLES:
+        login_as(users[role])
+        for rule in app.url_map.iter_rules():
+            if not any(type(c).__name__ == "BoundedInt" or "Integer" in type(c).__name__
+                       for c in rule._converters.values()):
+                continue
+            url = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", huge, rule.rule)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                status = client.open(url, method=method).status_code
+                if status >= 500:
+                    wrong.append((role, method, rule.rule, status))
+    assert wrong == [], "\n".join(map(str, wrong))
+
+
+def _world():
+    """Someone else's objects of every kind a route names, and one user of each role."""
+    from datetime import date
+
+    from portal.extensions import db
+    from portal.invitations import importer
+    from portal.invitations.sample import csv_bytes, national_number
+    from portal.jobs import Job
+    from portal.letters import services as letters
+    from tests.support import factories
+    from tests.support import review as h
+
+    owner = factories.user("citizen")
+    intake = factories.intake()
+    session = factories.info_session(intake)
+    application = h.application(intake, user=owner, status="tests_passed")
+    decision = h.decision(application, "select", factories.user("recruiter"))
+    cohort = factories.cohort(born_from=date(2008, 1, 1), born_to=date(2008, 12, 31))
+    record = importer.import_csv(cohort, csv_bytes([[national_number(date(2001, 1, 1), 5),
+                                                     "X", "Y", "01/01/2001", "Meir", "1", "",
+                                                     "2000", "Antwerpen", ""]]), actor=None)
+    recipient = letters.Recipient(name="Other Person", address_lines=("Meir 1", "2000 Antwerpen"),
+                                  postcode="2000", first_name="Other")
+    letter = letters.issue("invitation", recipient=recipient, actor=None, user=owner,
+                           context={"expires_on": None, "invited_age": 18,
+                                    "signup_address": "x.test/start"}, slots={"code": "X"})
+    import json
+    import tempfile
+
+    job = Job(kind="letter_run", state="done", total=0, params=json.dumps({
+        "cohort_id": cohort.id, "out": tempfile.mkdtemp(), "batch_size": 10,
+        "letter_date": "2026-01-01", "max_person_id": 0}))
+    db.session.add(job)
+    staff = factories.user("recruiter")
+    reserve = _reserve_world(owner, application)
+    users = {role: factories.user(role=role, language="en") for role in ROLES}
+    db.session.commit()
+    values = {**reserve, "application_id": application.id, "intake_id": intake.id,
+              "session_id": session.id, "decision_id": decision.id, "cohort_id": cohort.id,
+              "import_id": record.id, "public_id": letter.public_id, "job_id": job.id,
+              "user_id": staff.id, "step": "personal"}
+    return users, values, owner
+
+
+def _reserve_world(owner, application) -> dict:
+    """The owner's reserve engagement, proof, training period, assignment and choice."""
+    from portal.extensions import db
+    from portal.reserve import proofs
+    from portal.reserve.models import EngagementStatus, YearEndChoice
+    from tests.support import reserve as r
+
+    unit = r.unit(skills=[r.skill()])
+    engagement = r.engagement(owner, status=EngagementStatus.ACTIVE, unit=unit)
+    proof = proofs.save(engagement, owner, "cert.pdf", r.PDF)
+    period = r.period(unit)
+    assignment = r.assignment(period, engagement)
+    choice = YearEndChoice(application_id=application.id, user_id=owner.id,
+                           deadline=period.starts_on, status="career")
+    db.session.add(choice)
+    db.session.flush()
+    return {"engagement_id": engagement.id, "proof_id": proof.id, "unit_id": unit.id,
+            "period_id": period.id, "assignment_id": assignment.id, "action": "cancel",
+            "skill_id": unit.skills[0].id, "choice_id": choice.id}
+
+
+def test_every_route_with_someone_elses_object_as_every_role(app, client, login_as):
+    """The access matrix over every route that names an object: for each role, the object
+    of another user is refused (403 outside the role, 404 for another citizen's), never a
+    500; where the role may act on it, the guard lets it through."""
+    from tests.support.client import csrf_token
+
+    users, values, _owner = _world()
+    wrong = []
+    for role in ROLES:
+        login_as(users[role])
+        token = csrf_token(client, "/account")
+        for rule in app.url_map.iter_rules():
+            view = _view(app, rule.endpoint)
+            if not rule.arguments or getattr(view, "is_public", False) \
+                    or rule.endpoint in PUBLIC_ENDPOINTS:
+                continue
+            url = rule.build(values, append_unknown=False)[1]
+            roles = {str(r) for r in getattr(view, "required_roles", ()) or ()}
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                data = {"csrf_token": token} if method == "POST" else None
+                status = client.open(url, method=method, data=data).status_code
+                if status >= 500:
+                    wrong.append((role, method, rule.rule, status, "server error"))
+                elif roles and role not in roles and status != 403:
+                    wrong.append((role, method, rule.rule, status, "should be 403"))
+                elif role == "citizen" and status not in (403, 404) \
+                        and rule.arguments != {"intake_id"}:
+                    # Every object here belongs to someone else or to staff; an intake is
+                    # open to every citizen.
+                    wrong.append((role, method, rule.rule, status, "another's object"))
+                elif role == "employer" and status not in (403, 404):
+                    wrong.append((role, method, rule.rule, status, "employer reached it"))
+                elif rule.endpoint == "letters.download" and (status == 200) != (
+                        role == "admin"):
+                    # Someone else's invitation letter (a live code): administrators only.
+                    wrong.append((role, method, rule.rule, status, "invitation letter"))
+                elif roles and role in roles and status in (401, 403):
+                    wrong.append((role, method, rule.rule, status, "should reach the view"))
+    assert wrong == [], "\n".join(map(str, wrong))

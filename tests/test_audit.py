@@ -69,3 +69,12 @@ def test_postgresql_itself_refuses_to_rewrite_the_log(app):
         with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as conn:
             conn.execute(text(statement))
     assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)) == 1
+
+
+@pytest.mark.parametrize("query", ["since=0001-01-01", "until=9999-12-31",
+                                   "since=0001-01-01&until=0001-01-02"])
+def test_dates_at_the_ends_of_the_calendar_get_a_message_not_an_error(client, login_as, query):
+    login_as("admin", language="en")
+    response = client.get(f"/admin/audit?{query}")
+    assert response.status_code == 200
+    assert "Enter a date between 2000-01-01 and 2999-12-31." in response.get_data(as_text=True)

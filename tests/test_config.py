@@ -60,3 +60,42 @@ def test_one_trusted_proxy_takes_the_address_it_reports(database_url, tmp_path):
     app, seen = _probe_app(database_url, tmp_path, TRUSTED_PROXIES=1)
     app.test_client().get("/__probe_addr", headers={"X-Forwarded-For": "6.6.6.6, 7.7.7.7"})
     assert seen["addr"] == "7.7.7.7"
+
+
+def test_outside_production_a_random_key_is_generated_once_into_a_private_instance_folder(
+        tmp_path):
+    instance = tmp_path / "instance"
+    first = config.load({"ENV_NAME": "development", "SECRET_KEY": None,
+                         "INSTANCE_PATH": str(instance)})
+    second = config.load({"ENV_NAME": "development", "SECRET_KEY": None,
+                          "INSTANCE_PATH": str(instance)})
+    assert first["SECRET_KEY"] == second["SECRET_KEY"]
+    assert len(first["SECRET_KEY"]) == 64 and "dev-only" not in first["SECRET_KEY"]
+    assert (instance.stat().st_mode & 0o777) == 0o700
+    assert ((instance / "secret_key").stat().st_mode & 0o777) == 0o600
+    other = config.load({"ENV_NAME": "development", "SECRET_KEY": None,
+                         "INSTANCE_PATH": str(tmp_path / "elsewhere")})
+    assert other["SECRET_KEY"] != first["SECRET_KEY"]
+
+
+def test_files_the_portal_writes_into_its_instance_folder_are_private(tmp_path):
+    instance = tmp_path / "instance"
+    instance.mkdir(mode=0o755)
+    instance.chmod(0o755)
+    app = create_app({"ENV_NAME": "development", "SECRET_KEY": None,
+                      "INSTANCE_PATH": str(instance),
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'portal.sqlite3'}",
+                      "MAIL_DIR": str(instance / "mail"), "MAIL_URL": None})
+    assert (instance.stat().st_mode & 0o777) == 0o700
+    with app.app_context():
+        from portal import mail
+        from portal.extensions import db
+
+        mail.send("someone@example.org", "email_changed", "nl", "Test",
+                  user={"full_name": "A", "email": "someone@example.org"})
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE probe (x INTEGER)")
+        db.engine.dispose()
+    written = list((instance / "mail").iterdir()) + [instance / "portal.sqlite3"]
+    for path in written:
+        assert (path.stat().st_mode & 0o077) == 0, path

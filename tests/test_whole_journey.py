@@ -188,8 +188,8 @@ def test_from_register_extract_to_an_accepted_place(app, tmp_path, monkeypatch):
     db.session.expire_all()
     assert db.session.get(Application, application_id).status == Status.OFFER_ACCEPTED
 
-    linked = [int(i) for i in re.findall(r'href="/letters/(\d+)\.pdf"', page)]
-    letters = {x.id: x for x in db.session.scalars(db.select(Letter).where(
+    linked = re.findall(r'href="/letters/([\w-]{22})\.pdf"', page)
+    letters = {x.public_id: x for x in db.session.scalars(db.select(Letter).where(
         (Letter.user_id == user.id) | (Letter.person_id == gent.id)))}
     assert sorted(linked) == sorted(letters)
     assert sorted(x.kind for x in letters.values()) == [
@@ -199,4 +199,4 @@ def test_from_register_extract_to_an_accepted_place(app, tmp_path, monkeypatch):
         assert download.status_code == 200 and download.mimetype == "application/pdf"
         assert hashlib.sha256(download.data).hexdigest() == letters[letter_id].sha256
     # Anna's letter is not Lotte's to read.
-    assert candidate.get(f"/letters/{eupen_letter.id}.pdf").status_code == 404
+    assert candidate.get(f"/letters/{eupen_letter.public_id}.pdf").status_code == 404

@@ -1,7 +1,7 @@
 """the Reserve: units, skills, end-of-year choices, engagements, training periods, feeds
 
 Revision ID: 0017_reserve
-Revises: 0008_person_user
+Revises: 0012_identity
 Create Date: 2026-11-30 02:41:14.111910
 
 """
@@ -13,7 +13,7 @@ import portal.models
 
 # revision identifiers, used by Alembic.
 revision = '0017_reserve'
-down_revision = '0008_person_user'
+down_revision = '0012_identity'
 branch_labels = None
 depends_on = None
 

@@ -7,8 +7,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from portal import demo as demo_seeds
-from portal.accounts import cli, demo, models, staff_views, views
-from portal.extensions import db, login_manager
+from portal.accounts import (
+    cli,
+    demo,
+    models,  # noqa: F401 (their tables)
+    second_factor_views,
+    sessions,
+    staff_views,
+    views,
+)
+from portal.extensions import login_manager
 from portal.navigation import StaffTask, add_staff_task
 from portal.security import Role
 
@@ -25,6 +33,7 @@ ACCOUNT_TASKS = (
 
 def init_app(app) -> None:
     app.register_blueprint(views.bp)
+    app.register_blueprint(second_factor_views.bp)
     app.register_blueprint(staff_views.bp)
     cli.register(app)
     demo_seeds.add_seed(app, demo.seed_users, order=10)
@@ -40,6 +49,5 @@ def _init_login() -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(session_token: str):
-        return db.session.scalar(
-            db.select(models.User).where(models.User.session_token == session_token))
+    def load_user(session_key: str):
+        return sessions.load(session_key)

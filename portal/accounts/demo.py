@@ -3,15 +3,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portal.accounts import services
+import click
+import pyotp
+
+from portal.accounts import second_factor, services
 from portal.accounts.models import User
-from portal.demo import Report
+from portal.demo import Report, demo
 from portal.extensions import db
 from portal.models import utcnow
 from portal.security import Role
 
 # Every demo account shares this password, printed by `flask demo seed`.
 DEMO_PASSWORD = "dienstjaar-demo-2026"  # noqa: S105 (demo data, printed on purpose)
+
+# The demo recruiter and administrator have two-step verification on with this key,
+# printed by `flask demo seed`: add it to an authenticator app, or run `flask demo code`.
+DEMO_TOTP_SECRET = "DIENSTJAARDEMOSTAFFKEYTWEESTAPAA"  # noqa: S105 (demo data, printed)
 
 
 @dataclass(frozen=True)
@@ -43,18 +50,32 @@ def demo_user(email: str) -> User | None:
 
 
 def seed_users(report: Report) -> None:
-    for demo in DEMO_USERS:
-        report.credentials.append((demo.email, str(demo.role), DEMO_PASSWORD))
-        if services.find_by_email(demo.email) is not None:
-            report.existing(f"user {demo.email}")
+    for item in DEMO_USERS:
+        report.credentials.append((item.email, str(item.role), DEMO_PASSWORD))
+        if services.find_by_email(item.email) is not None:
+            report.existing(f"user {item.email}")
             continue
-        if demo.role == Role.CITIZEN:
-            user = services.create_citizen(demo.email, DEMO_PASSWORD, demo.first_name,
-                                           demo.last_name, demo.language)
-            if demo.verified:
+        if item.role == Role.CITIZEN:
+            user = services.create_citizen(item.email, DEMO_PASSWORD, item.first_name,
+                                           item.last_name, item.language)
+            if item.verified:
                 user.email_verified_at = utcnow()
         else:
-            services.create_staff(None, demo.email, demo.role, demo.first_name,
-                                  demo.last_name, demo.language, password=DEMO_PASSWORD)
-        report.created(f"user {demo.email}")
+            user = services.create_staff(None, item.email, item.role, item.first_name,
+                                         item.last_name, item.language, password=DEMO_PASSWORD)
+            if second_factor.required(user):
+                user.totp_secret = DEMO_TOTP_SECRET
+                user.totp_enabled_at = utcnow()
+        report.created(f"user {item.email}")
     db.session.flush()
+    report.notes += [
+        "",
+        f"Recruiter and admin: two-step verification key {DEMO_TOTP_SECRET}",
+        "  (add it to an authenticator app, or run `flask --app portal demo code`)",
+    ]
+
+
+@demo.command("code")
+def code_command():
+    """Print the current two-step verification code of the demo staff accounts."""
+    click.echo(pyotp.TOTP(DEMO_TOTP_SECRET).now())

@@ -88,6 +88,19 @@ class SignupForm(_PasswordPolicy, FlaskForm):
             self.language.data = i18n.current()
 
 
+class FederatedSignupForm(FlaskForm):
+    """A first federal login: the name comes from the identity, the address from them."""
+
+    email = _email_field()
+    language = _language_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_choices()
+        if not self.is_submitted():
+            self.language.data = i18n.current()
+
+
 class LoginForm(FlaskForm):
     email = _email_field()
     password = PasswordField(

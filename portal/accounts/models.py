@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models import TimestampMixin, UTCDateTime
-from portal.security import Role, new_session_token
+from portal.models import TimestampMixin, UTCDateTime, utcnow
+from portal.security import Role
 
 
 class User(UserMixin, TimestampMixin, db.Model):
@@ -28,15 +28,23 @@ class User(UserMixin, TimestampMixin, db.Model):
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     active: Mapped[bool] = mapped_column(default=True)
-    # Rotated at logout and password change: a copied session cookie then stops working.
-    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    # Subject of the federal login (FAS: eID, itsme) this account signs in with, if any.
+    fas_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # Staff second factor (TOTP, RFC 6238): the base32 secret, when enrolment was confirmed,
+    # and the last time step used (a code is accepted once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column()
 
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 
-    def get_id(self) -> str:  # Flask-Login keeps this in the session cookie
-        return self.session_token
+    # The server-side session this request runs under (set by the session loader).
+    current_session = None  # a UserSession, not a column
+
+    def get_id(self) -> str | None:  # Flask-Login keeps this in the session cookie
+        return self.current_session.key if self.current_session is not None else None
 
     @property
     def full_name(self) -> str:
@@ -48,3 +56,40 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def has_role(self, *roles: Role | str) -> bool:
         return self.role in {str(r) for r in roles}
+
+
+class UserSession(db.Model):
+    """One signed-in browser. The cookie holds a random key; only its SHA-256 is stored, so
+    the table leaks no usable session. Ended at logout, by "log out everywhere", when the
+    account is disabled or its password changes, after SESSION_IDLE_MINUTES without a
+    request and SESSION_MAX_HOURS after login."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    address: Mapped[str] = mapped_column(String(45), default="")
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    # How the person signed in ("password", "fas") and when a second factor was given.
+    method: Mapped[str] = mapped_column(String(10), default="password")
+    second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+    # The plain key, known only in the request that created or presented it.
+    key = None  # str, not a column
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for the authenticator app; only its hash is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

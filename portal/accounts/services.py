@@ -10,12 +10,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit, i18n, mail
-from portal.accounts import tokens
+from portal.accounts import sessions, tokens
 from portal.accounts.models import User
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
 from portal.extensions import db
 from portal.models import utcnow
-from portal.security import Role, new_session_token
+from portal.security import Role
 
 STAFF_ROLES = (Role.RECRUITER, Role.ADMIN, Role.EMPLOYER, Role.UNIT_STAFF)
 
@@ -66,6 +66,37 @@ def create_citizen(email: str, password: str, first_name: str, last_name: str,
     return user
 
 
+def create_federated_citizen(email: str, first_name: str, last_name: str, language: str,
+                             fas_subject: str) -> User:
+    """A citizen account opened through the federal login: no password (they sign in with
+    eID or itsme), the address still to be verified. Raises EmailTaken."""
+    user = _add_user(User(
+        email=normalize_email(email),
+        password_hash=None,
+        role=Role.CITIZEN,
+        language=_language(language),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        fas_subject=fas_subject,
+    ))
+    audit.record(user, "accounts.signup", user, federated=True)
+    return user
+
+
+def find_by_fas_subject(subject: str) -> User | None:
+    return db.session.scalar(db.select(User).where(User.fas_subject == subject))
+
+
+def federated_login(user: User) -> User | None:
+    """The account signed in through the federal login, if still active. Audits."""
+    if not user.active:
+        audit.record(None, "accounts.login_failed", user, reason="inactive", method="fas")
+        return None
+    user.last_login_at = utcnow()
+    audit.record(user, "accounts.login", user, method="fas")
+    return user
+
+
 def create_staff(actor: User | None, email: str, role: Role | str, first_name: str = "",
                  last_name: str = "", language: str = i18n.DEFAULT,
                  password: str | None = None) -> User:
@@ -93,7 +124,8 @@ def set_active(actor: User, user: User, active: bool) -> None:
     if user.active == active:
         return
     user.active = active
-    user.session_token = new_session_token()
+    if not active:
+        sessions.end_all(user)
     audit.record(actor, "accounts.deactivated" if not active else "accounts.reactivated", user)
     db.session.flush()
 
@@ -115,8 +147,8 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def logout(user: User) -> None:
-    """Rotate the session token: the cookie of this session (and any copy) stops working."""
-    user.session_token = new_session_token()
+    """End this session: its cookie (and any copy of it) stops working."""
+    sessions.end(user.current_session)
     audit.record(user, "accounts.logout", user)
     db.session.flush()
 
@@ -143,7 +175,7 @@ def reset_password(token: str, new_password: str) -> User | None:
     if user is None:
         return None
     user.password_hash = hash_password(new_password)
-    user.session_token = new_session_token()
+    sessions.end_all(user)
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
     audit.record(user, "accounts.password_reset", user)
@@ -152,12 +184,11 @@ def reset_password(token: str, new_password: str) -> User | None:
 
 
 def change_password(user: User, current: str, new_password: str) -> bool:
-    """False when `current` is wrong. Other sessions stop working; the caller logs this
-    session in again under the new session token."""
+    """False when `current` is wrong. The account's other sessions end; this one goes on."""
     if not verify_password(user.password_hash, current):
         return False
     user.password_hash = hash_password(new_password)
-    user.session_token = new_session_token()
+    sessions.end_all(user, keep=user.current_session)
     audit.record(user, "accounts.password_changed", user)
     db.session.flush()
     return True

@@ -16,10 +16,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from portal import i18n
-from portal.accounts import forms, services
+from portal import i18n, mail
+from portal.accounts import forms, services, sessions
 from portal.extensions import db, limiter
 from portal.mail import deliver
 from portal.navigation import landing_url
@@ -35,10 +36,16 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_LIMIT"]
 
 
-def _account_key() -> str:
-    """Throttle key for the account named in the form (hashed: keys may live in Redis)."""
+def _address_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_LIMIT"]
+
+
+def _account_at_address() -> str:
+    """Throttle key for the account named in the form, from this address (hashed: keys
+    may live in Redis). Failures from elsewhere never lock the owner out."""
     email = services.normalize_email(request.form.get("email", ""))
-    return "account:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+    pair = f"{email}\n{get_remote_address()}"
+    return "account-address:" + hashlib.sha256(pair.encode()).hexdigest()[:32]
 
 
 def _failed(response) -> bool:
@@ -46,16 +53,27 @@ def _failed(response) -> bool:
 
 
 def _throttled(count: Callable | None = None):
-    """Per address and per account, checked before any hashing. `count` picks the
-    responses that use up an attempt (default: every POST)."""
+    """Per account-and-address and per address, checked before any hashing. `count` picks
+    the responses that use up an attempt (default: every POST). There is no limit per
+    account alone: that would let anyone keep its owner out."""
 
     def decorator(view):
-        view = limiter.limit(_login_limit, key_func=_account_key, methods=["POST"],
-                             scope="accounts-account", deduct_when=count)(view)
-        return limiter.limit(_login_limit, methods=["POST"], scope="accounts-address",
+        view = limiter.limit(_login_limit, key_func=_account_at_address, methods=["POST"],
+                             scope="accounts-account-address", deduct_when=count)(view)
+        return limiter.limit(_address_limit, methods=["POST"], scope="accounts-address",
                              deduct_when=count)(view)
 
     return decorator
+
+
+def sign_in(user, method: str) -> None:
+    """Start a server-side session for `user`, commit, and give the browser a new session
+    cookie: whatever the visitor's cookie held before (a planted one too) is dropped."""
+    sessions.start(user, method, request.remote_addr or "",
+                   request.headers.get("User-Agent", ""))
+    db.session.commit()
+    session.clear()
+    login_user(user)
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
@@ -124,9 +142,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            db.session.commit()
-            session.clear()
-            login_user(user)
+            sign_in(user, "password")
             return redirect(safe_next(next_url, landing_url(user)))
         db.session.commit()  # keeps the audit of the failure
         form.password.errors.append(_("The e-mail address or password is not correct."))
@@ -150,7 +166,8 @@ def logout():
 def forgot_password():
     form = forms.ForgotPasswordForm()
     if form.validate_on_submit():
-        deliver(services.send_password_reset, form.email.data)
+        # After the response: the same page, as fast, for a known or unknown address.
+        mail.after_response(services.send_password_reset, form.email.data)
         session["accounts.check_email"] = form.email.data
         return redirect(url_for("accounts.forgot_password_sent"))
     return render_template("accounts/forgot_password.html", form=form)
@@ -199,8 +216,9 @@ def _account_page(profile=None, email_form=None, password_form=None, status=200)
     email_form = email_form or forms.ChangeEmailForm(formdata=None)
     password_form = password_form or forms.ChangePasswordForm(formdata=None)
     return render_template("accounts/account.html", profile=profile, email_form=email_form,
-                           password_form=password_form,
-                           language_labels=i18n.LANGUAGES), status
+                           password_form=password_form, language_labels=i18n.LANGUAGES,
+                           sessions=sessions.active(user),
+                           this_session=user.current_session), status
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -252,11 +270,22 @@ def change_password():
     if form.validate_on_submit():
         if services.change_password(user, form.current_password.data, form.password.data):
             db.session.commit()
-            login_user(user)  # this session continues under the new session token
             flash(_("Your new password is saved."), "success")
             return redirect(url_for("accounts.account"))
         form.current_password.errors.append(_("Your current password is not correct."))
     return _account_page(password_form=form, status=400)
+
+
+@bp.post("/account/sessions/end-all")
+@login_required
+def log_out_everywhere():
+    """End every session of this account, this one included (a lost phone, a shared PC)."""
+    sessions.log_out_everywhere(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are logged out on every device."), "success")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.app_template_global()

@@ -14,7 +14,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from portal import demo as demo_seeds
-from portal.applications import effects, models  # noqa: F401 (models: their tables)
+from portal.applications import (  # noqa: F401 (models, identity_clashes: their tables)
+    effects,
+    identity_clashes,
+    models,
+)
 from portal.applications.candidate import views as candidate_views
 from portal.applications.intakes import demo as intake_demo
 from portal.applications.intakes import models as intake_models  # noqa: F401 (their tables)

@@ -12,7 +12,13 @@ from flask_babel import gettext as _
 
 from portal import audit
 from portal.applications import quotas, selection
-from portal.applications.models import Application, ApplicationEvent, ResultKind, Status
+from portal.applications.models import (
+    Application,
+    ApplicationEvent,
+    Decision,
+    ResultKind,
+    Status,
+)
 from portal.applications.refusals import TransitionError
 from portal.applications.signals import application_moved
 from portal.extensions import db
@@ -59,9 +65,11 @@ for _status in WITHDRAWABLE:
     TRANSITIONS[(_status, "withdraw")] = (S.WITHDRAWN, frozenset({C}))
 
 
-# Human selections and rejections are final decisions: one recruiter proposes them,
-# a different one confirms (a Decision); the portal's own moves need no second pair of eyes.
-FOUR_EYES = frozenset({"select", "reject"})
+# Selections, rejections and waitlistings are decisions: one recruiter proposes them, a
+# different one confirms (a Decision). The portal's own move, offering a freed place to the
+# first on the waitlist, needs the confirmed waitlisting of that candidate: every path to
+# selected or rejected carries a decision confirmed by two people.
+FOUR_EYES = frozenset({"select", "reject", "waitlist"})
 
 # Statuses in which an application waits for a recruiter's decision (flagged when stale).
 UNDECIDED = (S.SUBMITTED, S.SCREENING, S.TESTS_SCHEDULED, S.TESTS_PASSED, S.TESTS_FAILED)
@@ -134,6 +142,8 @@ def transition(
         raise TransitionError(_("You are not allowed to take this action."))
     if action in FOUR_EYES and actor is not None:
         _check_four_eyes(application, action, actor, decision)
+    elif action == "select" and actor is None:
+        decision = _confirmed_waitlisting(application)
     guard = GUARDS.get(action)
     problem = guard(application) if guard else None
     if problem:
@@ -153,7 +163,8 @@ def transition(
     )
     db.session.add(event)
     audit.record(actor, f"application.{action}", application,
-                 from_status=str(from_status), to_status=str(to_status), reason=reason)
+                 from_status=str(from_status), to_status=str(to_status), reason=reason,
+                 **({"decision_id": decision.id} if decision is not None else {}))
     db.session.flush()
     application_moved.send(application, event=event, action=action,
                            from_status=Status(from_status), to_status=to_status,
@@ -190,6 +201,20 @@ def _check_four_eyes(application: Application, action: str, actor, decision) -> 
                                 "second recruiter."))
     if decision.proposed_by_id == actor.id:
         raise TransitionError(_("A second recruiter must confirm this decision: you proposed it."))
+
+
+def _confirmed_waitlisting(application: Application) -> Decision:
+    """The two-person decision that put this candidate on the waitlist (the portal's
+    offer of a freed place rests on it)."""
+    decision = db.session.scalar(
+        db.select(Decision).where(Decision.application_id == application.id,
+                                  Decision.action == "waitlist",
+                                  Decision.outcome == "confirmed")
+        .order_by(Decision.id.desc()).limit(1))
+    if decision is None or decision.resolved_by_id == decision.proposed_by_id:
+        raise TransitionError(_("This candidate's place on the waitlist was not confirmed by "
+                                "a second recruiter."))
+    return decision
 
 
 def _stamp(application: Application, action: str, to_status: Status) -> None:

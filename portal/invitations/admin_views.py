@@ -1,7 +1,17 @@
 """Administrator pages: cohorts, register imports with their row-by-row report, counts."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,7 +26,7 @@ from portal.security import Role, role_required
 bp = Blueprint("cohorts", __name__, url_prefix="/admin/cohorts")
 
 # Rows of a report shown on the page; all of them are in the CSV download.
-REPORT_ROWS_ON_PAGE = 500
+REPORT_ROWS_ON_PAGE = 100
 
 
 def _cohort(cohort_id: int) -> Cohort:
@@ -80,7 +90,7 @@ def upload(cohort_id: int):
         return _render_show(cohort, form, 400)
     upload_file = form.file.data
     try:
-        record = importer.import_csv(cohort, upload_file.read(), current_user,
+        record = importer.import_csv(cohort, upload_file.stream, current_user,
                                      filename=upload_file.filename or "")
     except importer.ImportFileError as exc:
         db.session.rollback()
@@ -101,10 +111,16 @@ def _import(cohort_id: int, import_id: int) -> CohortImport:
 @role_required(Role.ADMIN)
 def import_report(cohort_id: int, import_id: int):
     record = _import(cohort_id, import_id)
-    errors = importer.report_errors(record)
+    kept = importer.kept_errors(record)
+    pages = max(1, -(-kept // REPORT_ROWS_ON_PAGE))
+    page = request.args.get("page", 1, type=int) or 1
+    if not 1 <= page <= pages:
+        abort(404)
+    errors = importer.report_errors(record, (page - 1) * REPORT_ROWS_ON_PAGE,
+                                    REPORT_ROWS_ON_PAGE)
     return render_template(
-        "cohorts/import_report.html", cohort=record.cohort, record=record,
-        errors=errors[:REPORT_ROWS_ON_PAGE], more=max(0, len(errors) - REPORT_ROWS_ON_PAGE),
+        "cohorts/import_report.html", cohort=record.cohort, record=record, errors=errors,
+        page=page, pages=pages, not_kept=record.problems - kept,
         field_label=importer.field_label, reason_text=importer.reason_text,
     )
 
@@ -114,7 +130,7 @@ def import_report(cohort_id: int, import_id: int):
 def rejected_rows(cohort_id: int, import_id: int):
     record = _import(cohort_id, import_id)
     return Response(
-        importer.errors_csv(record), mimetype="text/csv",
+        stream_with_context(importer.errors_csv(record)), mimetype="text/csv",
         headers={"Content-Disposition":
                  f'attachment; filename="import-{record.id}-rejected-rows.csv"'},
     )

@@ -45,7 +45,8 @@ def import_file(file: Path, cohort_name: str):
     if cohort is None:
         raise click.ClickException(f"no cohort named {cohort_name!r}")
     try:
-        record = importer.import_csv(cohort, file.read_bytes(), actor=None, filename=file.name)
+        with file.open("rb") as stream:
+            record = importer.import_csv(cohort, stream, actor=None, filename=file.name)
         db.session.commit()
     except importer.ImportFileError as exc:
         db.session.rollback()

@@ -15,23 +15,27 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date
 from operator import itemgetter
+from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 from stdnum.be import nn as stdnn
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
-from portal import audit, regions
+from portal import audit, csvsafe, regions, textclean
 from portal.extensions import db
-from portal.invitations.models import Cohort, CohortImport, Person
+from portal.invitations.models import Cohort, CohortImport, CohortImportError, Person
 from portal.invitations.services import nn_hasher
 from portal.models import utcnow
 
 CHUNK_SIZE = 5000
+# Problems kept as report rows per import; any beyond are counted (CohortImport.problems).
+MAX_ERRORS_KEPT = 1000
 
 # Columns of the file, in order, with the longest value each may hold.
 COLUMNS = (
@@ -87,6 +91,8 @@ FILE_ERRORS = {
     "encoding": _l("The file is not UTF-8 text. Save it from your spreadsheet as "
                    "“CSV UTF-8” and try again."),
     "empty": _l("The file has no rows to import."),
+    "malformed": _l("The file cannot be read as CSV: a field is too long or a quotation "
+                    "mark is not closed."),
 }
 
 
@@ -109,20 +115,30 @@ def field_label(name: str) -> str:
     return str(FIELD_LABELS.get(name, name))
 
 
-def decode(data: bytes) -> str:
+def _text(source: bytes | BinaryIO) -> io.TextIOWrapper:
+    """The file as a text stream (never the whole file in memory); detach it after use."""
+    stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+    return io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+
+
+def _lines(text: io.TextIOWrapper):
+    # A for loop, not `yield from`: closing this generator must not close the stream.
     try:
-        return data.decode("utf-8-sig")
+        for line in text:  # noqa: UP028
+            yield line
     except UnicodeDecodeError as exc:
         raise ImportFileError("encoding") from exc
 
 
-def read_rows(text: str):
-    """(row number as a spreadsheet shows it, cells) for every non-blank data row."""
-    first_line = text.split("\n", 1)[0]
+def read_rows(lines):
+    """(row number as a spreadsheet shows it, cells) for every non-blank data row of an
+    iterable of text lines."""
+    lines = iter(lines)
+    first_line = next(lines, "")
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = _checked(csv.reader(itertools.chain([first_line], lines), delimiter=delimiter))
     for number, cells in enumerate(reader, start=1):
-        cells = [c.strip() for c in cells]
+        cells = [textclean.line(c).strip() for c in cells]
         while len(cells) > len(COLUMNS) and cells[-1] == "":
             cells.pop()
         if not any(cells):
@@ -130,6 +146,15 @@ def read_rows(text: str):
         if number == 1 and not _compact(cells[0]).isdigit():
             continue  # a header row
         yield number, cells
+
+
+def _checked(reader):
+    """The csv reader's rows; its own errors (a field over its 131,072-character limit, a
+    stray NUL) become a file error for the report."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise ImportFileError("malformed") from exc
 
 
 def _parse_date(value: str) -> date | None:
@@ -312,70 +337,114 @@ def _copy_insert(connection, rows: list[dict]) -> None:
         cursor.close()
 
 
-def import_csv(cohort: Cohort, data: bytes, actor, filename: str = "",
+def import_csv(cohort: Cohort, source: bytes | BinaryIO, actor, filename: str = "",
                chunk_size: int = CHUNK_SIZE) -> CohortImport:
     """Check every row, store the good ones, keep the report. Flushes; the caller commits.
 
-    Raises ImportFileError when the file as a whole cannot be read (nothing is stored).
+    `source` is the file's bytes or a binary stream (an upload, an open file), read as a
+    stream: memory stays flat whatever the size. The first MAX_ERRORS_KEPT problems are
+    kept as report rows, the rest only counted. Raises ImportFileError when the file as
+    a whole cannot be read; the caller rolls back (chunks already inserted go too).
     """
-    text = decode(data)
     target = _Target.of(cohort)
     now = utcnow()
+    record = CohortImport(cohort_id=cohort.id, actor_id=getattr(actor, "id", None),
+                          filename=filename[:200])
+    db.session.add(record)
+    db.session.flush()
     good: list[dict] = []
-    errors: list[RowError] = []
+    kept: list[dict] = []
     seen: dict[str, int] = {}
-    total = 0
-    for row, cells in read_rows(text):
-        total += 1
-        values, row_errors = check_row(row, cells, target)
-        if values is not None:
-            first = seen.setdefault(values["nn_hash"], row)
-            if first != row:
-                row_errors = [RowError(row, "national_number", "duplicate", {"row": first})]
-                values = None
-        if values is None:
-            errors.extend(row_errors)
-        else:
-            values["created_at"] = values["updated_at"] = now
-            good.append(values)
-    if total == 0:
-        raise ImportFileError("empty")
+    total = created = existing = rejected = problems = 0
 
-    created = existing = 0
-    for start in range(0, len(good), chunk_size):
-        chunk = good[start:start + chunk_size]
+    def store_chunk() -> None:
+        nonlocal created, existing
         known = set(db.session.scalars(
-            db.select(Person.nn_hash).where(Person.nn_hash.in_([r["nn_hash"] for r in chunk]))
+            db.select(Person.nn_hash).where(Person.nn_hash.in_([r["nn_hash"] for r in good]))
         ))
-        new = [r for r in chunk if r["nn_hash"] not in known]
-        existing += len(chunk) - len(new)
+        new = [r for r in good if r["nn_hash"] not in known]
+        existing += len(good) - len(new)
         if new:
             _insert(new)
             created += len(new)
+        good.clear()
 
-    rejected_rows = len({e.row for e in errors})
-    record = CohortImport(
-        cohort_id=cohort.id, actor_id=getattr(actor, "id", None), filename=filename[:200],
-        rows=total, created=created, existing=existing, rejected=rejected_rows,
-        errors=json.dumps([e.as_list() for e in errors]),
-    )
-    db.session.add(record)
+    text = _text(source)
+    try:
+        for row, cells in read_rows(_lines(text)):
+            total += 1
+            values, row_errors = check_row(row, cells, target)
+            if values is not None:
+                first = seen.setdefault(values["nn_hash"], row)
+                if first != row:
+                    row_errors = [RowError(row, "national_number", "duplicate", {"row": first})]
+                    values = None
+            if values is None:
+                rejected += 1
+                problems += len(row_errors)
+                for error in row_errors:
+                    if len(kept) < MAX_ERRORS_KEPT:
+                        kept.append({"import_id": record.id, "row": error.row,
+                                     "field": error.field, "reason": error.reason,
+                                     "params": json.dumps(error.params, sort_keys=True)})
+            else:
+                values["created_at"] = values["updated_at"] = now
+                good.append(values)
+                if len(good) >= chunk_size:
+                    store_chunk()
+    finally:
+        text.detach()  # the caller owns the stream
+    if total == 0:
+        raise ImportFileError("empty")
+    if good:
+        store_chunk()
+    if kept:
+        db.session.execute(db.insert(CohortImportError), kept)
+    record.rows, record.created, record.existing = total, created, existing
+    record.rejected, record.problems = rejected, problems
     db.session.flush()
     audit.record(actor, "invitations.cohort_imported", cohort, import_id=record.id,
-                 rows=total, created=created, existing=existing, rejected=rejected_rows)
+                 rows=total, created=created, existing=existing, rejected=rejected)
     return record
 
 
-def report_errors(record: CohortImport) -> list[RowError]:
-    return [RowError(row, name, reason, params)
-            for row, name, reason, params in json.loads(record.errors or "[]")]
+def report_errors(record: CohortImport, offset: int = 0,
+                  limit: int | None = None) -> list[RowError]:
+    """The kept problems of an import, in file order, a page at a time."""
+    query = (db.select(CohortImportError).where(CohortImportError.import_id == record.id)
+             .order_by(CohortImportError.id).offset(offset))
+    if limit is not None:
+        query = query.limit(limit)
+    return [RowError(e.row, e.field, e.reason, json.loads(e.params or "{}"))
+            for e in db.session.scalars(query)]
 
 
-def errors_csv(record: CohortImport) -> str:
-    """The bad rows of an import as CSV (row;field;reason), in the current language."""
+def kept_errors(record: CohortImport) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(CohortImportError)
+                             .where(CohortImportError.import_id == record.id))
+
+
+def errors_csv(record: CohortImport):
+    """The bad rows of an import as CSV (row;field;reason) in the current language, as a
+    stream of lines; a last line counts the problems beyond those kept."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([str(FIELD_LABELS["row"]), str(_l("Field")), str(_l("Reason"))])
-    for e in report_errors(record):
-        writer.writerow([e.row, field_label(e.field), reason_text(e.reason, e.params)])
-    return "\ufeff" + out.getvalue()
+
+    def line(values) -> str:
+        out.seek(0)
+        out.truncate()
+        writer.writerow(csvsafe.row(values))
+        return out.getvalue()
+
+    yield "\ufeff" + line([str(FIELD_LABELS["row"]), str(_l("Field")), str(_l("Reason"))])
+    offset = 0
+    while True:
+        page = report_errors(record, offset, 1000)
+        if not page:
+            break
+        for e in page:
+            yield line([e.row, field_label(e.field), reason_text(e.reason, e.params)])
+        offset += len(page)
+    if record.problems > offset:
+        yield line(["", "", str(_l("%(count)s more problems were counted but not kept.",
+                                   count=record.problems - offset))])

@@ -104,11 +104,8 @@ class Invitation(db.Model):
 
 
 class CohortImport(TimestampMixin, db.Model):
-    """One import of a register extract into a cohort, with its row-by-row report.
-
-    `errors` is JSON: a list of [row, field, reason code, parameters] (see
-    invitations.importer.REASONS); no value from the file is kept in it.
-    """
+    """One import of a register extract into a cohort, with its row-by-row report: the
+    first problems as CohortImportError rows, `problems` counting them all."""
 
     __tablename__ = "cohort_imports"
 
@@ -120,6 +117,21 @@ class CohortImport(TimestampMixin, db.Model):
     created: Mapped[int] = mapped_column(default=0)
     existing: Mapped[int] = mapped_column(default=0)
     rejected: Mapped[int] = mapped_column(default=0)
-    errors: Mapped[str] = mapped_column(Text, default="[]")
+    problems: Mapped[int] = mapped_column(default=0)
 
     cohort: Mapped[Cohort] = relationship(back_populates="imports")
+
+
+class CohortImportError(db.Model):
+    """One problem of an import: row, field and reason code with its parameters (see
+    invitations.importer.REASONS); no value from the file is kept."""
+
+    __tablename__ = "cohort_import_errors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(
+        ForeignKey("cohort_imports.id", ondelete="CASCADE"), index=True)
+    row: Mapped[int]
+    field: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(20))
+    params: Mapped[str] = mapped_column(Text, default="{}")

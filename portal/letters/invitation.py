@@ -11,7 +11,7 @@ from portal import i18n
 from portal.letters import render, services
 from portal.letters.models import Letter
 
-KIND = "invitation"
+KIND = services.INVITATION_KIND
 
 
 def signup_address() -> str:

@@ -1,6 +1,7 @@
 """Every letter the portal issued, kept byte for byte."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
@@ -8,6 +9,10 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from portal.extensions import db
 from portal.models import UTCDateTime, utcnow
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(16)
 
 
 class Letter(db.Model):
@@ -19,6 +24,8 @@ class Letter(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # In download links instead of the id: 128 random bits, so letters cannot be enumerated.
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
     kind: Mapped[str] = mapped_column(String(40))  # invitation, acknowledgement, convocation, ...
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)

@@ -22,7 +22,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from portal import audit, jobs, regions
+from portal import audit, csvsafe, jobs, regions
 from portal.extensions import db
 from portal.invitations.models import Cohort, Person
 from portal.invitations.services import new_invitation, revoke_open
@@ -108,7 +108,7 @@ def _manifest_rows(number: int, rows) -> str:
     buffer = StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     for position, row in enumerate(rows, 1):
-        writer.writerow((number + 1, position, *row))
+        writer.writerow((number + 1, position, *csvsafe.row(row)))
     return buffer.getvalue()
 
 

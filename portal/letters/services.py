@@ -145,12 +145,21 @@ def issue(kind: str, *, recipient: Recipient, context: dict, actor, languages=No
     return letter
 
 
-def readable_by(letter: Letter, user) -> bool:
-    """A citizen reads their own letters only; staff read all (and are audited)."""
-    from portal.security import STAFF, Role
+# The kind of letter that carries a live invitation code.
+INVITATION_KIND = "invitation"
 
-    if Role(user.role) in STAFF:
+
+def readable_by(letter: Letter, user) -> bool:
+    """A citizen reads their own letters; a recruiter the letters of applications (which
+    they review); invitation letters, which carry a live code, only administrators.
+    Staff reading someone else's letter is audited by the caller."""
+    from portal.security import Role
+
+    role = Role(user.role)
+    if role == Role.ADMIN:
         return True
+    if role == Role.RECRUITER:
+        return letter.kind != INVITATION_KIND and letter.subject_type == "Application"
     if letter.user_id is not None and letter.user_id == user.id:
         return True
     person = getattr(user, "person", None)

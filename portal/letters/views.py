@@ -15,11 +15,11 @@ from portal.security import STAFF, Role, login_required
 bp = Blueprint("letters", __name__, url_prefix="/letters")
 
 
-@bp.get("/<int:letter_id>.pdf")
+@bp.get("/<string(length=22):public_id>.pdf")
 @login_required
-def download(letter_id: int):
-    """The stored bytes, exactly as issued. Someone else's letter is a 404."""
-    letter = db.session.get(Letter, letter_id)
+def download(public_id: str):
+    """The stored bytes, exactly as issued. A letter not theirs to read is a 404."""
+    letter = db.session.scalar(db.select(Letter).where(Letter.public_id == public_id))
     if letter is None or not readable_by(letter, current_user):
         abort(404)
     if Role(current_user.role) in STAFF and letter.user_id != current_user.id:

@@ -6,7 +6,7 @@ from portal.accounts.passwords import verify_password
 from portal.audit import AuditEvent
 from portal.extensions import db
 from tests.support import factories
-from tests.support.client import post_form
+from tests.support.client import post_form, sign_in
 from tests.support.mail import last_mail_to, links_in, outbox, path_of
 
 NEW = "a completely new passphrase"
@@ -54,8 +54,7 @@ def test_changing_the_password_needs_the_current_one(client, login_as):
 def test_changing_the_password_keeps_this_session_and_ends_the_others(app, client, login_as):
     user = login_as("citizen")
     other = app.test_client()
-    with other.session_transaction() as session:
-        session["_user_id"] = user.session_token
+    sign_in(other, user)  # the same account in another browser
     assert other.get("/account").status_code == 200
     response = post_form(client, "/account/password", {
         "current_password": factories.PASSWORD, "password": NEW, "confirm": NEW},

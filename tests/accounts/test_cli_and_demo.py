@@ -1,6 +1,8 @@
 """`flask users create-staff` and `flask demo seed`."""
 from __future__ import annotations
 
+import re
+
 from portal.accounts import demo
 from portal.accounts.models import User
 from portal.accounts.passwords import verify_password
@@ -69,6 +71,7 @@ def test_demo_seed_creates_each_role_once_and_prints_the_passwords(app):
         assert f"{item.email}" in first.output
         assert verify_password(_user(item.email).password_hash, demo.DEMO_PASSWORD)
     assert demo.DEMO_PASSWORD in first.output and "created: user admin@example.org" in first.output
+    assert demo.DEMO_TOTP_SECRET in first.output
     users_after_first = len(db.session.scalars(db.select(User)).all())
 
     second = runner.invoke(args=["demo", "seed"])
@@ -84,3 +87,9 @@ def test_demo_accounts_can_log_in(app, client):
     response = post_form(client, "/login", {"email": "recruiter@example.org",
                                             "password": demo.DEMO_PASSWORD})
     assert response.location == "/staff"
+    # Two-step verification is on, with the printed key; `flask demo code` gives a code.
+    assert client.get("/staff").location.endswith("/login/code")
+    code = app.test_cli_runner().invoke(args=["demo", "code"]).output.strip()
+    assert re.fullmatch(r"\d{6}", code)
+    assert post_form(client, "/login/code", {"code": code}).location == "/staff"
+    assert client.get("/staff").status_code == 200

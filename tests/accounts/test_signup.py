@@ -108,3 +108,10 @@ def test_a_form_sent_without_its_csrf_token_gets_the_friendly_page(client):
     assert "Je sessie is verlopen" in response.text and _users() == 0
     response = client.post("/login", data={"email": GOOD["email"], "password": "x" * 12})
     assert response.status_code == 400 and "Je sessie is verlopen" in response.text
+
+
+def test_invisible_control_and_direction_override_characters_are_not_stored(client):
+    post_form(client, "/sign-up", {**GOOD, "first_name": "Lu\x00cas\u202e",
+                                   "last_name": "\u2066Dub\x07ois\u2069"})
+    user = db.session.scalar(db.select(User))
+    assert (user.first_name, user.last_name) == ("Lucas", "Dubois")

@@ -7,7 +7,7 @@ from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.extensions import db
 from tests.support import factories
-from tests.support.client import post_form
+from tests.support.client import post_form, sign_in
 from tests.support.mail import last_mail_to, links_in, path_of
 
 NEW_STAFF = {"first_name": "Rik", "last_name": "Wouters", "email": "rik.wouters@mil.be",
@@ -94,8 +94,7 @@ def test_deactivating_staff_ends_their_session_and_is_audited(app, client, login
     recruiter = factories.user(role="recruiter")
     db.session.commit()
     theirs = app.test_client()
-    with theirs.session_transaction() as session:
-        session["_user_id"] = recruiter.session_token
+    sign_in(theirs, recruiter)
     assert theirs.get("/staff").status_code == 200
     admin = login_as("admin")
     response = post_form(client, f"/admin/staff/{recruiter.id}/deactivate", {},

@@ -65,7 +65,7 @@ def test_sign_up_confirm_log_in_out_reset_and_log_in_again(page: Page, live_serv
     expect(page.get_by_text("bevestigd", exact=True)).to_be_visible()
     assert _fits_the_screen(page)
 
-    page.get_by_role("button", name="Afmelden").click()
+    page.get_by_role("button", name="Afmelden", exact=True).click()
     expect(page.get_by_role("status").first).to_contain_text("Je bent afgemeld.")
     page.goto("/account")
     expect(page).to_have_url(re.compile(r"/login\?next="))

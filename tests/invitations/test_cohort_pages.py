@@ -138,3 +138,33 @@ def test_someone_elses_report_is_not_found(client, login_as):
     import_id = location.rsplit("/", 1)[1]
     assert client.get(f"/admin/cohorts/{other.id}/imports/{import_id}").status_code == 404
     assert client.get("/admin/cohorts/99999").status_code == 404
+
+
+def test_a_field_over_the_csv_limit_gets_a_clear_message_and_stores_nothing(client, login_as):
+    login_as("admin", language="en")
+    cohort = _cohort()
+    db.session.commit()
+    rows = [*ROWS[:2], [national_number(date(2008, 4, 5), 14), "X" * 140_000, "Lea",
+                        "05/04/2008", "Meir", "1", "", "2000", "Antwerpen", ""]]
+    response = _upload(client, cohort, csv_bytes(rows))
+    assert response.status_code == 400
+    assert "The file cannot be read as CSV" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Person)) == 0
+
+
+def test_a_long_report_is_paged_and_says_what_was_not_kept(app, client, login_as):
+    from portal.invitations import importer
+
+    login_as("admin", language="en")
+    cohort = _cohort()
+    db.session.commit()
+    bad = [[national_number(date(2001, 1, 1 + n % 28), n % 997 + 1), "X", "Y",
+            f"{1 + n % 28:02d}/01/2001", "Meir", "1", "", "2000", "Antwerpen", ""]
+           for n in range(importer.MAX_ERRORS_KEPT + 50)]
+    location = _upload(client, cohort, csv_bytes(bad)).headers["Location"]
+    first = client.get(location).get_data(as_text=True)
+    assert "Page 1 of 10" in first and first.count("<tr><td>") == 100
+    assert "50 more problems were counted but not kept" in first
+    last = client.get(location + "?page=10").get_data(as_text=True)
+    assert "Page 10 of 10" in last and "<td>1001</td>" in last
+    assert client.get(location + "?page=11").status_code == 404

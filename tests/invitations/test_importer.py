@@ -73,7 +73,7 @@ def test_good_and_bad_rows_are_reported_row_by_row(app):
     assert (eupen.region, eupen.language, eupen.nis_code) == ("german", "de", "63023")
     assert eupen.national_number is not None and len(eupen.nn_hash) == 64
     with i18n.locale("fr"):
-        report = importer.errors_csv(record)
+        report = "".join(importer.errors_csv(record))
     assert report.startswith("\ufeffLigne;Champ;Raison\r\n4;Numéro de registre national;")
     assert "11;Numéro de registre national;Le même numéro de registre national figure déjà à " \
         "la ligne 2." in report
@@ -232,3 +232,53 @@ def test_imported_rows_read_back_like_any_other_record(app):
     assert before - timedelta(seconds=5) <= person.created_at <= datetime.now(UTC)
     assert (person.box, person.register_language, person.sex) == ("B2", "fr", "M")
     assert person.cohort_id == cohort.id and person.nn_hash and person.id
+
+
+def test_imported_names_lose_control_and_direction_override_characters(app):
+    cohort = _cohort()
+    rows = [_row(GOOD_2008, last="Pee\x00ters\u202e", first="Lot\tte\u2067",
+                 street="Veld\x1bstraat")]
+    importer.import_csv(cohort, csv_bytes(rows), actor=None)
+    db.session.commit()
+    person = db.session.scalar(db.select(Person))
+    assert (person.last_name, person.first_names, person.street) == (
+        "Peeters", "Lot te", "Veldstraat")
+
+
+def _bad_rows(count):
+    # Born outside the cohort: every row is rejected with one problem.
+    return [_row(national_number(date(2001, 1, 1 + n % 28), n % 997 + 1),
+                 birth=f"{1 + n % 28:02d}/01/2001") for n in range(count)]
+
+
+def test_a_report_keeps_the_first_problems_as_rows_and_counts_the_rest(app):
+    cohort = _cohort()
+    record = importer.import_csv(cohort, csv_bytes(_bad_rows(1200)), actor=None)
+    db.session.commit()
+    assert (record.rows, record.rejected, record.problems) == (1200, 1200, 1200)
+    assert importer.kept_errors(record) == importer.MAX_ERRORS_KEPT == 1000
+    assert [e.row for e in importer.report_errors(record, 990, 20)] == list(range(992, 1002))
+    with i18n.locale("en"):
+        report = "".join(importer.errors_csv(record)).splitlines()
+    assert len(report) == 1 + 1000 + 1 and "200 more problems" in report[-1]
+
+
+def test_an_import_reads_the_file_as_a_stream_in_flat_memory(app):
+    """Memory does not grow with the file: 40,000 rejected rows (the worst case: every row
+    a problem) cost about what 4,000 do."""
+    import io
+    import tracemalloc
+
+    def peak(count):
+        cohort = _cohort()
+        data = csv_bytes(_bad_rows(count))
+        tracemalloc.start()
+        try:
+            importer.import_csv(cohort, io.BytesIO(data), actor=None)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+            db.session.rollback()
+
+    small, large = peak(4_000), peak(40_000)
+    assert large < 2 * small + 2_000_000, (small, large)

@@ -119,7 +119,7 @@ def test_owner_downloads_identical_bytes(app, client, login_as):
     owner = factories.user("citizen", person=person)
     db.session.commit()
     login_as(owner)
-    response = client.get(f"/letters/{letter.id}.pdf")
+    response = client.get(f"/letters/{letter.public_id}.pdf")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.data == letter.pdf
@@ -129,17 +129,46 @@ def test_owner_downloads_identical_bytes(app, client, login_as):
 def test_another_citizen_gets_404(app, client, login_as):
     letter, _code, _person = _issue("9000")
     login_as("citizen")
-    assert client.get(f"/letters/{letter.id}.pdf").status_code == 404
+    assert client.get(f"/letters/{letter.public_id}.pdf").status_code == 404
     assert client.get("/letters/999999.pdf").status_code == 404
 
 
-def test_staff_download_is_audited(app, client, login_as):
+def test_invitation_letters_with_live_codes_are_for_administrators_only_audited(
+        app, client, login_as):
     letter, _code, _person = _issue("9000")
+    login_as("recruiter")
+    assert client.get(f"/letters/{letter.public_id}.pdf").status_code == 404
+    admin = login_as("admin")
+    assert client.get(f"/letters/{letter.public_id}.pdf").data == letter.pdf
+    viewed = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.action == "letter.viewed")).all()
+    assert [(e.actor_id, e.object_id) for e in viewed] == [(admin.id, str(letter.id))]
+
+
+def test_recruiters_read_the_letters_of_applications_audited(app, client, login_as):
+    admin = factories.user("admin")
+    recipient = services.Recipient(name="Lotte Peeters", address_lines=("Veldstraat 1",
+                                   "9000 Gent"), postcode="9000", first_name="Lotte")
+    letter = services.issue("invitation", recipient=recipient, actor=admin,
+                            context={"expires_on": None, "invited_age": 18,
+                                     "signup_address": "x.test/start"},
+                            slots={"code": "TEST"})
+    letter.kind, letter.subject_type, letter.subject_id = "decision", "Application", "7"
+    db.session.commit()
     recruiter = login_as("recruiter")
-    assert client.get(f"/letters/{letter.id}.pdf").data == letter.pdf
+    assert client.get(f"/letters/{letter.public_id}.pdf").data == letter.pdf
     viewed = db.session.scalars(
         db.select(AuditEvent).where(AuditEvent.action == "letter.viewed")).all()
     assert [(e.actor_id, e.object_id) for e in viewed] == [(recruiter.id, str(letter.id))]
+
+
+def test_letters_cannot_be_found_by_counting(app, client, login_as):
+    letters = [_issue("9000")[0] for _ in range(3)]
+    login_as("admin")
+    for letter in letters:
+        assert client.get(f"/letters/{letter.id}.pdf").status_code == 404
+        assert len(letter.public_id) == 22
+    assert len({letter.public_id for letter in letters}) == 3
 
 
 def test_issue_renders_any_kind_with_its_context(app):

@@ -40,10 +40,55 @@ def version_on(client, url: str) -> str:
     return match.group(1)
 
 
-def login(client, user) -> None:
-    """Sign `user` in on `client`, as if they had just logged in."""
+def login(client, user, second_factor: bool = True) -> str:
+    """Sign `user` in on `client` through a real server-side session, as the login page
+    does, with the staff second factor already given unless told otherwise."""
+    from portal.accounts import sessions
+    from portal.extensions import db
+    from portal.models import utcnow
+
     # The test's app context outlives requests, and Flask-Login caches the user in g.
     g.pop("_login_user", None)
+    record = sessions.start(user, "password")
+    if second_factor:
+        record.second_factor_at = utcnow()
+    key = record.key
+    db.session.commit()
     with client.session_transaction() as session:
-        session["_user_id"] = user.session_token
+        session.clear()
+        session["_user_id"] = key
         session["_fresh"] = True
+    return key
+
+
+sign_in = login
+
+
+def copy_session(source, target) -> None:
+    """Give `target` the session cookie of `source`: a stolen or copied cookie."""
+    cookie = source.get_cookie(source.application.config["SESSION_COOKIE_NAME"])
+    target.set_cookie(cookie.key, cookie.value)
+
+
+def give_second_factor(client, user) -> None:
+    """After a staff password login: enrol TOTP if needed and enter a current code, as a
+    person with an authenticator app would. Leaves `user.totp_secret` set."""
+    import time
+
+    import pyotp
+
+    from portal.extensions import db
+
+    page = client.get("/login/code")
+    if page.status_code == 302 and page.location.endswith("/account/two-step"):
+        html = client.get("/account/two-step").get_data(as_text=True)
+        secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', html).group(1)
+        response = post_form(client, "/account/two-step", {"code": pyotp.TOTP(secret).now()})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return
+    db.session.refresh(user)
+    totp = pyotp.TOTP(user.totp_secret)
+    # A code is accepted once: after an earlier login in the same time step, use the next.
+    step = max(totp.timecode(time.time()), (user.totp_last_step or -1) + 1)
+    response = post_form(client, "/login/code", {"code": totp.generate_otp(step)})
+    assert response.status_code == 302, response.get_data(as_text=True)

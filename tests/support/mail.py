@@ -42,3 +42,4 @@ def last_mail_to(address: str) -> EmailMessage:
 def path_of(link: str) -> str:
     """The path of an absolute link on BASE_URL, to open it with the test client."""
     return "/" + link.split("://", 1)[1].split("/", 1)[1]
+

@@ -25,10 +25,13 @@ __all__ = ["login"]
 _seq = itertools.count(1)
 
 
+
 def application(intake, status: str = Status.SUBMITTED, component: str | None = "land",
                 score=None, language: str = "nl", province: str = "Antwerpen", **fields
                 ) -> Application:
-    """An application in `status`, put there directly (for setting up a scene)."""
+    """An application in `status`, put there directly (for setting up a scene). A waitlisted
+    one comes with its waitlisting confirmed by two recruiters, unless `confirmed=False`."""
+    confirmed = fields.pop("confirmed", True)
     n = next(_seq)
     candidate = fields.pop("user", None) or factories.user(
         "citizen", first_name=fields.get("first_name", f"Cand{n}"),
@@ -45,7 +48,21 @@ def application(intake, status: str = Status.SUBMITTED, component: str | None = 
     app_ = Application(**values)
     db.session.add(app_)
     db.session.flush()
+    if status == Status.WAITLISTED and confirmed:
+        confirm_waitlisting(app_)
     return app_
+
+
+def confirm_waitlisting(app_) -> None:
+    """The record of two recruiters having put `app_` on the waitlist."""
+    from portal.applications.models import Decision
+
+    first, second = (factories.user("recruiter", password=None) for _ in range(2))
+    db.session.add(Decision(application_id=app_.id, action="waitlist",
+                            application_version=app_.version, proposed_by_id=first.id,
+                            resolved_by_id=second.id, resolved_at=utcnow(),
+                            outcome="confirmed"))
+    db.session.flush()
 
 
 def selection_day(intake, capacity: int = 20, days_ahead: int = 14) -> SelectionDay:
@@ -122,3 +139,13 @@ def through_tests(client, app_id, day_id, scores):
                         kind=kind.value, outcome="pass", score=str(score))
         assert response.status_code == 302, response.get_data(as_text=True)
     assert post(client, f"/review/applications/{app_id}/conclude-tests", app_id).status_code == 302
+
+
+def waitlist(app_) -> None:
+    """Put `app_` on the waitlist as the portal does: one recruiter proposes, another
+    confirms."""
+    from portal.applications.review import services
+
+    first, second = (factories.user("recruiter", password=None) for _ in range(2))
+    decision = services.put_on_waitlist(app_, first, version=None)
+    services.confirm(decision, second, version=None)

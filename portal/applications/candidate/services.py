@@ -7,18 +7,17 @@ from datetime import date
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit, regions
-from portal.accounts.models import User
+from portal.applications import identity_clashes
 from portal.applications.answers import stored as answers
 from portal.applications.intakes import booking as sessions
 from portal.applications.models import Application, Component, Intake, Status
 from portal.applications.questions import STEPS
 from portal.applications.workflow import TransitionError, is_stale, transition
 from portal.extensions import db
-from portal.invitations.models import Person
+from portal.invitations import identity
 from portal.invitations.services import nn_hash
 from portal.locking import lock
 from portal.refusals import Refusal
@@ -222,31 +221,47 @@ def missing(application: Application, user, today: date) -> list[str]:
         problems.append(_("Your first choice has no places in this intake: choose again."))
     if intake.requires_info_session and sessions.active_booking(user.id, intake.id) is None:
         problems.append(_("Book a place in an information session first."))
-    if _applied_under_another_account(application, user):
-        problems.append(_("This person already applied to this intake with another account. "
-                          "Log in with that account to follow the application."))
+    problem = _identity_problem(application, user)
+    if problem:
+        problems.append(problem)
     return problems
 
 
-def _applied_under_another_account(application: Application, user) -> bool:
-    """Someone else's live application in this intake with the same register number."""
-    number_hash = (user.person.nn_hash if user.person is not None
-                   else answers(application).get("personal", {}).get("nn_hash"))
+def _claims(application: Application, user) -> tuple[str | None, bool]:
+    """(number hash this application stands for, whether the register proves it)."""
+    person = identity.person_of(user)
+    if person is not None:
+        return person.nn_hash, True
+    return answers(application).get("personal", {}).get("nn_hash"), False
+
+
+def _identity_problem(application: Application, user) -> str | None:
+    """Why this application cannot go ahead for the person it names, or None.
+
+    A typed number never outranks the register link of an invitation code or eID: the
+    registered person always goes ahead (a clash with typed claims is recorded at
+    submission), and a number that belongs to another account cannot be typed."""
+    number_hash, proven = _claims(application, user)
     if not number_hash:
-        return False
-    same_person = or_(
-        Application.answers.contains(json.dumps({"nn_hash": number_hash})[1:-1]),
-        Person.nn_hash == number_hash,
-    )
-    return db.session.scalar(
-        db.select(Application.id)
-        .join(User, User.id == Application.user_id)
-        .outerjoin(Person, Person.user_id == User.id)
-        .where(Application.intake_id == application.intake_id,
-               Application.id != application.id, Application.status != Status.WITHDRAWN,
-               same_person)
-        .limit(1)
-    ) is not None
+        return None
+    owner = identity.account_id_for_hash(number_hash)
+    if not proven and owner is not None and owner != user.id:
+        return _("This national register number belongs to another account. If it is yours, "
+                 "log in with eID or itsme, or with the account you made with your "
+                 "invitation code.")
+    if owner is not None and owner != user.id:
+        return None
+    if not proven and identity_clashes.typed_claims(application, number_hash):
+        return _("This person already applied to this intake with another account. "
+                 "Log in with that account to follow the application.")
+    return None
+
+
+def _record_clashes(application: Application, user) -> None:
+    number_hash, proven = _claims(application, user)
+    if number_hash and proven:
+        others = identity_clashes.typed_claims(application, number_hash)
+        identity_clashes.record(application, others, "register", user)
 
 
 def submit(application: Application, user, version, today: date):
@@ -262,6 +277,7 @@ def submit(application: Application, user, version, today: date):
         event = transition(application, "submit", user, version=int(version))
     except TransitionError as err:
         raise ApplicationError(err.message) from err
+    _record_clashes(application, user)
     return event
 
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, time, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func
 
-from portal import regions
+from portal import csvsafe, regions
 from portal.accounts.models import User
 from portal.applications.intakes.models import Booking, InfoSession
 from portal.applications.models import Application, ApplicationEvent, Intake, Status
@@ -184,7 +184,7 @@ def to_csv(board: Dashboard) -> str:
     writer.writerow(["all", "", *[s.total for s in board.stages]])
     for dimension, values in board.breakdown.items():
         for value, stages in values.items():
-            writer.writerow([dimension, value, *[stages.get(k, 0) for k in STAGES]])
+            writer.writerow(csvsafe.row([dimension, value, *[stages.get(k, 0) for k in STAGES]]))
     writer.writerow([])
     writer.writerow(["decided", board.decided, "days_mean", board.days_mean,
                      "days_median", board.days_median])

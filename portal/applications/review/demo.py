@@ -124,6 +124,12 @@ def seed_applications(report) -> None:
             application.decided_at = at
         if status == S.SELECTED:
             application.offer_deadline = at.date() + timedelta(days=intake.offer_days)
+        if status == S.WAITLISTED:  # decided by two: a freed place may go to them
+            db.session.add(Decision(application_id=application.id, action="waitlist",
+                                    application_version=application.version,
+                                    proposed_by_id=admin.id, proposed_at=at,
+                                    resolved_by_id=recruiter.id, resolved_at=at,
+                                    outcome="confirmed"))
     db.session.flush()
     waitlist.rerank(intake.id, "land")
     # One proposal waiting for a second pair of eyes: the demo recruiter can confirm it.

@@ -109,8 +109,9 @@ def conclude_tests(application: Application, actor, version: int | None) -> None
 
 # --- waitlist and four-eyes decisions ------------------------------------------------------
 
-def put_on_waitlist(application: Application, actor, version: int | None) -> None:
-    transition(application, "waitlist", actor, version=version)
+def put_on_waitlist(application: Application, actor, version: int | None) -> Decision:
+    """Propose the waitlist: a decision like a selection, confirmed by a second recruiter."""
+    return propose(application, "waitlist", actor, version=version)
 
 
 def open_decision(application: Application) -> Decision | None:
@@ -121,9 +122,9 @@ def open_decision(application: Application) -> Decision | None:
 
 def propose(application: Application, action: str, actor, *, version: int | None,
             component: str | None = None, reason_code: str = "", note: str = "") -> Decision:
-    """First pair of eyes: propose to select or reject; another recruiter confirms."""
+    """First pair of eyes: propose to select, waitlist or reject; another recruiter confirms."""
     check_version(application, version)
-    if action not in ("select", "reject"):
+    if action not in ("select", "reject", "waitlist"):
         raise TransitionError(_("This action is not possible in the application's current state."))
     move = TRANSITIONS.get((Status(application.status), action))
     if move is None or Role(actor.role) not in move[1]:

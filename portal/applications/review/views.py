@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 
 from portal import audit
 from portal.accounts.models import User
-from portal.applications import answers, quotas, selection
+from portal.applications import answers, identity_clashes, quotas, selection
 from portal.applications.intakes import services as intake_services
 from portal.applications.intakes.models import SelectionDay
 from portal.applications.models import (
@@ -137,6 +137,7 @@ def _render_detail(app_: Application, status: int = 200, **forms):
         reject_form=forms.get("reject") or ProposeForm(
             prefix="reject", version=app_.version, action="reject"),
         letters=_letters(app_),
+        clashes=identity_clashes.for_application(app_.id),
     ), status
 
 
@@ -174,7 +175,7 @@ def conclude_tests(application_id: int):
 @role_required(*STAFF)
 def waitlist(application_id: int):
     return _simple(application_id, review_services.put_on_waitlist,
-                   _("The candidate is on the waitlist; the letter was issued."))
+                   _("Waitlist proposed. A second recruiter must confirm it."))
 
 
 def _simple(application_id: int, service, message: str):

@@ -147,7 +147,8 @@ def assign(period_id: int):
     form = forms.AssignForm()
     if not form.validate_on_submit():
         abort(400)
-    engagement = db.session.get(Engagement, form.engagement_id.data)
+    chosen = form.engagement_id.data
+    engagement = db.session.get(Engagement, chosen) if chosen else None
     try:
         if engagement is None:
             raise Refusal(_("Choose a reservist."))

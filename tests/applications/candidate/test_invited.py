@@ -68,5 +68,6 @@ def test_the_status_page_lists_the_invitation_letter_and_no_one_elses(client, lo
     application_id = start(client, intake)
     page = client.get(f"/my-application/{application_id}").get_data(as_text=True)
     assert "Your invitation" in page
-    assert f"/letters/{mine.id}.pdf" in page and f"/letters/{theirs.id}.pdf" not in page
-    assert client.get(f"/letters/{theirs.id}.pdf").status_code == 404
+    assert f"/letters/{mine.public_id}.pdf" in page
+    assert f"/letters/{theirs.public_id}.pdf" not in page
+    assert client.get(f"/letters/{theirs.public_id}.pdf").status_code == 404

@@ -10,6 +10,7 @@ from portal.extensions import db
 from tests.support import factories
 from tests.support.client import post_form as post
 from tests.support.client import version_on
+from tests.support.review import confirm_waitlisting
 
 
 def _selected(login_as, deadline_in_days: int = 5, waiting: bool = False):
@@ -21,6 +22,7 @@ def _selected(login_as, deadline_in_days: int = 5, waiting: bool = False):
                               answers=json.dumps({}), first_name="Lotte", last_name="Peeters")
     db.session.add(application)
     db.session.flush()
+    confirm_waitlisting(application)
     workflow.transition(application, "select", None, "test set-up")
     application.offer_deadline = date.today() + timedelta(days=deadline_in_days)
     next_one = None
@@ -30,6 +32,8 @@ def _selected(login_as, deadline_in_days: int = 5, waiting: bool = False):
                                reference="DJ-2026-000002", status=Status.WAITLISTED,
                                component="air", waitlist_rank=1)
         db.session.add(next_one)
+        db.session.flush()
+        confirm_waitlisting(next_one)
     db.session.commit()
     return application.id, next_one.id if next_one else None
 

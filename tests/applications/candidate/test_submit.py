@@ -37,8 +37,8 @@ def test_submitting_sends_an_acknowledgement_and_shows_the_status(client, login_
     letter = db.session.scalar(db.select(Letter).where(Letter.kind == "acknowledgement"))
     assert letter.subject_id == str(application_id) and letter.user_id == application.user_id
     assert "Sent" in page and "Next step" in page
-    assert f"/letters/{letter.id}.pdf" in page
-    download = client.get(f"/letters/{letter.id}.pdf")
+    assert f"/letters/{letter.public_id}.pdf" in page
+    download = client.get(f"/letters/{letter.public_id}.pdf")
     assert download.status_code == 200 and download.data[:5] == b"%PDF-"
 
 

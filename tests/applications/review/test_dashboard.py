@@ -63,9 +63,9 @@ def _seed():
         a.status = Status.TESTS_SCHEDULED
         h.results(a, passed=a.component == "land")
         transition(a, "pass_tests" if a.component == "land" else "fail_tests", recruiter)
-    transition(apps[0], "waitlist", recruiter)
+    h.waitlist(apps[0])
     transition(apps[0], "select", SYSTEM)
-    transition(apps[1], "waitlist", recruiter)
+    h.waitlist(apps[1])
     transition(apps[1], "select", SYSTEM)
     apps[0].user_id = citizens[0].id
     transition(apps[0], "accept_offer", citizens[0])

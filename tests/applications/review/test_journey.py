@@ -45,6 +45,8 @@ def test_two_recruiters_fill_an_intake_within_quota(app, client):
     assert "quota of 2 places is reached" in page
     waitlisted = _post(client, f"/review/applications/{ids[3]}/waitlist", ids[3])
     assert waitlisted.status_code == 302
+    _login(client, first)  # the waitlist, too, is a decision for two
+    assert _confirm(client, ids[3]).status_code == 302
 
     db.session.expire_all()
     statuses = [db.session.get(Application, i).status for i in ids]

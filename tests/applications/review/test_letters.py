@@ -67,7 +67,7 @@ def test_waitlist_letter_gives_the_rank(app):
     h.application(intake, status=Status.WAITLISTED, score=90)
     app_ = h.application(intake, status=Status.TESTS_PASSED, score=70, language="de",
                          postcode="4700")
-    transition(app_, "waitlist", factories.user("recruiter", password=None))
+    h.waitlist(app_)
     letter, text = _letter(app_)
     assert letter.languages == "de,fr,nl"
     assert "Rang 2" in text and "Plaats 2" in text

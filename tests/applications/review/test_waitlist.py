@@ -5,7 +5,6 @@ from datetime import date, timedelta
 
 from portal.applications import waitlist
 from portal.applications.models import Application, Status
-from portal.applications.workflow import transition
 from portal.audit import AuditEvent
 from portal.extensions import db
 from portal.models import utcnow
@@ -33,7 +32,7 @@ def test_putting_on_the_waitlist_ranks_at_once(app):
     intake = factories.intake()
     h.application(intake, status=Status.WAITLISTED, score=90)
     app_ = h.application(intake, status=Status.TESTS_PASSED, score=70)
-    transition(app_, "waitlist", factories.user("recruiter", password=None, language="en"))
+    h.waitlist(app_)
     assert app_.waitlist_rank == 2
 
 

@@ -1,0 +1,165 @@
+"""The federal login (FAS: eID, itsme) end to end against an OpenID provider of the tests'
+own on loopback: code flow with PKCE, state and nonce, and every forged answer refused."""
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from portal.accounts.models import User, UserSession
+from portal.extensions import db
+from portal.invitations import services as invitations
+from portal.invitations.sample import national_number
+from tests.identity.provider import Provider
+from tests.live import Client, serving
+from tests.support import factories
+from tests.support.client import post_form
+from tests.support.mail import path_of
+
+NUMBER = national_number(date(2008, 5, 17), 123)
+
+
+@pytest.fixture
+def provider(app):
+    op = Provider()
+    with serving(op.app) as url:
+        op.url = url
+        op.claims = {"egovNRN": NUMBER, "given_name": "Lotte", "family_name": "Peeters"}
+        saved = {k: app.config[k] for k in ("OIDC_ISSUER", "OIDC_CLIENT_ID",
+                                             "OIDC_CLIENT_SECRET")}
+        app.config.update(OIDC_ISSUER=url, OIDC_CLIENT_ID=op.client_id,
+                          OIDC_CLIENT_SECRET=op.client_secret)
+        try:
+            yield op
+        finally:
+            app.config.update(saved)
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    client.set_cookie("lang", "en")
+
+
+def _person():
+    cohort = factories.cohort(born_from=date(2008, 1, 1), born_to=date(2008, 12, 31))
+    person = factories.person(cohort, birth_date=date(2008, 5, 17), national_number=NUMBER,
+                              nn_hash=invitations.nn_hash(NUMBER), first_names="Lotte",
+                              last_name="Peeters")
+    db.session.commit()
+    return cohort, person
+
+
+def federal_login(client, provider):
+    """Press the button, let the provider answer, come back: the portal's last response."""
+    response = client.get("/login/fas")
+    assert response.status_code == 302 and response.location.startswith(provider.url)
+    status, headers, _body = Client("").open(response.location)
+    assert status == 302, _body
+    assert headers["Location"].startswith("http://portal.test/login/fas/callback?")
+    return client.get(path_of(headers["Location"]))
+
+
+def _signed_in(client) -> bool:
+    return client.get("/account").status_code == 200
+
+
+def test_without_configuration_there_is_no_button_and_no_route(client):
+    assert "eID or itsme" not in client.get("/login").get_data(as_text=True)
+    assert client.get("/login/fas").status_code == 404
+
+
+def test_the_request_uses_pkce_state_nonce_and_asks_the_levels(client, provider):
+    assert "Log in with eID or itsme" in client.get("/login").get_data(as_text=True)
+    location = client.get("/login/fas").location
+    query = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+    assert query["response_type"] == "code" and query["code_challenge_method"] == "S256"
+    assert len(query["code_challenge"]) >= 43 and query["state"] and query["nonce"]
+    assert query["acr_values"].split() == ["urn:be:fedict:iam:fas:Level450",
+                                           "urn:be:fedict:iam:fas:Level500"]
+    assert "egovnrn" in query["scope"].split()
+
+
+def test_a_first_login_links_the_register_person_and_opens_an_account(client, provider):
+    _cohort, person = _person()
+    response = federal_login(client, provider)
+    assert response.location.endswith("/login/fas/account")
+    page = client.get("/login/fas/account").get_data(as_text=True)
+    assert "Welcome, Lotte Peeters." in page
+    response = post_form(client, "/login/fas/account", {"email": "lotte@example.be",
+                                                         "language": "nl"})
+    assert response.status_code == 302 and response.location == "/my-application"
+    user = db.session.scalar(db.select(User).where(User.email == "lotte@example.be"))
+    db.session.refresh(person)
+    assert user.fas_subject == "fas-subject-1" and person.user_id == user.id
+    assert user.password_hash is None
+    assert _signed_in(client)
+    [record] = db.session.scalars(db.select(UserSession)).all()
+    assert record.method == "fas"
+
+    # Next time the same identity signs straight in.
+    other = client.application.test_client()
+    other.set_cookie("lang", "en")
+    assert federal_login(other, provider).location == "/my-application"
+    assert _signed_in(other)
+
+
+def test_the_number_leads_to_the_account_made_with_the_invitation_code(client, provider):
+    cohort, person = _person()
+    invitation, _code = invitations.issue_invitation(person, cohort, actor=None)
+    user = invitations.sign_up_with_invitation(invitation, "lotte@example.be",
+                                               factories.PASSWORD, "Lotte", "Peeters", "nl")
+    db.session.commit()
+    response = federal_login(client, provider)
+    assert response.location == "/my-application"
+    assert _signed_in(client)
+    db.session.refresh(user)
+    assert user.fas_subject == "fas-subject-1"
+
+
+@pytest.mark.parametrize("tamper", ["signature", "audience", "issuer", "expired", "acr",
+                                    "nonce"])
+def test_forged_or_replayed_answers_are_refused(client, provider, tamper):
+    _person()
+    if tamper == "nonce":
+        # A first, good login gives the attacker a token; then it comes back replayed.
+        earlier = client.application.test_client()
+        assert federal_login(earlier, provider).location.endswith("/login/fas/account")
+    provider.tamper = tamper
+    response = federal_login(client, provider)
+    assert response.status_code == 302 and response.location.endswith("/login")
+    page = client.get("/login").get_data(as_text=True)
+    assert "The login with eID or itsme did not succeed." in page
+    assert not _signed_in(client)
+    assert db.session.scalar(db.select(db.func.count()).select_from(UserSession)) == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
+
+
+def test_a_callback_with_another_state_is_refused(client, provider):
+    _person()
+    client.get("/login/fas")
+    response = client.get("/login/fas/callback?code=abc&state=not-the-one")
+    assert response.location.endswith("/login") and not _signed_in(client)
+
+
+def test_a_recruiter_with_a_linked_federal_login_needs_no_totp(client, provider):
+    recruiter = factories.user(role="recruiter")
+    recruiter.fas_subject = "fas-subject-1"
+    db.session.commit()
+    provider.claims = {"egovNRN": national_number(date(1990, 1, 2), 45)}
+    response = federal_login(client, provider)
+    assert response.location == "/staff"
+    assert client.get("/staff").status_code == 200
+
+
+def test_a_signed_in_citizen_links_the_federal_login_from_the_account_page(client, provider,
+                                                                           login_as):
+    _cohort, person = _person()
+    user = login_as("citizen", language="en")
+    page = client.get("/account").get_data(as_text=True)
+    assert "Link eID or itsme to this account" in page
+    assert federal_login(client, provider).location == "/my-application"
+    db.session.refresh(user)
+    db.session.refresh(person)
+    assert user.fas_subject == "fas-subject-1" and person.user_id == user.id
+    assert "You can log in with eID or itsme." in client.get("/account").get_data(as_text=True)
