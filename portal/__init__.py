@@ -30,6 +30,7 @@ DOMAINS = (
     "portal.identity",
     "portal.privacy",
     "portal.notifications",
+    "portal.reserve",
 )
 
 

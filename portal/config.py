@@ -196,6 +196,28 @@ class Config:
     # PRIVACY_DPO: how to reach the data protection officer.
     PRIVACY_DPO = os.environ.get("PRIVACY_DPO", "dpo@mil.be")
 
+    # The Reserve (portal/reserve). SERVICE_YEAR_MONTHS: length of the service year; once
+    # that many months after an intake's start date have passed, `flask reserve close-years`
+    # marks its participants' year completed.
+    SERVICE_YEAR_MONTHS = _int("SERVICE_YEAR_MONTHS", 12)
+    # RESERVE_CHOICE_DAYS: days a participant has to choose career, reserve or leaving;
+    # RESERVE_REMINDER_DAYS: reminders go out this many days before that deadline.
+    RESERVE_CHOICE_DAYS = _int("RESERVE_CHOICE_DAYS", 30)
+    RESERVE_REMINDER_DAYS = os.environ.get("RESERVE_REMINDER_DAYS", "14,3")
+    # RESERVE_MIN_DAYS_SOLDIER / RESERVE_MIN_DAYS_CADRE: minimum days a year a reservist
+    # serves (soldiers; NCOs and officers). RESERVE_MIN_COMMITMENT_MONTHS: shortest
+    # engagement (the law will set it).
+    RESERVE_MIN_DAYS_SOLDIER = _int("RESERVE_MIN_DAYS_SOLDIER", 5)
+    RESERVE_MIN_DAYS_CADRE = _int("RESERVE_MIN_DAYS_CADRE", 7)
+    RESERVE_MIN_COMMITMENT_MONTHS = _int("RESERVE_MIN_COMMITMENT_MONTHS", 12)
+    # RESERVE_LEAVE_PER_SERVED_DAY: compensatory leave earned per day served, in days
+    # (rounded down to half days).
+    RESERVE_LEAVE_PER_SERVED_DAY = float(os.environ.get("RESERVE_LEAVE_PER_SERVED_DAY", "1"))
+    # RESERVE_PROOF_DIR / RESERVE_PROOF_MAX_BYTES: where proofs of expertise are kept
+    # (outside the web root) and the largest upload accepted.
+    RESERVE_PROOF_DIR = os.environ.get("RESERVE_PROOF_DIR", str(INSTANCE / "reserve-proofs"))
+    RESERVE_PROOF_MAX_BYTES = _int("RESERVE_PROOF_MAX_BYTES", 5 * 1024 * 1024)
+
     WTF_CSRF_TIME_LIMIT = 3600
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

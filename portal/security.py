@@ -18,6 +18,7 @@ class Role(StrEnum):
     RECRUITER = "recruiter"
     ADMIN = "admin"
     EMPLOYER = "employer"
+    UNIT_STAFF = "unit_staff"  # plans a unit's training periods, records attendance
 
 
 STAFF = (Role.RECRUITER, Role.ADMIN)

@@ -49,6 +49,7 @@ def make_test_config(database_url: str, tmp_path) -> dict:
         "BASE_URL": "http://portal.test",
         "JOBS_INLINE": True,
         "LETTER_WORKERS": 1,
+        "RESERVE_PROOF_DIR": str(tmp_path / "reserve-proofs"),
     }
 
 

@@ -38,7 +38,7 @@ def test_guarded_pages_send_anonymous_visitors_to_login_or_refuse(app, client):
             assert "/login" in response.headers["Location"], rule.rule
 
 
-ROLES = ("citizen", "recruiter", "admin", "employer")
+ROLES = ("citizen", "recruiter", "admin", "employer", "unit_staff")
 
 
 def _role_pages(app):
@@ -133,14 +133,36 @@ def _world():
     erasure = ErasureRequest(reference="E-ACCESS-1", user_id=owner.id)
     db.session.add(erasure)
     staff = factories.user("recruiter")
+    reserve = _reserve_world(owner, application)
     users = {role: factories.user(role=role, language="en") for role in ROLES}
     db.session.commit()
-    values = {"application_id": application.id, "intake_id": intake.id,
+    values = {**reserve, "application_id": application.id, "intake_id": intake.id,
               "session_id": session.id, "decision_id": decision.id, "cohort_id": cohort.id,
               "import_id": record.id, "public_id": letter.public_id, "job_id": job.id,
               "user_id": staff.id, "step": "personal", "request_id": erasure.id,
               "number": 1}
     return users, values, owner
+
+
+def _reserve_world(owner, application) -> dict:
+    """The owner's reserve engagement, proof, training period, assignment and choice."""
+    from portal.extensions import db
+    from portal.reserve import proofs
+    from portal.reserve.models import EngagementStatus, YearEndChoice
+    from tests.support import reserve as r
+
+    unit = r.unit(skills=[r.skill()])
+    engagement = r.engagement(owner, status=EngagementStatus.ACTIVE, unit=unit)
+    proof = proofs.save(engagement, owner, "cert.pdf", r.PDF)
+    period = r.period(unit)
+    assignment = r.assignment(period, engagement)
+    choice = YearEndChoice(application_id=application.id, user_id=owner.id,
+                           deadline=period.starts_on, status="career")
+    db.session.add(choice)
+    db.session.flush()
+    return {"engagement_id": engagement.id, "proof_id": proof.id, "unit_id": unit.id,
+            "period_id": period.id, "assignment_id": assignment.id, "action": "cancel",
+            "skill_id": unit.skills[0].id, "choice_id": choice.id}
 
 
 def test_every_route_with_someone_elses_object_as_every_role(app, client, login_as):

@@ -148,9 +148,11 @@ class StaffForm(FlaskForm):
         _l("Role"),
         choices=[SelectChoice("recruiter", _l("Recruiter")),
                  SelectChoice("admin", _l("Administrator")),
-                 SelectChoice("employer", _l("Employer"))],
+                 SelectChoice("employer", _l("Employer")),
+                 SelectChoice("unit_staff", _l("Unit staff"))],
         validators=[InputRequired(_l("Choose a role.")),
-                    AnyOf(["recruiter", "admin", "employer"], _l("Choose a role."))],
+                    AnyOf(["recruiter", "admin", "employer", "unit_staff"],
+                          _l("Choose a role."))],
         validate_choice=False,
     )
     language = _language_field()

@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.models import utcnow
 from portal.security import Role
 
-STAFF_ROLES = (Role.RECRUITER, Role.ADMIN, Role.EMPLOYER)
+STAFF_ROLES = (Role.RECRUITER, Role.ADMIN, Role.EMPLOYER, Role.UNIT_STAFF)
 
 
 class EmailTaken(Exception):

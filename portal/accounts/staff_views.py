@@ -20,6 +20,7 @@ ROLE_LABELS = {
     Role.RECRUITER: _l("Recruiter"),
     Role.ADMIN: _l("Administrator"),
     Role.EMPLOYER: _l("Employer"),
+    Role.UNIT_STAFF: _l("Unit staff"),
 }
 
 

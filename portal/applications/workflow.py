@@ -49,11 +49,11 @@ TRANSITIONS: dict[tuple[Status, str], tuple[Status, frozenset]] = {
     (S.SELECTED, "decline_offer"): (S.OFFER_DECLINED, frozenset({C})),
     (S.SELECTED, "expire_offer"): (S.OFFER_DECLINED, STAFF | {SYSTEM}),
     (S.OFFER_ACCEPTED, "start_service"): (S.IN_SERVICE, STAFF),
-    (S.IN_SERVICE, "complete"): (S.COMPLETED, STAFF),
+    (S.IN_SERVICE, "complete"): (S.COMPLETED, STAFF | {SYSTEM}),
     (S.IN_SERVICE, "leave"): (S.LEFT, STAFF | {C}),
     (S.COMPLETED, "choose_career"): (S.CAREER, STAFF | {C}),
     (S.COMPLETED, "choose_reserve"): (S.RESERVE, STAFF | {C}),
-    (S.COMPLETED, "leave"): (S.LEFT, STAFF | {C}),
+    (S.COMPLETED, "leave"): (S.LEFT, STAFF | {C, SYSTEM}),
 }
 
 # A candidate may withdraw at any point before in_service.

@@ -1,0 +1,46 @@
+"""The Reserve: end-of-year choice, pillars, engagements, the training year and its feed.
+
+Rooms: `candidate/` (participants, direct applicants and reservists), `staff/`
+(recruiters), `units/` (unit staff and the administrators' unit and skill lists), around a
+shared core: models, the engagement life cycle (`workflow`), `year_end`, `engagements`,
+`training`, `feed`, `proofs`, `letters`. It follows the application life cycle through
+`application_moved` and announces its own moves through `reserve.signals`.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from portal import demo as demo_seeds
+from portal.navigation import StaffTask, add_staff_task, set_landing
+from portal.reserve import cli, demo, handlers, models  # noqa: F401 (models: the tables)
+from portal.reserve.candidate import views as candidate_views
+from portal.reserve.staff import views as staff_views
+from portal.reserve.units import views as units_views
+from portal.security import Role
+
+STAFF_TASKS = (
+    StaffTask("reserve_staff.queue", _l("Reserve applications"),
+              _l("Screen and decide applications to the Reserve; issue engagement letters."),
+              (Role.RECRUITER, Role.ADMIN), order=15),
+    StaffTask("reserve_staff.careers", _l("Career queue"),
+              _l("Participants who chose a career in Defence after their service year."),
+              (Role.RECRUITER, Role.ADMIN), order=16),
+    StaffTask("reserve_units.my_units", _l("Training year"),
+              _l("Plan training periods, assign reservists, record attendance."),
+              (Role.UNIT_STAFF, Role.ADMIN), order=25),
+    StaffTask("reserve_units.units_admin", _l("Reserve units"),
+              _l("Units, their needs and unit staff; the list of needed skills."),
+              (Role.ADMIN,), order=26),
+)
+
+
+def init_app(app) -> None:
+    """Register the Reserve's pages, commands, demo seed, staff tasks and subscriptions."""
+    for bp in (candidate_views.bp, staff_views.bp, units_views.bp):
+        app.register_blueprint(bp)
+    cli.register(app)
+    demo_seeds.add_seed(app, demo.seed_reserve, order=60)
+    for task in STAFF_TASKS:
+        add_staff_task(app, task)
+    set_landing(app, Role.UNIT_STAFF, "reserve_units.my_units")
+    handlers.connect()

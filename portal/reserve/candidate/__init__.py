@@ -1,0 +1,1 @@
+"""The candidate's and reservist's side of the Reserve."""

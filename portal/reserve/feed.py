@@ -1,0 +1,108 @@
+"""A reservist's private calendar (RFC 5545) behind an unguessable, revocable token.
+
+The token is shown to its owner once; only its SHA-256 is stored. The feed holds the
+training periods only: dates, place, kind, unit and status; no register number, no
+health data. UIDs are stable per assignment, SEQUENCE grows with every change, and a
+cancelled period stays in the feed with STATUS:CANCELLED so calendars remove it.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, time
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import icalendar
+from flask import current_app
+from flask_babel import gettext as _
+
+from portal import audit, i18n
+from portal.extensions import db
+from portal.models import utcnow
+from portal.reserve import training, vocab
+from portal.reserve.models import AssignmentStatus, CalendarFeed, PeriodKind
+
+TZ = ZoneInfo("Europe/Brussels")
+DAY_STARTS, DAY_ENDS = time(8, 0), time(17, 0)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def current(user_id: int) -> CalendarFeed | None:
+    return db.session.scalar(db.select(CalendarFeed).where(
+        CalendarFeed.user_id == user_id, CalendarFeed.revoked_at.is_(None)))
+
+
+def renew(user) -> str:
+    """Revoke the current address (if any) and make a new one; returns the new token."""
+    revoke(user, audit_it=False)
+    token = secrets.token_urlsafe(32)
+    feed = CalendarFeed(user_id=user.id, token_hash=_hash(token))
+    db.session.add(feed)
+    db.session.flush()
+    audit.record(user, "reserve.feed_renewed", feed)
+    return token
+
+
+def revoke(user, audit_it: bool = True) -> bool:
+    feed = current(user.id)
+    if feed is None:
+        return False
+    feed.revoked_at = utcnow()
+    db.session.flush()
+    if audit_it:
+        audit.record(user, "reserve.feed_revoked", feed)
+    return True
+
+
+def find(token: str) -> CalendarFeed | None:
+    """The live feed of this token; None for unknown or revoked tokens (a 404)."""
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(db.select(CalendarFeed).where(
+        CalendarFeed.token_hash == _hash(token), CalendarFeed.revoked_at.is_(None)))
+
+
+def calendar_bytes(user) -> bytes:
+    """The reservist's periods of every year, in their language."""
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "dienstjaar"
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Belgian Defence//Dienstjaar portal//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    with i18n.locale(i18n.valid(user.language) or i18n.DEFAULT):
+        cal.add("x-wr-calname", _("Reserve training"))
+        cal.add("x-wr-timezone", "Europe/Brussels")
+        for assignment in training.periods_of(user.id, include_cancelled=True):
+            cal.add_component(_event(assignment, host))
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def _event(assignment, host: str) -> icalendar.Event:
+    period = assignment.period
+    cancelled = period.cancelled or assignment.status == AssignmentStatus.CANCELLED
+    event = icalendar.Event()
+    event.add("uid", f"reserve-assignment-{assignment.id}@{host}")
+    event.add("sequence", period.sequence + assignment.sequence)
+    event.add("dtstamp", max(period.updated_at, assignment.updated_at))
+    event.add("last-modified", max(period.updated_at, assignment.updated_at))
+    event.add("dtstart", datetime.combine(period.starts_on, DAY_STARTS, tzinfo=TZ))
+    event.add("dtend", datetime.combine(period.ends_on, DAY_ENDS, tzinfo=TZ))
+    kind = vocab.KIND_LABELS[PeriodKind(period.kind)]
+    event.add("summary", f"{kind} · {period.unit.name}")
+    event.add("location", period.place)
+    event.add("description",
+              str(vocab.ASSIGNMENT_LABELS[AssignmentStatus(assignment.status)]))
+    if cancelled:
+        event.add("status", "CANCELLED")
+    elif assignment.status in (AssignmentStatus.CONFIRMED, AssignmentStatus.SERVED):
+        event.add("status", "CONFIRMED")
+    else:
+        event.add("status", "TENTATIVE")
+    event.add("transp", "OPAQUE")
+    return event

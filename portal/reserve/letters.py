@@ -1,0 +1,78 @@
+"""The engagement letter (bilingual, through the letter engine) and the e-mail that go
+with an engagement's move. Connected to `engagement_moved` in handlers."""
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from portal import regions
+from portal.accounts.models import User
+from portal.extensions import db
+from portal.letters import services as letter_services
+from portal.reserve import notify, vocab, workflow
+from portal.reserve.models import Engagement, Pillar, RankCategory
+
+SUBJECTS = {
+    "start_screening": _l("Your application to the Reserve is being screened"),
+    "approve": _l("You are approved for the Reserve"),
+    "reject": _l("Decision on your application to the Reserve"),
+    "activate": _l("Your reserve engagement starts"),
+    "end": _l("Your reserve engagement has ended"),
+    "withdraw": _l("You withdrew your application to the Reserve"),
+}
+LINES = {
+    "start_screening": _l("A recruiter is now looking at your application."),
+    "approve": _l("Your engagement letter is in the portal. Your unit will plan your "
+                  "training year with you."),
+    "reject": _l("The letter in the portal gives the reason and how to ask for a review."),
+    "activate": _l("From today you are an active reservist. Your training year is in the "
+                   "portal."),
+    "end": _l("Thank you for your service in the Reserve."),
+    "withdraw": _l("We have recorded that you withdrew. You can apply again at any time."),
+}
+
+
+def recipient(engagement: Engagement, user: User):
+    """The reservist as printed in the window: the register's address when known."""
+    person = getattr(user, "person", None)
+    if person is not None:
+        return letter_services.Recipient.from_person(person), person
+    town = " ".join(filter(None, [engagement.postcode,
+                                  getattr(regions.lookup(engagement.postcode), "municipality",
+                                          "")]))
+    lines = tuple(line for line in (engagement.street, town) if line)
+    return letter_services.Recipient(
+        name=engagement.full_name or user.full_name, address_lines=lines,
+        postcode=engagement.postcode, first_name=engagement.first_name or None,
+        register_language=engagement.language), None
+
+
+def languages(engagement: Engagement, person) -> tuple[str, ...]:
+    """Always French and Dutch; the reservist's own language first (German adds itself)."""
+    chosen = (getattr(person, "register_language", None) or engagement.language)
+    return regions.REGISTER_LANGUAGES.get(chosen, regions.REGISTER_LANGUAGES["nl"])
+
+
+def issue(engagement: Engagement, action: str, actor):
+    user = db.session.get(User, engagement.user_id)
+    to, person = recipient(engagement, user)
+    last = engagement.events[-1] if engagement.events else None
+    context = {
+        "engagement": engagement, "outcome": engagement.status,
+        "pillar_label": vocab.PILLAR_LABELS[Pillar(engagement.pillar)],
+        "rank_label": vocab.RANK_LABELS[RankCategory(engagement.rank_category)],
+        "unit": engagement.unit, "reason_text": last.reason if last else "",
+        "portal_address": current_app.config["BASE_URL"],
+    }
+    return letter_services.issue("reserve", recipient=to, context=context, actor=actor,
+                                 languages=languages(engagement, person), person=person,
+                                 user=user, subject=engagement)
+
+
+def after_move(engagement: Engagement, action: str, actor) -> None:
+    if action in workflow.LETTERS:
+        issue(engagement, action, actor)
+    user = db.session.get(User, engagement.user_id)
+    notify.later(db.session, user, SUBJECTS[action], LINES[action],
+                 endpoint="reserve.engagement", engagement_id=engagement.id,
+                 link_label=_l("Open my engagement"))

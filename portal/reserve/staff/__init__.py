@@ -1,0 +1,1 @@
+"""The recruiters' side of the Reserve: engagements to decide, the career queue."""

@@ -1,0 +1,104 @@
+"""Recruiters' pages of the Reserve: the engagement queue, one engagement and its moves,
+and the career queue of participants who chose a career after their service year."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func
+
+from portal.extensions import db
+from portal.refusals import Refusal
+from portal.reserve import engagements, vocab, workflow, year_end
+from portal.reserve.models import Engagement, EngagementStatus, Pillar, YearEndChoice
+from portal.reserve.staff import forms
+from portal.security import Role, role_required
+
+bp = Blueprint("reserve_staff", __name__, url_prefix="/staff/reserve")
+STAFF = (Role.RECRUITER, Role.ADMIN)
+PAGE_SIZE = 50
+
+
+@bp.get("/engagements")
+@role_required(*STAFF)
+def queue():
+    status = request.args.get("status", "")
+    pillar = request.args.get("pillar", "")
+    page = max(request.args.get("page", 1, type=int), 1)
+    query = db.select(Engagement)
+    if status in set(EngagementStatus):
+        query = query.where(Engagement.status == status)
+    else:
+        status = ""
+        query = query.where(Engagement.status.in_(workflow.UNDECIDED))
+    if pillar in set(Pillar):
+        query = query.where(Engagement.pillar == pillar)
+    else:
+        pillar = ""
+    total = db.session.scalar(query.with_only_columns(func.count()).order_by(None))
+    rows = db.session.scalars(query.order_by(Engagement.submitted_at, Engagement.id)
+                              .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return render_template("reserve/staff/queue.html", rows=rows, total=total, page=page,
+                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+                           filters={"status": status, "pillar": pillar}, vocab=vocab)
+
+
+@bp.get("/engagements/<int:engagement_id>")
+@role_required(*STAFF)
+def engagement(engagement_id: int):
+    item = db.session.get(Engagement, engagement_id) or abort(404)
+    form = forms.MoveForm()
+    units = engagements.active_units(item.pillar)
+    form.unit_id.choices = vocab.options([(0, "—"), *((u.id, u.name) for u in units)])
+    if item.preferences and not form.unit_id.data:
+        form.unit_id.data = item.preferences[0].unit_id
+    suggestions = engagements.suggest([s.id for s in item.skills], item.postcode,
+                                      item.days_per_year, item.pillar)
+    return render_template("reserve/staff/engagement.html", engagement=item, form=form,
+                           vocab=vocab, suggestions=suggestions,
+                           actions=workflow.allowed_actions(item, current_user.role))
+
+
+@bp.post("/engagements/<int:engagement_id>/move")
+@role_required(*STAFF)
+def move(engagement_id: int):
+    item = db.session.get(Engagement, engagement_id) or abort(404)
+    form = forms.MoveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        engagements.decide(item, form.action.data, current_user, reason=form.reason.data or "",
+                           version=form.version.data, unit_id=form.unit_id.data or None,
+                           start_date=form.start_date.data)
+        db.session.commit()
+    except Refusal as err:
+        db.session.rollback()
+        flash(err.message, "error")
+    else:
+        flash(_("Done: %(status)s.", status=vocab.STATUS_LABELS[EngagementStatus(item.status)]),
+              "success")
+    return redirect(url_for("reserve_staff.engagement", engagement_id=engagement_id))
+
+
+@bp.get("/careers")
+@role_required(*STAFF)
+def careers():
+    return render_template("reserve/staff/careers.html", rows=year_end.career_queue(),
+                           form=FlaskForm())
+
+
+@bp.post("/careers/<int:choice_id>/take-up")
+@role_required(*STAFF)
+def take_up(choice_id: int):
+    choice = db.session.get(YearEndChoice, choice_id) or abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        year_end.take_up_career(choice, current_user)
+        db.session.commit()
+        flash(_("You took up this career application."), "success")
+    except Refusal as err:
+        db.session.rollback()
+        flash(err.message, "error")
+    return redirect(url_for("reserve_staff.careers"))

@@ -1,0 +1,1 @@
+"""Units: their training periods and attendance (unit staff), units and skills (admin)."""
