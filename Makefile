@@ -77,6 +77,7 @@ bench: $(VENV)/.installed system-deps translations-compile
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/review_queue_bench.py
 	$(BIN)/python benchmarks/reserve_bench.py
+	$(BIN)/python benchmarks/statements_bench.py
 
 # The load test: 100 users for 60 s against gunicorn + a database seeded with 50,000
 # applications (BENCH_DATABASE_URL=postgresql+psycopg://... for PostgreSQL). Figures: README.

@@ -31,6 +31,7 @@ DOMAINS = (
     "portal.privacy",
     "portal.notifications",
     "portal.reserve",
+    "portal.employers",
 )
 
 

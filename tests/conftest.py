@@ -83,6 +83,9 @@ def app(database_url, tmp_path_factory):
 
     with app.app_context():
         upgrade()
+        # Fresh connections afterwards, as a new process would have: a migration may leave
+        # SQLite's foreign-key enforcement off on the connection it ran on.
+        db.engine.dispose()
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -95,6 +95,28 @@ def test_numbers_too_large_for_the_database_are_not_found_on_every_route(app, cl
     assert wrong == [], "\n".join(map(str, wrong))
 
 
+def _employers_world(owner) -> dict:
+    """An enterprise with another reservist's proposed agreement, and a sector agreement."""
+    from datetime import date
+
+    from portal.employers import services as employers
+    from portal.employers.admin import services as sectors
+    from portal.employers.models import Nomination
+    from portal.extensions import db
+
+    company = employers.employer_for("0400000086", "Other NV")
+    nomination = Nomination(reservist_id=owner.id, employer=company, hr_email="hr@other.be")
+    db.session.add(nomination)
+    db.session.flush()
+    agreement = employers.contact(nomination, owner)
+    sector = sectors.create(None, {
+        "sector_name": "Food", "committees": "118", "days_per_year": 10, "notice_days": 30,
+        "compensation": "100", "valid_from": date(2026, 1, 1), "valid_to": None})
+    return {"nomination_id": nomination.id, "agreement_id": agreement.id,
+            "employer_id": company.id, "sector_id": sector.id, "key": "assignment:1",
+            "action": "end", "answer": "confirm", "year": 2027}
+
+
 def _world():
     """Someone else's objects of every kind a route names, and one user of each role."""
     from datetime import date
@@ -134,13 +156,14 @@ def _world():
     db.session.add(erasure)
     staff = factories.user("recruiter")
     reserve = _reserve_world(owner, application)
+    employer_values = _employers_world(owner)
     users = {role: factories.user(role=role, language="en") for role in ROLES}
     db.session.commit()
     values = {**reserve, "application_id": application.id, "intake_id": intake.id,
               "session_id": session.id, "decision_id": decision.id, "cohort_id": cohort.id,
               "import_id": record.id, "public_id": letter.public_id, "job_id": job.id,
               "user_id": staff.id, "step": "personal", "request_id": erasure.id,
-              "number": 1}
+              "number": 1, **employer_values}
     return users, values, owner
 
 

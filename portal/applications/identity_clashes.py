@@ -25,9 +25,10 @@ class IdentityClash(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The application submitted last, and the earlier one claiming the same person.
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
-    other_application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"),
-                                                      index=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    other_application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     # "register": the later one is the registered person, the earlier a typed claim;
     # "typed": both typed the number.
     kind: Mapped[str] = mapped_column(String(10))

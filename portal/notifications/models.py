@@ -20,7 +20,8 @@ class Notification(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(40))  # messages.KINDS
     # What makes the message unique for its kind (the move's event, or the offer's deadline
     # for a reminder): the same thing is never told twice.

@@ -132,7 +132,8 @@ class YearEndChoice(TimestampMixin, db.Model):
     __tablename__ = "reserve_year_end_choices"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     status: Mapped[str] = mapped_column(String(10), default=ChoiceStatus.OPEN, index=True)
     deadline: Mapped[date] = mapped_column(Date)

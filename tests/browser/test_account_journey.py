@@ -3,6 +3,7 @@ log out, forget the password, reset it, log in again; and switch the language.""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -17,8 +18,16 @@ NEW_PASSWORD = "wandelen door de ardennen"
 
 
 def _link(part: str) -> str:
-    [link] = [u for u in links_in(last_mail_to(EMAIL)) if part in u]
-    return link
+    """The link of the newest e-mail to EMAIL that has one with `part`. The reset mail
+    leaves after the response (the same page and speed for every address), so it may land
+    a moment after the page: wait for it as a person waits for their mail."""
+    deadline = time.monotonic() + 15
+    while True:
+        links = [u for u in links_in(last_mail_to(EMAIL)) if part in u]
+        if links or time.monotonic() > deadline:
+            [link] = links
+            return link
+        time.sleep(0.2)
 
 
 def _fits_the_screen(page: Page) -> bool:

@@ -181,13 +181,14 @@ def test_run_on_rq_workers(app, tmp_path):
 
 def test_manifest_cells_cannot_carry_spreadsheet_formulas_or_control_characters(app, tmp_path):
     cohort = factories.cohort()
-    factories.person(cohort, first_names="@SUM(1+1)", last_name='=HYPERLINK("http://x")\x00')
+    # (No NUL: PostgreSQL refuses it in text, and every way in strips it.)
+    factories.person(cohort, first_names="@SUM(1+1)", last_name='=HYPERLINK("http://x")')
     factories.person(cohort, first_names="-2+3", last_name="+cmd|' /C calc'!A0\r")
     db.session.commit()
     result = _run(app, cohort, tmp_path)
     assert result.exit_code == 0, result.output
     raw = (tmp_path / "manifest.csv").read_text(encoding="utf-8")
-    assert "\x00" not in raw
+    assert "\r" not in raw.replace("\r\n", "\n")
     for row in _manifest(tmp_path):
         for value in row.values():
             assert value[:1] not in ("=", "+", "-", "@", "\t", "\r"), row

@@ -13,6 +13,7 @@ from portal.extensions import db
 from portal.invitations.models import Invitation, Person
 from portal.letters.models import Letter
 from portal.models import utcnow
+from portal.notifications.models import Notification
 from tests.privacy.scene import letter
 from tests.support import factories
 from tests.support import review as rh
@@ -36,6 +37,9 @@ def _scene(app):
     closed = rh.application(intake, status=Status.REJECTED, status_changed_at=now - timedelta(
         days=days["applications_closed"] + 1))
     letter("decision", user=db.session.get(User, closed.user_id), subject=closed)
+    # What the candidate was told about it goes with the application.
+    db.session.add(Notification(user_id=closed.user_id, application_id=closed.id,
+                                kind="rejected", key="purge-test"))
     recent = rh.application(intake, status=Status.REJECTED,
                             status_changed_at=now - timedelta(days=5))
     health = {"health": {"medication": "no"}, "personal": {"x": 1}}
@@ -86,6 +90,7 @@ def test_dry_run_counts_and_changes_nothing_then_purge_deletes_then_nothing_left
     assert db.session.get(Person, ids["gone"]) is None
     assert db.session.get(Person, ids["stays"]) is not None
     assert db.session.get(Application, ids["closed"]) is None
+    assert db.session.scalars(db.select(Notification)).all() == []
     assert db.session.get(Application, ids["recent"]) is not None
     answers = json.loads(db.session.get(Application, ids["past_medical"]).answers)
     assert answers == {"personal": {"x": 1}}

@@ -1,0 +1,69 @@
+"""Employers of reservists: enterprises and their HR users, employer agreements and their
+life cycle, sector agreements, training periods as the employer answers them, and yearly
+compensation statements.
+
+Rooms: `reservist/` (naming an employer), `hr/` (the employer space, reached by an e-mailed
+single-use link), `admin/` (sector agreements, every agreement). Shared core: models,
+services, workflow (the agreement's life cycle), periods, statements.
+"""
+from __future__ import annotations
+
+import os
+from importlib import import_module
+
+from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
+
+from portal import demo as demo_seeds
+from portal.employers import (  # noqa: F401 (models: their tables)
+    cli,
+    demo,
+    effects,
+    models,
+    periods,
+)
+from portal.employers.admin import views as admin_views
+from portal.employers.hr import views as hr_views
+from portal.employers.reservist import views as reservist_views
+from portal.navigation import StaffTask, add_staff_task, set_landing
+from portal.security import Role
+
+# Settings of this domain (environment variables), with their defaults.
+SETTINGS = {
+    # Validity of the single-use link e-mailed to an HR contact, in hours.
+    "EMPLOYER_LINK_HOURS": ("EMPLOYER_LINK_HOURS", 168),
+    # Terms proposed when no sector agreement covers the employer's joint committee.
+    "EMPLOYER_DAYS_PER_YEAR": ("EMPLOYER_DAYS_PER_YEAR", 15),
+    "EMPLOYER_NOTICE_DAYS": ("EMPLOYER_NOTICE_DAYS", 60),
+    "EMPLOYER_COMPENSATION_CENTS": ("EMPLOYER_COMPENSATION_CENTS", 12000),
+}
+
+
+def init_app(app) -> None:
+    """Register the employers domain: settings, blueprints, CLI, demo seed, signal handlers."""
+    for key, (env, default) in SETTINGS.items():
+        app.config.setdefault(key, int(os.environ.get(env, default)))
+    # EMPLOYER_CONTACT_LIMIT: how often a reservist may make the portal write to HR contacts.
+    app.config.setdefault("EMPLOYER_CONTACT_LIMIT",
+                          os.environ.get("EMPLOYER_CONTACT_LIMIT", "10 per hour"))
+
+    app.jinja_env.filters["money"] = (
+        lambda n: format_decimal(n, format="#,##0.00") if n is not None else "")
+    for module in (reservist_views, hr_views, admin_views):
+        app.register_blueprint(module.bp)
+    app.cli.add_command(cli.employers)
+    effects.connect()
+    periods.connect()
+    # EMPLOYER_PERIOD_SOURCE ("module:factory") names where training periods and attendance
+    # come from; spawned letter workers build the same app, hence the same source.
+    source = app.config.get("EMPLOYER_PERIOD_SOURCE") or os.environ.get(
+        "EMPLOYER_PERIOD_SOURCE")
+    if source:
+        module_name, _, factory = source.partition(":")
+        periods.use_source(getattr(import_module(module_name), factory)())
+    demo_seeds.add_seed(app, demo.seed_employer, order=50)
+    set_landing(app, Role.EMPLOYER, "employers_hr.home")
+    add_staff_task(app, StaffTask(
+        "employers_admin.sectors", _l("Sector agreements"),
+        _l("Default terms of employer agreements per sector; every employer agreement."),
+        (Role.ADMIN,), order=60))

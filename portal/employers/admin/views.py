@@ -1,0 +1,76 @@
+"""Administrators: sector agreements, and every employer agreement with its answers."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.employers import periods
+from portal.employers.admin import services
+from portal.employers.admin.forms import SectorAgreementForm
+from portal.employers.models import Agreement, SectorAgreement
+from portal.employers.terms import euros
+from portal.employers.web import commit_and_send, show_refusal
+from portal.extensions import db
+from portal.refusals import Refusal
+from portal.security import Role, role_required
+
+bp = Blueprint("employers_admin", __name__, url_prefix="/admin/employers")
+
+
+@bp.get("/sector-agreements")
+@role_required(Role.ADMIN)
+def sectors():
+    rows = db.session.scalars(db.select(SectorAgreement).order_by(SectorAgreement.sector_name))
+    return render_template("employers/admin/sectors.html", sectors=rows.all(), euros=euros)
+
+
+def _values(form) -> dict:
+    return {name: form[name].data for name in services.FIELDS}
+
+
+@bp.route("/sector-agreements/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def create_sector():
+    form = SectorAgreementForm()
+    if form.validate_on_submit():
+        try:
+            sector = services.create(current_user, _values(form))
+        except Refusal as refusal:
+            show_refusal(form, refusal)
+        else:
+            commit_and_send()
+            flash(_("Sector agreement %(name)s saved.", name=sector.sector_name), "success")
+            return redirect(url_for("employers_admin.sectors"))
+    return render_template("employers/admin/sector_form.html", form=form, sector=None), (
+        400 if form.is_submitted() else 200)
+
+
+@bp.route("/sector-agreements/<int:sector_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit_sector(sector_id: int):
+    sector = db.session.get(SectorAgreement, sector_id) or abort(404)
+    form = SectorAgreementForm(obj=sector)
+    if not form.is_submitted():
+        form.compensation.data = euros(sector.compensation_cents)
+        form.committees.data = ", ".join(sector.committee_list)
+    if form.validate_on_submit():
+        try:
+            services.update(current_user, sector, _values(form))
+        except Refusal as refusal:
+            show_refusal(form, refusal)
+            sector = db.session.get(SectorAgreement, sector_id)
+        else:
+            commit_and_send()
+            flash(_("Sector agreement %(name)s saved.", name=sector.sector_name), "success")
+            return redirect(url_for("employers_admin.sectors"))
+    return render_template("employers/admin/sector_form.html", form=form, sector=sector), (
+        400 if form.is_submitted() else 200)
+
+
+@bp.get("/agreements")
+@role_required(Role.ADMIN, Role.RECRUITER)
+def agreements():
+    rows = db.session.scalars(db.select(Agreement).order_by(Agreement.id.desc()).limit(500))
+    return render_template("employers/admin/agreements.html", agreements=rows.all(),
+                           answers=periods.latest_answers())

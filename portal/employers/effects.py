@@ -1,0 +1,72 @@
+"""What follows a move of an agreement: its letter and the e-mails to the people concerned.
+Connected to workflow's `agreement_moved` signal in the domain's init_app."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from portal import mail, regions
+from portal.accounts.models import User
+from portal.employers import outbox, signals, terms
+from portal.employers.models import Agreement, EmployerUser
+from portal.extensions import db
+from portal.letters import services as letters
+
+SUBJECTS = {
+    "sign": _l("The employer agreement is signed"),
+    "decline": _l("The employer agreement was declined"),
+    "withdraw": _l("The proposed employer agreement was withdrawn"),
+    "suspend": _l("The employer agreement is suspended"),
+    "resume": _l("The employer agreement applies again"),
+    "end": _l("The employer agreement has ended"),
+}
+
+
+def letter_languages(agreement: Agreement) -> tuple[str, ...]:
+    """Always French and Dutch; the employer's language first."""
+    return regions.REGISTER_LANGUAGES.get(agreement.employer.language,
+                                          regions.REGISTER_LANGUAGES["nl"])
+
+
+def issue_letter(agreement: Agreement, actor, action: str):
+    """The bilingual agreement letter of this move, archived for the reservist and the
+    enterprise (flushes)."""
+    employer = agreement.employer
+    reservist = db.session.get(User, agreement.reservist_id)
+    recipient = letters.Recipient(
+        name=employer.name, address_lines=(employer.formatted_number,), postcode="",
+        first_name=agreement.signed_name or None, register_language=employer.language)
+    context = {"agreement": agreement, "employer": employer, "reservist": reservist,
+               "terms": agreement.terms, "action": action,
+               "compensation": terms.euros(agreement.terms.compensation_cents),
+               "title": "agreement"}
+    return letters.issue("agreement", recipient=recipient, context=context, actor=actor,
+                         languages=letter_languages(agreement), user=reservist,
+                         subject=agreement)
+
+
+def hr_users(employer_id: int) -> list[User]:
+    return list(db.session.scalars(
+        db.select(User).join(EmployerUser, EmployerUser.user_id == User.id)
+        .where(EmployerUser.employer_id == employer_id, User.active.is_(True))
+        .order_by(User.id)))
+
+
+def on_agreement_moved(agreement: Agreement, *, event, action, from_status, to_status, actor):
+    letter = issue_letter(agreement, actor, action)
+    subject = SUBJECTS.get(action)
+    if subject is None:
+        return
+    reservist = db.session.get(User, agreement.reservist_id)
+    outbox.queue(reservist.email, "agreement_moved", reservist.language, subject,
+                 user=reservist, agreement=agreement, action=action, reason=event.reason,
+                 audience="reservist", link=mail.external_url("employers_reservist.index"),
+                 letter_reference=letter.reference)
+    link = mail.external_url("employers_hr.agreement", agreement_id=agreement.id)
+    for user in hr_users(agreement.employer_id):
+        outbox.queue(user.email, "agreement_moved", user.language, subject, user=user,
+                     agreement=agreement, action=action, reason=event.reason,
+                     audience="employer", link=link, letter_reference=letter.reference)
+
+
+def connect() -> None:
+    signals.agreement_moved.connect(on_agreement_moved)

@@ -1,0 +1,70 @@
+"""The HR user's forms: opening a link, signing or declining, the enterprise, colleagues."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import InputRequired, Length, Optional
+
+from portal import i18n
+from portal.accounts.forms import language_choices
+
+
+def letter_language_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, i18n.LANGUAGES[code], render_kw={"lang": code})
+            for code in i18n.LETTER_LANGUAGES]
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class OpenLinkForm(FlaskForm):
+    """Only asked when the address has no account yet; no password."""
+
+    first_name = StringField(_l("First name"), filters=[_strip], validators=[Length(max=100)])
+    last_name = StringField(_l("Last name"), filters=[_strip], validators=[Length(max=100)])
+    language = SelectField(_l("Language"), choices=language_choices, validate_choice=False)
+
+
+class SignForm(FlaskForm):
+    terms_id = HiddenField()
+    version = HiddenField()
+    name = StringField(_l("Your name"), filters=[_strip], validators=[Length(max=200)])
+    function = StringField(_l("Your function"), filters=[_strip], validators=[Length(max=200)])
+    agree = BooleanField(_l("I sign this agreement on behalf of the company"),
+                         validators=[InputRequired(_l("Tick the box to sign."))])
+
+
+class ReasonForm(FlaskForm):
+    version = HiddenField()
+    reason = StringField(_l("Reason"), filters=[_strip], validators=[Length(max=500)])
+
+
+class EmployerForm(FlaskForm):
+    joint_committee = StringField(_l("Joint committee number (paritair comité / commission "
+                                     "paritaire)"), filters=[_strip], validators=[Length(max=20)])
+    language = SelectField(_l("Language of the enterprise's letters"),
+                           choices=letter_language_choices)
+
+
+class ColleagueForm(FlaskForm):
+    email = StringField(_l("Your colleague's e-mail address"), filters=[_strip],
+                        validators=[InputRequired(_l("Give your colleague's e-mail address.")),
+                                    Length(max=254)])
+    admin = BooleanField(_l("May invite colleagues too"))
+
+
+class PeriodAnswerForm(FlaskForm):
+    revision = HiddenField()
+    reason = StringField(_l("Reason"), filters=[_strip], validators=[Length(max=500)])
+    proposed_date = DateField(_l("Proposed other start date"), validators=[Optional()])
+    days = IntegerField(validators=[Optional()])

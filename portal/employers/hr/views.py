@@ -1,0 +1,331 @@
+"""The employer space: the e-mailed link, the enterprise's agreements, signing, colleagues.
+
+Every page starts from the signed-in HR user's memberships: another enterprise's
+agreement, period or statement is a 404, whatever its id.
+"""
+from __future__ import annotations
+
+from datetime import date
+from io import BytesIO
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+
+from portal.accounts import sessions
+from portal.accounts.services import find_by_email
+from portal.employers import effects, periods, services, statements, workflow
+from portal.employers.hr.forms import (
+    ColleagueForm,
+    EmployerForm,
+    OpenLinkForm,
+    PeriodAnswerForm,
+    ReasonForm,
+    SignForm,
+)
+from portal.employers.models import Agreement, AgreementStatus, Employer, PeriodAnswer
+from portal.employers.terms import euros
+from portal.employers.web import commit_and_send, show_refusal
+from portal.extensions import db
+from portal.letters.models import Letter
+from portal.letters.services import new_reference
+from portal.refusals import Refusal
+from portal.security import Role, public, role_required
+
+bp = Blueprint("employers_hr", __name__, url_prefix="/employer")
+
+
+def _employer_or_404(employer_id: int) -> Employer:
+    employer = db.session.get(Employer, employer_id)
+    if employer is None or not services.is_member(current_user, employer.id):
+        abort(404)
+    return employer
+
+
+def _agreement_or_404(agreement_id: int) -> Agreement:
+    return services.agreement_for_member(current_user, agreement_id) or abort(404)
+
+
+# ------------------------------------------------------------------ the e-mailed link
+
+
+def _sign_in(user) -> None:
+    """A server-side session for the link's user and a new session cookie (whatever the
+    browser held before is dropped). Employers need no second factor."""
+    sessions.start(user, "link", request.remote_addr or "",
+                   request.headers.get("User-Agent", ""))
+    db.session.commit()
+    session.clear()
+    login_user(user)
+
+
+@bp.route("/link/<secret>", methods=["GET", "POST"])
+@public
+def open_link(secret: str):
+    """Page 1 of at most 3: who you are (only when new), then straight to the agreement."""
+    try:
+        link = services.link_for(secret)
+        if current_user.is_authenticated and current_user.email != link.email:
+            raise Refusal(_("This link was sent to another e-mail address than the one you "
+                            "are logged in with. Log out first, then open the link again."))
+    except Refusal as refusal:
+        db.session.rollback()
+        return render_template("employers/hr/link_refused.html", message=refusal.message), 400
+    known = find_by_email(link.email)
+    form = OpenLinkForm()
+    if request.method == "GET":
+        form.language.data = link.employer.language
+    if form.validate_on_submit():
+        try:
+            user, link = services.open_link(
+                secret, current_user, first_name=form.first_name.data or "",
+                last_name=form.last_name.data or "", language=form.language.data)
+        except Refusal as refusal:
+            if refusal.field:
+                show_refusal(form, refusal)
+            else:
+                db.session.rollback()
+                return render_template("employers/hr/link_refused.html",
+                                       message=refusal.message), 400
+        else:
+            commit_and_send()
+            _sign_in(user)
+            if link.agreement_id is not None:
+                return redirect(url_for("employers_hr.agreement", agreement_id=link.agreement_id))
+            return redirect(url_for("employers_hr.enterprise", employer_id=link.employer_id))
+    status = 400 if form.errors else 200
+    return render_template("employers/hr/open_link.html", form=form, link=link,
+                           known=known), status
+
+
+# ------------------------------------------------------------------ the enterprise's agreements
+
+
+@bp.get("/")
+@role_required(Role.EMPLOYER)
+def home():
+    employers = services.employers_of(current_user)
+    rows = [(e, services.agreements_of_employer(e.id)) for e in employers]
+    return render_template("employers/hr/home.html", rows=rows, year=date.today().year)
+
+
+@bp.get("/agreements/<int:agreement_id>")
+@role_required(Role.EMPLOYER)
+def agreement(agreement_id: int):
+    item = _agreement_or_404(agreement_id)
+    return _agreement_page(item)
+
+
+def _agreement_page(item: Agreement, sign_form=None, reason_form=None, status=200):
+    if sign_form is None:
+        sign_form = SignForm()
+        sign_form.name.data = current_user.full_name
+    sign_form.terms_id.data = item.terms_id
+    sign_form.version.data = item.version
+    reason_form = reason_form or ReasonForm()
+    reason_form.version.data = item.version
+    letter = db.session.scalar(db.select(Letter).where(
+        Letter.subject_type == "Agreement", Letter.subject_id == str(item.id))
+        .order_by(Letter.id.desc()).limit(1))
+    return render_template(
+        "employers/hr/agreement.html", agreement=item, terms=item.terms,
+        compensation=euros(item.terms.compensation_cents), sign_form=sign_form,
+        reason_form=reason_form, letter=letter,
+        actions=workflow.allowed_actions(item, Role.EMPLOYER),
+        periods=periods.for_agreement(item) if item.status == AgreementStatus.SIGNED else [],
+    ), status
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@bp.post("/agreements/<int:agreement_id>/sign")
+@role_required(Role.EMPLOYER)
+def sign(agreement_id: int):
+    item = _agreement_or_404(agreement_id)
+    form = SignForm()
+    if not form.validate_on_submit():
+        return _agreement_page(item, sign_form=form, status=400)
+    try:
+        services.sign(current_user, item, name=form.name.data, function=form.function.data,
+                      terms_id=_int(form.terms_id.data), version=_int(form.version.data))
+    except Refusal as refusal:
+        show_refusal(form, refusal)
+        item = _agreement_or_404(agreement_id)
+        return _agreement_page(item, sign_form=form, status=400)
+    commit_and_send()
+    flash(_("The agreement is signed. We sent the agreement letter to you and to the "
+            "reservist."), "success")
+    return redirect(url_for("employers_hr.agreement", agreement_id=item.id))
+
+
+@bp.post("/agreements/<int:agreement_id>/<action>")
+@role_required(Role.EMPLOYER)
+def move(agreement_id: int, action: str):
+    item = _agreement_or_404(agreement_id)
+    if action not in ("decline", "suspend", "resume", "end"):
+        abort(404)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        return _agreement_page(item, reason_form=form, status=400)
+    try:
+        workflow.transition(item, action, current_user, form.reason.data,
+                            version=_int(form.version.data))
+    except Refusal as refusal:
+        show_refusal(form, refusal)
+        item = _agreement_or_404(agreement_id)
+        return _agreement_page(item, reason_form=form, status=400)
+    commit_and_send()
+    flash(effects.SUBJECTS[action], "success")
+    return redirect(url_for("employers_hr.agreement", agreement_id=item.id))
+
+
+@bp.get("/agreements/<int:agreement_id>/letters/<string(length=22):public_id>.pdf")
+@role_required(Role.EMPLOYER)
+def letter(agreement_id: int, public_id: str):
+    item = _agreement_or_404(agreement_id)
+    found = db.session.scalar(db.select(Letter).where(Letter.public_id == public_id))
+    if found is None or found.subject_type != "Agreement" or found.subject_id != str(item.id):
+        abort(404)
+    response = send_file(BytesIO(found.pdf), mimetype="application/pdf",
+                         download_name=f"{found.reference}.pdf", etag=found.sha256, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ------------------------------------------------------------------ enterprise and colleagues
+
+
+@bp.route("/enterprises/<int:employer_id>", methods=["GET", "POST"])
+@role_required(Role.EMPLOYER)
+def enterprise(employer_id: int):
+    employer = _employer_or_404(employer_id)
+    form = EmployerForm(obj=employer)
+    if form.validate_on_submit():
+        try:
+            services.update_employer(current_user, employer,
+                                     joint_committee=form.joint_committee.data,
+                                     language=form.language.data)
+        except Refusal as refusal:
+            show_refusal(form, refusal)
+            employer = _employer_or_404(employer_id)
+        else:
+            commit_and_send()
+            flash(_("Saved."), "success")
+            return redirect(url_for("employers_hr.enterprise", employer_id=employer.id))
+    return _enterprise_page(employer, form, ColleagueForm(),
+                            400 if form.is_submitted() else 200)
+
+
+def _enterprise_page(employer, form, colleague_form, status=200):
+    member = services.membership(current_user, employer.id)
+    return render_template("employers/hr/enterprise.html", employer=employer, form=form,
+                           colleague_form=colleague_form, member=member,
+                           members=effects.hr_users(employer.id)), status
+
+
+@bp.post("/enterprises/<int:employer_id>/colleagues")
+@role_required(Role.EMPLOYER)
+def invite(employer_id: int):
+    employer = _employer_or_404(employer_id)
+    form = ColleagueForm()
+    if form.validate_on_submit():
+        try:
+            services.invite_colleague(current_user, employer, form.email.data,
+                                      admin=form.admin.data)
+        except Refusal as refusal:
+            show_refusal(form, refusal)
+            employer = _employer_or_404(employer_id)
+        else:
+            commit_and_send()
+            flash(_("We sent your colleague a link."), "success")
+            return redirect(url_for("employers_hr.enterprise", employer_id=employer.id))
+    return _enterprise_page(employer, EmployerForm(obj=employer), form, 400)
+
+
+# ------------------------------------------------------------------ training periods
+
+
+@bp.post("/agreements/<int:agreement_id>/periods/<key>/<answer>")
+@role_required(Role.EMPLOYER)
+def answer_period(agreement_id: int, key: str, answer: str):
+    item = _agreement_or_404(agreement_id)
+    if answer not in ("confirm", "decline"):
+        abort(404)
+    period = periods.source().period(key)
+    known = db.session.scalar(db.select(PeriodAnswer.id).where(
+        PeriodAnswer.agreement_id == item.id, PeriodAnswer.period_key == key))
+    # Only this reservist's periods exist on this page (a cancelled one it answered before
+    # gets its message below).
+    if (period is None and known is None) or (
+            period is not None and period.reservist_id != item.reservist_id):
+        abort(404)
+    form = PeriodAnswerForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return redirect(url_for("employers_hr.agreement", agreement_id=item.id))
+    try:
+        periods.answer(current_user, item, key, revision=form.revision.data or "",
+                       confirm=answer == "confirm", reason=form.reason.data or "",
+                       proposed_date=form.proposed_date.data)
+    except Refusal as refusal:
+        show_refusal(None, refusal)
+        return redirect(url_for("employers_hr.agreement", agreement_id=item.id))
+    commit_and_send()
+    flash(_("Your answer is saved; the reservist and the unit see it now."), "success")
+    return redirect(url_for("employers_hr.agreement", agreement_id=item.id))
+
+
+# ------------------------------------------------------------------ compensation statements
+
+
+def _statement(employer_id: int, year: int):
+    employer = _employer_or_404(employer_id)
+    if not 2000 <= year <= 2100:
+        abort(404)
+    return statements, statements.statement_for(employer, year)
+
+
+@bp.get("/enterprises/<int:employer_id>/statements/<int:year>")
+@role_required(Role.EMPLOYER)
+def statement(employer_id: int, year: int):
+    _module, item = _statement(employer_id, year)
+    return render_template("employers/hr/statement.html", statement=item)
+
+
+@bp.get("/enterprises/<int:employer_id>/statements/<int:year>.pdf")
+@role_required(Role.EMPLOYER)
+def statement_pdf(employer_id: int, year: int):
+    module, item = _statement(employer_id, year)
+    pdf, _pages = module.render_pdf(item, new_reference("statement"))
+    response = send_file(BytesIO(pdf), mimetype="application/pdf",
+                         download_name=f"{module.file_stem(item)}.pdf", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/enterprises/<int:employer_id>/statements/<int:year>.csv")
+@role_required(Role.EMPLOYER)
+def statement_csv(employer_id: int, year: int):
+    module, item = _statement(employer_id, year)
+    response = send_file(BytesIO(module.to_csv(item).encode("utf-8-sig")), mimetype="text/csv",
+                         as_attachment=True, download_name=f"{module.file_stem(item)}.csv",
+                         max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

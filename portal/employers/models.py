@@ -1,0 +1,238 @@
+"""Employers of reservists, their HR users, sector agreements and agreements.
+
+An agreement keeps the exact terms it was proposed and signed under (AgreementTerms rows
+are never changed once written); a change to a sector agreement writes new terms.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models import TimestampMixin, UTCDateTime, utcnow
+
+
+class AgreementStatus(StrEnum):
+    PROPOSED = "proposed"
+    SIGNED = "signed"
+    DECLINED = "declined"
+    SUSPENDED = "suspended"
+    ENDED = "ended"
+
+
+# An agreement in one of these holds for its employer and reservist (one at a time).
+LIVE = (AgreementStatus.PROPOSED, AgreementStatus.SIGNED, AgreementStatus.SUSPENDED)
+
+
+def format_enterprise_number(number: str) -> str:
+    """0123456789 -> 0123.456.789"""
+    return f"{number[:4]}.{number[4:7]}.{number[7:]}" if len(number) == 10 else number
+
+
+class Employer(TimestampMixin, db.Model):
+    """An enterprise (KBO/BCE), known by its enterprise number."""
+
+    __tablename__ = "employers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_number: Mapped[str] = mapped_column(String(10), unique=True)  # 10 digits
+    name: Mapped[str] = mapped_column(String(200))
+    # Paritair comité / commission paritaire, e.g. "200" or "118.03"; given by the employer.
+    joint_committee: Mapped[str | None] = mapped_column(String(12))
+    # The language the enterprise is written to in first (its letters, its e-mails).
+    language: Mapped[str] = mapped_column(String(5), default="nl")
+
+    members: Mapped[list[EmployerUser]] = relationship(back_populates="employer")
+
+    @property
+    def formatted_number(self) -> str:
+        return format_enterprise_number(self.enterprise_number)
+
+
+class EmployerUser(db.Model):
+    """An HR user of an enterprise; an admin of the enterprise invites colleagues."""
+
+    __tablename__ = "employer_users"
+    __table_args__ = (UniqueConstraint("employer_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    employer: Mapped[Employer] = relationship(back_populates="members")
+    user = relationship("User")
+
+
+class SectorAgreement(TimestampMixin, db.Model):
+    """Default terms agreed with a sector, for the joint committees it covers."""
+
+    __tablename__ = "sector_agreements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sector_name: Mapped[str] = mapped_column(String(200))
+    # Joint committee numbers covered, comma-separated ("200,218"); "118" covers "118.03".
+    committees: Mapped[str] = mapped_column(String(400))
+    days_per_year: Mapped[int]
+    notice_days: Mapped[int]
+    compensation_cents: Mapped[int]  # per day of absence, in euro cents
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    # Raised at every change; the terms an agreement signed keep the version they came from.
+    version: Mapped[int] = mapped_column(default=1)
+
+    @property
+    def committee_list(self) -> list[str]:
+        return [c for c in self.committees.split(",") if c]
+
+    def valid_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class AgreementTerms(db.Model):
+    """One version of terms, exactly as proposed and signed. Never updated or deleted."""
+
+    __tablename__ = "agreement_terms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sector_agreement_id: Mapped[int | None] = mapped_column(ForeignKey("sector_agreements.id"))
+    sector_version: Mapped[int | None]
+    sector_name: Mapped[str | None] = mapped_column(String(200))
+    days_per_year: Mapped[int]
+    notice_days: Mapped[int]
+    compensation_cents: Mapped[int]
+    # How training periods are announced (a code: "portal" = in the portal and by e-mail).
+    announcement: Mapped[str] = mapped_column(String(20), default="portal")
+    # SHA-256 of the terms as signed: lets anyone check a signed agreement's terms.
+    digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    sector_agreement: Mapped[SectorAgreement | None] = relationship()
+
+
+@event.listens_for(AgreementTerms, "before_update")
+def _terms_never_change(*_args):
+    raise RuntimeError("agreement terms are never changed: write new terms")
+
+
+class Nomination(TimestampMixin, db.Model):
+    """A reservist naming their employer, with the HR contact to write to."""
+
+    __tablename__ = "employer_nominations"
+    __table_args__ = (UniqueConstraint("reservist_id", "employer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reservist_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), index=True)
+    hr_email: Mapped[str] = mapped_column(String(254))
+    # "Do not contact my employer yet": nothing is sent until the reservist says so.
+    hold: Mapped[bool] = mapped_column(default=False)
+    contacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    employer: Mapped[Employer] = relationship()
+    reservist = relationship("User")
+
+
+class Agreement(TimestampMixin, db.Model):
+    """An employer agreement (accord employeur / werkgeversovereenkomst) for one reservist.
+
+    Linked to the reservist's user account; the reserve engagement is linked once it exists.
+    """
+
+    __tablename__ = "agreements"
+    __table_args__ = (Index("ix_agreements_employer_status", "employer_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"))
+    reservist_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default=AgreementStatus.PROPOSED)
+    # The terms currently proposed, then (once signed) the terms signed: never rewritten.
+    terms_id: Mapped[int] = mapped_column(ForeignKey("agreement_terms.id"))
+    version: Mapped[int] = mapped_column(default=1)
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    signed_name: Mapped[str | None] = mapped_column(String(200))
+    signed_function: Mapped[str | None] = mapped_column(String(200))
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+
+    employer: Mapped[Employer] = relationship()
+    terms: Mapped[AgreementTerms] = relationship()
+    reservist = relationship("User", foreign_keys=[reservist_id])
+    events: Mapped[list[AgreementEvent]] = relationship(
+        back_populates="agreement", order_by="AgreementEvent.id")
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE
+
+
+class AgreementEvent(db.Model):
+    """One move of an agreement's life cycle."""
+
+    __tablename__ = "agreement_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    agreement: Mapped[Agreement] = relationship(back_populates="events")
+
+
+class AccessLink(db.Model):
+    """A single-use, expiring link e-mailed to an HR contact: it opens (or creates) their
+    employer account for one enterprise. Only a hash of the link's secret is stored."""
+
+    __tablename__ = "employer_access_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    # Where the link leads after it is opened: an agreement to sign, or just the enterprise.
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
+    # A colleague invited by an enterprise admin may be made an admin too.
+    grants_admin: Mapped[bool] = mapped_column(default=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    employer: Mapped[Employer] = relationship()
+
+
+class PeriodAnswer(db.Model):
+    """The employer's answer to one planned training period of a reservist it employs.
+
+    `period_key` and `revision` come from the period source (periods.py): the answer holds
+    for the period as it was when answered; a moved period has another revision.
+    """
+
+    __tablename__ = "employer_period_answers"
+    __table_args__ = (UniqueConstraint("agreement_id", "period_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    period_key: Mapped[str] = mapped_column(String(64))
+    revision: Mapped[str] = mapped_column(String(64))
+    answer: Mapped[str] = mapped_column(String(10))  # confirmed | declined
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    days: Mapped[int]
+    late: Mapped[bool] = mapped_column(default=False)  # announced with less than the notice
+    reason: Mapped[str] = mapped_column(Text, default="")
+    proposed_date: Mapped[date | None] = mapped_column(Date)
+    answered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    agreement: Mapped[Agreement] = relationship()

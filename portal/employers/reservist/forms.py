@@ -1,0 +1,28 @@
+"""The reservist's forms: naming an employer."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, StringField
+from wtforms.validators import InputRequired, Length
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class NominationForm(FlaskForm):
+    enterprise_number = StringField(
+        _l("Enterprise number (KBO/BCE)"), filters=[_strip],
+        validators=[InputRequired(_l("Give the enterprise number.")), Length(max=20)])
+    name = StringField(_l("Company name"), filters=[_strip],
+                       validators=[InputRequired(_l("Give the name of the company.")),
+                                   Length(max=200)])
+    hr_email = StringField(_l("E-mail address of your HR contact"), filters=[_strip],
+                           validators=[InputRequired(_l("Give your HR contact's e-mail "
+                                                        "address.")), Length(max=254)])
+    hold = BooleanField(_l("Do not contact my employer yet"))
+
+
+class ReasonForm(FlaskForm):
+    reason = StringField(_l("Reason"), filters=[_strip], validators=[Length(max=500)])

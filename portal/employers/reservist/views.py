@@ -1,0 +1,94 @@
+"""The reservist's employer page: name an employer, follow the agreement, release the hold."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.employers import periods, services, workflow
+from portal.employers.models import Agreement, Nomination
+from portal.employers.reservist.forms import NominationForm, ReasonForm
+from portal.employers.web import commit_and_send, show_refusal
+from portal.extensions import db, limiter
+from portal.refusals import Refusal
+from portal.security import Role, role_required
+
+bp = Blueprint("employers_reservist", __name__, url_prefix="/reserve/employer")
+
+
+def _contact_limit() -> str:
+    """E-mails to HR contacts a reservist may cause (each form post can send one)."""
+    return current_app.config["EMPLOYER_CONTACT_LIMIT"]
+
+
+_throttled = limiter.limit(_contact_limit, methods=["POST"], scope="employers-contact")
+
+
+def _page(form, status=200):
+    nominations = db.session.scalars(db.select(Nomination).where(
+        Nomination.reservist_id == current_user.id).order_by(Nomination.id)).all()
+    agreements = db.session.scalars(db.select(Agreement).where(
+        Agreement.reservist_id == current_user.id).order_by(Agreement.id.desc())).all()
+    return render_template("employers/reservist/index.html", form=form,
+                           nominations=nominations, agreements=agreements,
+                           answers=periods.answers_for_reservist(current_user.id),
+                           reason_form=ReasonForm(), workflow=workflow), status
+
+
+@bp.route("/", methods=["GET", "POST"])
+@role_required(Role.CITIZEN)
+@_throttled
+def index():
+    form = NominationForm()
+    if form.validate_on_submit():
+        try:
+            nomination = services.nominate(
+                current_user, enterprise_number=form.enterprise_number.data,
+                name=form.name.data, hr_email=form.hr_email.data, hold=form.hold.data)
+        except Refusal as refusal:
+            show_refusal(form, refusal)
+            return _page(form, 400)
+        commit_and_send()
+        if nomination.hold:
+            flash(_("Your employer is saved. We will not contact them until you ask us to."),
+                  "success")
+        else:
+            flash(_("We sent your HR contact a link to the agreement."), "success")
+        return redirect(url_for("employers_reservist.index"))
+    return _page(form, 400 if form.is_submitted() else 200)
+
+
+@bp.post("/nominations/<int:nomination_id>/contact")
+@role_required(Role.CITIZEN)
+@_throttled
+def contact(nomination_id: int):
+    nomination = db.session.get(Nomination, nomination_id)
+    if nomination is None or nomination.reservist_id != current_user.id:
+        abort(404)
+    try:
+        services.release_hold(current_user, nomination.id)
+    except Refusal as refusal:
+        show_refusal(None, refusal)
+        return redirect(url_for("employers_reservist.index"))
+    commit_and_send()
+    flash(_("We sent your HR contact a link to the agreement."), "success")
+    return redirect(url_for("employers_reservist.index"))
+
+
+@bp.post("/agreements/<int:agreement_id>/<action>")
+@role_required(Role.CITIZEN)
+def move(agreement_id: int, action: str):
+    agreement = db.session.get(Agreement, agreement_id)
+    if agreement is None or agreement.reservist_id != current_user.id:
+        abort(404)
+    form = ReasonForm()
+    if not form.validate_on_submit() or action not in ("withdraw", "end"):
+        abort(400)
+    try:
+        workflow.transition(agreement, action, current_user, form.reason.data)
+    except Refusal as refusal:
+        show_refusal(None, refusal)
+        return redirect(url_for("employers_reservist.index"))
+    commit_and_send()
+    flash(_("Done: the agreement has ended."), "success")
+    return redirect(url_for("employers_reservist.index"))
