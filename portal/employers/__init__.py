@@ -21,10 +21,12 @@ from portal.employers import (  # noqa: F401 (models: their tables)
     effects,
     models,
     periods,
+    reserve_calendar,
 )
 from portal.employers.admin import views as admin_views
 from portal.employers.hr import views as hr_views
 from portal.employers.reservist import views as reservist_views
+from portal.employers.units import views as units_views
 from portal.navigation import StaffTask, add_staff_task, set_landing
 from portal.security import Role
 
@@ -55,12 +57,19 @@ def init_app(app) -> None:
     effects.connect()
     periods.connect()
     # EMPLOYER_PERIOD_SOURCE ("module:factory") names where training periods and attendance
-    # come from; spawned letter workers build the same app, hence the same source.
+    # come from (spawned letter workers build the same app, hence the same source); by
+    # default the reserve's training calendar.
     source = app.config.get("EMPLOYER_PERIOD_SOURCE") or os.environ.get(
         "EMPLOYER_PERIOD_SOURCE")
-    if source:
-        module_name, _, factory = source.partition(":")
-        periods.use_source(getattr(import_module(module_name), factory)())
+    reserve_calendar.connect()
+    app.register_blueprint(units_views.bp)
+    add_staff_task(app, StaffTask(
+        "employers_units.answers", _l("Employers' answers"),
+        _l("What the employers answered about the training periods of your units."),
+        (Role.UNIT_STAFF, Role.ADMIN), order=27))
+    source = source or "portal.employers.reserve_calendar:ReserveCalendar"
+    module_name, _, factory = source.partition(":")
+    periods.use_source(getattr(import_module(module_name), factory)())
     demo_seeds.add_seed(app, demo.seed_employer, order=50)
     set_landing(app, Role.EMPLOYER, "employers_hr.home")
     add_staff_task(app, StaffTask(

@@ -1,0 +1,117 @@
+"""The reserve's training calendar as the employers domain reads it: a period source
+(periods.PeriodSource) over reserve assignments, periods and attendance, and the e-mail to
+the HR users when the reserve announces (or cancels) a period of a reservist they employ.
+Only dates, place, when the reservist was assigned and the days served leave the reserve."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+
+from portal import mail
+from portal.accounts.models import User
+from portal.employers import effects, outbox
+from portal.employers.models import Agreement, AgreementStatus, PeriodAnswer
+from portal.employers.periods import PlannedPeriod
+from portal.extensions import db
+from portal.reserve import training
+from portal.reserve.models import Assignment, AssignmentStatus, TrainingPeriod
+from portal.reserve.signals import assignment_changed
+
+A = AssignmentStatus
+# Assignments an employer is asked about: not cancelled, not yet served.
+OPEN = (A.PLANNED, A.CONFIRMED, A.SWAP_REQUESTED)
+PREFIX = "assignment:"
+
+
+def _planned(assignment: Assignment) -> PlannedPeriod:
+    period = assignment.period
+    return PlannedPeriod(
+        key=f"{PREFIX}{assignment.id}", reservist_id=assignment.user_id,
+        starts_on=period.starts_on, ends_on=period.ends_on, place=period.place,
+        announced_at=assignment.assigned_at,
+        # Dates, the period's change counter and the assignment's time: a moved period or a
+        # new assignment to it gives another revision (the reservist's own answers do not).
+        revision=(f"{period.starts_on:%Y%m%d}-{period.ends_on:%Y%m%d}-{period.sequence}-"
+                  f"{assignment.assigned_at:%Y%m%d%H%M%S}"))
+
+
+class ReserveCalendar:
+    def planned(self, reservist_ids, since: date) -> list[PlannedPeriod]:
+        if not reservist_ids:
+            return []
+        rows = db.session.scalars(
+            db.select(Assignment).join(TrainingPeriod)
+            .where(Assignment.user_id.in_(list(reservist_ids)), Assignment.status.in_(OPEN),
+                   TrainingPeriod.cancelled_at.is_(None), TrainingPeriod.ends_on >= since)
+            .order_by(TrainingPeriod.starts_on))
+        return [_planned(a) for a in rows]
+
+    def period(self, key: str) -> PlannedPeriod | None:
+        if not key.startswith(PREFIX) or not key[len(PREFIX):].isdigit():
+            return None
+        assignment = db.session.get(Assignment, int(key[len(PREFIX):]))
+        if (assignment is None or assignment.status not in OPEN
+                or assignment.period.cancelled_at is not None):
+            return None
+        return _planned(assignment)
+
+    def served_days(self, reservist_ids, year: int) -> dict[int, int]:
+        if not reservist_ids:
+            return {}
+        rows = db.session.execute(
+            db.select(Assignment.user_id, func.coalesce(func.sum(Assignment.served_days), 0))
+            .join(TrainingPeriod)
+            .where(Assignment.user_id.in_(list(reservist_ids)), Assignment.status == A.SERVED,
+                   TrainingPeriod.starts_on >= date(year, 1, 1),
+                   TrainingPeriod.starts_on <= date(year, 12, 31))
+            .group_by(Assignment.user_id))
+        return {user_id: int(days) for user_id, days in rows}
+
+
+ANNOUNCED = {"assign": _l("A training period of your employee is announced"),
+             "cancel": _l("A training period of your employee is cancelled")}
+
+
+def on_assignment_changed(assignment: Assignment, *, action: str, actor) -> None:
+    """Announce the period to the HR users of every enterprise with a signed agreement for
+    this reservist (in the portal it shows at once; this is the e-mail)."""
+    subject = ANNOUNCED.get(action)
+    if subject is None:
+        return
+    agreements = db.session.scalars(db.select(Agreement).where(
+        Agreement.reservist_id == assignment.user_id,
+        Agreement.status == AgreementStatus.SIGNED)).all()
+    if not agreements:
+        return
+    planned = _planned(assignment)
+    reservist = db.session.get(User, assignment.user_id)
+    for agreement in agreements:
+        link = mail.external_url("employers_hr.agreement", agreement_id=agreement.id)
+        for user in effects.hr_users(agreement.employer_id):
+            outbox.queue(user.email, "period_announced", user.language, subject, user=user,
+                         period=planned, action=action, reservist_name=reservist.full_name,
+                         late=planned.notice_days() < agreement.terms.notice_days,
+                         notice=agreement.terms.notice_days, link=link)
+
+
+def connect() -> None:
+    assignment_changed.connect(on_assignment_changed)
+
+
+def answers_for_units_of(user) -> list[tuple]:
+    """The employers' answers about periods of the units this user plans for, newest first:
+    (answer, period as the unit has it)."""
+    unit_ids = [unit.id for unit in training.units_of(user)]
+    if not unit_ids:
+        return []
+    assignments = {f"{PREFIX}{a.id}": a for a in db.session.scalars(
+        db.select(Assignment).join(TrainingPeriod)
+        .where(TrainingPeriod.unit_id.in_(unit_ids)))}
+    if not assignments:
+        return []
+    answers = db.session.scalars(db.select(PeriodAnswer).where(
+        PeriodAnswer.period_key.in_(list(assignments)))
+        .order_by(PeriodAnswer.answered_at.desc()))
+    return [(answer, assignments[answer.period_key].period) for answer in answers]
