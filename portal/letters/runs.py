@@ -237,11 +237,14 @@ _variants: dict[tuple, Variant] = {}
 
 
 def _variant(job_id: int, source: RunSource, scope, params: Params, languages) -> Variant:
-    key = (job_id, languages)
+    # Keyed on what the layout shows, not only on the run: a job id can come again (a
+    # restored or emptied database), and the context follows settings such as BASE_URL.
+    context = source.context(scope, date.fromisoformat(params.letter_date))
+    key = (job_id, source.kind, languages,
+           json.dumps(context, sort_keys=True, default=str))
     if key not in _variants:
         if len(_variants) > 32:
             _variants.clear()
-        context = source.context(scope, date.fromisoformat(params.letter_date))
         _variants[key] = Variant(source.kind, languages, context)
     return _variants[key]
 
