@@ -20,6 +20,7 @@ import logging
 import math
 import os
 import secrets
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -69,7 +70,7 @@ class RunLetter:
     subject: object = None
 
 
-class RunSource:
+class RunSource(ABC):
     """What a domain tells the run machinery about the letters it sends in bulk.
 
     Subclasses set `name` (stored in the run's parameters) and `kind` (the template), and
@@ -80,49 +81,49 @@ class RunSource:
     kind: str = ""
     label: str = ""  # what the administrators' run page calls these letters
 
+    @abstractmethod
     def scopes(self) -> list[tuple[int, str]]:
         """The groups a run can be started for (e.g. cohorts), as (id, label)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def find_scope(self, label: str) -> int | None:
         """The id of the group with this name (for the command line), or None."""
-        raise NotImplementedError
 
+    @abstractmethod
     def scope(self, scope_id: int):
         """The group itself, handed back to `context` and `letter`."""
-        raise NotImplementedError
 
+    @abstractmethod
     def recipients(self, scope_id: int, reprint: bool = False) -> Select:
         """A query of the keys of everyone the run letters, in print (postcode) order: those
         who have no letter yet, or with `reprint` everyone who may get one again."""
-        raise NotImplementedError
 
+    @abstractmethod
     def reprint(self, letter: Letter, actor, reason: str) -> Letter:
         """A new letter in place of `letter` (lost, new address), rendered in full and
         archived; raises Refusal when that person may not get one."""
-        raise NotImplementedError
 
+    @abstractmethod
     def load(self, keys: Sequence[int]) -> dict[int, object]:
         """The recipients of a batch by key."""
-        raise NotImplementedError
 
+    @abstractmethod
     def recipient(self, item) -> services.Recipient:
         """Who a recipient is, as printed in the envelope window and the manifest."""
-        raise NotImplementedError
 
     def describe(self, key: int) -> str:
         """How the run report names a recipient (no personal data), e.g. "person 12"."""
         return f"{self.name} {key}"
 
+    @abstractmethod
     def context(self, scope, letter_date: date) -> dict:
         """What every letter of the run shares (one layout per language order)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def letter(self, item, scope) -> RunLetter:
         """One recipient's letter: address, reference, personal fields."""
-        raise NotImplementedError
 
-    def done(self, letters: list[RunLetter]) -> None:
+    def done(self, letters: list[RunLetter]) -> None:  # noqa: B027 (optional hook)
         """Called in the transaction that archives a batch, before its letters are stored
         (e.g. to store the invitations whose codes they print)."""
 
