@@ -27,6 +27,8 @@ from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 
+import pyotp
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -104,11 +106,15 @@ def seed(app, rows: int, candidates: int, workdir: Path) -> dict:
                             "national_number": number, "first_name": f"Kandidaat{i}",
                             "last_name": f"Load{i}"})
     hashed = hash_password(PASSWORD)
-    recruiters = [f"load-recruiter{i}@mil.be" for i in range(10)]
-    for email in recruiters:
+    # One account per virtual recruiter, each with two-step verification on (a code is
+    # used only once per account, as with a real authenticator app).
+    recruiters = []
+    for i in range(max(10, candidates // 10)):
+        email, secret = f"load-recruiter{i}@mil.be", pyotp.random_base32()
         db.session.add(User(email=email, password_hash=hashed, role="recruiter", language="nl",
-                            first_name="Load", last_name="Recruiter",
-                            email_verified_at=utcnow()))
+                            first_name="Load", last_name="Recruiter", totp_secret=secret,
+                            totp_enabled_at=utcnow(), email_verified_at=utcnow()))
+        recruiters.append({"email": email, "totp_secret": secret})
     db.session.commit()
 
     def ids(status):
@@ -152,6 +158,8 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--candidates", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--think", default="1,3",
+                        help="seconds a user waits between two pages: low,high")
     args = parser.parse_args()
 
     from flask_migrate import upgrade
@@ -203,13 +211,15 @@ def main() -> int:
              "--run-time", f"{args.duration}s", "--stop-timeout", "10",
              "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary",
              "--loglevel", "WARNING"],
-            cwd=ROOT, env={**env, "LOAD_FIXTURES": str(workdir / "fixtures.json")},
+            cwd=ROOT, env={**env, "LOAD_FIXTURES": str(workdir / "fixtures.json"),
+                          "LOAD_THINK": args.think},
             check=False, stdout=subprocess.DEVNULL,
             stderr=(workdir / "locust.log").open("w"))
         rows, failures = report(prefix)
         backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
         print(f"\n{backend}, {args.rows:,} applications, {args.users} users, "
-              f"{args.duration} s, gunicorn {args.workers} workers\n")
+              f"{args.duration} s, {args.think.replace(',', '–')} s between pages, "
+              f"gunicorn {args.workers} workers\n")
         print(f"{'step':36} {'requests':>8} {'errors':>7} {'p50 ms':>7} {'p95 ms':>7}")
         for name, row in rows:
             print(f"{name:36} {row['Request Count']:>8} {row['Failure Count']:>7} "

@@ -6,6 +6,10 @@ the fixtures in LOAD_FIXTURES); by hand:
     LOAD_FIXTURES=fixtures.json locust -f benchmarks/locustfile.py --headless \\
         -u 100 -r 10 -t 60s --host http://127.0.0.1:8000
 
+Every virtual user waits 1 to 3 s (`--think`) between two pages (a person reads and
+types far longer), so 100 users are 100 people at work, not 100 scripts firing back to
+back.
+
 Each request is named after its step ("candidate: submit", "recruiter: queue"), so the
 statistics come per step. Pages count as failures on any status >= 400 and when the
 expected result is missing (e.g. a submit that did not land on the status page).
@@ -21,6 +25,7 @@ from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
+import pyotp
 from locust import HttpUser, between, events, task
 
 FIXTURES = json.loads(Path(os.environ["LOAD_FIXTURES"]).read_text())
@@ -28,7 +33,10 @@ _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _VERSION = re.compile(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"')
 _APP_ID = re.compile(r"/my-application/(\d+)/")
 _LINK = re.compile(r"https?://\S+/verify-email/\S+")
+# Seconds between two pages of one user, "low,high" (load.py --think).
+THINK = between(*(float(x) for x in os.environ.get("LOAD_THINK", "1,3").split(",")))
 _codes = list(FIXTURES["invitations"])
+_recruiters = list(FIXTURES["recruiters"])
 random.Random(1).shuffle(_codes)
 _queue_ids = {"submitted": list(FIXTURES["submitted_ids"]),
               "tests_passed": list(FIXTURES["tests_passed_ids"])}
@@ -67,10 +75,15 @@ class Candidate(HttpUser):
     """Invitation letter in hand: code, account, e-mail link, session, steps, submit."""
 
     weight = 3
-    wait_time = between(1, 3)
+    wait_time = THINK
 
     def _post(self, url: str, page_html: str, data: dict, name: str):
+        self.wait()
         return self.client.post(url, data={"csrf_token": _token(page_html), **data}, name=name)
+
+    def _get(self, url: str, name: str):
+        self.wait()
+        return self.client.get(url, name=name)
 
     @task
     def journey(self):
@@ -96,15 +109,14 @@ class Candidate(HttpUser):
                                 response_time=0, response_length=0,
                                 exception=RuntimeError("no verification e-mail"))
             return
-        self.client.get("/" + link.split("://", 1)[1].split("/", 1)[1],
-                        name="candidate: confirm e-mail")
-        login = self.client.get("/login", name="candidate: login page").text
+        self._get("/" + link.split("://", 1)[1].split("/", 1)[1], "candidate: confirm e-mail")
+        login = self._get("/login", "candidate: login page").text
         self._post("/login", login, {"email": email, "password": FIXTURES["password"]},
                    "candidate: log in")
-        sessions = self.client.get(f"/apply/{intake}/sessions", name="candidate: sessions").text
+        sessions = self._get(f"/apply/{intake}/sessions", "candidate: sessions").text
         self._post(f"/apply/{intake}/sessions", sessions,
                    {"session_id": random.choice(FIXTURES["session_ids"])}, "candidate: book")
-        apply = self.client.get("/apply", name="candidate: apply page").text
+        apply = self._get("/apply", "candidate: apply page").text
         started_app = self._post(f"/apply/{intake}/start", apply, {}, "candidate: start")
         found = _APP_ID.search(started_app.url or "") or _APP_ID.search(started_app.text)
         if not found:
@@ -121,41 +133,59 @@ class Candidate(HttpUser):
             if step == "contact":
                 data["email"] = email
             url = f"/my-application/{app_id}/step/{step}"
-            html = self.client.get(url, name="candidate: step page").text
+            html = self._get(url, "candidate: step page").text
+            self.wait()
             with self.client.post(url, data={"csrf_token": _token(html),
                                              "version": _version(html), **data},
                                   name="candidate: save step", catch_response=True) as r:
                 if f"/step/{step}" in r.url:
                     r.failure(f"step {step} not accepted")
-        check = self.client.get(f"/my-application/{app_id}/check", name="candidate: check").text
+        check = self._get(f"/my-application/{app_id}/check", "candidate: check").text
+        self.wait()
         with self.client.post(f"/my-application/{app_id}/submit",
                               data={"csrf_token": _token(check), "version": _version(check)},
                               name="candidate: submit", catch_response=True) as r:
             if not r.url.rstrip("/").endswith(f"/my-application/{app_id}"):
                 r.failure("not submitted")
-        self.client.get(f"/my-application/{app_id}", name="candidate: status")
+        self._get(f"/my-application/{app_id}", "candidate: status")
 
 
 class Recruiter(HttpUser):
     """Works through the queue: filters, opens applications, moves them on."""
 
     weight = 1
-    wait_time = between(1, 3)
+    wait_time = THINK
 
     def on_start(self):
-        account = random.choice(FIXTURES["recruiters"])
+        if not _recruiters:
+            self.stop()
+            return
+        account = _recruiters.pop()
         page = self.client.get("/login", name="recruiter: login page").text
-        self.client.post("/login", data={"csrf_token": _token(page), "email": account,
-                                         "password": FIXTURES["password"]},
-                         name="recruiter: log in")
+        code_page = self.client.post("/login", data={
+            "csrf_token": _token(page), "email": account["email"],
+            "password": FIXTURES["password"]}, name="recruiter: log in")
+        self.wait()
+        code = pyotp.TOTP(account["totp_secret"]).now()
+        with self.client.post("/login/code", data={"csrf_token": _token(code_page.text),
+                                                   "code": code},
+                              name="recruiter: two-step code", catch_response=True) as r:
+            if "/login" in r.url or "/two-step" in r.url:
+                r.failure("two-step verification not passed")
+
+    def _staff_page(self, response) -> None:
+        """A staff page that sent the recruiter back to a login step is a failure."""
+        if "/login" in response.url or "/two-step" in response.url:
+            response.failure("sent back to the login")
 
     @task(4)
     def queue(self):
         query = random.choice(["", "?status=submitted", "?component=land&language=fr",
                                "?sort=-score", "?q=pee", "?flagged=1",
                                f"?page={random.randint(1, 400)}"])
-        self.client.get(f"/review/intakes/{FIXTURES['queue_intake_id']}{query}",
-                        name="recruiter: queue")
+        with self.client.get(f"/review/intakes/{FIXTURES['queue_intake_id']}{query}",
+                             name="recruiter: queue", catch_response=True) as r:
+            self._staff_page(r)
 
     @task(2)
     def screen(self):
@@ -169,7 +199,12 @@ class Recruiter(HttpUser):
         if not _queue_ids[status]:
             return
         app_id = _queue_ids[status].pop()
-        html = self.client.get(f"/review/applications/{app_id}",
-                               name="recruiter: application").text
-        self.client.post(f"/review/applications/{app_id}/{action}",
-                         data={"csrf_token": _token(html), "version": _version(html)}, name=name)
+        with self.client.get(f"/review/applications/{app_id}", name="recruiter: application",
+                             catch_response=True) as r:
+            self._staff_page(r)
+            html = r.text
+        self.wait()
+        with self.client.post(f"/review/applications/{app_id}/{action}",
+                              data={"csrf_token": _token(html), "version": _version(html)},
+                              name=name, catch_response=True) as r:
+            self._staff_page(r)

@@ -45,6 +45,13 @@ class Config:
     # set it explicitly in production.
     NN_HASH_KEY = os.environ.get("NN_HASH_KEY")
 
+    # PASSWORD_HASH_MEMORY_KIB, PASSWORD_HASH_TIME_COST, PASSWORD_HASH_PARALLELISM: the
+    # Argon2id cost of a password hash. Default: OWASP's recommendation (19456 KiB, 2
+    # passes, 1 lane), about 20 ms of one core. Older hashes are renewed at login.
+    PASSWORD_HASH_MEMORY_KIB = _int("PASSWORD_HASH_MEMORY_KIB", 19456)
+    PASSWORD_HASH_TIME_COST = _int("PASSWORD_HASH_TIME_COST", 2)
+    PASSWORD_HASH_PARALLELISM = _int("PASSWORD_HASH_PARALLELISM", 1)
+
     # DATABASE_URL: SQLAlchemy URL. Default: SQLite file instance/portal.sqlite3
     # (WAL mode, busy timeout). Production: postgresql+psycopg://user@host/db.
     SQLALCHEMY_DATABASE_URI = os.environ.get(

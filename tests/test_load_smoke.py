@@ -23,7 +23,8 @@ def test_the_load_test_runs_twenty_seconds_without_an_error():
         env["BENCH_DATABASE_URL"] = url.rsplit("/", 1)[0] + f"/load_{secrets.token_hex(4)}"
     result = subprocess.run(
         [sys.executable, "benchmarks/load.py", "--users", "6", "--spawn-rate", "3",
-         "--duration", "20", "--rows", "2000", "--candidates", "60", "--workers", "2"],
+         "--duration", "20", "--rows", "2000", "--candidates", "60", "--workers", "2",
+         "--think", "0.05,0.2"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert "candidate: submit" in result.stdout

@@ -103,8 +103,21 @@ def test_an_outdated_password_hash_is_upgraded_at_login(client):
     old_hash = user.password_hash
     assert _login(client, user.email, factories.PASSWORD).status_code == 302
     db.session.refresh(user)
-    assert user.password_hash != old_hash and "m=65536" in user.password_hash
+    assert user.password_hash != old_hash and "m=19456,t=2,p=1" in user.password_hash
     assert user.last_login_at is not None
+
+
+def test_the_password_hash_cost_follows_the_configuration(app, client):
+    user = factories.user()
+    db.session.commit()
+    assert "m=19456,t=2,p=1" in user.password_hash
+    app.config.update(PASSWORD_HASH_MEMORY_KIB=65536, PASSWORD_HASH_TIME_COST=3)
+    try:
+        assert _login(client, user.email, factories.PASSWORD).status_code == 302
+        db.session.refresh(user)
+        assert "m=65536,t=3,p=1" in user.password_hash
+    finally:
+        app.config.update(PASSWORD_HASH_MEMORY_KIB=19456, PASSWORD_HASH_TIME_COST=2)
 
 
 def test_a_deactivated_account_cannot_log_in(client):
