@@ -173,8 +173,13 @@ class Config:
     #                           declined applications with their history, tests and letters
     #   health_answers          after the last status change, once the medical test is past:
     #                           the health questions' answers are removed from the application
+    #   engagements_closed      after the last status change: rejected or withdrawn
+    #                           applications to the Reserve, with their files and letters
+    #   agreements_closed       after the last status change: employer agreements never
+    #                           signed (declined) or ended, with their answers and nomination
     #   letters                 after issue: archived letters (PDF bytes)
-    #   uploaded_proofs         after upload: documents citizens upload (domains that take them)
+    #   uploaded_proofs         after upload, once the application is decided: proofs of
+    #                           expertise uploaded to the Reserve
     #   sessions                after the last request: server-side login sessions
     #   mail_files              after sending: e-mails kept as files or in the outbox
     #   audit_log               after the event: the audit log
@@ -186,6 +191,8 @@ class Config:
             "accounts_inactive": 3 * 365,
             "applications_closed": 365,
             "health_answers": 90,
+            "engagements_closed": 365,
+            "agreements_closed": 2 * 365,
             "letters": 5 * 365,
             "uploaded_proofs": 365,
             "sessions": 30,

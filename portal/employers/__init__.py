@@ -15,12 +15,14 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from portal import demo as demo_seeds
+from portal import privacy_registry
 from portal.employers import (  # noqa: F401 (models: their tables)
     cli,
     demo,
     effects,
     models,
     periods,
+    privacy,
     reserve_calendar,
 )
 from portal.employers.admin import views as admin_views
@@ -55,6 +57,7 @@ def init_app(app) -> None:
         app.register_blueprint(module.bp)
     app.cli.add_command(cli.employers)
     effects.connect()
+    privacy_registry.contribute(app, privacy.PART)
     periods.connect()
     # EMPLOYER_PERIOD_SOURCE ("module:factory") names where training periods and attendance
     # come from (spawned letter workers build the same app, hence the same source); by

@@ -11,8 +11,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from portal import demo as demo_seeds
+from portal import privacy_registry
 from portal.navigation import StaffTask, add_staff_task, set_landing
-from portal.reserve import cli, demo, handlers, models  # noqa: F401 (models: the tables)
+from portal.reserve import (  # noqa: F401 (models: the tables)
+    cli,
+    demo,
+    handlers,
+    models,
+    privacy,
+)
 from portal.reserve.candidate import views as candidate_views
 from portal.reserve.staff import views as staff_views
 from portal.reserve.units import views as units_views
@@ -44,3 +51,4 @@ def init_app(app) -> None:
         add_staff_task(app, task)
     set_landing(app, Role.UNIT_STAFF, "reserve_units.my_units")
     handlers.connect()
+    privacy_registry.contribute(app, privacy.PART)

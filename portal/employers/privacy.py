@@ -1,0 +1,176 @@
+"""The employers domain's share of export, erasure and retention, for the reservist.
+
+What it holds on a citizen: the employers they named (with the HR address to write to),
+the agreements between those employers and Defence about them, and the employers' answers
+to their training periods. The HR users' own accounts are accounts like any other.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import String, cast, delete, func, or_, select, tuple_
+
+from portal import privacy_registry as registry
+from portal.employers.models import (
+    LIVE,
+    AccessLink,
+    Agreement,
+    AgreementEvent,
+    AgreementStatus,
+    Nomination,
+    PeriodAnswer,
+)
+from portal.extensions import db
+from portal.letters.models import Letter
+
+A = AgreementStatus
+# Once signed, an agreement is a contract the State pays compensation under: kept.
+SIGNED_ONCE = (A.SIGNED, A.SUSPENDED, A.ENDED)
+
+LABELS = {
+    "nominations": _l("Employers you named"),
+    "employer": _l("Employer"),
+    "hr_email": _l("HR e-mail address"),
+    "hold": _l("Not to be contacted yet"),
+    "contacted_at": _l("Contacted on"),
+    "agreements": _l("Employer agreements"),
+    "status": _l("Status"),
+    "signed_name": _l("Signed by"),
+    "signed_at": _l("Signed on"),
+    "days_per_year": _l("Days a year"),
+    "notice_days": _l("Notice in days"),
+    "history": _l("History"),
+    "action": _l("Action"),
+    "reason": _l("Reason"),
+    "at": _l("When"),
+    "period_answers": _l("Your employer's answers to your training periods"),
+    "starts_on": _l("From"),
+    "ends_on": _l("To"),
+    "answer": _l("Answer"),
+    "answered_at": _l("Answered on"),
+}
+
+
+def _agreements(user) -> list[Agreement]:
+    return db.session.scalars(select(Agreement).where(Agreement.reservist_id == user.id)
+                              .order_by(Agreement.id)).all()
+
+
+def export(user) -> dict | None:
+    nominations = db.session.scalars(select(Nomination).where(
+        Nomination.reservist_id == user.id).order_by(Nomination.id)).all()
+    agreements = _agreements(user)
+    if not nominations and not agreements:
+        return None
+    answers = db.session.scalars(select(PeriodAnswer).where(
+        PeriodAnswer.agreement_id.in_([a.id for a in agreements]))
+        .order_by(PeriodAnswer.starts_on)).all() if agreements else []
+    return {
+        "nominations": [{"employer": n.employer.name, "hr_email": n.hr_email, "hold": n.hold,
+                         "contacted_at": n.contacted_at} for n in nominations],
+        "agreements": [{
+            "employer": a.employer.name, "status": a.status, "signed_name": a.signed_name,
+            "signed_at": a.signed_at, "days_per_year": a.terms.days_per_year,
+            "notice_days": a.terms.notice_days,
+            "history": [{"action": e.action, "reason": e.reason, "at": e.at}
+                        for e in a.events],
+        } for a in agreements],
+        "period_answers": [{"employer": p.agreement.employer.name, "starts_on": p.starts_on,
+                            "ends_on": p.ends_on, "answer": p.answer, "reason": p.reason,
+                            "answered_at": p.answered_at} for p in answers],
+    }
+
+
+def _delete_agreements(ids) -> None:
+    """Agreements with their history, answers, links and letters."""
+    opts = {"synchronize_session": False}
+    for model, column in ((AgreementEvent, AgreementEvent.agreement_id),
+                          (PeriodAnswer, PeriodAnswer.agreement_id),
+                          (AccessLink, AccessLink.agreement_id)):
+        db.session.execute(delete(model).where(column.in_(ids)).execution_options(**opts))
+    db.session.execute(delete(Letter).where(
+        Letter.subject_type == "Agreement",
+        Letter.subject_id.in_(select(cast(Agreement.id, String)).where(Agreement.id.in_(ids))),
+    ).execution_options(**opts))
+    db.session.execute(delete(Agreement).where(Agreement.id.in_(ids)).execution_options(**opts))
+
+
+def erase(user, actor, now, kept_subjects=None, **_kw) -> registry.Erased:
+    result = registry.Erased()
+    doomed = []
+    for agreement in _agreements(user):
+        if agreement.status in SIGNED_ONCE:
+            result.kept.append(registry.Kept(
+                registry.N_("The agreement your employer signed for you"), None,
+                registry.N_("It is a contract under which the State compensates your "
+                            "employer for the days you serve; it is kept with your record "
+                            "in the Reserve.")))
+            if kept_subjects is not None:
+                kept_subjects.add(("Agreement", str(agreement.id)))
+        else:
+            doomed.append(agreement.id)
+    if doomed:
+        _delete_agreements(doomed)
+    result.counts["agreements"] = len(doomed)
+    result.counts["nominations"] = db.session.execute(
+        delete(Nomination).where(Nomination.reservist_id == user.id)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.flush()
+    db.session.expire_all()
+    return result
+
+
+def holds_users():
+    return select(Agreement.reservist_id).where(Agreement.status.in_(LIVE))
+
+
+def _closed(cutoff):
+    return [or_(Agreement.status == A.DECLINED, Agreement.status == A.ENDED),
+            Agreement.status_changed_at < cutoff]
+
+
+def purge_closed(cutoff, now, dry_run: bool) -> int:
+    """Declined and ended agreements older than the cutoff, and the nominations that led
+    to them."""
+    where = _closed(cutoff)
+    if dry_run:
+        return db.session.scalar(select(func.count(Agreement.id)).where(*where)) or 0
+    rows = db.session.execute(select(Agreement.id, Agreement.reservist_id,
+                                     Agreement.employer_id).where(*where)).all()
+    for start in range(0, len(rows), 500):
+        chunk = rows[start:start + 500]
+        _delete_agreements([r.id for r in chunk])
+        pairs = [(r.reservist_id, r.employer_id) for r in chunk]
+        # A nomination goes once no agreement of that reservist and employer is left.
+        remaining = select(Agreement.id).where(
+            Agreement.reservist_id == Nomination.reservist_id,
+            Agreement.employer_id == Nomination.employer_id)
+        db.session.execute(delete(Nomination).where(
+            tuple_(Nomination.reservist_id, Nomination.employer_id).in_(pairs),
+            ~remaining.exists()).execution_options(synchronize_session=False))
+    return len(rows)
+
+
+PART = registry.Part(
+    name="employers",
+    label=_l("Your employer"),
+    export=export,
+    erase=erase,
+    labels=LABELS,
+    holds_users=holds_users,
+    order=6,  # before letters, which keep the letters of kept agreements
+    rules=(registry.Rule(
+        kind="agreements_closed",
+        label=_l("Declined and ended employer agreements"),
+        purpose=_l("Agree with employers on their reservists' training days and compensate "
+                   "them"),
+        legal_basis=_l("The public task of Defence and the law on the compensation of "
+                       "employers of reservists (GDPR Art. 6(1)(c) and (e))"),
+        categories=_l("Employer, HR contact, the agreement's terms and signature, answers "
+                      "to training periods"),
+        since=_l("the last status change"),
+        purge=purge_closed,
+        recipients=_l("The reservist's employer"),
+        stage=40,
+    ),),
+)
+
