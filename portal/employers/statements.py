@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import multiprocessing
-import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -19,15 +18,12 @@ from pathlib import Path
 
 from flask import current_app
 
-from portal import audit, jobs, regions
+from portal import audit, csvsafe, jobs, regions
 from portal.accounts.models import User
 from portal.employers import periods, terms
 from portal.employers.models import Agreement, Employer
 from portal.extensions import db
 from portal.letters import services as letters
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -93,15 +89,6 @@ def statement_for(employer: Employer, year: int) -> Statement:
     return statements_for([employer.id], year)[0]
 
 
-def neutral(value) -> str:
-    """A cell a spreadsheet shows as text: control characters dropped, and a leading
-    = + - @ tab or CR (which would start a formula) prefixed with an apostrophe."""
-    text = _CONTROL.sub("", str(value))
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
-
-
 def to_csv(statement: Statement) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -109,8 +96,8 @@ def to_csv(statement: Statement) -> str:
                      "agreed_days_per_year", "compensated_days", "rate_eur", "amount_eur"])
     employer = statement.employer
     for line in statement.lines:
-        writer.writerow([employer.formatted_number, neutral(employer.name), statement.year,
-                         neutral(line.reservist), line.served_days, line.agreed_days,
+        writer.writerow([employer.formatted_number, csvsafe.cell(employer.name), statement.year,
+                         csvsafe.cell(line.reservist), line.served_days, line.agreed_days,
                          line.compensated_days, f"{line.rate:.2f}", f"{line.amount:.2f}"])
     return out.getvalue()
 
