@@ -18,12 +18,16 @@ from stdnum.be import nn as be_nn
 from portal.accounts.models import User
 from portal.applications.intakes.models import InfoSession
 from portal.applications.models import Application, Intake
+from portal.employers.models import Agreement, Employer
+from portal.employers.services import add_member
 from portal.extensions import db
 from portal.invitations.models import Cohort, Person
+from portal.reserve.models import Engagement, TrainingPeriod, UnitMember
 from portal.security import Role
 from tests.support import factories
 from tests.support import review as rh
 from tests.support.client import login
+from tests.test_access import _employers_world, _reserve_world
 
 settings.register_profile("ci", max_examples=3, deadline=None, derandomize=True,
                           suppress_health_check=list(HealthCheck))
@@ -101,12 +105,21 @@ def _scene():
     other = rh.application(intake, status="tests_passed")
     rh.selection_day(intake)
     decision = rh.decision(other, "reject", admin)
+    # The Reserve and employers: the citizen serves in a unit (a proof, a planned period)
+    # and named an employer, whose HR user has the agreement to sign; unit staff plan.
+    reserve = _reserve_world(citizen, draft)
+    employers = _employers_world(citizen)
+    hr = factories.user("employer", language="en")
+    add_member(db.session.get(Employer, employers["employer_id"]), hr, admin=True, actor=None)
+    unit_staff = factories.user("unit_staff", language="en")
+    db.session.add(UnitMember(unit_id=reserve["unit_id"], user_id=unit_staff.id))
     db.session.commit()
     ids = {"intake_id": intake.id, "session_id": session.id, "cohort_id": cohort.id,
            "application_id": draft.id, "decision_id": decision.id, "user_id": recruiter.id,
-           "job_id": 1, "letter_id": 1, "request_id": 1, "import_id": 1}
+           "job_id": 1, "letter_id": 1, "request_id": 1, "import_id": 1, **reserve,
+           **employers}
     return {"anonymous": None, Role.CITIZEN: citizen, Role.RECRUITER: recruiter,
-            Role.ADMIN: admin}, ids, other.id
+            Role.ADMIN: admin, Role.EMPLOYER: hr, Role.UNIT_STAFF: unit_staff}, ids, other.id
 
 
 def _urls(app, ids: dict, review_id: int) -> list[str]:
@@ -172,6 +185,14 @@ def _stored_values_are_valid():
         assert re.fullmatch(r"(\d{4})?", application.postcode), application.postcode
     for cohort in db.session.scalars(db.select(Cohort)):
         assert cohort.born_from <= cohort.born_to
+    for engagement in db.session.scalars(db.select(Engagement)):
+        assert 0 < engagement.days_per_year <= 366 and 0 < engagement.commitment_months < 1000
+        assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", engagement.motivation)
+    for period in db.session.scalars(db.select(TrainingPeriod)):
+        assert period.starts_on <= period.ends_on and 0 < period.capacity <= 5000
+    for agreement in db.session.scalars(db.select(Agreement)):
+        assert not re.search(r"[\x00-\x1f]", (agreement.signed_name or "")
+                             + (agreement.signed_function or ""))
     for person in db.session.scalars(db.select(Person)):
         assert person.national_number is None or be_nn.is_valid(person.national_number)
         assert re.fullmatch(r"\d{4}", person.postcode)
