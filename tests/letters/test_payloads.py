@@ -1,7 +1,7 @@
 """Every field that reaches a letter is tried with HTML, CSS and URL payloads while a canary
 HTTP server on the loopback counts fetches: it must count none, and the payload must print
-as text. Covers the full render (acknowledgement), a letter run (invitation) and the
-readable data export."""
+as text. Covers the full render (acknowledgement), a letter run (invitation), the readable data
+export, the Reserve's engagement letter and the employer agreement letter."""
 from __future__ import annotations
 
 import threading
@@ -9,12 +9,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from portal.employers import effects
+from portal.employers import services as employers
 from portal.extensions import db
 from portal.letters import services
 from portal.letters.address import AddressDoesNotFit
 from portal.letters.models import Letter
 from portal.privacy import services as privacy
+from portal.reserve import letters as reserve_letters
+from portal.reserve.models import EngagementEvent, EngagementStatus
+from tests.employers import helpers as eh
 from tests.support import factories
+from tests.support import reserve as rs
 from tests.support.letters import pdf_text
 
 
@@ -102,3 +108,35 @@ def test_payloads_in_every_letter_field_fetch_nothing_and_print_as_text(app, can
     assert _Canary.hits == []
     text = pdf_text(run_letters[0].pdf)
     assert "<" in text or "url(" in text  # printed as text, not interpreted
+
+
+def test_payloads_in_reserve_and_employer_letters_fetch_nothing(app, canary):
+    """The engagement letter (names, address, unit, the recruiter's reason) and the
+    employer agreement letter (enterprise, signatory, reservist) with payloads in every
+    field they print. In the envelope window (names, street, enterprise) a payload with a
+    long URL is refused by the address rule, so those fields get short markup."""
+    texts = payloads(canary)
+    citizen = factories.user("citizen", first_name="<b>An</b>",
+                             last_name="<style>*{color:red}</style>Peeters")
+    unit = rs.unit(name=texts[2][:100], place=texts[3][:100])
+    engagement = rs.engagement(citizen, status=EngagementStatus.REJECTED, unit=unit,
+                               street='<img src="x"> Kerkstraat 1', postcode="1000")
+    db.session.add(EngagementEvent(engagement_id=engagement.id, action="reject",
+                                   from_status="screening", to_status="rejected",
+                                   reason=" ".join(texts)))
+    db.session.flush()
+    db.session.refresh(engagement)
+    reserve_letter = reserve_letters.issue(engagement, "reject", None)
+
+    company = employers.employer_for(eh.NUMBERS[1], "<u>Bakkerij</u> NV")
+    agreement = eh.proposed_agreement(company, reservist=citizen)
+    agreement.signed_name, agreement.signed_function = "<i>Els</i> Maes", texts[6][:200]
+    agreement_letter = effects.issue_letter(agreement, None, "sign")
+    db.session.commit()
+
+    assert _Canary.hits == []
+    # Printed as text, not interpreted.
+    reserve_text = pdf_text(reserve_letter.pdf)
+    assert "url(" in reserve_text and "<b>An</b>" in reserve_text.replace("\n", " ")
+    agreement_text = pdf_text(agreement_letter.pdf).replace("\n", " ")
+    assert "<u>Bakkerij</u>" in agreement_text and "<i>Els</i>" in agreement_text
