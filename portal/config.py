@@ -45,6 +45,13 @@ class Config:
     # set it explicitly in production.
     NN_HASH_KEY = os.environ.get("NN_HASH_KEY")
 
+    # HEALTH_DATA_KEYS: Fernet keys (comma-separated) that encrypt the health answers and
+    # the medical test's reasons at rest. The first key encrypts, every key decrypts: to
+    # rotate, put a new key first, run `flask privacy rekey-health`, then drop the old one.
+    # Required in production. Elsewhere, when unset, a key is generated once into
+    # instance/health_data_key (mode 0600) and reused.
+    HEALTH_DATA_KEYS = os.environ.get("HEALTH_DATA_KEYS")
+
     # DATABASE_URL: SQLAlchemy URL. Default: SQLite file instance/portal.sqlite3
     # (WAL mode, busy timeout). Production: postgresql+psycopg://user@host/db.
     SQLALCHEMY_DATABASE_URI = os.environ.get(
@@ -242,6 +249,11 @@ def load(overrides: dict | None = None) -> dict:
         if production:
             raise RuntimeError("SECRET_KEY must be set in production (PORTAL_ENV=production).")
         cfg["SECRET_KEY"] = instance_secret_key(Path(cfg["INSTANCE_PATH"]))
+    if not cfg.get("HEALTH_DATA_KEYS"):
+        if production:
+            raise RuntimeError(
+                "HEALTH_DATA_KEYS must be set in production (PORTAL_ENV=production).")
+        cfg["HEALTH_DATA_KEYS"] = instance_health_key(Path(cfg["INSTANCE_PATH"]))
     cfg.setdefault("SESSION_COOKIE_SECURE", production)
     if production:
         # __Host-: only ever set over HTTPS, for this exact host and path /.
@@ -277,6 +289,21 @@ def instance_secret_key(instance: Path) -> str:
     except FileExistsError:
         return key_file.read_text().strip()
     key = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key + "\n")
+    return key
+
+
+def instance_health_key(instance: Path) -> str:
+    """The Fernet key in instance/health_data_key, generated (mode 0600) the first time."""
+    from cryptography.fernet import Fernet  # only outside production, where keys are given
+
+    key_file = private_dir(instance) / "health_data_key"
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    key = Fernet.generate_key().decode()
     with os.fdopen(fd, "w") as fh:
         fh.write(key + "\n")
     return key
