@@ -5,11 +5,13 @@ from __future__ import annotations
 from cryptography.fernet import Fernet
 
 from portal.applications import answers, health
-from portal.applications.models import Application, ResultKind, TestResult
+from portal.applications.models import Application, ResultKind, Status, TestResult
 from portal.audit import AuditEvent
 from portal.extensions import db
+from tests.privacy.scene import citizen_with_everything
 from tests.support import candidate, factories
 from tests.support import review as h
+from tests.support.client import login
 
 HEALTH = {"chronic_condition": "yes", "medication": "yes", "recent_injury": "no",
           "sport_limits": "yes"}
@@ -113,3 +115,19 @@ def test_rekey_refuses_plainly_when_a_value_opens_with_no_configured_key(app, mo
     monkeypatch.setitem(app.config, "HEALTH_DATA_KEYS", lost)
     db.session.expire_all()
     assert answers.stored(db.session.get(Application, application.id))["health"] == HEALTH
+
+
+def test_the_citizens_own_export_holds_their_health_answers_and_medical_reason_in_clear(
+        app, client):
+    user, _person, app_ = citizen_with_everything(status=Status.TESTS_SCHEDULED)
+    h.medically_fit(app_, fit=False, reason="Knee surgery in May")
+    login(client, user)
+    response = client.get("/account/my-data.json")
+    assert response.status_code == 200
+    [exported] = response.json["data"]["applications"]["applications"]
+    assert exported["answers"]["health"] == {"chronic_condition": "no", "medication": "yes"}
+    [medical] = exported["tests"]
+    assert medical["kind"] == "medical" and medical["passed"] is False
+    assert medical["reason"] == "Knee surgery in May" and medical["score"] is None
+    pdf = client.get("/account/my-data.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
