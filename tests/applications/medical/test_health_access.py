@@ -132,3 +132,12 @@ def test_four_eyes_and_scores_keep_working_with_the_medical_test_apart(app, clie
     assert float(fresh.score) == 70.0  # the mean of the three scored tests
     assert "Medically fit" in client.get(f"/review/applications/{app_.id}").get_data(
         as_text=True)
+
+
+def test_medical_staff_find_the_medical_tests_in_the_menu_and_recruiters_do_not(app, client):
+    login(client, factories.user("medical_staff", language="en"))
+    db.session.commit()
+    assert 'href="/medical/"' in client.get("/account").get_data(as_text=True)
+    login(client, factories.user("recruiter", language="en"))
+    db.session.commit()
+    assert 'href="/medical/"' not in client.get("/staff").get_data(as_text=True)
