@@ -20,11 +20,11 @@ DATE_FIELDS = ("birth_date", "earliest_start")
 HEALTH_STEP = "health"
 
 
-def stored(application: Application, health: bool = True) -> dict:
+def stored(application: Application, health: bool = False) -> dict:
     """{step: {field: value}}; an empty dict when nothing (readable) is stored.
 
     `health`: with the health step's answers, decrypted. Only the candidate's own pages
-    and medical staff ask for them.
+    and export (own()) and medical staff ask for them; by default they stay out.
     """
     try:
         data = json.loads(application.answers or "{}")
@@ -38,12 +38,19 @@ def stored(application: Application, health: bool = True) -> dict:
     return data
 
 
+def own(application: Application) -> dict:
+    """All the candidate's answers, the health step included: for the candidate only."""
+    return stored(application, health=True)
+
+
 def store(application: Application, data: dict) -> None:
-    """Write all steps' answers back: the health step encrypted in its own column."""
+    """Write the steps' answers back, the health step encrypted in its own column (left as
+    it is when `data` has no health step: stored() without it cannot erase it)."""
     data = dict(data)
-    health = data.pop(HEALTH_STEP, None)
+    if HEALTH_STEP in data:
+        health = data.pop(HEALTH_STEP)
+        application.health_answers = health_data.encrypt_answers(health) if health else None
     application.answers = json.dumps(data, sort_keys=True)
-    application.health_answers = health_data.encrypt_answers(health) if health else None
 
 
 def form_data(data: dict) -> dict:
@@ -87,7 +94,7 @@ def _words(field, value, saved: dict) -> str:
 
 
 def summary(application: Application, person_known: bool,
-            health: bool = True) -> dict[str, list[tuple[str, str]]]:
+            health: bool = False) -> dict[str, list[tuple[str, str]]]:
     """Each completed step's answers as (question, answer in words), in the form's order.
 
     `person_known`: the candidate signed up with an invitation, so the register gave the
@@ -111,7 +118,7 @@ def summary(application: Application, person_known: bool,
 
 
 def sections(application: Application, person_known: bool,
-             health: bool = True) -> list[tuple[str, list]]:
+             health: bool = False) -> list[tuple[str, list]]:
     """summary() with each step's title: [(title, [(question, answer), ...]), ...]."""
     return [(str(STEPS[step]), rows)
             for step, rows in summary(application, person_known, health).items()]
@@ -121,4 +128,4 @@ def health_rows(application: Application) -> list[tuple[str, str]]:
     """The health step's answers in words (medical staff); empty when none are held."""
     if not application.health_answers:
         return []
-    return summary(application, False).get(HEALTH_STEP, [])
+    return summary(application, False, health=True).get(HEALTH_STEP, [])

@@ -30,7 +30,7 @@ def recipient(application: Application, person) -> Recipient:
     """The candidate as printed in the envelope window."""
     if person is not None:
         return Recipient.from_person(person)
-    contact = answers.stored(application, health=False).get("contact") or {}
+    contact = answers.stored(application).get("contact") or {}
     if not isinstance(contact, dict):
         contact = {}
     return Recipient.structured(

@@ -81,7 +81,7 @@ def export(user) -> dict | None:
         items.append({
             "reference": a.reference, "intake": a.intake.name, "status": a.status,
             "component": a.component, "submitted_at": a.submitted_at,
-            "decided_at": a.decided_at, "answers": stored_answers.stored(a),
+            "decided_at": a.decided_at, "answers": stored_answers.own(a),
             "history": [{"action": e.action, "from_status": e.from_status,
                          "to_status": e.to_status, "reason": e.reason, "at": e.at}
                         for e in a.events],

@@ -53,7 +53,7 @@ def test_two_recruiters_move_an_application_from_the_queue_to_selected(
                          "nationality": "belgian", "language": "nl"},
             "contact": {"street": "Veldstraat", "house_number": "12", "postcode": "9000",
                         "municipality": "Gent"}}))
-    answers.store(application, {**answers.stored(application), "health": {
+    answers.store(application, {**answers.own(application), "health": {
         "chronic_condition": "no", "medication": "yes", "recent_injury": "no",
         "sport_limits": "no"}})
     doctor = factories.user("medical_staff", email="dr.claes@mil.be", language="fr",

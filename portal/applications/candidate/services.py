@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from portal import audit, regions
 from portal.applications import identity_clashes
+from portal.applications.answers import own as answers
 from portal.applications.answers import store as store_answers
-from portal.applications.answers import stored as answers
 from portal.applications.intakes import booking as sessions
 from portal.applications.models import Application, Component, Intake, Status
 from portal.applications.questions import STEPS

@@ -124,7 +124,7 @@ def _render_detail(app_: Application, status: int = 200, **forms):
         "applications/review/application.html", application=app_, intake=intake,
         candidate=candidate, person=person,
         # Never the health step: recruiters and administrators see fit / unfit / pending.
-        answers=answers.sections(app_, person is not None, health=False), history=history,
+        answers=answers.sections(app_, person is not None), history=history,
         actions=allowed_actions(app_, current_user.role),
         results=results, medical_status=selection.medical_status(results),
         medical_status_labels=MEDICAL_STATUS_LABELS,

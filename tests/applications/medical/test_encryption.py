@@ -39,7 +39,7 @@ def test_the_health_step_is_not_in_clear_in_the_table_but_the_candidate_reads_it
     assert '"yes"' not in secret and "health" not in plain
     page = client.get(f"/my-application/{application_id}/check").get_data(as_text=True)
     assert "Do you take medication every day?" in page
-    assert answers.stored(db.session.get(Application, application_id))["health"] == HEALTH
+    assert answers.own(db.session.get(Application, application_id))["health"] == HEALTH
 
 
 def _counts(output: str) -> dict[str, int]:
@@ -51,7 +51,7 @@ def _stored_under(app, keys: str, application_ids: list[int]) -> None:
     app.config["HEALTH_DATA_KEYS"] = keys
     for id_ in application_ids:
         application = db.session.get(Application, id_)
-        answers.store(application, {**answers.stored(application), "health": HEALTH})
+        answers.store(application, {"health": HEALTH})
     db.session.commit()
 
 
@@ -88,7 +88,7 @@ def test_rotating_the_key_old_key_second_rekey_then_the_old_key_can_go(app, monk
     monkeypatch.setitem(app.config, "HEALTH_DATA_KEYS", new)
     db.session.expire_all()
     for id_ in ids:
-        assert answers.stored(db.session.get(Application, id_))["health"] == HEALTH
+        assert answers.own(db.session.get(Application, id_))["health"] == HEALTH
     reason = db.session.get(TestResult, medical.id).medical_reason
     assert health.decrypt_text(reason) == "Knee surgery in May"
     # And the old key alone no longer opens them: they really were re-encrypted.
@@ -114,7 +114,7 @@ def test_rekey_refuses_plainly_when_a_value_opens_with_no_configured_key(app, mo
     assert "opens with none of HEALTH_DATA_KEYS" in result.output
     monkeypatch.setitem(app.config, "HEALTH_DATA_KEYS", lost)
     db.session.expire_all()
-    assert answers.stored(db.session.get(Application, application.id))["health"] == HEALTH
+    assert answers.own(db.session.get(Application, application.id))["health"] == HEALTH
 
 
 def test_the_citizens_own_export_holds_their_health_answers_and_medical_reason_in_clear(

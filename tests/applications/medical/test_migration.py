@@ -48,7 +48,7 @@ def test_plaintext_health_answers_are_encrypted_by_the_upgrade_and_restored_by_d
             assert rows[1] == (json.dumps({"personal": {"first_name": "Without"}}), None)
             application = db.session.scalar(db.select(Application).where(
                 Application.reference == "DJ-MIG-0"))
-            assert answers.stored(application)["health"] == HEALTH
+            assert answers.own(application)["health"] == HEALTH
             db.session.remove()
 
             downgrade(revision="0025_application_cascades")
