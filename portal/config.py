@@ -254,6 +254,7 @@ def load(overrides: dict | None = None) -> dict:
             raise RuntimeError(
                 "HEALTH_DATA_KEYS must be set in production (PORTAL_ENV=production).")
         cfg["HEALTH_DATA_KEYS"] = instance_health_key(Path(cfg["INSTANCE_PATH"]))
+    check_health_keys(cfg["HEALTH_DATA_KEYS"])
     cfg.setdefault("SESSION_COOKIE_SECURE", production)
     if production:
         # __Host-: only ever set over HTTPS, for this exact host and path /.
@@ -307,3 +308,18 @@ def instance_health_key(instance: Path) -> str:
     with os.fdopen(fd, "w") as fh:
         fh.write(key + "\n")
     return key
+
+
+def check_health_keys(value: str) -> None:
+    """Refuse to start with a key that is not a Fernet key, rather than at the first reading."""
+    from cryptography.fernet import Fernet  # config stays importable without it elsewhere
+
+    keys = [k.strip() for k in str(value).split(",") if k.strip()]
+    if not keys:
+        raise RuntimeError("HEALTH_DATA_KEYS holds no key.")
+    for n, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError as exc:
+            raise RuntimeError(f"HEALTH_DATA_KEYS: key {n} is not a Fernet key "
+                               "(32 url-safe base64-encoded bytes).") from exc

@@ -18,6 +18,11 @@ def test_production_refuses_to_start_without_a_key_for_health_data():
                      "HEALTH_DATA_KEYS": None})
 
 
+def test_a_health_data_key_that_is_not_a_fernet_key_stops_the_start():
+    with pytest.raises(RuntimeError, match="key 2 is not a Fernet key"):
+        config.load({"HEALTH_DATA_KEYS": f"{TEST_HEALTH_KEY},not-a-key"})
+
+
 def test_outside_production_a_health_data_key_is_generated_once_and_kept_private(tmp_path):
     instance = tmp_path / "instance"
     first = config.load({"ENV_NAME": "development", "HEALTH_DATA_KEYS": None,
