@@ -30,6 +30,7 @@ CHUNK = 10_000
 
 def seed(db, persons: int, days: dict) -> None:
     from portal.accounts.models import User
+    from portal.applications import health
     from portal.applications.models import Application, Intake
     from portal.audit import AuditEvent
     from portal.invitations.models import Cohort, Invitation, Person
@@ -80,12 +81,14 @@ def seed(db, persons: int, days: dict) -> None:
     db.session.execute(update(Person).where(
         Person.id >= first_person, Person.id < first_person + signed_up).values(
         user_id=Person.id - first_person + first_user))
-    answers = json.dumps({"health": {"medication": "no"}, "personal": {"a": 1}})
+    answers = json.dumps({"personal": {"a": 1}})
+    health_answers = health.encrypt_answers({"medication": "no"})  # kept apart, encrypted
     for offset in range(0, signed_up, CHUNK):
         chunk = range(offset, min(offset + CHUNK, signed_up))
         db.session.execute(insert(Application), [dict(
             reference=f"DJ-B-{i:07d}", intake_id=intake.id, user_id=first_user + i,
             status="rejected" if i % 2 else "tests_passed", answers=answers,
+            health_answers=health_answers,
             status_changed_at=old, submitted_at=old, decided_at=old, created_at=old,
             updated_at=old) for i in chunk])
         db.session.execute(insert(AuditEvent), [dict(

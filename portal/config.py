@@ -52,6 +52,13 @@ class Config:
     PASSWORD_HASH_TIME_COST = _int("PASSWORD_HASH_TIME_COST", 2)
     PASSWORD_HASH_PARALLELISM = _int("PASSWORD_HASH_PARALLELISM", 1)
 
+    # HEALTH_DATA_KEYS: Fernet keys (comma-separated) that encrypt the health answers and
+    # the medical test's reasons at rest. The first key encrypts, every key decrypts: to
+    # rotate, put a new key first, run `flask privacy rekey-health`, then drop the old one.
+    # Required in production. Elsewhere, when unset, a key is generated once into
+    # instance/health_data_key (mode 0600) and reused.
+    HEALTH_DATA_KEYS = os.environ.get("HEALTH_DATA_KEYS")
+
     # DATABASE_URL: SQLAlchemy URL. Default: SQLite file instance/portal.sqlite3
     # (WAL mode, busy timeout). Production: postgresql+psycopg://user@host/db.
     SQLALCHEMY_DATABASE_URI = os.environ.get(
@@ -256,6 +263,12 @@ def load(overrides: dict | None = None) -> dict:
         if production:
             raise RuntimeError("SECRET_KEY must be set in production (PORTAL_ENV=production).")
         cfg["SECRET_KEY"] = instance_secret_key(Path(cfg["INSTANCE_PATH"]))
+    if not cfg.get("HEALTH_DATA_KEYS"):
+        if production:
+            raise RuntimeError(
+                "HEALTH_DATA_KEYS must be set in production (PORTAL_ENV=production).")
+        cfg["HEALTH_DATA_KEYS"] = instance_health_key(Path(cfg["INSTANCE_PATH"]))
+    check_health_keys(cfg["HEALTH_DATA_KEYS"])
     cfg.setdefault("SESSION_COOKIE_SECURE", production)
     if production:
         # __Host-: only ever set over HTTPS, for this exact host and path /.
@@ -294,3 +307,33 @@ def instance_secret_key(instance: Path) -> str:
     with os.fdopen(fd, "w") as fh:
         fh.write(key + "\n")
     return key
+
+
+def instance_health_key(instance: Path) -> str:
+    """The Fernet key in instance/health_data_key, generated (mode 0600) the first time."""
+    from cryptography.fernet import Fernet  # only outside production, where keys are given
+
+    key_file = private_dir(instance) / "health_data_key"
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    key = Fernet.generate_key().decode()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key + "\n")
+    return key
+
+
+def check_health_keys(value: str) -> None:
+    """Refuse to start with a key that is not a Fernet key, rather than at the first reading."""
+    from cryptography.fernet import Fernet  # config stays importable without it elsewhere
+
+    keys = [k.strip() for k in str(value).split(",") if k.strip()]
+    if not keys:
+        raise RuntimeError("HEALTH_DATA_KEYS holds no key.")
+    for n, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError as exc:
+            raise RuntimeError(f"HEALTH_DATA_KEYS: key {n} is not a Fernet key "
+                               "(32 url-safe base64-encoded bytes).") from exc

@@ -65,8 +65,9 @@ def seed_command():
     click.echo("")
     click.echo("Demo accounts (e-mail, role, password):")
     width = max((len(email) for email, _, _ in report.credentials), default=0)
+    role_width = max((len(role) for _, role, _ in report.credentials), default=0)
     for email, role, password in report.credentials:
-        click.echo(f"  {email.ljust(width)}  {role.ljust(9)}  {password}")
+        click.echo(f"  {email.ljust(width)}  {role.ljust(role_width)}  {password}")
     for note in report.notes:
         click.echo(note)
     click.echo("")

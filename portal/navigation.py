@@ -22,6 +22,8 @@ DEFAULT_LANDING: dict[str, str] = {
     Role.RECRUITER: "staff.home",
     Role.ADMIN: "staff.home",
     Role.EMPLOYER: "accounts.account",
+    # Until the applications domain points it at the medical tests' queue.
+    Role.MEDICAL_STAFF: "accounts.account",
 }
 
 

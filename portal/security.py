@@ -19,6 +19,8 @@ class Role(StrEnum):
     ADMIN = "admin"
     EMPLOYER = "employer"
     UNIT_STAFF = "unit_staff"  # plans a unit's training periods, records attendance
+    # The only staff who read health answers and record the medical test.
+    MEDICAL_STAFF = "medical_staff"
 
 
 STAFF = (Role.RECRUITER, Role.ADMIN)

@@ -14,6 +14,7 @@ from tests.support import client as support_client
 from tests.support import factories
 
 IN_CI = os.environ.get("CI") == "true"
+TEST_HEALTH_KEY = "ZGllbnN0amFhci10ZXN0cy1ub3QtcHJvZHVjdGlvbiE="  # noqa: S105 (tests only)
 
 
 def _fresh_database(tmp_path_factory) -> tuple[str, callable]:
@@ -41,6 +42,8 @@ def make_test_config(database_url: str, tmp_path) -> dict:
         "ENV_NAME": "testing",
         "TESTING": True,
         "SECRET_KEY": "test-secret",
+        # A fixed, public, non-production key: the tests' health answers are made up.
+        "HEALTH_DATA_KEYS": TEST_HEALTH_KEY,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MAIL_DIR": str(tmp_path / "mail"),
         "MAIL_URL": None,

@@ -38,7 +38,7 @@ def test_guarded_pages_send_anonymous_visitors_to_login_or_refuse(app, client):
             assert "/login" in response.headers["Location"], rule.rule
 
 
-ROLES = ("citizen", "recruiter", "admin", "employer", "unit_staff")
+ROLES = ("citizen", "recruiter", "admin", "employer", "unit_staff", "medical_staff")
 
 
 def _role_pages(app):

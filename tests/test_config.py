@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from portal import config, create_app
+from tests.conftest import TEST_HEALTH_KEY
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
@@ -11,8 +12,34 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
         config.load({"ENV_NAME": "production", "SECRET_KEY": None})
 
 
+def test_production_refuses_to_start_without_a_key_for_health_data():
+    with pytest.raises(RuntimeError, match="HEALTH_DATA_KEYS"):
+        config.load({"ENV_NAME": "production", "SECRET_KEY": "x" * 32,
+                     "HEALTH_DATA_KEYS": None})
+
+
+def test_a_health_data_key_that_is_not_a_fernet_key_stops_the_start():
+    with pytest.raises(RuntimeError, match="key 2 is not a Fernet key"):
+        config.load({"HEALTH_DATA_KEYS": f"{TEST_HEALTH_KEY},not-a-key"})
+
+
+def test_outside_production_a_health_data_key_is_generated_once_and_kept_private(tmp_path):
+    instance = tmp_path / "instance"
+    first = config.load({"ENV_NAME": "development", "HEALTH_DATA_KEYS": None,
+                         "INSTANCE_PATH": str(instance)})
+    second = config.load({"ENV_NAME": "development", "HEALTH_DATA_KEYS": None,
+                          "INSTANCE_PATH": str(instance)})
+    assert first["HEALTH_DATA_KEYS"] == second["HEALTH_DATA_KEYS"]
+    assert first["HEALTH_DATA_KEYS"] != TEST_HEALTH_KEY
+    assert ((instance / "health_data_key").stat().st_mode & 0o777) == 0o600
+    other = config.load({"ENV_NAME": "development", "HEALTH_DATA_KEYS": None,
+                         "INSTANCE_PATH": str(tmp_path / "elsewhere")})
+    assert other["HEALTH_DATA_KEYS"] != first["HEALTH_DATA_KEYS"]
+
+
 def test_production_marks_cookies_secure_and_development_does_not():
-    prod = config.load({"ENV_NAME": "production", "SECRET_KEY": "x" * 32})
+    prod = config.load({"ENV_NAME": "production", "SECRET_KEY": "x" * 32,
+                        "HEALTH_DATA_KEYS": TEST_HEALTH_KEY})
     dev = config.load({"ENV_NAME": "development"})
     assert prod["SESSION_COOKIE_SECURE"] and prod["REMEMBER_COOKIE_SECURE"]
     assert not dev["SESSION_COOKIE_SECURE"]

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from stdnum.be import nn as be_nn
 
 from portal.accounts.models import User
+from portal.applications import answers
 from portal.applications.intakes.models import InfoSession
 from portal.applications.models import Application, Intake
 from portal.employers.models import Agreement, Employer
@@ -103,6 +104,11 @@ def _scene():
     factories.booking(session, citizen)
     draft = rh.application(intake, status="draft", user=citizen)
     other = rh.application(intake, status="tests_passed")
+    # Medical staff's form shows while the tests are scheduled.
+    scheduled = rh.application(intake, status="tests_scheduled")
+    answers.store(scheduled, {"health": {"chronic_condition": "no", "medication": "no",
+                                         "recent_injury": "no", "sport_limits": "no"}})
+    medical = factories.user("medical_staff", language="en")
     rh.selection_day(intake)
     decision = rh.decision(other, "reject", admin)
     # The Reserve and employers: the citizen serves in a unit (a proof, a planned period)
@@ -116,10 +122,11 @@ def _scene():
     db.session.commit()
     ids = {"intake_id": intake.id, "session_id": session.id, "cohort_id": cohort.id,
            "application_id": draft.id, "decision_id": decision.id, "user_id": recruiter.id,
-           "job_id": 1, "letter_id": 1, "request_id": 1, "import_id": 1, **reserve,
-           **employers}
+           "job_id": 1, "letter_id": 1, "request_id": 1, "import_id": 1,
+           "scheduled_id": scheduled.id, **reserve, **employers}
     return {"anonymous": None, Role.CITIZEN: citizen, Role.RECRUITER: recruiter,
-            Role.ADMIN: admin, Role.EMPLOYER: hr, Role.UNIT_STAFF: unit_staff}, ids, other.id
+            Role.ADMIN: admin, Role.MEDICAL_STAFF: medical, Role.EMPLOYER: hr,
+            Role.UNIT_STAFF: unit_staff}, ids, other.id
 
 
 def _urls(app, ids: dict, review_id: int) -> list[str]:
@@ -135,6 +142,8 @@ def _urls(app, ids: dict, review_id: int) -> list[str]:
                 values[arg] = "x"
             elif rule.endpoint.startswith("review.") and arg == "application_id":
                 values[arg] = review_id
+            elif rule.endpoint.startswith("medical.") and arg == "application_id":
+                values[arg] = ids["scheduled_id"]
             else:
                 values[arg] = ids.get(arg, 1)
         urls.append(rule.build(values)[1])

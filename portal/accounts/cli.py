@@ -25,7 +25,7 @@ users = AppGroup("users", help="User accounts.")
               help="Ask for the password. Without --password or --prompt, the new account "
                    "receives an e-mail with a link to choose one.")
 def create_staff(email, role, first_name, last_name, language, password, prompt_password):
-    """Create a recruiter, admin or employer account."""
+    """Create a staff account: recruiter, admin, employer, unit or medical staff."""
     if prompt_password and not password:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if password is not None:

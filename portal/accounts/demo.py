@@ -36,6 +36,8 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("recruiter@example.org", Role.RECRUITER, "Julien", "Lambert", "fr"),
     # A second recruiter: a final selection or rejection needs two (four eyes).
     DemoUser("recruiter2@example.org", Role.RECRUITER, "Eva", "Janssens", "nl"),
+    # The only demo account that reads health answers and records the medical test.
+    DemoUser("medical@example.org", Role.MEDICAL_STAFF, "Hanne", "Vermeulen", "nl"),
     DemoUser("employer@example.org", Role.EMPLOYER, "Karin", "Maes", "nl"),
     DemoUser("an.peeters@example.org", Role.CITIZEN, "An", "Peeters", "nl"),
     DemoUser("lucas.dubois@example.org", Role.CITIZEN, "Lucas", "Dubois", "fr"),
@@ -72,7 +74,7 @@ def seed_users(report: Report) -> None:
     db.session.flush()
     report.notes += [
         "",
-        f"Recruiter and admin: two-step verification key {DEMO_TOTP_SECRET}",
+        f"Recruiters, admin and medical staff: two-step verification key {DEMO_TOTP_SECRET}",
         "  (add it to an authenticator app, or run `flask --app portal demo code`)",
     ]
 

@@ -149,9 +149,10 @@ class StaffForm(FlaskForm):
         choices=[SelectChoice("recruiter", _l("Recruiter")),
                  SelectChoice("admin", _l("Administrator")),
                  SelectChoice("employer", _l("Employer")),
-                 SelectChoice("unit_staff", _l("Unit staff"))],
+                 SelectChoice("unit_staff", _l("Unit staff")),
+                 SelectChoice("medical_staff", _l("Medical staff"))],
         validators=[InputRequired(_l("Choose a role.")),
-                    AnyOf(["recruiter", "admin", "employer", "unit_staff"],
+                    AnyOf(["recruiter", "admin", "employer", "unit_staff", "medical_staff"],
                           _l("Choose a role."))],
         validate_choice=False,
     )

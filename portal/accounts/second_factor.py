@@ -19,7 +19,7 @@ from portal import audit
 from portal.accounts.models import RecoveryCode, User, UserSession
 from portal.extensions import db
 from portal.models import utcnow
-from portal.security import STAFF
+from portal.security import STAFF, Role
 
 ISSUER = "Dienstjaar"
 RECOVERY_CODES = 10
@@ -27,7 +27,8 @@ _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
 def required(user: User) -> bool:
-    return user.role in {str(r) for r in STAFF}
+    # Medical staff read special-category data: the same second factor as recruiters.
+    return user.role in {str(r) for r in (*STAFF, Role.MEDICAL_STAFF)}
 
 
 def satisfied(record: UserSession | None) -> bool:

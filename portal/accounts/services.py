@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.models import utcnow
 from portal.security import Role
 
-STAFF_ROLES = (Role.RECRUITER, Role.ADMIN, Role.EMPLOYER, Role.UNIT_STAFF)
+STAFF_ROLES = (Role.RECRUITER, Role.ADMIN, Role.EMPLOYER, Role.UNIT_STAFF, Role.MEDICAL_STAFF)
 
 
 class EmailTaken(Exception):
@@ -100,7 +100,8 @@ def federated_login(user: User) -> User | None:
 def create_staff(actor: User | None, email: str, role: Role | str, first_name: str = "",
                  last_name: str = "", language: str = i18n.DEFAULT,
                  password: str | None = None) -> User:
-    """A recruiter, admin or employer account. Without a password, send_set_password next."""
+    """A staff account (recruiter, admin, employer, unit or medical staff). Without a
+    password, send_set_password next."""
     role = Role(role)
     if role not in STAFF_ROLES:
         raise ValueError(f"not a staff role: {role}")

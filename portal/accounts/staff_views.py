@@ -21,6 +21,7 @@ ROLE_LABELS = {
     Role.ADMIN: _l("Administrator"),
     Role.EMPLOYER: _l("Employer"),
     Role.UNIT_STAFF: _l("Unit staff"),
+    Role.MEDICAL_STAFF: _l("Medical staff"),
 }
 
 

@@ -6,8 +6,9 @@ follows a move: letters, waitlist ranks, freed places), quotas, waitlist, select
 vocab (every label and reason), questions and answers (the application form and the
 answers in words), correspondence (the letters of the life cycle).
 Rooms: candidate/ (apply, follow, answer an offer), review/ (the recruiter's queue,
-actions, dashboard, CLI), intakes/ (intakes, information sessions and selection days,
-and booking a place in them).
+actions, dashboard, CLI), medical/ (medical staff: health answers and the medical test),
+intakes/ (intakes, information sessions and selection days, and booking a place in them).
+Health answers are encrypted at rest (health.py).
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from portal.applications.candidate import views as candidate_views
 from portal.applications.intakes import demo as intake_demo
 from portal.applications.intakes import models as intake_models  # noqa: F401 (their tables)
 from portal.applications.intakes import views as intake_views
+from portal.applications.medical import cli as medical_cli
+from portal.applications.medical import views as medical_views
 from portal.applications.review import cli as review_cli
 from portal.applications.review import demo as review_demo
 from portal.applications.review import views as review_views
@@ -35,11 +38,14 @@ def init_app(app) -> None:
     app.register_blueprint(intake_views.bp)
     app.register_blueprint(candidate_views.bp)
     app.register_blueprint(review_views.bp)
+    app.register_blueprint(medical_views.bp)
     review_cli.register(app)
+    medical_cli.register(app)
     effects.connect()
     demo_seeds.add_seed(app, intake_demo.seed_intake, order=20)
     demo_seeds.add_seed(app, review_demo.seed_applications, order=40)
     set_landing(app, Role.CITIZEN, "applications.mine")
+    set_landing(app, Role.MEDICAL_STAFF, "medical.queue")
     add_staff_task(app, StaffTask(
         "review.intakes", _l("Review applications"),
         _l("The queue of each intake: screening, tests, decisions within the quota."),

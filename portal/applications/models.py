@@ -104,6 +104,9 @@ class Application(TimestampMixin, db.Model):
     # First preference while applying; the component selected for once decided.
     component: Mapped[str | None] = mapped_column(String(10))
     answers: Mapped[str] = mapped_column(Text, default="{}")  # JSON of the steps' fields
+    # The health step's answers, apart and encrypted (applications/health.py): special
+    # category data that only medical staff and the candidate read.
+    health_answers: Mapped[str | None] = mapped_column(Text)
     last_step: Mapped[str] = mapped_column(String(30), default="")
     score: Mapped[float | None] = mapped_column(Numeric(6, 2))
     waitlist_rank: Mapped[int | None]
@@ -176,7 +179,10 @@ class TestResult(db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     passed: Mapped[bool]
-    score: Mapped[float] = mapped_column(Numeric(5, 2))  # 0-100
+    # 0-100; none for the medical test, which medical staff record as fit or unfit.
+    score: Mapped[float | None] = mapped_column(Numeric(5, 2))
+    # Medical test only: medical staff's reason, encrypted (applications/health.py).
+    medical_reason: Mapped[str | None] = mapped_column(Text)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

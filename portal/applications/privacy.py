@@ -1,7 +1,6 @@
 """The applications domain's share of export, erasure and retention."""
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from flask import current_app
@@ -9,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, delete, func, select, update
 
 from portal import privacy_registry as registry
+from portal.applications import answers as stored_answers
+from portal.applications import health
 from portal.applications.intakes.models import Booking
 from portal.applications.models import (
     Application,
@@ -31,7 +32,7 @@ PAST_MEDICAL = tuple(s for s in Status if s not in (
     S.DRAFT, S.SUBMITTED, S.SCREENING, S.TESTS_SCHEDULED))
 # The service record of someone who served is kept by the law on military personnel.
 SERVED = (S.IN_SERVICE, S.COMPLETED, S.CAREER, S.RESERVE)
-HEALTH_STEP = "health"
+
 
 LABELS = {
     "reference": _l("Reference"),
@@ -80,11 +81,13 @@ def export(user) -> dict | None:
         items.append({
             "reference": a.reference, "intake": a.intake.name, "status": a.status,
             "component": a.component, "submitted_at": a.submitted_at,
-            "decided_at": a.decided_at, "answers": json.loads(a.answers or "{}"),
+            "decided_at": a.decided_at, "answers": stored_answers.own(a),
             "history": [{"action": e.action, "from_status": e.from_status,
                          "to_status": e.to_status, "reason": e.reason, "at": e.at}
                         for e in a.events],
-            "tests": [{"kind": t.kind, "passed": t.passed, "score": t.score} for t in tests],
+            "tests": [{"kind": t.kind, "passed": t.passed, "score": t.score,
+                       **({"reason": health.decrypt_text(t.medical_reason)}
+                          if t.medical_reason else {})} for t in tests],
             "decisions": [{"action": d.action, "reason_code": d.reason_code,
                            "at": d.resolved_at} for d in decisions],
         })
@@ -129,6 +132,8 @@ def erase(user, actor, now, kept_subjects=None, **_kw) -> registry.Erased:
             continue
         # Kept, minimised: the decision and its history, not the answers or the address.
         a.answers = "{}"
+        a.health_answers = None
+        _forget_medical_reasons([a.id])
         a.postcode = a.province = ""
         result.kept.append(registry.Kept(what, until, why))
         if kept_subjects is not None:
@@ -159,7 +164,7 @@ def deletion_dates(user, days: dict) -> list[registry.DeletionDate]:
                 _l("Application %(reference)s", reference=a.reference), None,
                 _l("Kept while your application runs or you serve; the schedule starts when "
                    "it ends.")))
-        if a.status in PAST_MEDICAL and HEALTH_STEP in json.loads(a.answers or "{}"):
+        if a.status in PAST_MEDICAL and a.health_answers:
             dates.append(registry.DeletionDate(
                 _l("Your health answers (application %(reference)s)", reference=a.reference),
                 (a.status_changed_at + timedelta(days=days["health_answers"])).date()))
@@ -184,18 +189,27 @@ def purge_closed(cutoff, now, dry_run: bool) -> int:
     return len(ids)
 
 
+def _forget_medical_reasons(ids) -> None:
+    db.session.execute(update(TestResult).where(
+        TestResult.application_id.in_(ids), TestResult.medical_reason.is_not(None))
+        .values(medical_reason=None).execution_options(synchronize_session=False))
+
+
 def purge_health(cutoff, now, dry_run: bool) -> int:
-    rows = db.session.execute(select(Application.id, Application.answers).where(
+    """The health answers (and the medical test's reason) once the tests are long past."""
+    ids = db.session.scalars(select(Application.id).where(
         Application.status.in_(PAST_MEDICAL), Application.status_changed_at < cutoff,
-        Application.answers.like(f'%"{HEALTH_STEP}"%'))).all()
-    changes = []
-    for id_, raw in rows:
-        answers = json.loads(raw or "{}")
-        if answers.pop(HEALTH_STEP, None) is not None:
-            changes.append({"id": id_, "answers": json.dumps(answers, sort_keys=True)})
-    if changes and not dry_run:
-        db.session.execute(update(Application), changes)
-    return len(changes)
+        db.or_(Application.health_answers.is_not(None),
+               Application.id.in_(select(TestResult.application_id).where(
+                   TestResult.medical_reason.is_not(None)))))).all()
+    if ids and not dry_run:
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start:start + 5000]
+            db.session.execute(update(Application).where(Application.id.in_(chunk))
+                               .values(health_answers=None)
+                               .execution_options(synchronize_session=False))
+            _forget_medical_reasons(chunk)
+    return len(ids)
 
 
 _DOMAIN_BASIS = _l("Consent and the public task of recruiting for Defence (GDPR Art. 6(1)(a) "

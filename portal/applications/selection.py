@@ -5,7 +5,7 @@ review pages alike, so it depends on nothing but the models.
 """
 from __future__ import annotations
 
-from portal.applications.models import Application, Convocation, TestResult
+from portal.applications.models import Application, Convocation, ResultKind, TestResult
 from portal.extensions import db
 
 
@@ -18,3 +18,11 @@ def results_by_kind(application: Application) -> dict[str, TestResult]:
     results = db.session.scalars(
         db.select(TestResult).where(TestResult.application_id == application.id))
     return {r.kind: r for r in results}
+
+
+def medical_status(results: dict[str, TestResult]) -> str:
+    """"fit", "unfit" or "pending": all that staff other than medical staff learn."""
+    medical = results.get(ResultKind.MEDICAL)
+    if medical is None:
+        return "pending"
+    return "fit" if medical.passed else "unfit"

@@ -78,3 +78,10 @@ RESULT_LABELS = {
     ResultKind.SPORTS: _l("Sports test"),
     ResultKind.INTERVIEW: _l("Interview"),
 }
+
+# What recruiters and administrators see of the medical test: never the answers or reasons.
+MEDICAL_STATUS_LABELS = {
+    "pending": _l("Medical test pending"),
+    "fit": _l("Medically fit"),
+    "unfit": _l("Medically unfit"),
+}

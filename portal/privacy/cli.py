@@ -28,4 +28,10 @@ def purge(dry_run: bool):
 
 
 def register(app) -> None:
-    app.cli.add_command(privacy)
+    # Domains add their own commands (e.g. `rekey-health`) to the same group.
+    existing = app.cli.commands.get("privacy")
+    if existing is None:
+        app.cli.add_command(privacy)
+    else:
+        for command in privacy.commands.values():
+            existing.add_command(command)

@@ -69,6 +69,9 @@ def test_demo_seed_creates_each_role_once_and_prints_the_passwords(app):
     # Two recruiters, so that four eyes (propose, then confirm) can be tried on the demo.
     assert roles.count("admin") == 1 and roles.count("recruiter") == 2
     assert roles.count("employer") == 1 and roles.count("citizen") >= 3
+    # The only demo account that reads health answers and records the medical test.
+    assert roles.count("medical_staff") == 1
+    assert re.search(r"medical@example\.org +medical_staff", first.output)
     for item in demo.DEMO_USERS:
         assert f"{item.email}" in first.output
         assert verify_password(_user(item.email).password_hash, demo.DEMO_PASSWORD)
@@ -126,3 +129,16 @@ def test_make_run_on_another_port_gives_links_on_that_port():
     shown = subprocess.run(["sh", "-c", echo], env={**env, "BASE_URL": "https://x.example"},
                            capture_output=True, text=True, timeout=10, check=False).stdout
     assert shown.strip() == "https://x.example"
+
+
+def test_create_staff_makes_medical_staff_who_land_on_the_medical_tests(app, client):
+    result = app.test_cli_runner().invoke(args=[
+        "users", "create-staff", "--email", "dr@mil.be", "--role", "medical_staff",
+        "--password", "medical staff password"])
+    assert result.exit_code == 0, result.output
+    assert _user("dr@mil.be").role == "medical_staff"
+    response = post_form(client, "/login", {"email": "dr@mil.be",
+                                            "password": "medical staff password"})
+    assert response.location == "/medical/"
+    # They read special-category data: two-step verification as for recruiters.
+    assert client.get("/medical/").location == "/account/two-step"  # set it up first

@@ -126,3 +126,14 @@ def test_an_admin_cannot_deactivate_themselves_nor_a_citizen(client, login_as):
     assert response.status_code == 404
     assert post_form(client, "/admin/staff/99999/deactivate", {},
                      page="/admin/staff").status_code == 404
+
+
+def test_an_admin_creates_medical_staff_listed_with_their_role(client, login_as):
+    login_as("admin", language="en")
+    response = post_form(client, "/admin/staff", {**NEW_STAFF, "role": "medical_staff",
+                                                  "email": "dr.peeters@mil.be"})
+    assert response.status_code == 302
+    user = db.session.scalar(db.select(User).where(User.email == "dr.peeters@mil.be"))
+    assert user.role == "medical_staff"
+    listing = client.get("/admin/staff").text
+    assert "dr.peeters@mil.be" in listing and "Medical staff" in listing

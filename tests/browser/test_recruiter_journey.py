@@ -1,6 +1,7 @@
 """Two recruiters in real Chromium: the first in Dutch on a desktop with the keyboard only
-(queue, tests, proposal), the second in German on a phone (confirmation, dashboard). Four
-eyes, axe-core and the Nu Html Checker on every page reached."""
+(queue, tests, proposal), the second in German on a phone (confirmation, dashboard); between
+them medical staff, in French on a phone, read the health answers and record the medical
+test. Four eyes, axe-core and the Nu Html Checker on every page reached."""
 from __future__ import annotations
 
 import json
@@ -9,6 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from portal.applications import answers
 from portal.applications.models import Application, Status
 from portal.extensions import db
 from tests.browser.checks import Pages
@@ -39,6 +41,9 @@ def test_two_recruiters_move_an_application_from_the_queue_to_selected(
     def de(message, **values):
         return t(message, "de", **values)
 
+    def fr(message, **values):
+        return t(message, "fr", **values)
+
     intake = factories.intake(name="Dienstjaar 2027", quota_total=5, quota_land=5,
                               quota_air=0, quota_navy=0, quota_medical=0, quota_cyber=0)
     scene.selection_day(intake)
@@ -48,6 +53,11 @@ def test_two_recruiters_move_an_application_from_the_queue_to_selected(
                          "nationality": "belgian", "language": "nl"},
             "contact": {"street": "Veldstraat", "house_number": "12", "postcode": "9000",
                         "municipality": "Gent"}}))
+    answers.store(application, {**answers.own(application), "health": {
+        "chronic_condition": "no", "medication": "yes", "recent_injury": "no",
+        "sport_limits": "no"}})
+    doctor = factories.user("medical_staff", email="dr.claes@mil.be", language="fr",
+                            first_name="Marie", last_name="Claes")
     first = factories.user("recruiter", email="eva.janssens@mil.be", language="nl",
                            first_name="Eva", last_name="Janssens")
     second = factories.user("recruiter", email="jonas.schmitz@mil.be", language="de",
@@ -76,9 +86,35 @@ def test_two_recruiters_move_an_application_from_the_queue_to_selected(
     tab_to(page, page.get_by_role("button", name=nl("Schedule the tests")))
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name=nl("Record the result"))).to_be_visible()
+    expect(page.locator("#medical-status")).to_have_text(nl("Medical test pending"))
+    assert nl("Do you take medication every day?") not in page.content()
     pages.check()
 
-    for index in range(4):  # medical, psychotechnical, sports, interview
+    # Medical staff: a phone, in French. The health answers, then the medical test.
+    doctor_context = browser.new_context(base_url=live_server, viewport=PHONE, is_mobile=True,
+                                         has_touch=True, locale="fr-BE")
+    ward = doctor_context.new_page()
+    ward_pages = Pages(ward, live_server)
+    ward.goto("/login")
+    ward_pages.check()
+    log_in(ward, doctor.email, factories.PASSWORD, ward_pages)
+    ward.goto("/medical/")
+    ward_pages.check()
+    ward.get_by_role("link", name=application.reference).click()
+    expect(ward.locator("#health-answers")).to_contain_text(
+        fr("Do you take medication every day?"))
+    ward_pages.check()
+    ward.get_by_label(fr("Medically fit"), exact=True).check()
+    ward.get_by_role("button", name=fr("Record the medical test")).click()
+    expect(ward.get_by_text(fr("Medical test recorded."))).to_be_visible()
+    ward_pages.check()
+    assert ward.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    ward_pages.finish()
+    doctor_context.close()
+
+    page.reload()
+    expect(page.locator("#medical-status")).to_have_text(nl("Medically fit"))
+    for index in range(3):  # psychotechnical, sports, interview
         tab_to(page, page.get_by_label(nl("Test"), exact=True))
         for _ in range(index):
             page.keyboard.press("ArrowDown")

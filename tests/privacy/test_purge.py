@@ -7,6 +7,7 @@ import time
 from datetime import date, timedelta
 
 from portal.accounts.models import User, UserSession
+from portal.applications import health
 from portal.applications.models import Application, Status
 from portal.audit import AuditEvent
 from portal.extensions import db
@@ -42,9 +43,9 @@ def _scene(app):
                                 kind="rejected", key="purge-test"))
     recent = rh.application(intake, status=Status.REJECTED,
                             status_changed_at=now - timedelta(days=5))
-    health = {"health": {"medication": "no"}, "personal": {"x": 1}}
     past_medical = rh.application(intake, status=Status.TESTS_PASSED,
-                                  answers=json.dumps(health),
+                                  answers=json.dumps({"personal": {"x": 1}}),
+                                  health_answers=health.encrypt_answers({"medication": "no"}),
                                   status_changed_at=now - timedelta(days=days["health_answers"]
                                                                     + 1))
     letter("acknowledgement", age_days=days["letters"] + 1)
@@ -93,8 +94,9 @@ def test_dry_run_counts_and_changes_nothing_then_purge_deletes_then_nothing_left
     assert db.session.get(Application, ids["closed"]) is None
     assert db.session.scalars(db.select(Notification)).all() == []
     assert db.session.get(Application, ids["recent"]) is not None
-    answers = json.loads(db.session.get(Application, ids["past_medical"]).answers)
-    assert answers == {"personal": {"x": 1}}
+    past_medical = db.session.get(Application, ids["past_medical"])
+    assert json.loads(past_medical.answers) == {"personal": {"x": 1}}
+    assert past_medical.health_answers is None
     idle = db.session.get(User, ids["idle"])
     assert not idle.active and idle.email.endswith("@erased.invalid")
     # The rejected candidate's account waits for its own inactivity period.

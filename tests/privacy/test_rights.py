@@ -109,6 +109,7 @@ def test_erasure_keeps_a_decision_under_appeal_minimised_and_says_so(client, log
     db.session.expire_all()
     kept = db.session.get(Application, app_id)
     assert kept is not None and kept.answers == "{}" and kept.postcode == ""
+    assert kept.health_answers is None
     # The letters of the kept file stay with it; the invitation letter went.
     assert sorted(x.kind for x in db.session.scalars(db.select(Letter))) == [
         "acknowledgement", "decision"]

@@ -84,7 +84,7 @@ def convoke(app_: Application, day: SelectionDay) -> Convocation:
 def results(app_: Application, passed: bool = True, score: str = "70") -> None:
     for kind in ResultKind:
         db.session.add(TestResult(application_id=app_.id, kind=kind, passed=passed,
-                                  score=Decimal(score)))
+                                  score=None if kind == ResultKind.MEDICAL else Decimal(score)))
     db.session.flush()
 
 
@@ -128,13 +128,26 @@ def confirm(client, app_id):
     return post(client, f"/review/decisions/{decision_id}/confirm", app_id)
 
 
+def medically_fit(app_: Application, fit: bool = True, reason: str = "") -> None:
+    """A medical staff member records the medical test (as their page does), committed."""
+    from portal.applications.medical import services
+
+    doctor = factories.user("medical_staff", password=None)
+    services.record_medical(app_, fit, reason, doctor, version=None)
+    db.session.commit()
+
+
 def through_tests(client, app_id, day_id, scores):
-    """Screening, convocation to `day_id`, a pass in every test with `scores`, concluded."""
+    """Screening, convocation to `day_id`, medically fit, a pass in every other test with
+    `scores` (the medical test's score is not used), concluded."""
     assert post(client, f"/review/applications/{app_id}/screening", app_id).status_code == 302
     response = post(client, f"/review/applications/{app_id}/schedule", app_id,
                     selection_day=str(day_id))
     assert response.status_code == 302
     for kind, score in zip(ResultKind, scores, strict=True):
+        if kind == ResultKind.MEDICAL:  # medical staff's, without a score
+            medically_fit(db.session.get(Application, app_id))
+            continue
         response = post(client, f"/review/applications/{app_id}/results", app_id,
                         kind=kind.value, outcome="pass", score=str(score))
         assert response.status_code == 302, response.get_data(as_text=True)

@@ -1,7 +1,6 @@
 """The candidate's application: start, save each step, check, submit, withdraw, answer an offer."""
 from __future__ import annotations
 
-import json
 import secrets
 from datetime import date
 
@@ -11,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from portal import audit, regions
 from portal.applications import identity_clashes
-from portal.applications.answers import stored as answers
+from portal.applications.answers import own as answers
+from portal.applications.answers import store as store_answers
 from portal.applications.intakes import booking as sessions
 from portal.applications.models import Application, Component, Intake, Status
 from portal.applications.questions import STEPS
@@ -171,7 +171,7 @@ def save_step(application: Application, step: str, data: dict, actor, version) -
         application.component = data["choice_1"] or None
     stored = answers(application)
     stored[step] = data
-    application.answers = json.dumps(stored, sort_keys=True)
+    store_answers(application, stored)
     application.last_step = step
     application.version += 1
     db.session.flush()

@@ -132,7 +132,7 @@ def start_application(intake_id: int):
 
 
 def _next_step(application: Application) -> str:
-    stored = answers.stored(application)
+    stored = answers.own(application)
     return next((s for s in STEP_KEYS if s not in stored), STEP_KEYS[-1])
 
 
@@ -143,7 +143,7 @@ def _make_form(step: str, application: Application, data: dict | None = None):
         # The register already gave us the birth date and the national register number.
         del form.birth_date
         del form.national_number
-    elif step == "personal" and not answers.stored(application).get("personal", {}).get(
+    elif step == "personal" and not answers.own(application).get("personal", {}).get(
             "nn_hash"):
         form.national_number.validators = [DataRequired(REQUIRED), Length(max=20)]
     if step == "preferences":
@@ -204,8 +204,8 @@ def step(application_id: int, step: str):
         form.version.data = application.version
     return render_template(
         "applications/candidate/step.html", application=application, form=form,
-        step=step, steps=STEPS, done=set(answers.stored(application)),
-        nn_stored=bool(answers.stored(application).get("personal", {}).get("nn_hash")),
+        step=step, steps=STEPS, done=set(answers.own(application)),
+        nn_stored=bool(answers.own(application).get("personal", {}).get("nn_hash")),
         person=current_user.person,
     )
 
@@ -219,8 +219,8 @@ def review(application_id: int):
     form = forms.VersionForm(data={"version": application.version})
     return render_template(
         "applications/candidate/review.html", application=application, form=form,
-        steps=STEPS, answers=answers.stored(application), step="check",
-        done=set(answers.stored(application)),
+        steps=STEPS, answers=answers.own(application), step="check",
+        done=set(answers.own(application)),
         problems=service.missing(application, current_user, _today()),
         summary=_summary(application),
     )
@@ -228,7 +228,7 @@ def review(application_id: int):
 
 def _summary(application: Application) -> dict[str, list[tuple[str, str]]]:
     """Each completed step's answers as (question, answer in words)."""
-    return answers.summary(application, current_user.person is not None)
+    return answers.summary(application, current_user.person is not None, health=True)
 
 
 @bp.post("/my-application/<int:application_id>/submit")
@@ -278,7 +278,7 @@ def status(application_id: int):
         letters=status_text.letters_of(application, current_user),
         form=forms.VersionForm(data={"version": application.version}),
         can_withdraw=application.status in status_text.WITHDRAWABLE,
-        steps=STEPS, done=set(answers.stored(application)),
+        steps=STEPS, done=set(answers.own(application)),
         letter_kinds=status_text.LETTER_KINDS,
         summary=_summary(application) if application.status != Status.DRAFT else {},
     )

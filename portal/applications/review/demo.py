@@ -13,7 +13,7 @@ from decimal import Decimal
 from portal import regions
 from portal.accounts.demo import demo_user
 from portal.accounts.models import User
-from portal.applications import waitlist
+from portal.applications import health, waitlist
 from portal.applications.intakes.demo import DEMO_INTAKE
 from portal.applications.intakes.models import SelectionDay
 from portal.applications.models import (
@@ -63,8 +63,18 @@ CANDIDATES = (
 )
 
 
-def _results(application: Application, score: Decimal, passed: bool, recruiter) -> None:
+# What the demo candidates answered in the health step (stored encrypted).
+HEALTH = {"chronic_condition": "no", "medication": "no", "recent_injury": "yes",
+          "sport_limits": "no"}
+
+
+def _results(application: Application, score: Decimal, passed: bool, recruiter,
+             doctor) -> None:
     for i, kind in enumerate(ResultKind):
+        if kind == ResultKind.MEDICAL:  # fit or unfit, by medical staff, without a score
+            db.session.add(TestResult(application_id=application.id, kind=kind, passed=True,
+                                      score=None, recorded_by_id=doctor.id))
+            continue
         db.session.add(TestResult(application_id=application.id, kind=kind,
                                   passed=passed or i < 3, score=score,
                                   recorded_by_id=recruiter.id))
@@ -74,6 +84,7 @@ def seed_applications(report) -> None:
     """Fifteen candidates of the demo intake, from just submitted to offer accepted."""
     intake = db.session.scalar(db.select(Intake).where(Intake.name == DEMO_INTAKE))
     recruiter, admin = demo_user("recruiter@example.org"), demo_user("admin@example.org")
+    doctor = demo_user("medical@example.org") or recruiter
     if intake is None or recruiter is None or admin is None:
         return
     if db.session.scalar(db.select(Application.id).where(
@@ -99,6 +110,7 @@ def seed_applications(report) -> None:
             status=S.SUBMITTED, first_name=first, last_name=last, language=lang,
             postcode=postcode, province=info.province_code if info else "", component=component,
             answers=json.dumps({"preferences": {"choice_1": component}}),
+            health_answers=health.encrypt_answers(HEALTH),
             submitted_at=submitted, status_changed_at=submitted, score=score)
         db.session.add(application)
         db.session.flush()
@@ -119,7 +131,7 @@ def seed_applications(report) -> None:
         application.status, application.status_changed_at = status, at
         if score is not None:
             _results(application, score, status != S.TESTS_FAILED and status != S.REJECTED,
-                     recruiter)
+                     recruiter, doctor)
         if status in (S.SELECTED, S.WAITLISTED, S.REJECTED, S.OFFER_ACCEPTED):
             application.decided_at = at
         if status == S.SELECTED:

@@ -53,9 +53,11 @@ class ScheduleForm(VersionForm):
 
 
 class ResultForm(VersionForm):
+    # The medical test is medical staff's (applications/medical/), not the recruiter's.
     kind = SelectField(_l("Test"), choices=[SelectChoice(k.value, label)
-                                            for k, label in RESULT_LABELS.items()],
-                       validators=[InputRequired()])
+                                            for k, label in RESULT_LABELS.items()
+                                            if k != ResultKind.MEDICAL],
+                       validators=[InputRequired()], validate_choice=False)
     outcome = RadioField(_l("Outcome"), choices=[SelectChoice("pass", _l("Passed")),
                                   SelectChoice("fail", _l("Failed"))],
                          validators=[InputRequired(_l("Choose passed or failed."))])
@@ -64,6 +66,8 @@ class ResultForm(VersionForm):
         NumberRange(min=0, max=100, message=_l("Enter a score from 0 to 100."))])
 
     def validate_kind(self, field):
+        if field.data == ResultKind.MEDICAL:
+            raise ValidationError(_l("Only medical staff record the medical test."))
         if field.data not in set(ResultKind):
             raise ValidationError(_l("Choose a test."))
 

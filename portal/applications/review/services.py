@@ -76,11 +76,14 @@ def schedule_tests(application: Application, selection_day: SelectionDay, actor,
 def record_result(application: Application, kind: str, passed: bool, score: Decimal, actor,
                   version: int | None) -> TestResult:
     """Record (or correct) one test's result; the application's score is the mean."""
+    kind = ResultKind(kind)
+    if kind == ResultKind.MEDICAL:
+        # Medical staff record it, with their reason, in applications/medical/.
+        raise Refusal(_("Only medical staff record the medical test."), "kind")
     lock(application)
     check_version(application, version)
     if application.status != Status.TESTS_SCHEDULED:
         raise TransitionError(_("Test results can only be recorded while tests are scheduled."))
-    kind = ResultKind(kind)
     result = results_by_kind(application).get(kind)
     previous = None
     if result is None:
@@ -91,13 +94,21 @@ def record_result(application: Application, kind: str, passed: bool, score: Deci
         previous = {"passed": result.passed, "score": str(result.score)}
         result.passed, result.score, result.recorded_by_id = passed, score, actor.id
     db.session.flush()
-    scores = [Decimal(r.score) for r in results_by_kind(application).values()]
-    application.score = (sum(scores) / len(scores)).quantize(Decimal("0.01"))
+    application.score = mean_score(application)
     application.version += 1
     audit.record(actor, "application.test_result_recorded", application, kind=str(kind),
                  passed=passed, score=str(score), previous=previous)
     db.session.flush()
     return result
+
+
+def mean_score(application: Application) -> Decimal | None:
+    """The mean of the scored tests (the medical test is fit or unfit, without a score)."""
+    scores = [Decimal(r.score) for r in results_by_kind(application).values()
+              if r.score is not None]
+    if not scores:
+        return None
+    return (sum(scores) / len(scores)).quantize(Decimal("0.01"))
 
 
 def conclude_tests(application: Application, actor, version: int | None) -> None:

@@ -19,6 +19,7 @@ from portal.applications.models import (
     Component,
     Decision,
     Intake,
+    ResultKind,
     Status,
 )
 from portal.applications.review import dashboard_views
@@ -35,6 +36,7 @@ from portal.applications.vocab import (
     ACTION_LABELS,
     COMPONENT_LABELS,
     LETTER_LABELS,
+    MEDICAL_STATUS_LABELS,
     REJECTION_REASONS,
     RESULT_LABELS,
     STATUS_LABELS,
@@ -115,14 +117,18 @@ def _render_detail(app_: Application, status: int = 200, **forms):
         SelectChoice(d.id, f"{d.day.isoformat()} · {d.place} ({n}/{d.capacity})")
         for d, n in days]
     decision = review_services.open_decision(app_)
+    results = selection.results_by_kind(app_)
     candidate = db.session.get(User, app_.user_id)
     person = candidate.person if candidate else None
     return render_template(
         "applications/review/application.html", application=app_, intake=intake,
         candidate=candidate, person=person,
+        # Never the health step: recruiters and administrators see fit / unfit / pending.
         answers=answers.sections(app_, person is not None), history=history,
         actions=allowed_actions(app_, current_user.role),
-        results=selection.results_by_kind(app_), result_labels=RESULT_LABELS,
+        results=results, medical_status=selection.medical_status(results),
+        medical_status_labels=MEDICAL_STATUS_LABELS,
+        result_labels={k: v for k, v in RESULT_LABELS.items() if k != ResultKind.MEDICAL},
         convocation=selection.convocation_of(app_), decision=decision,
         proposer=db.session.get(User, decision.proposed_by_id) if decision else None,
         reasons=REJECTION_REASONS, components=COMPONENT_LABELS,

@@ -1,0 +1,71 @@
+"""Medical staff's pages: the queue, one application's health answers, the medical test."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.applications.medical import services
+from portal.applications.medical.forms import MedicalForm
+from portal.applications.vocab import MEDICAL_STATUS_LABELS, STATUS_LABELS
+from portal.extensions import db
+from portal.refusals import Refusal
+from portal.security import Role, role_required
+
+bp = Blueprint("medical", __name__, url_prefix="/medical")
+
+
+@bp.get("/")
+@role_required(Role.MEDICAL_STAFF)
+def queue():
+    show_all = request.args.get("show") == "all"
+    rows, total = services.queue(current_user, pending_only=not show_all)
+    return render_template("applications/medical/queue.html", rows=rows, total=total,
+                           show_all=show_all, limit=services.QUEUE_LIMIT,
+                           medical_status_labels=MEDICAL_STATUS_LABELS)
+
+
+def _application_or_404(application_id: int):
+    application = services.application_for(current_user, application_id)
+    if application is None:
+        abort(404)
+    return application
+
+
+@bp.get("/applications/<int:application_id>")
+@role_required(Role.MEDICAL_STAFF)
+def application(application_id: int):
+    app_ = _application_or_404(application_id)
+    return _render(app_, MedicalForm(formdata=None, version=app_.version))
+
+
+def _render(app_, form, status: int = 200):
+    rows = services.read_health_answers(current_user, app_)
+    result, reason = services.medical_result(current_user, app_)
+    db.session.commit()  # the audit of the reading, with or without a recording after it
+    return render_template(
+        "applications/medical/application.html", application=app_, rows=rows, form=form,
+        result=result, reason=reason, status_labels=STATUS_LABELS,
+        medical_status_labels=MEDICAL_STATUS_LABELS), status
+
+
+@bp.post("/applications/<int:application_id>/medical-test")
+@role_required(Role.MEDICAL_STAFF)
+def record(application_id: int):
+    app_ = _application_or_404(application_id)
+    form = MedicalForm()
+    if not form.validate_on_submit():
+        return _render(app_, form, 400)
+    try:
+        services.record_medical(app_, form.outcome.data == "fit", form.reason.data or "",
+                                current_user, form.seen_version())
+    except Refusal as error:
+        db.session.rollback()
+        if error.field == "reason":
+            form.reason.errors = [error.message]
+            return _render(app_, form, 400)
+        flash(error.message, "error")
+        return redirect(url_for("medical.application", application_id=app_.id))
+    db.session.commit()
+    flash(_("Medical test recorded."), "success")
+    return redirect(url_for("medical.application", application_id=app_.id))
