@@ -54,3 +54,25 @@ def tab_to(page, target, limit: int = 120) -> None:
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"Tab never reached {target}")
+
+
+def fits_the_screen(page) -> bool:
+    """Nothing makes the whole page scroll sideways."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def on_screen(target) -> None:
+    """The element shows within the screen's width as the page opens: not cut off by the
+    window or by a container that would have to be scrolled sideways to reach it."""
+    box = target.evaluate("""e => {
+      const r = e.getBoundingClientRect();
+      let left = 0, right = window.innerWidth;
+      for (let p = e.parentElement; p; p = p.parentElement) {
+        if (getComputedStyle(p).overflowX !== 'visible') {
+          const c = p.getBoundingClientRect();
+          left = Math.max(left, c.left); right = Math.min(right, c.right);
+        }
+      }
+      return {left: r.left, right: r.right, min: left, max: right};
+    }""")
+    assert box["left"] >= box["min"] - 0.5 and box["right"] <= box["max"] + 0.5, box
