@@ -139,7 +139,7 @@ def test_a_participant_chooses_the_reserve_is_approved_and_confirms_a_period(
     expect(staff.get_by_role("status").first).to_contain_text(
         _("Done: %(status)s.", status=_("Approved")))
     staff_pages.check()
-    staff_pages.finish()
+    pages.include(staff_pages)  # validated with the reservist's pages, in one run
     context.close()
 
     # The unit plans a period and assigns the new reservist (their own pages are not this
