@@ -29,6 +29,8 @@ DESKTOP = {"width": 1280, "height": 900}
 # Each language once; a phone for two of them (the journeys stay quick).
 RUNS = [pytest.param("nl", DESKTOP, id="nl-desktop"), pytest.param("fr", PHONE, id="fr-phone"),
         pytest.param("de", PHONE, id="de-phone")]
+LOGISTICS = {"nl": "Logistiek en transport", "fr": "Logistique et transport",
+             "de": "Logistik und Transport"}
 
 
 @pytest.mark.parametrize(("language", "viewport"), RUNS)
@@ -38,6 +40,7 @@ def test_a_participant_chooses_the_reserve_is_approved_and_confirms_a_period(
         return t(message, language, **values)
 
     page.set_viewport_size(viewport)
+    page.context.add_cookies([{"name": "lang", "value": language, "url": live_server}])
     intake = factories.intake(start_date=date.today() - timedelta(days=400))
     citizen = factories.user(email=f"robin.{language}@example.be", language=language,
                              first_name="Robin", last_name="Claes")
@@ -46,8 +49,7 @@ def test_a_participant_chooses_the_reserve_is_approved_and_confirms_a_period(
     recruiter = factories.user("recruiter", email=f"recruiter.{language}@mil.be",
                                language=language)
     unit_staff = factories.user("unit_staff", language=language)
-    logistics = helpers.skill("logistics", name_nl="Logistiek en transport",
-                              name_fr="Logistique et transport", name_de="Logistik und Transport")
+    logistics = helpers.skill("logistics", **{f"name_{k}": v for k, v in LOGISTICS.items()})
     lancers = helpers.unit(pillar="combat", province="west_flanders", skills=[logistics],
                            staff=[unit_staff], name="3rd Lancers Reserve Company",
                            place="Lombardsijde")
@@ -91,9 +93,7 @@ def test_a_participant_chooses_the_reserve_is_approved_and_confirms_a_period(
     # Suggestions first, with their reasons; then the application with the unit chosen.
     page.get_by_label(_("Combat reserve")).check()
     page.get_by_label(_("Days per year you can give")).fill("10")
-    page.get_by_label("Logistiek en transport" if language == "nl" else
-                      {"fr": "Logistique et transport", "de": "Logistik und Transport"}[language]
-                      ).check()
+    page.get_by_label(LOGISTICS[language]).check()
     page.get_by_label(_("Street and number")).fill("Kerkstraat 12")
     page.get_by_label(_("Postcode")).fill("8400")
     page.get_by_role("button", name=_("Suggest units for me")).click()
