@@ -7,12 +7,14 @@ import os
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import pyotp  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from werkzeug.serving import WSGIRequestHandler, make_server  # noqa: E402
@@ -22,6 +24,7 @@ from portal.accounts.models import User  # noqa: E402
 from portal.accounts.passwords import hash_password  # noqa: E402
 from portal.applications.models import Application  # noqa: E402
 from portal.demo import run_seeds  # noqa: E402
+from portal.employers.models import Agreement  # noqa: E402
 from portal.extensions import db  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -61,15 +64,26 @@ def _portal(tmp: Path):
             for r in ("DJ-DEMO-0013", "DJ-DEMO-0002")}
         intake_id = db.session.scalar(db.select(Application.intake_id).where(
             Application.id == ids["DJ-DEMO-0013"]))
+        ids["agreement"] = db.session.scalar(db.select(Agreement.id).order_by(Agreement.id))
     return app, ids, users, intake_id
 
 
-def _log_in(page, email: str) -> None:
+def _log_in(app, page, email: str) -> None:
+    """Log in as the demo user; staff give a code of the demo two-step key (the next unused
+    step, as two logins of the same account may fall within one 30-second step)."""
     page.goto("/login")
     page.locator("#email").fill(email)
     page.locator("#password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(lambda url: "/login" not in url)
+    page.wait_for_url(lambda url: not url.split("?")[0].endswith("/login"))
+    if page.url.split("?")[0].endswith("/login/code"):
+        with app.app_context():
+            user = db.session.scalar(db.select(User).where(User.email == email))
+            totp = pyotp.TOTP(user.totp_secret)
+            step = max(totp.timecode(time.time()), (user.totp_last_step or -1) + 1)
+        page.locator("#code").fill(totp.generate_otp(step))
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_url(lambda url: "/login" not in url)
 
 
 def main() -> None:
@@ -93,6 +107,13 @@ def main() -> None:
             ("admin@example.org", "de", [
                 ("staff-home", "/staff"), ("letter-runs", "/admin/letter-runs"),
                 ("audit-log", "/admin/audit")]),
+            # A reservist's Reserve and training year; an employer's agreements.
+            ("jan.desmet@example.org", "nl", [
+                ("reserve-home", "/reserve"), ("reserve-pillars", "/reserve/pillars"),
+                ("reserve-year", "/reserve/year")]),
+            ("employer@example.org", "nl", [
+                ("employer-home", "/employer/"),
+                ("employer-agreement", f"/employer/agreements/{ids['agreement']}")]),
         ]
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
@@ -105,7 +126,7 @@ def main() -> None:
                     context.add_cookies([{"name": "lang", "value": language, "url": base}])
                     page = context.new_page()
                     if email:
-                        _log_in(page, email)
+                        _log_in(app, page, email)
                         page.goto(f"/?lang={language}")
                     for name, path in shots:
                         page.goto(path)

@@ -94,6 +94,16 @@ class Pages:
         self.violations += axe(self.page)
         self.checked.add(self._path(self.page.url))
 
+    def include(self, other: Pages) -> None:
+        """Take over what another page of the same journey found (a second person's
+        browser), so that one validator run at the end covers both."""
+        other.finished = True
+        unchecked = sorted({self._path(u) for u, _html in other.documents} - other.checked)
+        self.violations += other.violations
+        self.violations += [f"{p}: reached without an axe check" for p in unchecked]
+        self.documents += other.documents
+        self.checked |= other.checked
+
     def finish(self) -> None:
         """Fail on what axe and the validator found; once (the fixture calls it again)."""
         if self.finished:

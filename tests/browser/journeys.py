@@ -54,3 +54,28 @@ def tab_to(page, target, limit: int = 120) -> None:
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"Tab never reached {target}")
+
+
+def fits_the_screen(page) -> bool:
+    """Nothing scrolls sideways at the viewport's width (a phone's browser would zoom out to
+    show a wider page): neither the page nor a table in its scroll container."""
+    return page.evaluate("""width => document.documentElement.scrollWidth <= width
+      && [...document.querySelectorAll('.table-scroll')].every(
+           e => e.scrollWidth <= e.clientWidth + 1)""", page.viewport_size["width"])
+
+
+def on_screen(target) -> None:
+    """The element shows within the viewport's width as the page opens: not cut off by the
+    window or by a container that would have to be scrolled sideways to reach it."""
+    box = target.evaluate("""(e, width) => {
+      const r = e.getBoundingClientRect();
+      let left = 0, right = width;
+      for (let p = e.parentElement; p; p = p.parentElement) {
+        if (getComputedStyle(p).overflowX !== 'visible') {
+          const c = p.getBoundingClientRect();
+          left = Math.max(left, c.left); right = Math.min(right, c.right);
+        }
+      }
+      return {left: r.left, right: r.right, min: left, max: right};
+    }""", target.page.viewport_size["width"])
+    assert box["left"] >= box["min"] - 0.5 and box["right"] <= box["max"] + 0.5, box

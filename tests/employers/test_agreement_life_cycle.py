@@ -235,3 +235,26 @@ def test_a_mail_outage_keeps_the_signature_and_says_so(app, client, login_as):
     assert "could not send the e-mail" in page
     db.session.refresh(agreement)
     assert agreement.status == "signed"
+
+
+def test_one_reason_field_serves_every_move_of_a_signed_agreement(client, login_as):
+    bakery = employer()
+    hr = hr_user(bakery)
+    agreement = signed_agreement(bakery, hr=hr)
+    db.session.commit()
+    login_as(hr)
+    page = f"/employer/agreements/{agreement.id}"
+    html = client.get(page).get_data(as_text=True)
+    # Labels point at the one field (no id twice on the page), each button at its move.
+    assert html.count('id="reason"') == 1 and html.count('for="reason"') == 1
+    assert html.count('id="csrf_token"') <= 1
+    assert f'formaction="{page}/suspend"' in html and f'formaction="{page}/end"' in html
+    response = post_form(client, f"{page}/suspend", {"reason": "", "version": 2}, page=page)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Give a reason" in html
+    assert '<details class="card" open>' in html and 'href="#reason"' in html
+    response = post_form(client, f"{page}/suspend",
+                         {"reason": "Busy season", "version": agreement.version}, page=page)
+    assert response.status_code == 302
+    db.session.refresh(agreement)
+    assert agreement.status == "suspended"

@@ -79,6 +79,13 @@ def test_service_year_to_reservist_with_a_confirmed_year_and_a_feed(app, client,
     letter = db.session.scalar(db.select(Letter).where(Letter.kind == "reserve"))
     expected = {"nl": "nl,fr", "fr": "fr,nl", "de": "de,fr,nl"}[language]
     assert letter.languages == expected and letter.pdf.startswith(b"%PDF")
+    # The reservist finds the letter on their engagement page and downloads it.
+    login(client, citizen)
+    page = client.get(f"/reserve/engagements/{engagement.id}")
+    assert page.status_code == 200
+    assert f'href="/letters/{letter.public_id}.pdf"' in page.get_data(as_text=True)
+    download = client.get(f"/letters/{letter.public_id}.pdf")
+    assert download.status_code == 200 and download.data == letter.pdf
     app.test_cli_runner().invoke(args=["reserve", "start-engagements"])
     db.session.expire_all()
     assert engagement.status == EngagementStatus.ACTIVE
