@@ -13,6 +13,7 @@ import secrets
 import zlib
 from dataclasses import dataclass, field
 from io import BytesIO
+from xml.sax.saxutils import escape
 
 from portal.letters.pdf import fonts, qrfast
 from portal.letters.pdf.pdfparts import (
@@ -21,6 +22,7 @@ from portal.letters.pdf.pdfparts import (
     deflated_stream,
     pdf_string,
     plain_object,
+    stream_object,
 )
 
 PX = 0.75  # CSS px -> PDF pt
@@ -369,6 +371,24 @@ def _outlines(writer: Writer, numbers: Numbers, bookmarks) -> int | None:
     return outlines
 
 
+def xmp(title: str, lang: str) -> bytes:
+    """The XMP metadata of a tagged letter or batch: PDF/UA-1, as the full render declares
+    it, and the document title (dc:title, the same as the Info dictionary's Title)."""
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">'
+        '<pdfuaid:part>1</pdfuaid:part></rdf:Description>'
+        '<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">'
+        '<pdf:Producer>Dienstjaar portal</pdf:Producer></rdf:Description>'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt>'
+        f'</dc:title><dc:language><rdf:Bag><rdf:li>{escape(lang)}</rdf:li></rdf:Bag>'
+        '</dc:language></rdf:Description>'
+        '</rdf:RDF></x:xmpmeta>\n<?xpacket end="r"?>').encode()
+
+
 def _close(writer: Writer, numbers: Numbers, file: File, letters: list[Written],
            title: str, lang: str, seed: bytes) -> None:
     page_nums = [num for written in letters for num in written.pages]
@@ -390,6 +410,11 @@ def _close(writer: Writer, numbers: Numbers, file: File, letters: list[Written],
     outlines = _outlines(writer, numbers, [b for w in letters for b in w.bookmarks])
     if outlines is not None:
         catalog += b"/Outlines %d 0 R /PageMode /UseOutlines " % outlines
+    if documents:
+        metadata = numbers.take()
+        writer.add(metadata, stream_object(metadata, xmp(title, lang),
+                                           b"/Type /Metadata /Subtype /XML ", compress=False))
+        catalog += b"/Metadata %d 0 R " % metadata
     root, info = numbers.take(), numbers.take()
     writer.add(root, plain_object(root, b"<</Type /Catalog /Pages %d 0 R /Lang %s %s>>"
                                   % (file.pages_ref, pdf_string(lang), catalog)))
