@@ -13,7 +13,7 @@ from portal import audit, i18n, regions
 from portal.extensions import db
 from portal.letters import address, render
 from portal.letters.models import Letter
-from portal.letters.pdf import fonts
+from portal.letters.pdf import fonts, vdp
 from portal.security import Role
 
 # Crockford base32 without the check symbols: readable on paper and over the phone.
@@ -133,13 +133,13 @@ def render_letter(kind: str, *, recipient: Recipient, context: dict, languages, 
                   slots: dict | None = None) -> tuple[bytes, int]:
     """Render a letter in full (one WeasyPrint document). Returns (pdf bytes, page count)."""
     context = {**context, "letter_date": context.get("letter_date") or date.today()}
-    html = render.document_html(
-        kind, languages, context,
-        lambda lang: personal_slots(lang, recipient, reference, slots or {}),
-    )
+    texts = {lang: personal_slots(lang, recipient, reference, slots or {}) for lang in languages}
+    html = render.document_html(kind, languages, context, texts.__getitem__)
     # Only the packaged fonts print letters: never a blank, never a system font.
     fonts.covered(render.text_of(html))
     document = render.layout(html)
+    # Nothing is cut off: a personal text wider than its line fails as in letter runs.
+    vdp.check_fits(document, texts)
     return render.to_pdf(document), len(document.pages)
 
 
