@@ -140,7 +140,7 @@ def render_letter(kind: str, *, recipient: Recipient, context: dict, languages, 
     document = render.layout(html)
     # Nothing is cut off: a personal text wider than its line fails as in letter runs.
     vdp.check_fits(document, texts)
-    return render.to_pdf(document), len(document.pages)
+    return render.to_archive_pdf(document), len(document.pages)
 
 
 def store(kind: str, *, pdf: bytes, page_count: int, reference: str, languages, actor,
