@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -17,6 +18,7 @@ from portal.letters.pdf.fonts import MissingGlyph
 from tests.support import factories
 from tests.support.letters import drawn_glyphs, pdf_text
 
+ROOT = Path(__file__).resolve().parents[2]
 KOREAN = dict(postcode="1000", first_names="지민", last_name="김")
 # U+20BB7 (extension B), U+9FA6 (after Droid Sans Fallback's U+9FA5), U+FA2E (compatibility)
 RARE = dict(postcode="1000", first_names="龦郞", last_name="𠮷野")
@@ -62,6 +64,11 @@ def test_korean_and_rare_ideograph_names_print_in_letter_runs(app, tmp_path):
     _assert_printed(letters[rare.id].pdf, "𠮷野 龦郞", tmp_path, "Letter-Hangul")
     batch = next((tmp_path / "run").rglob("*.pdf")).read_bytes()
     _assert_printed(batch, "김 지민 𠮷野", tmp_path, "Letter-Hangul")
+    # The print shop's check accepts the batches (one name per font, text in its boxes).
+    check = subprocess.run([sys.executable, str(ROOT / "scripts" / "letters_check.py"),
+                            str(tmp_path / "run")], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "2 letters checked: 0 problem(s)." in check.stdout
 
 
 def test_korean_and_rare_ideograph_names_print_in_full_renders(app, tmp_path, monkeypatch):
