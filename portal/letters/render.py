@@ -10,6 +10,8 @@ import re
 from datetime import date, timedelta
 from functools import cache
 from html import unescape
+from importlib.resources import files
+from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -290,9 +292,7 @@ def _declare_ua(pdf) -> None:
 
 @cache
 def _srgb():
-    from importlib.resources import files
-    from io import BytesIO
-
+    # WeasyPrint is imported on first use (see _weasy).
     from weasyprint.css import ColorProfile
 
     profile = (files("weasyprint") / "pdf" / "sRGB2014.icc").read_bytes()
