@@ -126,7 +126,7 @@ def test_full_renders_keep_long_and_non_latin_names_whole_in_the_window(app, tmp
     import pytest
 
     from portal.invitations.letters import issue_letter
-    from portal.letters.pdf.fonts import MissingGlyph
+    from portal.letters.services import NotPrintable
 
     check = _check_module()
     cohort, people, bad = _cohort()
@@ -142,7 +142,7 @@ def test_full_renders_keep_long_and_non_latin_names_whole_in_the_window(app, tmp
         if person.last_name == "李":
             assert "Letter-CJK" in fonts
             assert "李" in pdf_text(letter.pdf)
-    with pytest.raises(MissingGlyph, match="U\\+20000"):
+    with pytest.raises(NotPrintable, match="U\\+20000"):
         issue_letter(bad[1], cohort, None)
 
 

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from portal.extensions import db
 from portal.letters.models import Letter, RunItem
-from portal.letters.pdf.fonts import MissingGlyph
+from portal.letters.services import NotPrintable
 from tests.support import factories
 from tests.support.letters import drawn_glyphs, pdf_text
 
@@ -85,7 +85,7 @@ def test_korean_and_rare_ideograph_names_print_in_full_renders(app, tmp_path, mo
     _assert_printed(rare_letter.pdf, "𠮷野 龦郞", tmp_path, "Letter-Hangul")
     # The signatory is printed in bold: Hangul in the bold weight of the fallback.
     _assert_printed(korean_letter.pdf, SIGNATORY, tmp_path, "Letter-Hangul-Bold")
-    with pytest.raises(MissingGlyph, match="U\\+20000"):
+    with pytest.raises(NotPrintable, match="U\\+20000"):
         issue_letter(bad, cohort, None)
 
 
