@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import g, request
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal, format_time
 
 from portal import i18n, regions
 
@@ -15,6 +15,10 @@ def register(app) -> None:
     app.jinja_env.filters["date"] = lambda d, fmt="long": format_date(d, fmt) if d else ""
     app.jinja_env.filters["datetime"] = (
         lambda d, fmt="medium": format_datetime(d, fmt) if d else ""
+    )
+    # A time of day (no date, so no time zone to convert to).
+    app.jinja_env.filters["time"] = (
+        lambda t, fmt="short": format_time(t, fmt, rebase=False) if t else ""
     )
     app.jinja_env.filters["number"] = lambda n: format_decimal(n) if n is not None else ""
 

@@ -132,6 +132,7 @@ def _world():
     owner = factories.user("citizen")
     intake = factories.intake()
     session = factories.info_session(intake)
+    selection_day = h.selection_day(intake)
     application = h.application(intake, user=owner, status="tests_passed")
     decision = h.decision(application, "select", factories.user("recruiter"))
     cohort = factories.cohort(born_from=date(2008, 1, 1), born_to=date(2008, 12, 31))
@@ -163,7 +164,7 @@ def _world():
               "session_id": session.id, "decision_id": decision.id, "cohort_id": cohort.id,
               "import_id": record.id, "public_id": letter.public_id, "job_id": job.id,
               "user_id": staff.id, "step": "personal", "request_id": erasure.id,
-              "number": 1, **employer_values}
+              "number": 1, "day_id": selection_day.id, **employer_values}
     return users, values, owner
 
 

@@ -10,6 +10,8 @@ import re
 from datetime import date, timedelta
 from functools import cache
 from html import unescape
+from importlib.resources import files
+from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -203,10 +205,20 @@ def layout(html: str):
             del image_cache[key]
 
 
-# Tagged (structure tree, /Lang per section, reading order) and PDF/UA-1. PDF/A is not
-# asked for: its output intent would be sRGB, and text is printed in black ink only
-# (DeviceCMYK), which PDF/A allows only with a CMYK output profile (none is packaged).
+# Tagged (structure tree, /Lang per section, reading order) and PDF/UA-1: the layouts of
+# letter runs, whose print batches need text in black ink only (DeviceCMYK K), which PDF/A
+# allows only with a CMYK output profile (none is packaged).
 PDF_OPTIONS = {"pdf_tags": True, "pdf_variant": "pdf/ua-1"}
+# The archived copy of a full render: PDF/A-2a (tagged; sRGB output intent, every font
+# embedded) that also declares PDF/UA-1. Its K-only inks become DeviceGray of the same
+# darkness, which PDF/A allows with any output intent and printers put on black ink.
+# The output intent is WeasyPrint's own sRGB profile, read once per process (WeasyPrint's
+# default for PDF/A opens the file for every document and never closes it).
+ARCHIVE_OPTIONS = {"pdf_tags": True, "pdf_variant": "pdf/a-2a", "output_intent": "letters-srgb"}
+_CMYK_SPACE = re.compile(rb"/DeviceCMYK (cs|CS)")
+_K_ONLY = re.compile(rb"0 0 0 (\d+(?:\.\d+)?|\.\d+) (scn|SCN)")
+_UA_PART = (b'<rdf:Description xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" '
+            b'rdf:about=""><pdfuaid:part>1</pdfuaid:part></rdf:Description>')
 
 
 def section_languages(document) -> list[str]:
@@ -250,3 +262,51 @@ def _mark_languages(document, pdf) -> None:
 
 def to_pdf(document) -> bytes:
     return document.write_pdf(finisher=_mark_languages, **PDF_OPTIONS)
+
+
+def _gray_inks(pdf) -> None:
+    """Black-ink-only colours (DeviceCMYK 0 0 0 k) of every content stream as DeviceGray.
+    WeasyPrint writes one operator per stream item, so whole items are matched."""
+    for obj in pdf.objects:
+        items = getattr(obj, "stream", None)
+        if not isinstance(items, list) or getattr(obj, "extra", {}).get("Type") == "/Metadata":
+            continue
+        changed = []
+        for item in items:
+            if isinstance(item, bytes) and _CMYK_SPACE.fullmatch(item):
+                continue
+            if isinstance(item, bytes) and (match := _K_ONLY.fullmatch(item)):
+                gray = 1 - float(match.group(1))
+                item = b"%s %s" % (f"{gray:.4g}".encode(), b"g" if match.group(2) == b"scn"
+                                   else b"G")
+            changed.append(item)
+        obj.stream[:] = changed
+
+
+def _declare_ua(pdf) -> None:
+    """PDF/UA-1 next to PDF/A in the XMP metadata WeasyPrint wrote for the variant."""
+    metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
+    metadata.stream[:] = [item.replace(b"</rdf:RDF>", _UA_PART + b"</rdf:RDF>")
+                          if isinstance(item, bytes) else item for item in metadata.stream]
+
+
+@cache
+def _srgb():
+    # WeasyPrint is imported on first use (see _weasy).
+    from weasyprint.css import ColorProfile
+
+    profile = (files("weasyprint") / "pdf" / "sRGB2014.icc").read_bytes()
+    return ColorProfile(BytesIO(profile), "sRGB2014.icc", "relative-colorimetric",
+                        (["r"], ["g"], ["b"]))
+
+
+def to_archive_pdf(document) -> bytes:
+    """The full render as archived and served: PDF/A-2a and PDF/UA-1 (see ARCHIVE_OPTIONS)."""
+    document.color_profiles["letters-srgb"] = _srgb()
+
+    def finish(document, pdf):
+        _mark_languages(document, pdf)
+        _gray_inks(pdf)
+        _declare_ua(pdf)
+
+    return document.write_pdf(finisher=finish, **ARCHIVE_OPTIONS)

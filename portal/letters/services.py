@@ -13,7 +13,8 @@ from portal import audit, i18n, regions
 from portal.extensions import db
 from portal.letters import address, render
 from portal.letters.models import Letter
-from portal.letters.pdf import fonts
+from portal.letters.pdf import fonts, vdp
+from portal.refusals import Refusal
 from portal.security import Role
 
 # Crockford base32 without the check symbols: readable on paper and over the phone.
@@ -129,18 +130,35 @@ def personal_slots(lang: str, recipient: Recipient, reference: str, extra: dict)
     return slots
 
 
+class NotPrintable(Refusal, ValueError):
+    """A letter that would print a blank or cut text off (a character no letter font has,
+    a personal text wider than its line): refused, with the measured reason, as letter
+    runs fail such a letter. The action that was to send it is refused with it."""
+
+    def __init__(self, reason: str):
+        super().__init__(_("This letter cannot be printed whole (%(reason)s): correct the "
+                           "name or address first.", reason=reason))
+        self.reason = reason
+
+
 def render_letter(kind: str, *, recipient: Recipient, context: dict, languages, reference: str,
                   slots: dict | None = None) -> tuple[bytes, int]:
-    """Render a letter in full (one WeasyPrint document). Returns (pdf bytes, page count)."""
+    """Render a letter in full (one WeasyPrint document). Returns (pdf bytes, page count).
+    Raises NotPrintable instead of printing a blank or cutting text off."""
     context = {**context, "letter_date": context.get("letter_date") or date.today()}
-    html = render.document_html(
-        kind, languages, context,
-        lambda lang: personal_slots(lang, recipient, reference, slots or {}),
-    )
-    # Only the packaged fonts print letters: never a blank, never a system font.
-    fonts.covered(render.text_of(html))
-    document = render.layout(html)
-    return render.to_pdf(document), len(document.pages)
+    try:
+        # The address is laid out (measured) here: a character no font has stops it too.
+        texts = {lang: personal_slots(lang, recipient, reference, slots or {})
+                 for lang in languages}
+        html = render.document_html(kind, languages, context, texts.__getitem__)
+        # Only the packaged fonts print letters: never a blank, never a system font.
+        fonts.covered(render.text_of(html))
+        document = render.layout(html)
+        # Nothing is cut off: a personal text wider than its line fails as in letter runs.
+        vdp.check_fits(document, texts)
+    except (address.AddressDoesNotFit, fonts.MissingGlyph, vdp.TextOverflow) as error:
+        raise NotPrintable(str(error)) from error
+    return render.to_archive_pdf(document), len(document.pages)
 
 
 def store(kind: str, *, pdf: bytes, page_count: int, reference: str, languages, actor,

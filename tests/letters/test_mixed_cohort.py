@@ -38,8 +38,8 @@ PEOPLE = [
 UNPRINTABLE = [
     # One word wider than the envelope window: no rule can print it whole.
     dict(postcode="9000", first_names="Ann", last_name="Z" * 60),
-    # Hangul: no packaged font has it.
-    dict(postcode="1000", first_names="지민", last_name="김"),
+    # U+20000, a CJK extension B ideograph: no packaged font has it.
+    dict(postcode="1000", first_names="Wei", last_name="𠀀"),
 ]
 
 
@@ -69,7 +69,7 @@ def test_a_mixed_cohort_prints_whole_and_passes_the_print_shop_check(app, tmp_pa
     failures = {item.key: item.failure for item in db.session.scalars(
         db.select(RunItem).where(RunItem.failure.is_not(None)))}
     assert "wider than the envelope window" in failures[bad[0].id]
-    assert "U+C9C0" in failures[bad[1].id] or "HANGUL" in failures[bad[1].id]
+    assert "U+20000" in failures[bad[1].id]
 
     check = subprocess.run([sys.executable, str(ROOT / "scripts" / "letters_check.py"),
                             str(tmp_path)], capture_output=True, text=True)
@@ -126,7 +126,7 @@ def test_full_renders_keep_long_and_non_latin_names_whole_in_the_window(app, tmp
     import pytest
 
     from portal.invitations.letters import issue_letter
-    from portal.letters.pdf.fonts import MissingGlyph
+    from portal.letters.services import NotPrintable
 
     check = _check_module()
     cohort, people, bad = _cohort()
@@ -142,7 +142,7 @@ def test_full_renders_keep_long_and_non_latin_names_whole_in_the_window(app, tmp
         if person.last_name == "李":
             assert "Letter-CJK" in fonts
             assert "李" in pdf_text(letter.pdf)
-    with pytest.raises(MissingGlyph, match="HANGUL"):
+    with pytest.raises(NotPrintable, match="U\\+20000"):
         issue_letter(bad[1], cohort, None)
 
 

@@ -26,3 +26,53 @@ def embedded_fonts(pdf: bytes) -> set[str]:
                                       for k in ("/FontFile", "/FontFile2", "/FontFile3")):
                     names.add(str(font["/BaseFont"]))
     return names
+
+
+def _to_unicode(cmap: bytes) -> dict[int, str]:
+    """CID -> text of a ToUnicode CMap (bfchar entries and bfrange starts)."""
+    import re
+
+    out = {}
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for cid, text in re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>", block):
+            out[int(cid, 16)] = bytes.fromhex(text.decode()).decode("utf-16-be")
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", cmap, re.S):
+        for start, end, text in re.findall(
+                rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
+            first = bytes.fromhex(text.decode()).decode("utf-16-be")
+            for offset in range(int(end, 16) - int(start, 16) + 1):
+                out[int(start, 16) + offset] = first[:-1] + chr(ord(first[-1]) + offset)
+    return out
+
+
+def drawn_glyphs(pdf: bytes) -> dict[str, list[tuple[str, int]]]:
+    """For each character a font of the file prints: (font base name, number of contours of
+    the embedded glyph that prints it). A .notdef or empty glyph has gid 0 or no contours."""
+    from fontTools.ttLib import TTFont
+
+    found: dict[str, list[tuple[str, int]]] = {}
+    seen = set()
+    for page in PdfReader(BytesIO(pdf)).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            if font.get("/Subtype") != "/Type0" or id(font) in seen:
+                continue
+            seen.add(id(font))
+            cid_font = font["/DescendantFonts"][0].get_object()
+            program = cid_font["/FontDescriptor"].get_object().get("/FontFile2")
+            if program is None:
+                continue
+            tt = TTFont(BytesIO(program.get_object().get_data()))
+            order, glyf = tt.getGlyphOrder(), tt["glyf"]
+            to_gid = cid_font.get("/CIDToGIDMap")
+            mapping = None
+            if to_gid is not None and to_gid != "/Identity":
+                data = to_gid.get_object().get_data()
+                mapping = [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2)]
+            for cid, text in _to_unicode(font["/ToUnicode"].get_object().get_data()).items():
+                gid = mapping[cid] if mapping is not None and cid < len(mapping) else cid
+                contours = (glyf[order[gid]].numberOfContours
+                            if 0 < gid < len(order) else 0)
+                for char in text:
+                    found.setdefault(char, []).append((str(font["/BaseFont"]), contours))
+    return found

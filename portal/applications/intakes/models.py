@@ -2,9 +2,9 @@
 and selection days at the selection centre."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
-from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import Date, ForeignKey, Index, String, Time, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.applications.models import Intake
@@ -64,7 +64,9 @@ class Booking(db.Model):
 
 
 class SelectionDay(TimestampMixin, db.Model):
-    """A day of tests at the selection centre, with a number of places."""
+    """A selection at the selection centre, with a number of places: one day, or two days
+    (a second date after the first) with or without a night at the centre in between.
+    `day` is the first day; the convocation prints the dates and hours from here."""
 
     __tablename__ = "selection_days"
     __table_args__ = (UniqueConstraint("intake_id", "day", "place"),)
@@ -74,5 +76,21 @@ class SelectionDay(TimestampMixin, db.Model):
     day: Mapped[date] = mapped_column(Date)
     place: Mapped[str] = mapped_column(String(200))
     capacity: Mapped[int]
+    starts_at: Mapped[time] = mapped_column(Time, default=time(7, 30),
+                                            server_default="07:30:00")
+    ends_at: Mapped[time] = mapped_column(Time, default=time(17, 0), server_default="17:00:00")
+    second_day: Mapped[date | None] = mapped_column(Date)
+    second_starts_at: Mapped[time | None] = mapped_column(Time)
+    second_ends_at: Mapped[time | None] = mapped_column(Time)
+    # Candidates sleep at the selection centre between the two days (bed and meals).
+    overnight: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
     intake: Mapped[Intake] = relationship()
+
+    @property
+    def days(self) -> list[tuple[date, time, time | None]]:
+        """(date, start, end) of each day of the selection, in order."""
+        days = [(self.day, self.starts_at, self.ends_at)]
+        if self.second_day is not None:
+            days.append((self.second_day, self.second_starts_at, self.second_ends_at))
+        return days

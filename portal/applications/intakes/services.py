@@ -150,13 +150,64 @@ def change_capacity(session: InfoSession, capacity: int, actor) -> InfoSession:
 
 # --- selection days -----------------------------------------------------------------------
 
-def create_selection_day(intake: Intake, day: date, place: str, capacity: int, actor
-                         ) -> SelectionDay:
-    selection_day = SelectionDay(intake=intake, day=day, place=place.strip(), capacity=capacity)
+def _check_hours(day: date, hours: dict) -> None:
+    """End after start on each day; a second day after the first, with its hours."""
+    errors = {}
+    if hours.get("ends_at") and hours.get("starts_at") and hours["ends_at"] <= hours["starts_at"]:
+        errors["ends_at"] = _("The end must be after the start.")
+    second = hours.get("second_day")
+    if second is not None:
+        if second <= day:
+            errors["second_day"] = _("The second day must come after the first.")
+        start, end = hours.get("second_starts_at"), hours.get("second_ends_at")
+        if start is None or end is None:
+            errors["second_starts_at"] = _("Enter the start time.")
+        elif end <= start:
+            errors["second_ends_at"] = _("The end must be after the start.")
+    elif hours.get("overnight"):
+        errors["overnight"] = _("A night at the centre needs a second day.")
+    if errors:
+        raise IntakeError(errors)
+
+
+def _hours_audit(selection_day: SelectionDay) -> dict:
+    return {"day": selection_day.day.isoformat(), "capacity": selection_day.capacity,
+            "hours": [f"{d.isoformat()} {start:%H:%M}-{end:%H:%M}"
+                      for d, start, end in selection_day.days],
+            "overnight": selection_day.overnight}
+
+
+def create_selection_day(intake: Intake, day: date, place: str, capacity: int, actor,
+                         **hours) -> SelectionDay:
+    """A selection day; `hours` are SelectionDay's starts_at, ends_at, second_day,
+    second_starts_at, second_ends_at and overnight (defaults: one day, 7.30-17.00)."""
+    _check_hours(day, hours)
+    selection_day = SelectionDay(intake=intake, day=day, place=place.strip(), capacity=capacity,
+                                 **hours)
     db.session.add(selection_day)
     db.session.flush()
     audit.record(actor, "selection_day.created", selection_day, intake_id=intake.id,
-                 day=day.isoformat(), capacity=capacity)
+                 **_hours_audit(selection_day))
+    return selection_day
+
+
+def update_selection_day(selection_day: SelectionDay, day: date, place: str, capacity: int,
+                         actor, **hours) -> SelectionDay:
+    """New dates, hours, place or capacity; never fewer places than candidates convoked."""
+    _check_hours(day, hours)
+    convoked = db.session.scalar(db.select(func.count()).select_from(Convocation).where(
+        Convocation.selection_day_id == selection_day.id))
+    if capacity < convoked:
+        raise IntakeError({"capacity": _(
+            "Places already booked: %(booked)d. The capacity cannot be lower.",
+            booked=convoked)})
+    old = _hours_audit(selection_day)
+    selection_day.day, selection_day.place, selection_day.capacity = day, place.strip(), capacity
+    for name, value in hours.items():
+        setattr(selection_day, name, value)
+    db.session.flush()
+    audit.record(actor, "selection_day.updated", selection_day, old=old,
+                 new=_hours_audit(selection_day))
     return selection_day
 
 

@@ -1,11 +1,12 @@
 """Forms of the recruiter pages. Every action form carries the version the recruiter saw."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     DecimalField,
     HiddenField,
@@ -15,6 +16,7 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -87,6 +89,9 @@ class ProposeForm(VersionForm):
                          validators=[Optional(), Length(max=1000)])
 
 
+DAY_STARTS, DAY_ENDS = time(7, 30), time(17, 0)
+
+
 class SelectionDayForm(FlaskForm):
     day = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
     place = StringField(_l("Place"), default=SELECTION_CENTRE,
@@ -95,6 +100,48 @@ class SelectionDayForm(FlaskForm):
         InputRequired(_l("Enter the number of places.")),
         NumberRange(min=1, max=1000, message=_l("Enter a number from 1 to 1000."))])
 
+    # Left empty, the hours of the selection centre's usual day.
+    starts_at = TimeField(_l("Starts at"), default=DAY_STARTS, validators=[Optional()])
+    ends_at = TimeField(_l("Ends at"), default=DAY_ENDS, validators=[Optional()])
+    second_day = DateField(_l("Second day (leave empty for a one-day selection)"),
+                           validators=[Optional()])
+    second_starts_at = TimeField(_l("Second day starts at"), validators=[Optional()])
+    second_ends_at = TimeField(_l("Second day ends at"), validators=[Optional()])
+    overnight = BooleanField(_l("Candidates spend the night at the selection centre "
+                                "between the two days"))
+
     def validate_day(self, field):
         if field.data and field.data < date.today():
             raise ValidationError(_l("The date must not be in the past."))
+
+    def validate_ends_at(self, field):
+        if (field.data or DAY_ENDS) <= (self.starts_at.data or DAY_STARTS):
+            raise ValidationError(_l("The end must be after the start."))
+
+    def validate_second_day(self, field):
+        if field.data and self.day.data and field.data <= self.day.data:
+            raise ValidationError(_l("The second day must come after the first."))
+
+    def validate_second_starts_at(self, field):
+        if self.second_day.data and not field.data:
+            raise ValidationError(_l("Enter the start time."))
+
+    def validate_second_ends_at(self, field):
+        if self.second_day.data and not field.data:
+            raise ValidationError(_l("Enter the end time."))
+        if field.data and self.second_starts_at.data and field.data <= self.second_starts_at.data:
+            raise ValidationError(_l("The end must be after the start."))
+
+    def validate_overnight(self, field):
+        if field.data and not self.second_day.data:
+            raise ValidationError(_l("A night at the centre needs a second day."))
+
+    def hours(self) -> dict:
+        """What the service stores: the hours, the second day and the night."""
+        second = self.second_day.data
+        return {"starts_at": self.starts_at.data or DAY_STARTS,
+                "ends_at": self.ends_at.data or DAY_ENDS,
+                "second_day": second,
+                "second_starts_at": self.second_starts_at.data if second else None,
+                "second_ends_at": self.second_ends_at.data if second else None,
+                "overnight": bool(self.overnight.data and second)}

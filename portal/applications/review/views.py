@@ -288,17 +288,46 @@ def cancel_decision(decision_id: int):
 def selection_days(intake_id: int):
     intake = db.get_or_404(Intake, intake_id)
     form = SelectionDayForm()
-    if form.validate_on_submit():
-        try:
+    if form.validate_on_submit() and _save_selection_day(form, lambda: (
             intake_services.create_selection_day(intake, form.day.data, form.place.data,
-                                                 form.capacity.data, current_user)
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-            form.day.errors.append(_("There is already a selection day on this date and place."))
-        else:
-            flash(_("Selection day added."), "success")
-            return redirect(url_for("review.selection_days", intake_id=intake.id))
+                                                 form.capacity.data, current_user,
+                                                 **form.hours()))):
+        flash(_("Selection day added."), "success")
+        return redirect(url_for("review.selection_days", intake_id=intake.id))
     return render_template("applications/review/selection_days.html", intake=intake, form=form,
                            days=intake_services.selection_days(intake)), \
         400 if form.errors else 200
+
+
+def _save_selection_day(form: SelectionDayForm, save) -> bool:
+    """Runs `save` and commits; a refusal or a clash becomes a form error."""
+    try:
+        save()
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        form.day.errors.append(_("There is already a selection day on this date and place."))
+        return False
+    except intake_services.IntakeError as error:
+        db.session.rollback()
+        for name, message in error.errors.items():
+            form[name].errors.append(message)
+        return False
+    return True
+
+
+@bp.route("/intakes/<int:intake_id>/selection-days/<int:day_id>", methods=["GET", "POST"])
+@role_required(*STAFF)
+def edit_selection_day(intake_id: int, day_id: int):
+    selection_day = db.one_or_404(db.select(SelectionDay).where(
+        SelectionDay.id == day_id, SelectionDay.intake_id == intake_id))
+    intake = selection_day.intake
+    form = SelectionDayForm(obj=selection_day)
+    if form.validate_on_submit() and _save_selection_day(form, lambda: (
+            intake_services.update_selection_day(selection_day, form.day.data, form.place.data,
+                                                 form.capacity.data, current_user,
+                                                 **form.hours()))):
+        flash(_("Selection day saved."), "success")
+        return redirect(url_for("review.selection_days", intake_id=intake.id))
+    return render_template("applications/review/selection_day.html", intake=intake, form=form,
+                           selection_day=selection_day), 400 if form.errors else 200

@@ -22,15 +22,21 @@ from portal.letters.pdf.pdfparts import deflated_stream, plain_object, subset_ta
 FONTS = Path(__file__).resolve().parents[2] / "static" / "letters" / "fonts"
 # Per weight, the fonts in the order they are tried for each character (letter.css lists
 # the same families in the same order).
+# The fallbacks after the first font are read only when a text needs them: a run of Latin
+# letters never loads the CJK fonts.
 STACKS = {
-    "regular": ("DejaVuSans.ttf", "NotoSansArabic-Regular.ttf", "DroidSansFallbackFull.ttf"),
-    "bold": ("DejaVuSans-Bold.ttf", "NotoSansArabic-Bold.ttf", "DroidSansFallbackFull.ttf"),
+    "regular": ("DejaVuSans.ttf", "NotoSansArabic-Regular.ttf", "DroidSansFallbackFull.ttf",
+                "NotoSansCJKkr-Regular-Supplement.ttf"),
+    "bold": ("DejaVuSans-Bold.ttf", "NotoSansArabic-Bold.ttf", "DroidSansFallbackFull.ttf",
+             "NotoSansCJKkr-Bold-Supplement.ttf"),
 }
 # PDF base names; those of the template's families match WeasyPrint's naming of them.
 POSTSCRIPT = {
     "DejaVuSans.ttf": "Letter-Sans", "DejaVuSans-Bold.ttf": "Letter-Sans-Bold",
     "NotoSansArabic-Regular.ttf": "Letter-Arabic", "NotoSansArabic-Bold.ttf": "Letter-Arabic-Bold",
     "DroidSansFallbackFull.ttf": "Letter-CJK",
+    "NotoSansCJKkr-Regular-Supplement.ttf": "Letter-Hangul",
+    "NotoSansCJKkr-Bold-Supplement.ttf": "Letter-Hangul-Bold",
 }
 FEATURES = {"kern": True, "liga": False, "clig": False}
 _SUBSET_FLAGS = (hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.RETAIN_GIDS
@@ -135,8 +141,13 @@ def face(style: str) -> Face:
     return face_file(STACKS[style][0])
 
 
-def stack(style: str) -> list[Face]:
-    return [face_file(file) for file in STACKS[style]]
+def stack(style: str):
+    """The faces of a weight in the order they are tried, each read on first need."""
+    return (face_file(file) for file in STACKS[style])
+
+
+def _face_for(char: str, style: str) -> Face | None:
+    return next((f for f in stack(style) if ord(char) in f.cmap), None)
 
 
 def _neutral(char: str) -> bool:
@@ -146,11 +157,11 @@ def _neutral(char: str) -> bool:
 
 def covered(text: str) -> None:
     """Raises MissingGlyph for the first character no packaged font has."""
-    faces = stack("regular")
+    main = face("regular")
     for char in text:
-        if char.isspace() or unicodedata.category(char) == "Cc":
+        if char in main.simple or char.isspace() or unicodedata.category(char) == "Cc":
             continue
-        if not any(ord(char) in f.cmap for f in faces):
+        if _face_for(char, "regular") is None:
             raise MissingGlyph(char)
 
 
@@ -172,7 +183,6 @@ def _direction(char: str) -> str | None:
 def itemize(text: str, style: str) -> list[tuple[Face, str]]:
     """The text cut into pieces each printed with one font of the stack, in one direction.
     Pieces follow each other left to right (names are not mixed-direction text)."""
-    faces = stack(style)
     pieces: list[list] = []  # [face, text, direction]
     for char in text:
         current = pieces[-1] if pieces else None
@@ -180,7 +190,7 @@ def itemize(text: str, style: str) -> list[tuple[Face, str]]:
         if current is not None and _neutral(char) and ord(char) in current[0].cmap:
             chosen = current[0]
         else:
-            chosen = next((f for f in faces if ord(char) in f.cmap), None)
+            chosen = _face_for(char, style)
             if chosen is None:
                 if char.isspace() and current is not None:
                     chosen = current[0]

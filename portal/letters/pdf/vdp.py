@@ -13,6 +13,7 @@ import secrets
 import zlib
 from dataclasses import dataclass, field
 from io import BytesIO
+from xml.sax.saxutils import escape
 
 from portal.letters.pdf import fonts, qrfast
 from portal.letters.pdf.pdfparts import (
@@ -21,6 +22,7 @@ from portal.letters.pdf.pdfparts import (
     deflated_stream,
     pdf_string,
     plain_object,
+    stream_object,
 )
 
 PX = 0.75  # CSS px -> PDF pt
@@ -47,6 +49,7 @@ class Slot:
     baseline: float  # pt, PDF space
     color: bytes    # the fill colour operator, e.g. b"0 0 0 1 k" (black ink only)
     mcid: int | None = None  # its marked-content id in the structure tree (tagged PDF)
+    block: bool = True  # a line of its own (its width is the line's, not its text's)
 
 
 def find_slots(document) -> list[Slot]:
@@ -74,6 +77,7 @@ def find_slots(document) -> list[Slot]:
                 height=box.height * PX, style=weight, size=size * PX,
                 baseline=page_height - baseline_px * PX, color=_fill(_visible(
                     style["color"], parent_color)),
+                block=style["display"][0] != "inline",
             ))
         color = getattr(box, "style", {}).get("color") if hasattr(box, "style") else None
         for child in getattr(box, "children", ()):
@@ -189,6 +193,27 @@ def _font_name(style: str, face: fonts.Face) -> str:
     return f"Ov{style[0].upper()}{fonts.STACKS[style].index(face.file)}"
 
 
+def fitted(slot: Slot, text: str) -> tuple[fonts.Run, ...]:
+    """The text of a slot shaped, if it fits on the slot's one line. The rule of both paths:
+    a personal text is never wrapped or cut (a single word as long as a line has no place
+    to break), so a text wider than its slot fails the letter with TextOverflow."""
+    runs = fonts.shape(text, slot.style)
+    advance = sum(run.advance for run in runs) * slot.size / 1000
+    if advance > slot.width + 0.01:
+        raise TextOverflow(f"{slot.name} is {advance:.1f} pt wide, its box "
+                           f"{slot.width:.1f} pt")
+    return runs
+
+
+def check_fits(document, texts_by_lang: dict[str, dict]) -> None:
+    """The full render's personal texts measured against the boxes WeasyPrint laid out for
+    them, by the run path's rule (`fitted`). Raises TextOverflow."""
+    for slot in find_slots(document):
+        text = texts_by_lang.get(slot.lang, {}).get(slot.name)
+        if slot.name != "qr" and slot.block and text:
+            fitted(slot, text)
+
+
 def compose(variant: Layout, personal: Personal) -> LetterParts:
     """The overlay streams and the glyphs one letter needs. Raises fonts.MissingGlyph for
     a character no packaged font has and TextOverflow for a text wider than its slot."""
@@ -206,11 +231,7 @@ def compose(variant: Layout, personal: Personal) -> LetterParts:
             if slot.mcid is not None:  # its structure element stays, with no text
                 overlays[slot.page].append(b"/Span <</MCID %d>> BDC EMC" % slot.mcid)
             continue
-        runs = fonts.shape(text, slot.style)
-        advance = sum(run.advance for run in runs) * slot.size / 1000
-        if advance > slot.width + 0.01:
-            raise TextOverflow(f"{slot.name} is {advance:.1f} pt wide, its box "
-                               f"{slot.width:.1f} pt")
+        runs = fitted(slot, text)
         ops = [b"/Span <</MCID %d>> BDC" % slot.mcid] if slot.mcid is not None else []
         # The clip is the page, not the slot: a text is measured to fit, never cut.
         ops.append(b"q %s BT 1 0 0 1 %s %s Tm" % (slot.color, _fmt(slot.x),
@@ -369,6 +390,24 @@ def _outlines(writer: Writer, numbers: Numbers, bookmarks) -> int | None:
     return outlines
 
 
+def xmp(title: str, lang: str) -> bytes:
+    """The XMP metadata of a tagged letter or batch: PDF/UA-1, as the full render declares
+    it, and the document title (dc:title, the same as the Info dictionary's Title)."""
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">'
+        '<pdfuaid:part>1</pdfuaid:part></rdf:Description>'
+        '<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">'
+        '<pdf:Producer>Dienstjaar portal</pdf:Producer></rdf:Description>'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt>'
+        f'</dc:title><dc:language><rdf:Bag><rdf:li>{escape(lang)}</rdf:li></rdf:Bag>'
+        '</dc:language></rdf:Description>'
+        '</rdf:RDF></x:xmpmeta>\n<?xpacket end="r"?>').encode()
+
+
 def _close(writer: Writer, numbers: Numbers, file: File, letters: list[Written],
            title: str, lang: str, seed: bytes) -> None:
     page_nums = [num for written in letters for num in written.pages]
@@ -390,6 +429,11 @@ def _close(writer: Writer, numbers: Numbers, file: File, letters: list[Written],
     outlines = _outlines(writer, numbers, [b for w in letters for b in w.bookmarks])
     if outlines is not None:
         catalog += b"/Outlines %d 0 R /PageMode /UseOutlines " % outlines
+    if documents:
+        metadata = numbers.take()
+        writer.add(metadata, stream_object(metadata, xmp(title, lang),
+                                           b"/Type /Metadata /Subtype /XML ", compress=False))
+        catalog += b"/Metadata %d 0 R " % metadata
     root, info = numbers.take(), numbers.take()
     writer.add(root, plain_object(root, b"<</Type /Catalog /Pages %d 0 R /Lang %s %s>>"
                                   % (file.pages_ref, pdf_string(lang), catalog)))
