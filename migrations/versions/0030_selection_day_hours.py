@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0030_selection_day_hours"
-down_revision = "0025_application_cascades"
+down_revision = "0026_health_encrypted"
 branch_labels = None
 depends_on = None
 
