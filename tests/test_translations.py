@@ -73,3 +73,45 @@ def test_templates_hold_no_untranslated_text_between_tags():
         for match in text_node.finditer(source):
             offenders.append(f"{path.relative_to(ROOT)}: {match.group(1)!r}")
     assert offenders == [], offenders[:10]
+
+
+# German readers meet one form of address: "du". "Sie"/"Ihr" stays only where it means
+# she/they/its (a person, a session, an application) or in staff pages written formally.
+GERMAN_SIE_ALLOWED = {
+    # third person: the session, the calendar address, the unit, the application, the
+    # intake's sessions, the person
+    "In an information session you hear what the service year is like and can ask your "
+    "questions. It takes about two hours.",
+    "Subscribe to this private address in your calendar app to see your training periods "
+    "there; changes and cancellations follow automatically. It shows dates, places and units "
+    "only.",
+    "The unit accepted your request: you no longer take part in this period. It will plan "
+    "another one with you.",
+    "This application was already submitted: it can no longer be changed. Here is where it "
+    "stands now.",
+    "This intake is closed: its sessions can no longer be booked.",
+    "This person already has an account: they log in, no new code is sent.",
+    # staff pages (cohorts, letter runs, erasure requests)
+    "A cohort is everyone born in a period, invited together. Import the National Register "
+    "extract into a cohort, then send the invitation letters.",
+    "Each request is carried out at once; what the law keeps is listed with its date. Once "
+    "that date has passed, open the request to erase the rest and close it.",
+    "Nothing to print: everyone here already has a letter or an account. Print one person's "
+    "letter again from the cohort page.",
+    "Say why the letter is printed again.",
+    "The job queue cannot be reached: this run goes on in the portal's own process, more "
+    "slowly. Nothing is lost; you can follow it here.",
+}
+FORMAL = re.compile(r"\b(Sie|Ihr|Ihre|Ihren|Ihrem|Ihrer|Ihres|Ihnen)\b")
+
+
+def test_german_addresses_the_reader_as_du():
+    formal = []
+    for message in _catalogue("de"):
+        if not message.id:
+            continue
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if key not in GERMAN_SIE_ALLOWED and any(FORMAL.search(s or "") for s in strings):
+            formal.append((key, strings))
+    assert formal == [], formal[:5]
