@@ -65,7 +65,7 @@ def test_two_days_without_a_night_say_so_in_german_too(app):
                second_ends_at=time(12, 0))
     text = _convocation_text(day, "de", postcode="4700")
     assert "Tag 2" in text and "von 07:30 bis 12:00" in text
-    assert "Nach dem ersten Tag fahren Sie nach Hause" in text
+    assert "Nach dem ersten Tag fährst du nach Hause" in text
     assert "Na de eerste dag gaat u naar huis" in text
     assert "Vous rentrez chez vous après le premier jour" in text
 
