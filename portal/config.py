@@ -230,6 +230,9 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
 
     RATELIMIT_HEADERS_ENABLED = False
+    # With Redis down, count in this process's memory (same limits) and go back to Redis
+    # once it answers; staff logins are refused meanwhile (portal/accounts/throttling.py).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
 
 

@@ -20,7 +20,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from portal import i18n, mail
-from portal.accounts import forms, services, sessions
+from portal.accounts import forms, services, sessions, throttling
 from portal.extensions import db, limiter
 from portal.mail import deliver
 from portal.navigation import landing_url
@@ -140,6 +140,8 @@ def login():
         return redirect(safe_next(next_url, landing_url(current_user)))
     form = forms.LoginForm()
     if form.validate_on_submit():
+        if throttling.refuses(services.find_by_email(form.email.data)):
+            return _staff_login_unavailable(form, next_url)
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             sign_in(user, "password")
@@ -147,6 +149,16 @@ def login():
         db.session.commit()  # keeps the audit of the failure
         form.password.errors.append(_("The e-mail address or password is not correct."))
     return render_template("accounts/login.html", form=form, next_url=safe_next(next_url, ""))
+
+
+def _staff_login_unavailable(form, next_url):
+    """Fail closed: no password of a staff account is tried while failed attempts cannot
+    be counted across the portal's processes."""
+    log.warning("staff login refused: the shared login throttle cannot be reached")
+    flash(_("Login for staff accounts is temporarily unavailable. Try again in a few "
+            "minutes."), "error")
+    return render_template("accounts/login.html", form=form,
+                           next_url=safe_next(next_url, "")), 503
 
 
 @bp.post("/logout")
