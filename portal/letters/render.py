@@ -82,6 +82,13 @@ def _weasy():
     return weasyprint, fetcher, fonts, css, {}
 
 
+@cache
+def warm() -> None:
+    """Import WeasyPrint and lay out a first page in this process, once: a child forked to
+    render a letter (limits.isolated) then starts with fonts and stylesheet ready."""
+    layout('<html lang="nl"><body><p>Dienstjaar</p></body></html>')
+
+
 def fetcher():
     """The restricted URL fetcher every letter render uses."""
     return _weasy()[1]

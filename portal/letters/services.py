@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from portal import audit, i18n, regions
 from portal.extensions import db
-from portal.letters import address, render
+from portal.letters import address, limits, render
 from portal.letters.models import Letter
 from portal.letters.pdf import fonts
 from portal.security import Role
@@ -131,7 +131,16 @@ def personal_slots(lang: str, recipient: Recipient, reference: str, extra: dict)
 
 def render_letter(kind: str, *, recipient: Recipient, context: dict, languages, reference: str,
                   slots: dict | None = None) -> tuple[bytes, int]:
-    """Render a letter in full (one WeasyPrint document). Returns (pdf bytes, page count)."""
+    """Render a letter in full (one WeasyPrint document). Returns (pdf bytes, page count).
+    Rendered in a child process under the render limits: raises
+    limits.RenderLimitExceeded (a Refusal) when they are passed."""
+    render.warm()
+    return limits.isolated(_render_letter, kind, recipient=recipient, context=context,
+                           languages=tuple(languages), reference=reference, slots=slots)
+
+
+def _render_letter(kind: str, *, recipient: Recipient, context: dict, languages,
+                   reference: str, slots: dict | None = None) -> tuple[bytes, int]:
     context = {**context, "letter_date": context.get("letter_date") or date.today()}
     html = render.document_html(
         kind, languages, context,
