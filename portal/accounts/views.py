@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from portal import i18n, mail
+from portal import i18n
 from portal.accounts import forms, services, sessions, throttling
 from portal.extensions import db, limiter
 from portal.mail import deliver
@@ -178,8 +178,10 @@ def logout():
 def forgot_password():
     form = forms.ForgotPasswordForm()
     if form.validate_on_submit():
-        # After the response: the same page, as fast, for a known or unknown address.
-        mail.after_response(services.send_password_reset, form.email.data)
+        # In the outbox before the response, sent after it: the same page, as fast, for a
+        # known or unknown address, and nothing lost if the sending after it fails.
+        services.send_password_reset(form.email.data)
+        db.session.commit()
         session["accounts.check_email"] = form.email.data
         return redirect(url_for("accounts.forgot_password_sent"))
     return render_template("accounts/forgot_password.html", form=form)

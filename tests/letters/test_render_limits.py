@@ -66,7 +66,7 @@ def test_a_letter_rendered_on_request_that_is_stopped_shows_a_translated_error(
     response = client.get("/account/my-data.pdf")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "Cette lettre n’a pas pu être faite" in page or "lettre" in page
+    assert "Cette lettre n’a pas pu être établie : sa mise en page a été arrêtée" in page
 
 
 class PathologicalRun(InvitationRun):
