@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from email import policy
 from email.parser import BytesParser
+from importlib import import_module
 
 import click
 from flask import after_this_request, current_app, has_request_context
@@ -137,8 +138,6 @@ def _after_response(app, deliver, ids) -> None:
 def rq_deliver(name: str, ids: list[int]) -> None:
     """A delivery as an RQ job: raising makes the queue try again later."""
     module, _sep, function = name.partition(":")
-    from importlib import import_module
-
     if not name.startswith("portal."):
         raise ValueError(f"not a portal delivery: {name}")
     left = getattr(import_module(module), function)(ids)
