@@ -200,16 +200,27 @@ def _timer(seconds: float):
         yield
         return
     if threading.current_thread() is threading.main_thread():
+        # An RQ worker times its job with the same timer: keep its deadline.
+        outer, outer_interval = signal.getitimer(signal.ITIMER_REAL)
+        if outer and outer <= seconds:  # the outer deadline comes first anyway
+            yield
+            return
+
         def ring(_signum, _frame):
             raise _Interrupted
 
         previous = signal.signal(signal.SIGALRM, ring)
+        started = time.monotonic()
         signal.setitimer(signal.ITIMER_REAL, seconds)
         try:
             yield
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
+            if outer:
+                signal.setitimer(signal.ITIMER_REAL,
+                                 max(outer - (time.monotonic() - started), 0.001),
+                                 outer_interval)
         return
     # A thread cannot receive a signal of its own: a watchdog raises in it instead, at
     # its next Python instruction.

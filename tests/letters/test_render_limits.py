@@ -106,3 +106,20 @@ def test_a_run_letter_past_the_time_limit_fails_alone_with_its_reason(app, limit
         assert db.session.scalar(db.select(db.func.count(Letter.id))) == 2
     finally:
         runs.sources().pop("pathological-invitation")
+
+
+def test_the_letter_timer_keeps_the_job_timeout_of_an_rq_worker(app, limited):
+    """RQ times a job with the same process timer: a letter's limit must not cancel it."""
+    import signal
+
+    limited(5, 0)
+    previous = signal.signal(signal.SIGALRM, lambda *_: None)
+    signal.setitimer(signal.ITIMER_REAL, 300)
+    try:
+        with limits.guarded():
+            pass
+        remaining, _interval = signal.getitimer(signal.ITIMER_REAL)
+        assert 290 < remaining <= 300
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
