@@ -38,12 +38,12 @@ def render(code: str):
 
 
 def test_a_letter_too_long_to_lay_out_is_stopped_at_the_time_limit(app, limited):
-    limited(2, 1024)
+    limited(5, 1024)
     started = time.monotonic()
     with pytest.raises(limits.RenderLimitExceeded) as stopped:
         render("X " * 300_000)  # 600,000 characters to break into lines: ~20 s here
     assert stopped.value.limit == "time"
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 15
     pdf, pages = render("K7P2")  # the next letter is made as usual
     assert pages >= 2 and "K7P2" in pdf_text(pdf)
 
