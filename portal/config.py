@@ -136,6 +136,12 @@ class Config:
     # LETTER_DPO_EMAIL: the data protection officer of Defence (GDPR Art. 13/14 notices).
     LETTER_DPO_EMAIL = os.environ.get("LETTER_DPO_EMAIL", "dpo@mil.be")
 
+    # LETTER_RENDER_TIMEOUT: seconds one letter may take to render (0: no limit). A letter
+    # rendered on request takes a few hundred milliseconds, one letter of a run a few.
+    LETTER_RENDER_TIMEOUT = float(os.environ.get("LETTER_RENDER_TIMEOUT", "20"))
+    # LETTER_RENDER_MAX_MEMORY: megabytes of memory one letter's rendering may add (0: no
+    # limit); a letter rendered on request gets a child process capped at this much more.
+    LETTER_RENDER_MAX_MEMORY = _int("LETTER_RENDER_MAX_MEMORY", 512)
     # LETTER_WORKERS: processes used by an in-process letter run (default: all cores).
     LETTER_WORKERS = _int("LETTER_WORKERS", os.cpu_count() or 1)
 
@@ -251,6 +257,9 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
 
     RATELIMIT_HEADERS_ENABLED = False
+    # With Redis down, count in this process's memory (same limits) and go back to Redis
+    # once it answers; staff logins are refused meanwhile (portal/accounts/throttling.py).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
 
 

@@ -19,7 +19,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from flask import after_this_request, current_app, flash, render_template
+from flask import current_app, flash, render_template
 from flask_babel import gettext as _
 from sqlalchemy import Index, LargeBinary, String, Text, insert
 from sqlalchemy.orm import Mapped, mapped_column
@@ -165,26 +165,6 @@ def deliver(send, *args) -> bool:
         flash(_("We could not send the e-mail just now. Try again in a few minutes."), "error")
         return False
 
-
-def after_response(send, *args) -> None:
-    """Run `send(*args)` once the response has gone out, in an app context of its own.
-
-    The visitor gets the same page at the same speed whatever happens to the mail (an
-    unknown address sends nothing, a mail outage shows nothing): what an answer's
-    timing or wording would otherwise tell about who has an account."""
-    app = current_app._get_current_object()
-
-    def run() -> None:
-        with app.app_context():
-            try:
-                send(*args)
-            except Exception:  # logged, never shown: see above
-                log.exception("could not send e-mail after the response")
-
-    @after_this_request
-    def attach(response):
-        response.call_on_close(run)
-        return response
 
 # --- The outbox: messages the mail server could not take --------------------------------
 

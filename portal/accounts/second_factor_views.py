@@ -19,7 +19,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
-from portal.accounts import second_factor
+from portal.accounts import second_factor, throttling
 from portal.extensions import db, limiter
 from portal.navigation import landing_url
 from portal.security import login_required, safe_next
@@ -86,6 +86,10 @@ def verify():
         return redirect(url_for("second_factor.enrol"))
     form = CodeForm()
     if form.validate_on_submit():
+        if throttling.refuses(user):
+            flash(_("Login for staff accounts is temporarily unavailable. Try again in a "
+                    "few minutes."), "error")
+            return render_template("accounts/second_factor.html", form=form), 503
         method = second_factor.verify(user, form.code.data)
         if method is not None:
             if method == "recovery":

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from portal import audit, i18n, mail
+from portal import audit, i18n, mail, outbox
 from portal.accounts import sessions, tokens
 from portal.accounts.models import User
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
@@ -244,14 +244,18 @@ def send_verification(user: User) -> None:
 
 
 def send_password_reset(email: str) -> None:
-    """A reset link if an active account has this address; nothing otherwise (the caller
-    shows the same page either way)."""
+    """A reset link if an active account has this address, in the outbox of this
+    transaction and sent after the response; nothing otherwise (the caller shows the same
+    page either way). An unknown address costs the same e-mail's making, then nothing."""
     user = find_by_email(email)
     if user is None or not user.active:
+        mail.build(normalize_email(email), "reset", i18n.DEFAULT, _l("Reset your password"),
+                   user=User(email=normalize_email(email)), hours=tokens.max_age() // 3600,
+                   link=mail.external_url("accounts.reset_with_token", token="-" * 80))
         return
     link = mail.external_url("accounts.reset_with_token", token=tokens.make(tokens.RESET, user))
-    mail.send_to_user(user, "reset", _l("Reset your password"), link=link,
-                      hours=tokens.max_age() // 3600)
+    outbox.later(user.email, "reset", user.language, _l("Reset your password"),
+                 after_response=True, user=user, link=link, hours=tokens.max_age() // 3600)
 
 
 def send_set_password(user: User) -> None:

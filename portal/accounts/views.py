@@ -19,8 +19,8 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from portal import i18n, mail
-from portal.accounts import forms, services, sessions
+from portal import i18n
+from portal.accounts import forms, services, sessions, throttling
 from portal.extensions import db, limiter
 from portal.mail import deliver
 from portal.navigation import landing_url
@@ -140,6 +140,8 @@ def login():
         return redirect(safe_next(next_url, landing_url(current_user)))
     form = forms.LoginForm()
     if form.validate_on_submit():
+        if throttling.refuses(services.find_by_email(form.email.data)):
+            return _staff_login_unavailable(form, next_url)
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             sign_in(user, "password")
@@ -147,6 +149,16 @@ def login():
         db.session.commit()  # keeps the audit of the failure
         form.password.errors.append(_("The e-mail address or password is not correct."))
     return render_template("accounts/login.html", form=form, next_url=safe_next(next_url, ""))
+
+
+def _staff_login_unavailable(form, next_url):
+    """Fail closed: no password of a staff account is tried while failed attempts cannot
+    be counted across the portal's processes."""
+    log.warning("staff login refused: the shared login throttle cannot be reached")
+    flash(_("Login for staff accounts is temporarily unavailable. Try again in a few "
+            "minutes."), "error")
+    return render_template("accounts/login.html", form=form,
+                           next_url=safe_next(next_url, "")), 503
 
 
 @bp.post("/logout")
@@ -166,8 +178,10 @@ def logout():
 def forgot_password():
     form = forms.ForgotPasswordForm()
     if form.validate_on_submit():
-        # After the response: the same page, as fast, for a known or unknown address.
-        mail.after_response(services.send_password_reset, form.email.data)
+        # In the outbox before the response, sent after it: the same page, as fast, for a
+        # known or unknown address, and nothing lost if the sending after it fails.
+        services.send_password_reset(form.email.data)
+        db.session.commit()
         session["accounts.check_email"] = form.email.data
         return redirect(url_for("accounts.forgot_password_sent"))
     return render_template("accounts/forgot_password.html", form=form)

@@ -2,6 +2,7 @@
 agreement for a demo citizen who serves in the Reserve."""
 from __future__ import annotations
 
+from portal import outbox
 from portal.accounts.demo import demo_user
 from portal.employers import services
 from portal.employers.models import Agreement, EmployerUser, Nomination
@@ -33,7 +34,5 @@ def seed_employer(report) -> None:
     services.sign(hr, agreement, name=hr.full_name, function="HR manager",
                   terms_id=agreement.terms_id)
     # The demo sends no e-mail: nothing was really asked of anyone.
-    from portal.employers import outbox
-
-    db.session.info.pop(outbox.KEY, None)
+    outbox.discard()
     report.created(f"enterprise {employer.formatted_number} with a signed agreement")

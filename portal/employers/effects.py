@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal import mail, regions
+from portal import mail, outbox, regions
 from portal.accounts.models import User
-from portal.employers import outbox, signals, terms
+from portal.employers import signals, terms
 from portal.employers.models import Agreement, EmployerUser
 from portal.extensions import db
 from portal.letters import services as letters
@@ -57,13 +57,13 @@ def on_agreement_moved(agreement: Agreement, *, event, action, from_status, to_s
     if subject is None:
         return
     reservist = db.session.get(User, agreement.reservist_id)
-    outbox.queue(reservist.email, "agreement_moved", reservist.language, subject,
+    outbox.later(reservist.email, "agreement_moved", reservist.language, subject,
                  user=reservist, agreement=agreement, action=action, reason=event.reason,
                  audience="reservist", link=mail.external_url("employers_reservist.index"),
                  letter_reference=letter.reference)
     link = mail.external_url("employers_hr.agreement", agreement_id=agreement.id)
     for user in hr_users(agreement.employer_id):
-        outbox.queue(user.email, "agreement_moved", user.language, subject, user=user,
+        outbox.later(user.email, "agreement_moved", user.language, subject, user=user,
                      agreement=agreement, action=action, reason=event.reason,
                      audience="employer", link=link, letter_reference=letter.reference)
 

@@ -15,9 +15,9 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal import audit, mail
+from portal import audit, mail, outbox
 from portal.accounts.models import User
-from portal.employers import outbox, signals
+from portal.employers import signals
 from portal.employers.models import Agreement, AgreementStatus, PeriodAnswer
 from portal.extensions import db
 from portal.locking import lock_row
@@ -172,7 +172,7 @@ def _date(day: date) -> str:
 
 def on_period_answered(row: PeriodAnswer, *, actor) -> None:
     reservist = db.session.get(User, row.agreement.reservist_id)
-    outbox.queue(reservist.email, "period_answered", reservist.language, SUBJECT,
+    outbox.later(reservist.email, "period_answered", reservist.language, SUBJECT,
                  user=reservist, row=row, employer=row.agreement.employer,
                  link=mail.external_url("employers_reservist.index"))
 

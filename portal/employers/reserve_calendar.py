@@ -9,9 +9,9 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
-from portal import mail
+from portal import mail, outbox
 from portal.accounts.models import User
-from portal.employers import effects, outbox
+from portal.employers import effects
 from portal.employers.models import Agreement, AgreementStatus, PeriodAnswer
 from portal.employers.periods import PlannedPeriod
 from portal.extensions import db
@@ -90,7 +90,7 @@ def on_assignment_changed(assignment: Assignment, *, action: str, actor) -> None
     for agreement in agreements:
         link = mail.external_url("employers_hr.agreement", agreement_id=agreement.id)
         for user in effects.hr_users(agreement.employer_id):
-            outbox.queue(user.email, "period_announced", user.language, subject, user=user,
+            outbox.later(user.email, "period_announced", user.language, subject, user=user,
                          period=planned, action=action, reservist_name=reservist.full_name,
                          late=planned.notice_days() < agreement.terms.notice_days,
                          notice=agreement.terms.notice_days, link=link)

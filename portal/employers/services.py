@@ -15,10 +15,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from portal import audit, i18n, mail, textclean
+from portal import audit, i18n, mail, outbox, textclean
 from portal.accounts import services as accounts
 from portal.accounts.models import User
-from portal.employers import enterprise, outbox, terms, workflow
+from portal.employers import enterprise, terms, workflow
 from portal.employers.members import employers_of, is_member, membership  # noqa: F401 (re-exported)
 from portal.employers.models import (
     LIVE,
@@ -200,10 +200,10 @@ def send_link(employer: Employer, email: str, *, actor, agreement: Agreement | N
     language = known.language if known is not None else employer.language
     if agreement is not None:
         reservist = db.session.get(User, agreement.reservist_id)
-        outbox.queue(email, "employer_link", language, LINK_SUBJECT, link=url, hours=hours,
+        outbox.later(email, "employer_link", language, LINK_SUBJECT, link=url, hours=hours,
                      employer=employer, reservist_name=reservist.full_name)
     else:
-        outbox.queue(email, "employer_colleague", language, COLLEAGUE_SUBJECT, link=url,
+        outbox.later(email, "employer_colleague", language, COLLEAGUE_SUBJECT, link=url,
                      hours=hours, employer=employer, inviter=getattr(actor, "full_name", ""))
     return link
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash
 from flask_babel import gettext as _
 
-from portal.employers import outbox
+from portal import outbox
 from portal.extensions import db
 from portal.refusals import Refusal
 
@@ -21,5 +21,5 @@ def show_refusal(form, refusal: Refusal) -> None:
 def commit_and_send() -> None:
     """Commit the request's work once; the e-mails it queued go out after the commit."""
     db.session.commit()
-    if outbox.failed():
+    if outbox.delayed():
         flash(_("We could not send the e-mail just now. Try again in a few minutes."), "error")

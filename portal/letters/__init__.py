@@ -1,9 +1,14 @@
 """The letter engine (render, archive, runs, print batches) and its pages."""
 from __future__ import annotations
 
+import logging
+
+from flask import render_template
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal.letters import cli, models, run_views, views  # noqa: F401 (models: tables)
+from portal.extensions import db
+from portal.letters import cli, limits, models, run_views, views  # noqa: F401 (models: tables)
 from portal.letters import privacy as letters_privacy
 from portal.navigation import StaffTask, add_staff_task
 from portal.security import Role
@@ -18,3 +23,13 @@ def init_app(app) -> None:
         _l("Print and archive the invitation letters of a cohort, and follow the runs."),
         (Role.ADMIN,), order=30))
     letters_privacy.init_app(app)  # its share of export, erasure and retention
+    app.register_error_handler(limits.RenderLimitExceeded, _render_stopped)
+
+
+def _render_stopped(exc: limits.RenderLimitExceeded):
+    """A letter rendered on request passed its limits: nothing of the request is kept, and
+    the user reads why (views that catch Refusal show the same message in place)."""
+    logging.getLogger(__name__).warning("letter rendering stopped: %s", exc)
+    db.session.rollback()
+    return render_template("errors/error.html", title=_("The letter could not be made"),
+                           message=exc.message), 422

@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from portal import i18n
-from portal.letters.pdf import qrfast
+from portal.letters.pdf import fonts, qrfast
 
 ASSETS = (Path(__file__).resolve().parent.parent / "static" / "letters").resolve()
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "letters"
@@ -82,6 +82,27 @@ def _weasy():
     css = weasyprint.CSS(filename=str(ASSETS / "letter.css"), url_fetcher=fetcher,
                          font_config=fonts)
     return weasyprint, fetcher, fonts, css, {}
+
+
+@cache
+def warm() -> None:
+    """Load once in this process what a first letter render would: the packaged faces,
+    the letter templates, the catalogues, WeasyPrint with a first PDF (stylesheet, regular
+    and bold text, an SVG image, tags). A child forked to render a letter
+    (limits.isolated) then starts with all of it, instead of paying a first render's half
+    second every time."""
+    fonts.covered("Dienstjaar")  # the packaged faces, read once
+    for path in TEMPLATES.glob("*.html"):  # compiled templates
+        current_app.jinja_env.get_template(f"letters/{path.name}")
+    for lang in i18n.LETTER_LANGUAGES:  # the catalogues of every letter language
+        document_title("invitation", lang)
+    image = qr_data_uri("https://dienstjaar.example/start")
+    sections = "".join(
+        f'<section lang="{lang}"><h1>Dienstjaar</h1><p><strong>Militair</strong> '
+        f'Dienstjaar — Année de Service Militaire — Militärdienstjahr</p>'
+        f'<img src="{image}" alt=""></section>' for lang in ("nl", "fr", "de"))
+    to_pdf(layout(f'<html lang="nl"><head><title>Dienstjaar</title></head>'
+                  f'<body>{sections}</body></html>'))
 
 
 def fetcher():

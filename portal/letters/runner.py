@@ -13,7 +13,7 @@ from redis.exceptions import RedisError
 from portal import audit, jobs
 from portal.extensions import db
 from portal.jobs import Job
-from portal.letters import runs
+from portal.letters import limits, runs
 
 log = logging.getLogger(__name__)
 _threads: dict[int, threading.Thread] = {}
@@ -75,6 +75,7 @@ def _init_worker(config: dict) -> None:
 
 
 def _pool_batch(args: tuple[int, int]) -> None:
+    limits.cap_worker_memory()
     try:
         runs.run_batch(*args)
     finally:

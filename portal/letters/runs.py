@@ -35,7 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from portal import audit, csvsafe, jobs
 from portal.extensions import db
 from portal.jobs import Job
-from portal.letters import services
+from portal.letters import limits, services
 from portal.letters.models import Letter, RunItem
 from portal.letters.pdf import vdp
 from portal.letters.variants import Variant
@@ -292,10 +292,14 @@ def process_batch(job_id: int, number: int) -> tuple[int, int]:
                 raise LookupError("no longer in the register")
             letter = source.letter(recipient, scope)
             languages = tuple(letter.languages or letter.recipient.languages())
+            # The run's layout of this language order is made once (its first letter waits
+            # for it, unlimited: it shows no recipient's data); each letter is limited.
             variant = _variant(job_id, source, scope, params, languages)
-            parts = variant.compose(letter.recipient, letter.reference, letter.fields,
-                                    letter.qr_url)
-            made.append(_Made(item, letter, parts, vdp.letter_pdf(parts), languages))
+            with limits.guarded():
+                parts = variant.compose(letter.recipient, letter.reference, letter.fields,
+                                        letter.qr_url)
+                pdf = vdp.letter_pdf(parts)
+            made.append(_Made(item, letter, parts, pdf, languages))
         except Exception as exc:  # one bad record must not stop the other 149,999
             failures.append((item, f"{type(exc).__name__}: {exc}"))
     Path(params.out).mkdir(parents=True, exist_ok=True)
@@ -448,6 +452,7 @@ def run_batch(job_id: int, number: int) -> None:
 
 def rq_batch(job_id: int, number: int) -> None:
     """A batch as an RQ job: a worker's session does not outlive the job."""
+    limits.cap_worker_memory()
     try:
         run_batch(job_id, number)
     finally:

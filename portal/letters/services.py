@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from portal import audit, i18n, regions
 from portal.extensions import db
-from portal.letters import address, render
+from portal.letters import address, limits, render
 from portal.letters.models import Letter
 from portal.letters.pdf import fonts, vdp
 from portal.refusals import Refusal
@@ -144,7 +144,16 @@ class NotPrintable(Refusal, ValueError):
 def render_letter(kind: str, *, recipient: Recipient, context: dict, languages, reference: str,
                   slots: dict | None = None) -> tuple[bytes, int]:
     """Render a letter in full (one WeasyPrint document). Returns (pdf bytes, page count).
-    Raises NotPrintable instead of printing a blank or cutting text off."""
+    Raises NotPrintable instead of printing a blank or cutting text off. Rendered in a
+    child process under the render limits: raises limits.RenderLimitExceeded (a Refusal)
+    when they are passed."""
+    render.warm()
+    return limits.isolated(_render_letter, kind, recipient=recipient, context=context,
+                           languages=tuple(languages), reference=reference, slots=slots)
+
+
+def _render_letter(kind: str, *, recipient: Recipient, context: dict, languages,
+                   reference: str, slots: dict | None = None) -> tuple[bytes, int]:
     context = {**context, "letter_date": context.get("letter_date") or date.today()}
     try:
         # The address is laid out (measured) here: a character no font has stops it too.

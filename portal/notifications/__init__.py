@@ -12,7 +12,6 @@ from portal.notifications import cli, models, outbox, sms, views  # noqa: F401 (
 
 def init_app(app) -> None:
     application_moved.connect(outbox.on_application_moved)
-    outbox.listen()
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.group)
     app.jinja_env.globals["sms_choice_offered"] = _sms_offered

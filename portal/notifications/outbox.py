@@ -1,5 +1,6 @@
 """Notifications from the outbox: written in the transaction of the move they tell about,
-delivered once it commits (on the job queue when there is one), retried on failure.
+handed to the platform's after-commit delivery (portal.outbox: on the job queue when there
+is one), retried on failure.
 
 A move that rolls back leaves no notification and sends nothing; a mail or SMS outage
 leaves the notification pending, tried again by the queue's retries and by
@@ -12,12 +13,11 @@ import smtplib
 from datetime import date, timedelta
 
 from flask import current_app, render_template
-from rq import Retry
-from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal import i18n, jobs, mail
+from portal import i18n, mail
+from portal import outbox as platform_outbox
 from portal.accounts.models import User
 from portal.applications.models import Application, Convocation, Status
 from portal.extensions import db
@@ -27,8 +27,6 @@ from portal.notifications.messages import KIND_OF_ACTION, SUBJECTS
 from portal.notifications.models import Notification, SmsChoice
 
 log = logging.getLogger(__name__)
-PENDING_KEY = "notifications_to_send"
-RQ_RETRY_INTERVALS = (30, 300, 1800)  # seconds between the queue's tries
 
 
 # --- writing: inside the transaction -----------------------------------------------------
@@ -55,50 +53,12 @@ def add(application: Application, kind: str, key: str) -> list[Notification]:
         except IntegrityError:  # told already
             continue
         added.append(notification)
-    db.session.info.setdefault(PENDING_KEY, []).extend(n.id for n in added)
+    if added:
+        platform_outbox.after_commit(deliver, [n.id for n in added])
     return added
 
 
-# --- sending: after the commit -------------------------------------------------------------
-
-def _after_commit(session) -> None:
-    if session.in_nested_transaction():  # a savepoint was released: the transaction goes on
-        return
-    ids = session.info.pop(PENDING_KEY, None)
-    if ids:
-        dispatch(ids)
-
-
-def _after_rollback(session, previous) -> None:
-    if not previous.nested:  # a savepoint rolled back: the transaction goes on
-        session.info.pop(PENDING_KEY, None)
-
-
-def listen() -> None:
-    """Send what a transaction queued once it commits (idempotent)."""
-    if not event.contains(Session, "after_commit", _after_commit):
-        event.listen(Session, "after_commit", _after_commit)
-        event.listen(Session, "after_soft_rollback", _after_rollback)
-
-
-def dispatch(ids: list[int]) -> None:
-    """On the job queue when there is one (retried there), else right away in-process."""
-    if jobs.use_rq():
-        jobs.queue().enqueue(rq_deliver, list(ids),
-                             retry=Retry(max=len(RQ_RETRY_INTERVALS),
-                                         interval=list(RQ_RETRY_INTERVALS)))
-        return
-    try:
-        deliver(ids)
-    except Exception:  # the move is committed; send-pending tries again later
-        log.exception("notifications %s: delivery failed, left pending", ids)
-
-
-def rq_deliver(ids: list[int]) -> None:
-    """Delivery as an RQ job: raising makes the queue try again later."""
-    if deliver(ids):
-        raise RuntimeError(f"notifications not delivered yet: {ids}")
-
+# --- sending: after the commit (portal.outbox hands the ids over) ---------------------
 
 def deliver(ids: list[int]) -> list[int]:
     """Send the pending notifications among `ids`, in a session of their own (the caller's

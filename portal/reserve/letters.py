@@ -73,6 +73,6 @@ def after_move(engagement: Engagement, action: str, actor) -> None:
     if action in workflow.LETTERS:
         issue(engagement, action, actor)
     user = db.session.get(User, engagement.user_id)
-    notify.later(db.session, user, SUBJECTS[action], LINES[action],
+    notify.later(user, SUBJECTS[action], LINES[action],
                  endpoint="reserve.engagement", engagement_id=engagement.id,
                  link_label=_l("Open my engagement"))

@@ -251,7 +251,7 @@ def _tell(assignment: Assignment, action: str, actor) -> None:
         return
     period = assignment.period
     user = db.session.get(User, assignment.user_id)
-    notify.later(db.session, user, message[0], message[1],
+    notify.later(user, message[0], message[1],
                  _l("%(kind)s, %(start)s to %(end)s, %(place)s.",
                     kind=vocab.KIND_LABELS[PeriodKind(period.kind)],
                     start=period.starts_on.isoformat(), end=period.ends_on.isoformat(),

@@ -73,7 +73,7 @@ def ask(application: Application, actor, today: date | None = None) -> YearEndCh
     audit.record(actor, "reserve.choice_asked", choice, deadline=deadline.isoformat())
     user = db.session.get(User, application.user_id)
     notify.later(
-        db.session, user, _l("Your service year is complete: what next?"),
+        user, _l("Your service year is complete: what next?"),
         _l("Congratulations on completing your service year."),
         _l("Please tell us what you would like to do next: a career in Defence, the "
            "Reserve, or leaving Defence."),
@@ -122,7 +122,7 @@ def remind_and_lapse(today: date | None = None) -> tuple[int, int]:
                                                 reason="year-end choice deadline passed")
             audit.record(None, "reserve.choice_lapsed", choice)
             notify.later(
-                db.session, user, _l("Your choice after the service year"),
+                user, _l("Your choice after the service year"),
                 _l("We did not receive your choice by %(date)s, so we count you as leaving "
                    "Defence.", date=choice.deadline.isoformat()),
                 _l("You are welcome to apply to the Reserve directly at any time."),
@@ -138,7 +138,7 @@ def remind_and_lapse(today: date | None = None) -> tuple[int, int]:
             choice.reminders_sent = reached
             choice.last_reminded_at = utcnow()
             notify.later(
-                db.session, user, _l("Reminder: choose what comes after your service year"),
+                user, _l("Reminder: choose what comes after your service year"),
                 _l("You have %(days)d days left to choose: a career in Defence, the Reserve, "
                    "or leaving (deadline %(date)s).", days=left,
                    date=choice.deadline.isoformat()),

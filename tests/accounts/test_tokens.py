@@ -53,6 +53,7 @@ def test_a_reset_link_works_once_and_older_links_die_with_it(client):
     user = factories.user()
     db.session.commit()
     services.send_password_reset(user.email)
+    db.session.commit()  # the mail waits in the outbox for the commit
     [first] = [path_of(u) for u in links_in(last_mail_to(user.email)) if "/reset-password/" in u]
     client.get(first)
     new = "a brand new passphrase"

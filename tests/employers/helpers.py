@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+from portal import outbox
 from portal.employers import periods, services
 from portal.employers.models import Agreement, Nomination
 from portal.extensions import db
@@ -35,7 +36,7 @@ def proposed_agreement(employer_, reservist=None, hr_email: str = "hr@bakkerij.b
     db.session.add(nomination)
     db.session.flush()
     agreement = services.contact(nomination, reservist)
-    db.session.info.pop("employers.outbox", None)
+    outbox.discard()  # the set-up sends nothing
     return agreement
 
 
@@ -43,7 +44,7 @@ def signed_agreement(employer_, hr=None, reservist=None) -> Agreement:
     agreement = proposed_agreement(employer_, reservist)
     hr = hr or hr_user(employer_)
     services.sign(hr, agreement, name=hr.full_name, function="HR", terms_id=agreement.terms_id)
-    db.session.info.pop("employers.outbox", None)
+    outbox.discard()  # the set-up sends nothing
     return agreement
 
 

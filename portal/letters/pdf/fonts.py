@@ -54,6 +54,9 @@ class MissingGlyph(ValueError):
         super().__init__(f"no letter font has U+{ord(char):04X} {name} ({char!r})")
         self.char = char
 
+    def __reduce__(self):  # comes back whole from a render in a child process
+        return type(self), (self.char,)
+
 
 @dataclass
 class Face:

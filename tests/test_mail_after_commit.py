@@ -1,0 +1,92 @@
+"""E-mails sent after the commit go through the mail outbox: stored in the transaction that
+caused them, so a rollback sends nothing and a failure after the commit (or after the
+response) loses nothing: `flask mail retry` sends them, exactly once."""
+from __future__ import annotations
+
+import socket
+import time
+
+from aiosmtpd.controller import Controller
+
+from portal import outbox
+from portal.extensions import db
+from portal.mail import OutboxMail
+from tests.live import Client, serving
+from tests.support import factories
+from tests.support.mail import outbox as mail_files
+
+
+class _Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append((envelope.rcpt_tos, envelope.content.decode()))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _rows():
+    db.session.expire_all()
+    return db.session.scalars(db.select(OutboxMail).order_by(OutboxMail.id)).all()
+
+
+def test_a_mail_queued_in_a_transaction_that_rolls_back_is_never_sent(app):
+    outbox.later("someone@example.be", "reserve_notice", "nl", "Onderwerp", name="Lien",
+                 lines=("Een regel.",), link=None, link_label=None)
+    assert len(_rows()) == 1  # in the transaction, not yet sent
+    db.session.rollback()
+    assert _rows() == []
+    assert mail_files() == []
+
+
+def test_a_mail_queued_in_a_transaction_goes_out_once_it_commits(app):
+    outbox.later("someone@example.be", "reserve_notice", "nl", "Onderwerp", name="Lien",
+                 lines=("Een regel.",), link=None, link_label=None)
+    assert mail_files() == []
+    db.session.commit()
+    [message] = mail_files()
+    assert message["To"] == "someone@example.be"
+    [row] = _rows()
+    assert row.sent_at is not None and row.message is None  # its text (tokens) is gone
+
+
+def test_a_reset_mail_whose_sending_after_the_response_fails_waits_in_the_outbox(app):
+    """The reset mail is written to the outbox before the page is answered; the mail
+    server is down when it is sent after the response, and `mail retry` sends it later."""
+    factories.user(email="known@example.be")
+    db.session.commit()
+    port = _free_port()
+    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{port}"  # nothing listens there yet
+    inbox = _Inbox()
+    controller = None
+    try:
+        with serving(app) as base:
+            for email in ("known@example.be", "nobody@example.be"):
+                status, headers, _html = Client(base).post_form("/forgot-password",
+                                                                {"email": email})
+                assert (status, headers["Location"]) == (302, "/forgot-password/sent")
+            deadline = time.monotonic() + 15
+            while not [r for r in _rows() if r.attempts]:
+                assert time.monotonic() < deadline, "the try after the response never came"
+                time.sleep(0.1)
+        [row] = _rows()  # nothing for an address without an account
+        assert (row.recipient, row.sent_at, row.last_error) == (
+            "known@example.be", None, "ConnectionRefusedError")
+
+        controller = Controller(inbox, hostname="127.0.0.1", port=port)
+        controller.start()
+        runner = app.test_cli_runner()
+        assert "sent 1; 0 still queued" in runner.invoke(args=["mail", "retry", "--all"]).output
+        assert "sent 0; 0 still queued" in runner.invoke(args=["mail", "retry", "--all"]).output
+    finally:
+        app.config["MAIL_URL"] = None
+        if controller is not None:
+            controller.stop()
+    [(to, content)] = inbox.messages
+    assert to == ["known@example.be"] and "/reset-password/" in content
