@@ -158,6 +158,8 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--candidates", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=4,
+                        help="threads per gunicorn worker (gthread when above 1)")
     parser.add_argument("--think", default="1,3",
                         help="seconds a user waits between two pages: low,high")
     args = parser.parse_args()
@@ -191,7 +193,8 @@ def main() -> int:
         port = _free_port()
         bin_dir = Path(sys.executable).parent
         gunicorn = subprocess.Popen(
-            [str(bin_dir / "gunicorn"), "--workers", str(args.workers), "--bind",
+            [str(bin_dir / "gunicorn"), "--workers", str(args.workers), "--threads",
+             str(args.threads), "--keep-alive", "10", "--bind",
              f"127.0.0.1:{port}", "--timeout", "120", "--log-level", "warning", "wsgi:app"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
             stderr=(workdir / "gunicorn.log").open("w"))
@@ -219,7 +222,7 @@ def main() -> int:
         backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
         print(f"\n{backend}, {args.rows:,} applications, {args.users} users, "
               f"{args.duration} s, {args.think.replace(',', '–')} s between pages, "
-              f"gunicorn {args.workers} workers\n")
+              f"gunicorn {args.workers} workers × {args.threads} threads\n")
         print(f"{'step':36} {'requests':>8} {'errors':>7} {'p50 ms':>7} {'p95 ms':>7}")
         for name, row in rows:
             print(f"{name:36} {row['Request Count']:>8} {row['Failure Count']:>7} "

@@ -22,6 +22,8 @@ import pickle
 import resource
 import select
 import signal
+import socket
+import stat
 import threading
 import time
 
@@ -125,6 +127,7 @@ def isolated(fn, *args, **kwargs):
 def _child(write_end: int, memory: int, fn, args, kwargs) -> None:
     code = 0
     try:
+        _close_sockets()
         try:
             cap_memory(memory)
             answer = ("ok", fn(*args, **kwargs))
@@ -142,6 +145,32 @@ def _child(write_end: int, memory: int, fn, args, kwargs) -> None:
     finally:
         # No atexit handlers, no flushing of buffers or connections the parent owns.
         os._exit(code)
+
+
+def _close_sockets() -> None:
+    """Close the child's copies of the server's sockets: the listening ones and the
+    clients' connections (those with a listening socket's address). A client's
+    connection kept alive by a threaded server, still open here when the parent closes
+    its own copy, would stay half alive, and this child's exit would then reset the
+    client's next request. Other sockets (the database's) stay: the render may read
+    through its request's connection while the parent waits."""
+    found = {}
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        with contextlib.suppress(OSError):
+            if not stat.S_ISSOCK(os.fstat(fd).st_mode):
+                continue
+            probe = socket.socket(fileno=os.dup(fd))
+            try:
+                listening = probe.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
+                found[fd] = (bool(listening), probe.getsockname())
+            finally:
+                probe.close()
+    addresses = {address for listening, address in found.values() if listening}
+    for fd, (listening, address) in found.items():
+        if listening or address in addresses:
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
 
 def _portable(exc: BaseException) -> BaseException:

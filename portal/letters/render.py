@@ -7,6 +7,7 @@ import hashlib
 import logging
 import mimetypes
 import re
+import threading
 from datetime import date, timedelta
 from functools import cache
 from html import unescape
@@ -84,13 +85,27 @@ def _weasy():
     return weasyprint, fetcher, fonts, css, {}
 
 
-@cache
+_WARM_LOCK = threading.Lock()
+_warmed = False
+
+
 def warm() -> None:
     """Load once in this process what a first letter render would: the packaged faces,
     the letter templates, the catalogues, WeasyPrint with a first PDF (stylesheet, regular
     and bold text, an SVG image, tags). A child forked to render a letter
     (limits.isolated) then starts with all of it, instead of paying a first render's half
-    second every time."""
+    second every time. Threads of one process (gunicorn's gthread) wait for the first:
+    WeasyPrint must not lay out two documents at once in one process."""
+    global _warmed
+    if _warmed:
+        return
+    with _WARM_LOCK:
+        if not _warmed:
+            _warm()
+            _warmed = True
+
+
+def _warm() -> None:
     fonts.covered("Dienstjaar")  # the packaged faces, read once
     for path in TEMPLATES.glob("*.html"):  # compiled templates
         current_app.jinja_env.get_template(f"letters/{path.name}")
@@ -100,7 +115,7 @@ def warm() -> None:
     sections = "".join(
         f'<section lang="{lang}"><h1>Dienstjaar</h1><p><strong>Militair</strong> '
         f'Dienstjaar — Année de Service Militaire — Militärdienstjahr</p>'
-        f'<img src="{image}" alt=""></section>' for lang in ("nl", "fr", "de"))
+        f'<img src="{image}" alt="QR"></section>' for lang in ("nl", "fr", "de"))
     to_pdf(layout(f'<html lang="nl"><head><title>Dienstjaar</title></head>'
                   f'<body>{sections}</body></html>'))
 
