@@ -115,5 +115,10 @@ def init_app(app) -> None:
             raise click.ClickException("REDIS_URL is not set: jobs run in-process.")
         # SimpleWorker runs jobs in this process: no fork after WeasyPrint is loaded, and
         # the fonts and layouts a worker has cached serve every job it takes.
+        if not app.testing:
+            # A worker of its own: its letters may be capped in memory (render limits).
+            from portal.letters import limits  # the engine's, loaded with the worker
+
+            limits.mark_dedicated()
         SimpleWorker([queue(app)], connection=redis_connection(app)).work(
             burst=burst, with_scheduler=False)

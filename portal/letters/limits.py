@@ -89,9 +89,22 @@ def cap_memory(extra: int) -> None:
             resource.RLIMIT_AS)[1]))
 
 
+_dedicated = False
+
+
+def mark_dedicated() -> None:
+    """This process does nothing but render letters (a run's pool worker, `flask jobs
+    worker`): its address space may be capped for each batch."""
+    global _dedicated
+    _dedicated = True
+
+
 def cap_worker_memory() -> None:
-    """For a process that does nothing but render letters (letter run workers)."""
-    cap_memory(max_memory())
+    """Cap a dedicated letter worker's address space; a process that does other work too
+    (the web process, a test run that works the queue in-process) is left alone, since a
+    cap there would also stop its threads and requests."""
+    if _dedicated:
+        cap_memory(max_memory())
 
 
 # --- on request: in a forked child -------------------------------------------------------

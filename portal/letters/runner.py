@@ -72,6 +72,7 @@ def _init_worker(config: dict) -> None:
 
     _worker_app = create_app(config)
     _worker_app.app_context().push()
+    limits.mark_dedicated()
 
 
 def _pool_batch(args: tuple[int, int]) -> None:
