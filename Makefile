@@ -45,12 +45,12 @@ translations-compile: $(VENV)/.installed
 	@$(BIN)/pybabel compile --statistics -d translations -D messages 2>&1 | grep -v '^$$' || true
 
 translations-extract: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 \
+	$(BIN)/pybabel extract -F babel.cfg --width 100 -k _l -k lazy_gettext -k ngettext:1,2 \
 		--add-comments=TRANSLATORS: --no-location --sort-output \
 		--ignore-dirs='.* __pycache__ instance' --project=dienstjaar-portal -o translations/messages.pot .
 
 translations-update: translations-extract
-	$(BIN)/pybabel update -i translations/messages.pot -d translations \
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --width 100 \
 		--no-fuzzy-matching --ignore-obsolete
 
 translations: translations-update translations-compile
