@@ -6,7 +6,8 @@ import secrets
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-INSTANCE = ROOT / "instance"
+# The instance folder (INSTANCE_PATH): every default path below lies in it.
+INSTANCE = Path(os.environ.get("INSTANCE_PATH") or ROOT / "instance")
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -33,7 +34,7 @@ class Config:
 
     # INSTANCE_PATH: folder of the SQLite database, mails, letter runs and the generated
     # key; created readable by the portal's own user only (0700).
-    INSTANCE_PATH = os.environ.get("INSTANCE_PATH", str(INSTANCE))
+    INSTANCE_PATH = str(INSTANCE)
 
     # CODE_HASH_KEY: key of the keyed hash under which invitation codes are stored.
     # Defaults to a key derived from SECRET_KEY.

@@ -126,3 +126,24 @@ def test_files_the_portal_writes_into_its_instance_folder_are_private(tmp_path):
     written = list((instance / "mail").iterdir()) + [instance / "portal.sqlite3"]
     for path in written:
         assert (path.stat().st_mode & 0o077) == 0, path
+
+
+def test_the_instance_folder_holds_the_database_mails_runs_and_proofs(tmp_path):
+    """INSTANCE_PATH moves every file the portal writes by default, not only its key."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in (
+        "DATABASE_URL", "MAIL_DIR", "SMS_DIR", "LETTER_RUN_DIR", "RESERVE_PROOF_DIR")}
+    env["INSTANCE_PATH"] = str(tmp_path)
+    code = ("import json; from portal.config import Config as C; print(json.dumps(["
+            "C.INSTANCE_PATH, C.SQLALCHEMY_DATABASE_URI, C.MAIL_DIR, C.SMS_DIR, "
+            "C.LETTER_RUN_DIR, C.RESERVE_PROOF_DIR]))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, check=True).stdout
+    paths = json.loads(out)
+    assert paths[0] == str(tmp_path)
+    assert paths[1] == f"sqlite:///{tmp_path / 'portal.sqlite3'}"
+    assert all(p.startswith(str(tmp_path)) for p in paths[2:]), paths
