@@ -75,11 +75,11 @@ def test_templates_hold_no_untranslated_text_between_tags():
     assert offenders == [], offenders[:10]
 
 
-# German readers meet one form of address: "du". "Sie"/"Ihr" stays only where it means
-# she/they/its (a person, a session, an application) or in staff pages written formally.
+# German readers, citizens and staff alike, meet one form of address: "du". "Sie"/"Ihr"
+# stays only where it means she/they/its (a person, a session, an application).
 GERMAN_SIE_ALLOWED = {
-    # third person: the session, the calendar address, the unit, the application, the
-    # intake's sessions, the person
+    # third person, not the reader: the session, the calendar address, the unit, the
+    # application, the intake's sessions, the person
     "In an information session you hear what the service year is like and can ask your "
     "questions. It takes about two hours.",
     "Subscribe to this private address in your calendar app to see your training periods "
@@ -91,16 +91,6 @@ GERMAN_SIE_ALLOWED = {
     "stands now.",
     "This intake is closed: its sessions can no longer be booked.",
     "This person already has an account: they log in, no new code is sent.",
-    # staff pages (cohorts, letter runs, erasure requests)
-    "A cohort is everyone born in a period, invited together. Import the National Register "
-    "extract into a cohort, then send the invitation letters.",
-    "Each request is carried out at once; what the law keeps is listed with its date. Once "
-    "that date has passed, open the request to erase the rest and close it.",
-    "Nothing to print: everyone here already has a letter or an account. Print one person's "
-    "letter again from the cohort page.",
-    "Say why the letter is printed again.",
-    "The job queue cannot be reached: this run goes on in the portal's own process, more "
-    "slowly. Nothing is lost; you can follow it here.",
 }
 FORMAL = re.compile(r"\b(Sie|Ihr|Ihre|Ihren|Ihrem|Ihrer|Ihres|Ihnen)\b")
 
