@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, cast, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 
 from portal import privacy_registry as registry
 from portal.applications import answers as stored_answers
@@ -20,7 +20,7 @@ from portal.applications.models import (
     TestResult,
 )
 from portal.extensions import db
-from portal.letters.models import Letter
+from portal.letters import services as letter_services
 
 S = Status
 # Finished without service: after the retention period the whole file goes.
@@ -107,11 +107,7 @@ def _delete_files(ids) -> None:
                           (TestResult, TestResult.application_id),
                           (Decision, Decision.application_id)):
         db.session.execute(delete(model).where(column.in_(ids)).execution_options(**opts))
-    db.session.execute(delete(Letter).where(
-        Letter.subject_type == "Application",
-        Letter.subject_id.in_(select(cast(Application.id, String))
-                              .where(Application.id.in_(ids))),
-    ).execution_options(**opts))
+    letter_services.delete_of_subjects(Application, ids)
 
 
 def erase(user, actor, now, kept_subjects=None, **_kw) -> registry.Erased:

@@ -7,7 +7,7 @@ to their training periods. The HR users' own accounts are accounts like any othe
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, cast, delete, func, or_, select, tuple_
+from sqlalchemy import delete, func, or_, select, tuple_
 
 from portal import privacy_registry as registry
 from portal.employers.models import (
@@ -20,7 +20,7 @@ from portal.employers.models import (
     PeriodAnswer,
 )
 from portal.extensions import db
-from portal.letters.models import Letter
+from portal.letters import services as letter_services
 
 A = AgreementStatus
 # Once signed, an agreement is a contract the State pays compensation under: kept.
@@ -87,10 +87,7 @@ def _delete_agreements(ids) -> None:
                           (PeriodAnswer, PeriodAnswer.agreement_id),
                           (AccessLink, AccessLink.agreement_id)):
         db.session.execute(delete(model).where(column.in_(ids)).execution_options(**opts))
-    db.session.execute(delete(Letter).where(
-        Letter.subject_type == "Agreement",
-        Letter.subject_id.in_(select(cast(Agreement.id, String)).where(Agreement.id.in_(ids))),
-    ).execution_options(**opts))
+    letter_services.delete_of_subjects(Agreement, ids)
     db.session.execute(delete(Agreement).where(Agreement.id.in_(ids)).execution_options(**opts))
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from functools import cached_property
 
 from flask_babel import gettext as _
+from sqlalchemy import String, cast, delete, select
 
 from portal import audit, i18n, regions
 from portal.extensions import db
@@ -168,6 +169,16 @@ def _render_letter(kind: str, *, recipient: Recipient, context: dict, languages,
     except (address.AddressDoesNotFit, fonts.MissingGlyph, vdp.TextOverflow) as error:
         raise NotPrintable(str(error)) from error
     return render.to_archive_pdf(document), len(document.pages)
+
+
+
+def delete_of_subjects(model, ids) -> None:
+    """Delete the archived letters whose subject is a row of `model` among `ids` (a list
+    or a select of ids): a domain erasing or purging its records takes their letters too."""
+    db.session.execute(delete(Letter).where(
+        Letter.subject_type == model.__name__,
+        Letter.subject_id.in_(select(cast(model.id, String)).where(model.id.in_(ids))),
+    ).execution_options(synchronize_session=False))
 
 
 def store(kind: str, *, pdf: bytes, page_count: int, reference: str, languages, actor,

@@ -11,11 +11,11 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, cast, delete, func, select
+from sqlalchemy import delete, func, select
 
 from portal import privacy_registry as registry
 from portal.extensions import db
-from portal.letters.models import Letter
+from portal.letters import services as letter_services
 from portal.reserve import proofs as proof_files
 from portal.reserve.models import (
     Assignment,
@@ -152,10 +152,7 @@ def _delete_engagements(ids) -> None:
                           (EngagementEvent, EngagementEvent.engagement_id),
                           (Assignment, Assignment.engagement_id)):
         db.session.execute(delete(model).where(column.in_(ids)).execution_options(**opts))
-    db.session.execute(delete(Letter).where(
-        Letter.subject_type == "Engagement",
-        Letter.subject_id.in_(select(cast(Engagement.id, String)).where(Engagement.id.in_(ids))),
-    ).execution_options(**opts))
+    letter_services.delete_of_subjects(Engagement, ids)
     db.session.execute(delete(Engagement).where(Engagement.id.in_(ids)).execution_options(**opts))
 
 
