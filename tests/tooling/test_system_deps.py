@@ -24,8 +24,12 @@ def _run(tmp_path, as_nobody: bool = False) -> subprocess.CompletedProcess:
     apt.write_text(f"#!/bin/sh\necho \"$@\" >> {calls}\nexit 1\n")
     for f in (fc_list, apt):
         f.chmod(0o755)
+    # The script too: a clone in a private folder (mktemp -d) is out of another user's reach.
+    script = bin_dir / SCRIPT.name
+    shutil.copy(SCRIPT, script)
+    script.chmod(0o755)
     env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
-    command = ["bash", str(SCRIPT)]
+    command = ["bash", str(script)]
     if as_nobody:
         command = ["runuser", "-u", "nobody", "--", "env", f"PATH={env['PATH']}", *command]
     try:
