@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from email import policy
@@ -124,14 +125,28 @@ def _deliver_here(deliver, ids) -> list[int]:
         return list(ids)
 
 
+# A server may close a response late (Werkzeug's drains a kept-alive connection first):
+# past this many seconds the delivery goes from a thread of its own, whichever comes first.
+AFTER_RESPONSE_AT_LATEST = 2.0
+
+
 def _after_response(app, deliver, ids) -> None:
+    lock, done = threading.Lock(), []
+
     def run() -> None:
-        with app.app_context():
-            _deliver_here(deliver, ids)
+        with lock:
+            if done:
+                return
+            done.append(True)
+            with app.app_context():
+                _deliver_here(deliver, ids)
 
     @after_this_request
     def attach(response):
         response.call_on_close(run)
+        timer = threading.Timer(AFTER_RESPONSE_AT_LATEST, run)
+        timer.daemon = True
+        timer.start()
         return response
 
 
