@@ -16,6 +16,7 @@ import argparse
 import csv
 import json
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -150,6 +151,57 @@ def report(prefix: Path) -> tuple[list[tuple], int]:
     return rows, failures
 
 
+def print_profile(workdir: Path) -> None:
+    """Per URL rule: requests, the server thread's CPU (mean, total) and wall time (p50)."""
+    rules: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for path in workdir.glob("profile.*"):
+        for line in path.read_text().splitlines():
+            method, rule, wall, cpu = line.split("\t")
+            rules.setdefault((method, rule), []).append((float(wall), float(cpu)))
+    total = sum(cpu for rows in rules.values() for _wall, cpu in rows)
+    print(f"\nserver CPU per page (request threads only; {total / 1000:.1f} s in all)\n")
+    print(f"{'page':60} {'requests':>8} {'CPU ms':>7} {'CPU s':>6} {'wall p50':>8}")
+    for (method, rule), rows in sorted(rules.items(), key=lambda kv: -sum(c for _w, c in kv[1])):
+        walls = sorted(w for w, _c in rows)
+        cpu = sum(c for _w, c in rows)
+        print(f"{method + ' ' + rule:60.60} {len(rows):>8} {cpu / len(rows):>7.1f} "
+              f"{cpu / 1000:>6.1f} {walls[len(walls) // 2]:>8.0f}")
+
+
+def _queue(workers: int) -> str | None:
+    """The Redis of the job queue (BENCH_REDIS_URL, else database 14 on loopback), when
+    queue workers are asked for and it answers."""
+    if workers <= 0:
+        return None
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    url = os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379/14"
+    try:
+        Redis.from_url(url, socket_connect_timeout=1).ping()
+    except (RedisError, OSError):
+        print(f"no Redis at {url}: letters and mail are made in the web processes")
+        return None
+    return url
+
+
+def _letters_left(app, deadline: float) -> dict:
+    """Letters issued, and those still pending once the queue had until `deadline`."""
+    from portal.extensions import db
+    from portal.letters.models import Letter, PendingLetter
+
+    with app.app_context():
+        while True:
+            pending = db.session.scalar(db.select(db.func.count(PendingLetter.id))) or 0
+            db.session.rollback()
+            if not pending or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        issued = db.session.scalar(db.select(db.func.count(Letter.id))) or 0
+        db.session.remove()
+    return {"issued": issued, "pending": pending}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=100)
@@ -162,6 +214,12 @@ def main() -> int:
                         help="threads per gunicorn worker (gthread when above 1)")
     parser.add_argument("--think", default="1,3",
                         help="seconds a user waits between two pages: low,high")
+    parser.add_argument("--queue-workers", type=int, default=1,
+                        help="RQ workers (`flask jobs worker`, at nice 10) that render the "
+                             "letters and send the mail, as in production; 0: no queue, "
+                             "the web processes do it after each commit")
+    parser.add_argument("--profile", action="store_true",
+                        help="also print the server's CPU time per page (URL rule)")
     args = parser.parse_args()
 
     from flask_migrate import upgrade
@@ -178,10 +236,13 @@ def main() -> int:
            "LOGIN_LIMIT": "1000000 per minute", "CODE_LIMIT": "1000000 per minute"}
     env.pop("MAIL_URL", None)
     env.pop("REDIS_URL", None)
+    queue = _queue(args.queue_workers)
+    if queue:
+        env.update(REDIS_URL=queue, JOBS_INLINE="false", RQ_QUEUE=f"load-{os.getpid()}")
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "load-test-secret",
                       "MAIL_DIR": env["MAIL_DIR"], "REDIS_URL": None,
                       "RATELIMIT_STORAGE_URI": "memory://"})
-    gunicorn = None
+    gunicorn, workers = None, []
     try:
         started = time.perf_counter()
         with app.app_context():
@@ -195,8 +256,10 @@ def main() -> int:
         gunicorn = subprocess.Popen(
             [str(bin_dir / "gunicorn"), "--workers", str(args.workers), "--threads",
              str(args.threads), "--keep-alive", "10", "--bind",
-             f"127.0.0.1:{port}", "--timeout", "120", "--log-level", "warning", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+             f"127.0.0.1:{port}", "--timeout", "120", "--log-level", "warning",
+             "benchmarks.profiled_wsgi:app" if args.profile else "wsgi:app"],
+            cwd=ROOT, env={**env, "LOAD_PROFILE": str(workdir / "profile")},
+            stdout=subprocess.DEVNULL,
             stderr=(workdir / "gunicorn.log").open("w"))
         deadline = time.monotonic() + 60
         while True:
@@ -207,7 +270,13 @@ def main() -> int:
                 if time.monotonic() > deadline or gunicorn.poll() is not None:
                     raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.3)
+        workers = [subprocess.Popen(
+            [str(bin_dir / "flask"), "--app", "portal", "jobs", "worker"], cwd=ROOT, env=env,
+            preexec_fn=lambda: os.nice(10), stdout=subprocess.DEVNULL,  # noqa: PLW1509
+            stderr=(workdir / f"worker{i}.log").open("w"))
+            for i in range(args.queue_workers if queue else 0)]
         prefix = workdir / "stats"
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run(
             [str(bin_dir / "locust"), "-f", str(ROOT / "benchmarks" / "locustfile.py"),
              "--headless", "--users", str(args.users), "--spawn-rate", str(args.spawn_rate),
@@ -218,6 +287,9 @@ def main() -> int:
                           "LOAD_THINK": args.think},
             check=False, stdout=subprocess.DEVNULL,
             stderr=(workdir / "locust.log").open("w"))
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        letters_left = _letters_left(app, deadline=time.monotonic() + 60)
+        locust_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         rows, failures = report(prefix)
         backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
         print(f"\n{backend}, {args.rows:,} applications, {args.users} users, "
@@ -227,13 +299,25 @@ def main() -> int:
         for name, row in rows:
             print(f"{name:36} {row['Request Count']:>8} {row['Failure Count']:>7} "
                   f"{row['50%']:>7} {row['95%']:>7}")
+        where = (f"on {len(workers)} RQ worker(s) at nice 10" if workers
+                 else "in the web processes after each commit")
+        print(f"\nletters and mail: {where}; {letters_left['issued']} letters issued, "
+              f"{letters_left['pending']} still pending a minute after the run")
+        print(f"locust's own CPU: {locust_cpu:.0f} s of the machine's "
+              f"{os.cpu_count() * args.duration} s ({os.cpu_count()} cores × {args.duration} s)")
+        if args.profile:
+            print_profile(workdir)
         if failures:
             with open(f"{prefix}_failures.csv", newline="") as f:
                 for row in csv.DictReader(f):
                     print(f"FAILED {row['Name']}: {row['Error'][:200]} x{row['Occurrences']}")
             print((workdir / "locust.log").read_text()[-3000:])
-        return 1 if failures else 0
+        return 1 if failures or letters_left["pending"] else 0
     finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            worker.wait(timeout=60)
         if gunicorn is not None:
             gunicorn.send_signal(signal.SIGTERM)
             gunicorn.wait(timeout=30)

@@ -16,10 +16,10 @@ from flask import current_app
 from portal import regions
 from portal.accounts.models import User
 from portal.applications import answers, selection, vocab, waitlist
-from portal.applications.models import Application, Status
+from portal.applications.models import Application, Decision, Status
 from portal.extensions import db
 from portal.i18n import LETTER_LANGUAGES
-from portal.letters import services
+from portal.letters import pending, services
 from portal.letters.services import Recipient
 
 # What a candidate brings to the selection days (printed in the convocation).
@@ -73,12 +73,13 @@ def _convocation_context(application: Application, decision) -> dict:
     return {"selection_day": day, "bring": BRING}
 
 
-def _decision_context(application: Application, decision) -> dict:
-    if application.status == Status.WAITLISTED:
+def _decision_context(application: Application, decision, outcome=None) -> dict:
+    outcome = outcome or application.status
+    if outcome == Status.WAITLISTED == application.status:
         # The letter prints the rank: make it current whatever ran before this letter.
         waitlist.rerank(application.intake_id, application.component)
     return {
-        "outcome": application.status,
+        "outcome": outcome,
         "component_label": vocab.COMPONENT_LABELS.get(application.component, ""),
         "reason_text": vocab.REJECTION_REASONS.get(getattr(decision, "reason_code", "") or ""),
         "portal_address": current_app.config["BASE_URL"],
@@ -89,14 +90,52 @@ CONTEXT = {"acknowledgement": _acknowledgement_context, "convocation": _convocat
            "decision": _decision_context}
 
 
-def issue(kind: str, application: Application, actor, decision=None):
-    """Render, archive and audit the letter of `kind` for this application (flushes)."""
+def _letter(kind: str, application: Application, decision, outcome=None) -> dict:
+    """What services.issue needs of this application's letter of `kind`."""
     user = db.session.get(User, application.user_id)
     person = user.person if user is not None else None
     context = {"application": application, "intake": application.intake}
     builder = CONTEXT.get(kind)
-    if builder is not None:
+    if builder is _decision_context:
+        context.update(builder(application, decision, outcome))
+    elif builder is not None:
         context.update(builder(application, decision))
-    return services.issue(kind, recipient=recipient(application, person), context=context,
-                          actor=actor, languages=languages(application, person), person=person,
-                          user=user, subject=application)
+    return {"recipient": recipient(application, person), "context": context,
+            "languages": languages(application, person), "person": person, "user": user}
+
+
+def issue(kind: str, application: Application, actor, decision=None, *,
+          reference: str | None = None, outcome: str | None = None):
+    """Render, archive and audit the letter of `kind` for this application (flushes).
+    `outcome`: the status a decision letter announces, when the application moved on
+    since."""
+    return services.issue(kind, actor=actor, subject=application, reference=reference,
+                          **_letter(kind, application, decision, outcome))
+
+
+def issue_later(kind: str, application: Application, actor, decision=None):
+    """The letter of `kind`, rendered once the move's transaction commits (letters.pending):
+    the move answers at once. Its reference is fixed now, and what would stop it from
+    printing (a name too long for its line) refuses the move now (NotPrintable)."""
+    letter = _letter(kind, application, decision)
+    row = pending.later(kind, make, subject=application, user=letter["user"],
+                        person=letter["person"], actor=actor,
+                        params={"decision_id": getattr(decision, "id", None),
+                                "outcome": str(application.status)})
+    services.check_printable(kind, recipient=letter["recipient"], context=letter["context"],
+                             languages=letter["languages"], reference=row.reference)
+    return row
+
+
+def make(row) -> None:
+    """Issue a pending letter of an application (letters.pending calls it after the commit).
+    An application erased meanwhile gets no letter."""
+    application = db.session.get(Application, int(row.subject_id))
+    if application is None:
+        return
+    given = pending.params(row)
+    decision = (db.session.get(Decision, given["decision_id"])
+                if given.get("decision_id") else None)
+    actor = db.session.get(User, row.actor_id) if row.actor_id else None
+    issue(row.kind, application, actor, decision, reference=row.reference,
+          outcome=given.get("outcome"))

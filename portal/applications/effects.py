@@ -24,10 +24,11 @@ PLACE_LEFT_TO = (Status.WITHDRAWN, Status.OFFER_DECLINED)
 
 
 def issue_letter(application, *, action, actor, decision, **_kw) -> None:
-    """The letter of the move, if it has one: acknowledgement, convocation, decision."""
+    """The letter of the move, if it has one: acknowledgement, convocation, decision. It
+    is rendered after the commit (on the job queue when there is one)."""
     kind = LETTERS.get(action)
     if kind is not None:
-        correspondence.issue(kind, application, actor, decision)
+        correspondence.issue_later(kind, application, actor, decision)
 
 
 def rerank_waitlist(application, *, from_status, to_status, **_kw) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, or_, select
 
 from portal import privacy_registry as registry
 from portal.extensions import db
-from portal.letters.models import Letter
+from portal.letters.models import Letter, PendingLetter
 from portal.mail import external_url
 
 LABELS = {
@@ -50,6 +50,11 @@ def erase(user, actor, now, kept_subjects=frozenset(), **_kw) -> registry.Erased
             continue
         db.session.delete(letter)
         deleted += 1
+    pending = [PendingLetter.user_id == user.id]
+    if getattr(user, "person", None) is not None:
+        pending.append(PendingLetter.person_id == user.person.id)
+    deleted += db.session.execute(delete(PendingLetter).where(or_(*pending)).execution_options(
+        synchronize_session=False)).rowcount
     db.session.flush()
     return registry.Erased(counts={"letters": deleted})
 
@@ -65,11 +70,16 @@ def deletion_dates(user, days: dict) -> list[registry.DeletionDate]:
 
 
 def purge_letters(cutoff, now, dry_run: bool) -> int:
-    where = Letter.created_at < cutoff
-    if dry_run:
-        return db.session.scalar(select(func.count(Letter.id)).where(where)) or 0
-    return db.session.execute(
-        delete(Letter).where(where).execution_options(synchronize_session=False)).rowcount
+    """Letters issued before `cutoff`, and letters given up before it (never issued)."""
+    count = 0
+    for table, where in ((Letter, Letter.created_at < cutoff),
+                         (PendingLetter, PendingLetter.failed_at < cutoff)):
+        if dry_run:
+            count += db.session.scalar(select(func.count(table.id)).where(where)) or 0
+        else:
+            count += db.session.execute(delete(table).where(where).execution_options(
+                synchronize_session=False)).rowcount
+    return count
 
 
 PART = registry.Part(

@@ -13,7 +13,7 @@ from sqlalchemy import String, cast, delete, select
 from portal import audit, i18n, regions
 from portal.extensions import db
 from portal.letters import address, limits, render
-from portal.letters.models import Letter
+from portal.letters.models import Letter, PendingLetter
 from portal.letters.pdf import fonts, vdp
 from portal.refusals import Refusal
 from portal.security import Role
@@ -153,6 +153,48 @@ def render_letter(kind: str, *, recipient: Recipient, context: dict, languages, 
                            languages=tuple(languages), reference=reference, slots=slots)
 
 
+def check_printable(kind: str, *, recipient: Recipient, context: dict, languages,
+                    reference: str, slots: dict | None = None) -> None:
+    """What a full render would refuse about a letter's personal texts (a character no
+    font has, an address or line wider than its box), found in milliseconds: for a letter
+    rendered later (letters.pending), so that the action issuing it is refused at once,
+    as when it was rendered in the request. Raises NotPrintable."""
+    languages = tuple(languages)
+    try:
+        texts = {lang: personal_slots(lang, recipient, reference, slots or {})
+                 for lang in languages}
+        fonts.covered(" ".join(str(text) for lang_texts in texts.values()
+                               for text in lang_texts.values()))
+        for slot in _slot_boxes(kind, languages, context):
+            text = texts.get(slot.lang, {}).get(slot.name)
+            if slot.name != "qr" and slot.block and text:
+                vdp.fitted(slot, text)
+    except (address.AddressDoesNotFit, fonts.MissingGlyph, vdp.TextOverflow) as error:
+        raise NotPrintable(str(error)) from error
+
+
+class Placeholders(dict):
+    """Every text slot of a layout holds one invisible character: it gets its place in the
+    structure tree (reading order) and is replaced by each letter's own text."""
+
+    def get(self, key, default=None):
+        return "0"
+
+
+_SLOT_BOXES: dict[tuple, list] = {}
+
+
+def _slot_boxes(kind: str, languages: tuple, context: dict) -> list:
+    """The boxes of a kind's personal texts in this language order, laid out once per
+    process (their place and width do not depend on one letter's context)."""
+    key = (kind, languages, render.template_version(kind))
+    if key not in _SLOT_BOXES:
+        html = render.document_html(kind, languages, {**context, "vdp_layout": True},
+                                    lambda _lang: Placeholders())
+        _SLOT_BOXES[key] = vdp.find_slots(render.layout(html))
+    return _SLOT_BOXES[key]
+
+
 def _render_letter(kind: str, *, recipient: Recipient, context: dict, languages,
                    reference: str, slots: dict | None = None) -> tuple[bytes, int]:
     context = {**context, "letter_date": context.get("letter_date") or date.today()}
@@ -173,12 +215,14 @@ def _render_letter(kind: str, *, recipient: Recipient, context: dict, languages,
 
 
 def delete_of_subjects(model, ids) -> None:
-    """Delete the archived letters whose subject is a row of `model` among `ids` (a list
-    or a select of ids): a domain erasing or purging its records takes their letters too."""
-    db.session.execute(delete(Letter).where(
-        Letter.subject_type == model.__name__,
-        Letter.subject_id.in_(select(cast(model.id, String)).where(model.id.in_(ids))),
-    ).execution_options(synchronize_session=False))
+    """Delete the archived letters (and those still being made) whose subject is a row of
+    `model` among `ids` (a list or a select of ids): a domain erasing or purging its
+    records takes their letters too."""
+    for table in (Letter, PendingLetter):
+        db.session.execute(delete(table).where(
+            table.subject_type == model.__name__,
+            table.subject_id.in_(select(cast(model.id, String)).where(model.id.in_(ids))),
+        ).execution_options(synchronize_session=False))
 
 
 def store(kind: str, *, pdf: bytes, page_count: int, reference: str, languages, actor,

@@ -7,20 +7,12 @@ from portal.letters import render, services
 from portal.letters.pdf import vdp
 
 
-class _Placeholders(dict):
-    """Every text slot of the layout holds one invisible character: it gets its place in
-    the structure tree (reading order) and is replaced by each letter's own text."""
-
-    def get(self, key, default=None):
-        return "0"
-
-
 class Variant:
     def __init__(self, kind: str, languages, context: dict):
         self.kind = kind
         self.languages = tuple(languages)
         html = render.document_html(kind, self.languages, {**context, "vdp_layout": True},
-                                    lambda lang: _Placeholders())
+                                    lambda lang: services.Placeholders())
         document = render.layout(html)
         title = render.document_title(kind, self.languages[0])
         self.layout = vdp.Layout(document, render.to_pdf(document), self.languages, title,

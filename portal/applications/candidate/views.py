@@ -23,7 +23,9 @@ from portal.applications.models import Application, Intake, Status
 from portal.applications.questions import REQUIRED, STEP_FORMS, STEPS
 from portal.applications.vocab import COMPONENT_LABELS
 from portal.extensions import db
+from portal.letters import pending
 from portal.models import utcnow
+from portal.refusals import Refusal
 from portal.security import Role, role_required
 
 bp = Blueprint("applications", __name__)
@@ -245,9 +247,9 @@ def submit(application_id: int):
         return redirect(url_for("applications.status", application_id=application.id))
     try:
         service.submit(application, current_user, form.version.data, _today())
-    except service.ApplicationError as err:
+    except Refusal as err:  # what is missing, or an acknowledgement that cannot be printed
         db.session.rollback()
-        for message in err.messages:
+        for message in getattr(err, "messages", None) or [err.message]:
             flash(message, "error")
         return redirect(url_for("applications.review", application_id=application.id))
     db.session.commit()
@@ -276,6 +278,7 @@ def status(application_id: int):
         next_step=status_text.next_step(application),
         history=status_text.history(application),
         letters=status_text.letters_of(application, current_user),
+        pending_letters=pending.of_subject(application),
         form=forms.VersionForm(data={"version": application.version}),
         can_withdraw=application.status in status_text.WITHDRAWABLE,
         steps=STEPS, done=set(answers.own(application)),

@@ -43,6 +43,7 @@ from portal.applications.vocab import (
 )
 from portal.applications.workflow import allowed_actions
 from portal.extensions import db
+from portal.letters import pending
 from portal.letters.models import Letter
 from portal.refusals import Refusal
 from portal.security import STAFF, role_required
@@ -143,6 +144,7 @@ def _render_detail(app_: Application, status: int = 200, **forms):
         reject_form=forms.get("reject") or ProposeForm(
             prefix="reject", version=app_.version, action="reject"),
         letters=_letters(app_),
+        pending_letters=pending.of_subject(app_),
         clashes=identity_clashes.for_application(app_.id),
     ), status
 

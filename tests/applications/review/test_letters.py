@@ -23,6 +23,7 @@ def _english(app):
 
 
 def _letter(app_) -> tuple[Letter, str]:
+    db.session.commit()  # the letter is rendered once the move commits
     letter = db.session.scalars(db.select(Letter).where(
         Letter.subject_type == "Application", Letter.subject_id == str(app_.id))
         .order_by(Letter.id.desc())).first()

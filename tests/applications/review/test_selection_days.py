@@ -24,6 +24,7 @@ def _convocation_text(day: SelectionDay, language: str, postcode: str = "1000") 
                          postcode=postcode)
     review_services.schedule_tests(app_, day, factories.user("recruiter", password=None),
                                    app_.version)
+    db.session.commit()  # the letter is rendered once the move commits
     letter = db.session.scalars(db.select(Letter).where(
         Letter.subject_type == "Application", Letter.subject_id == str(app_.id))).one()
     return " ".join(pdf_text(letter.pdf).replace("\u00a0", " ").replace("\u202f", " ").split())
