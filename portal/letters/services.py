@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from pathlib import Path
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import String, cast, delete, select
 
@@ -182,16 +186,32 @@ class Placeholders(dict):
 
 
 _SLOT_BOXES: dict[tuple, list] = {}
+_BOX_FIELDS = ("name", "lang", "width", "style", "size", "block")
 
 
 def _slot_boxes(kind: str, languages: tuple, context: dict) -> list:
-    """The boxes of a kind's personal texts in this language order, laid out once per
-    process (their place and width do not depend on one letter's context)."""
-    key = (kind, languages, render.template_version(kind))
-    if key not in _SLOT_BOXES:
+    """The boxes of a kind's personal texts in this language order (their width does not
+    depend on one letter's context). Laid out once per template version and kept in the
+    instance folder, so that a web process need not load the layout engine for them."""
+    version = render.template_version(kind)
+    key = (kind, languages, version)
+    if key in _SLOT_BOXES:
+        return _SLOT_BOXES[key]
+    path = (Path(current_app.instance_path) / "letter-slots"
+            / f"{version}-{'-'.join(languages)}.json")
+    try:
+        rows = json.loads(path.read_text())
+    except (OSError, ValueError):
         html = render.document_html(kind, languages, {**context, "vdp_layout": True},
                                     lambda _lang: Placeholders())
-        _SLOT_BOXES[key] = vdp.find_slots(render.layout(html))
+        rows = [{field: getattr(slot, field) for field in _BOX_FIELDS}
+                for slot in vdp.find_slots(render.layout(html))]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = path.with_suffix(f".{os.getpid()}.part")
+        part.write_text(json.dumps(rows))
+        os.replace(part, path)  # whole or not at all, for the other processes
+    _SLOT_BOXES[key] = [vdp.Slot(page=0, x=0.0, top=0.0, height=0.0, baseline=0.0,
+                                 color=b"", **row) for row in rows]
     return _SLOT_BOXES[key]
 
 
