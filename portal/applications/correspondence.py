@@ -117,13 +117,13 @@ def issue_later(kind: str, application: Application, actor, decision=None):
     """The letter of `kind`, rendered once the move's transaction commits (letters.pending):
     the move answers at once. Its reference is fixed now, and what would stop it from
     printing (a name too long for its line) refuses the move now (NotPrintable)."""
-    letter = _letter(kind, application, decision)
-    row = pending.later(kind, make, subject=application, user=letter["user"],
-                        person=letter["person"], actor=actor,
-                        params={"decision_id": getattr(decision, "id", None),
-                                "outcome": str(application.status)})
-    services.check_printable(kind, recipient=letter["recipient"], context=letter["context"],
-                             languages=letter["languages"], reference=row.reference)
+    user = db.session.get(User, application.user_id)
+    person = user.person if user is not None else None
+    row = pending.later(kind, make, subject=application, user=user, person=person,
+                        actor=actor, params={"decision_id": getattr(decision, "id", None),
+                                             "outcome": str(application.status)})
+    services.check_printable(recipient=recipient(application, person),
+                             languages=languages(application, person), reference=row.reference)
     return row
 
 

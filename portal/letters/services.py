@@ -5,6 +5,7 @@ import hashlib
 import json
 import os
 import secrets
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -157,21 +158,21 @@ def render_letter(kind: str, *, recipient: Recipient, context: dict, languages, 
                            languages=tuple(languages), reference=reference, slots=slots)
 
 
-def check_printable(kind: str, *, recipient: Recipient, context: dict, languages,
-                    reference: str, slots: dict | None = None) -> None:
+def check_printable(*, recipient: Recipient, languages, reference: str,
+                    slots: dict | None = None) -> None:
     """What a full render would refuse about a letter's personal texts (a character no
-    font has, an address or line wider than its box), found in milliseconds: for a letter
-    rendered later (letters.pending), so that the action issuing it is refused at once,
-    as when it was rendered in the request. Raises NotPrintable."""
+    font has, an address line or a salutation wider than its box), found in milliseconds:
+    for a letter made later (letters.pending), so that the action issuing it is refused at
+    once, as when the letter was made in the request. Raises NotPrintable."""
     languages = tuple(languages)
     try:
         texts = {lang: personal_slots(lang, recipient, reference, slots or {})
                  for lang in languages}
         fonts.covered(" ".join(str(text) for lang_texts in texts.values()
                                for text in lang_texts.values()))
-        for slot in _slot_boxes(kind, languages, context):
+        for slot in slot_boxes(languages):
             text = texts.get(slot.lang, {}).get(slot.name)
-            if slot.name != "qr" and slot.block and text:
+            if slot.block and text:
                 vdp.fitted(slot, text)
     except (address.AddressDoesNotFit, fonts.MissingGlyph, vdp.TextOverflow) as error:
         raise NotPrintable(str(error)) from error
@@ -186,33 +187,58 @@ class Placeholders(dict):
 
 
 _SLOT_BOXES: dict[tuple, list] = {}
+_SLOT_LOCK = threading.Lock()
 _BOX_FIELDS = ("name", "lang", "width", "style", "size", "block")
+# The frame every kind extends: the address window, the reference and the salutation.
+BASE = "_base"
 
 
-def _slot_boxes(kind: str, languages: tuple, context: dict) -> list:
-    """The boxes of a kind's personal texts in this language order (their width does not
-    depend on one letter's context). Laid out once per template version and kept in the
-    instance folder, so that a web process need not load the layout engine for them."""
-    version = render.template_version(kind)
-    key = (kind, languages, version)
+def slot_boxes(languages: tuple) -> list:
+    """The boxes of the personal texts of any length every kind prints (the address lines
+    and the salutation; they lie in the frame all kinds extend) in this language order.
+    Laid out once per version of the frame, in a child under the render limits, and kept
+    in the instance folder: a web process checks a name against them without laying
+    anything out."""
+    version = render.template_version(BASE)
+    key = (languages, version)
     if key in _SLOT_BOXES:
         return _SLOT_BOXES[key]
     path = (Path(current_app.instance_path) / "letter-slots"
             / f"{version}-{'-'.join(languages)}.json")
-    try:
-        rows = json.loads(path.read_text())
-    except (OSError, ValueError):
-        html = render.document_html(kind, languages, {**context, "vdp_layout": True},
-                                    lambda _lang: Placeholders())
-        rows = [{field: getattr(slot, field) for field in _BOX_FIELDS}
-                for slot in vdp.find_slots(render.layout(html))]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        part = path.with_suffix(f".{os.getpid()}.part")
-        part.write_text(json.dumps(rows))
-        os.replace(part, path)  # whole or not at all, for the other processes
+    with _SLOT_LOCK:  # one layout at a time in a process, as WeasyPrint requires
+        try:
+            rows = json.loads(path.read_text())
+        except (OSError, ValueError):
+            rows = limits.isolated(_slot_rows, languages)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            part = path.with_suffix(f".{os.getpid()}.part")
+            part.write_text(json.dumps(rows))
+            os.replace(part, path)  # whole or not at all, for the other processes
     _SLOT_BOXES[key] = [vdp.Slot(page=0, x=0.0, top=0.0, height=0.0, baseline=0.0,
                                  color=b"", **row) for row in rows]
     return _SLOT_BOXES[key]
+
+
+def _slot_rows(languages: tuple) -> list[dict]:
+    html = render.document_html(BASE, languages, {"vdp_layout": True},
+                                lambda _lang: Placeholders())
+    return [{field: getattr(slot, field) for field in _BOX_FIELDS}
+            for slot in vdp.find_slots(render.layout(html)) if _free_text(slot.name)]
+
+
+def _free_text(name: str) -> bool:
+    """A personal text of any length: an address line or the salutation (kinds print the
+    reference, of a fixed length, where they choose)."""
+    return name.startswith("address-") or name == "salutation"
+
+
+def prepare_slot_boxes() -> int:
+    """Lay out the slot boxes of every language order letters use, if not kept yet (a
+    letter worker at its start): no submit waits for the first. Returns how many orders."""
+    orders = {*regions.REGION_LANGUAGES.values(), *regions.REGISTER_LANGUAGES.values()}
+    for languages in orders:
+        slot_boxes(tuple(languages))
+    return len(orders)
 
 
 def _render_letter(kind: str, *, recipient: Recipient, context: dict, languages,

@@ -156,3 +156,30 @@ def test_a_name_too_long_for_its_line_refuses_the_submit_at_once(app, client, lo
         assert "cannot be printed whole" in response.get_data(as_text=True)
         assert db.session.get(Application, application_id).status == Status.DRAFT
         assert db.session.scalar(db.select(PendingLetter)) is None and queue.count == 0
+
+
+@pytest.mark.parametrize("kind,status", [("acknowledgement", Status.SUBMITTED),
+                                         ("convocation", Status.TESTS_SCHEDULED),
+                                         ("decision", Status.REJECTED)])
+def test_the_frame_s_slot_boxes_are_those_of_every_application_letter(app, kind, status):
+    """A name is checked against the boxes of the frame all kinds extend: they must be the
+    boxes each kind really prints (a kind moving its salutation would break the check)."""
+    from portal.applications import correspondence
+    from portal.letters import render, services
+    from portal.letters.pdf import vdp
+
+    app_ = h.application(factories.intake(), status=status, language="de", postcode="4700")
+    if kind == "convocation":
+        h.convoke(app_, h.selection_day(app_.intake))
+    letter = correspondence._letter(kind, app_, None)
+    languages = tuple(letter["languages"])
+    html = render.document_html(kind, languages, {**letter["context"], "vdp_layout": True},
+                                lambda _lang: services.Placeholders())
+
+    def boxes(slots):
+        return {(s.name, s.lang, round(s.width, 1), s.style, s.size) for s in slots
+                if s.block and (s.name.startswith("address-") or s.name == "salutation")}
+
+    frame = boxes(services.slot_boxes(languages))
+    assert {name for name, *_rest in frame} >= {"address-0", "address-5", "salutation"}
+    assert boxes(vdp.find_slots(render.layout(html))) == frame
