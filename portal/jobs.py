@@ -58,12 +58,22 @@ def rq_reachable(app=None) -> bool:
         return False
 
 
+_clients: dict[str, object] = {}
+
+
 def redis_connection(app=None):
+    """The Redis client of REDIS_URL, one per process and address: its connection pool is
+    reused by every request that queues a job (a new client would connect anew each time;
+    redis-py starts a fresh pool in a forked child)."""
     # RQ and Redis are imported only when a deployment uses them (REDIS_URL): importing
     # rq costs every process ~0.35 s, letter workers and command-line runs included.
     from redis import Redis
 
-    return Redis.from_url((app or current_app).config["REDIS_URL"])
+    url = (app or current_app).config["REDIS_URL"]
+    client = _clients.get(url)
+    if client is None:
+        client = _clients[url] = Redis.from_url(url)
+    return client
 
 
 def queue(app=None):

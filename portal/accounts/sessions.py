@@ -10,6 +10,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from portal import audit
 from portal.accounts.models import User, UserSession
@@ -55,7 +56,9 @@ def load(key: str) -> User | None:
     Records the activity; a session found dead is ended for good."""
     if not key:
         return None
-    record = db.session.scalar(db.select(UserSession).where(UserSession.key_hash == _hash(key)))
+    # The account comes with its session in one query: this runs on every signed-in page.
+    record = db.session.scalar(db.select(UserSession).options(joinedload(UserSession.user))
+                               .where(UserSession.key_hash == _hash(key)))
     if record is None or record.ended_at is not None:
         return None
     now = utcnow()
