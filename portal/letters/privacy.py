@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select
 
@@ -19,6 +20,7 @@ LABELS = {
     "languages": _l("Languages"),
     "sha256": _l("SHA-256 of the PDF"),
     "url": _l("Download"),
+    "state": _l("State"),
 }
 
 
@@ -29,13 +31,26 @@ def _of(user):
     return or_(*clauses)
 
 
+def _pending_of(user):
+    clauses = [PendingLetter.user_id == user.id]
+    if getattr(user, "person", None) is not None:
+        clauses.append(PendingLetter.person_id == user.person.id)
+    return or_(*clauses)
+
+
 def export(user) -> list | None:
     letters = db.session.scalars(select(Letter).where(_of(user)).order_by(Letter.id)).all()
+    pending = db.session.scalars(select(PendingLetter).where(_pending_of(user))
+                                 .order_by(PendingLetter.id)).all()
     return [
         {"kind": letter.kind, "reference": letter.reference, "created_at": letter.created_at,
          "languages": letter.languages, "sha256": letter.sha256,
          "url": external_url("letters.download", public_id=letter.public_id)}
         for letter in letters
+    ] + [
+        {"kind": row.kind, "reference": row.reference, "created_at": row.created_at,
+         "state": str(_("Could not be made") if row.failed_at else _("Being prepared"))}
+        for row in pending
     ] or None
 
 
@@ -50,11 +65,8 @@ def erase(user, actor, now, kept_subjects=frozenset(), **_kw) -> registry.Erased
             continue
         db.session.delete(letter)
         deleted += 1
-    pending = [PendingLetter.user_id == user.id]
-    if getattr(user, "person", None) is not None:
-        pending.append(PendingLetter.person_id == user.person.id)
-    deleted += db.session.execute(delete(PendingLetter).where(or_(*pending)).execution_options(
-        synchronize_session=False)).rowcount
+    deleted += db.session.execute(delete(PendingLetter).where(_pending_of(user))
+                                  .execution_options(synchronize_session=False)).rowcount
     db.session.flush()
     return registry.Erased(counts={"letters": deleted})
 

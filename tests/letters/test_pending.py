@@ -183,3 +183,21 @@ def test_the_frame_s_slot_boxes_are_those_of_every_application_letter(app, kind,
     frame = boxes(services.slot_boxes(languages))
     assert {name for name, *_rest in frame} >= {"address-0", "address-5", "salutation"}
     assert boxes(vdp.find_slots(render.layout(html))) == frame
+
+
+def test_a_letter_being_prepared_is_in_the_export_and_goes_with_the_erasure(
+        app, client, login_as):
+    import json
+
+    from portal.privacy import services as privacy
+
+    with _job_queue(app):
+        _submit(client, login_as)
+        row = db.session.scalar(db.select(PendingLetter))
+        exported = json.loads(client.get("/account/my-data.json").data)["data"]["letters"]
+        assert {"kind": "acknowledgement", "reference": row.reference,
+                "state": "Being prepared"}.items() <= exported[-1].items()
+        user = db.session.get(User, row.user_id)
+        privacy.erase(user, user)
+        db.session.commit()
+        assert db.session.scalar(db.select(PendingLetter)) is None
