@@ -201,3 +201,16 @@ def test_a_letter_being_prepared_is_in_the_export_and_goes_with_the_erasure(
         privacy.erase(user, user)
         db.session.commit()
         assert db.session.scalar(db.select(PendingLetter)) is None
+
+
+def test_with_the_queue_down_the_letter_is_made_right_after_the_commit(app, client, login_as):
+    saved = {k: app.config[k] for k in ("REDIS_URL", "JOBS_INLINE")}
+    app.config.update(REDIS_URL="redis://127.0.0.1:1/0", JOBS_INLINE=False)  # nobody there
+    try:
+        application_id = _submit(client, login_as)
+    finally:
+        app.config.update(saved)
+    db.session.expire_all()
+    letter = db.session.scalar(db.select(Letter))
+    assert letter.kind == "acknowledgement" and letter.subject_id == str(application_id)
+    assert db.session.scalar(db.select(PendingLetter)) is None
