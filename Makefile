@@ -79,9 +79,11 @@ bench: $(VENV)/.installed system-deps translations-compile
 	$(BIN)/python benchmarks/reserve_bench.py
 	$(BIN)/python benchmarks/statements_bench.py
 
-# The load test: 100 users for 60 s against gunicorn + a database seeded with 50,000
-# applications (BENCH_DATABASE_URL=postgresql+psycopg://... for PostgreSQL). Figures: README.
+# The load test: 100 users for 60 s against gunicorn + PostgreSQL seeded with 50,000
+# applications (a database bench_load on the loopback server, made and dropped; another with
+# BENCH_DATABASE_URL=postgresql+psycopg://...), Redis and a queue worker. Figures: README.
 load: $(VENV)/.installed translations-compile
+	BENCH_DATABASE_URL="$${BENCH_DATABASE_URL:-postgresql+psycopg://root@127.0.0.1:5432/bench_load}" \
 	$(BIN)/python benchmarks/load.py --users $(or $(USERS),100) --duration $(or $(DURATION),60)
 
 # A print shop's check of a letter run's batch directory: make letters-check DIR=...
