@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import secrets
 import threading
@@ -33,6 +34,9 @@ KIND_PREFIX = {
     "reserve": "RES",
     "agreement": "AGR",
 }
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -210,10 +214,13 @@ def slot_boxes(languages: tuple) -> list:
             rows = json.loads(path.read_text())
         except (OSError, ValueError):
             rows = limits.isolated(_slot_rows, languages)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            part = path.with_suffix(f".{os.getpid()}.part")
-            part.write_text(json.dumps(rows))
-            os.replace(part, path)  # whole or not at all, for the other processes
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                part = path.with_suffix(f".{os.getpid()}.part")
+                part.write_text(json.dumps(rows))
+                os.replace(part, path)  # whole or not at all, for the other processes
+            except OSError as exc:  # a read-only instance folder: kept in this process only
+                log.warning("letter slot boxes not kept in %s: %s", path.parent, exc)
     _SLOT_BOXES[key] = [vdp.Slot(page=0, x=0.0, top=0.0, height=0.0, baseline=0.0,
                                  color=b"", **row) for row in rows]
     return _SLOT_BOXES[key]

@@ -214,3 +214,22 @@ def test_with_the_queue_down_the_letter_is_made_right_after_the_commit(app, clie
     letter = db.session.scalar(db.select(Letter))
     assert letter.kind == "acknowledgement" and letter.subject_id == str(application_id)
     assert db.session.scalar(db.select(PendingLetter)) is None
+
+
+def test_a_read_only_instance_folder_does_not_stop_the_check(app, monkeypatch, tmp_path):
+    """The slot boxes are kept on disk when they can be; a folder that cannot be written
+    (a read-only container) only costs a layout per process."""
+    from portal.letters import services
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setattr(services, "_SLOT_BOXES", {})
+    monkeypatch.setattr(app, "instance_path", str(blocker / "instance"))
+    boxes = services.slot_boxes(("nl", "fr"))
+    assert {box.name for box in boxes} >= {"address-0", "salutation"}
+    recipient = services.Recipient.structured(
+        first_names="Aurelianus" * 10, last_name="Peeters", street="Kerkstraat",
+        house_number="1", box=None, postcode="2000", municipality="Antwerpen")
+    with pytest.raises(services.NotPrintable):
+        services.check_printable(recipient=recipient, languages=("nl", "fr"),
+                                 reference="ACK-2611-ABCDEFGH")
