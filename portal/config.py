@@ -293,6 +293,13 @@ def load(overrides: dict | None = None) -> dict:
     cfg["SQLALCHEMY_DATABASE_URI"] = uri
     if uri.startswith("sqlite"):
         cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    elif uri.startswith("postgresql+psycopg"):
+        # No server-side prepared statements: a letter's render child may read through its
+        # parent's connection (letters.limits), and a statement it prepared there would be
+        # unknown to the parent, which would later prepare another under the same name.
+        options = dict(cfg.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {**options.get("connect_args", {}), "prepare_threshold": None}
+        cfg["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not cfg.get("RATELIMIT_STORAGE_URI"):
         cfg["RATELIMIT_STORAGE_URI"] = cfg["REDIS_URL"] or "memory://"
     return cfg

@@ -141,6 +141,7 @@ def _child(write_end: int, memory: int, fn, args, kwargs) -> None:
     code = 0
     try:
         _close_sockets()
+        _own_pool()
         try:
             cap_memory(memory)
             answer = ("ok", fn(*args, **kwargs))
@@ -158,6 +159,16 @@ def _child(write_end: int, memory: int, fn, args, kwargs) -> None:
     finally:
         # No atexit handlers, no flushing of buffers or connections the parent owns.
         os._exit(code)
+
+
+def _own_pool() -> None:
+    """Give the child a database pool of its own: a connection it needs beyond the one its
+    request holds (which the parent leaves alone while it waits) is a new one, never a
+    pooled connection another thread of the parent may be using at this moment."""
+    with contextlib.suppress(RuntimeError):  # no application context: no database here
+        from portal.extensions import db  # the child's copy of the web process's engine
+
+        db.engine.dispose(close=False)
 
 
 def _close_sockets() -> None:

@@ -123,3 +123,36 @@ def test_the_letter_timer_keeps_the_job_timeout_of_an_rq_worker(app, limited):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _read_in_child(user_id: int) -> int:
+    from portal.accounts.models import User
+
+    count = 0
+    for _ in range(6):  # enough for a driver to prepare the statement server-side
+        count += len(db.session.execute(db.select(User.id).where(User.id == user_id)).all())
+    with db.engine.connect() as own:  # a connection of the child's own, never a parent's
+        count += len(own.execute(db.select(User.id).where(User.id == user_id)).all())
+    return count
+
+
+def test_a_render_child_reading_the_database_leaves_the_parents_connections_sound(
+        app, limited):
+    """A letter's template may read the database in its render child, through the request's
+    own connection (the parent waits) or a new one: the parent goes on using its
+    connection and its pool afterwards, statement after statement."""
+    from portal.accounts.models import User
+
+    limited(20, 512)
+    user = factories.user("citizen")
+    db.session.commit()
+    statement = db.select(User.id).where(User.id == user.id)
+    for _ in range(4):
+        db.session.execute(statement).all()
+    assert limits.isolated(_read_in_child, user.id) == 7
+    for _ in range(12):
+        assert db.session.execute(statement).all() == [(user.id,)]
+        assert db.session.execute(db.select(User.email).where(User.id == user.id)).all()
+    db.session.commit()
+    with db.engine.connect() as again:
+        assert again.execute(statement).all() == [(user.id,)]
