@@ -58,6 +58,7 @@ def _free_port() -> int:
 
 
 def seed(app, rows: int, candidates: int, workdir: Path) -> dict:
+    from portal.accounts import second_factor
     from portal.accounts.models import User
     from portal.accounts.passwords import hash_password
     from portal.applications.intakes.models import InfoSession
@@ -113,9 +114,11 @@ def seed(app, rows: int, candidates: int, workdir: Path) -> dict:
     recruiters = []
     for i in range(max(10, candidates // 10)):
         email, secret = f"load-recruiter{i}@mil.be", pyotp.random_base32()
-        db.session.add(User(email=email, password_hash=hashed, role="recruiter", language="nl",
-                            first_name="Load", last_name="Recruiter", totp_secret=secret,
-                            totp_enabled_at=utcnow(), email_verified_at=utcnow()))
+        recruiter = User(email=email, password_hash=hashed, role="recruiter", language="nl",
+                         first_name="Load", last_name="Recruiter", totp_enabled_at=utcnow(),
+                         email_verified_at=utcnow())
+        second_factor.set_secret(recruiter, secret)  # stored encrypted, as enrolment does
+        db.session.add(recruiter)
         recruiters.append({"email": email, "totp_secret": secret})
     db.session.commit()
 

@@ -8,6 +8,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # The instance folder (INSTANCE_PATH): every default path below lies in it.
 INSTANCE = Path(os.environ.get("INSTANCE_PATH") or ROOT / "instance")
+# Settings that hold a ring of Fernet keys (portal/keyring.py), each with the file in the
+# instance folder its key is generated into outside production.
+KEY_RINGS = {"HEALTH_DATA_KEYS": "health_data_key", "TOTP_KEYS": "totp_key"}
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -59,6 +62,15 @@ class Config:
     # Required in production. Elsewhere, when unset, a key is generated once into
     # instance/health_data_key (mode 0600) and reused.
     HEALTH_DATA_KEYS = os.environ.get("HEALTH_DATA_KEYS")
+
+    # TOTP_KEYS: Fernet keys (comma-separated) that encrypt the staff's two-step
+    # verification secrets at rest, so that a database dump and a password are not enough
+    # to produce codes. A key ring of its own (no key shared with HEALTH_DATA_KEYS): another
+    # purpose, rotated on its own schedule. The first key encrypts, every key decrypts: to
+    # rotate, put a new key first, run `flask privacy rekey-totp`, then drop the old one.
+    # Required in production. Elsewhere, when unset, a key is generated once into
+    # instance/totp_key (mode 0600) and reused.
+    TOTP_KEYS = os.environ.get("TOTP_KEYS")
 
     # DATABASE_URL: SQLAlchemy URL. Default: SQLite file instance/portal.sqlite3
     # (WAL mode, busy timeout). Production: postgresql+psycopg://user@host/db.
@@ -273,12 +285,14 @@ def load(overrides: dict | None = None) -> dict:
         if production:
             raise RuntimeError("SECRET_KEY must be set in production (PORTAL_ENV=production).")
         cfg["SECRET_KEY"] = instance_secret_key(Path(cfg["INSTANCE_PATH"]))
-    if not cfg.get("HEALTH_DATA_KEYS"):
-        if production:
-            raise RuntimeError(
-                "HEALTH_DATA_KEYS must be set in production (PORTAL_ENV=production).")
-        cfg["HEALTH_DATA_KEYS"] = instance_health_key(Path(cfg["INSTANCE_PATH"]))
-    check_health_keys(cfg["HEALTH_DATA_KEYS"])
+    for setting, key_file in KEY_RINGS.items():
+        if not cfg.get(setting):
+            if production:
+                raise RuntimeError(
+                    f"{setting} must be set in production (PORTAL_ENV=production).")
+            cfg[setting] = instance_fernet_key(Path(cfg["INSTANCE_PATH"]), key_file)
+        check_fernet_keys(setting, cfg[setting])
+    check_rings_apart(cfg)
     cfg.setdefault("SESSION_COOKIE_SECURE", production)
     if production:
         # __Host-: only ever set over HTTPS, for this exact host and path /.
@@ -326,11 +340,11 @@ def instance_secret_key(instance: Path) -> str:
     return key
 
 
-def instance_health_key(instance: Path) -> str:
-    """The Fernet key in instance/health_data_key, generated (mode 0600) the first time."""
+def instance_fernet_key(instance: Path, file_name: str) -> str:
+    """The Fernet key in instance/`file_name`, generated (mode 0600) the first time."""
     from cryptography.fernet import Fernet  # only outside production, where keys are given
 
-    key_file = private_dir(instance) / "health_data_key"
+    key_file = private_dir(instance) / file_name
     try:
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -341,16 +355,34 @@ def instance_health_key(instance: Path) -> str:
     return key
 
 
-def check_health_keys(value: str) -> None:
+def split_keys(value: str | list | tuple) -> list[str]:
+    """The keys of a key ring setting: a comma-separated string, or a list from a caller."""
+    if isinstance(value, str):
+        return [k.strip() for k in value.split(",") if k.strip()]
+    return [str(k).strip() for k in value if str(k).strip()]
+
+
+def check_fernet_keys(setting: str, value) -> None:
     """Refuse to start with a key that is not a Fernet key, rather than at the first reading."""
     from cryptography.fernet import Fernet  # config stays importable without it elsewhere
 
-    keys = [k.strip() for k in str(value).split(",") if k.strip()]
+    keys = split_keys(value)
     if not keys:
-        raise RuntimeError("HEALTH_DATA_KEYS holds no key.")
+        raise RuntimeError(f"{setting} holds no key.")
     for n, key in enumerate(keys, start=1):
         try:
             Fernet(key)
         except ValueError as exc:
-            raise RuntimeError(f"HEALTH_DATA_KEYS: key {n} is not a Fernet key "
+            raise RuntimeError(f"{setting}: key {n} is not a Fernet key "
                                "(32 url-safe base64-encoded bytes).") from exc
+
+
+def check_rings_apart(cfg: dict) -> None:
+    """One key in two rings would make a leak of one a leak of both, and tie their
+    rotations together: refuse it."""
+    seen: dict[str, str] = {}
+    for setting in KEY_RINGS:
+        for key in split_keys(cfg[setting]):
+            if seen.get(key, setting) != setting:
+                raise RuntimeError(f"{setting} and {seen[key]} share a key: give each its own.")
+            seen[key] = setting

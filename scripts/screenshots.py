@@ -20,6 +20,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from werkzeug.serving import WSGIRequestHandler, make_server  # noqa: E402
 
 from portal import create_app  # noqa: E402
+from portal.accounts import second_factor  # noqa: E402
 from portal.accounts.models import User  # noqa: E402
 from portal.accounts.passwords import hash_password  # noqa: E402
 from portal.applications.models import Application  # noqa: E402
@@ -79,7 +80,7 @@ def _log_in(app, page, email: str) -> None:
     if page.url.split("?")[0].endswith("/login/code"):
         with app.app_context():
             user = db.session.scalar(db.select(User).where(User.email == email))
-            totp = pyotp.TOTP(user.totp_secret)
+            totp = pyotp.TOTP(second_factor.secret(user))
             step = max(totp.timecode(time.time()), (user.totp_last_step or -1) + 1)
         page.locator("#code").fill(totp.generate_otp(step))
         page.locator("main form button[type=submit]").first.click()

@@ -15,6 +15,7 @@ from tests.support import factories
 
 IN_CI = os.environ.get("CI") == "true"
 TEST_HEALTH_KEY = "ZGllbnN0amFhci10ZXN0cy1ub3QtcHJvZHVjdGlvbiE="  # noqa: S105 (tests only)
+TEST_TOTP_KEY = "ZGllbnN0amFhci10b3RwLXRlc3RzLW5vdC1wcm9kISE="  # noqa: S105 (tests only)
 
 
 def _fresh_database(tmp_path_factory) -> tuple[str, callable]:
@@ -44,6 +45,8 @@ def make_test_config(database_url: str, tmp_path) -> dict:
         "SECRET_KEY": "test-secret",
         # A fixed, public, non-production key: the tests' health answers are made up.
         "HEALTH_DATA_KEYS": TEST_HEALTH_KEY,
+        # The same for the staff's made-up two-step secrets: a ring of its own.
+        "TOTP_KEYS": TEST_TOTP_KEY,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MAIL_DIR": str(tmp_path / "mail"),
         "MAIL_URL": None,

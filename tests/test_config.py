@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from portal import config, create_app
-from tests.conftest import TEST_HEALTH_KEY
+from tests.conftest import TEST_HEALTH_KEY, TEST_TOTP_KEY
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
@@ -16,6 +16,20 @@ def test_production_refuses_to_start_without_a_key_for_health_data():
     with pytest.raises(RuntimeError, match="HEALTH_DATA_KEYS"):
         config.load({"ENV_NAME": "production", "SECRET_KEY": "x" * 32,
                      "HEALTH_DATA_KEYS": None})
+
+
+def test_production_refuses_to_start_without_a_key_for_two_step_secrets():
+    with pytest.raises(RuntimeError, match="TOTP_KEYS must be set in production"):
+        config.load({"ENV_NAME": "production", "SECRET_KEY": "x" * 32,
+                     "HEALTH_DATA_KEYS": TEST_HEALTH_KEY, "TOTP_KEYS": None})
+
+
+def test_the_two_step_secrets_and_the_health_data_share_no_key():
+    with pytest.raises(RuntimeError, match="TOTP_KEYS and HEALTH_DATA_KEYS share a key"):
+        config.load({"HEALTH_DATA_KEYS": TEST_HEALTH_KEY,
+                     "TOTP_KEYS": f"{TEST_TOTP_KEY},{TEST_HEALTH_KEY}"})
+    with pytest.raises(RuntimeError, match="TOTP_KEYS: key 1 is not a Fernet key"):
+        config.load({"HEALTH_DATA_KEYS": TEST_HEALTH_KEY, "TOTP_KEYS": "not-a-key"})
 
 
 def test_a_health_data_key_that_is_not_a_fernet_key_stops_the_start():
@@ -37,9 +51,18 @@ def test_outside_production_a_health_data_key_is_generated_once_and_kept_private
     assert other["HEALTH_DATA_KEYS"] != first["HEALTH_DATA_KEYS"]
 
 
+def test_outside_production_a_two_step_key_of_its_own_is_generated_once(tmp_path):
+    instance = tmp_path / "instance"
+    unset = {"ENV_NAME": "development", "HEALTH_DATA_KEYS": None, "TOTP_KEYS": None,
+             "INSTANCE_PATH": str(instance)}
+    first, second = config.load(unset), config.load(unset)
+    assert first["TOTP_KEYS"] == second["TOTP_KEYS"] != first["HEALTH_DATA_KEYS"]
+    assert ((instance / "totp_key").stat().st_mode & 0o777) == 0o600
+
+
 def test_production_marks_cookies_secure_and_development_does_not():
     prod = config.load({"ENV_NAME": "production", "SECRET_KEY": "x" * 32,
-                        "HEALTH_DATA_KEYS": TEST_HEALTH_KEY})
+                        "HEALTH_DATA_KEYS": TEST_HEALTH_KEY, "TOTP_KEYS": TEST_TOTP_KEY})
     dev = config.load({"ENV_NAME": "development"})
     assert prod["SESSION_COOKIE_SECURE"] and prod["REMEMBER_COOKIE_SECURE"]
     assert not dev["SESSION_COOKIE_SECURE"]

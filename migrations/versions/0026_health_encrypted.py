@@ -13,8 +13,10 @@ import json
 
 import sqlalchemy as sa
 from alembic import op
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import MultiFernet
 from flask import current_app
+
+from portal.keyring import fernet_for
 
 revision = "0026_health_encrypted"
 down_revision = "0025_application_cascades"
@@ -29,10 +31,7 @@ applications = sa.table("applications", sa.column("id", sa.Integer),
 
 
 def _fernet() -> MultiFernet:
-    value = current_app.config["HEALTH_DATA_KEYS"]
-    keys = [k.strip() for k in value.split(",") if k.strip()] if isinstance(value, str) \
-        else list(value)
-    return MultiFernet([Fernet(k) for k in keys])
+    return fernet_for(current_app.config["HEALTH_DATA_KEYS"], "HEALTH_DATA_KEYS")
 
 
 def _batches(conn, where):

@@ -1,11 +1,13 @@
-"""`flask users ...`: staff accounts from the command line."""
+"""`flask users ...`: staff accounts from the command line; `flask privacy rekey-totp`:
+every stored two-step verification secret under the first key of TOTP_KEYS."""
 from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
 
-from portal import i18n
-from portal.accounts import services
+from portal import i18n, keyring
+from portal.accounts import second_factor, services
+from portal.accounts.models import User
 from portal.accounts.passwords import policy_problem
 from portal.extensions import db
 
@@ -46,5 +48,13 @@ def create_staff(email, role, first_name, last_name, language, password, prompt_
         click.echo(f"Created {role} {user.email} with the given password.")
 
 
+# Run after putting a new key first in TOTP_KEYS; once it reports nothing left under an
+# old key, that key can leave the list.
+rekey_totp = keyring.rekey_command(
+    "rekey-totp", second_factor.KEYS, (User.totp_secret,), "privacy.totp_rekeyed",
+    "Re-encrypt the staff's two-step verification secrets with the first TOTP_KEYS key.")
+
+
 def register(app) -> None:
     app.cli.add_command(users)
+    keyring.add_privacy_command(app, rekey_totp)

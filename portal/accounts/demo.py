@@ -68,7 +68,7 @@ def seed_users(report: Report) -> None:
             user = services.create_staff(None, item.email, item.role, item.first_name,
                                          item.last_name, item.language, password=DEMO_PASSWORD)
             if second_factor.required(user):
-                user.totp_secret = DEMO_TOTP_SECRET
+                second_factor.set_secret(user, DEMO_TOTP_SECRET)
                 user.totp_enabled_at = utcnow()
         report.created(f"user {item.email}")
     db.session.flush()

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.extensions import db
 from portal.models import TimestampMixin, UTCDateTime, utcnow
@@ -30,11 +30,21 @@ class User(UserMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Subject of the federal login (FAS: eID, itsme) this account signs in with, if any.
     fas_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
-    # Staff second factor (TOTP, RFC 6238): the base32 secret, when enrolment was confirmed,
-    # and the last time step used (a code is accepted once).
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Staff second factor (TOTP, RFC 6238): the base32 secret as a Fernet token under
+    # TOTP_KEYS (never in clear: second_factor.secret() and set_secret() convert), when
+    # enrolment was confirmed, and the last time step used (a code is accepted once).
+    totp_secret: Mapped[str | None] = mapped_column(Text)
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     totp_last_step: Mapped[int | None] = mapped_column()
+
+    @validates("totp_secret")
+    def _only_tokens(self, _key: str, value: str | None) -> str | None:
+        # A Fernet token starts with its version byte, 0x80 ("gA" in base64); a base32
+        # secret is upper case. Writing one in clear is a bug: fail loudly, store nothing.
+        if value is not None and not value.startswith("gA"):
+            raise ValueError("users.totp_secret holds a Fernet token, never the clear "
+                             "secret: use second_factor.set_secret()")
+        return value
 
     @property
     def is_active(self) -> bool:  # Flask-Login

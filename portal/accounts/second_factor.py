@@ -4,6 +4,9 @@ Recruiters and administrators sign in with a password and then a code from an
 authenticator app, or through the federal login (FAS), which is itself two-factor.
 Enrolment shows a QR code (segno) of the otpauth URI; recovery codes are shown once and
 stored as SHA-256 hashes (they are random, 50 bits each: no slow hash needed).
+The TOTP secret cannot be hashed (codes are computed from it), so it is stored encrypted
+under its own key ring, TOTP_KEYS: a database dump and a password are not enough to
+produce codes. Only this module holds it in clear.
 """
 from __future__ import annotations
 
@@ -14,8 +17,9 @@ import time
 
 import pyotp
 import segno
+from flask import current_app
 
-from portal import audit
+from portal import audit, keyring
 from portal.accounts.models import RecoveryCode, User, UserSession
 from portal.extensions import db
 from portal.models import utcnow
@@ -24,6 +28,7 @@ from portal.security import STAFF, Role
 ISSUER = "Dienstjaar"
 RECOVERY_CODES = 10
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+KEYS = keyring.KeyRing("TOTP_KEYS")
 
 
 def required(user: User) -> bool:
@@ -39,18 +44,33 @@ def enrolled(user: User) -> bool:
     return user.totp_enabled_at is not None
 
 
+def secret(user: User) -> str | None:
+    """The clear base32 secret, or None; InvalidToken when no key of TOTP_KEYS opens it."""
+    return KEYS.decrypt(user.totp_secret) if user.totp_secret else None
+
+
+def set_secret(user: User, clear: str) -> None:
+    """Store `clear` (base32) encrypted under the first key of TOTP_KEYS."""
+    user.totp_secret = KEYS.encrypt(clear)
+
+
 def pending_secret(user: User) -> str:
     """The secret being enrolled (a new one unless enrolment already began); flushes."""
-    if user.totp_secret is None or enrolled(user):
-        user.totp_secret = pyotp.random_base32()
-        user.totp_enabled_at = None
-        user.totp_last_step = None
-        db.session.flush()
-    return user.totp_secret
+    if user.totp_secret is not None and not enrolled(user):
+        try:
+            return secret(user)
+        except keyring.InvalidToken:
+            pass  # its key left TOTP_KEYS before the enrolment ended: begin again
+    clear = pyotp.random_base32()
+    set_secret(user, clear)
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    db.session.flush()
+    return clear
 
 
 def qr_data_uri(user: User) -> str:
-    uri = pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+    uri = pyotp.TOTP(secret(user)).provisioning_uri(name=user.email, issuer_name=ISSUER)
     return segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
 
 
@@ -67,7 +87,14 @@ def _check_totp(user: User, code: str, now: float | None = None) -> bool:
     code = _normal(code)
     if not user.totp_secret or len(code) != 6 or not code.isdigit():
         return False
-    totp = pyotp.TOTP(user.totp_secret)
+    try:
+        clear = secret(user)
+    except keyring.InvalidToken:
+        # Its key left TOTP_KEYS too early: no code can match; recovery codes still work.
+        current_app.logger.error("the TOTP secret of user %s opens with none of TOTP_KEYS",
+                                 user.id)
+        return False
+    totp = pyotp.TOTP(clear)
     now = time.time() if now is None else now
     step_now = totp.timecode(now)
     for step in (step_now - 1, step_now, step_now + 1):

@@ -93,6 +93,7 @@ def second_factor(page, email: str, pages=None) -> None:
 
     import pyotp
 
+    from portal.accounts import second_factor as factor
     from portal.accounts.models import User
     from portal.extensions import db
 
@@ -105,7 +106,7 @@ def second_factor(page, email: str, pages=None) -> None:
         elif path.endswith("/login/code"):
             db.session.expire_all()
             user = db.session.scalar(db.select(User).where(User.email == email))
-            totp = pyotp.TOTP(user.totp_secret)
+            totp = pyotp.TOTP(factor.secret(user))
             step = max(totp.timecode(time.time()), (user.totp_last_step or -1) + 1)
             code = totp.generate_otp(step)
         else:

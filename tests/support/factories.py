@@ -5,6 +5,7 @@ import itertools
 from datetime import date, timedelta
 
 from portal import regions
+from portal.accounts import second_factor
 from portal.accounts.models import User
 from portal.accounts.passwords import hash_password
 from portal.applications.intakes.models import Booking, InfoSession
@@ -21,8 +22,10 @@ PASSWORD = "correct horse battery staple"  # noqa: S105
 
 
 def user(role: str = "citizen", email: str | None = None, password: str | None = PASSWORD,
-         language: str = "nl", verified: bool = True, **fields) -> User:
-
+         language: str = "nl", verified: bool = True, totp: str | None = None,
+         **fields) -> User:
+    """A user; with `totp` (a base32 secret), one whose two-step verification is on,
+    the secret stored encrypted as enrolment stores it."""
     n = next(_seq)
     person = fields.pop("person", None)
     u = User(
@@ -35,6 +38,9 @@ def user(role: str = "citizen", email: str | None = None, password: str | None =
         email_verified_at=utcnow() if verified else None,
         **fields,
     )
+    if totp is not None:
+        second_factor.set_secret(u, totp)
+        u.totp_enabled_at = utcnow()
     db.session.add(u)
     db.session.flush()
     if person is not None:  # the person (from the register) this account belongs to
