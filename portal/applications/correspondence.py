@@ -90,11 +90,13 @@ CONTEXT = {"acknowledgement": _acknowledgement_context, "convocation": _convocat
            "decision": _decision_context}
 
 
-def _letter(kind: str, application: Application, decision, outcome=None) -> dict:
-    """What services.issue needs of this application's letter of `kind`."""
+def _letter(kind: str, application: Application, decision, outcome=None,
+            changed: bool = False) -> dict:
+    """What services.issue needs of this application's letter of `kind`. `changed`: the
+    letter replaces one of the same kind whose details (a selection day's) changed."""
     user = db.session.get(User, application.user_id)
     person = user.person if user is not None else None
-    context = {"application": application, "intake": application.intake}
+    context = {"application": application, "intake": application.intake, "changed": changed}
     builder = CONTEXT.get(kind)
     if builder is _decision_context:
         context.update(builder(application, decision, outcome))
@@ -105,23 +107,27 @@ def _letter(kind: str, application: Application, decision, outcome=None) -> dict
 
 
 def issue(kind: str, application: Application, actor, decision=None, *,
-          reference: str | None = None, outcome: str | None = None):
+          reference: str | None = None, outcome: str | None = None, changed: bool = False):
     """Render, archive and audit the letter of `kind` for this application (flushes).
     `outcome`: the status a decision letter announces, when the application moved on
-    since."""
+    since; `changed`: the letter replaces an earlier one whose details changed."""
     return services.issue(kind, actor=actor, subject=application, reference=reference,
-                          **_letter(kind, application, decision, outcome))
+                          **_letter(kind, application, decision, outcome, changed))
 
 
-def issue_later(kind: str, application: Application, actor, decision=None):
+def issue_later(kind: str, application: Application, actor, decision=None, *,
+                changed: bool = False):
     """The letter of `kind`, rendered once the move's transaction commits (letters.pending):
     the move answers at once. Its reference is fixed now, and what would stop it from
-    printing (a name too long for its line) refuses the move now (NotPrintable)."""
+    printing (a name too long for its line) refuses the move now (NotPrintable).
+    `changed`: it replaces an earlier letter of the kind (a selection day that changed)."""
     user = db.session.get(User, application.user_id)
     person = user.person if user is not None else None
+    params = {"decision_id": getattr(decision, "id", None), "outcome": str(application.status)}
+    if changed:
+        params["changed"] = True
     row = pending.later(kind, make, subject=application, user=user, person=person,
-                        actor=actor, params={"decision_id": getattr(decision, "id", None),
-                                             "outcome": str(application.status)})
+                        actor=actor, params=params)
     services.check_printable(recipient=recipient(application, person),
                              languages=languages(application, person), reference=row.reference)
     return row
@@ -138,4 +144,4 @@ def make(row) -> None:
                 if given.get("decision_id") else None)
     actor = db.session.get(User, row.actor_id) if row.actor_id else None
     issue(row.kind, application, actor, decision, reference=row.reference,
-          outcome=given.get("outcome"))
+          outcome=given.get("outcome"), changed=bool(given.get("changed")))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from portal.applications import correspondence, waitlist
 from portal.applications.models import Status
-from portal.applications.signals import application_moved
+from portal.applications.signals import application_moved, convocation_changed
 
 # The letter each move issues (portal/templates/letters/<kind>.html).
 LETTERS = {
@@ -31,6 +31,12 @@ def issue_letter(application, *, action, actor, decision, **_kw) -> None:
         correspondence.issue_later(kind, application, actor, decision)
 
 
+def reissue_convocation(application, *, actor, **_kw) -> None:
+    """The candidate's selection day changed: a new convocation with its new date, hours
+    and place (rendered after the commit, like every letter of a move)."""
+    correspondence.issue_later("convocation", application, actor, changed=True)
+
+
 def rerank_waitlist(application, *, from_status, to_status, **_kw) -> None:
     """Number the waitlist again when someone joins or leaves it."""
     if Status.WAITLISTED in (from_status, to_status):
@@ -48,3 +54,4 @@ def connect() -> None:
     """Subscribe the receivers (connecting twice changes nothing)."""
     for receiver in (issue_letter, rerank_waitlist, offer_freed_place):
         application_moved.connect(receiver)
+    convocation_changed.connect(reissue_convocation)

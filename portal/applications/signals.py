@@ -23,3 +23,15 @@ Keyword arguments:
 - `actor`: the User who acted, or None when the portal itself moved it;
 - `decision`: the confirmed four-eyes Decision of a select or reject, else None.
 """)
+
+convocation_changed = _signals.signal("convocation-changed", doc="""
+The selection day a candidate is convoked to changed its date, hours, second day, night
+or place (staff edited it): the convocation they hold is out of date.
+
+*sender*: the Application (convoked, its tests still to come).
+Keyword arguments:
+- `selection_day`: the SelectionDay, already changed (flushed);
+- `actor`: the User who changed it;
+- `key`: what tells this change apart from the day's other changes (one message per
+  candidate and change).
+""")

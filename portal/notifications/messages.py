@@ -16,6 +16,7 @@ KIND_OF_ACTION = {
 SUBJECTS = {
     "submitted": _l("We received your application"),
     "convocation": _l("You are invited to the selection days"),
+    "convocation_changed": _l("Your convocation to the selection days has changed"),
     "offer": _l("You are offered a place: answer before the deadline"),
     "waitlisted": _l("You are on the waiting list"),
     "rejected": _l("The decision on your application"),

@@ -38,6 +38,11 @@ def on_application_moved(application, *, event, action, **_kw) -> None:
         add(application, kind, key=f"event-{event.id}")
 
 
+def on_convocation_changed(application, *, key, **_kw) -> None:
+    """Receiver of applications.signals.convocation_changed: the selection day moved."""
+    add(application, "convocation_changed", key=key)
+
+
 def add(application: Application, kind: str, key: str) -> list[Notification]:
     """Queue `kind` for the candidate, by e-mail and (if they chose it) SMS; once per key."""
     channels = ["email"]

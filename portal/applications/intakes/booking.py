@@ -58,12 +58,16 @@ def _booked(session_id: int) -> int:
     )
 
 
+# A candidate who withdrew or was rejected no longer holds a place on their selection day.
+PLACE_GIVEN_UP = (Status.WITHDRAWN, Status.REJECTED)
+
+
 def _convoked(selection_day_id: int) -> int:
-    return db.session.scalar(  # a withdrawn candidate's place is free again
+    return db.session.scalar(
         db.select(func.count()).select_from(Convocation)
         .join(Application, Application.id == Convocation.application_id)
         .where(Convocation.selection_day_id == selection_day_id,
-               Application.status != Status.WITHDRAWN))
+               Application.status.not_in(PLACE_GIVEN_UP)))
 
 
 SESSION_PLACES = Places(InfoSession, _booked)

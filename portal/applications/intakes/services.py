@@ -7,8 +7,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 
 from portal import audit
+from portal.applications.intakes.booking import PLACE_GIVEN_UP, SELECTION_DAY_PLACES
 from portal.applications.intakes.models import Booking, InfoSession, SelectionDay
 from portal.applications.models import Application, Component, Convocation, Intake, Status
+from portal.applications.signals import convocation_changed
 from portal.extensions import db
 from portal.refusals import Refusal
 
@@ -191,31 +193,58 @@ def create_selection_day(intake: Intake, day: date, place: str, capacity: int, a
     return selection_day
 
 
+# What the convocation letter prints of a selection day: a change to any of them sends the
+# candidates convoked a new one (the capacity is the recruiters' business only).
+CONVOCATION_FIELDS = ("day", "place", "starts_at", "ends_at", "second_day",
+                      "second_starts_at", "second_ends_at", "overnight")
+
+
+def to_reconvoke(selection_day: SelectionDay) -> list[Application]:
+    """The candidates convoked to the day whose tests are still to come: those a change of
+    its date, hours or place concerns (not one who withdrew, was rejected or is past it)."""
+    return list(db.session.scalars(
+        db.select(Application).join(Convocation, Convocation.application_id == Application.id)
+        .where(Convocation.selection_day_id == selection_day.id,
+               Application.status == Status.TESTS_SCHEDULED)
+        .order_by(Application.id)))
+
+
 def update_selection_day(selection_day: SelectionDay, day: date, place: str, capacity: int,
-                         actor, **hours) -> SelectionDay:
-    """New dates, hours, place or capacity; never fewer places than candidates convoked."""
+                         actor, **hours) -> list[Application]:
+    """New dates, hours, place or capacity; never fewer places than candidates holding one.
+    When what the convocation prints changed, every candidate still to come gets a new
+    convocation and a message (signals.convocation_changed); returns those candidates."""
     _check_hours(day, hours)
-    convoked = db.session.scalar(db.select(func.count()).select_from(Convocation).where(
-        Convocation.selection_day_id == selection_day.id))
+    SELECTION_DAY_PLACES.lock(selection_day.id)  # a convocation made meanwhile is counted
+    convoked = SELECTION_DAY_PLACES.taken(selection_day.id)
     if capacity < convoked:
         raise IntakeError({"capacity": _(
             "Places already booked: %(booked)d. The capacity cannot be lower.",
             booked=convoked)})
     old = _hours_audit(selection_day)
+    before = {name: getattr(selection_day, name) for name in CONVOCATION_FIELDS}
     selection_day.day, selection_day.place, selection_day.capacity = day, place.strip(), capacity
     for name, value in hours.items():
         setattr(selection_day, name, value)
     db.session.flush()
-    audit.record(actor, "selection_day.updated", selection_day, old=old,
-                 new=_hours_audit(selection_day))
-    return selection_day
+    changed = [name for name in CONVOCATION_FIELDS
+               if getattr(selection_day, name) != before[name]]
+    told = to_reconvoke(selection_day) if changed else []
+    event = audit.record(actor, "selection_day.updated", selection_day, old=old,
+                         new=_hours_audit(selection_day), changed=changed,
+                         reconvoked=len(told))
+    for application in told:
+        convocation_changed.send(application, selection_day=selection_day, actor=actor,
+                                 key=f"day-{selection_day.id}-change-{event.id}")
+    return told
 
 
 def selection_days(intake: Intake) -> list[tuple[SelectionDay, int]]:
-    """The intake's selection days with the number of candidates convoked to each."""
+    """The intake's selection days with the number of candidates holding a place in each
+    (booking.PLACE_GIVEN_UP: not those who withdrew or were rejected)."""
     booked = (db.select(Convocation.selection_day_id, func.count().label("n"))
               .join(Application, Application.id == Convocation.application_id)
-              .where(Application.status != Status.WITHDRAWN)
+              .where(Application.status.not_in(PLACE_GIVEN_UP))
               .group_by(Convocation.selection_day_id).subquery())
     rows = db.session.execute(
         db.select(SelectionDay, func.coalesce(booked.c.n, 0))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -325,11 +326,21 @@ def edit_selection_day(intake_id: int, day_id: int):
         SelectionDay.id == day_id, SelectionDay.intake_id == intake_id))
     intake = selection_day.intake
     form = SelectionDayForm(obj=selection_day)
-    if form.validate_on_submit() and _save_selection_day(form, lambda: (
-            intake_services.update_selection_day(selection_day, form.day.data, form.place.data,
-                                                 form.capacity.data, current_user,
-                                                 **form.hours()))):
-        flash(_("Selection day saved."), "success")
+    told: list = []
+
+    def save():
+        told.extend(intake_services.update_selection_day(
+            selection_day, form.day.data, form.place.data, form.capacity.data, current_user,
+            **form.hours()))
+
+    if form.validate_on_submit() and _save_selection_day(form, save):
+        flash(ngettext("Selection day saved. %(num)d candidate gets a new convocation and a "
+                       "message about the change.",
+                       "Selection day saved. %(num)d candidates get a new convocation and a "
+                       "message about the change.", len(told))
+              if told else _("Selection day saved."), "success")
         return redirect(url_for("review.selection_days", intake_id=intake.id))
     return render_template("applications/review/selection_day.html", intake=intake, form=form,
-                           selection_day=selection_day), 400 if form.errors else 200
+                           selection_day=selection_day,
+                           convoked=len(intake_services.to_reconvoke(selection_day))), \
+        400 if form.errors else 200
