@@ -1,4 +1,5 @@
-"""Recruiter queue with 50,000 applications: seed in bulk, then time the page per filter.
+"""Recruiter and medical queues with 50,000 applications: seed in bulk, then time the page
+per filter.
 
     .venv/bin/python benchmarks/review_queue_bench.py [--rows 50000] [--repeat 5]
     BENCH_DATABASE_URL=postgresql+psycopg://root@127.0.0.1:5432/bench_queue ...
@@ -33,6 +34,15 @@ FILTERS = {
     "search by reference": "?q=dj-2099-049999",
     "overdue only": "?flagged=1",
     "page 500": "?page=500",
+}
+# The medical staff's queue over the same applications: those with tests scheduled, each
+# convoked to one of 30 selection days, every second one with its medical test recorded.
+MEDICAL_PAGES = {
+    "medical: pending, first page": "",
+    "medical: pending, page 20": "?page=20",
+    "medical: recorded": "?show=decided",
+    "medical: every convoked of the intake": "?show=all&intake={intake}",
+    "medical: past the last page": "?page=9999",
 }
 STATUSES = ["submitted"] * 5 + ["screening"] * 3 + ["tests_scheduled"] * 2 + [
     "tests_passed", "tests_failed", "waitlisted", "rejected", "selected"]
@@ -117,6 +127,65 @@ def seed(db, rows: int):
     return intake.id, recruiter
 
 
+def seed_medical(db, intake_id: int):
+    from portal.accounts.models import User
+    from portal.applications.intakes.models import SelectionDay
+    from portal.applications.models import Application, Convocation, TestResult
+
+    days = [SelectionDay(intake_id=intake_id, day=date.today() + timedelta(days=d),
+                         place="Bench selection centre", capacity=1000) for d in range(30)]
+    db.session.add_all(days)
+    doctor = User(email="bench-doctor@example.be", role="medical_staff", language="en",
+                  first_name="Bench", last_name="Doctor")
+    db.session.add(doctor)
+    db.session.flush()
+    ids = db.session.scalars(db.select(Application.id).where(
+        Application.status == "tests_scheduled").order_by(Application.id)).all()
+    db.session.execute(insert(Convocation), [
+        {"application_id": id_, "selection_day_id": days[n % len(days)].id}
+        for n, id_ in enumerate(ids)])
+    db.session.execute(insert(TestResult), [
+        {"application_id": id_, "kind": "medical", "passed": n % 10 != 0}
+        for n, id_ in enumerate(ids) if n % 2 == 0])
+    db.session.commit()
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
+    print(f"convoked {len(ids):,} applications, half with the medical test recorded")
+    return doctor
+
+
+def _session_key(db, user) -> str:
+    """A server-side session of `user`, the staff second factor given, as a login makes."""
+    from portal.accounts import sessions
+    from portal.models import utcnow
+
+    record = sessions.start(user, "password")
+    record.second_factor_at = utcnow()
+    db.session.commit()
+    return record.key
+
+
+def _signed_in(app, token: str):
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = token
+        session["_fresh"] = True
+    return client
+
+
+def _time(client, label: str, path: str, repeat: int, statements: list) -> None:
+    assert client.get(path).status_code == 200, path
+    times = []
+    for _ in range(repeat):
+        statements.clear()
+        start = time.perf_counter()
+        response = client.get(path)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+    print(f"{label:40} {statistics.median(times):10.1f} {max(times):10.1f} "
+          f"{len(statements):5d}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50_000)
@@ -136,12 +205,10 @@ def main() -> None:
         with app.app_context():
             upgrade()
             intake_id, recruiter = seed(db, args.rows)
-            token = recruiter.session_token
+            token = _session_key(db, recruiter)
+            doctor_token = _session_key(db, seed_medical(db, intake_id))
             db.session.remove()
-        client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = token
-            session["_fresh"] = True
+        client, doctor = _signed_in(app, token), _signed_in(app, doctor_token)
         with app.app_context():
             engine = db.engine
         statements = []
@@ -150,17 +217,11 @@ def main() -> None:
               f"{args.rows:,} applications, {args.repeat} runs per page\n")
         print(f"{'page':40} {'median ms':>10} {'worst ms':>10} {'SQL':>5}")
         for label, query in FILTERS.items():
-            path = f"/review/intakes/{intake_id}{query}"
-            assert client.get(path).status_code == 200, path
-            times = []
-            for _ in range(args.repeat):
-                statements.clear()
-                start = time.perf_counter()
-                response = client.get(path)
-                times.append((time.perf_counter() - start) * 1000)
-                assert response.status_code == 200
-            print(f"{label:40} {statistics.median(times):10.1f} {max(times):10.1f} "
-                  f"{len(statements):5d}")
+            _time(client, label, f"/review/intakes/{intake_id}{query}", args.repeat,
+                  statements)
+        for label, query in MEDICAL_PAGES.items():
+            _time(doctor, label, "/medical/" + query.format(intake=intake_id), args.repeat,
+                  statements)
     finally:
         with app.app_context():
             db.engine.dispose()

@@ -1,7 +1,7 @@
 """The applications domain's share of export, erasure and retention."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -160,11 +160,25 @@ def deletion_dates(user, days: dict) -> list[registry.DeletionDate]:
                 _l("Application %(reference)s", reference=a.reference), None,
                 _l("Kept while your application runs or you serve; the schedule starts when "
                    "it ends.")))
-        if a.status in PAST_MEDICAL and a.health_answers:
+        health_on = health_deletion_date(a, days)
+        if health_on is not None and a.health_answers:
             dates.append(registry.DeletionDate(
                 _l("Your health answers (application %(reference)s)", reference=a.reference),
-                (a.status_changed_at + timedelta(days=days["health_answers"])).date()))
+                health_on))
     return dates
+
+
+def health_deletion_date(application: Application, days: dict) -> date | None:
+    """The day the purge removes the application's health answers and medical reason, as
+    the schedule stands (`days` is RETENTION_DAYS); None while the medical test is not past,
+    when the clock has not started. A later status change moves the date: the period
+    counts from the last one. A closed application's whole file may go sooner."""
+    if application.status not in PAST_MEDICAL or application.status_changed_at is None:
+        return None
+    period = days["health_answers"]
+    if application.status in CLOSED:
+        period = min(period, days["applications_closed"])
+    return (application.status_changed_at + timedelta(days=period)).date()
 
 
 def holds_users():

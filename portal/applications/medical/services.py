@@ -4,21 +4,16 @@ test. Each function takes plain values and the actor, audits and flushes; the vi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, select
 
 from portal import audit
 from portal.applications import answers, health
-from portal.applications.intakes.models import SelectionDay
-from portal.applications.models import (
-    Application,
-    Convocation,
-    Intake,
-    ResultKind,
-    Status,
-    TestResult,
-)
+from portal.applications import privacy as application_privacy
+from portal.applications.medical import queue as medical_queue
+from portal.applications.models import Application, ResultKind, Status, TestResult
 from portal.applications.selection import results_by_kind
 from portal.applications.workflow import TransitionError, check_version
 from portal.extensions import db
@@ -26,15 +21,11 @@ from portal.locking import lock
 from portal.refusals import Refusal
 from portal.security import Role
 
-QUEUE_LIMIT = 200
-
 
 @dataclass(frozen=True)
-class QueueRow:
-    application: Application
-    intake: Intake
-    selection_day: SelectionDay | None
-    result: TestResult | None
+class Retention:
+    days: int  # RETENTION_DAYS["health_answers"]
+    on: date | None  # None: the medical test is not behind the application yet
 
 
 def _check_medical(actor) -> None:
@@ -43,24 +34,19 @@ def _check_medical(actor) -> None:
         raise Refusal(_("Only medical staff read health answers and record the medical test."))
 
 
-def queue(actor, pending_only: bool = True) -> tuple[list[QueueRow], int]:
-    """Applications convoked to the tests, earliest selection day first; with `pending_only`
-    those whose medical test is not recorded yet. Returns (first rows, total)."""
+def queue(actor, filters: medical_queue.Filters, per_page: int) -> medical_queue.Page:
+    """A page of the convoked candidates, earliest selection day first (see queue.py)."""
     _check_medical(actor)
-    medical = and_(TestResult.application_id == Application.id,
-                   TestResult.kind == ResultKind.MEDICAL)
-    query = (select(Application, Intake, SelectionDay, TestResult)
-             .join(Intake, Intake.id == Application.intake_id)
-             .outerjoin(Convocation, Convocation.application_id == Application.id)
-             .outerjoin(SelectionDay, SelectionDay.id == Convocation.selection_day_id)
-             .outerjoin(TestResult, medical)
-             .where(Application.status == Status.TESTS_SCHEDULED))
-    if pending_only:
-        query = query.where(TestResult.id.is_(None))
-    total = db.session.scalar(select(db.func.count()).select_from(query.subquery())) or 0
-    rows = db.session.execute(query.order_by(SelectionDay.day, Application.submitted_at,
-                                             Application.id).limit(QUEUE_LIMIT)).all()
-    return [QueueRow(*row) for row in rows], total
+    return medical_queue.page(filters, per_page)
+
+
+def retention(actor, application: Application) -> Retention:
+    """When the retention schedule deletes this application's health answers and medical
+    reason: the configured days, and the date once the clock runs (None before)."""
+    _check_medical(actor)
+    days = current_app.config["RETENTION_DAYS"]
+    return Retention(days["health_answers"],
+                     application_privacy.health_deletion_date(application, days))
 
 
 def application_for(actor, application_id: int) -> Application | None:

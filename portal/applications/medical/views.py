@@ -1,10 +1,11 @@
 """Medical staff's pages: the queue, one application's health answers, the medical test."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.applications.medical import queue as medical_queue
 from portal.applications.medical import services
 from portal.applications.medical.forms import MedicalForm
 from portal.applications.vocab import MEDICAL_STATUS_LABELS, STATUS_LABELS
@@ -18,10 +19,10 @@ bp = Blueprint("medical", __name__, url_prefix="/medical")
 @bp.get("/")
 @role_required(Role.MEDICAL_STAFF)
 def queue():
-    show_all = request.args.get("show") == "all"
-    rows, total = services.queue(current_user, pending_only=not show_all)
-    return render_template("applications/medical/queue.html", rows=rows, total=total,
-                           show_all=show_all, limit=services.QUEUE_LIMIT,
+    filters = medical_queue.Filters.from_args(request.args)
+    page = services.queue(current_user, filters, current_app.config["MEDICAL_QUEUE_PAGE_SIZE"])
+    return render_template("applications/medical/queue.html", page=page, filters=filters,
+                           intakes=medical_queue.intakes(),
                            medical_status_labels=MEDICAL_STATUS_LABELS)
 
 
@@ -45,7 +46,8 @@ def _render(app_, form, status: int = 200):
     db.session.commit()  # the audit of the reading, with or without a recording after it
     return render_template(
         "applications/medical/application.html", application=app_, rows=rows, form=form,
-        result=result, reason=reason, status_labels=STATUS_LABELS,
+        result=result, reason=reason, retention=services.retention(current_user, app_),
+        status_labels=STATUS_LABELS,
         medical_status_labels=MEDICAL_STATUS_LABELS), status
 
 
