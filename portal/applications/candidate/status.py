@@ -14,7 +14,8 @@ from portal.applications.workflow import WITHDRAWABLE
 from portal.extensions import db
 from portal.letters.models import Letter
 
-__all__ = ["WITHDRAWABLE", "explain", "next_step", "history", "letters_of", "LETTER_KINDS"]
+__all__ = ["WITHDRAWABLE", "explain", "next_step", "history", "letters_of", "replaced",
+           "LETTER_KINDS"]
 
 S = Status
 TITLES = {
@@ -134,6 +135,17 @@ def letters_of(application: Application, user) -> list[Letter]:
                 Letter.subject_id == str(application.id)),
         ).order_by(Letter.created_at, Letter.id)
     ))
+
+
+# Kinds where a later letter replaces the earlier one (a selection day that changed).
+REPLACEABLE = ("convocation",)
+
+
+def replaced(letters: list[Letter]) -> set[int]:
+    """The ids of the letters a later one of the same kind replaces."""
+    latest = {letter.kind: letter.id for letter in letters if letter.kind in REPLACEABLE}
+    return {letter.id for letter in letters
+            if letter.kind in REPLACEABLE and letter.id != latest[letter.kind]}
 
 
 def _long(day: date) -> str:

@@ -272,12 +272,13 @@ def mine():
 @role_required(Role.CITIZEN)
 def status(application_id: int):
     application = _own(application_id)
+    letters = status_text.letters_of(application, current_user)
     return render_template(
         "applications/candidate/status.html", application=application,
         explain=status_text.explain(application),
         next_step=status_text.next_step(application),
         history=status_text.history(application),
-        letters=status_text.letters_of(application, current_user),
+        letters=letters, replaced=status_text.replaced(letters),
         pending_letters=pending.of_subject(application),
         form=forms.VersionForm(data={"version": application.version}),
         can_withdraw=application.status in status_text.WITHDRAWABLE,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+from portal.accounts.models import User
 from portal.applications.intakes.models import SelectionDay
 from portal.applications.models import Status
 from portal.applications.review import services as review_services
@@ -15,7 +16,7 @@ from portal.letters.models import Letter, PendingLetter
 from portal.notifications.models import Notification
 from tests.support import factories
 from tests.support import review as h
-from tests.support.client import post_form
+from tests.support.client import login, post_form
 from tests.support.letters import pdf_text
 from tests.support.mail import outbox, text_of
 
@@ -186,7 +187,7 @@ def test_new_hours_send_each_candidate_still_to_come_a_new_convocation_and_a_mes
         text = _text(letters[0])
         assert "de 09:15 à 18:45" in text and "van 09:15 tot 18:45" in text
         assert "de 08:00 à 16:00" not in text
-        assert "Cette convocation remplace celle que nous vous avons envoyée" in text
+        assert "Cette convocation remplace celle que nous t'avons envoyée" in text
     for name in ("withdrawn", "rejected"):
         assert _convocations(candidates[name]) == [], name
     assert _told() == {candidates["first"].id, candidates["second"].id}
@@ -221,6 +222,15 @@ def test_a_second_change_tells_the_candidates_again(app, client, login_as):
     assert db.session.scalar(db.select(db.func.count()).select_from(Notification).where(
         Notification.kind == "convocation_changed",
         Notification.application_id == candidates["first"].id)) == 2
+    # The candidate's page (in French) marks the earlier convocation as replaced, not the
+    # latest.
+    first = candidates["first"]
+    login(client, db.session.get(User, first.user_id))
+    page = " ".join(client.get(f"/my-application/{first.id}").get_data(as_text=True).split())
+    earlier, latest = (letter.reference for letter in _convocations(first))
+    marked = "Remplacée par la convocation plus récente ci-dessous"
+    assert page.count(marked) == 1
+    assert page.index(earlier) < page.index(marked) < page.index(latest)
 
 
 def test_changing_only_the_capacity_sends_nothing(app, client, login_as):
