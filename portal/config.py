@@ -103,6 +103,8 @@ class Config:
     OFFER_REMINDER_DAYS = _int("OFFER_REMINDER_DAYS", 2)
     # MEDICAL_QUEUE_PAGE_SIZE: candidates per page of the medical staff's queue (/medical/).
     MEDICAL_QUEUE_PAGE_SIZE = _int("MEDICAL_QUEUE_PAGE_SIZE", 50)
+    # REVIEW_QUEUE_PAGE_SIZE: applications per page of the recruiters' queue of an intake.
+    REVIEW_QUEUE_PAGE_SIZE = _int("REVIEW_QUEUE_PAGE_SIZE", 50)
 
     # BASE_URL: public address of the portal, used in e-mails, letters and QR codes.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")

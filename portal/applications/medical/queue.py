@@ -22,6 +22,7 @@ from portal.applications.models import (
     TestResult,
 )
 from portal.extensions import db
+from portal.paging import Numbered, asked_page, locate
 
 # Which candidates: medical test not recorded yet, recorded (fit or unfit), or both.
 SHOWS = ("pending", "decided", "all")
@@ -44,12 +45,8 @@ class Filters:
         """Unknown or malformed values fall back to the defaults rather than failing."""
         show = args.get("show", "pending")
         intake = args.get("intake", "")
-        try:
-            page = max(int(args.get("page", 1)), 1)
-        except ValueError:
-            page = 1
         return cls(show=show if show in SHOWS else "pending",
-                   intake=int(intake) if intake.isdigit() else None, page=page)
+                   intake=int(intake) if _is_id(intake) else None, page=asked_page(args))
 
     def args(self, **changes) -> dict:
         """Query arguments for a link to this view with `changes`, defaults left out."""
@@ -57,6 +54,11 @@ class Filters:
         values.update(changes)
         defaults = {"show": "pending", "intake": None, "page": 1}
         return {k: v for k, v in values.items() if v != defaults[k]}
+
+
+def _is_id(value: str) -> bool:
+    """ASCII digits that fit the id column: "²" or twenty nines would fail the query."""
+    return value.isascii() and value.isdigit() and len(value) <= 9
 
 
 @dataclass(frozen=True)
@@ -70,34 +72,14 @@ class Row:
 
 
 @dataclass
-class Page:
+class Page(Numbered):
     rows: list[Row]
     total: int
     page: int  # the page shown: a number past the last page shows the last one
     pages: int
     per_page: int
     filters: Filters = field(default_factory=Filters)
-    out_of_range: bool = False  # the page asked for does not exist
-
-    @property
-    def first(self) -> int:
-        """1-based position of the page's first row (0 when there is none)."""
-        return (self.page - 1) * self.per_page + 1 if self.rows else 0
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self.rows) - 1 if self.rows else 0
-
-    def numbers(self, around: int = 2) -> list[int | None]:
-        """Page numbers to link: the first, the last and `around` either side of the current
-        one; None where numbers are left out. A thousand pages stay a short list."""
-        keep = {1, self.pages, *range(self.page - around, self.page + around + 1)}
-        shown: list[int | None] = []
-        for number in sorted(n for n in keep if 1 <= n <= self.pages):
-            if shown and number - shown[-1] > 1:
-                shown.append(None)
-            shown.append(number)
-        return shown
+    asked: int = 1  # the page the request asked for
 
 
 def _conditions(f: Filters) -> list:
@@ -128,8 +110,7 @@ def page(f: Filters, per_page: int) -> Page:
         select(func.count(Application.id))
         .join(Intake, Intake.id == Application.intake_id)
         .outerjoin(TestResult, _medical_result()).where(*where)) or 0
-    pages = max((total + per_page - 1) // per_page, 1)
-    number = min(f.page, pages)
+    number, pages = locate(total, f.page, per_page)
     found = db.session.execute(
         select(*COLUMNS)
         .join(Intake, Intake.id == Application.intake_id)
@@ -142,7 +123,7 @@ def page(f: Filters, per_page: int) -> Page:
                 intake=r.intake_name, selection_day=r.selection_day, fit=r.passed)
             for r in found]
     return Page(rows=rows, total=total, page=number, pages=pages, per_page=per_page,
-                filters=f, out_of_range=f.page > pages)
+                filters=f, asked=f.page)
 
 
 def intakes() -> list[tuple[int, str]]:

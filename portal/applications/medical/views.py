@@ -26,6 +26,12 @@ def queue():
                            medical_status_labels=MEDICAL_STATUS_LABELS)
 
 
+def _queue_args() -> dict:
+    """The queue page and filters the reader came from, read again through the queue's own
+    validation: they only build the links back to the queue and between the forms here."""
+    return medical_queue.Filters.from_args(request.args).args()
+
+
 def _application_or_404(application_id: int):
     application = services.application_for(current_user, application_id)
     if application is None:
@@ -47,7 +53,7 @@ def _render(app_, form, status: int = 200):
     return render_template(
         "applications/medical/application.html", application=app_, rows=rows, form=form,
         result=result, reason=reason, retention=services.retention(current_user, app_),
-        status_labels=STATUS_LABELS,
+        status_labels=STATUS_LABELS, queue_args=_queue_args(),
         medical_status_labels=MEDICAL_STATUS_LABELS), status
 
 
@@ -67,7 +73,8 @@ def record(application_id: int):
             form.reason.errors = [error.message]
             return _render(app_, form, 400)
         flash(error.message, "error")
-        return redirect(url_for("medical.application", application_id=app_.id))
+        return redirect(url_for("medical.application", application_id=app_.id,
+                                **_queue_args()))
     db.session.commit()
     flash(_("Medical test recorded."), "success")
-    return redirect(url_for("medical.application", application_id=app_.id))
+    return redirect(url_for("medical.application", application_id=app_.id, **_queue_args()))

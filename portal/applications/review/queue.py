@@ -16,6 +16,7 @@ from portal.applications.models import Application, Decision, Intake, Status
 from portal.applications.workflow import UNDECIDED
 from portal.extensions import db
 from portal.models import utcnow
+from portal.paging import Numbered, asked_page, locate
 
 PER_PAGE = 50
 # What a reference looks like (DJ-2027-000123): searched on its own, by its unique index.
@@ -49,10 +50,6 @@ class Filters:
 
     @classmethod
     def from_args(cls, args) -> Filters:
-        try:
-            page = max(int(args.get("page", 1)), 1)
-        except ValueError:
-            page = 1
         sort = args.get("sort", "submitted")
         status = args.get("status", "")
         return cls(
@@ -60,7 +57,7 @@ class Filters:
             component=args.get("component", "")[:10],
             language=args.get("language", "")[:2], province=args.get("province", "")[:20],
             flagged=args.get("flagged") in ("1", "on", "y"), q=args.get("q", "").strip()[:100],
-            sort=sort if sort in SORTS else "submitted", page=page,
+            sort=sort if sort in SORTS else "submitted", page=asked_page(args),
         )
 
     def args(self, **changes) -> dict:
@@ -89,13 +86,14 @@ class Row:
 
 
 @dataclass
-class Page:
+class Page(Numbered):
     rows: list[Row]
     total: int
-    page: int
+    page: int  # the page shown: a number past the last page shows the last one
     pages: int
-    flagged_total: int = 0
+    per_page: int = PER_PAGE
     filters: Filters = field(default_factory=Filters)
+    asked: int = 1  # the page the request asked for
 
 
 def flag_cutoff(intake: Intake, now: datetime | None = None) -> datetime:
@@ -153,8 +151,7 @@ def page(intake: Intake, f: Filters, per_page: int = PER_PAGE) -> Page:
     where = conditions(intake, f)
     query = db.select(*COLUMNS).where(*where)
     total = db.session.scalar(db.select(func.count(Application.id)).where(*where))
-    pages = max((total + per_page - 1) // per_page, 1)
-    number = min(f.page, pages)
+    number, pages = locate(total, f.page, per_page)
     found = db.session.execute(
         query.order_by(*SORTS[f.sort]).limit(per_page).offset((number - 1) * per_page)
     ).all()
@@ -178,7 +175,8 @@ def page(intake: Intake, f: Filters, per_page: int = PER_PAGE) -> Page:
             days_left=days_left(intake, r.status, r.status_changed_at, r.offer_deadline, today),
             pending=pending.get(r.id),
         ))
-    return Page(rows=rows, total=total, page=number, pages=pages, filters=f)
+    return Page(rows=rows, total=total, page=number, pages=pages, per_page=per_page,
+                filters=f, asked=f.page)
 
 
 def flagged_count(intake: Intake) -> int:

@@ -1,7 +1,7 @@
 """Recruiter pages: intakes, the queue, one application and the actions on it."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -82,7 +82,7 @@ def intakes():
 def queue(intake_id: int):
     intake = db.get_or_404(Intake, intake_id)
     filters = review_queue.Filters.from_args(request.args)
-    page = review_queue.page(intake, filters)
+    page = review_queue.page(intake, filters, current_app.config["REVIEW_QUEUE_PAGE_SIZE"])
     return render_template(
         "applications/review/queue.html", intake=intake, page=page, filters=filters,
         statuses=[s for s in Status if s != Status.DRAFT], components=COMPONENT_LABELS,

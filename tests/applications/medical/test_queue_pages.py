@@ -19,10 +19,10 @@ from tests.support.client import login
 
 
 @pytest.fixture
-def scene(app):
+def scene(app, monkeypatch):
     """Seven pending candidates of one intake (submitted one a day apart, the same selection
     day), one more of another intake, and one of the first whose test is recorded."""
-    app.config["MEDICAL_QUEUE_PAGE_SIZE"] = 3
+    monkeypatch.setitem(app.config, "MEDICAL_QUEUE_PAGE_SIZE", 3)  # the app outlives the test
     first, other = factories.intake(), factories.intake()
     day = h.selection_day(first)
     now = utcnow()
@@ -44,7 +44,8 @@ def scene(app):
 
 
 def _references(page: str) -> list[str]:
-    return re.findall(r'<th scope="row"><a href="/medical/applications/\d+">([^<]+)</a>', page)
+    return re.findall(
+        r'<th scope="row"><a href="/medical/applications/\d+(?:\?[^"]*)?">([^<]+)</a>', page)
 
 
 def _count(page: str) -> str:
@@ -128,3 +129,23 @@ def test_only_page_numbers_near_the_current_one_are_linked():
     page = medical_queue.Page(rows=[], total=1000, page=10, pages=20, per_page=50)
     assert page.numbers() == [1, None, 8, 9, 10, 11, 12, None, 20]
     assert medical_queue.Page(rows=[], total=3, page=1, pages=2, per_page=2).numbers() == [1, 2]
+
+
+def test_the_back_link_returns_to_the_page_and_filters_the_candidate_was_opened_from(
+        app, client, scene):
+    login(client, scene["doctor"])
+    first = scene["first"].id
+    queue = client.get(f"/medical/?show=all&intake={first}&page=2").get_data(as_text=True)
+    target = scene["pending"][2]  # the fifth of the intake: on page 2
+    link = f"/medical/applications/{target.id}?show=all&amp;intake={first}&amp;page=2"
+    assert f'href="{link}"' in queue
+    opened = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    back = re.search(r'<a href="([^"]*)" id="back-to-queue">', opened).group(1)
+    assert back == f"/medical/?show=all&amp;intake={first}&amp;page=2"
+    assert f'action="/medical/applications/{target.id}/medical-test?show=all&amp;' in opened
+    # Junk is dropped, never echoed: the link falls back to the queue's defaults.
+    junk = client.get(f"/medical/applications/{target.id}?show=%22%3E&intake=%C2%B2&page=x"
+                      "&next=https://elsewhere.example").get_data(as_text=True)
+    assert re.search(r'<a href="([^"]*)" id="back-to-queue">', junk).group(1) == "/medical/"
+    assert client.get("/medical/?intake=%C2%B2").status_code == 200
+    assert client.get("/medical/?intake=99999999999999999999").status_code == 200

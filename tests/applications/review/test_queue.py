@@ -80,7 +80,7 @@ def test_pages_hold_fifty_and_link_to_the_next(app, client, login_as):
     login_as("recruiter", language="en")
     first = client.get(f"/review/intakes/{intake.id}?sort=name").get_data(as_text=True)
     assert _rows(first) == 50
-    assert "55 applications found." in first
+    assert "1–50 of 55 applications" in first
     assert 'rel="next"' in first
     second = client.get(f"/review/intakes/{intake.id}?sort=name&page=2").get_data(as_text=True)
     assert _rows(second) == 5 and "Name054" in second
