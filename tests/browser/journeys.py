@@ -79,3 +79,19 @@ def on_screen(target) -> None:
       return {left: r.left, right: r.right, min: left, max: right};
     }""", target.page.viewport_size["width"])
     assert box["left"] >= box["min"] - 0.5 and box["right"] <= box["max"] + 0.5, box
+
+
+def tn(singular: str, plural: str, n: int, language: str, **values) -> str:
+    """A plural message as the portal shows it in `language` for `n` (as `num`)."""
+    return _catalogue(language).ngettext(singular, plural, n) % {"num": n, **values}
+
+
+def label_clear_of(field) -> None:
+    """The field's label shows (not only to screen readers) and stands above it, clear of the
+    focus ring (5 px around a focused field), as on a phone where the cell is narrow."""
+    boxes = field.evaluate("""e => {
+      const l = e.labels[0].getBoundingClientRect(), f = e.getBoundingClientRect();
+      return {width: l.width, height: l.height, bottom: l.bottom, top: f.top};
+    }""")
+    assert boxes["width"] > 10 and boxes["height"] > 10, boxes
+    assert boxes["bottom"] + 5 <= boxes["top"], boxes
