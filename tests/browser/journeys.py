@@ -95,3 +95,16 @@ def label_clear_of(field) -> None:
     }""")
     assert boxes["width"] > 10 and boxes["height"] > 10, boxes
     assert boxes["bottom"] + 5 <= boxes["top"], boxes
+
+
+def tappable_beside_its_label(checkbox) -> None:
+    """A checkbox large enough to tap (22 px, as the portal's other checkboxes) with its label
+    on the same line, to its right."""
+    boxes = checkbox.evaluate("""e => {
+      const c = e.getBoundingClientRect(), l = e.labels[0].getBoundingClientRect();
+      return {width: c.width, height: c.height, top: c.top, right: c.right,
+              label_left: l.left, label_top: l.top, label_bottom: l.bottom};
+    }""")
+    assert boxes["width"] >= 22 and boxes["height"] >= 22, boxes
+    assert boxes["label_left"] >= boxes["right"], boxes
+    assert boxes["label_top"] < boxes["top"] + boxes["height"], boxes

@@ -1,7 +1,8 @@
 """A unit's planner (staff: two-step verification) plans a training period, assigns a
 reservist, answers a swap request and records attendance at a period under way; once in
 each language, on a desktop and on phones, with axe-core and the Nu Html Checker on every
-page reached and nothing scrolling sideways."""
+page reached and nothing scrolling sideways. Then an administrator keeps the units and
+their skills, once, on a phone."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -14,7 +15,13 @@ from portal.extensions import db
 from portal.reserve import training
 from portal.reserve.models import Assignment, AssignmentStatus, EngagementStatus, TrainingPeriod
 from tests.browser.conftest import PHONE, log_in
-from tests.browser.journeys import fits_the_screen, label_clear_of, t, tn
+from tests.browser.journeys import (
+    fits_the_screen,
+    label_clear_of,
+    t,
+    tappable_beside_its_label,
+    tn,
+)
 from tests.support import factories
 from tests.support import reserve as helpers
 
@@ -160,4 +167,61 @@ def test_unit_staff_plan_assign_answer_a_swap_and_record_attendance(
     assert (recorded.status, recorded.served_days) == (AssignmentStatus.SERVED, 3)
     refused = db.session.get(Assignment, assignment.id)
     assert refused.swap_answer == "Ruil met de oefening in juni."
+    pages.finish()
+
+
+def test_an_administrator_keeps_units_and_skills_on_a_phone(page: Page, pages, live_server):
+    """The administrators' side of the same pages, once (German, on a phone)."""
+    def _(message, **values):
+        return t(message, "de", **values)
+
+    page.context.add_cookies([{"name": "lang", "value": "de", "url": live_server}])
+    admin = factories.user("admin", email="admin.units@mil.be", language="de")
+    planner = factories.user("unit_staff", email="planner.units@mil.be", language="de",
+                             first_name="Sofie", last_name="Wouters")
+    medic = helpers.skill("medic", name_de="Sanitäter")
+    unit = helpers.unit(name="3rd Lancers Reserve Company", skills=[medic], staff=[planner])
+    db.session.commit()
+
+    page.goto("/login")
+    pages.check()
+    log_in(page, admin.email, factories.PASSWORD, pages)
+    pages.check()
+    page.goto("/admin/reserve/units")
+    expect(page.get_by_role("heading", level=1)).to_have_text(_("Reserve units"))
+    expect(page.get_by_role("table", name=_("Reserve units"))).to_contain_text(unit.name)
+    assert fits_the_screen(page)
+    pages.check()
+    page.get_by_role("link", name=unit.code).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(unit.name)
+    skill_box = page.get_by_role("group", name=_("Skills needed")).get_by_label("Sanitäter")
+    expect(skill_box).to_be_checked()
+    tappable_beside_its_label(skill_box)
+    page.get_by_label(_("Reservists needed")).fill("25")
+    page.get_by_role("button", name=_("Save")).click()
+    expect(page.get_by_role("status").first).to_contain_text(_("The unit is saved."))
+    expect(page.get_by_role("group", name=_("Unit staff")).get_by_label(
+        "Sofie Wouters <planner.units@mil.be>")).to_be_checked()
+    assert fits_the_screen(page)
+    pages.check()
+    page.get_by_role("link", name=_("Back")).click()
+    page.get_by_role("link", name=_("Needed skills")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(_("Needed skills"))
+    pages.check()
+    page.get_by_role("button", name=_("Add")).click()
+    expect(page.get_by_text(_("Give the name in Dutch.")).first).to_be_visible()
+    assert fits_the_screen(page)
+    pages.check()
+    page.get_by_label(_("Code")).fill("driver_c")
+    page.get_by_label(_("Name in Dutch")).fill("Chauffeur C")
+    page.get_by_label(_("Name in French")).fill("Chauffeur C")
+    page.get_by_label(_("Name in German")).fill("Fahrer C")
+    page.get_by_role("button", name=_("Add")).click()
+    expect(page.get_by_role("status").first).to_contain_text(_("The skill is added."))
+    expect(page.get_by_role("main")).to_contain_text("Fahrer C")
+    # Each skill's button says which skill it is for.
+    expect(page.get_by_role("button", name=f"{_('Mark as not needed')} (Fahrer C)")
+           ).to_be_visible()
+    assert fits_the_screen(page)
+    pages.check()
     pages.finish()
