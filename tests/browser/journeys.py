@@ -79,3 +79,32 @@ def on_screen(target) -> None:
       return {left: r.left, right: r.right, min: left, max: right};
     }""", target.page.viewport_size["width"])
     assert box["left"] >= box["min"] - 0.5 and box["right"] <= box["max"] + 0.5, box
+
+
+def tn(singular: str, plural: str, n: int, language: str, **values) -> str:
+    """A plural message as the portal shows it in `language` for `n` (as `num`)."""
+    return _catalogue(language).ngettext(singular, plural, n) % {"num": n, **values}
+
+
+def label_clear_of(field) -> None:
+    """The field's label shows (not only to screen readers) and stands above it, clear of the
+    focus ring (5 px around a focused field), as on a phone where the cell is narrow."""
+    boxes = field.evaluate("""e => {
+      const l = e.labels[0].getBoundingClientRect(), f = e.getBoundingClientRect();
+      return {width: l.width, height: l.height, bottom: l.bottom, top: f.top};
+    }""")
+    assert boxes["width"] > 10 and boxes["height"] > 10, boxes
+    assert boxes["bottom"] + 5 <= boxes["top"], boxes
+
+
+def tappable_beside_its_label(checkbox) -> None:
+    """A checkbox large enough to tap (22 px, as the portal's other checkboxes) with its label
+    on the same line, to its right."""
+    boxes = checkbox.evaluate("""e => {
+      const c = e.getBoundingClientRect(), l = e.labels[0].getBoundingClientRect();
+      return {width: c.width, height: c.height, top: c.top, right: c.right,
+              label_left: l.left, label_top: l.top, label_bottom: l.bottom};
+    }""")
+    assert boxes["width"] >= 22 and boxes["height"] >= 22, boxes
+    assert boxes["label_left"] >= boxes["right"], boxes
+    assert boxes["label_top"] < boxes["top"] + boxes["height"], boxes
