@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
 from datetime import date, timedelta
@@ -23,7 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import event, insert, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from benchmarks.review_queue_bench import _database  # noqa: E402
+from benchmarks.review_queue_bench import (  # noqa: E402
+    _database,
+    _session_key,
+    _signed_in,
+    _time,
+)
 
 UNITS = 50
 PILLARS = ["combat"] * 3 + ["territorial"] * 2 + ["specialised"]
@@ -138,7 +142,7 @@ def main() -> None:
         with app.app_context():
             upgrade()
             staff, unit_id, period_id = seed(db, args.reservists, args.periods)
-            tokens = {u.role: u.session_token for u in staff}
+            tokens = {u.role: _session_key(db, u) for u in staff}
             db.session.remove()
             engine = db.engine
         pages = [
@@ -159,20 +163,8 @@ def main() -> None:
               f"{args.periods:,} periods, {args.repeat} runs per page\n")
         print(f"{'page':44} {'median ms':>10} {'worst ms':>10} {'SQL':>5}")
         for role, label, path in pages:
-            client = app.test_client()
-            with client.session_transaction() as session:
-                session["_user_id"] = tokens[role]
-                session["_fresh"] = True
-            assert client.get(path).status_code == 200, path
-            times = []
-            for _ in range(args.repeat):
-                statements.clear()
-                start = time.perf_counter()
-                response = client.get(path)
-                times.append((time.perf_counter() - start) * 1000)
-                assert response.status_code == 200
-            print(f"{label:44} {statistics.median(times):10.1f} {max(times):10.1f} "
-                  f"{len(statements):5d}")
+            _time(_signed_in(app, tokens[role]), label, path, args.repeat, statements,
+                  width=44)
     finally:
         with app.app_context():
             db.engine.dispose()

@@ -173,7 +173,10 @@ def _signed_in(app, token: str):
     return client
 
 
-def _time(client, label: str, path: str, repeat: int, statements: list) -> None:
+def _time(client, label: str, path: str, repeat: int, statements: list,
+          width: int = 40) -> None:
+    """Print the median and worst time of `repeat` requests for `path`, and its SQL count
+    (`statements` is filled by an engine event); also used by reserve_bench."""
     assert client.get(path).status_code == 200, path
     times = []
     for _ in range(repeat):
@@ -182,7 +185,7 @@ def _time(client, label: str, path: str, repeat: int, statements: list) -> None:
         response = client.get(path)
         times.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200
-    print(f"{label:40} {statistics.median(times):10.1f} {max(times):10.1f} "
+    print(f"{label:{width}} {statistics.median(times):10.1f} {max(times):10.1f} "
           f"{len(statements):5d}")
 
 

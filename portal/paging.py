@@ -5,6 +5,8 @@ A page past the last shows the last one rather than an empty table; junk asks fo
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 def asked_page(args) -> int:
     """The page number in the query arguments: anything but a positive integer means 1."""
@@ -21,9 +23,16 @@ def locate(total: int, asked: int, per_page: int) -> tuple[int, int]:
     return min(asked, pages), pages
 
 
+@dataclass
 class Numbered:
-    """Positions and page links of a queue page: mixed into a dataclass that holds `rows`,
-    `page`, `pages`, `per_page` and `asked` (the page number the request asked for)."""
+    """One page of a queue: its rows, their positions and the page links. A queue's own
+    Page extends it with its filters."""
+
+    rows: list
+    total: int
+    page: int  # the page shown: a number past the last page shows the last one
+    pages: int
+    per_page: int
 
     @property
     def out_of_range(self) -> bool:

@@ -24,23 +24,18 @@ LABELS = {
 }
 
 
-def _of(user):
-    clauses = [Letter.user_id == user.id]
+def _of(user, table=Letter):
+    """The letters (or, with table=PendingLetter, those still being made) of an account and
+    of its register person."""
+    clauses = [table.user_id == user.id]
     if getattr(user, "person", None) is not None:
-        clauses.append(Letter.person_id == user.person.id)
-    return or_(*clauses)
-
-
-def _pending_of(user):
-    clauses = [PendingLetter.user_id == user.id]
-    if getattr(user, "person", None) is not None:
-        clauses.append(PendingLetter.person_id == user.person.id)
+        clauses.append(table.person_id == user.person.id)
     return or_(*clauses)
 
 
 def export(user) -> list | None:
     letters = db.session.scalars(select(Letter).where(_of(user)).order_by(Letter.id)).all()
-    pending = db.session.scalars(select(PendingLetter).where(_pending_of(user))
+    pending = db.session.scalars(select(PendingLetter).where(_of(user, PendingLetter))
                                  .order_by(PendingLetter.id)).all()
     return [
         {"kind": letter.kind, "reference": letter.reference, "created_at": letter.created_at,
@@ -65,7 +60,7 @@ def erase(user, actor, now, kept_subjects=frozenset(), **_kw) -> registry.Erased
             continue
         db.session.delete(letter)
         deleted += 1
-    deleted += db.session.execute(delete(PendingLetter).where(_pending_of(user))
+    deleted += db.session.execute(delete(PendingLetter).where(_of(user, PendingLetter))
                                   .execution_options(synchronize_session=False)).rowcount
     db.session.flush()
     return registry.Erased(counts={"letters": deleted})

@@ -87,11 +87,8 @@ class Row:
 
 @dataclass
 class Page(Numbered):
-    rows: list[Row]
-    total: int
-    page: int  # the page shown: a number past the last page shows the last one
-    pages: int
-    per_page: int = PER_PAGE
+    """A page of rows (Row)."""
+
     filters: Filters = field(default_factory=Filters)
     asked: int = 1  # the page the request asked for
 
