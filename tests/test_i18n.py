@@ -55,3 +55,14 @@ def test_language_switch_without_csrf_token_is_refused_kindly(client):
     response = client.post("/language", data={"lang": "fr"}, headers={"Accept-Language": "fr"})
     assert response.status_code == 400
     assert "Ta session a expiré" in response.get_data(as_text=True)
+
+
+def test_a_rejected_application_reads_singular_in_french(app):
+    """One application's status, not the import report's rejected rows (a message of its
+    own): "Refusée"."""
+    from portal import i18n
+    from portal.applications.models import Status
+    from portal.applications.vocab import STATUS_LABELS
+
+    with i18n.locale("fr"):
+        assert str(STATUS_LABELS[Status.REJECTED]) == "Refusée"
