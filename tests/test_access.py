@@ -164,7 +164,8 @@ def _world():
               "session_id": session.id, "decision_id": decision.id, "cohort_id": cohort.id,
               "import_id": record.id, "public_id": letter.public_id, "job_id": job.id,
               "user_id": staff.id, "step": "personal", "request_id": erasure.id,
-              "number": 1, "day_id": selection_day.id, **employer_values}
+              "number": 1, "day_id": selection_day.id, "decision": "approve",
+              **employer_values}
     return users, values, owner
 
 

@@ -50,6 +50,9 @@ def init_app(app) -> None:
     # EMPLOYER_CONTACT_LIMIT: how often a reservist may make the portal write to HR contacts.
     app.config.setdefault("EMPLOYER_CONTACT_LIMIT",
                           os.environ.get("EMPLOYER_CONTACT_LIMIT", "10 per hour"))
+    # EMPLOYER_CONTACT_DAILY_LIMIT: the same per account and day, from any address.
+    app.config.setdefault("EMPLOYER_CONTACT_DAILY_LIMIT",
+                          os.environ.get("EMPLOYER_CONTACT_DAILY_LIMIT", "20 per day"))
 
     app.jinja_env.filters["money"] = (
         lambda n: format_decimal(n, format="#,##0.00") if n is not None else "")
@@ -75,6 +78,10 @@ def init_app(app) -> None:
     periods.use_source(getattr(import_module(module_name), factory)())
     demo_seeds.add_seed(app, demo.seed_employer, order=50)
     set_landing(app, Role.EMPLOYER, "employers_hr.home")
+    add_staff_task(app, StaffTask(
+        "employers_admin.join_requests", _l("First HR administrators"),
+        _l("People asking for access to an enterprise that has no HR administrator yet: "
+           "check with the enterprise, then decide."), (Role.ADMIN,), order=61))
     add_staff_task(app, StaffTask(
         "employers_admin.sectors", _l("Sector agreements"),
         _l("Default terms of employer agreements per sector; every employer agreement."),

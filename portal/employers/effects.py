@@ -3,11 +3,12 @@ Connected to workflow's `agreement_moved` signal in the domain's init_app."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_
 
 from portal import mail, outbox, regions
 from portal.accounts.models import User
 from portal.employers import signals, terms
-from portal.employers.models import Agreement, EmployerUser
+from portal.employers.models import Agreement, AgreementContact, EmployerUser
 from portal.extensions import db
 from portal.letters import services as letters
 
@@ -51,6 +52,18 @@ def hr_users(employer_id: int) -> list[User]:
         .order_by(User.id)))
 
 
+def answering_users(agreement: Agreement) -> list[User]:
+    """Who answers for the employer on this agreement: the enterprise's HR users and the
+    agreement's own contacts."""
+    members = db.select(EmployerUser.user_id).where(
+        EmployerUser.employer_id == agreement.employer_id)
+    contacts = db.select(AgreementContact.user_id).where(
+        AgreementContact.agreement_id == agreement.id)
+    return list(db.session.scalars(db.select(User).where(
+        User.active.is_(True), or_(User.id.in_(members), User.id.in_(contacts)))
+        .order_by(User.id)))
+
+
 def on_agreement_moved(agreement: Agreement, *, event, action, from_status, to_status, actor):
     letter = issue_letter(agreement, actor, action)
     subject = SUBJECTS.get(action)
@@ -62,7 +75,7 @@ def on_agreement_moved(agreement: Agreement, *, event, action, from_status, to_s
                  audience="reservist", link=mail.external_url("employers_reservist.index"),
                  letter_reference=letter.reference)
     link = mail.external_url("employers_hr.agreement", agreement_id=agreement.id)
-    for user in hr_users(agreement.employer_id):
+    for user in answering_users(agreement):
         outbox.later(user.email, "agreement_moved", user.language, subject, user=user,
                      agreement=agreement, action=action, reason=event.reason,
                      audience="employer", link=link, letter_reference=letter.reference)

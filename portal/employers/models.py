@@ -236,3 +236,53 @@ class PeriodAnswer(db.Model):
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     agreement: Mapped[Agreement] = relationship()
+
+
+class AgreementContact(db.Model):
+    """An HR contact who opened the link e-mailed for one agreement: they may read and answer
+    that agreement (and its training periods) only. It makes them no member of the
+    enterprise: that takes a join request approved by one of its administrators."""
+
+    __tablename__ = "employer_agreement_contacts"
+    __table_args__ = (UniqueConstraint("agreement_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("employer_access_links.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    agreement: Mapped[Agreement] = relationship()
+
+
+class JoinStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class JoinRequest(db.Model):
+    """Someone asks to become an HR user of an enterprise. One of its administrators decides;
+    while it has none, Defence staff decide after checking with the enterprise through its
+    registered address or another official channel (recorded in `verified_by`)."""
+
+    __tablename__ = "employer_join_requests"
+    __table_args__ = (Index("ix_employer_join_requests_open", "employer_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # The agreement whose link brought them, if any (shows who named them).
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
+    function: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(10), default=JoinStatus.PENDING)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Defence staff deciding on a first administrator: how they checked (a code) and a note.
+    verified_by: Mapped[str] = mapped_column(String(20), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    employer: Mapped[Employer] = relationship()
+    user = relationship("User", foreign_keys=[user_id])
+    agreement: Mapped[Agreement | None] = relationship()

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from portal import audit, mail, outbox
 from portal.accounts.models import User
 from portal.employers import signals
+from portal.employers.members import may_answer
 from portal.employers.models import Agreement, AgreementStatus, PeriodAnswer
 from portal.extensions import db
 from portal.locking import lock_row
@@ -120,6 +121,8 @@ def answer(actor: User, agreement: Agreement, key: str, *, revision: str, confir
            reason: str = "", proposed_date: date | None = None) -> PeriodAnswer:
     """The employer confirms or declines one period, as they saw it (`revision`)."""
     agreement = lock_row(Agreement, agreement.id)
+    if not may_answer(actor, agreement):
+        raise Refusal(_("You are not allowed to take this action."))
     if agreement.status != AgreementStatus.SIGNED:
         raise Refusal(_("Periods can be answered only under a signed agreement."))
     period = _source.period(key)

@@ -7,15 +7,17 @@ to their training periods. The HR users' own accounts are accounts like any othe
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select, tuple_
+from sqlalchemy import delete, func, or_, select, tuple_, update
 
 from portal import privacy_registry as registry
 from portal.employers.models import (
     LIVE,
     AccessLink,
     Agreement,
+    AgreementContact,
     AgreementEvent,
     AgreementStatus,
+    JoinRequest,
     Nomination,
     PeriodAnswer,
 )
@@ -83,8 +85,11 @@ def export(user) -> dict | None:
 def _delete_agreements(ids) -> None:
     """Agreements with their history, answers, links and letters."""
     opts = {"synchronize_session": False}
+    db.session.execute(update(JoinRequest).where(JoinRequest.agreement_id.in_(ids))
+                       .values(agreement_id=None).execution_options(**opts))
     for model, column in ((AgreementEvent, AgreementEvent.agreement_id),
                           (PeriodAnswer, PeriodAnswer.agreement_id),
+                          (AgreementContact, AgreementContact.agreement_id),
                           (AccessLink, AccessLink.agreement_id)):
         db.session.execute(delete(model).where(column.in_(ids)).execution_options(**opts))
     letter_services.delete_of_subjects(Agreement, ids)

@@ -16,7 +16,13 @@ from portal.employers.models import Agreement, AgreementStatus, PeriodAnswer
 from portal.employers.periods import PlannedPeriod
 from portal.extensions import db
 from portal.reserve import training
-from portal.reserve.models import Assignment, AssignmentStatus, TrainingPeriod
+from portal.reserve.models import (
+    Assignment,
+    AssignmentStatus,
+    Engagement,
+    EngagementStatus,
+    TrainingPeriod,
+)
 from portal.reserve.signals import assignment_changed
 
 A = AssignmentStatus
@@ -89,7 +95,7 @@ def on_assignment_changed(assignment: Assignment, *, action: str, actor) -> None
     reservist = db.session.get(User, assignment.user_id)
     for agreement in agreements:
         link = mail.external_url("employers_hr.agreement", agreement_id=agreement.id)
-        for user in effects.hr_users(agreement.employer_id):
+        for user in effects.answering_users(agreement):
             outbox.later(user.email, "period_announced", user.language, subject, user=user,
                          period=planned, action=action, reservist_name=reservist.full_name,
                          late=planned.notice_days() < agreement.terms.notice_days,
@@ -115,3 +121,15 @@ def answers_for_units_of(user) -> list[tuple]:
         PeriodAnswer.period_key.in_(list(assignments)))
         .order_by(PeriodAnswer.answered_at.desc()))
     return [(answer, assignments[answer.period_key].period) for answer in answers]
+
+
+# Engagements whose holder may name an employer: from the application on (the employer is
+# asked while the application is decided), until it ends.
+NAMES_EMPLOYER = (EngagementStatus.APPLIED, EngagementStatus.SCREENING,
+                  EngagementStatus.APPROVED, EngagementStatus.ACTIVE)
+
+
+def may_name_employer(user_id: int) -> bool:
+    """Only a reservist (an engagement applied for or running) names an employer."""
+    return db.session.scalar(db.select(Engagement.id).where(
+        Engagement.user_id == user_id, Engagement.status.in_(NAMES_EMPLOYER)).limit(1)) is not None

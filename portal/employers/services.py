@@ -13,17 +13,20 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit, i18n, mail, outbox, textclean
 from portal.accounts import services as accounts
 from portal.accounts.models import User
-from portal.employers import enterprise, terms, workflow
+from portal.employers import enterprise, joining, terms, workflow
+from portal.employers.joining import add_member  # noqa: F401 (re-exported)
 from portal.employers.members import employers_of, is_member, membership  # noqa: F401 (re-exported)
 from portal.employers.models import (
     LIVE,
     AccessLink,
     Agreement,
+    AgreementContact,
     AgreementStatus,
     Employer,
     EmployerUser,
@@ -63,19 +66,6 @@ def employer_for(number: str, name: str, language: str | None = None) -> Employe
             raise
         return found
     return employer
-
-
-def add_member(employer: Employer, user: User, *, admin: bool, actor) -> EmployerUser:
-    found = membership(user, employer.id)
-    if found is not None:
-        if admin and not found.is_admin:
-            found.is_admin = True
-        return found
-    member = EmployerUser(employer=employer, user_id=user.id, is_admin=admin)
-    db.session.add(member)
-    db.session.flush()
-    audit.record(actor, "employer.member_added", employer, user_id=user.id, admin=admin)
-    return member
 
 
 def update_employer(actor, employer: Employer, *, joint_committee: str | None,
@@ -118,6 +108,9 @@ def nominate(reservist: User, *, enterprise_number: str, name: str, hr_email: st
     link to the proposed agreement (queued e-mail)."""
     number = enterprise.enterprise_number(enterprise_number)
     email = _checked_email(hr_email, "hr_email")
+    if email == reservist.email.lower():
+        raise Refusal(_("Give the address of your HR contact at the company, not your own: "
+                        "the agreement is signed by your employer."), "hr_email")
     employer = employer_for(number, name, language=reservist.language)
     nomination = db.session.scalar(db.select(Nomination).where(
         Nomination.reservist_id == reservist.id, Nomination.employer_id == employer.id))
@@ -224,10 +217,14 @@ def link_for(secret: str) -> AccessLink:
 def open_link(secret: str, current, *, first_name: str = "", last_name: str = "",
               language: str | None = None) -> tuple[User, AccessLink]:
     """Use a link once: open the employer account of its address (create it, without a
-    password, when there is none) and make it a member of the enterprise.
+    password, when there is none).
+
+    A link sent for one agreement (the reservist named this address) makes its holder the
+    contact of that agreement only: they read and answer it, nothing else of the enterprise.
+    Only a link an administrator of the enterprise sent a colleague makes a member.
 
     `current` is the signed-in user, if any: a link sent to another address is refused
-    then, so nobody adds themselves to an enterprise with someone else's link.
+    then, so nobody reaches an enterprise with someone else's link.
     """
     link = link_for(secret)
     link = lock_row(AccessLink, link.id)
@@ -250,14 +247,34 @@ def open_link(secret: str, current, *, first_name: str = "", last_name: str = ""
         audit.record(user, "employer.account_created", user, employer_id=link.employer_id)
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()  # the link reached this address
-    first_member = db.session.scalar(db.select(EmployerUser.id).where(
-        EmployerUser.employer_id == link.employer_id).limit(1)) is None
-    add_member(link.employer, user, admin=link.grants_admin or first_member, actor=user)
+    if link.agreement_id is not None:
+        add_contact(link, user)
+    else:
+        # Sent by an administrator of the enterprise (invite_colleague): their approval.
+        added = add_member(link.employer, user, admin=link.grants_admin,
+                           actor=db.session.get(User, link.created_by_id) or user)
+        joining.announce_member(link.employer, added, approved_by=link.created_by_id)
     link.used_at = utcnow()
     link.used_by_id = user.id
-    audit.record(user, "employer.link_used", link, employer_id=link.employer_id)
+    audit.record(user, "employer.link_used", link, employer_id=link.employer_id,
+                 agreement_id=link.agreement_id)
     db.session.flush()
     return user, link
+
+
+def add_contact(link: AccessLink, user: User) -> AgreementContact:
+    found = db.session.scalar(db.select(AgreementContact).where(
+        AgreementContact.agreement_id == link.agreement_id,
+        AgreementContact.user_id == user.id))
+    if found is not None:
+        return found
+    contact_row = AgreementContact(agreement_id=link.agreement_id, user_id=user.id,
+                                   link_id=link.id)
+    db.session.add(contact_row)
+    db.session.flush()
+    audit.record(user, "employer.contact_added", contact_row, agreement_id=link.agreement_id,
+                 employer_id=link.employer_id)
+    return contact_row
 
 
 def invite_colleague(actor: User, employer: Employer, email: str, *, admin: bool) -> AccessLink:
@@ -304,7 +321,10 @@ def agreements_of_employer(employer_id: int) -> list[Agreement]:
 
 
 def agreement_for_member(user: User, agreement_id: int) -> Agreement | None:
-    """The agreement when the user is an HR user of its enterprise; None otherwise."""
-    return db.session.scalar(
-        db.select(Agreement).join(EmployerUser, EmployerUser.employer_id == Agreement.employer_id)
-        .where(Agreement.id == agreement_id, EmployerUser.user_id == user.id))
+    """The agreement when the user is an HR user of its enterprise or the contact of this
+    agreement; None otherwise."""
+    members = db.select(EmployerUser.employer_id).where(EmployerUser.user_id == user.id)
+    contacts = db.select(AgreementContact.agreement_id).where(AgreementContact.user_id == user.id)
+    return db.session.scalar(db.select(Agreement).where(
+        Agreement.id == agreement_id,
+        or_(Agreement.employer_id.in_(members), Agreement.id.in_(contacts))))

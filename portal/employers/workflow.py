@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from portal import audit
 from portal.employers import signals
-from portal.employers.members import is_member
+from portal.employers.members import may_answer
 from portal.employers.models import Agreement, AgreementEvent, AgreementStatus
 from portal.extensions import db
 from portal.locking import lock_row
@@ -43,7 +43,7 @@ def may_act_for(agreement: Agreement, actor) -> bool:
         return True
     if role == C:
         return actor.id == agreement.reservist_id
-    return is_member(actor, agreement.employer_id)
+    return may_answer(actor, agreement)
 
 
 def transition(agreement: Agreement, action: str, actor, reason: str = "", *,

@@ -9,6 +9,7 @@ from portal.employers import periods, services
 from portal.employers.models import Agreement, Nomination
 from portal.extensions import db
 from tests.support import factories
+from tests.support import reserve as reserve_support
 from tests.support.mail import last_mail_to, links_in, path_of
 
 # Valid enterprise numbers (mod-97 check), not real enterprises.
@@ -21,6 +22,20 @@ def employer(number: str = NUMBERS[0], name: str = "Bakkerij Janssens BV", **fie
         setattr(e, key, value)
     db.session.flush()
     return e
+
+
+def reservist(**fields):
+    """A citizen with a Reserve engagement applied for: who may name an employer."""
+    fields.setdefault("password", None)
+    user = factories.user(role="citizen", **fields)
+    reserve_support.engagement(user)
+    return user
+
+
+def reservist_login(login_as, **fields):
+    user = reservist(**fields)
+    db.session.commit()
+    return login_as(user)
 
 
 def hr_user(employer_, admin: bool = True, **fields):

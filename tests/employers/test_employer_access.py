@@ -10,7 +10,8 @@ from tests.employers.helpers import NUMBERS, employer, hr_user, signed_agreement
 from tests.support import factories
 from tests.support.client import csrf_token
 
-ANSWERS = {"action": "suspend", "answer": "confirm", "year": 2027}
+ANSWERS = {"action": "suspend", "answer": "confirm", "year": 2027, "request_id": 1,
+           "decision": "approve"}
 
 
 @pytest.fixture

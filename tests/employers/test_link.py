@@ -1,13 +1,15 @@
 """The e-mailed link: single use, expiring, opens or creates the employer account without
-a password, and never lets someone join an enterprise with another person's link."""
+a password, opens the one agreement it was sent for, and never makes anyone a member of an
+enterprise but an administrator's invitation."""
 from datetime import timedelta
 
 import pytest
 
 from portal.accounts.models import User
-from portal.employers.models import AccessLink, EmployerUser
+from portal.employers.models import AccessLink, AgreementContact, EmployerUser
 from portal.extensions import db
 from portal.models import utcnow
+from tests.employers import helpers
 from tests.employers.helpers import NUMBERS, employer, hr_user, link_path, proposed_agreement
 from tests.support import factories
 from tests.support.client import csrf_token, login
@@ -23,7 +25,7 @@ def _proposal_link(client, hr_email="hr@bakkerij.be"):
     """A reservist names their employer; returns (agreement id, link path)."""
     from tests.support.client import post_form
 
-    reservist = factories.user(role="citizen", password=None, language="en")
+    reservist = helpers.reservist(language="en")
     db.session.commit()
     login(client, reservist)
     post_form(client, "/reserve/employer/", {
@@ -51,8 +53,10 @@ def test_the_link_creates_an_employer_account_without_password_and_opens_the_agr
     user = db.session.scalar(db.select(User).where(User.email == "hr@bakkerij.be"))
     assert (user.role, user.password_hash, user.language) == ("employer", None, "fr")
     assert user.email_verified_at is not None
-    member = db.session.scalar(db.select(EmployerUser))
-    assert member.user_id == user.id and member.is_admin  # the first HR user of the enterprise
+    # The contact of this agreement, no member of the enterprise (joining takes approval).
+    assert db.session.scalar(db.select(EmployerUser)) is None
+    contact = db.session.scalar(db.select(AgreementContact))
+    assert contact.user_id == user.id
     # Logged in: the agreement opens.
     assert client.get(response.headers["Location"]).status_code == 200
 
@@ -114,9 +118,11 @@ def test_the_link_logs_an_existing_employer_account_in_without_asking_anything(c
     assert "First name" not in page
     response = client.post(path, data={"csrf_token": csrf_token(client, path)})
     assert response.status_code == 302
-    # One HR user, two enterprises.
+    # Still a member of the garage only; the bakery's agreement opens as its contact.
     assert db.session.scalar(db.select(db.func.count()).select_from(EmployerUser).where(
-        EmployerUser.user_id == known.id)) == 2
+        EmployerUser.user_id == known.id)) == 1
+    assert client.get(response.headers["Location"]).status_code == 200
+    assert client.get(f"/employer/enterprises/{bakery.id}").status_code == 404
 
 
 def test_a_link_to_a_citizen_address_is_refused(client):

@@ -3,6 +3,7 @@ import pytest
 
 from portal.employers.models import AccessLink, Agreement, Employer, Nomination
 from portal.extensions import db
+from tests.employers.helpers import reservist_login
 from tests.support.client import post_form
 from tests.support.mail import last_mail_to, outbox, text_of
 
@@ -17,7 +18,7 @@ def _name(client, **fields):
 
 
 def test_naming_an_employer_proposes_an_agreement_and_mails_the_hr_contact(client, login_as):
-    reservist = login_as("citizen", language="en")
+    reservist = reservist_login(login_as, language="en")
     response = _name(client)
     assert response.status_code == 302
     employer = db.session.scalar(db.select(Employer))
@@ -33,7 +34,7 @@ def test_naming_an_employer_proposes_an_agreement_and_mails_the_hr_contact(clien
 
 
 def test_the_link_secret_is_not_stored(client, login_as):
-    login_as("citizen", language="en")
+    reservist_login(login_as, language="en")
     _name(client)
     link = db.session.scalar(db.select(AccessLink))
     secret = text_of(last_mail_to("hr@bakkerij.be")).split("/employer/link/")[1].split()[0]
@@ -41,7 +42,7 @@ def test_the_link_secret_is_not_stored(client, login_as):
 
 
 def test_do_not_contact_yet_sends_nothing_and_explains_what_that_means(client, login_as):
-    login_as("citizen", language="en")
+    reservist_login(login_as, language="en")
     page = client.get(PAGE).get_data(as_text=True)
     assert "holiday or leave" in page and "notice" in page
     response = _name(client, hold="y")
@@ -70,7 +71,7 @@ def test_do_not_contact_yet_sends_nothing_and_explains_what_that_means(client, l
 ])
 def test_bad_input_is_refused_next_to_the_field_and_nothing_is_stored(client, login_as, fields,
                                                                     message):
-    login_as("citizen", language="en")
+    reservist_login(login_as, language="en")
     response = _name(client, **fields)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
@@ -79,7 +80,7 @@ def test_bad_input_is_refused_next_to_the_field_and_nothing_is_stored(client, lo
 
 
 def test_the_refusal_is_translated(client, login_as):
-    login_as("citizen", language="fr")
+    reservist_login(login_as, language="fr")
     response = _name(client, enterprise_number="0400.000.087")
     assert "entreprise" in response.get_data(as_text=True)
 
@@ -93,7 +94,7 @@ def test_only_the_reservist_can_release_their_own_hold(client, login_as):
                             hold=True)
     db.session.add(nomination)
     db.session.commit()
-    login_as("citizen", language="en")
+    reservist_login(login_as, language="en")
     response = post_form(client, f"/reserve/employer/nominations/{nomination.id}/contact", {},
                          page=PAGE)
     assert response.status_code == 404
@@ -101,7 +102,7 @@ def test_only_the_reservist_can_release_their_own_hold(client, login_as):
 
 
 def test_the_reservist_sends_the_link_again_while_the_agreement_is_proposed(client, login_as):
-    login_as("citizen", language="en")
+    reservist_login(login_as, language="en")
     _name(client)
     first = text_of(last_mail_to("hr@bakkerij.be"))
     nomination = db.session.scalar(db.select(Nomination))
@@ -114,7 +115,7 @@ def test_the_reservist_sends_the_link_again_while_the_agreement_is_proposed(clie
 
 
 def test_a_reservist_cannot_flood_hr_contacts_with_e_mails(app, client, login_as):
-    login_as("citizen", language="en")
+    reservist_login(login_as, language="en")
     app.config["EMPLOYER_CONTACT_LIMIT"] = "3 per hour"
     try:
         statuses = [_name(client, hr_email=f"hr{i}@bakkerij.be").status_code for i in range(4)]

@@ -7,7 +7,7 @@ import pytest
 from portal.employers.models import PeriodAnswer
 from portal.extensions import db
 from tests.employers.helpers import employer, hr_user, signed_agreement
-from tests.support import factories
+from tests.employers.helpers import reservist as reservist_user
 from tests.support.client import csrf_token
 from tests.support.mail import last_mail_to, text_of
 
@@ -16,8 +16,7 @@ from tests.support.mail import last_mail_to, text_of
 def setting(app, calendar):
     bakery = employer()
     hr = hr_user(bakery)
-    reservist = factories.user(role="citizen", password=None, language="en",
-                               email="reservist@example.be")
+    reservist = reservist_user(language="en", email="reservist@example.be")
     agreement = signed_agreement(bakery, hr=hr, reservist=reservist)
     db.session.commit()
     return bakery, hr, reservist, agreement

@@ -1,9 +1,9 @@
-"""The administrator's form for a sector agreement."""
+"""The administrator's forms: a sector agreement, a first HR administrator's request."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, IntegerField, StringField
+from wtforms import DateField, DecimalField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 
@@ -28,3 +28,13 @@ class SectorAgreementForm(FlaskForm):
                            validators=[InputRequired(_l("Give the first day the agreement "
                                                         "applies."))])
     valid_to = DateField(_l("Valid until (empty: no end)"), validators=[Optional()])
+
+
+class JoinDecisionForm(FlaskForm):
+    """Defence staff approve a first HR administrator only after checking with the
+    enterprise through an official channel, and say how."""
+
+    verified_by = RadioField(_l("How did you check that this person acts for the enterprise?"),
+                             choices=[], validate_choice=False)
+    note = TextAreaField(_l("What you checked"), filters=[_strip],
+                         validators=[Length(max=1000)])

@@ -1,14 +1,15 @@
-"""Administrators: sector agreements, and every employer agreement with its answers."""
+"""Administrators: sector agreements, every employer agreement with its answers, and the
+requests of enterprises' first HR administrators."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.employers import periods
+from portal.employers import joining, periods
 from portal.employers.admin import services
-from portal.employers.admin.forms import SectorAgreementForm
-from portal.employers.models import Agreement, SectorAgreement
+from portal.employers.admin.forms import JoinDecisionForm, SectorAgreementForm
+from portal.employers.models import Agreement, JoinRequest, SectorAgreement
 from portal.employers.terms import euros
 from portal.employers.web import commit_and_send, show_refusal
 from portal.extensions import db
@@ -74,3 +75,37 @@ def agreements():
     rows = db.session.scalars(db.select(Agreement).order_by(Agreement.id.desc()).limit(500))
     return render_template("employers/admin/agreements.html", agreements=rows.all(),
                            answers=periods.latest_answers())
+
+
+def _decision_form() -> JoinDecisionForm:
+    form = JoinDecisionForm()
+    form.verified_by.choices = [(code, str(label)) for code, label in
+                                joining.VERIFICATIONS.items()]
+    return form
+
+
+@bp.get("/join-requests")
+@role_required(Role.ADMIN)
+def join_requests():
+    return render_template("employers/admin/join_requests.html",
+                           requests=joining.awaiting_defence(), form=_decision_form())
+
+
+@bp.post("/join-requests/<int:request_id>/<decision>")
+@role_required(Role.ADMIN)
+def decide_join(request_id: int, decision: str):
+    if decision not in ("approve", "refuse"):
+        abort(404)
+    db.session.get(JoinRequest, request_id) or abort(404)
+    form = _decision_form()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        joining.decide(current_user, request_id, approve=decision == "approve",
+                       verified_by=form.verified_by.data or "", note=form.note.data or "")
+    except Refusal as refusal:
+        show_refusal(None, refusal)
+        return redirect(url_for("employers_admin.join_requests"))
+    commit_and_send()
+    flash(_("Access given.") if decision == "approve" else _("Request refused."), "success")
+    return redirect(url_for("employers_admin.join_requests"))

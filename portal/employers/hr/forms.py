@@ -68,3 +68,11 @@ class PeriodAnswerForm(FlaskForm):
     reason = StringField(_l("Reason"), filters=[_strip], validators=[Length(max=500)])
     proposed_date = DateField(_l("Proposed other start date"), validators=[Optional()])
     days = IntegerField(validators=[Optional()])
+
+
+class JoinForm(FlaskForm):
+    """A contact asks to become an HR user of the enterprise."""
+
+    function = StringField(_l("Your function"), filters=[_strip],
+                           validators=[InputRequired(_l("Give your function in the company.")),
+                                       Length(max=200)])

@@ -24,16 +24,23 @@ from flask_login import current_user, login_user
 
 from portal.accounts import sessions
 from portal.accounts.services import find_by_email
-from portal.employers import effects, periods, services, statements, workflow
+from portal.employers import effects, joining, members, periods, services, statements, workflow
 from portal.employers.hr.forms import (
     ColleagueForm,
     EmployerForm,
+    JoinForm,
     OpenLinkForm,
     PeriodAnswerForm,
     ReasonForm,
     SignForm,
 )
-from portal.employers.models import Agreement, AgreementStatus, Employer, PeriodAnswer
+from portal.employers.models import (
+    Agreement,
+    AgreementStatus,
+    Employer,
+    JoinRequest,
+    PeriodAnswer,
+)
 from portal.employers.terms import euros
 from portal.employers.web import commit_and_send, show_refusal
 from portal.extensions import db
@@ -116,7 +123,8 @@ def open_link(secret: str):
 def home():
     employers = services.employers_of(current_user)
     rows = [(e, services.agreements_of_employer(e.id)) for e in employers]
-    return render_template("employers/hr/home.html", rows=rows, year=date.today().year)
+    return render_template("employers/hr/home.html", rows=rows, year=date.today().year,
+                           contact_agreements=members.contact_agreements(current_user))
 
 
 @bp.get("/agreements/<int:agreement_id>")
@@ -126,7 +134,8 @@ def agreement(agreement_id: int):
     return _agreement_page(item)
 
 
-def _agreement_page(item: Agreement, sign_form=None, reason_form=None, status=200):
+def _agreement_page(item: Agreement, sign_form=None, reason_form=None, status=200,
+                    join_form=None):
     if sign_form is None:
         sign_form = SignForm()
         sign_form.name.data = current_user.full_name
@@ -143,6 +152,9 @@ def _agreement_page(item: Agreement, sign_form=None, reason_form=None, status=20
         reason_form=reason_form, letter=letter,
         actions=workflow.allowed_actions(item, Role.EMPLOYER),
         periods=periods.for_agreement(item) if item.status == AgreementStatus.SIGNED else [],
+        member=services.is_member(current_user, item.employer_id),
+        join_request=joining.open_request(item.employer_id, current_user.id),
+        join_form=join_form or JoinForm(),
     ), status
 
 
@@ -207,6 +219,44 @@ def letter(agreement_id: int, public_id: str):
     return response
 
 
+@bp.post("/agreements/<int:agreement_id>/join")
+@role_required(Role.EMPLOYER)
+def request_join(agreement_id: int):
+    """The contact of one agreement asks for access to the whole enterprise."""
+    item = _agreement_or_404(agreement_id)
+    form = JoinForm()
+    if not form.validate_on_submit():
+        return _agreement_page(item, join_form=form, status=400)
+    try:
+        joining.request_join(current_user, item, function=form.function.data)
+    except Refusal as refusal:
+        show_refusal(form, refusal)
+        item = _agreement_or_404(agreement_id)
+        return _agreement_page(item, join_form=form, status=400)
+    commit_and_send()
+    flash(_("Your request is sent. You will get an e-mail once it is answered."), "success")
+    return redirect(url_for("employers_hr.agreement", agreement_id=item.id))
+
+
+@bp.post("/enterprises/<int:employer_id>/join-requests/<int:request_id>/<decision>")
+@role_required(Role.EMPLOYER)
+def decide_join(employer_id: int, request_id: int, decision: str):
+    employer = _employer_or_404(employer_id)
+    if decision not in ("approve", "refuse"):
+        abort(404)
+    request_row = db.session.get(JoinRequest, request_id)
+    if request_row is None or request_row.employer_id != employer.id:
+        abort(404)
+    try:
+        joining.decide(current_user, request_row.id, approve=decision == "approve")
+    except Refusal as refusal:
+        show_refusal(None, refusal)
+        return redirect(url_for("employers_hr.enterprise", employer_id=employer.id))
+    commit_and_send()
+    flash(_("Access given.") if decision == "approve" else _("Request refused."), "success")
+    return redirect(url_for("employers_hr.enterprise", employer_id=employer.id))
+
+
 # ------------------------------------------------------------------ enterprise and colleagues
 
 
@@ -233,9 +283,11 @@ def enterprise(employer_id: int):
 
 def _enterprise_page(employer, form, colleague_form, status=200):
     member = services.membership(current_user, employer.id)
+    requests = joining.pending_for(employer.id) if member is not None and member.is_admin else []
     return render_template("employers/hr/enterprise.html", employer=employer, form=form,
                            colleague_form=colleague_form, member=member,
-                           members=effects.hr_users(employer.id)), status
+                           members=effects.hr_users(employer.id),
+                           join_requests=requests), status
 
 
 @bp.post("/enterprises/<int:employer_id>/colleagues")

@@ -1,11 +1,21 @@
 """The reservist's employer page: name an employer, follow the agreement, release the hold."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.employers import periods, services, workflow
+from portal.employers import periods, reserve_calendar, services, workflow
 from portal.employers.models import Agreement, Nomination
 from portal.employers.reservist.forms import NominationForm, ReasonForm
 from portal.employers.web import commit_and_send, show_refusal
@@ -21,7 +31,35 @@ def _contact_limit() -> str:
     return current_app.config["EMPLOYER_CONTACT_LIMIT"]
 
 
+def _daily_limit() -> str:
+    """E-mails to HR contacts one account may cause in a day, wherever it posts from."""
+    return current_app.config["EMPLOYER_CONTACT_DAILY_LIMIT"]
+
+
+def _account_key() -> str:
+    return f"account:{current_user.id}" if current_user.is_authenticated else "account:-"
+
+
 _throttled = limiter.limit(_contact_limit, methods=["POST"], scope="employers-contact")
+_daily = limiter.limit(_daily_limit, methods=["POST"], scope="employers-contact-daily",
+                       key_func=_account_key)
+
+
+@bp.app_template_global()
+def may_name_employer() -> bool:
+    """Whether the signed-in citizen is a reservist, who names an employer (menu, pages)."""
+    if not current_user.is_authenticated or current_user.role != Role.CITIZEN:
+        return False
+    if "may_name_employer" not in g:
+        g.may_name_employer = reserve_calendar.may_name_employer(current_user.id)
+    return g.may_name_employer
+
+
+def _reservists_only() -> None:
+    """Naming an employer makes the portal write to a company in Defence's name: only a
+    reservist does it, for themselves."""
+    if not may_name_employer():
+        abort(403)
 
 
 def _page(form, status=200):
@@ -38,7 +76,12 @@ def _page(form, status=200):
 @bp.route("/", methods=["GET", "POST"])
 @role_required(Role.CITIZEN)
 @_throttled
+@_daily
 def index():
+    if not may_name_employer():
+        # Explained on the page; a form sent anyway is refused.
+        return render_template("employers/reservist/not_yet.html"), (
+            403 if request.method == "POST" else 200)
     form = NominationForm()
     if form.validate_on_submit():
         try:
@@ -61,10 +104,12 @@ def index():
 @bp.post("/nominations/<int:nomination_id>/contact")
 @role_required(Role.CITIZEN)
 @_throttled
+@_daily
 def contact(nomination_id: int):
     nomination = db.session.get(Nomination, nomination_id)
     if nomination is None or nomination.reservist_id != current_user.id:
         abort(404)
+    _reservists_only()
     try:
         services.release_hold(current_user, nomination.id)
     except Refusal as refusal:
