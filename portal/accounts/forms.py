@@ -161,3 +161,19 @@ class StaffForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.language.choices = language_choices()
+
+
+class StaffNationalNumberForm(FlaskForm):
+    national_number = StringField(
+        _l("National register number"),
+        validators=[InputRequired(_l("Enter the national register number.")),
+                    Length(max=20, message=_l("Use at most %(max)d characters."))])
+
+
+class LinkFederatedForm(FlaskForm):
+    """Linking a federal login asks for the password again (a fresh sign-in)."""
+
+    current_password = PasswordField(
+        _l("Your current password"),
+        validators=[InputRequired(_l("Enter your current password.")),
+                    Length(max=200, message=_l("Use at most %(max)d characters."))])

@@ -30,6 +30,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Subject of the federal login (FAS: eID, itsme) this account signs in with, if any.
     fas_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # Staff records: the keyed hash (portal.nn) of the member's national register number,
+    # set by an administrator. A federal login reaches a staff account only with this number.
+    nn_hash: Mapped[str | None] = mapped_column(String(64))
     # Staff second factor (TOTP, RFC 6238): the base32 secret as a Fernet token under
     # TOTP_KEYS (never in clear: second_factor.secret() and set_secret() convert), when
     # enrolment was confirmed, and the last time step used (a code is accepted once).

@@ -50,14 +50,15 @@ def _limit() -> str:
 
 @bp.before_app_request
 def require_second_factor():
-    """Recruiters and administrators give a second factor before anything else."""
+    """Staff who gave only their password give their second factor before anything else:
+    every route of such a half-signed-in session, public ones included (the federal login's
+    return among them), leads to the second factor."""
     endpoint = request.endpoint or ""
-    view = current_app.view_functions.get(endpoint)
-    # Open pages first, before the account is looked up: a health probe must not need
-    # the database for a session cookie.
-    if endpoint.startswith("second_factor.") or endpoint in OPEN_BEFORE or (
-            view is not None and getattr(view, "is_public", False)
-            and endpoint != "accounts.login"):
+    if endpoint.startswith("second_factor.") or endpoint in OPEN_BEFORE:
+        return None
+    # Without a signed-in session there is nothing to finish: a public page (a health
+    # probe) then needs no database look-up.
+    if "_user_id" not in session:
         return None
     if not current_user.is_authenticated or not second_factor.required(current_user):
         return None

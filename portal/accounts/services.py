@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from stdnum.be import nn as stdnn
 
-from portal import audit, i18n, mail, outbox
+from portal import audit, i18n, mail, nn, outbox
 from portal.accounts import sessions, tokens
 from portal.accounts.models import User
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
@@ -118,6 +119,29 @@ def create_staff(actor: User | None, email: str, role: Role | str, first_name: s
     audit.record(actor, "accounts.staff_created", user, role=str(role),
                  with_password=password is not None)
     return user
+
+
+def set_national_number(actor: User, user: User, number: str) -> None:
+    """An administrator records a staff member's national register number (kept as a keyed
+    hash): a federal login reaches the staff account only with this number. A federal
+    identity linked under another number is unlinked. Raises ValueError for a bad number."""
+    if actor.id == user.id:
+        raise PermissionError("another administrator records your own number")
+    compact = stdnn.compact(number or "")
+    if not stdnn.is_valid(compact):
+        raise ValueError("not a national register number")
+    digest = nn.nn_hash(compact)
+    if user.nn_hash != digest and user.fas_subject is not None:
+        user.fas_subject = None
+        audit.record(actor, "accounts.federated_unlinked", user, reason="number changed")
+    user.nn_hash = digest
+    audit.record(actor, "accounts.staff_national_number_set", user)
+
+
+def unlink_federated(actor: User, user: User) -> None:
+    if user.fas_subject is not None:
+        user.fas_subject = None
+        audit.record(actor, "accounts.federated_unlinked", user)
 
 
 def set_active(actor: User, user: User, active: bool) -> None:

@@ -94,3 +94,36 @@ def reactivate(user_id: int):
     db.session.commit()
     flash(_("The account of %(email)s is active again.", email=user.email), "success")
     return redirect(url_for("staff.list_staff"))
+
+
+@bp.route("/admin/staff/<int:user_id>/federal-login", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def federal_login(user_id: int):
+    """The staff member's national register number, without which no federal login (eID,
+    itsme) reaches their account; and the federal login linked, which can be removed."""
+    user = _staff_member(user_id)
+    form = forms.StaffNationalNumberForm()
+    if user.id != current_user.id and form.validate_on_submit():
+        try:
+            services.set_national_number(current_user, user, form.national_number.data)
+        except ValueError:
+            form.national_number.errors.append(_(
+                "This is not a valid national register number: check its 11 digits."))
+        else:
+            db.session.commit()
+            flash(_("The national register number of %(email)s is recorded.",
+                    email=user.email), "success")
+            return redirect(url_for("staff.federal_login", user_id=user.id))
+    status = 400 if form.errors else 200
+    return render_template("staff/federal_login.html", user=user, form=form,
+                           own=user.id == current_user.id), status
+
+
+@bp.post("/admin/staff/<int:user_id>/federal-login/unlink")
+@role_required(Role.ADMIN)
+def unlink_federal_login(user_id: int):
+    user = _staff_member(user_id)
+    services.unlink_federated(current_user, user)
+    db.session.commit()
+    flash(_("The eID or itsme login of %(email)s is removed.", email=user.email), "success")
+    return redirect(url_for("staff.federal_login", user_id=user.id))

@@ -9,12 +9,9 @@ invited twice.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import func
 
 from portal import audit
@@ -23,6 +20,7 @@ from portal.extensions import db
 from portal.invitations import codes
 from portal.invitations.models import Cohort, Invitation, Person
 from portal.models import utcnow
+from portal.nn import nn_hash, nn_hasher  # noqa: F401 (re-exported)
 
 _REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -73,28 +71,6 @@ class CohortError(ValueError):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
-
-
-def _nn_key() -> bytes:
-    key = current_app.config.get("NN_HASH_KEY")
-    if key:
-        return key.encode()
-    return hmac.new(current_app.config["SECRET_KEY"].encode(), b"nn-hash", hashlib.sha256).digest()
-
-
-def nn_hasher():
-    """A function national number -> keyed hash, with the key looked up once (for bulk use)."""
-    key = _nn_key()
-
-    def digest(national_number: str) -> str:
-        return hmac.new(key, national_number.encode(), hashlib.sha256).hexdigest()
-
-    return digest
-
-
-def nn_hash(national_number: str) -> str:
-    """The keyed hash (HMAC-SHA256, hex) of an 11-digit national register number."""
-    return nn_hasher()(national_number)
 
 
 def cohort_by_name(name: str) -> Cohort | None:

@@ -14,8 +14,8 @@ from portal.invitations.sample import national_number
 from tests.identity.provider import Provider
 from tests.live import Client, serving
 from tests.support import factories
-from tests.support.client import post_form
-from tests.support.mail import path_of
+from tests.support.client import login, post_form
+from tests.support.mail import last_mail_to, path_of
 
 NUMBER = national_number(date(2008, 5, 17), 123)
 
@@ -142,24 +142,129 @@ def test_a_callback_with_another_state_is_refused(client, provider):
     assert response.location.endswith("/login") and not _signed_in(client)
 
 
-def test_a_recruiter_with_a_linked_federal_login_needs_no_totp(client, provider):
+STAFF_NUMBER = national_number(date(1990, 1, 2), 45)
+
+
+def test_a_recruiter_with_a_linked_federal_login_of_their_own_number_needs_no_totp(
+        client, provider):
     recruiter = factories.user(role="recruiter")
     recruiter.fas_subject = "fas-subject-1"
+    recruiter.nn_hash = invitations.nn_hash(STAFF_NUMBER)
     db.session.commit()
-    provider.claims = {"egovNRN": national_number(date(1990, 1, 2), 45)}
+    provider.claims = {"egovNRN": STAFF_NUMBER}
     response = federal_login(client, provider)
     assert response.location == "/staff"
     assert client.get("/staff").status_code == 200
 
 
+def test_a_staff_account_refuses_a_federal_identity_of_another_number(client, provider):
+    recruiter = factories.user(role="recruiter")
+    recruiter.fas_subject = "fas-subject-1"
+    recruiter.nn_hash = invitations.nn_hash(STAFF_NUMBER)
+    db.session.commit()
+    provider.claims = {"egovNRN": national_number(date(1991, 3, 4), 77)}
+    response = federal_login(client, provider)
+    assert response.location.endswith("/login") and not _signed_in(client)
+
+
 def test_a_signed_in_citizen_links_the_federal_login_from_the_account_page(client, provider,
                                                                            login_as):
     _cohort, person = _person()
-    user = login_as("citizen", language="en")
+    user = login_as("citizen", language="en", email="lotte@example.be")
     page = client.get("/account").get_data(as_text=True)
     assert "Link eID or itsme to this account" in page
+    # A fresh confirmation with the password first.
+    response = post_form(client, "/account/federated/link",
+                         {"current_password": factories.PASSWORD}, page="/account")
+    assert response.location == "/login/fas"
     assert federal_login(client, provider).location == "/my-application"
     db.session.refresh(user)
     db.session.refresh(person)
     assert user.fas_subject == "fas-subject-1" and person.user_id == user.id
-    assert "You can log in with eID or itsme." in client.get("/account").get_data(as_text=True)
+    page = client.get("/account").get_data(as_text=True)
+    assert "eID or itsme is linked to this account" in page
+    assert "linked to your account" in last_mail_to("lotte@example.be")["Subject"]
+    # And removed again, with the password.
+    post_form(client, "/account/federated/unlink", {"current_password": factories.PASSWORD},
+              page="/account")
+    db.session.refresh(user)
+    assert user.fas_subject is None
+
+
+def test_a_signed_in_session_links_nothing_without_the_password_confirmation(
+        client, provider, login_as):
+    user = login_as("citizen", language="en")
+    provider.claims = {"egovNRN": national_number(date(1991, 3, 4), 77)}
+    response = federal_login(client, provider)
+    assert response.location == "/account"
+    db.session.refresh(user)
+    assert user.fas_subject is None
+    response = post_form(client, "/account/federated/link",
+                         {"current_password": "not the password"}, page="/account")
+    assert response.location == "/account"
+    assert federal_login(client, provider).location == "/account"
+    db.session.refresh(user)
+    assert user.fas_subject is None
+
+
+def test_attack_a_staff_password_alone_cannot_link_an_eid_that_then_skips_the_second_factor(
+        client, provider, app):
+    """The attacker knows a recruiter's password (not the second factor) and links their own
+    federal identity from the half-signed-in session; the federal login alone must not then
+    open the recruiter's account, not even after a password change and "log out everywhere"."""
+    recruiter = factories.user(role="recruiter", email="rec@mil.be")
+    db.session.commit()
+    login(client, recruiter, second_factor=False)  # password only
+    provider.claims = {"egovNRN": national_number(date(1995, 6, 7), 11)}  # the attacker's
+    # Every route of the half-signed-in session leads to the second factor, the federal
+    # login's return included; the link form too.
+    response = client.get("/login/fas/callback?code=x&state=y")
+    assert "/account/two-step" in response.location
+    response = client.post("/account/federated/link",
+                           data={"current_password": factories.PASSWORD})
+    assert response.status_code == 400 or "/account/two-step" in response.location
+    assert "/account/two-step" in client.get("/login/fas").location
+    db.session.refresh(recruiter)
+    assert recruiter.fas_subject is None
+    # With the second factor given, the attacker's identity is still not the recruiter's.
+    login(client, recruiter, second_factor=True)
+    response = post_form(client, "/account/federated/link",
+                         {"current_password": factories.PASSWORD}, page="/account")
+    assert federal_login(client, provider).location.endswith("/login")
+    db.session.refresh(recruiter)
+    assert recruiter.fas_subject is None
+    # A federal login alone reaches no staff account.
+    with client.session_transaction() as session:
+        session.clear()
+    response = federal_login(client, provider)
+    assert response.location != "/staff"
+    assert client.get("/staff").status_code in (302, 403)
+
+
+def test_staff_link_their_own_eid_once_an_administrator_recorded_their_number(
+        client, provider, login_as):
+    recruiter = factories.user(role="recruiter", email="rec@mil.be", language="en")
+    admin = factories.user(role="admin", email="admin@mil.be", language="en")
+    db.session.commit()
+    # The administrator records the number (never their own).
+    login(client, admin)
+    page = f"/admin/staff/{recruiter.id}/federal-login"
+    response = post_form(client, page, {"national_number": "123"}, page=page)
+    assert response.status_code == 400 and "not a valid national register number" in \
+        response.get_data(as_text=True)
+    response = post_form(client, page, {"national_number": STAFF_NUMBER}, page=page)
+    assert response.status_code == 302
+    own = f"/admin/staff/{admin.id}/federal-login"
+    assert "Another administrator records your own number" in client.get(own).get_data(
+        as_text=True)
+    db.session.refresh(recruiter)
+    assert recruiter.nn_hash and STAFF_NUMBER not in recruiter.nn_hash
+    # The recruiter, fully signed in, links an identity carrying that number.
+    login(client, recruiter)
+    provider.claims = {"egovNRN": STAFF_NUMBER}
+    post_form(client, "/account/federated/link", {"current_password": factories.PASSWORD},
+              page="/account")
+    assert federal_login(client, provider).location == "/staff"
+    db.session.refresh(recruiter)
+    assert recruiter.fas_subject == "fas-subject-1"
+    assert "linked to your account" in last_mail_to("rec@mil.be")["Subject"]
