@@ -76,7 +76,9 @@ def test_templates_hold_no_untranslated_text_between_tags():
 
 
 # German readers, citizens and staff alike, meet one form of address: "du". "Sie"/"Ihr"
-# stays only where it means she/they/its (a person, a session, an application).
+# stays only where it means she/they/its (a person, a session, an application), and in what
+# is written to employers, whom a government service addresses formally ("Sie"): the
+# employer space's pages and e-mails, and messages whose translator comment says "formal".
 GERMAN_SIE_ALLOWED = {
     # third person, not the reader: the session, the calendar address, the unit, the
     # application, the intake's sessions, the person
@@ -95,13 +97,45 @@ GERMAN_SIE_ALLOWED = {
 FORMAL = re.compile(r"\b(Sie|Ihr|Ihre|Ihren|Ihrem|Ihrer|Ihres|Ihnen)\b")
 
 
-def test_german_addresses_the_reader_as_du():
-    formal = []
+INFORMAL = re.compile(r"\b(du|dich|dir|dein|deine|deinen|deinem|deiner|deines)\b", re.I)
+EMPLOYER_FACING = ("portal/templates/employers/hr", "portal/templates/emails/employer_",
+                   "portal/employers/hr")
+
+
+def _employer_facing_ids() -> set[str]:
+    """Messages written only to employers: extracted from the employer space's files, or
+    marked "formal" by their translator comment."""
+    from babel.messages.extract import extract_from_dir
+
+    ids = set()
+    for filename, _line, message, comments, _ctx in extract_from_dir(
+            str(ROOT), method_map=[("portal/**.py", "python"),
+                                   ("portal/templates/**.html", "jinja2"),
+                                   ("portal/templates/**.txt", "jinja2")],
+            keywords={"_": None, "_l": None, "gettext": None, "lazy_gettext": None,
+                      "ngettext": (1, 2)},
+            options_map={"portal/templates/**": {"trimmed": "true"}},
+            comment_tags=("TRANSLATORS:",)):
+        key = message if isinstance(message, str) else message[0]
+        if any(filename.startswith(prefix) for prefix in EMPLOYER_FACING) or any(
+                "formal" in c for c in comments):
+            ids.add(key)
+    return ids
+
+
+def test_german_addresses_employers_as_sie_and_everyone_else_as_du():
+    employer_facing = _employer_facing_ids()
+    formal, informal = [], []
     for message in _catalogue("de"):
         if not message.id:
             continue
         key = message.id if isinstance(message.id, str) else message.id[0]
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if key in employer_facing:
+            if any(INFORMAL.search(s or "") for s in strings):
+                informal.append((key, strings))
+            continue
         if key not in GERMAN_SIE_ALLOWED and any(FORMAL.search(s or "") for s in strings):
             formal.append((key, strings))
     assert formal == [], formal[:5]
+    assert informal == [], informal[:5]
