@@ -70,4 +70,28 @@ def finish() -> dict:
     claims = token.get("userinfo")
     if not claims or not claims.get("sub"):
         raise LoginRefused("no ID token")  # an access token alone proves nobody
-    return dict(claims)
+    claims = dict(claims)
+    if not all(claims.get(name) for name in _wanted()):
+        claims = _with_userinfo(fas, token, claims)
+    return claims
+
+
+def _wanted() -> tuple[str, ...]:
+    """The claims the portal reads: the national register number and the names."""
+    return (current_app.config["OIDC_NN_CLAIM"], "given_name", "family_name")
+
+
+def _with_userinfo(fas, token: dict, claims: dict) -> dict:
+    """A standard provider returns profile and custom-scope claims from its UserInfo
+    endpoint, not in the ID token: fetch them with the access token. They must describe the
+    ID token's subject; the ID token's own claims win."""
+    if not fas.load_server_metadata().get("userinfo_endpoint"):
+        return claims
+    try:
+        info = dict(fas.userinfo(token=token))
+    except (AuthlibBaseError, RequestException, KeyError, TypeError, ValueError) as exc:
+        raise LoginRefused(f"userinfo: {type(exc).__name__}") from exc
+    if str(info.get("sub", "")) != str(claims["sub"]):
+        raise LoginRefused("userinfo names another subject")
+    return {**{k: v for k, v in info.items() if k in _wanted()}, **{
+        k: v for k, v in claims.items() if v not in (None, "")}}

@@ -25,6 +25,10 @@ class Provider:
         self.rogue = RSAKey.generate_key(2048, parameters={"kid": "op-key"})
         self.url = ""
         self.claims: dict = {}  # the identity of whoever "logs in" next
+        # Where those claims come: in the ID token, or (as a standard provider returns
+        # profile and custom-scope claims) only from the UserInfo endpoint.
+        self.claims_in = "id_token"
+        self.access_tokens: set[str] = set()
         self.acr = "urn:be:fedict:iam:fas:Level500"
         self.tamper: str | None = None
         self.requests: list[dict] = []  # authorisation requests as received
@@ -42,6 +46,7 @@ class Provider:
                 "authorization_endpoint": self.url + "/authorize",
                 "token_endpoint": self.url + "/token",
                 "jwks_uri": self.url + "/jwks",
+                "userinfo_endpoint": self.url + "/userinfo",
                 "response_types_supported": ["code"],
                 "subject_types_supported": ["public"],
                 "id_token_signing_alg_values_supported": ["RS256"],
@@ -81,8 +86,18 @@ class Provider:
                 hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
             if challenge != grant.get("code_challenge"):
                 return jsonify(error="invalid_grant", error_description="PKCE"), 400
-            return jsonify(access_token=secrets.token_urlsafe(16), token_type="Bearer",
+            access_token = secrets.token_urlsafe(16)
+            self.access_tokens.add(access_token)
+            return jsonify(access_token=access_token, token_type="Bearer",
                            expires_in=300, id_token=self._id_token(grant))
+
+        @app.get("/userinfo")
+        def userinfo():
+            header = request.headers.get("Authorization", "")
+            if not header.startswith("Bearer ") or header[7:] not in self.access_tokens:
+                return jsonify(error="invalid_token"), 401
+            subject = "someone-else" if self.tamper == "userinfo_subject" else "fas-subject-1"
+            return jsonify({"sub": subject, **self.claims})
 
         return app
 
@@ -91,7 +106,7 @@ class Provider:
         claims = {
             "iss": self.url, "sub": "fas-subject-1", "aud": self.client_id,
             "iat": now, "exp": now + 300, "nonce": grant.get("nonce"), "acr": self.acr,
-            **self.claims,
+            **(self.claims if self.claims_in == "id_token" else {}),
         }
         key = self.key
         if self.tamper == "signature":

@@ -268,3 +268,28 @@ def test_staff_link_their_own_eid_once_an_administrator_recorded_their_number(
     db.session.refresh(recruiter)
     assert recruiter.fas_subject == "fas-subject-1"
     assert "linked to your account" in last_mail_to("rec@mil.be")["Subject"]
+
+
+@pytest.mark.parametrize("claims_in", ["id_token", "userinfo"])
+def test_the_register_person_and_names_come_from_the_id_token_or_from_userinfo(
+        client, provider, claims_in):
+    """A standard provider returns the number and names from UserInfo only: read them there
+    (with the access token) when the ID token lacks them."""
+    _cohort, person = _person()
+    provider.claims_in = claims_in
+    response = federal_login(client, provider)
+    assert response.location.endswith("/login/fas/account")
+    page = client.get("/login/fas/account").get_data(as_text=True)
+    assert "Welcome, Lotte Peeters." in page
+    post_form(client, "/login/fas/account", {"email": "lotte@example.be", "language": "en"})
+    user = db.session.scalar(db.select(User).where(User.email == "lotte@example.be"))
+    db.session.refresh(person)
+    assert person.user_id == user.id and user.fas_subject == "fas-subject-1"
+
+
+def test_userinfo_about_another_subject_is_refused(client, provider):
+    _person()
+    provider.claims_in = "userinfo"
+    provider.tamper = "userinfo_subject"
+    response = federal_login(client, provider)
+    assert response.location.endswith("/login") and not _signed_in(client)
