@@ -76,3 +76,9 @@ class JoinForm(FlaskForm):
     function = StringField(_l("Your function"), filters=[_strip],
                            validators=[InputRequired(_l("Give your function in the company.")),
                                        Length(max=200)])
+
+
+class SignInLinkForm(FlaskForm):
+    email = StringField(_l("Your work e-mail address"), filters=[_strip],
+                        validators=[InputRequired(_l("Enter your work e-mail address.")),
+                                    Length(max=254)])

@@ -11,6 +11,7 @@ from io import BytesIO
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -21,10 +22,20 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
+from flask_wtf import FlaskForm
 
 from portal.accounts import sessions
 from portal.accounts.services import find_by_email
-from portal.employers import effects, joining, members, periods, services, statements, workflow
+from portal.employers import (
+    effects,
+    joining,
+    members,
+    periods,
+    services,
+    signin,
+    statements,
+    workflow,
+)
 from portal.employers.hr.forms import (
     ColleagueForm,
     EmployerForm,
@@ -33,6 +44,7 @@ from portal.employers.hr.forms import (
     PeriodAnswerForm,
     ReasonForm,
     SignForm,
+    SignInLinkForm,
 )
 from portal.employers.models import (
     Agreement,
@@ -43,11 +55,11 @@ from portal.employers.models import (
 )
 from portal.employers.terms import euros
 from portal.employers.web import commit_and_send, show_refusal
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.letters.models import Letter
 from portal.letters.services import new_reference
 from portal.refusals import Refusal
-from portal.security import Role, public, role_required
+from portal.security import Role, public, role_required, safe_next
 
 bp = Blueprint("employers_hr", __name__, url_prefix="/employer")
 
@@ -113,6 +125,43 @@ def open_link(secret: str):
     status = 400 if form.errors else 200
     return render_template("employers/hr/open_link.html", form=form, link=link,
                            known=known), status
+
+
+def _link_limit() -> str:
+    return current_app.config["LOGIN_LIMIT"]
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+@limiter.limit(_link_limit, methods=["POST"], scope="employers-sign-in")
+def sign_in():
+    """An HR user without a password asks for a sign-in link (the same answer whether or
+    not the address has an employer account)."""
+    next_path = safe_next(request.values.get("next"), "")
+    form = SignInLinkForm()
+    if form.validate_on_submit():
+        signin.send(form.email.data.strip().lower(), next_path)
+        db.session.commit()
+        return render_template("employers/hr/sign_in_sent.html", email=form.email.data)
+    return render_template("employers/hr/sign_in.html", form=form, next_path=next_path), (
+        400 if form.errors else 200)
+
+
+@bp.route("/sign-in/<token>", methods=["GET", "POST"])
+@public
+def sign_in_with_link(token: str):
+    found = signin.load(token)
+    if found is None:
+        db.session.rollback()
+        return render_template("employers/hr/link_refused.html", message=_(
+            "This sign-in link has expired or was already used. Ask for a new one.")), 400
+    user, next_path = found
+    form = FlaskForm()
+    if request.method == "POST" and form.validate_on_submit():
+        signin.use(user)
+        _sign_in(user)
+        return redirect(safe_next(next_path, url_for("employers_hr.home")))
+    return render_template("employers/hr/sign_in_confirm.html", user=user, form=form)
 
 
 # ------------------------------------------------------------------ the enterprise's agreements
