@@ -34,7 +34,8 @@ class Variant:
                 "name": recipient.first_name or recipient.name}
             lang_texts.update(fields)
             texts[lang] = lang_texts
-        return vdp.Personal(texts=texts, seed=reference, qr_url=qr_url)
+        return vdp.Personal(texts=texts, seed=reference, qr_url=qr_url, reference=reference,
+                            name=recipient.name)
 
     def compose(self, recipient: services.Recipient, reference: str, fields: dict,
                 qr_url: str | None = None) -> vdp.LetterParts:
