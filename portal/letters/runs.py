@@ -29,11 +29,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from io import BytesIO, StringIO
+from io import StringIO
 from pathlib import Path
 
 from flask import current_app
-from pypdf import PdfWriter
 from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 
@@ -424,15 +423,13 @@ def _rebuild_from_archive(job: Job, params: Params, number: int,
         Letter.id.in_([i.letter_id for i in items if i.letter_id is not None])))}
     source = sources()[params.source]
     recipients = source.load([i.key for i in items if i.letter_id is not None])
-    writer = PdfWriter()
+    parts = []
     rows = []
     for item in items:
         letter = letters.get(item.letter_id)
         if letter is None:
             continue
-        writer.append(BytesIO(letter.pdf))
-        for _blank in range(vdp.blank_pages(letter.page_count)):
-            writer.add_blank_page()
+        parts.append(vdp.archived_parts(letter.pdf, letter.languages.split(",")))
         recipient = source.recipient(recipients[item.key])
         rows.append((letter.reference, recipient.name, recipient.postcode,
                      *_paper(letter.page_count), letter.languages))
@@ -440,7 +437,7 @@ def _rebuild_from_archive(job: Job, params: Params, number: int,
     tag = f"{os.getpid()}-{secrets.token_hex(4)}.part"
     part_pdf, part_csv = (Path(f"{p}.{tag}") for p in (pdf_path, csv_path))
     with part_pdf.open("wb") as fh:
-        writer.write(fh)
+        vdp.batch_pdf(fh, parts)
     sha256, size = _file_facts(part_pdf)
     part_csv.write_text(_manifest_rows(number, rows, sha256), encoding="utf-8")
     part_pdf.replace(pdf_path)

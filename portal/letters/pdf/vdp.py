@@ -189,7 +189,7 @@ class LetterParts:
     fonts: dict[str, fonts.SubsetFont]     # resource name -> the letter's own subset
     qr: tuple[int, bytes] | None           # the QR image: (size, rows)
     personal: Personal
-    variant: Layout
+    variant: Layout | Archived  # Archived: a letter laid in whole (rebuilt batch)
 
 
 def _font_name(style: str, face: fonts.Face) -> str:
@@ -513,6 +513,32 @@ def letter_pdf(parts: LetterParts) -> bytes:
     _close(writer, numbers, file, [written], variant.title, variant.languages[0],
            parts.personal.seed.encode() + secrets.token_bytes(8))
     return out.getvalue()
+
+
+@dataclass
+class Archived:
+    """A letter already made (archived bytes), laid into a batch as its own template: its
+    pages, fonts (renamed per letter, so that no two share a name in the batch), structure
+    tree, bookmarks and title as they are. Stands in for a Layout in `batch_pdf`."""
+
+    template: Template
+    languages: tuple[str, ...]
+
+    @property
+    def page_count(self) -> int:
+        return len(self.template.pages)
+
+    @property
+    def title(self) -> str:
+        return self.template.title
+
+
+def archived_parts(pdf: bytes, languages) -> LetterParts:
+    """An archived letter, ready for `batch_pdf` next to others (a batch rebuilt after a
+    crash): nothing is rendered or composed again."""
+    variant = Archived(Template(pdf), tuple(languages))
+    return LetterParts(overlays=[None] * variant.page_count, fonts={}, qr=None,
+                       personal=Personal(texts={}, seed=""), variant=variant)
 
 
 def blank_pages(page_count: int) -> int:
