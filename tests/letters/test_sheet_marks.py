@@ -56,27 +56,36 @@ def two_worker_run(app, tmp_path):
         return list(csv.DictReader(fh))
 
 
+def assert_marked(pdf: bytes, reference: str, name: str, tmp_path: Path) -> int:
+    """Every page of a letter carries its sheet mark once, in the bottom margin outside the
+    envelope window; every page after the first the reference and the name at the top.
+    Returns the page count."""
+    path = tmp_path / f"{reference}.pdf"
+    path.write_bytes(pdf)
+    pages = _words(path)
+    sheets = (len(pages) + 1) // 2
+    for n, words in enumerate(pages):
+        bottom = [w for w in words if w[1] > (297 - 16) * MM and w[2] < 105 * MM]
+        assert " ".join(w[4] for w in bottom) == (
+            f"{reference} S{n // 2 + 1}/{sheets} P{n + 1}/{len(pages)}"), n
+        # Inside the printable area, nowhere near the envelope window (55-90 mm).
+        assert all(w[1] > 5 * MM and w[3] < (297 - 5) * MM for w in bottom)
+        top = " ".join(w[4] for w in words if w[3] < 18 * MM)
+        if n == 0:
+            assert reference not in top
+        else:  # a person holding sheet 2 sees whose it is
+            assert top == f"{reference} \u2014 {name}", top
+    return len(pages)
+
+
 def test_every_page_of_a_run_letter_carries_its_mark_outside_the_window(app, tmp_path,
                                                                       two_worker_run):
     rows = two_worker_run
     assert len({r["batch"] for r in rows}) == 3
     row = rows[0]
     letter = db.session.scalar(db.select(Letter).where(Letter.reference == row["reference"]))
-    pages, sheets = int(row["pages"]), int(row["sheets"])
-    assert pages >= 2
-    path = tmp_path / "letter.pdf"
-    path.write_bytes(letter.pdf)
-    for n, words in enumerate(_words(path)):
-        bottom = [w for w in words if w[1] > (297 - 16) * MM and w[2] < 105 * MM]
-        assert " ".join(w[4] for w in bottom) == (
-            f"{row['reference']} S{n // 2 + 1}/{sheets} P{n + 1}/{pages}")
-        # Inside the printable area, nowhere near the envelope window (55-90 mm).
-        assert all(w[1] > 5 * MM and w[3] < (297 - 5) * MM for w in bottom)
-        top = " ".join(w[4] for w in words if w[3] < 18 * MM)
-        if n == 0:
-            assert row["reference"] not in top
-        else:  # a person holding sheet 2 sees whose it is
-            assert row["reference"] in top and row["name"] in top
+    pages = assert_marked(letter.pdf, row["reference"], row["name"], tmp_path)
+    assert pages == int(row["pages"]) >= 2
     # Pagination artifacts: not read out by a screen reader as part of the letter.
     reader = PdfReader(BytesIO(letter.pdf))
     for page in reader.pages:
@@ -86,6 +95,22 @@ def test_every_page_of_a_run_letter_carries_its_mark_outside_the_window(app, tmp
         assert {kind for kind, _ops in artifacts} <= {b"Footer", b"Header"}
         assert all(b"MCID" not in ops and b"TJ" in ops for _kind, ops in artifacts)
         assert artifacts
+
+
+@pytest.mark.parametrize("languages", [("nl", "fr"), ("de", "fr", "nl")])
+def test_a_letter_rendered_in_full_carries_the_same_marks(app, tmp_path, languages):
+    from portal.invitations import letters as invitation
+    from portal.letters import services
+
+    cohort = factories.cohort()
+    person = factories.person(cohort, postcode="4700" if "de" in languages else "1000",
+                              last_name="Çelik-Ærø", first_names="Zoë")
+    db.session.commit()
+    recipient = services.Recipient.from_person(person)
+    pdf, pages = services.render_letter(
+        "invitation", recipient=recipient, context=invitation.context(cohort),
+        languages=languages, reference="INV-TESTMARK01", slots={"code": "CODE-CODE-CODE-C"})
+    assert assert_marked(pdf, "INV-TESTMARK01", recipient.lines[0], tmp_path) == pages >= 2
 
 
 def _rewrite_sha(out: Path, batch: str) -> None:
