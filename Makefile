@@ -87,9 +87,10 @@ load: $(VENV)/.installed translations-compile
 	$(BIN)/python benchmarks/load.py --users $(or $(USERS),100) --duration $(or $(DURATION),60)
 
 # A print shop's check of a letter run's batch directory: make letters-check DIR=...
+# With DATABASE=<the portal's DATABASE_URL> it also compares the manifest with the run.
 letters-check: $(VENV)/.installed
-	@test -n "$(DIR)" || (echo "usage: make letters-check DIR=<letter run directory>"; exit 2)
-	$(BIN)/python scripts/letters_check.py "$(DIR)"
+	@test -n "$(DIR)" || (echo "usage: make letters-check DIR=<letter run directory> [DATABASE=<url>]"; exit 2)
+	$(BIN)/python scripts/letters_check.py "$(DIR)" $(if $(DATABASE),--database "$(DATABASE)")
 
 # The main pages at phone and desktop size, into docs/screenshots/ (the README shows some).
 screenshots: $(VENV)/.installed system-deps translations-compile

@@ -161,6 +161,10 @@ class Config:
     LETTER_RENDER_MAX_MEMORY = _int("LETTER_RENDER_MAX_MEMORY", 512)
     # LETTER_WORKERS: processes used by an in-process letter run (default: all cores).
     LETTER_WORKERS = _int("LETTER_WORKERS", os.cpu_count() or 1)
+    # LETTER_TEST_RENAME_DELAY: tests only, empty in every real deployment. "N:SECONDS"
+    # makes batch N (1-based) of every letter run wait that long after its letters are
+    # archived and before its files are put in place: a slow worker, made reproducible.
+    LETTER_TEST_RENAME_DELAY = os.environ.get("LETTER_TEST_RENAME_DELAY", "")
 
     # Federal login (FAS: eID, itsme) by OpenID Connect. Off unless OIDC_ISSUER,
     # OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are all set; then the login page shows its button.

@@ -98,17 +98,6 @@ def add_counts(job_id: int, done: int = 0, failed: int = 0, error: str | None = 
     db.session.execute(db.update(Job).where(Job.id == job_id).values(**values))
 
 
-def claim_finish(job_id: int) -> bool:
-    """True for exactly one caller once every item of a running job is accounted for."""
-    result = db.session.execute(
-        db.update(Job)
-        .where(Job.id == job_id, Job.state == "running", Job.done + Job.failed >= Job.total)
-        .values(state="finishing")
-    )
-    db.session.commit()
-    return result.rowcount == 1
-
-
 def init_app(app) -> None:
     """The `flask jobs` commands."""
     @app.cli.group("jobs", help="Background job workers.")

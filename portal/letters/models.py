@@ -62,6 +62,24 @@ class RunItem(db.Model):
     failure: Mapped[str | None] = mapped_column(String(300))
 
 
+class RunBatch(db.Model):
+    """One print batch of a run as it was put in place: written in the transaction that
+    archives its letters ("archived"), "final" once its files are in their final place,
+    "failed" when the batch stopped before that. A run's manifest is written only when
+    every batch has its row, and only from final ones."""
+
+    __tablename__ = "letter_run_batches"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), primary_key=True)
+    number: Mapped[int] = mapped_column(primary_key=True)  # as RunItem.batch (from 0)
+    state: Mapped[str] = mapped_column(String(12))  # archived | final | failed
+    letters: Mapped[int] = mapped_column(default=0)
+    pages: Mapped[int] = mapped_column(default=0)  # of the batch file, blank backs included
+    size: Mapped[int] = mapped_column(default=0)
+    sha256: Mapped[str | None] = mapped_column(String(64))  # of the batch PDF
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class PendingLetter(db.Model):
     """A letter decided in a transaction and rendered after its commit (on the job queue
     when there is one): the move that issues it stays fast, and a render that fails or is

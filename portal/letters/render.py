@@ -221,10 +221,15 @@ def document_html(kind: str, languages, context: dict, slots_for) -> str:
         for i, lang in enumerate(languages)
     ]
     shell = current_app.jinja_env.get_template("letters/_document.html")
+    vdp_layout = context.get("vdp_layout", False)
+    # The sheet marks of a full render (letter.css); a run's layout has none: each run
+    # letter prints its own onto it (pdf.vdp.SheetMarks).
+    marks = {} if vdp_layout else slots_for(languages[0])
     with i18n.locale(languages[0]):
         title = document_title(kind, languages[0])
         return shell.render(sections=sections, languages=languages, title=title,
-                            vdp_layout=context.get("vdp_layout", False))
+                            vdp_layout=vdp_layout, sheet_reference=marks.get("reference"),
+                            sheet_name=marks.get("address-0", ""))
 
 
 def layout(html: str):

@@ -26,7 +26,7 @@ def execute(job_id: int, progress: Callable[[], None] | None = None) -> None:
     job = db.session.get(Job, job_id)
     todo = runs.prepare(job)
     if not todo:
-        if jobs.claim_finish(job_id):
+        if runs.claim_finish(job_id):
             runs.finish(job_id)
         return
     if jobs.use_rq():

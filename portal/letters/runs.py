@@ -8,35 +8,39 @@ reserve letters the same way).
 
 A run is a Job. Its recipients are fixed when it starts, as numbered run items in postcode
 order; item N belongs to batch N // batch_size. A batch is rendered, written to
-`batch-NNNN.pdf.part`, archived in one database transaction, then renamed. A batch whose
-files exist is done; one whose letters are archived but whose files are missing is rebuilt
-from the archive, never re-rendered.
+`batch-NNNN.pdf.part`, archived in one database transaction (with its RunBatch row and the
+file's checksum), renamed, then recorded final. A batch is done when it is final and its
+files exist; one whose letters are archived but whose files are not final is rebuilt from
+the archive when the run resumes, never re-rendered. The run's manifest.csv is written
+once, by whoever settles the last batch (under the job's row lock), from final batches
+checked against the database.
 """
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import logging
 import math
 import os
 import secrets
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from io import BytesIO, StringIO
+from io import StringIO
 from pathlib import Path
 
 from flask import current_app
-from pypdf import PdfWriter
 from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 
-from portal import audit, csvsafe, jobs
+from portal import audit, csvsafe, jobs, locking
 from portal.extensions import db
 from portal.jobs import Job
 from portal.letters import limits, services
-from portal.letters.models import Letter, RunItem
+from portal.letters.models import Letter, RunBatch, RunItem
 from portal.letters.pdf import vdp
 from portal.letters.variants import Variant
 from portal.models import utcnow
@@ -44,8 +48,11 @@ from portal.models import utcnow
 KIND = "letter_run"
 # pages: the letter's own; blank_pages: added after it so that the next letter starts on a
 # front side (duplex); sheets: paper the inserter puts in its envelope.
+# first_page, last_page: the pages of the batch file its sheets take (a blank back
+# included); batch_sha256: the SHA-256 of that batch file.
 MANIFEST_FIELDS = ("batch", "position", "reference", "name", "postcode", "pages",
-                   "blank_pages", "sheets", "languages")
+                   "blank_pages", "sheets", "first_page", "last_page", "languages",
+                   "batch_sha256")
 
 
 def _paper(pages: int) -> tuple[int, int, int]:
@@ -250,12 +257,28 @@ def _variant(job_id: int, source: RunSource, scope, params: Params, languages) -
     return _variants[key]
 
 
-def _manifest_rows(number: int, rows) -> str:
+def _manifest_rows(number: int, rows, sha256: str) -> str:
+    """A batch's lines of the manifest: `rows` are (reference, name, postcode, pages,
+    blank pages, sheets, languages) in print order; each line gets the pages of the batch
+    file its sheets take and the checksum of that file."""
     buffer = StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    first = 1
     for position, row in enumerate(rows, 1):
-        writer.writerow((number + 1, position, *csvsafe.row(row)))
+        reference, name, postcode, pages, blank, sheets, languages = row
+        last = first + pages + blank - 1
+        writer.writerow((number + 1, position, *csvsafe.row((reference, name, postcode)),
+                         pages, blank, sheets, first, last, csvsafe.cell(languages), sha256))
+        first = last + 1
     return buffer.getvalue()
+
+
+def _file_facts(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest(), path.stat().st_size
 
 
 @dataclass
@@ -267,18 +290,26 @@ class _Made:
     languages: tuple[str, ...]
 
 
-def process_batch(job_id: int, number: int) -> tuple[int, int]:
+def _batch_row(job_id: int, number: int) -> RunBatch | None:
+    return db.session.get(RunBatch, (job_id, number), populate_existing=True)
+
+
+def process_batch(job_id: int, number: int, recover: bool = False) -> tuple[int, int]:
     """Render, print and archive one batch; returns (letters done, letters failed) by this
-    call. A batch already printed is skipped; one already archived is rebuilt from the
-    archive."""
+    call. A batch already in place is skipped. One whose letters are archived but whose
+    files are not final is left to the worker that archived it, or, with `recover` (a run
+    resumed after a crash: nobody else is at work on it), rebuilt from the archive."""
     job = db.session.get(Job, job_id)
     params = Params.of(job)
     pdf_path, csv_path = params.files(number)
-    if pdf_path.exists() and csv_path.exists():
+    row = _batch_row(job_id, number)
+    if row is not None and row.state == "final" and pdf_path.exists() and csv_path.exists():
         return 0, 0
     items = _items(job_id, number)
     if any(item.letter_id is not None for item in items):
-        _rebuild_from_archive(params, number, items)
+        if recover:
+            _rebuild_from_archive(job, params, number, items)
+            db.session.commit()
         return 0, 0
     source = sources()[params.source]
     scope = source.scope(params.scope_id)
@@ -309,12 +340,19 @@ def process_batch(job_id: int, number: int) -> tuple[int, int]:
     part_pdf, part_csv = (Path(f"{p}.{tag}") for p in (pdf_path, csv_path))
     with part_pdf.open("wb") as fh:
         vdp.batch_pdf(fh, [m.parts for m in made])
+    sha256, size = _file_facts(part_pdf)
+    paper = [_paper(m.parts.variant.page_count) for m in made]
     part_csv.write_text(_manifest_rows(number, (
         (m.letter.reference, m.letter.recipient.name, m.letter.recipient.postcode,
-         *_paper(m.parts.variant.page_count), ",".join(m.languages)) for m in made)),
-        encoding="utf-8")
+         *sheets, ",".join(m.languages)) for m, sheets in zip(made, paper, strict=True)),
+        sha256), encoding="utf-8")
     try:
         _archive(job, source, made)
+        # The batch's row, in the archive's transaction: a second worker on the same batch
+        # fails here at the latest.
+        db.session.add(RunBatch(job_id=job_id, number=number, state="archived",
+                                letters=len(made), pages=sum(p + b for p, b, _s in paper),
+                                size=size, sha256=sha256))
         for item, reason in failures:
             item.failure = reason[:300]
         jobs.add_counts(job_id, done=len(made), failed=len(failures), error="".join(
@@ -327,9 +365,23 @@ def process_batch(job_id: int, number: int) -> tuple[int, int]:
         log.warning("letter run %s: batch %s was archived by another worker", job_id,
                     number + 1)
         return 0, 0
+    _test_delay(number)
     part_pdf.replace(pdf_path)
     part_csv.replace(csv_path)
+    # Final only now that its files are in place: the run's manifest waits for this row.
+    db.session.execute(db.update(RunBatch).where(
+        RunBatch.job_id == job_id, RunBatch.number == number).values(
+        state="final", finished_at=utcnow()))
+    db.session.commit()
     return len(made), len(failures)
+
+
+def _test_delay(number: int) -> None:
+    """LETTER_TEST_RENAME_DELAY (tests only): hold one batch before its files go in place."""
+    setting = current_app.config.get("LETTER_TEST_RENAME_DELAY") or ""
+    batch, _, seconds = setting.partition(":")
+    if batch.strip() == str(number + 1):
+        time.sleep(float(seconds))
 
 
 def _archive(job: Job, source: RunSource, made: list[_Made]) -> None:
@@ -362,49 +414,69 @@ class _Actor:
     id: int | None
 
 
-def _rebuild_from_archive(params: Params, number: int, items: list[RunItem]) -> None:
-    """Write a batch's files from letters archived before a crash (no re-rendering)."""
+def _rebuild_from_archive(job: Job, params: Params, number: int,
+                          items: list[RunItem]) -> None:
+    """Write a batch's files from letters archived before a crash (no re-rendering), and
+    record it final. Flushes."""
 
     letters = {letter.id: letter for letter in db.session.scalars(db.select(Letter).where(
         Letter.id.in_([i.letter_id for i in items if i.letter_id is not None])))}
     source = sources()[params.source]
     recipients = source.load([i.key for i in items if i.letter_id is not None])
-    writer = PdfWriter()
+    parts = []
     rows = []
     for item in items:
         letter = letters.get(item.letter_id)
         if letter is None:
             continue
-        writer.append(BytesIO(letter.pdf))
-        for _blank in range(vdp.blank_pages(letter.page_count)):
-            writer.add_blank_page()
+        parts.append(vdp.archived_parts(letter.pdf, letter.languages.split(",")))
         recipient = source.recipient(recipients[item.key])
         rows.append((letter.reference, recipient.name, recipient.postcode,
                      *_paper(letter.page_count), letter.languages))
     pdf_path, csv_path = params.files(number)
-    part = Path(f"{pdf_path}.{os.getpid()}-{secrets.token_hex(4)}.part")
-    with part.open("wb") as fh:
-        writer.write(fh)
-    part.replace(pdf_path)
-    csv_path.write_text(_manifest_rows(number, rows), encoding="utf-8")
+    tag = f"{os.getpid()}-{secrets.token_hex(4)}.part"
+    part_pdf, part_csv = (Path(f"{p}.{tag}") for p in (pdf_path, csv_path))
+    with part_pdf.open("wb") as fh:
+        vdp.batch_pdf(fh, parts)
+    sha256, size = _file_facts(part_pdf)
+    part_csv.write_text(_manifest_rows(number, rows, sha256), encoding="utf-8")
+    part_pdf.replace(pdf_path)
+    part_csv.replace(csv_path)
+    row = _batch_row(job.id, number) or RunBatch(job_id=job.id, number=number)
+    row.state, row.letters, row.size, row.sha256 = "final", len(rows), size, sha256
+    row.pages, row.finished_at = sum(r[3] + r[4] for r in rows), utcnow()
+    db.session.add(row)
+    db.session.flush()
 
 
 def pending(job: Job) -> list[int]:
+    """The batches of a run not yet final with their files in place."""
     params = Params.of(job)
+    final = set(db.session.scalars(db.select(RunBatch.number).where(
+        RunBatch.job_id == job.id, RunBatch.state == "final")))
     return [n for n in range(params.batch_count(job.total))
-            if not all(p.exists() for p in params.files(n))]
+            if n not in final or not all(p.exists() for p in params.files(n))]
 
 
 def prepare(job: Job) -> list[int]:
     """Make a new or interrupted run ready to go: counts recomputed from what is archived,
-    batches archived but unprinted rebuilt. Returns the batches left to render."""
+    batches archived but unprinted rebuilt, an earlier manifest taken away (it is written
+    again when every batch is final). Returns the batches left to render."""
     params = Params.of(job)
     archived_batches = set(db.session.scalars(db.select(RunItem.batch).distinct().where(
         RunItem.job_id == job.id, RunItem.letter_id.is_not(None))))
     todo = []
-    for number in pending(job):
+    left_over = pending(job)
+    if left_over:
+        (Path(params.out) / "manifest.csv").unlink(missing_ok=True)
+        # Rows of batches that stopped (failed, or archived by a worker that died before
+        # its files were in place) are settled again below.
+        db.session.execute(db.delete(RunBatch).where(RunBatch.job_id == job.id,
+                                                     RunBatch.number.in_(left_over)))
+        db.session.commit()
+    for number in left_over:
         if number in archived_batches:
-            process_batch(job.id, number)  # rebuilds its files from the archive
+            process_batch(job.id, number, recover=True)  # rebuilds its files from the archive
         else:
             todo.append(number)
     done = db.session.scalar(db.select(db.func.count()).where(
@@ -416,37 +488,108 @@ def prepare(job: Job) -> list[int]:
     return todo
 
 
+def claim_finish(job_id: int) -> bool:
+    """True for exactly one caller, once every batch of the run is settled (final or
+    failed): the job's row is locked while the batches are counted, so of two workers
+    settling the last two batches at once, the second sees the first's."""
+    job = locking.lock_row(Job, job_id)
+    settled = db.session.scalar(db.select(db.func.count()).where(
+        RunBatch.job_id == job_id, RunBatch.state.in_(("final", "failed")))) or 0
+    claimed = (job is not None and job.state == "running"
+               and settled >= Params.of(job).batch_count(job.total))
+    if claimed:
+        job.state = "finishing"
+    db.session.commit()
+    return claimed
+
+
+class ManifestMismatch(Exception):
+    """A batch's files do not say what the database says of it: no manifest is written."""
+
+
+def _checked_lines(job: Job, params: Params, number: int, row: RunBatch) -> str:
+    pdf_path, csv_path = params.files(number)
+    if not pdf_path.exists() or not csv_path.exists():
+        raise ManifestMismatch(f"batch {number + 1}: its files are missing")
+    if pdf_path.stat().st_size != row.size:
+        raise ManifestMismatch(f"batch {number + 1}: {pdf_path.name} is not the file the "
+                               "run wrote")
+    lines = csv_path.read_text(encoding="utf-8")
+    listed = [line[2] for line in csv.reader(StringIO(lines))]
+    archived = list(db.session.scalars(
+        db.select(Letter.reference).join(RunItem, RunItem.letter_id == Letter.id)
+        .where(RunItem.job_id == job.id, RunItem.batch == number)
+        .order_by(RunItem.position)))
+    if listed != archived or any(line[-1] != row.sha256
+                                 for line in csv.reader(StringIO(lines))):
+        raise ManifestMismatch(f"batch {number + 1}: {csv_path.name} does not list the "
+                               "letters archived in it")
+    return lines
+
+
 def finish(job_id: int) -> None:
-    """Write the run's manifest and close the job; called once, by whoever saw it complete."""
+    """Write the run's manifest and close the job; called once, by whoever claimed it
+    (claim_finish). The manifest lists the letters of every batch, checked against the
+    database; a run with a failed or inconsistent batch gets none, and stays resumable."""
     job = db.session.get(Job, job_id)
     params = Params.of(job)
-    Path(params.out).mkdir(parents=True, exist_ok=True)
-    with (Path(params.out) / "manifest.csv").open("w", encoding="utf-8", newline="") as fh:
-        fh.write(",".join(MANIFEST_FIELDS) + "\n")
-        for number in range(params.batch_count(job.total)):
-            _pdf, csv_path = params.files(number)
-            if csv_path.exists():
-                fh.write(csv_path.read_text(encoding="utf-8"))
-    job.state = "failed" if job.failed else "done"
+    out = Path(params.out)
+    out.mkdir(parents=True, exist_ok=True)
+    batches = {b.number: b for b in db.session.scalars(
+        db.select(RunBatch).where(RunBatch.job_id == job_id))}
+    problems = [f"batch {n + 1}: not printed\n" for n in range(params.batch_count(job.total))
+                if n not in batches or batches[n].state != "final"]
+    parts = []
+    if not problems:
+        try:
+            parts = [_checked_lines(job, params, n, batches[n]) for n in sorted(batches)]
+        except ManifestMismatch as exc:
+            problems.append(f"{exc}\n")
+    manifest = out / "manifest.csv"
+    if problems:
+        manifest.unlink(missing_ok=True)
+        job.error = (job.error or "") + "".join(problems) + "no manifest.csv written\n"
+    else:
+        part = out / f"manifest.csv.{os.getpid()}-{secrets.token_hex(4)}.part"
+        with part.open("w", encoding="utf-8", newline="") as fh:
+            fh.write(",".join(MANIFEST_FIELDS) + "\n")
+            for lines in parts:
+                fh.write(lines)
+        part.replace(manifest)
+    job.done = db.session.scalar(db.select(db.func.count()).where(
+        RunItem.job_id == job_id, RunItem.letter_id.is_not(None))) or 0
+    job.failed = job.total - job.done
+    job.state = "failed" if job.failed or problems else "done"
     job.finished_at = utcnow()
-    audit.record(None, "letters.run_finished", job, done=job.done, failed=job.failed)
+    audit.record(None, "letters.run_finished", job, done=job.done, failed=job.failed,
+                 **({"manifest": False} if problems else {}))
     db.session.commit()
+
+
+def _batch_failed(job_id: int, number: int) -> None:
+    row = _batch_row(job_id, number)
+    if row is None:
+        db.session.add(RunBatch(job_id=job_id, number=number, state="failed"))
+    elif row.state != "final":
+        row.state = "failed"
 
 
 def run_batch(job_id: int, number: int) -> None:
     """One batch as a unit of work (pool process or RQ job): errors are recorded, and the
-    worker that completes the run writes the manifest."""
+    worker that settles the run's last batch writes the manifest."""
     try:
         process_batch(job_id, number)
     except Exception as exc:
         db.session.rollback()
         log.exception("letter run %s: batch %s failed", job_id, number + 1)
         count = db.session.scalar(db.select(db.func.count()).where(
-            RunItem.job_id == job_id, RunItem.batch == number)) or 0
+            RunItem.job_id == job_id, RunItem.batch == number,
+            RunItem.letter_id.is_(None))) or 0
         jobs.add_counts(job_id, failed=count,
                         error=f"batch {number + 1}: {type(exc).__name__}: {exc}\n")
+        _batch_failed(job_id, number)
         db.session.commit()
-    if jobs.claim_finish(job_id):
+    if claim_finish(job_id):
         finish(job_id)
 
 

@@ -34,7 +34,10 @@ class Variant:
                 "name": recipient.first_name or recipient.name}
             lang_texts.update(fields)
             texts[lang] = lang_texts
-        return vdp.Personal(texts=texts, seed=reference, qr_url=qr_url)
+        # The name as the window prints it (fitted to its line), as a full render's marks.
+        name = recipient.lines[0] if recipient.lines else recipient.name
+        return vdp.Personal(texts=texts, seed=reference, qr_url=qr_url, reference=reference,
+                            name=name)
 
     def compose(self, recipient: services.Recipient, reference: str, fields: dict,
                 qr_url: str | None = None) -> vdp.LetterParts:

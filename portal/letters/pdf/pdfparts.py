@@ -146,6 +146,7 @@ class Template:
             ))
         page_numbers = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
         self.structure = Structure(reader, page_numbers, self._local)
+        self.title = str((reader.metadata or {}).get("/Title") or "")
         self.bookmarks = [
             Bookmark(str(item["/Title"]), reader.get_destination_page_number(item),
                      float(item.get("/Left") or 0), float(item.get("/Top") or 0))

@@ -135,6 +135,9 @@ class Personal:
     texts: dict[str, dict[str, str]]
     seed: str
     qr_url: str | None = None
+    # Printed in the margins as sheet marks (see SheetMarks); none when empty.
+    reference: str = ""
+    name: str = ""
 
 
 def _visible(color, parent_color):
@@ -186,7 +189,7 @@ class LetterParts:
     fonts: dict[str, fonts.SubsetFont]     # resource name -> the letter's own subset
     qr: tuple[int, bytes] | None           # the QR image: (size, rows)
     personal: Personal
-    variant: Layout
+    variant: Layout | Archived  # Archived: a letter laid in whole (rebuilt batch)
 
 
 def _font_name(style: str, face: fonts.Face) -> str:
@@ -214,6 +217,66 @@ def check_fits(document, texts_by_lang: dict[str, dict]) -> None:
             fitted(slot, text)
 
 
+MM = 72 / 25.4
+
+
+class SheetMarks:
+    """What ties every printed page to its letter, so that an inserter or a person sees a
+    missing or swapped sheet: in the bottom margin, left (away from the page number and
+    far below the address window), "<reference> S<sheet>/<sheets> P<page>/<pages>" in
+    black; at the top of every page after the first, "<reference> — <name>". Both are
+    pagination artifacts, outside the structure tree. scripts/letters_check.py reads the
+    marks back at these places."""
+
+    X = 22 * MM              # the left page margin
+    MARK_BASELINE = 10 * MM  # from the bottom edge
+    MARK_SIZE = 6.5
+    HEADER_BASELINE = 13 * MM  # from the top edge
+    HEADER_SIZE = 7.5
+    INK = b"0 0 0 1 k"
+
+    @staticmethod
+    def mark(reference: str, page: int, pages: int) -> str:
+        """The mark of page `page` (from 0) of a letter of `pages` pages, printed duplex."""
+        return f"{reference} S{page // 2 + 1}/{(pages + 1) // 2} P{page + 1}/{pages}"
+
+    @staticmethod
+    def header(reference: str, name: str) -> str:
+        return f"{reference} \u2014 {name}" if name else reference
+
+
+def _text_ops(x: float, baseline: float, size: float, style: str, color: bytes, runs,
+              used: dict) -> list[bytes]:
+    ops = [b"q %s BT 1 0 0 1 %s %s Tm" % (color, _fmt(x), _fmt(baseline))]
+    for run in runs:
+        name = _font_name(style, run.face)
+        glyphs = used.setdefault(name, (style, run.face, {}))[2]
+        ops.append(b"/%s %s Tf [%s] TJ" % (name.encode(), _fmt(size), _tj(run, glyphs)))
+    ops.append(b"ET Q")
+    return ops
+
+
+def _sheet_marks(variant: Layout, personal: Personal, overlays: list[list[bytes]],
+                 used: dict) -> None:
+    pages = variant.page_count
+    for page in range(pages):
+        mark = SheetMarks.mark(personal.reference, page, pages)
+        overlays[page].append(b" ".join([
+            b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC",
+            *_text_ops(SheetMarks.X, SheetMarks.MARK_BASELINE, SheetMarks.MARK_SIZE,
+                       "regular", SheetMarks.INK, fonts.shape(mark, "regular"), used),
+            b"EMC"]))
+        if page:
+            height = variant.template.pages[page].height
+            header = SheetMarks.header(personal.reference, personal.name)
+            overlays[page].append(b" ".join([
+                b"/Artifact <</Type /Pagination /Subtype /Header>> BDC",
+                *_text_ops(SheetMarks.X, height - SheetMarks.HEADER_BASELINE,
+                           SheetMarks.HEADER_SIZE, "regular", SheetMarks.INK,
+                           fonts.shape(header, "regular"), used),
+                b"EMC"]))
+
+
 def compose(variant: Layout, personal: Personal) -> LetterParts:
     """The overlay streams and the glyphs one letter needs. Raises fonts.MissingGlyph for
     a character no packaged font has and TextOverflow for a text wider than its slot."""
@@ -234,17 +297,13 @@ def compose(variant: Layout, personal: Personal) -> LetterParts:
         runs = fitted(slot, text)
         ops = [b"/Span <</MCID %d>> BDC" % slot.mcid] if slot.mcid is not None else []
         # The clip is the page, not the slot: a text is measured to fit, never cut.
-        ops.append(b"q %s BT 1 0 0 1 %s %s Tm" % (slot.color, _fmt(slot.x),
-                                                   _fmt(slot.baseline)))
-        for run in runs:
-            name = _font_name(slot.style, run.face)
-            glyphs = used.setdefault(name, (slot.style, run.face, {}))[2]
-            ops.append(b"/%s %s Tf [%s] TJ" % (name.encode(), _fmt(slot.size),
-                                                _tj(run, glyphs)))
-        ops.append(b"ET Q")
+        ops += _text_ops(slot.x, slot.baseline, slot.size, slot.style, slot.color, runs,
+                         used)
         if slot.mcid is not None:
             ops.append(b"EMC")
         overlays[slot.page].append(b" ".join(ops))
+    if personal.reference:
+        _sheet_marks(variant, personal, overlays, used)
     return LetterParts(
         overlays=[zlib.compress(b"\n".join(ops), 6) if ops else None for ops in overlays],
         fonts={name: _font(style, face, glyphs) for name, (style, face, glyphs) in used.items()},
@@ -454,6 +513,32 @@ def letter_pdf(parts: LetterParts) -> bytes:
     _close(writer, numbers, file, [written], variant.title, variant.languages[0],
            parts.personal.seed.encode() + secrets.token_bytes(8))
     return out.getvalue()
+
+
+@dataclass
+class Archived:
+    """A letter already made (archived bytes), laid into a batch as its own template: its
+    pages, fonts (renamed per letter, so that no two share a name in the batch), structure
+    tree, bookmarks and title as they are. Stands in for a Layout in `batch_pdf`."""
+
+    template: Template
+    languages: tuple[str, ...]
+
+    @property
+    def page_count(self) -> int:
+        return len(self.template.pages)
+
+    @property
+    def title(self) -> str:
+        return self.template.title
+
+
+def archived_parts(pdf: bytes, languages) -> LetterParts:
+    """An archived letter, ready for `batch_pdf` next to others (a batch rebuilt after a
+    crash): nothing is rendered or composed again."""
+    variant = Archived(Template(pdf), tuple(languages))
+    return LetterParts(overlays=[None] * variant.page_count, fonts={}, qr=None,
+                       personal=Personal(texts={}, seed=""), variant=variant)
 
 
 def blank_pages(page_count: int) -> int:
