@@ -1,14 +1,14 @@
 """letter run batches: each print batch's checksum and pages, and when it was put in place
 
-Revision ID: 0033_letter_run_batches
-Revises: 0032_totp_encrypted
+Revision ID: 0035_letter_run_batches
+Revises: 0034_staff_national_number
 Create Date: 2026-12-05 08:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0033_letter_run_batches"
-down_revision = "0032_totp_encrypted"
+revision = "0035_letter_run_batches"
+down_revision = "0034_staff_national_number"
 branch_labels = None
 depends_on = None
 
