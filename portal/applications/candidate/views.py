@@ -326,6 +326,10 @@ def offer(application_id: int):
         if application.status != Status.SELECTED:
             flash(_("You already answered this offer."), "info")
             return redirect(url_for("applications.status", application_id=application.id))
+        if choice == "decline" and request.form.get("confirm") != "yes":
+            # Declining cannot be undone: say what it does, and act only once confirmed.
+            return render_template("applications/candidate/offer_decline.html",
+                                   application=application, form=form)
         try:
             service.answer_offer(application, current_user, choice == "accept",
                                  form.version.data, _today())
