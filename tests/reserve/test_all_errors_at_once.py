@@ -48,3 +48,4 @@ def test_a_field_left_empty_keeps_one_clear_message(client):
     summary = _summary(response.get_data(as_text=True))
     assert summary.count("<a href=") == 3  # pillar, days, street: once each
     assert "Geef minstens" not in summary
+
