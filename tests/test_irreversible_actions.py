@@ -80,3 +80,18 @@ def test_the_end_of_year_choice_asks_first_and_then_records_it(client):
     assert response.status_code == 302
     db.session.expire_all()
     assert choice.status == ChoiceStatus.CAREER
+
+
+def test_only_the_owner_sees_a_withdrawal_page_and_only_staff_record_a_first_day(client):
+    owner = factories.user()
+    engagement = helpers.engagement(user=owner, status=EngagementStatus.APPLIED)
+    application = rh.application(factories.intake(start_date=date.today()),
+                                 status=Status.OFFER_ACCEPTED)
+    db.session.commit()
+    login(client, factories.user())
+    assert client.get(f"/reserve/engagements/{engagement.id}/withdraw").status_code == 404
+    response = post_form(client, f"/review/applications/{application.id}/first-day",
+                         {"version": str(application.version)}, page="/account")
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).status == Status.OFFER_ACCEPTED

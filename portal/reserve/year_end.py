@@ -114,7 +114,8 @@ def choose(user, choice: YearEndChoice, option: str, today: date | None = None) 
         raise Refusal(_("You have already made your choice."))
     if today > choice.deadline:
         raise Refusal(_("The deadline for this choice has passed (%(date)s). You can still "
-                        "apply to the Reserve directly.", date=choice.deadline.isoformat()))
+                        "apply to the Reserve directly.",
+                        date=format_date(choice.deadline, "long")))
     if option not in ANSWERS:
         raise Refusal(_("Choose one of the options."), field="option")
     application = db.session.get(Application, choice.application_id)

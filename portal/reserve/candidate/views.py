@@ -17,6 +17,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -107,7 +108,7 @@ def choice():
         if date.today() > open_choice.deadline:
             form.option.errors = [_("The deadline for this choice has passed (%(date)s). You "
                                     "can still apply to the Reserve directly.",
-                                    date=open_choice.deadline.isoformat())]
+                                    date=format_date(open_choice.deadline, "long"))]
         elif form.option.data == "reserve":
             return redirect(url_for("reserve.apply"))
         elif request.form.get("confirm") != "yes":
