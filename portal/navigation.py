@@ -1,20 +1,27 @@
-"""Where each role lands after login, and the tasks listed on the staff start page.
+"""Where each role lands after login, the tasks listed on the staff start page, and the
+one thing a user must do first.
 
-Both are filled by the domains at start-up, in their init_app: set_landing(app, role,
+All are filled by the domains at start-up, in their init_app: set_landing(app, role,
 endpoint) points a role at a domain's page, add_staff_task(app, StaffTask(...)) lists a
-task (it shows only when its endpoint exists and the user's role fits), by `order`.
+task (it shows only when its endpoint exists and the user's role fits), by `order`;
+add_first_task(app, find) names a question with a deadline the user must answer before
+anything else (find(user) returns a FirstTask or None): until it is answered, login lands
+on it, the menu leads with it and every page shows it at the top.
 Part of the platform, not of a domain, so that every domain can add to it.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app, g, url_for
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal.security import Role
 
 LANDING_EXTENSION = "portal.landing"
 TASKS_EXTENSION = "portal.staff_tasks"
+FIRST_EXTENSION = "portal.first_tasks"
 
 # Role -> endpoint of its start page, until a domain points the role elsewhere.
 DEFAULT_LANDING: dict[str, str] = {
@@ -36,6 +43,21 @@ class StaffTask:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class FirstTask:
+    """What a user must do before anything else: the page that does it (`endpoint`), the
+    button's words (`label`), one sentence with its deadline (`text`), the menu's entry
+    (`menu`) and the pages that show the question themselves (`shown_on`: no banner)."""
+    endpoint: str
+    label: str
+    text: str
+    menu: str
+    shown_on: tuple[str, ...] = ()
+
+    def banner_on(self, endpoint: str | None) -> bool:
+        return endpoint != self.endpoint and endpoint not in self.shown_on
+
+
 def set_landing(app, role: Role | str, endpoint: str) -> None:
     """After login, users of `role` land on `endpoint`."""
     app.extensions.setdefault(LANDING_EXTENSION, dict(DEFAULT_LANDING))[str(role)] = endpoint
@@ -45,7 +67,39 @@ def add_staff_task(app, task: StaffTask) -> None:
     app.extensions.setdefault(TASKS_EXTENSION, []).append(task)
 
 
+def add_first_task(app, find: Callable[[object], FirstTask | None]) -> None:
+    """`find(user)` returns the FirstTask the user has to do now, or None."""
+    app.extensions.setdefault(FIRST_EXTENSION, []).append(find)
+
+
+def first_task(user) -> FirstTask | None:
+    """The first open task of `user` among those the domains declared (once per request)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    cache = g.setdefault("_first_tasks", {})
+    if user.id not in cache:
+        found = None
+        try:
+            for find in current_app.extensions.get(FIRST_EXTENSION, []):
+                task = find(user)
+                if task is not None and task.endpoint in current_app.view_functions:
+                    found = task
+                    break
+        except SQLAlchemyError:  # an error page while the database is away shows no task
+            found = None
+        cache[user.id] = found
+    return cache[user.id]
+
+
+def forget_first_tasks() -> None:
+    """At the start of each request: the answer may have changed since the last one."""
+    g.pop("_first_tasks", None)
+
+
 def landing_url(user) -> str:
+    task = first_task(user)
+    if task is not None:
+        return url_for(task.endpoint)
     landing = current_app.extensions.get(LANDING_EXTENSION, DEFAULT_LANDING)
     endpoint = landing.get(user.role, "accounts.account")
     if endpoint not in current_app.view_functions:

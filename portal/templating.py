@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import g, request
 from flask_babel import format_date, format_datetime, format_decimal, format_time
+from flask_login import current_user
 
-from portal import i18n, regions
+from portal import i18n, navigation, regions
 
 
 def register(app) -> None:
@@ -31,12 +32,15 @@ def register(app) -> None:
     @app.before_request
     def _no_page_errors_yet():
         g.pop("page_errors", None)
+        navigation.forget_first_tasks()
 
     app.jinja_env.globals.update(
         province_name=regions.province_name,
         note_page_error=note_page_error,
         first_error_summary=lambda: getattr(g, "page_errors", 0) == 1,
         page_has_errors=lambda: bool(getattr(g, "page_errors", 0)),
+        # The question the signed-in user must answer first (navigation.add_first_task).
+        first_task=lambda: navigation.first_task(current_user),
     )
 
     @app.context_processor

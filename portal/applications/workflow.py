@@ -48,7 +48,7 @@ TRANSITIONS: dict[tuple[Status, str], tuple[Status, frozenset]] = {
     (S.SELECTED, "accept_offer"): (S.OFFER_ACCEPTED, frozenset({C})),
     (S.SELECTED, "decline_offer"): (S.OFFER_DECLINED, frozenset({C})),
     (S.SELECTED, "expire_offer"): (S.OFFER_DECLINED, STAFF | {SYSTEM}),
-    (S.OFFER_ACCEPTED, "start_service"): (S.IN_SERVICE, STAFF),
+    (S.OFFER_ACCEPTED, "start_service"): (S.IN_SERVICE, STAFF | {SYSTEM}),
     (S.IN_SERVICE, "complete"): (S.COMPLETED, STAFF | {SYSTEM}),
     (S.IN_SERVICE, "leave"): (S.LEFT, STAFF | {C}),
     (S.COMPLETED, "choose_career"): (S.CAREER, STAFF | {C}),

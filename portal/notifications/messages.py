@@ -11,6 +11,7 @@ KIND_OF_ACTION = {
     "waitlist": "waitlisted",
     "reject": "rejected",
     "expire_offer": "offer_lapsed",
+    "start_service": "service_started",
 }
 
 SUBJECTS = {
@@ -22,5 +23,6 @@ SUBJECTS = {
     "rejected": _l("The decision on your application"),
     "offer_lapsed": _l("Your offer has lapsed"),
     "offer_reminder": _l("Reminder: answer your offer before the deadline"),
+    "service_started": _l("Your service year has started"),
 }
 KINDS = tuple(SUBJECTS)

@@ -12,13 +12,14 @@ from flask_babel import lazy_gettext as _l
 
 from portal import demo as demo_seeds
 from portal import privacy_registry
-from portal.navigation import StaffTask, add_staff_task, set_landing
+from portal.navigation import StaffTask, add_first_task, add_staff_task, set_landing
 from portal.reserve import (  # noqa: F401 (models: the tables)
     cli,
     demo,
     handlers,
     models,
     privacy,
+    year_end,
 )
 from portal.reserve.candidate import views as candidate_views
 from portal.reserve.staff import views as staff_views
@@ -50,5 +51,6 @@ def init_app(app) -> None:
     for task in STAFF_TASKS:
         add_staff_task(app, task)
     set_landing(app, Role.UNIT_STAFF, "reserve_units.my_units")
+    add_first_task(app, year_end.first_task)
     handlers.connect()
     privacy_registry.contribute(app, privacy.PART)

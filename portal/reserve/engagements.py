@@ -84,44 +84,55 @@ def active_units(pillar: str | None = None) -> list[Unit]:
     return db.session.scalars(query).all()
 
 
-def check(req: Request) -> None:
-    """Refuse what the rules do not allow, naming the field (the first problem found)."""
+def problems(req: Request) -> list[Refusal]:
+    """Every rule the request breaks, each naming its field, in the form's order (empty when
+    it may be filed): a form shows them all at once."""
+    found: list[Refusal] = []
+
+    def no(message: str, field: str) -> None:
+        found.append(Refusal(message, field=field))
+
     if req.pillar not in set(Pillar):
-        raise Refusal(_("Choose a pillar."), field="pillar")
+        no(_("Choose a pillar."), "pillar")
     if req.rank_category not in set(RankCategory):
-        raise Refusal(_("Choose your rank category."), field="rank_category")
-    low = minimum_days(req.rank_category)
-    if req.days_per_year < low:
-        raise Refusal(_("Give at least %(min)d days a year (the minimum for %(rank)s).",
-                        min=low, rank=vocab.RANK_LABELS[RankCategory(req.rank_category)]),
-                      field="days_per_year")
+        no(_("Choose your rank category."), "rank_category")
+    else:
+        low = minimum_days(req.rank_category)
+        if req.days_per_year < low:
+            no(_("Give at least %(min)d days a year (the minimum for %(rank)s).",
+                 min=low, rank=vocab.RANK_LABELS[RankCategory(req.rank_category)]),
+               "days_per_year")
     if req.days_per_year > 365:
-        raise Refusal(_("A year has at most 365 days."), field="days_per_year")
+        no(_("A year has at most 365 days."), "days_per_year")
     if req.commitment_months < minimum_months():
-        raise Refusal(_("Commit for at least %(months)d months.", months=minimum_months()),
-                      field="commitment_months")
+        no(_("Commit for at least %(months)d months.", months=minimum_months()),
+           "commitment_months")
     if req.pillar == Pillar.TERRITORIAL:
         if req.preferred_province not in vocab.PROVINCE_LABELS:
-            raise Refusal(_("Choose the province where you would like to serve."),
-                          field="preferred_province")
-    else:
-        if not req.unit_ids:
-            raise Refusal(_("Rank at least one unit."), field="units")
+            no(_("Choose the province where you would like to serve."), "preferred_province")
+    elif req.pillar in set(Pillar):
         units = {u.id: u for u in active_units(req.pillar)}
-        if any(uid not in units for uid in req.unit_ids):
-            raise Refusal(_("Choose units of the pillar you chose."), field="units")
-        if len(set(req.unit_ids)) != len(req.unit_ids):
-            raise Refusal(_("Rank each unit only once."), field="units")
+        if not req.unit_ids:
+            no(_("Rank at least one unit."), "units")
+        elif any(uid not in units for uid in req.unit_ids):
+            no(_("Choose units of the pillar you chose."), "units")
+        elif len(set(req.unit_ids)) != len(req.unit_ids):
+            no(_("Rank each unit only once."), "units")
     if req.pillar == Pillar.SPECIALISED and not (req.skill_ids or req.expertise_text.strip()):
-        raise Refusal(_("Tell us your expertise: choose it from the list or describe it."),
-                      field="skills")
+        no(_("Tell us your expertise: choose it from the list or describe it."), "skills")
     known = {s.id for s in needed_skills()}
     if any(sid not in known for sid in req.skill_ids):
-        raise Refusal(_("Choose expertise from the list."), field="skills")
-    for start, end in req.unavailable:
-        if end < start:
-            raise Refusal(_("A period you cannot serve must end on or after its first day."),
-                          field="unavailable")
+        no(_("Choose expertise from the list."), "skills")
+    if any(end < start for start, end in req.unavailable):
+        no(_("A period you cannot serve must end on or after its first day."), "unavailable")
+    return found
+
+
+def check(req: Request) -> None:
+    """Refuse what the rules do not allow: one refusal listing every problem found."""
+    found = problems(req)
+    if found:
+        raise Refusal.of_all(found)
 
 
 def apply(user, req: Request, *, today: date | None = None) -> Engagement:

@@ -12,6 +12,7 @@ import calendar
 from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -21,9 +22,11 @@ from portal.applications import workflow as application_workflow
 from portal.applications.models import Application, Intake, Status
 from portal.extensions import db
 from portal.models import utcnow
+from portal.navigation import FirstTask
 from portal.refusals import Refusal
 from portal.reserve import notify
 from portal.reserve.models import ChoiceStatus, YearEndChoice
+from portal.security import Role
 
 # The application's move that answers the question, and the choice it records.
 ANSWERS = {"career": "choose_career", "reserve": "choose_reserve", "leave": "leave"}
@@ -44,6 +47,24 @@ def open_choice_for(user_id: int) -> YearEndChoice | None:
 def latest_choice_for(user_id: int) -> YearEndChoice | None:
     return db.session.scalar(db.select(YearEndChoice).where(YearEndChoice.user_id == user_id)
                              .order_by(YearEndChoice.id.desc()).limit(1))
+
+
+def first_task(user, today: date | None = None) -> FirstTask | None:
+    """The open end-of-year question, while it can still be answered: the participant sees
+    it first (on landing, in the menu, at the top of every page) until it is answered."""
+    if user.role != Role.CITIZEN:
+        return None
+    choice = open_choice_for(user.id)
+    if choice is None or (today or date.today()) > choice.deadline:
+        return None
+    return FirstTask(
+        "reserve.choice", _("Make my choice"),
+        _("Your service year is complete. Choose what comes next before %(date)s: a career "
+          "in Defence, the Reserve, or leaving. Without an answer by then, we count you as "
+          "leaving.", date=format_date(choice.deadline, "long")),
+        menu=_("After your service year"),
+        # The Reserve's home and the application form show the question themselves.
+        shown_on=("reserve.home", "reserve.apply"))
 
 
 def follow_application(application: Application, to_status: str, actor) -> None:
@@ -78,7 +99,7 @@ def ask(application: Application, actor, today: date | None = None) -> YearEndCh
         _l("Please tell us what you would like to do next: a career in Defence, the "
            "Reserve, or leaving Defence."),
         _l("Choose before %(date)s. Without an answer by then, we count you as leaving; "
-           "you can still apply to the Reserve later.", date=deadline.isoformat()),
+           "you can still apply to the Reserve later.", date=notify.LongDate(deadline)),
         endpoint="reserve.choice", link_label=_l("Make my choice"),
     )
     return choice
@@ -93,7 +114,8 @@ def choose(user, choice: YearEndChoice, option: str, today: date | None = None) 
         raise Refusal(_("You have already made your choice."))
     if today > choice.deadline:
         raise Refusal(_("The deadline for this choice has passed (%(date)s). You can still "
-                        "apply to the Reserve directly.", date=choice.deadline.isoformat()))
+                        "apply to the Reserve directly.",
+                        date=format_date(choice.deadline, "long")))
     if option not in ANSWERS:
         raise Refusal(_("Choose one of the options."), field="option")
     application = db.session.get(Application, choice.application_id)
@@ -124,7 +146,7 @@ def remind_and_lapse(today: date | None = None) -> tuple[int, int]:
             notify.later(
                 user, _l("Your choice after the service year"),
                 _l("We did not receive your choice by %(date)s, so we count you as leaving "
-                   "Defence.", date=choice.deadline.isoformat()),
+                   "Defence.", date=notify.LongDate(choice.deadline)),
                 _l("You are welcome to apply to the Reserve directly at any time."),
                 endpoint="reserve.apply", link_label=_l("Apply to the Reserve"),
             )
@@ -141,7 +163,8 @@ def remind_and_lapse(today: date | None = None) -> tuple[int, int]:
                 user, _l("Reminder: choose what comes after your service year"),
                 _l("You have %(days)d days left to choose: a career in Defence, the Reserve, "
                    "or leaving (deadline %(date)s).", days=left,
-                   date=choice.deadline.isoformat()),
+                   date=notify.LongDate(choice.deadline)),
+                _l("Without an answer by then, we count you as leaving."),
                 endpoint="reserve.choice", link_label=_l("Make my choice"),
             )
             reminded += 1

@@ -57,7 +57,7 @@ def test_a_career_choice_lands_in_the_recruiters_queue(app, client):
     application, choice = _asked()
     user = db.session.get(type(factories.user()), application.user_id)
     login(client, user)
-    response = post_form(client, "/reserve/choice", {"option": "career"})
+    response = post_form(client, "/reserve/choice", {"option": "career", "confirm": "yes"})
     assert response.status_code == 302
     db.session.expire_all()
     assert choice.status == ChoiceStatus.CAREER
@@ -76,7 +76,7 @@ def test_a_career_choice_lands_in_the_recruiters_queue(app, client):
 def test_leaving_is_recorded(app, client):
     application, choice = _asked()
     login(client, db.session.get(type(factories.user()), application.user_id))
-    post_form(client, "/reserve/choice", {"option": "leave"})
+    post_form(client, "/reserve/choice", {"option": "leave", "confirm": "yes"})
     db.session.expire_all()
     assert choice.status == ChoiceStatus.LEFT
 

@@ -75,6 +75,8 @@ def explain(application: Application) -> tuple[str, str]:
     text = str(TEXTS[status])
     if status == S.WAITLISTED and application.waitlist_rank:
         text += " " + _("Your place on the waiting list: %(rank)d.", rank=application.waitlist_rank)
+    if status == S.IN_SERVICE:
+        text += " " + _("In service since %(date)s.", date=_long(application.intake.start_date))
     return str(TITLES[status]), text
 
 

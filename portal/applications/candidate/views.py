@@ -154,14 +154,18 @@ def _make_form(step: str, application: Application, data: dict | None = None):
 
 
 def _ineligible(form, step: str, application: Application) -> bool:
-    """Age and nationality refused next to their fields as soon as the step gives them."""
+    """Age and nationality refused next to their fields as soon as the step gives them,
+    together with the form's other errors (a field already in error keeps its own)."""
     if step != "personal":
         return False
     born = form.birth_date.data if "birth_date" in form else service.birth_date(
         application, current_user)
     problems = service.eligibility(application.intake, born, form.nationality.data)
     for name, message in problems.items():
-        (form[name].errors if name in form else form.form_errors).append(message)
+        if name not in form:
+            form.form_errors.append(message)
+        elif not form[name].errors:
+            form[name].errors = [*form[name].errors, message]
     return bool(problems)
 
 
@@ -179,7 +183,9 @@ def step(application_id: int, step: str):
         return redirect(url_for("applications.status", application_id=application.id))
     if request.method == "POST":
         form = _make_form(step, application)
-        if form.validate_on_submit() and not _ineligible(form, step, application):
+        # Every error of the step at once: the form's own and the intake's rules.
+        valid = form.validate_on_submit()
+        if not _ineligible(form, step, application) and valid:
             data = {k: v for k, v in form.data.items() if k not in ("csrf_token", "version")}
             try:
                 service.save_step(application, step, data, current_user, form.version.data)
@@ -326,6 +332,10 @@ def offer(application_id: int):
         if application.status != Status.SELECTED:
             flash(_("You already answered this offer."), "info")
             return redirect(url_for("applications.status", application_id=application.id))
+        if choice == "decline" and request.form.get("confirm") != "yes":
+            # Declining cannot be undone: say what it does, and act only once confirmed.
+            return render_template("applications/candidate/offer_decline.html",
+                                   application=application, form=form)
         try:
             service.answer_offer(application, current_user, choice == "accept",
                                  form.version.data, _today())

@@ -6,7 +6,7 @@ from datetime import date
 import click
 from flask.cli import AppGroup
 
-from portal.applications import waitlist
+from portal.applications import service_start, waitlist
 from portal.extensions import db
 
 
@@ -26,6 +26,16 @@ def expire_offers(today):
     click.echo(f"{n} offer(s) expired.")
 
 
+@click.command("start-service")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Act as if it were this day (YYYY-MM-DD).")
+def start_service(today):
+    """Daily: accepted places whose intake has started move into service (told by e-mail)."""
+    started = service_start.start_due(today.date() if today else None)
+    db.session.commit()
+    click.echo(f"{len(started)} service year(s) started.")
+
+
 def register(app) -> None:
     # Another module may already have created the `applications` group: share it.
     group = app.cli.commands.get("applications")
@@ -33,3 +43,4 @@ def register(app) -> None:
         group = AppGroup("applications", help="Applications of the service year.")
         app.cli.add_command(group)
     group.add_command(expire_offers)
+    group.add_command(start_service)

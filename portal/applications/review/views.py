@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 
 from portal import audit
 from portal.accounts.models import User
-from portal.applications import answers, identity_clashes, quotas, selection
+from portal.applications import answers, identity_clashes, quotas, selection, service_start
 from portal.applications.intakes import services as intake_services
 from portal.applications.intakes.models import SelectionDay
 from portal.applications.models import (
@@ -190,6 +190,14 @@ def conclude_tests(application_id: int):
 def waitlist(application_id: int):
     return _simple(application_id, review_services.put_on_waitlist,
                    _("Waitlist proposed. A second recruiter must confirm it."))
+
+
+@bp.post("/applications/<int:application_id>/first-day")
+@role_required(*STAFF)
+def record_first_day(application_id: int):
+    return _simple(application_id, service_start.record_first_day,
+                   _("Attendance on the first day recorded: the service year has started."),
+                   "service")
 
 
 def _simple(application_id: int, service, message: str, section: str = "decision"):

@@ -17,6 +17,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -29,7 +30,7 @@ from portal.letters.models import Letter
 from portal.refusals import Refusal
 from portal.reserve import engagements, feed, proofs, training, vocab, workflow, year_end
 from portal.reserve.candidate import forms
-from portal.reserve.models import Assignment, Engagement, Proof
+from portal.reserve.models import Assignment, ChoiceStatus, Engagement, Proof
 from portal.security import Role, login_required, public, role_required
 
 bp = Blueprint("reserve", __name__, url_prefix="/reserve")
@@ -54,11 +55,23 @@ FIELD_OF = {"units": "unit_1", "unavailable": "unavailable_1_from"}
 
 
 def _refused(err: Refusal, form=None) -> None:
-    name = FIELD_OF.get(err.field, err.field)
-    if form is not None and name and name in form:
-        form[name].errors = [*form[name].errors, err.message]
-    else:
-        flash(err.message, "error")
+    """Each problem of the refusal next to its field (all at once), the rest as a notice."""
+    for problem in err.problems:
+        name = FIELD_OF.get(problem.field, problem.field)
+        if form is not None and name and name in form:
+            if problem.message not in form[name].errors:
+                form[name].errors = [*form[name].errors, problem.message]
+        else:
+            flash(problem.message, "error")
+
+
+def _add_rule_problems(form, found: list[Refusal]) -> None:
+    """The service's rules next to the fields the form's own checks found nothing wrong
+    with: one submission shows every error (a field left empty keeps its own message)."""
+    for problem in found:
+        name = FIELD_OF.get(problem.field, problem.field)
+        if name in form and not form[name].errors:
+            form[name].errors = [problem.message]
 
 
 @bp.get("/pillars")
@@ -95,9 +108,16 @@ def choice():
         if date.today() > open_choice.deadline:
             form.option.errors = [_("The deadline for this choice has passed (%(date)s). You "
                                     "can still apply to the Reserve directly.",
-                                    date=open_choice.deadline.isoformat())]
+                                    date=format_date(open_choice.deadline, "long"))]
         elif form.option.data == "reserve":
             return redirect(url_for("reserve.apply"))
+        elif request.form.get("confirm") != "yes":
+            # An answer cannot be taken back: say what it does, and act only once confirmed.
+            return render_template("reserve/candidate/choice_confirm.html", form=form,
+                                   choice=open_choice, option=form.option.data,
+                                   label=vocab.CHOICE_LABELS[
+                                       ChoiceStatus.CAREER if form.option.data == "career"
+                                       else ChoiceStatus.LEFT])
         else:
             try:
                 year_end.choose(current_user, open_choice, form.option.data)
@@ -154,16 +174,22 @@ def apply():
     elif "suggest" in request.form:
         suggestions = engagements.suggest(form.skills.data, form.postcode.data or "",
                                           form.days_per_year.data or 0)
-    elif form.validate_on_submit():
-        try:
-            engagement = engagements.apply(current_user, _request_from(form))
-            db.session.commit()
-        except Refusal as err:
-            db.session.rollback()
-            _refused(err, form)
+    else:
+        # The form's checks and the service's rules together: every error in one go.
+        valid = form.validate_on_submit()
+        found = engagements.problems(_request_from(form))
+        if not valid or found:
+            _add_rule_problems(form, found)
         else:
-            flash(_("Your application to the Reserve is in."), "success")
-            return redirect(url_for("reserve.engagement", engagement_id=engagement.id))
+            try:
+                engagement = engagements.apply(current_user, _request_from(form))
+                db.session.commit()
+            except Refusal as err:
+                db.session.rollback()
+                _refused(err, form)
+            else:
+                flash(_("Your application to the Reserve is in."), "success")
+                return redirect(url_for("reserve.engagement", engagement_id=engagement.id))
     if form.errors:
         status = 422
     return render_template(
@@ -188,11 +214,20 @@ def engagement(engagement_id: int):
                            can_withdraw="withdraw" in workflow.allowed_actions(item, Role.CITIZEN))
 
 
-@bp.post("/engagements/<int:engagement_id>/withdraw")
+@bp.route("/engagements/<int:engagement_id>/withdraw", methods=["GET", "POST"])
 @role_required(Role.CITIZEN)
 def withdraw(engagement_id: int):
     item = _own_engagement(engagement_id)
+    if "withdraw" not in workflow.allowed_actions(item, Role.CITIZEN):
+        flash(_("This application can no longer be withdrawn."), "info")
+        return redirect(url_for("reserve.engagement", engagement_id=item.id))
     form = FlaskForm()
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        # Withdrawing cannot be undone: the page says so, and only its own button acts.
+        if request.method == "POST" and not form.validate_on_submit():
+            abort(400)
+        return render_template("reserve/candidate/withdraw.html", engagement=item, form=form,
+                               vocab=vocab)
     if not form.validate_on_submit():
         abort(400)
     try:

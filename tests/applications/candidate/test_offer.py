@@ -54,7 +54,7 @@ def test_declining_gives_the_place_to_the_next_on_the_waitlist(client, login_as)
     application_id, next_id = _selected(login_as, waiting=True)
     url = f"/my-application/{application_id}/offer"
     version = version_on(client, url)
-    response = post(client, url, {"version": version, "answer": "decline"},
+    response = post(client, url, {"version": version, "answer": "decline", "confirm": "yes"},
                     follow_redirects=True)
     assert "You declined the offer." in response.get_data(as_text=True)
     db.session.expire_all()

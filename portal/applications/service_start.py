@@ -1,0 +1,45 @@
+"""The start of the service year: an accepted place becomes service on the intake's start
+date, moved by the daily `flask applications start-service` or by a recruiter who records
+the first day's attendance. Both go through workflow.transition (audit, event, message)."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+
+from portal.applications.models import Application, Intake, Status
+from portal.applications.workflow import SYSTEM, check_version, transition
+from portal.extensions import db
+from portal.refusals import Refusal
+
+# The reasons recorded with the move (the review page shows them in words).
+BY_COMMAND = "service year started"
+BY_ATTENDANCE = "present on the first day"
+
+
+def start_due(today: date | None = None) -> list[Application]:
+    """Daily: every accepted place whose intake started by `today` moves into service.
+    Running it twice changes nothing the second time. Flushes; the command commits."""
+    today = today or date.today()
+    due = db.session.scalars(
+        db.select(Application).join(Intake)
+        .where(Application.status == Status.OFFER_ACCEPTED, Intake.start_date <= today)
+        .order_by(Application.id)
+    ).all()
+    for application in due:
+        transition(application, "start_service", SYSTEM, BY_COMMAND)
+    return due
+
+
+def record_first_day(application: Application, actor, version: int | None,
+                     today: date | None = None) -> None:
+    """A recruiter records that the participant came on the first day: the year starts."""
+    today = today or date.today()
+    check_version(application, version)
+    start = application.intake.start_date
+    if today < start:
+        raise Refusal(_("The service year starts on %(date)s: record the first day's "
+                        "attendance from that day on.", date=format_date(start, "long")))
+    transition(application, "start_service", actor, BY_ATTENDANCE, version=version)
+
