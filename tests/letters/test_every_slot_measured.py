@@ -8,9 +8,7 @@ import pytest
 
 from tests.support import letter_layout, letter_specimens
 
-KINDS = ("invitation", "acknowledgement", "convocation", "decision-selected",
-         "decision-waitlisted", "decision-rejected", "reserve-approved", "reserve-rejected",
-         "agreement-sign", "agreement-suspend", "statement")
+KINDS = letter_specimens.NAMES
 
 
 def test_the_specimens_cover_every_kind(app):

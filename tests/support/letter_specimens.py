@@ -32,6 +32,10 @@ RECIPIENT_DE = dict(
     street="Hauptstraße der Gemeinschaft", house_number="128", box="3",
     postcode="4780", municipality="Sankt Vith")
 
+# The kinds and their variants (the longest branch of each template).
+NAMES = ("invitation", "acknowledgement", "convocation", "decision-selected",
+         "decision-waitlisted", "decision-rejected", "reserve-approved", "reserve-rejected",
+         "agreement-sign", "agreement-suspend", "statement")
 # Language orders of letters: Flemish, Walloon and the German area (three sections).
 ORDERS = (("nl", "fr"), ("fr", "nl"), ("de", "fr", "nl"))
 
