@@ -35,7 +35,7 @@ RECIPIENT_DE = dict(
 # The kinds and their variants (the longest branch of each template).
 NAMES = ("invitation", "acknowledgement", "convocation", "decision-selected",
          "decision-waitlisted", "decision-rejected", "reserve-approved", "reserve-rejected",
-         "agreement-sign", "agreement-suspend", "statement")
+         "agreement-sign", "agreement-suspend", "statement", "data_export")
 # Language orders of letters: Flemish, Walloon and the German area (three sections).
 ORDERS = (("nl", "fr"), ("fr", "nl"), ("de", "fr", "nl"))
 
@@ -84,6 +84,17 @@ def _statement():
     return SimpleNamespace(year=2027, lines=lines, total=Decimal("17460.00"), total_days=120)
 
 
+def _export_sections():
+    account = [("E-mail address", "marie-charlotte.vandenbossche-deryhove@example.be"),
+               ("Name", RESERVIST.full_name), ("Language", "nl")]
+    application = [("Reference", APPLICATION.reference), ("Intake", INTAKE.name),
+                   SimpleNamespace(title="Contact", rows=[
+                       ("Street", "Burgemeester Vandenbogaerdelaan 1234 bus 12B"),
+                       ("Municipality", "8000 Brugge")])]
+    return [SimpleNamespace(title="Account", rows=account),
+            SimpleNamespace(title="Applications", rows=application)]
+
+
 def kinds() -> dict[str, dict]:
     """Each kind (and variant of a kind) with the context of its longest realistic text.
     Evaluated inside an application context (labels are translated per section)."""
@@ -128,6 +139,12 @@ def kinds() -> dict[str, dict]:
                                                                "action": "suspend"}},
         "statement": {"kind": "statement", "context": {
             "statement": _statement(), "employer": EMPLOYER}},
+        "data_export": {"kind": "data_export", "context": {
+            "sections": _export_sections(), "controller": "Defence, Rue d'Evere 1, 1140 Evere",
+            "dpo": LONG_SETTINGS["LETTER_DPO_EMAIL"],
+            "retention": [SimpleNamespace(what="Your application", on=date(2028, 9, 30),
+                                          note="90 days after the intake ends"),
+                          SimpleNamespace(what="Your account", on=None, note="")]}},
     }
 
 
