@@ -128,6 +128,7 @@ def test_table_headers_are_found_by_their_id(app, kind):
     with app.test_request_context():
         pdf = render.to_archive_pdf(letter_specimens.layout(app, kind, ("nl", "fr")))
     document = pikepdf.open(BytesIO(pdf))
+    assert document.check_pdf_syntax() == []  # qpdf finds nothing wrong with the file
     root = document.Root.StructTreeRoot
     assert "/IDTree" in root
     names = root.IDTree.Names
