@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from portal.extensions import db
+from portal.invitations.models import Person
 from portal.letters import render
 from portal.letters.models import Letter
 from tests.support import factories, letter_specimens
@@ -97,17 +98,24 @@ def test_a_letter_run_reads_whole_in_pdfjs(app, tmp_path):
     result = app.test_cli_runner().invoke(
         args=["letters", "run", "--cohort", cohort.name, "--out", str(tmp_path / "run")])
     assert result.exit_code == 0, result.output
-    files = {}
+    files, personal = {}, {}
     for letter in db.session.scalars(db.select(Letter).where(Letter.cohort_id == cohort.id)):
         path = tmp_path / f"{letter.reference}.pdf"
         path.write_bytes(letter.pdf)
         files[path] = tuple(letter.languages.split(","))
+        # What each letter prints of its own (the overlay): name, reference, greeting.
+        person = db.session.get(Person, letter.person_id)
+        personal[path] = {letter.reference, person.last_name, person.first_names}
     assert len(files) == 2
     batches = sorted((tmp_path / "run").rglob("batch-*.pdf"))
     assert batches
     read = read_with_pdfjs([*files, *batches])
     found = {path.name: problems for path, order in files.items()
              if (problems := reader_problems(path, read[str(path)], order))}
+    for path, texts in personal.items():
+        text = " ".join(page["text"] for page in read[str(path)]["pages"])
+        if missing := {t for t in texts if t not in text}:
+            found.setdefault(path.name, []).append(f"pdf.js does not read {missing}")
     for batch in batches:
         pages = read[str(batch)]["pages"]
         outside = [item["str"] for page in pages for item in page["marked"]
