@@ -346,6 +346,23 @@ def _pagination_artifacts(pdf, structure, in_tree: set[int]) -> None:
             mapping.pop()
 
 
+def _drop_empty(pdf, elements) -> None:
+    """Elements that hold nothing (the empty float that keeps the window zone free on page
+    1) leave the tree: a screen reader has nothing to say about them."""
+    for element in elements:
+        kids = element.get("K")
+        if not isinstance(kids, list):
+            continue
+        kept = []
+        for kid in kids:
+            child = _resolve(pdf, kid) if isinstance(kid, bytes | str) else None
+            if (isinstance(child, dict) and child.get("Type") == "/StructElem"
+                    and not child.get("K") and "ID" not in child):
+                continue
+            kept.append(kid)
+        kids[:] = kept
+
+
 def _id_tree(pdf, structure, elements) -> None:
     """The ID tree of the structure root: table cells name their headers by ID (/Headers),
     which a reader looks up there (ISO 32000-1 14.7.2)."""
@@ -361,7 +378,7 @@ def _id_tree(pdf, structure, elements) -> None:
 
 def _finish_structure(document, pdf) -> None:
     """What WeasyPrint's structure tree lacks for PDF/UA: a /Lang per section, the page
-    numbers as artifacts, the ID tree of table headers."""
+    numbers as artifacts, the ID tree of table headers; and no empty elements."""
     _mark_languages(document, pdf)
     root = pdf.catalog.get("StructTreeRoot")
     if root is None:
@@ -370,6 +387,7 @@ def _finish_structure(document, pdf) -> None:
     elements = _tree_elements(pdf, structure)
     _pagination_artifacts(pdf, structure, {id(element) for element in elements})
     _id_tree(pdf, structure, elements)
+    _drop_empty(pdf, [structure, *elements])
 
 
 def to_pdf(document) -> bytes:

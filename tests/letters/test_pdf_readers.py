@@ -158,3 +158,16 @@ def test_table_headers_are_found_by_their_id(app, kind):
     assert all(str(ids[key].S) == "/TH" and str(ids[key].ID) == key for key in headers)
     assert re.search(rb"/Artifact\s*<<\s*/Type\s*/Pagination", b"".join(
         page.Contents.read_bytes() for page in document.pages))
+    # No element that holds nothing (WeasyPrint tags the empty float beside the window).
+    empty = []
+
+    def walk_empty(element):
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+                if len(kid.get("/K", pikepdf.Array())) == 0:
+                    empty.append(str(kid.S))
+                walk_empty(kid)
+
+    walk_empty(root)
+    assert empty == []
