@@ -346,10 +346,15 @@ def _pagination_artifacts(pdf, structure, in_tree: set[int]) -> None:
             mapping.pop()
 
 
+# Grouping elements only: an empty table cell stays, or the table's columns would shift.
+_MAY_BE_DROPPED = {"/NonStruct", "/Span", "/Div"}
+
+
 def _drop_empty(pdf, elements) -> None:
-    """Elements that hold nothing (the empty float that keeps the window zone free on page
-    1) leave the tree: a screen reader has nothing to say about them."""
-    for element in elements:
+    """Grouping elements that hold nothing (the empty float that keeps the window zone free
+    on page 1, empty address lines) leave the tree: a screen reader has nothing to say about
+    them."""
+    for element in reversed(elements):  # children first: a parent may empty with them
         kids = element.get("K")
         if not isinstance(kids, list):
             continue
@@ -357,7 +362,8 @@ def _drop_empty(pdf, elements) -> None:
         for kid in kids:
             child = _resolve(pdf, kid) if isinstance(kid, bytes | str) else None
             if (isinstance(child, dict) and child.get("Type") == "/StructElem"
-                    and not child.get("K") and "ID" not in child):
+                    and child.get("S") in _MAY_BE_DROPPED and not child.get("K")
+                    and "ID" not in child):
                 continue
             kept.append(kid)
         kids[:] = kept

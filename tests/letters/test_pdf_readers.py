@@ -165,9 +165,23 @@ def test_table_headers_are_found_by_their_id(app, kind):
         kids = element.get("/K")
         for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
             if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
-                if len(kid.get("/K", pikepdf.Array())) == 0:
+                if len(kid.get("/K", pikepdf.Array())) == 0 and str(kid.S) not in (
+                        "/TD", "/TH"):
                     empty.append(str(kid.S))
                 walk_empty(kid)
 
     walk_empty(root)
     assert empty == []
+    # Every row keeps its cells, empty ones too (the total row has two).
+    rows = []
+
+    def walk_rows(element):
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+                if str(kid.S) == "/TR":
+                    rows.append(sum(1 for cell in kid.K if str(cell.S) in ("/TD", "/TH")))
+                walk_rows(kid)
+
+    walk_rows(root)
+    assert rows and set(rows) == {5}
