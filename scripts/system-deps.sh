@@ -6,6 +6,8 @@ need=()
 dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 || need+=(libharfbuzz-subset0)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+# node runs Mozilla's pdf.js (vendored under tests/letters/assets/) on every letter kind.
+command -v node >/dev/null 2>&1 || need+=(nodejs)
 # Read the whole font list first: `fc-list | grep -q` fails under pipefail when grep stops
 # reading early (fc-list then dies of SIGPIPE), which made installed fonts look missing.
 fonts="$(fc-list : family 2>/dev/null || true)"

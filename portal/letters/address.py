@@ -1,6 +1,7 @@
 """The address in the envelope window, laid out by a postal rule: nothing is ever cut off.
 
-The window (see letter.css) is 80 mm wide and holds at most six lines of 9.5 pt text. Lines
+The address block (see letter.css) is 70 mm wide, 5 mm inside the window zone on every
+side, and holds at most six lines of 9.5 pt text. Lines
 are measured with the letter font's real advance widths and kerning (pdf.fonts), the way
 both the full render and letter runs print them. The rule, after bpost's addressing
 guidelines (name, street line, postcode line; at most six lines, left-aligned, no part of
@@ -25,7 +26,11 @@ import re
 
 from portal.letters.pdf import fonts
 
-WINDOW_WIDTH_PT = 80 / 25.4 * 72  # .address-window width in letter.css
+# The window zone of the sheet, mm from its left and top edges (left, top, right, bottom):
+# nothing but the address inside; the address keeps WINDOW_MARGIN_MM from every edge.
+WINDOW_MM = (110.0, 50.0, 190.0, 90.0)
+WINDOW_MARGIN_MM = 5.0
+WINDOW_WIDTH_PT = 70 / 25.4 * 72  # .address-window width in letter.css
 ADDRESS_SIZE_PT = 9.5             # .slot-line font-size in letter.css
 MAX_LINES = 6
 BOX_WORDS = {"nl": "bus", "fr": "bte", "de": "Bfk."}

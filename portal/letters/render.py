@@ -301,8 +301,108 @@ def _mark_languages(document, pdf) -> None:
         top["Lang"] = pydyf.String(languages[0])
 
 
+def _resolve(pdf, reference):
+    if isinstance(reference, str):
+        reference = reference.encode("ascii")
+    if isinstance(reference, bytes):
+        return pdf.objects[int(reference.split()[0])]
+    return reference
+
+
+def _tree_elements(pdf, structure) -> list:
+    """The structure elements reachable from the root, in order."""
+    found, seen = [], set()
+    pending = list(structure["K"])
+    while pending:
+        kid = _resolve(pdf, pending.pop(0))
+        if not isinstance(kid, dict) or kid.get("Type") != "/StructElem" or id(kid) in seen:
+            continue
+        seen.add(id(kid))
+        found.append(kid)
+        kids = kid.get("K", ())
+        pending[:0] = list(kids) if isinstance(kids, list) else [kids]
+    return found
+
+
+def _pagination_artifacts(pdf, structure, in_tree: set[int]) -> None:
+    """Content WeasyPrint marks but leaves out of the structure tree (the @page margin
+    boxes: the "1 / 3" page numbers) becomes a pagination artifact, as PDF/UA asks, and
+    leaves the parent tree: a reader then finds no content outside the tree."""
+    nums = _resolve(pdf, structure["ParentTree"])["Nums"]
+    for page_number, page_ref in enumerate(pdf.page_references):
+        mapping = _resolve(pdf, nums[2 * page_number + 1])
+        if nums[2 * page_number] != page_number or not isinstance(mapping, list):
+            continue
+        outside = {mcid for mcid, ref in enumerate(mapping)
+                   if ref is not None and id(_resolve(pdf, ref)) not in in_tree}
+        if not outside:
+            continue
+        contents = _resolve(pdf, pdf.objects[int(page_ref.split()[0])]["Contents"])
+        items = contents.stream
+        for i in range(len(items) - 2):
+            properties = items[i + 1]
+            if (items[i + 2] == b"BDC" and isinstance(properties, dict)
+                    and properties.get("MCID") in outside):
+                items[i] = "/Artifact"
+                items[i + 1] = pydyf.Dictionary({"Type": "/Pagination"})
+        for mcid in outside:
+            mapping[mcid] = "null"
+        while mapping and mapping[-1] == "null":
+            mapping.pop()
+
+
+# Grouping elements only: an empty table cell stays, or the table's columns would shift.
+_MAY_BE_DROPPED = {"/NonStruct", "/Span", "/Div"}
+
+
+def _drop_empty(pdf, elements) -> None:
+    """Grouping elements that hold nothing (the empty float that keeps the window zone free
+    on page 1, empty address lines) leave the tree: a screen reader has nothing to say about
+    them."""
+    for element in reversed(elements):  # children first: a parent may empty with them
+        kids = element.get("K")
+        if not isinstance(kids, list):
+            continue
+        kept = []
+        for kid in kids:
+            child = _resolve(pdf, kid) if isinstance(kid, bytes | str) else None
+            if (isinstance(child, dict) and child.get("Type") == "/StructElem"
+                    and child.get("S") in _MAY_BE_DROPPED and not child.get("K")
+                    and "ID" not in child):
+                continue
+            kept.append(kid)
+        kids[:] = kept
+
+
+def _id_tree(pdf, structure, elements) -> None:
+    """The ID tree of the structure root: table cells name their headers by ID (/Headers),
+    which a reader looks up there (ISO 32000-1 14.7.2)."""
+    ids = sorted((str(element["ID"].string if hasattr(element["ID"], "string")
+                      else element["ID"]), element) for element in elements if "ID" in element)
+    if not ids:
+        return
+    names = pydyf.Array()
+    for key, element in ids:
+        names.extend([pydyf.String(key), element.reference])
+    structure["IDTree"] = pydyf.Dictionary({"Names": names})
+
+
+def _finish_structure(document, pdf) -> None:
+    """What WeasyPrint's structure tree lacks for PDF/UA: a /Lang per section, the page
+    numbers as artifacts, the ID tree of table headers; and no empty elements."""
+    _mark_languages(document, pdf)
+    root = pdf.catalog.get("StructTreeRoot")
+    if root is None:
+        return
+    structure = _resolve(pdf, root)
+    elements = _tree_elements(pdf, structure)
+    _pagination_artifacts(pdf, structure, {id(element) for element in elements})
+    _id_tree(pdf, structure, elements)
+    _drop_empty(pdf, [structure, *elements])
+
+
 def to_pdf(document) -> bytes:
-    return document.write_pdf(finisher=_mark_languages, **PDF_OPTIONS)
+    return document.write_pdf(finisher=_finish_structure, **PDF_OPTIONS)
 
 
 def _gray_inks(pdf) -> None:
@@ -346,7 +446,7 @@ def to_archive_pdf(document) -> bytes:
     document.color_profiles["letters-srgb"] = _srgb()
 
     def finish(document, pdf):
-        _mark_languages(document, pdf)
+        _finish_structure(document, pdf)
         _gray_inks(pdf)
         _declare_ua(pdf)
 
