@@ -21,6 +21,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app, flash, render_template
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
+from markupsafe import Markup
 from sqlalchemy import Index, LargeBinary, String, Text, insert
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -79,7 +81,7 @@ def build(to: str, template: str, language: str, subject, **context) -> EmailMes
     language = i18n.valid(language) or i18n.DEFAULT
     with i18n.locale(language):
         subject_text = str(subject() if callable(subject) else subject)
-        context = {"subject": subject_text, "language": language, **context}
+        context = {"subject": subject_text, "language": language, **plain(context)}
         text = render_template(f"emails/{template}.txt", **context)
         html = render_template(f"emails/{template}.html", **context)
     message = EmailMessage(policy=policy.SMTP)
@@ -93,6 +95,25 @@ def build(to: str, template: str, language: str, subject, **context) -> EmailMes
     # After add_alternative, which moves Content-* headers into the first part.
     message["Content-Language"] = language
     return message
+
+
+def plain(value):
+    """`value` with every translated text made a plain string, in the current locale.
+
+    Flask-Babel's lazy strings tell Jinja they are markup already (`__html__`), so a lazy
+    string with an interpolated value would reach the HTML part unescaped: whatever
+    someone typed (a period's place, a reason) could then inject markup. As plain strings
+    they are escaped like any other value. Only `Markup` built on purpose stays markup.
+    """
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, LazyString) or hasattr(value, "__html__"):
+        return str(value)
+    if type(value) is dict:
+        return {key: plain(item) for key, item in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(plain(item) for item in value)
+    return value
 
 
 class MailQueued(OSError):
