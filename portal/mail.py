@@ -73,10 +73,22 @@ def external_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
-def build(to: str, template: str, language: str, subject, **context) -> EmailMessage:
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with an e-mail, e.g. a calendar entry (text/calendar)."""
+
+    filename: str
+    content: bytes
+    mimetype: str = "application/octet-stream"
+    params: tuple[tuple[str, str], ...] = ()
+
+
+def build(to: str, template: str, language: str, subject, *,
+          attachments: tuple[Attachment, ...] = (), **context) -> EmailMessage:
     """Render emails/<template>.txt and .html under the recipient's language.
 
     `subject` is a lazy string (or a callable) so that it is translated in that language too.
+    `attachments` go after the two parts (the message becomes multipart/mixed).
     """
     language = i18n.valid(language) or i18n.DEFAULT
     with i18n.locale(language):
@@ -92,6 +104,10 @@ def build(to: str, template: str, language: str, subject, **context) -> EmailMes
     message["Message-ID"] = make_msgid(domain=_sender_domain())
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    for attachment in attachments:
+        maintype, _slash, subtype = attachment.mimetype.partition("/")
+        message.add_attachment(attachment.content, maintype=maintype, subtype=subtype,
+                               filename=attachment.filename, params=dict(attachment.params))
     # After add_alternative, which moves Content-* headers into the first part.
     message["Content-Language"] = language
     return message

@@ -121,9 +121,10 @@ def sessions_of(intake: Intake) -> list[tuple[InfoSession, int]]:
 
 
 def add_session(intake: Intake, starts_at: datetime, online: bool, place: str,
-                languages: list[str], capacity: int, actor) -> InfoSession:
+                languages: list[str], capacity: int, actor, join_url: str = "") -> InfoSession:
     session = InfoSession(
         intake=intake, starts_at=starts_at, online=online, place=place.strip(),
+        join_url=join_url.strip() if online else "",
         languages=",".join(languages), capacity=capacity,
     )
     db.session.add(session)

@@ -86,7 +86,8 @@ def sessions(intake_id: int):
     if form.validate_on_submit():
         starts_at = form.starts_at.data.replace(tzinfo=BRUSSELS)
         service.add_session(intake, starts_at, form.online.data, form.place.data,
-                            form.languages.data, form.capacity.data, current_user)
+                            form.languages.data, form.capacity.data, current_user,
+                            join_url=form.join_url.data or "")
         db.session.commit()
         flash(_("Information session added."), "success")
         return redirect(url_for("intakes.sessions", intake_id=intake.id))
