@@ -20,8 +20,7 @@ from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 
 NOTIFICATIONS = "portal.notifications.outbox"  # applications: e-mail and, if chosen, SMS
-RESERVE_LETTERS = "portal.reserve.letters"
-RESERVE_ENGAGEMENTS = "portal.reserve.engagements"
+RESERVE_LETTERS = "portal.reserve.letters"  # also for reserve.engagements.apply
 YEAR_END = "portal.reserve.year_end"
 TRAINING = "portal.reserve.training"
 BOOKING = "portal.applications.intakes.booking"
@@ -166,7 +165,7 @@ EVENTS: dict[tuple[str, str], Message] = {
             "%(reference)s to the Reserve."),
          _l("A recruiter will look at it. We will tell you by e-mail as soon as there is "
             "news.")),
-        _ENGAGEMENT, sent_by=RESERVE_ENGAGEMENTS),
+        _ENGAGEMENT, sent_by=RESERVE_LETTERS),
     ("application", "leave"): Message(
         "left", _l("You leave Defence"),
         (_l("We have recorded that you leave Defence. Thank you for your service."),
@@ -213,7 +212,7 @@ EVENTS: dict[tuple[str, str], Message] = {
         (_l("We received your application %(reference)s to the Reserve."),
          _l("A recruiter will look at it. We will tell you by e-mail as soon as there is "
             "news.")),
-        _ENGAGEMENT, sent_by=RESERVE_ENGAGEMENTS),
+        _ENGAGEMENT, sent_by=RESERVE_LETTERS),
     ("engagement", "start_screening"): Message(
         "reserve_screening", _l("Your application to the Reserve is being screened"),
         (_l("A recruiter is now looking at your application."),),
