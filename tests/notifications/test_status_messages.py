@@ -2,7 +2,7 @@
 the person's language, after the commit, with a link back into the portal."""
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC, date, timedelta
 from email import policy
 from email.parser import BytesParser
 from zoneinfo import ZoneInfo
@@ -12,6 +12,7 @@ import icalendar
 from portal.accounts.models import User
 from portal.applications import workflow
 from portal.applications.intakes import booking
+from portal.applications.intakes.models import InfoSession
 from portal.applications.models import Status
 from portal.extensions import db
 from portal.reserve import engagements, training, year_end
@@ -19,6 +20,7 @@ from portal.reserve.models import EngagementStatus, YearEndChoice
 from tests.support import factories
 from tests.support import reserve as rh
 from tests.support import review as h
+from tests.support.client import post_form
 from tests.support.mail import html_of, last_mail_to, links_in, outbox, text_of
 
 
@@ -163,3 +165,34 @@ def test_every_message_goes_out_once_as_one_parseable_email(app):
     parsed = BytesParser(policy=policy.default).parsebytes(raw)
     assert parsed.get_content_type() == "multipart/mixed"
     assert parsed.get_body(preferencelist=("plain",)) is not None
+
+
+def test_staff_give_an_online_session_its_link_and_those_who_booked_receive_it(client,
+                                                                              login_as):
+    login_as("admin", language="en")
+    intake = factories.intake()
+    url = f"/admin/intakes/{intake.id}/sessions"
+    when = (date.today() + timedelta(days=9)).isoformat() + "T19:00"
+    refused = post_form(client, url, {"starts_at": when, "online": "y", "place": "Teams",
+                                      "languages": ["nl"], "capacity": "50",
+                                      "join_url": "javascript:alert(1)"})
+    assert refused.status_code == 200
+    assert "Enter a link that starts with https://." in refused.get_data(as_text=True)
+    created = post_form(client, url, {"starts_at": when, "online": "y", "place": "Teams",
+                                      "languages": ["nl"], "capacity": "50",
+                                      "join_url": "https://meet.example.be/a"})
+    assert created.status_code == 302
+    session = db.session.scalar(db.select(InfoSession))
+    booked = factories.user(language="nl")
+    db.session.commit()
+    booking.book(booked, session.id)
+    db.session.commit()
+    assert "https://meet.example.be/a" in links_in(last_mail_to(booked.email))
+
+    page = f"{url}/{session.id}"
+    assert post_form(client, page, {"capacity": "50", "join_url": ""}).status_code == 200
+    moved = post_form(client, page, {"capacity": "50", "join_url": "https://meet.example.be/b"})
+    assert moved.status_code == 302
+    mail = last_mail_to(booked.email)
+    assert "https://meet.example.be/b" in links_in(mail)
+    assert 'href="https://meet.example.be/b"' in html_of(mail)

@@ -123,7 +123,7 @@ def book(user, session_id: int, now: datetime | None = None) -> Booking:
         audit.record(user, "booking.move", booking, session_id=session.id, from_session=moved_from)
     else:
         audit.record(user, "booking.create", booking, session_id=session.id)
-    _tell(booking, "book_online" if session.online else "book")
+    tell_booked(booking)
     return booking
 
 
@@ -142,12 +142,19 @@ def cancel(user, intake_id: int, now: datetime | None = None) -> Booking | None:
     return booking
 
 
+def tell_booked(booking: Booking) -> None:
+    """The booking's confirmation; sent again when an online session gets its link."""
+    session = booking.session
+    # An online session without its link yet reads like one in a place (its description).
+    _tell(booking, "book_online" if session.online and session.join_url else "book")
+
+
 def _tell(booking: Booking, action: str) -> None:
     """The booking's message (notifications.messages), after the commit; a booking comes
     with its calendar entry, and an online session's with the link to join it."""
     entry = messages.message("booking", action)
     session, user = booking.session, db.session.get(User, booking.user_id)
-    joins = action == "book_online" and session.join_url
+    joins = action == "book_online"
     link = session.join_url if joins else mail.external_url(
         "applications.info_sessions", intake_id=booking.intake_id)
     attachments = () if action == "cancel" else (calendar_entry(booking, user.language),)

@@ -89,17 +89,30 @@ class SessionForm(FlaskForm):
 
 
     def validate_join_url(self, field):
-        url = (field.data or "").strip()
-        if self.online.data and not url:
-            raise ValidationError(_l("Enter the link to join the online session."))
-        if url and not _HTTPS_URL.match(url):
-            raise ValidationError(_l("Enter a link that starts with https://."))
+        check_join_url(field.data, online=self.online.data)
 
 
 _HTTPS_URL = re.compile(r"^https://[^\s/?#<>\"']+\.[^\s/?#<>\"']+(/[^\s<>\"]*)?$")
 
 
+def check_join_url(url: str | None, *, online: bool) -> None:
+    """An online session needs the https address to join it; one in a place needs none."""
+    url = (url or "").strip()
+    if online and not url:
+        raise ValidationError(_l("Enter the link to join the online session."))
+    if url and not _HTTPS_URL.match(url):
+        raise ValidationError(_l("Enter a link that starts with https://."))
+
+
 class CapacityForm(FlaskForm):
     capacity = IntegerField(_l("Places"), validators=[InputRequired(_l("Enter a number.")),
                                                       NumberRange(min=1, max=10000)])
+    join_url = URLField(_l("Link to join (online sessions)"), validators=[Length(max=500)])
+
+    def __init__(self, *args, online: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.online = online
+
+    def validate_join_url(self, field):
+        check_join_url(field.data, online=self.online)
 
