@@ -25,6 +25,8 @@ YEAR_END = "portal.reserve.year_end"
 TRAINING = "portal.reserve.training"
 BOOKING = "portal.applications.intakes.booking"
 EMPLOYERS = "portal.employers.effects"
+EMPLOYER_CALENDAR = "portal.employers.reserve_calendar"
+EMPLOYER_PERIODS = "portal.employers.periods"
 
 
 class Line:
@@ -288,6 +290,16 @@ EVENTS: dict[tuple[str, str], Message] = {
         "agreement_resumed", _l("The employer agreement applies again"), sent_by=EMPLOYERS),
     ("agreement", "end"): Message(
         "agreement_ended", _l("The employer agreement has ended"), sent_by=EMPLOYERS),
+    # --- the employer's side of a training period -------------------------------------
+    ("employer_period", "assign"): Message(
+        "employee_period_announced", _l("A training period of your employee is announced"),
+        sent_by=EMPLOYER_CALENDAR),
+    ("employer_period", "cancel"): Message(
+        "employee_period_cancelled", _l("A training period of your employee is cancelled"),
+        sent_by=EMPLOYER_CALENDAR),
+    ("period_answer", "answer"): Message(
+        "employer_answered", _l("Your employer answered about a training period"),
+        sent_by=EMPLOYER_PERIODS),
 }
 
 # Lines some messages add when they apply.
