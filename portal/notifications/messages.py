@@ -305,6 +305,7 @@ EVENTS: dict[tuple[str, str], Message] = {
 # Lines some messages add when they apply.
 PERIOD_LINE = _l("%(kind)s, %(start)s to %(end)s, %(place)s.")
 UNIT_NOTES_LINE = _l("Notes from your unit: %(notes)s")
+UNIT_ANSWER_LINE = _l("Your unit's answer: %(answer)s")
 
 
 def message(lifecycle: str, action: str) -> Message | None:

@@ -209,7 +209,7 @@ def move(assignment: Assignment, action: str, actor, *, reason: str = "",
     db.session.flush()
     audit.record(actor, f"reserve.assignment.{action}", assignment,
                  to_status=str(to_status), reason=reason.strip())
-    _tell(assignment, action, actor)
+    _tell(assignment, action, actor, answer=reason if who == UNIT else "")
     return assignment
 
 
@@ -224,12 +224,14 @@ def cancel_period(period: TrainingPeriod, actor, reason: str = "") -> None:
         if assignment.status in (A.PLANNED, A.CONFIRMED, A.SWAP_REQUESTED):
             assignment.status = A.CANCELLED
             assignment.sequence += 1
-            _tell(assignment, "cancel", actor)
+            _tell(assignment, "cancel", actor, answer=reason)
     db.session.flush()
     audit.record(actor, "reserve.period_cancelled", period, reason=reason)
 
 
-def _tell(assignment: Assignment, action: str, actor) -> None:
+def _tell(assignment: Assignment, action: str, actor, answer: str = "") -> None:
+    """Announce the change; its message (notifications.messages) tells the reservist the
+    period, the unit's notes for it and the unit's answer or reason, when there are."""
     assignment_changed.send(assignment, action=action, actor=actor)
     entry = messages.message("assignment", action)
     period = assignment.period
@@ -240,6 +242,8 @@ def _tell(assignment: Assignment, action: str, actor) -> None:
                            start=period.starts_on, end=period.ends_on, place=period.place)]
     if period.notes and action in ("assign", "refuse_swap"):
         lines.append(messages.Line(messages.UNIT_NOTES_LINE, notes=period.notes))
+    if answer.strip():
+        lines.append(messages.Line(messages.UNIT_ANSWER_LINE, answer=answer.strip()))
     notify.later(user, entry.subject, *lines, endpoint="reserve.year",
                  link_label=entry.link_label)
 

@@ -80,6 +80,7 @@ def _every_line(entry) -> tuple:
             messages.Line(messages.PERIOD_LINE, kind=MARKUP, start=date.today(),
                           end=date.today(), place=MARKUP),
             messages.Line(messages.UNIT_NOTES_LINE, notes=MARKUP),
+            messages.Line(messages.UNIT_ANSWER_LINE, answer=MARKUP),
             # The way the place once slipped through: a lazy string that interpolates.
             lazy_gettext("Notes from your unit: %(notes)s", notes=MARKUP))
 
@@ -105,7 +106,7 @@ def test_every_message_kind_escapes_markup_in_every_typed_field(app, kind):
             html = html_of(message)
             assert "<b>x</b>" not in html and "href=//evil" not in html.replace(ESCAPED, "")
             if kind in ("notice", "notification"):
-                assert html.count(ESCAPED) >= len(entry.lines) + 3
+                assert html.count(ESCAPED) >= len(entry.lines) + 4
 
 
 # --- and through the real moves, with markup typed where people type --------------------

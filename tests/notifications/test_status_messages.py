@@ -196,3 +196,20 @@ def test_staff_give_an_online_session_its_link_and_those_who_booked_receive_it(c
     mail = last_mail_to(booked.email)
     assert "https://meet.example.be/b" in links_in(mail)
     assert 'href="https://meet.example.be/b"' in html_of(mail)
+
+
+def test_the_units_answer_to_a_swap_request_reaches_the_reservist(app):
+    staff = factories.user(role="unit_staff")
+    unit = rh.unit(staff=[staff])
+    engagement = rh.engagement(status=EngagementStatus.ACTIVE, unit=unit)
+    user = db.session.get(User, engagement.user_id)
+    assignment = training.assign(rh.period(unit, starts_in=20), engagement, staff)
+    training.move(assignment, "request_swap", user, reason="Examen aan de universiteit")
+    db.session.commit()
+    assert last_mail_to(user.email)["Subject"] == "We hebben je ruilaanvraag ontvangen"
+    training.move(assignment, "refuse_swap", staff,
+                  reason="Deze oefening is nodig voor je brevet; we helpen je met de school.")
+    db.session.commit()
+    refused = last_mail_to(user.email)
+    assert "ruilaanvraag" in refused["Subject"]
+    assert "Deze oefening is nodig voor je brevet" in text_of(refused)
