@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_time
 from flask_babel import lazy_gettext as _l
 
 NOTIFICATIONS = "portal.notifications.outbox"  # applications: e-mail and, if chosen, SMS
@@ -48,8 +48,8 @@ class Line:
 
 
 def _formatted(value):
-    if isinstance(value, datetime):
-        return format_datetime(value, "EEEE d MMMM y, HH:mm")
+    if isinstance(value, datetime):  # in Brussels time (BABEL_DEFAULT_TIMEZONE)
+        return f"{format_date(value, 'full')}, {format_time(value, 'short')}"
     if isinstance(value, date):
         return format_date(value, "long")
     return "" if value is None else value
@@ -199,7 +199,7 @@ EVENTS: dict[tuple[str, str], Message] = {
     ("booking", "book_online"): Message(
         "session_booked_online", _l("Your place in an online information session"),
         (_l("You booked a place in the online information session of %(starts_at)s."),
-         _l("Join it with the button below a few minutes before it starts: %(place)s."),
+         _l("Join it with the link below a few minutes before it starts."),
          _l("The calendar entry is attached. If you cannot come, cancel your place in the "
             "portal so that someone else can have it.")),
         _l("Join the online session"), sent_by=BOOKING),
