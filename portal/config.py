@@ -101,6 +101,9 @@ class Config:
     # OFFER_REMINDER_DAYS: `flask notifications remind` (daily) reminds a candidate of an
     # unanswered offer this many days before its deadline.
     OFFER_REMINDER_DAYS = _int("OFFER_REMINDER_DAYS", 2)
+    # INFO_SESSION_MINUTES: how long an information session lasts (its calendar entry,
+    # attached to the booking's e-mail).
+    INFO_SESSION_MINUTES = _int("INFO_SESSION_MINUTES", 90)
     # MEDICAL_QUEUE_PAGE_SIZE: candidates per page of the medical staff's queue (/medical/).
     MEDICAL_QUEUE_PAGE_SIZE = _int("MEDICAL_QUEUE_PAGE_SIZE", 50)
     # REVIEW_QUEUE_PAGE_SIZE: applications per page of the recruiters' queue of an intake.

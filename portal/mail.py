@@ -21,6 +21,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app, flash, render_template
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
+from markupsafe import Markup
 from sqlalchemy import Index, LargeBinary, String, Text, insert
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -71,15 +73,27 @@ def external_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
-def build(to: str, template: str, language: str, subject, **context) -> EmailMessage:
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with an e-mail, e.g. a calendar entry (text/calendar)."""
+
+    filename: str
+    content: bytes
+    mimetype: str = "application/octet-stream"
+    params: tuple[tuple[str, str], ...] = ()
+
+
+def build(to: str, template: str, language: str, subject, *,
+          attachments: tuple[Attachment, ...] = (), **context) -> EmailMessage:
     """Render emails/<template>.txt and .html under the recipient's language.
 
     `subject` is a lazy string (or a callable) so that it is translated in that language too.
+    `attachments` go after the two parts (the message becomes multipart/mixed).
     """
     language = i18n.valid(language) or i18n.DEFAULT
     with i18n.locale(language):
         subject_text = str(subject() if callable(subject) else subject)
-        context = {"subject": subject_text, "language": language, **context}
+        context = {"subject": subject_text, "language": language, **plain(context)}
         text = render_template(f"emails/{template}.txt", **context)
         html = render_template(f"emails/{template}.html", **context)
     message = EmailMessage(policy=policy.SMTP)
@@ -90,9 +104,32 @@ def build(to: str, template: str, language: str, subject, **context) -> EmailMes
     message["Message-ID"] = make_msgid(domain=_sender_domain())
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    for attachment in attachments:
+        maintype, _slash, subtype = attachment.mimetype.partition("/")
+        message.add_attachment(attachment.content, maintype=maintype, subtype=subtype,
+                               filename=attachment.filename, params=dict(attachment.params))
     # After add_alternative, which moves Content-* headers into the first part.
     message["Content-Language"] = language
     return message
+
+
+def plain(value):
+    """`value` with every translated text made a plain string, in the current locale.
+
+    Flask-Babel's lazy strings tell Jinja they are markup already (`__html__`), so a lazy
+    string with an interpolated value would reach the HTML part unescaped: whatever
+    someone typed (a period's place, a reason) could then inject markup. As plain strings
+    they are escaped like any other value. Only `Markup` built on purpose stays markup.
+    """
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, LazyString) or hasattr(value, "__html__"):
+        return str(value)
+    if type(value) is dict:
+        return {key: plain(item) for key, item in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(plain(item) for item in value)
+    return value
 
 
 class MailQueued(OSError):

@@ -46,10 +46,12 @@ RQ_RETRY_INTERVALS = (30, 300, 1800)  # seconds between the queue's tries
 # --- queueing, in the caller's transaction ------------------------------------------------
 
 def later(to: str, template: str, language: str, subject, *, after_response: bool = False,
-          **context) -> None:
+          attachments: tuple[mail.Attachment, ...] = (), **context) -> None:
     """Send this e-mail once the current transaction commits (see the module's text).
-    `after_response`: in a web request, send it only once the response has gone out."""
-    message = mail.build(to, template, language, subject, **context)
+    `after_response`: in a web request, send it only once the response has gone out;
+    `attachments`: files sent with it (mail.Attachment)."""
+    message = mail.build(to, template, language, subject, attachments=attachments,
+                         **context)
     row = OutboxMail(recipient=to, subject=str(message["Subject"])[:300],
                      message=message.as_bytes(), created_at=utcnow(), attempts=0,
                      last_error="", next_attempt_at=utcnow() + GRACE)

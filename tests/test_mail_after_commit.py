@@ -37,7 +37,7 @@ def _rows():
 
 
 def test_a_mail_queued_in_a_transaction_that_rolls_back_is_never_sent(app):
-    outbox.later("someone@example.be", "reserve_notice", "nl", "Onderwerp", name="Lien",
+    outbox.later("someone@example.be", "notice", "nl", "Onderwerp", name="Lien",
                  lines=("Een regel.",), link=None, link_label=None)
     assert len(_rows()) == 1  # in the transaction, not yet sent
     db.session.rollback()
@@ -46,7 +46,7 @@ def test_a_mail_queued_in_a_transaction_that_rolls_back_is_never_sent(app):
 
 
 def test_a_mail_queued_in_a_transaction_goes_out_once_it_commits(app):
-    outbox.later("someone@example.be", "reserve_notice", "nl", "Onderwerp", name="Lien",
+    outbox.later("someone@example.be", "notice", "nl", "Onderwerp", name="Lien",
                  lines=("Een regel.",), link=None, link_label=None)
     assert mail_files() == []
     db.session.commit()

@@ -2,7 +2,6 @@
 Connected to workflow's `agreement_moved` signal in the domain's init_app."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 
 from portal import mail, outbox, regions
@@ -11,15 +10,11 @@ from portal.employers import signals, terms
 from portal.employers.models import Agreement, AgreementContact, EmployerUser
 from portal.extensions import db
 from portal.letters import services as letters
+from portal.notifications import messages
 
-SUBJECTS = {
-    "sign": _l("The employer agreement is signed"),
-    "decline": _l("The employer agreement was declined"),
-    "withdraw": _l("The proposed employer agreement was withdrawn"),
-    "suspend": _l("The employer agreement is suspended"),
-    "resume": _l("The employer agreement applies again"),
-    "end": _l("The employer agreement has ended"),
-}
+# Each move's subject, from the table of messages (also the HR page's confirmation).
+SUBJECTS = {action: entry.subject for (lifecycle, action), entry in messages.EVENTS.items()
+            if lifecycle == "agreement"}
 
 
 def letter_languages(agreement: Agreement) -> tuple[str, ...]:

@@ -202,6 +202,6 @@ def announce_member(employer: Employer, member: EmployerUser, *, approved_by: in
 
 
 def _notice(user: User, subject, link: str, *lines) -> None:
-    outbox.later(user.email, "reserve_notice", user.language, subject,
+    outbox.later(user.email, "notice", user.language, subject,
                  name=user.first_name or user.email, lines=tuple(lines), link=link,
                  link_label=None)

@@ -13,7 +13,6 @@ from typing import Protocol
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from portal import audit, mail, outbox
 from portal.accounts.models import User
@@ -23,6 +22,7 @@ from portal.employers.models import Agreement, AgreementStatus, PeriodAnswer
 from portal.extensions import db
 from portal.locking import lock_row
 from portal.models import utcnow
+from portal.notifications import messages
 from portal.refusals import Refusal
 
 CONFIRMED, DECLINED = "confirmed", "declined"
@@ -114,7 +114,7 @@ def confirmed_days(agreement: Agreement, year: int, *, besides: str | None = Non
     return sum(a.days for a in rows if a.starts_on.year == year)
 
 
-SUBJECT = _l("Your employer answered about a training period")
+SUBJECT = messages.message("period_answer", "answer").subject
 
 
 def answer(actor: User, agreement: Agreement, key: str, *, revision: str, confirm: bool,

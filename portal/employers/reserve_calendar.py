@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from portal import mail, outbox
@@ -15,6 +14,7 @@ from portal.employers import effects
 from portal.employers.models import Agreement, AgreementStatus, PeriodAnswer
 from portal.employers.periods import PlannedPeriod
 from portal.extensions import db
+from portal.notifications import messages
 from portal.reserve import training
 from portal.reserve.models import (
     Assignment,
@@ -76,8 +76,9 @@ class ReserveCalendar:
         return {user_id: int(days) for user_id, days in rows}
 
 
-ANNOUNCED = {"assign": _l("A training period of your employee is announced"),
-             "cancel": _l("A training period of your employee is cancelled")}
+# The HR users' messages of a period (notifications.messages, the table of messages).
+ANNOUNCED = {action: messages.message("employer_period", action).subject
+             for action in ("assign", "cancel")}
 
 
 def on_assignment_changed(assignment: Assignment, *, action: str, actor) -> None:

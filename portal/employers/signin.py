@@ -45,7 +45,7 @@ def send(email: str, next_path: str = "") -> None:
         return
     token = _serializer().dumps({"u": user.id, "f": _fingerprint(user), "n": next_path})
     audit.record(None, "employer.sign_in_link_sent", user)
-    outbox.later(user.email, "reserve_notice", user.language, SUBJECT,
+    outbox.later(user.email, "notice", user.language, SUBJECT,
                  name=user.first_name or user.email,
                  # TRANSLATORS: formal (to an enterprise's HR user)
                  lines=(_l("Open this link to continue in the employer space of the Reserve "

@@ -127,7 +127,7 @@ def _link_requested(signed_in) -> bool:
 
 
 def _tell_linked(user) -> None:
-    outbox.later(user.email, "reserve_notice", user.language, LINKED_SUBJECT,
+    outbox.later(user.email, "notice", user.language, LINKED_SUBJECT,
                  name=user.first_name or user.email,
                  lines=(_l("From now on you can log in to the portal with eID or itsme."),
                         _l("If you did not do this, remove the link on your account page "

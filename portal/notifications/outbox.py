@@ -23,7 +23,7 @@ from portal.applications.models import Application, Convocation, Status
 from portal.extensions import db
 from portal.models import utcnow
 from portal.notifications import sms
-from portal.notifications.messages import KIND_OF_ACTION, SUBJECTS
+from portal.notifications.messages import BY_KIND, NOTIFICATIONS, message
 from portal.notifications.models import Notification, SmsChoice
 
 log = logging.getLogger(__name__)
@@ -31,22 +31,28 @@ log = logging.getLogger(__name__)
 
 # --- writing: inside the transaction -----------------------------------------------------
 
-def on_application_moved(application, *, event, action, **_kw) -> None:
-    """Receiver of applications.signals.application_moved."""
-    kind = KIND_OF_ACTION.get(action)
-    if kind is not None:
-        add(application, kind, key=f"event-{event.id}")
+def on_application_moved(application, *, event, action, actor=None, **_kw) -> None:
+    """Receiver of applications.signals.application_moved: the move's message, when the
+    table (messages.EVENTS) has this module send it."""
+    entry = message("application", action)
+    if entry is None or entry.sent_by != NOTIFICATIONS:
+        return
+    if actor is None and entry.portal_move_told_by:
+        return  # the module that made the move tells why
+    add(application, entry.kind, key=f"event-{event.id}")
 
 
 def on_convocation_changed(application, *, key, **_kw) -> None:
     """Receiver of applications.signals.convocation_changed: the selection day moved."""
-    add(application, "convocation_changed", key=key)
+    add(application, message("application", "convocation_changed").kind, key=key)
 
 
 def add(application: Application, kind: str, key: str) -> list[Notification]:
-    """Queue `kind` for the candidate, by e-mail and (if they chose it) SMS; once per key."""
+    """Queue `kind` for the candidate by its channels (SMS only if they chose it); once
+    per key."""
     channels = ["email"]
-    if sms.enabled() and db.session.get(SmsChoice, application.user_id) is not None:
+    if ("sms" in BY_KIND[kind].channels and sms.enabled()
+            and db.session.get(SmsChoice, application.user_id) is not None):
         channels.append("sms")
     added = []
     for channel in channels:
@@ -112,19 +118,25 @@ def _context(session, notification: Notification) -> dict:
     application = session.get(Application, notification.application_id)
     convocation = session.scalar(db.select(Convocation).where(
         Convocation.application_id == application.id))
+    entry = BY_KIND[notification.kind]
+    day = convocation.selection_day.day if convocation else None
+    deadline = application.offer_deadline
     return {
         "kind": notification.kind,
         # Only the first name: nothing else personal in a message.
         "first_name": application.first_name,
-        "reference": application.reference,
-        "intake": application.intake.name,
-        "deadline": application.offer_deadline,
-        "rank": application.waitlist_rank,
-        "day": convocation.selection_day.day if convocation else None,
-        "place": convocation.selection_day.place if convocation else None,
+        "lines": entry.render(
+            reference=application.reference, intake=application.intake.name,
+            date=deadline if notification.kind in OFFER_KINDS else day,
+            place=convocation.selection_day.place if convocation else None),
+        "action": entry.link_label,
+        "deadline": deadline,
         "link": mail.external_url("applications.status", application_id=application.id),
         "language": application.language,
     }
+
+
+OFFER_KINDS = ("offer", "offer_reminder")
 
 
 def _send(session, notification: Notification) -> None:
@@ -132,7 +144,7 @@ def _send(session, notification: Notification) -> None:
     context = _context(session, notification)
     language = (i18n.valid(context.pop("language")) or i18n.valid(user.language)
                 or i18n.DEFAULT)
-    subject = SUBJECTS[notification.kind]
+    subject = BY_KIND[notification.kind].subject
     if notification.channel == "email":
         mail.send(user.email, "notification", language, subject, **context)
         return
@@ -157,6 +169,6 @@ def remind_offers(today: date) -> int:
         Application.offer_deadline >= today, Application.offer_deadline <= horizon))
     count = 0
     for application in offers:
-        count += len(add(application, "offer_reminder",
+        count += len(add(application, message("application", "offer_reminder").kind,
                          key=f"deadline-{application.offer_deadline.isoformat()}"))
     return count

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from portal import audit
 from portal.extensions import db
 from portal.refusals import Refusal
-from portal.reserve import vocab, workflow, year_end
+from portal.reserve import letters, vocab, workflow, year_end
 from portal.reserve.models import (
     Engagement,
     EngagementStatus,
@@ -167,6 +167,9 @@ def apply(user, req: Request, *, today: date | None = None) -> Engagement:
     db.session.flush()
     audit.record(user, "reserve.engagement.applied", engagement, pillar=req.pillar,
                  origin=engagement.origin)
+    # One message: the choice after the service year, or a direct application, received.
+    letters.tell(engagement, *(("application", "choose_reserve") if choice is not None
+                               else ("engagement", "apply")))
     return engagement
 
 

@@ -3,33 +3,14 @@ with an engagement's move. Connected to `engagement_moved` in handlers."""
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from portal import regions
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.letters import services as letter_services
+from portal.notifications import messages
 from portal.reserve import notify, vocab, workflow
 from portal.reserve.models import Engagement, Pillar, RankCategory
-
-SUBJECTS = {
-    "start_screening": _l("Your application to the Reserve is being screened"),
-    "approve": _l("You are approved for the Reserve"),
-    "reject": _l("Decision on your application to the Reserve"),
-    "activate": _l("Your reserve engagement starts"),
-    "end": _l("Your reserve engagement has ended"),
-    "withdraw": _l("You withdrew your application to the Reserve"),
-}
-LINES = {
-    "start_screening": _l("A recruiter is now looking at your application."),
-    "approve": _l("Your engagement letter is in the portal. Your unit will plan your "
-                  "training year with you."),
-    "reject": _l("The letter in the portal gives the reason and how to ask for a review."),
-    "activate": _l("From today you are an active reservist. Your training year is in the "
-                   "portal."),
-    "end": _l("Thank you for your service in the Reserve."),
-    "withdraw": _l("We have recorded that you withdrew. You can apply again at any time."),
-}
 
 
 def recipient(engagement: Engagement, user: User):
@@ -72,7 +53,13 @@ def issue(engagement: Engagement, action: str, actor):
 def after_move(engagement: Engagement, action: str, actor) -> None:
     if action in workflow.LETTERS:
         issue(engagement, action, actor)
+    tell(engagement, "engagement", action)
+
+
+def tell(engagement: Engagement, lifecycle: str, action: str, **values) -> None:
+    """The engagement's message of this event (notifications.messages), after the commit."""
+    entry = messages.message(lifecycle, action)
     user = db.session.get(User, engagement.user_id)
-    notify.later(user, SUBJECTS[action], LINES[action],
+    notify.later(user, entry.subject, *entry.render(reference=engagement.reference, **values),
                  endpoint="reserve.engagement", engagement_id=engagement.id,
-                 link_label=_l("Open my engagement"))
+                 link_label=entry.link_label)

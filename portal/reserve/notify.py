@@ -23,6 +23,6 @@ def later(user, subject, *lines, endpoint: str | None = None, link_label=None,
     """Queue an e-mail to `user` for after the commit; `endpoint`/`values` build its link.
     The texts are lazy strings, rendered in the recipient's language."""
     link = mail.external_url(endpoint, **values) if endpoint else None
-    outbox.later(user.email, "reserve_notice", user.language, subject,
+    outbox.later(user.email, "notice", user.language, subject,
                  name=user.first_name or user.email, lines=tuple(lines), link=link,
                  link_label=link_label)

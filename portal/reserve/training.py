@@ -13,7 +13,6 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from portal import audit
@@ -21,6 +20,7 @@ from portal.accounts.models import User
 from portal.applications.intakes.booking import Places
 from portal.extensions import db
 from portal.models import utcnow
+from portal.notifications import messages
 from portal.refusals import Refusal
 from portal.reserve import notify, vocab
 from portal.reserve.engagements import minimum_days
@@ -209,7 +209,7 @@ def move(assignment: Assignment, action: str, actor, *, reason: str = "",
     db.session.flush()
     audit.record(actor, f"reserve.assignment.{action}", assignment,
                  to_status=str(to_status), reason=reason.strip())
-    _tell(assignment, action, actor)
+    _tell(assignment, action, actor, answer=reason if who == UNIT else "")
     return assignment
 
 
@@ -224,39 +224,28 @@ def cancel_period(period: TrainingPeriod, actor, reason: str = "") -> None:
         if assignment.status in (A.PLANNED, A.CONFIRMED, A.SWAP_REQUESTED):
             assignment.status = A.CANCELLED
             assignment.sequence += 1
-            _tell(assignment, "cancel", actor)
+            _tell(assignment, "cancel", actor, answer=reason)
     db.session.flush()
     audit.record(actor, "reserve.period_cancelled", period, reason=reason)
 
 
-_MESSAGES = {
-    "assign": (_l("A training period is planned for you"),
-               _l("Your unit planned a training period for you. Please confirm it, or ask "
-                  "to swap it, in the portal.")),
-    "accept_swap": (_l("Your swap request was accepted"),
-                    _l("The unit accepted your request: you no longer take part in this "
-                       "period. It will plan another one with you.")),
-    "refuse_swap": (_l("Your swap request was refused"),
-                    _l("The unit could not accept your request; the period stays planned. "
-                       "Please confirm it in the portal.")),
-    "cancel": (_l("A training period was cancelled"),
-               _l("Your unit cancelled a training period you were planned for.")),
-}
-
-
-def _tell(assignment: Assignment, action: str, actor) -> None:
+def _tell(assignment: Assignment, action: str, actor, answer: str = "") -> None:
+    """Announce the change; its message (notifications.messages) tells the reservist the
+    period, the unit's notes for it and the unit's answer or reason, when there are."""
     assignment_changed.send(assignment, action=action, actor=actor)
-    message = _MESSAGES.get(action)
-    if message is None:
-        return
+    entry = messages.message("assignment", action)
     period = assignment.period
     user = db.session.get(User, assignment.user_id)
-    notify.later(user, message[0], message[1],
-                 _l("%(kind)s, %(start)s to %(end)s, %(place)s.",
-                    kind=vocab.KIND_LABELS[PeriodKind(period.kind)],
-                    start=period.starts_on.isoformat(), end=period.ends_on.isoformat(),
-                    place=period.place),
-                 endpoint="reserve.year", link_label=_l("Open my training year"))
+    lines = [*entry.render(days=assignment.served_days),
+             messages.Line(messages.PERIOD_LINE,
+                           kind=vocab.KIND_LABELS[PeriodKind(period.kind)],
+                           start=period.starts_on, end=period.ends_on, place=period.place)]
+    if period.notes and action in ("assign", "refuse_swap"):
+        lines.append(messages.Line(messages.UNIT_NOTES_LINE, notes=period.notes))
+    if answer.strip():
+        lines.append(messages.Line(messages.UNIT_ANSWER_LINE, answer=answer.strip()))
+    notify.later(user, entry.subject, *lines, endpoint="reserve.year",
+                 link_label=entry.link_label)
 
 
 # The read side: a reservist's periods and days, also for other domains (employers).

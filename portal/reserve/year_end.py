@@ -23,6 +23,7 @@ from portal.applications.models import Application, Intake, Status
 from portal.extensions import db
 from portal.models import utcnow
 from portal.navigation import FirstTask
+from portal.notifications import messages
 from portal.refusals import Refusal
 from portal.reserve import notify
 from portal.reserve.models import ChoiceStatus, YearEndChoice
@@ -93,15 +94,9 @@ def ask(application: Application, actor, today: date | None = None) -> YearEndCh
     db.session.flush()
     audit.record(actor, "reserve.choice_asked", choice, deadline=deadline.isoformat())
     user = db.session.get(User, application.user_id)
-    notify.later(
-        user, _l("Your service year is complete: what next?"),
-        _l("Congratulations on completing your service year."),
-        _l("Please tell us what you would like to do next: a career in Defence, the "
-           "Reserve, or leaving Defence."),
-        _l("Choose before %(date)s. Without an answer by then, we count you as leaving; "
-           "you can still apply to the Reserve later.", date=notify.LongDate(deadline)),
-        endpoint="reserve.choice", link_label=_l("Make my choice"),
-    )
+    entry = messages.message("application", "complete")
+    notify.later(user, entry.subject, *entry.render(date=deadline),
+                 endpoint="reserve.choice", link_label=entry.link_label)
     return choice
 
 

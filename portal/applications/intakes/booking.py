@@ -10,17 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
+import icalendar
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func
 
-from portal import audit
+from portal import audit, i18n, mail, outbox
+from portal.accounts.models import User
 from portal.applications.intakes.models import Booking, InfoSession, SelectionDay
 from portal.applications.models import Application, Convocation, Intake, Status
 from portal.extensions import db
 from portal.locking import lock_row
 from portal.models import utcnow
+from portal.notifications import messages
 from portal.refusals import Refusal
 
 
@@ -118,6 +123,7 @@ def book(user, session_id: int, now: datetime | None = None) -> Booking:
         audit.record(user, "booking.move", booking, session_id=session.id, from_session=moved_from)
     else:
         audit.record(user, "booking.create", booking, session_id=session.id)
+    tell_booked(booking)
     return booking
 
 
@@ -132,7 +138,59 @@ def cancel(user, intake_id: int, now: datetime | None = None) -> Booking | None:
     booking.cancelled_at = now
     db.session.flush()
     audit.record(user, "booking.cancel", booking, session_id=booking.session_id)
+    _tell(booking, "cancel")
     return booking
+
+
+def tell_booked(booking: Booking) -> None:
+    """The booking's confirmation; sent again when an online session gets its link."""
+    session = booking.session
+    # An online session without its link yet reads like one in a place (its description).
+    _tell(booking, "book_online" if session.online and session.join_url else "book")
+
+
+def _tell(booking: Booking, action: str) -> None:
+    """The booking's message (notifications.messages), after the commit; a booking comes
+    with its calendar entry, and an online session's with the link to join it."""
+    entry = messages.message("booking", action)
+    session, user = booking.session, db.session.get(User, booking.user_id)
+    joins = action == "book_online"
+    link = session.join_url if joins else mail.external_url(
+        "applications.info_sessions", intake_id=booking.intake_id)
+    attachments = () if action == "cancel" else (calendar_entry(booking, user.language),)
+    outbox.later(user.email, "notice", user.language, entry.subject,
+                 name=user.first_name or user.email, link=link, link_label=entry.link_label,
+                 lines=entry.render(starts_at=session.starts_at,
+                                    place=session.join_url if joins else session.place),
+                 attachments=attachments)
+
+
+def calendar_entry(booking: Booking, language: str) -> mail.Attachment:
+    """The session as an iCalendar event, in UTC (read the same by every calendar)."""
+    session = booking.session
+    starts = session.starts_at.astimezone(UTC)
+    minutes = current_app.config["INFO_SESSION_MINUTES"]
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+    with i18n.locale(i18n.valid(language) or i18n.DEFAULT):
+        summary = _("Information session: %(intake)s", intake=session.intake.name)
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Belgian Defence//Dienstjaar portal//EN")
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    event = icalendar.Event()
+    event.add("uid", f"info-session-booking-{booking.id}@{host}")
+    event.add("dtstamp", utcnow().astimezone(UTC))
+    event.add("dtstart", starts)
+    event.add("dtend", starts + timedelta(minutes=minutes))
+    event.add("summary", summary)
+    event.add("location", session.join_url or session.place if session.online
+              else session.place)
+    if session.online and session.join_url:
+        event.add("url", session.join_url)
+    event.add("status", "CONFIRMED")
+    cal.add_component(event)
+    return mail.Attachment("information-session.ics", cal.to_ical(), "text/calendar",
+                           (("method", "PUBLISH"),))
 
 
 def upcoming_sessions(intake: Intake, now: datetime | None = None) -> list[tuple[InfoSession, int]]:

@@ -18,6 +18,8 @@ DEMO_SESSIONS = (
     (15, 18, False, "Kaserne Eupen, Hütte 79, 4700 Eupen", "de,fr", 30),
     (20, 20, True, "Online (Teams), link sent after booking", "nl,fr", 300),
 )
+# The online session's link to join, sent with the booking's message (a demo address).
+DEMO_JOIN_URL = "https://meet.example.be/dienstjaar-infosessie"
 
 
 def seed_intake(report) -> None:
@@ -48,6 +50,7 @@ def seed_intake(report) -> None:
         local = datetime.combine(today + timedelta(days=days), time(hour, 0), tzinfo=BRUSSELS)
         db.session.add(InfoSession(intake_id=intake.id, starts_at=local.astimezone(UTC),
                                    online=online, place=place, languages=languages,
-                                   capacity=capacity))
+                                   capacity=capacity,
+                                   join_url=DEMO_JOIN_URL if online else ""))
         report.created(f"information session {place}")
     db.session.flush()

@@ -1,6 +1,8 @@
 """Forms of the intake administration pages."""
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -11,8 +13,15 @@ from wtforms import (
     RadioField,
     SelectMultipleField,
     StringField,
+    URLField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.applications.questions import options
@@ -69,6 +78,8 @@ class SessionForm(FlaskForm):
     online = BooleanField(_l("Online session"))
     place = StringField(_l("Place or description"),
                         validators=[DataRequired(_l("Enter the place.")), Length(max=200)])
+    join_url = URLField(_l("Link to join (online sessions)"),
+                        validators=[Length(max=500)])
     languages = SelectMultipleField(
         _l("Languages"), choices=options((c, LANGUAGE_LABELS[c]) for c in LETTER_LANGUAGES),
         validators=[DataRequired(_l("Choose at least one language."))],
@@ -77,7 +88,31 @@ class SessionForm(FlaskForm):
                                                       NumberRange(min=1, max=10000)])
 
 
+    def validate_join_url(self, field):
+        check_join_url(field.data, online=self.online.data)
+
+
+_HTTPS_URL = re.compile(r"^https://[^\s/?#<>\"']+\.[^\s/?#<>\"']+(/[^\s<>\"]*)?$")
+
+
+def check_join_url(url: str | None, *, online: bool) -> None:
+    """An online session needs the https address to join it; one in a place needs none."""
+    url = (url or "").strip()
+    if online and not url:
+        raise ValidationError(_l("Enter the link to join the online session."))
+    if url and not _HTTPS_URL.match(url):
+        raise ValidationError(_l("Enter a link that starts with https://."))
+
+
 class CapacityForm(FlaskForm):
     capacity = IntegerField(_l("Places"), validators=[InputRequired(_l("Enter a number.")),
                                                       NumberRange(min=1, max=10000)])
+    join_url = URLField(_l("Link to join (online sessions)"), validators=[Length(max=500)])
+
+    def __init__(self, *args, online: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.online = online
+
+    def validate_join_url(self, field):
+        check_join_url(field.data, online=self.online)
 

@@ -24,6 +24,8 @@ class InfoSession(TimestampMixin, db.Model):
     # An address for a session in a place, a short description for an online one
     # (the link is sent to those who booked).
     place: Mapped[str] = mapped_column(String(200))
+    # The address to join an online session (https), sent to those who book it.
+    join_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
     languages: Mapped[str] = mapped_column(String(12), default="nl")  # e.g. "nl,fr"
     capacity: Mapped[int]
 

@@ -7,7 +7,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 
 from portal import audit
-from portal.applications.intakes.booking import PLACE_GIVEN_UP, SELECTION_DAY_PLACES
+from portal.applications.intakes.booking import (
+    PLACE_GIVEN_UP,
+    SELECTION_DAY_PLACES,
+    tell_booked,
+)
 from portal.applications.intakes.models import Booking, InfoSession, SelectionDay
 from portal.applications.models import Application, Component, Convocation, Intake, Status
 from portal.applications.signals import convocation_changed
@@ -121,9 +125,10 @@ def sessions_of(intake: Intake) -> list[tuple[InfoSession, int]]:
 
 
 def add_session(intake: Intake, starts_at: datetime, online: bool, place: str,
-                languages: list[str], capacity: int, actor) -> InfoSession:
+                languages: list[str], capacity: int, actor, join_url: str = "") -> InfoSession:
     session = InfoSession(
         intake=intake, starts_at=starts_at, online=online, place=place.strip(),
+        join_url=join_url.strip() if online else "",
         languages=",".join(languages), capacity=capacity,
     )
     db.session.add(session)
@@ -147,6 +152,21 @@ def change_capacity(session: InfoSession, capacity: int, actor) -> InfoSession:
     session.capacity = capacity
     db.session.flush()
     audit.record(actor, "info_session.capacity", session, old=old, new=capacity)
+    return session
+
+
+def change_join_url(session: InfoSession, join_url: str, actor) -> InfoSession:
+    """A new link to join an online session: those who booked it receive it at once."""
+    join_url = join_url.strip()
+    if join_url == session.join_url:
+        return session
+    session.join_url = join_url
+    db.session.flush()
+    audit.record(actor, "info_session.join_url", session)
+    for booking in db.session.scalars(db.select(Booking).where(
+            Booking.session_id == session.id, Booking.cancelled_at.is_(None))
+            .order_by(Booking.id)):
+        tell_booked(booking)
     return session
 
 

@@ -86,7 +86,8 @@ def sessions(intake_id: int):
     if form.validate_on_submit():
         starts_at = form.starts_at.data.replace(tzinfo=BRUSSELS)
         service.add_session(intake, starts_at, form.online.data, form.place.data,
-                            form.languages.data, form.capacity.data, current_user)
+                            form.languages.data, form.capacity.data, current_user,
+                            join_url=form.join_url.data or "")
         db.session.commit()
         flash(_("Information session added."), "success")
         return redirect(url_for("intakes.sessions", intake_id=intake.id))
@@ -100,10 +101,12 @@ def session_capacity(intake_id: int, session_id: int):
     session = db.session.get(InfoSession, session_id)
     if session is None or session.intake_id != intake_id:
         abort(404)
-    form = CapacityForm(obj=session)
+    form = CapacityForm(obj=session, online=session.online)
     if form.validate_on_submit():
         try:
             service.change_capacity(session, form.capacity.data, current_user)
+            if session.online:
+                service.change_join_url(session, form.join_url.data or "", current_user)
         except service.IntakeError as err:
             db.session.rollback()
             _show_errors(form, err.errors)
