@@ -59,6 +59,15 @@ def _open_link_as_new_hr(client, path):
                                    "language": "en"})
 
 
+def _sign(client, agreement_id):
+    agreement = db.session.get(Agreement, agreement_id)
+    response = post_form(client, f"/employer/agreements/{agreement_id}/sign", {
+        "name": "Karin Maes", "function": "Zaakvoerder", "agree": "y",
+        "terms_id": agreement.terms_id, "version": agreement.version},
+        page=f"/employer/agreements/{agreement_id}")
+    assert response.status_code == 302
+
+
 def test_a_citizen_without_an_engagement_cannot_make_the_portal_write_to_an_enterprise(
         client, victim):
     citizen = factories.user(role="citizen", password=None, email="eve@example.be", language="en")
@@ -128,10 +137,12 @@ def test_joining_an_enterprise_waits_for_its_administrator_who_sees_who_asks(cli
     assert db.session.scalar(db.select(JoinRequest.id)) is None
     agreement_id = db.session.scalar(db.select(Agreement.id).where(
         Agreement.reservist_id == eve.id))
+    _sign(client, agreement_id)
     page = client.get(f"/employer/agreements/{agreement_id}").get_data(as_text=True)
     assert "Ask for access" in page
-    response = post_form(client, f"/employer/agreements/{agreement_id}/join",
-                         {"function": "HR manager"}, page=f"/employer/agreements/{agreement_id}")
+    page_url = f"/employer/agreements/{agreement_id}"
+    response = post_form(client, f"{page_url}/join", {"join-function": "HR manager"},
+                         page=page_url)
     assert response.status_code == 302
     # The administrator is told who asks, and through which reservist.
     mail = text_of(last_mail_to("admin@victim.example"))
@@ -166,14 +177,9 @@ def test_the_first_administrator_of_an_enterprise_is_approved_by_defence_after_a
     _open_link_as_new_hr(client, link_path("karin@bakkerij.be"))
     agreement_id = db.session.scalar(db.select(Agreement.id))
     # The contact signs the agreement sent to her.
-    response = post_form(client, f"/employer/agreements/{agreement_id}/sign", {
-        "name": "Karin Maes", "function": "Zaakvoerder", "agree": "y",
-        "terms_id": db.session.get(Agreement, agreement_id).terms_id,
-        "version": db.session.get(Agreement, agreement_id).version},
-        page=f"/employer/agreements/{agreement_id}")
-    assert response.status_code == 302
-    post_form(client, f"/employer/agreements/{agreement_id}/join", {"function": "Zaakvoerder"},
-              page=f"/employer/agreements/{agreement_id}")
+    _sign(client, agreement_id)
+    post_form(client, f"/employer/agreements/{agreement_id}/join",
+              {"join-function": "Zaakvoerder"}, page=f"/employer/agreements/{agreement_id}")
     request_id = db.session.scalar(db.select(JoinRequest.id))
 
     login(client, defence)

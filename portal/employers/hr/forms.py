@@ -71,7 +71,12 @@ class PeriodAnswerForm(FlaskForm):
 
 
 class JoinForm(FlaskForm):
-    """A contact asks to become an HR user of the enterprise."""
+    """A contact asks to become an HR user of the enterprise. On the agreement page beside
+    the signing form: its fields are prefixed, and the page-wide CSRF check (CSRFProtect)
+    covers it, so it renders no second token field of the same id."""
+
+    class Meta:
+        csrf = False
 
     function = StringField(_l("Your function"), filters=[_strip],
                            validators=[InputRequired(_l("Give your function in the company.")),

@@ -203,7 +203,7 @@ def _agreement_page(item: Agreement, sign_form=None, reason_form=None, status=20
         periods=periods.for_agreement(item) if item.status == AgreementStatus.SIGNED else [],
         member=services.is_member(current_user, item.employer_id),
         join_request=joining.open_request(item.employer_id, current_user.id),
-        join_form=join_form or JoinForm(),
+        join_form=join_form or JoinForm(prefix="join"),
     ), status
 
 
@@ -273,7 +273,7 @@ def letter(agreement_id: int, public_id: str):
 def request_join(agreement_id: int):
     """The contact of one agreement asks for access to the whole enterprise."""
     item = _agreement_or_404(agreement_id)
-    form = JoinForm()
+    form = JoinForm(prefix="join")
     if not form.validate_on_submit():
         return _agreement_page(item, join_form=form, status=400)
     try:
