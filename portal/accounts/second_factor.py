@@ -31,9 +31,18 @@ _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 KEYS = keyring.KeyRing("TOTP_KEYS")
 
 
+# Medical staff read special-category data, unit staff their reservists' records: the same
+# second factor as recruiters and administrators.
+ALWAYS = frozenset(str(r) for r in (*STAFF, Role.MEDICAL_STAFF, Role.UNIT_STAFF))
+
+
 def required(user: User) -> bool:
-    # Medical staff read special-category data: the same second factor as recruiters.
-    return user.role in {str(r) for r in (*STAFF, Role.MEDICAL_STAFF)}
+    """Staff always; an employer once they chose to enrol (offered on the account page)."""
+    return user.role in ALWAYS or (user.role == Role.EMPLOYER and enrolled(user))
+
+
+def offered(user: User) -> bool:
+    return user.role in ALWAYS or user.role == Role.EMPLOYER
 
 
 def satisfied(record: UserSession | None) -> bool:

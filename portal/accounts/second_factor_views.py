@@ -48,6 +48,14 @@ def _limit() -> str:
     return current_app.config["LOGIN_LIMIT"]
 
 
+@bp.app_template_global()
+def second_factor_state() -> str | None:
+    """For the account page: None (not for this account), "on" or "off"."""
+    if not current_user.is_authenticated or not second_factor.offered(current_user):
+        return None
+    return "on" if second_factor.enrolled(current_user) else "off"
+
+
 @bp.before_app_request
 def require_second_factor():
     """Staff who gave only their password give their second factor before anything else:

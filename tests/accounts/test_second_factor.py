@@ -63,6 +63,39 @@ def test_citizens_and_employers_are_not_asked(client):
         assert other.get("/account").status_code == 200
 
 
+def test_unit_staff_give_a_second_factor_like_other_staff(client):
+    """Unit staff read their reservists' records and record attendance: password alone
+    is not enough."""
+    user = factories.user(role="unit_staff", language="en")
+    db.session.commit()
+    assert _password(client, user).status_code == 302
+    response = client.get("/units")
+    assert response.status_code == 302 and response.location.endswith("/account/two-step")
+    _enrol(client)
+    assert client.get("/account").status_code == 200
+
+
+def test_an_employer_may_turn_on_two_step_and_is_then_asked_for_a_code(client):
+    user = factories.user(role="employer", language="en")
+    db.session.commit()
+    _password(client, user)
+    page = client.get("/account").get_data(as_text=True)
+    assert "Turn on two-step verification" in page
+    secret, _codes = _enrol(client)
+    # The next login asks for a code before the employer space opens.
+    other = client.application.test_client()
+    other.set_cookie("lang", "en")
+    _password(other, user)
+    response = other.get("/employer/")
+    assert response.status_code == 302 and response.location.endswith("/login/code")
+    totp = pyotp.TOTP(secret)
+    enrolled = db.session.get(User, user.id)
+    db.session.refresh(enrolled)
+    step = max(totp.timecode(time.time()), (enrolled.totp_last_step or -1) + 1)
+    post_form(other, "/login/code", {"code": totp.generate_otp(step)})
+    assert other.get("/employer/").status_code == 200
+
+
 def test_an_enrolled_recruiter_enters_a_code_after_the_password(app, client):
     user = factories.user(role="recruiter", language="en")
     db.session.commit()
