@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the portal needs, only those that are missing. Exits quietly
-# (as any user) when everything is there; only then is apt-get never run.
+# Installs the Debian packages the portal and its tests need, only those that are missing.
+# Exits quietly (as any user) when everything is there; only then is apt-get never run.
 set -euo pipefail
 need=()
 dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 || need+=(libharfbuzz-subset0)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+# node runs vendored JavaScript clients in the tests (ical.js reading the calendar feed).
+command -v node >/dev/null 2>&1 || need+=(nodejs)
 # Read the whole font list first: `fc-list | grep -q` fails under pipefail when grep stops
 # reading early (fc-list then dies of SIGPIPE), which made installed fonts look missing.
 fonts="$(fc-list : family 2>/dev/null || true)"

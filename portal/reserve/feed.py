@@ -26,6 +26,31 @@ from portal.reserve.models import AssignmentStatus, CalendarFeed, PeriodKind
 TZ = ZoneInfo("Europe/Brussels")
 DAY_STARTS, DAY_ENDS = time(8, 0), time(17, 0)
 
+# Europe/Brussels as the tz database's own iCalendar exports write it: one yearly rule per
+# change (the EU rule since 1996: last Sunday of March and of October, at 01:00 UTC).
+# icalendar's generated zone lists every change as comma-separated RDATE values on one
+# line, of which Mozilla's ical.js reads only the first: summer times then came out an
+# hour off. tests/reserve/test_feed_clients.py checks these rules against tzdata.
+VTIMEZONE = """BEGIN:VTIMEZONE
+TZID:Europe/Brussels
+X-LIC-LOCATION:Europe/Brussels
+BEGIN:DAYLIGHT
+TZNAME:CEST
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+DTSTART:19960331T020000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZNAME:CET
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+DTSTART:19961027T030000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+END:VTIMEZONE
+"""
+
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -74,12 +99,12 @@ def calendar_bytes(user) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
+    cal.add_component(icalendar.Timezone.from_ical(VTIMEZONE))
     with i18n.locale(i18n.valid(user.language) or i18n.DEFAULT):
         cal.add("x-wr-calname", _("Reserve training"))
         cal.add("x-wr-timezone", "Europe/Brussels")
         for assignment in training.periods_of(user.id, include_cancelled=True):
             cal.add_component(_event(assignment, host))
-    cal.add_missing_timezones()
     return cal.to_ical()
 
 
