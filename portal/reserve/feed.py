@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, time
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
+import segno
 from flask import current_app
 from flask_babel import gettext as _
 
-from portal import audit, i18n
+from portal import audit, i18n, mail
 from portal.extensions import db
 from portal.models import utcnow
 from portal.reserve import training, vocab
@@ -25,6 +27,7 @@ from portal.reserve.models import AssignmentStatus, CalendarFeed, PeriodKind
 
 TZ = ZoneInfo("Europe/Brussels")
 DAY_STARTS, DAY_ENDS = time(8, 0), time(17, 0)
+READ_NOTED_EVERY = timedelta(minutes=10)
 
 # Europe/Brussels as the tz database's own iCalendar exports write it: one yearly rule per
 # change (the EU rule since 1996: last Sunday of March and of October, at 01:00 UTC).
@@ -89,6 +92,39 @@ def find(token: str) -> CalendarFeed | None:
         return None
     return db.session.scalar(db.select(CalendarFeed).where(
         CalendarFeed.token_hash == _hash(token), CalendarFeed.revoked_at.is_(None)))
+
+
+@dataclass(frozen=True)
+class Address:
+    """A freshly made address as its owner subscribes to it: the https address (Google,
+    Outlook, Thunderbird), the webcal:// one (opens the calendar app's subscribe dialog, as
+    on an iPhone) and its QR code (to carry it from a computer to a phone)."""
+
+    https: str
+    webcal: str
+    qr: str
+
+    @classmethod
+    def of(cls, token: str) -> Address:
+        https = mail.external_url("reserve.feed_ics", token=token)
+        webcal = "webcal://" + https.split("://", 1)[1]
+        qr = segno.make(webcal, error="m").svg_data_uri(scale=4, border=2)
+        return cls(https=https, webcal=webcal, qr=qr)
+
+
+def throttle_key(token: str) -> str:
+    """What the rate limit counts one address under: part of its hash, as Flask-Limiter
+    writes the key of a limit it enforces to the log."""
+    return _hash(token)[:16]
+
+
+def mark_read(item: CalendarFeed) -> None:
+    """Note when a calendar app last read the address (shown to its owner), at most once
+    every few minutes so that polling does not write on every read."""
+    now = utcnow()
+    if item.last_fetched_at is None or now - item.last_fetched_at > READ_NOTED_EVERY:
+        item.last_fetched_at = now
+        db.session.flush()
 
 
 def calendar_bytes(user) -> bytes:
