@@ -305,16 +305,24 @@ def calendar():
                            current=feed.current(current_user.id), form=FlaskForm())
 
 
-@bp.get("/calendar/<any(renew, revoke):step>")
-@role_required(Role.CITIZEN)
-def confirm_feed_step(step: str):
+def _confirm_feed_step(step: str, title: str):
     """Before an address stops working: say what happens to the calendars that read it."""
     if feed.current(current_user.id) is None:
         return redirect(url_for("reserve.calendar"))
-    title = (_("Make a new calendar address?") if step == "renew"
-             else _("Stop your calendar address?"))
     return render_template("reserve/candidate/calendar_confirm.html", step=step, title=title,
                            form=FlaskForm())
+
+
+@bp.get("/calendar/renew")
+@role_required(Role.CITIZEN)
+def confirm_renew_feed():
+    return _confirm_feed_step("renew", _("Make a new calendar address?"))
+
+
+@bp.get("/calendar/revoke")
+@role_required(Role.CITIZEN)
+def confirm_revoke_feed():
+    return _confirm_feed_step("revoke", _("Stop your calendar address?"))
 
 
 @bp.post("/calendar/renew")
@@ -323,7 +331,7 @@ def renew_feed():
     if not FlaskForm().validate_on_submit():
         abort(400)
     if feed.current(current_user.id) is not None and request.form.get("confirmed") != "yes":
-        return redirect(url_for("reserve.confirm_feed_step", step="renew"))
+        return redirect(url_for("reserve.confirm_renew_feed"))
     token = feed.renew(current_user)
     db.session.commit()
     # Shown once on the next page, never stored in the clear.
@@ -339,7 +347,7 @@ def revoke_feed():
     if not FlaskForm().validate_on_submit():
         abort(400)
     if request.form.get("confirmed") != "yes":
-        return redirect(url_for("reserve.confirm_feed_step", step="revoke"))
+        return redirect(url_for("reserve.confirm_revoke_feed"))
     if feed.revoke(current_user):
         db.session.commit()
         flash(_("Your calendar address no longer works."), "success")
