@@ -53,7 +53,9 @@ def test_a_new_address_comes_with_subscribe_link_copy_field_qr_and_how_tos(
     login(client, user)
     page = client.get("/reserve/calendar").get_data(as_text=True)
     client.post("/reserve/calendar/renew", data={"csrf_token": _csrf(page)})
-    page = client.get("/reserve/calendar").get_data(as_text=True)
+    shown = client.get("/reserve/calendar")
+    assert "no-store" in shown.headers["Cache-Control"]  # Back after logging out: gone
+    page = shown.get_data(as_text=True)
     https = re.search(r'<input id="feed-link" type="text" readonly value="([^"]+)"',
                       page).group(1)
     token = https.rsplit("/", 1)[1].removesuffix(".ics")
