@@ -1,12 +1,14 @@
 """A reservist's private calendar (RFC 5545) behind an unguessable, revocable token.
 
-The token is shown to its owner once; only its SHA-256 is stored. The feed holds the
-training periods only: dates, place, kind, unit and status; no register number, no
-health data. UIDs are stable per assignment, SEQUENCE grows with every change, and a
-cancelled period stays in the feed with STATUS:CANCELLED so calendars remove it.
+The token is shown to its owner once (crossing the redirect sealed, not in the clear);
+only its SHA-256 is stored. The feed holds the training periods only: dates, place, kind,
+unit and status; no register number, no health data. UIDs are stable per assignment,
+SEQUENCE grows with every change, and a cancelled period stays in the feed with
+STATUS:CANCELLED so calendars remove it.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import segno
+from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -28,6 +31,7 @@ from portal.reserve.models import AssignmentStatus, CalendarFeed, PeriodKind
 TZ = ZoneInfo("Europe/Brussels")
 DAY_STARTS, DAY_ENDS = time(8, 0), time(17, 0)
 READ_NOTED_EVERY = timedelta(minutes=10)
+SHOWN_WITHIN = timedelta(minutes=10)
 
 # Europe/Brussels as the tz database's own iCalendar exports write it: one yearly rule per
 # change (the EU rule since 1996: last Sunday of March and of October, at 01:00 UTC).
@@ -110,6 +114,28 @@ class Address:
         webcal = "webcal://" + https.split("://", 1)[1]
         qr = segno.make(webcal, error="m").svg_data_uri(scale=4, border=2)
         return cls(https=https, webcal=webcal, qr=qr)
+
+
+def _session_fernet() -> Fernet:
+    secret = current_app.secret_key
+    secret = secret.encode() if isinstance(secret, str) else secret
+    key = hashlib.sha256(b"portal.reserve.feed: address in the session\0" + secret).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def seal(token: str) -> str:
+    """The fresh token as it crosses the redirect to the page that shows it: the session
+    cookie is signed, not encrypted, and may be kept or logged on the way."""
+    return _session_fernet().encrypt(token.encode()).decode("ascii")
+
+
+def unseal(sealed: str) -> str | None:
+    """The token of `seal`, if sealed here within the last SHOWN_WITHIN; else None."""
+    try:
+        return _session_fernet().decrypt(sealed.encode("ascii"),
+                                         ttl=int(SHOWN_WITHIN.total_seconds())).decode()
+    except (InvalidToken, ValueError, AttributeError):
+        return None
 
 
 def throttle_key(token: str) -> str:

@@ -3,6 +3,7 @@ renewed or stopped by its owner (the old address is a 404 at once), read with no
 to a rate, never written to the portal's logs, and showing nothing but the owner's periods."""
 from __future__ import annotations
 
+import json
 import logging
 import re
 
@@ -54,6 +55,19 @@ def test_the_address_is_long_random_and_only_its_hash_is_stored(app, client, res
     assert len(first) >= 43 and len(second) >= 43 and first != second  # 256 random bits
     stored = db.session.scalars(db.select(CalendarFeed.token_hash)).all()
     assert len(stored) == 2 and first not in stored and second not in stored
+
+
+def test_the_fresh_address_never_crosses_the_session_cookie_in_clear(app, client, reservist):
+    """The session cookie is signed, not encrypted: the address made by the post must not
+    sit readable in it on its way to the page that shows it."""
+    login(client, reservist)
+    page = client.get("/reserve/calendar").get_data(as_text=True)
+    client.post("/reserve/calendar/renew", data={"csrf_token": _csrf(page)})
+    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session")).value
+    session = app.session_interface.get_signing_serializer(app).loads(cookie)
+    shown = client.get("/reserve/calendar").get_data(as_text=True)
+    token = re.search(r'value="[^"]*/reserve/feed/([A-Za-z0-9_-]+)\.ics"', shown).group(1)
+    assert token not in cookie and token not in json.dumps(session, default=str)
 
 
 def test_renewing_on_the_page_stops_the_old_address_at_once(app, client, reservist):

@@ -299,7 +299,8 @@ def swap(assignment_id: int):
 @bp.get("/calendar")
 @role_required(Role.CITIZEN)
 def calendar():
-    token = session.pop("reserve_feed_token", None)
+    sealed = session.pop("reserve_feed_token", None)
+    token = feed.unseal(sealed) if sealed else None
     address = feed.Address.of(token) if token else None
     return render_template("reserve/candidate/calendar.html", address=address,
                            current=feed.current(current_user.id), form=FlaskForm())
@@ -334,8 +335,8 @@ def renew_feed():
         return redirect(url_for("reserve.confirm_renew_feed"))
     token = feed.renew(current_user)
     db.session.commit()
-    # Shown once on the next page, never stored in the clear.
-    session["reserve_feed_token"] = token
+    # Shown once on the next page, never stored (nor sent in a cookie) in the clear.
+    session["reserve_feed_token"] = feed.seal(token)
     flash(_("Your new calendar address is ready. Any older address no longer works."),
           "success")
     return redirect(url_for("reserve.calendar"))
