@@ -264,6 +264,12 @@ class Config:
     # RESERVE_LEAVE_PER_SERVED_DAY: compensatory leave earned per day served, in days
     # (rounded down to half days).
     RESERVE_LEAVE_PER_SERVED_DAY = float(os.environ.get("RESERVE_LEAVE_PER_SERVED_DAY", "1"))
+    # RESERVE_FEED_LIMIT: reads of one private calendar address (calendar apps poll every
+    # 5 minutes to a day; a few devices may share one address). RESERVE_FEED_MISS_LIMIT:
+    # reads of unknown or stopped addresses per client address (guessing); a live address is
+    # never held up by it.
+    RESERVE_FEED_LIMIT = os.environ.get("RESERVE_FEED_LIMIT", "60 per hour")
+    RESERVE_FEED_MISS_LIMIT = os.environ.get("RESERVE_FEED_MISS_LIMIT", "120 per hour")
     # RESERVE_PROOF_DIR / RESERVE_PROOF_MAX_BYTES: where proofs of expertise are kept
     # (outside the web root) and the largest upload accepted.
     RESERVE_PROOF_DIR = os.environ.get("RESERVE_PROOF_DIR", str(INSTANCE / "reserve-proofs"))

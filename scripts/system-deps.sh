@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the portal needs, only those that are missing. Exits quietly
-# (as any user) when everything is there; only then is apt-get never run.
+# Installs the Debian packages the portal and its tests need, only those that are missing.
+# Exits quietly (as any user) when everything is there; only then is apt-get never run.
 set -euo pipefail
 need=()
 dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 || need+=(libharfbuzz-subset0)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
-# node runs Mozilla's pdf.js (vendored under tests/letters/assets/) on every letter kind.
+# node runs vendored JavaScript readers in the tests: Mozilla's pdf.js on every letter kind
+# (tests/letters/assets/) and ical.js on the calendar feed (tests/assets/ical.js/).
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 # Read the whole font list first: `fc-list | grep -q` fails under pipefail when grep stops
 # reading early (fc-list then dies of SIGPIPE), which made installed fonts look missing.

@@ -1,23 +1,28 @@
 """A reservist's private calendar (RFC 5545) behind an unguessable, revocable token.
 
-The token is shown to its owner once; only its SHA-256 is stored. The feed holds the
-training periods only: dates, place, kind, unit and status; no register number, no
-health data. UIDs are stable per assignment, SEQUENCE grows with every change, and a
-cancelled period stays in the feed with STATUS:CANCELLED so calendars remove it.
+The token is shown to its owner once (crossing the redirect sealed, not in the clear);
+only its SHA-256 is stored. The feed holds the training periods only: dates, place, kind,
+unit and status; no register number, no health data. UIDs are stable per assignment,
+SEQUENCE grows with every change, and a cancelled period stays in the feed with
+STATUS:CANCELLED so calendars remove it.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
-from datetime import datetime, time
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
+import segno
+from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 from flask_babel import gettext as _
 
-from portal import audit, i18n
+from portal import audit, i18n, mail
 from portal.extensions import db
 from portal.models import utcnow
 from portal.reserve import training, vocab
@@ -25,6 +30,33 @@ from portal.reserve.models import AssignmentStatus, CalendarFeed, PeriodKind
 
 TZ = ZoneInfo("Europe/Brussels")
 DAY_STARTS, DAY_ENDS = time(8, 0), time(17, 0)
+READ_NOTED_EVERY = timedelta(minutes=10)
+SHOWN_WITHIN = timedelta(minutes=10)
+
+# Europe/Brussels as the tz database's own iCalendar exports write it: one yearly rule per
+# change (the EU rule since 1996: last Sunday of March and of October, at 01:00 UTC).
+# icalendar's generated zone lists every change as comma-separated RDATE values on one
+# line, of which Mozilla's ical.js reads only the first: summer times then came out an
+# hour off. tests/reserve/test_feed_clients.py checks these rules against tzdata.
+VTIMEZONE = """BEGIN:VTIMEZONE
+TZID:Europe/Brussels
+X-LIC-LOCATION:Europe/Brussels
+BEGIN:DAYLIGHT
+TZNAME:CEST
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+DTSTART:19960331T020000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZNAME:CET
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+DTSTART:19961027T030000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+END:VTIMEZONE
+"""
 
 
 def _hash(token: str) -> str:
@@ -66,6 +98,61 @@ def find(token: str) -> CalendarFeed | None:
         CalendarFeed.token_hash == _hash(token), CalendarFeed.revoked_at.is_(None)))
 
 
+@dataclass(frozen=True)
+class Address:
+    """A freshly made address as its owner subscribes to it: the https address (Google,
+    Outlook, Thunderbird), the webcal:// one (opens the calendar app's subscribe dialog, as
+    on an iPhone) and its QR code (to carry it from a computer to a phone)."""
+
+    https: str
+    webcal: str
+    qr: str
+
+    @classmethod
+    def of(cls, token: str) -> Address:
+        https = mail.external_url("reserve.feed_ics", token=token)
+        webcal = "webcal://" + https.split("://", 1)[1]
+        qr = segno.make(webcal, error="m").svg_data_uri(scale=4, border=2)
+        return cls(https=https, webcal=webcal, qr=qr)
+
+
+def _session_fernet() -> Fernet:
+    secret = current_app.secret_key
+    secret = secret.encode() if isinstance(secret, str) else secret
+    key = hashlib.sha256(b"portal.reserve.feed: address in the session\0" + secret).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def seal(token: str) -> str:
+    """The fresh token as it crosses the redirect to the page that shows it: the session
+    cookie is signed, not encrypted, and may be kept or logged on the way."""
+    return _session_fernet().encrypt(token.encode()).decode("ascii")
+
+
+def unseal(sealed: str) -> str | None:
+    """The token of `seal`, if sealed here within the last SHOWN_WITHIN; else None."""
+    try:
+        return _session_fernet().decrypt(sealed.encode("ascii"),
+                                         ttl=int(SHOWN_WITHIN.total_seconds())).decode()
+    except (InvalidToken, ValueError, AttributeError):
+        return None
+
+
+def throttle_key(token: str) -> str:
+    """What the rate limit counts one address under: part of its hash, as Flask-Limiter
+    writes the key of a limit it enforces to the log."""
+    return _hash(token)[:16]
+
+
+def mark_read(item: CalendarFeed) -> None:
+    """Note when a calendar app last read the address (shown to its owner), at most once
+    every few minutes so that polling does not write on every read."""
+    now = utcnow()
+    if item.last_fetched_at is None or now - item.last_fetched_at > READ_NOTED_EVERY:
+        item.last_fetched_at = now
+        db.session.flush()
+
+
 def calendar_bytes(user) -> bytes:
     """The reservist's periods of every year, in their language."""
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "dienstjaar"
@@ -74,12 +161,12 @@ def calendar_bytes(user) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
+    cal.add_component(icalendar.Timezone.from_ical(VTIMEZONE))
     with i18n.locale(i18n.valid(user.language) or i18n.DEFAULT):
         cal.add("x-wr-calname", _("Reserve training"))
         cal.add("x-wr-timezone", "Europe/Brussels")
         for assignment in training.periods_of(user.id, include_cancelled=True):
             cal.add_component(_event(assignment, host))
-    cal.add_missing_timezones()
     return cal.to_ical()
 
 

@@ -191,7 +191,7 @@ def test_a_participant_chooses_the_reserve_is_approved_and_confirms_a_period(
         _("Copy your address now: for your safety we show it only once."))).to_be_visible()
     assert fits_the_screen(page)
     pages.check()
-    feed = page.request.get(page.locator("#feed-link").inner_text())
+    feed = page.request.get(page.locator("#feed-link").input_value())
     assert feed.ok and feed.headers["content-type"].startswith("text/calendar")
     [event] = icalendar.Calendar.from_ical(feed.body()).walk("VEVENT")
     assert (str(event["LOCATION"]), str(event["STATUS"])) == ("Kamp Elsenborn", "CONFIRMED")

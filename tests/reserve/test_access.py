@@ -79,7 +79,7 @@ def test_a_feed_token_opens_only_its_owners_calendar_and_a_revoked_one_is_404(
     page = client.get("/reserve/calendar").get_data(as_text=True)
     client.post("/reserve/calendar/revoke",
                 data={"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"',
-                                              page).group(1)})
+                                              page).group(1), "confirmed": "yes"})
     assert client.get(f"/reserve/feed/{new}.ics").status_code == 404
 
 

@@ -117,7 +117,7 @@ def test_service_year_to_reservist_with_a_confirmed_year_and_a_feed(app, client,
     # The private feed: made once, shown once, readable by a calendar app.
     post_form(client, "/reserve/calendar/renew", {}, page="/reserve/calendar")
     page = client.get("/reserve/calendar").get_data(as_text=True)
-    link = page.split('id="feed-link">')[1].split("<")[0]
+    link = page.split('id="feed-link" type="text" readonly value="')[1].split('"')[0]
     assert "/reserve/feed/" in link
     client.get("/logout")
     anonymous = app.test_client()

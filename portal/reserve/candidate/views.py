@@ -2,6 +2,7 @@
 the engagement and its proofs, the training year and the private calendar feed."""
 from __future__ import annotations
 
+import logging
 from datetime import date
 from io import BytesIO
 
@@ -25,7 +26,7 @@ from flask_wtf import FlaskForm
 from portal import audit, i18n
 from portal.accounts.guards import verified_required
 from portal.accounts.models import User
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.letters.models import Letter
 from portal.refusals import Refusal
 from portal.reserve import engagements, feed, proofs, training, vocab, workflow, year_end
@@ -34,6 +35,7 @@ from portal.reserve.models import Assignment, ChoiceStatus, Engagement, Proof
 from portal.security import Role, login_required, public, role_required
 
 bp = Blueprint("reserve", __name__, url_prefix="/reserve")
+log = logging.getLogger(__name__)
 
 
 def _own_engagement(engagement_id: int) -> Engagement:
@@ -332,10 +334,31 @@ def swap(assignment_id: int):
 @bp.get("/calendar")
 @role_required(Role.CITIZEN)
 def calendar():
-    token = session.pop("reserve_feed_token", None)
-    link = url_for("reserve.feed_ics", token=token, _external=True) if token else None
-    return render_template("reserve/candidate/calendar.html", link=link,
+    sealed = session.pop("reserve_feed_token", None)
+    token = feed.unseal(sealed) if sealed else None
+    address = feed.Address.of(token) if token else None
+    return render_template("reserve/candidate/calendar.html", address=address,
                            current=feed.current(current_user.id), form=FlaskForm())
+
+
+def _confirm_feed_step(step: str, title: str):
+    """Before an address stops working: say what happens to the calendars that read it."""
+    if feed.current(current_user.id) is None:
+        return redirect(url_for("reserve.calendar"))
+    return render_template("reserve/candidate/calendar_confirm.html", step=step, title=title,
+                           form=FlaskForm())
+
+
+@bp.get("/calendar/renew")
+@role_required(Role.CITIZEN)
+def confirm_renew_feed():
+    return _confirm_feed_step("renew", _("Make a new calendar address?"))
+
+
+@bp.get("/calendar/revoke")
+@role_required(Role.CITIZEN)
+def confirm_revoke_feed():
+    return _confirm_feed_step("revoke", _("Stop your calendar address?"))
 
 
 @bp.post("/calendar/renew")
@@ -343,10 +366,12 @@ def calendar():
 def renew_feed():
     if not FlaskForm().validate_on_submit():
         abort(400)
+    if feed.current(current_user.id) is not None and request.form.get("confirmed") != "yes":
+        return redirect(url_for("reserve.confirm_renew_feed"))
     token = feed.renew(current_user)
     db.session.commit()
-    # Shown once on the next page, never stored in the clear.
-    session["reserve_feed_token"] = token
+    # Shown once on the next page, never stored (nor sent in a cookie) in the clear.
+    session["reserve_feed_token"] = feed.seal(token)
     flash(_("Your new calendar address is ready. Any older address no longer works."),
           "success")
     return redirect(url_for("reserve.calendar"))
@@ -357,23 +382,53 @@ def renew_feed():
 def revoke_feed():
     if not FlaskForm().validate_on_submit():
         abort(400)
+    if request.form.get("confirmed") != "yes":
+        return redirect(url_for("reserve.confirm_revoke_feed"))
     if feed.revoke(current_user):
         db.session.commit()
         flash(_("Your calendar address no longer works."), "success")
     return redirect(url_for("reserve.calendar"))
 
 
+def _feed_limit() -> str:
+    return current_app.config["RESERVE_FEED_LIMIT"]
+
+
+def _feed_miss_limit() -> str:
+    return current_app.config["RESERVE_FEED_MISS_LIMIT"]
+
+
+def _feed_key() -> str:
+    return feed.throttle_key((request.view_args or {}).get("token", ""))
+
+
+def _live_feed() -> bool:
+    return feed.find((request.view_args or {}).get("token", "")) is not None
+
+
 @bp.get("/feed/<token>.ics")
 @public
+# Each address at its own rate (calendar apps of many people share a few servers' addresses);
+# unknown or stopped addresses per client address, so guessing stops but a live one never.
+@limiter.limit(_feed_limit, key_func=_feed_key, scope="reserve-feed")
+@limiter.limit(_feed_miss_limit, scope="reserve-feed-miss", exempt_when=_live_feed)
 def feed_ics(token: str):
     """The private calendar: anyone holding the address reads it; a revoked one is 404."""
     item = feed.find(token)
     if item is None:
         abort(404)
     user = db.session.get(User, item.user_id)
-    response = current_app.response_class(feed.calendar_bytes(user),
-                                          mimetype="text/calendar")
+    try:
+        body = feed.calendar_bytes(user)
+    except Exception:
+        # Flask would log the request's path, which is the secret: name the feed instead.
+        log.exception("calendar feed %s could not be made", item.id)
+        abort(500)
+    feed.mark_read(item)
+    db.session.commit()
+    response = current_app.response_class(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="reserve.ics"'
     response.headers["Cache-Control"] = "private, max-age=0, no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response

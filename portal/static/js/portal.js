@@ -60,7 +60,31 @@
     window.setTimeout(poll, 3000);
   }
 
-  function ready() { stackTables(); followRun(); }
+  /* A "copy" button next to a read-only field (the field alone works without script: select
+     and copy). The button shows only when it can work; a status line says it was copied. */
+  function copyButtons() {
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      var field = document.getElementById(button.getAttribute("data-copy"));
+      if (!field) { return; }
+      var status = document.querySelector('[data-copy-status="' + field.id + '"]');
+      field.addEventListener("focus", function () { field.select(); });
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        function done() { if (status) { status.textContent = button.getAttribute("data-copied"); } }
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(field.value).then(done, function () {
+            field.focus(); field.select();
+          });
+        } else {
+          field.focus();
+          field.select();
+          try { if (document.execCommand("copy")) { done(); } } catch (e) { /* selected: copy by hand */ }
+        }
+      });
+    });
+  }
+
+  function ready() { stackTables(); followRun(); copyButtons(); }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", ready);
   } else {
