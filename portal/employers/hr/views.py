@@ -130,6 +130,7 @@ def _agreement_page(item: Agreement, sign_form=None, reason_form=None, status=20
     if sign_form is None:
         sign_form = SignForm()
         sign_form.name.data = current_user.full_name
+        sign_form.fill(item.employer, current_user)
     sign_form.terms_id.data = item.terms_id
     sign_form.version.data = item.version
     reason_form = reason_form or ReasonForm()
@@ -162,7 +163,8 @@ def sign(agreement_id: int):
         return _agreement_page(item, sign_form=form, status=400)
     try:
         services.sign(current_user, item, name=form.name.data, function=form.function.data,
-                      terms_id=_int(form.terms_id.data), version=_int(form.version.data))
+                      terms_id=_int(form.terms_id.data), version=_int(form.version.data),
+                      address=form.address(), contact=form.contact())
     except Refusal as refusal:
         show_refusal(form, refusal)
         item = _agreement_or_404(agreement_id)
@@ -219,7 +221,8 @@ def enterprise(employer_id: int):
         try:
             services.update_employer(current_user, employer,
                                      joint_committee=form.joint_committee.data,
-                                     language=form.language.data)
+                                     language=form.language.data, address=form.address(),
+                                     contact=form.contact())
         except Refusal as refusal:
             show_refusal(form, refusal)
             employer = _employer_or_404(employer_id)
