@@ -45,7 +45,7 @@ def issue_letter(agreement: Agreement, actor, action: str):
     context = {"agreement": agreement, "employer": employer, "reservist": reservist,
                "terms": agreement.terms, "action": action,
                "compensation": terms.euros(agreement.terms.compensation_cents),
-               "title": "agreement"}
+               "title": "agreement", "formal": True}
     return letters.issue("agreement", recipient=recipient(employer), context=context,
                          actor=actor,
                          languages=letter_languages(agreement), user=reservist,

@@ -116,7 +116,8 @@ def render_pdf(statement: Statement, reference: str) -> tuple[bytes, int]:
     recipient, _delivery = _recipient(statement.employer)
     return letters.render_letter(
         "statement", recipient=recipient,
-        context={"statement": statement, "employer": statement.employer, "title": "statement"},
+        context={"statement": statement, "employer": statement.employer, "title": "statement",
+                 "formal": True},
         languages=languages(statement.employer), reference=reference)
 
 

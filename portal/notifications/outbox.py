@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from portal import i18n, mail
 from portal import outbox as platform_outbox
 from portal.accounts.models import User
+from portal.applications import correspondence
 from portal.applications.models import Application, Convocation, Status
 from portal.extensions import db
 from portal.models import utcnow
@@ -124,6 +125,8 @@ def _context(session, notification: Notification) -> dict:
         "place": convocation.selection_day.place if convocation else None,
         "link": mail.external_url("applications.status", application_id=application.id),
         "language": application.language,
+        # Its letter goes to the post only with a deliverable address.
+        "by_post": correspondence.has_postal_address(application),
     }
 
 
