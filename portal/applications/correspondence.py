@@ -53,9 +53,10 @@ def recipient(application: Application, person) -> Recipient:
                    register_language=registered.register_language)
 
 
-def has_postal_address(application: Application) -> bool:
-    """Do this application's letters go to the post? (Else to the portal and e-mail only.)"""
-    user = db.session.get(User, application.user_id)
+def has_postal_address(application: Application, session=None) -> bool:
+    """Do this application's letters go to the post? (Else to the portal and e-mail only.)
+    `session`: the one `application` was read in, when not the request's."""
+    user = (session or db.session).get(User, application.user_id)
     return recipient(application, user.person if user is not None else None).deliverable
 
 

@@ -126,7 +126,7 @@ def _context(session, notification: Notification) -> dict:
         "link": mail.external_url("applications.status", application_id=application.id),
         "language": application.language,
         # Its letter goes to the post only with a deliverable address.
-        "by_post": correspondence.has_postal_address(application),
+        "by_post": correspondence.has_postal_address(application, session),
     }
 
 
