@@ -120,6 +120,7 @@ def test_german_addresses_the_reader_as_du():
             continue
         key = message.id if isinstance(message.id, str) else message.id[0]
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        if key not in GERMAN_SIE_ALLOWED | GERMAN_SIE_TO_ENTERPRISES and any(FORMAL.search(s or "") for s in strings):
+        allowed = GERMAN_SIE_ALLOWED | GERMAN_SIE_TO_ENTERPRISES
+        if key not in allowed and any(FORMAL.search(s or "") for s in strings):
             formal.append((key, strings))
     assert formal == [], formal[:5]
