@@ -121,7 +121,8 @@ class Recipient:
                 .strip(),
                 language=language, attention_lines=self.attention_lines))
         return tuple(address.window_lines(
-            first_names=None, last_name=None, name=self.name, street=None, house_number=None,
+            first_names=self.first_names, last_name=self.last_name, name=self.name,
+            street=None, house_number=None,
             box=None, postcode_line=None, other_lines=self.address_lines, language=language,
             attention_lines=self.attention_lines))
 
@@ -147,7 +148,7 @@ class Recipient:
     def online(self) -> Recipient:
         """The same recipient for a letter that only goes online: the window names them
         and prints no part of an address that could not be delivered anyway."""
-        return replace(self, address_lines=(), street=None, first_names=None, last_name=None)
+        return replace(self, address_lines=(), street=None)
 
     def languages(self) -> tuple[str, ...]:
         """The register's language first if it gave one, else the postcode region's: never

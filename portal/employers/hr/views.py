@@ -221,8 +221,7 @@ def enterprise(employer_id: int):
         try:
             services.update_employer(current_user, employer,
                                      joint_committee=form.joint_committee.data,
-                                     language=form.language.data, address=form.address(),
-                                     contact=form.contact())
+                                     language=form.language.data, **_postal(form, employer))
         except Refusal as refusal:
             show_refusal(form, refusal)
             employer = _employer_or_404(employer_id)
@@ -232,6 +231,15 @@ def enterprise(employer_id: int):
             return redirect(url_for("employers_hr.enterprise", employer_id=employer.id))
     return _enterprise_page(employer, form, ColleagueForm(),
                             400 if form.is_submitted() else 200)
+
+
+def _postal(form: EmployerForm, employer: Employer) -> dict:
+    """The address and contact person to store: left out while the enterprise has none and
+    the form gives none (its joint committee can be saved before its address is known)."""
+    address, contact = form.address(), form.contact()
+    return {"address": address if employer.has_postal_address or any(address.values())
+            else None,
+            "contact": contact if employer.contact_name or any(contact.values()) else None}
 
 
 def _enterprise_page(employer, form, colleague_form, status=200):
