@@ -177,3 +177,24 @@ def test_emails_to_employers_use_the_formal_form(app):
                     "de": "Guten Tag Anna Claes,"}[lang]
         assert greeting in text_of(last_mail_to(f"boss-{lang}@firma.be"))
     assert len(outbox()) >= 9
+
+
+def test_the_joint_committee_is_saved_before_the_address_is_known(client, login_as):
+    bakery = employer()
+    hr = hr_user(bakery, language="en")
+    proposed_agreement(bakery)
+    db.session.commit()
+    login_as(hr)
+    page = f"/employer/enterprises/{bakery.id}"
+    blank = dict.fromkeys(("street", "house_number", "box", "postcode", "municipality",
+                           "contact_name", "contact_function"), "")
+    response = post_form(client, page, {"joint_committee": "200", "language": "nl", **blank},
+                         page=page)
+    assert response.status_code == 302
+    db.session.refresh(bakery)
+    assert bakery.joint_committee == "200" and bakery.street is None
+    # Half an address is refused, next to its field.
+    response = post_form(client, page, {"joint_committee": "200", "language": "nl",
+                                        **blank, "street": "Kerkstraat"}, page=page)
+    assert response.status_code == 400
+    assert "Give the house number." in response.get_data(as_text=True)
