@@ -198,3 +198,23 @@ def test_the_joint_committee_is_saved_before_the_address_is_known(client, login_
                                         **blank, "street": "Kerkstraat"}, page=page)
     assert response.status_code == 400
     assert "Give the house number." in response.get_data(as_text=True)
+
+
+def test_employer_letters_are_titled_and_signed_in_each_sections_language(app, calendar):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    company = employer(language="fr")
+    agreement = signed_agreement(company)
+    letter = db.session.scalar(db.select(Letter).where(Letter.kind == "agreement"))
+    assert PdfReader(BytesIO(letter.pdf)).metadata.title == (
+        "Accord employeur — Réserve de la Défense")
+    sections = _sections(_flat(pdf_text(letter.pdf)), TITLES)
+    assert "Colonel Anne Peeters" in sections["fr"] and "Kolonel" not in sections["fr"]
+    assert "Kolonel Anne Peeters" in sections["nl"]
+
+    calendar.served[(agreement.reservist_id, date.today().year)] = 1
+    statement = statements.issue(statements.statement_for(company, date.today().year))
+    assert PdfReader(BytesIO(statement.pdf)).metadata.title == (
+        "Relevé des indemnités — Réserve de la Défense")
