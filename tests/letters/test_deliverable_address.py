@@ -141,3 +141,15 @@ def test_a_letter_run_reports_a_person_without_a_deliverable_address(app, tmp_pa
     assert "cannot be sent by post" in failure
     assert db.session.scalar(db.select(Letter.id).where(
         Letter.person_id == homeless.id)) is None
+
+
+def test_the_waitlist_letter_gives_the_routes_of_appeal_in_every_language(app):
+    intake = factories.intake()
+    h.application(intake, status=Status.WAITLISTED, score=90)
+    app_ = h.application(intake, status=Status.TESTS_PASSED, score=70, language="fr",
+                         postcode="1000", answers=json.dumps({"contact": CONTACT}))
+    h.waitlist(app_)
+    text = " ".join(pdf_text(_letter_of(app_).pdf).split())
+    assert "Comment introduire un recours" in text and "Conseil d'État" in text
+    assert "Hoe je beroep aantekent" in text and "Raad van State" in text
+    assert "Tu peux poser ta candidature pour une prochaine levée" not in text
