@@ -218,3 +218,21 @@ def test_employer_letters_are_titled_and_signed_in_each_sections_language(app, c
     statement = statements.issue(statements.statement_for(company, date.today().year))
     assert PdfReader(BytesIO(statement.pdf)).metadata.title == (
         "Relevé des indemnités — Réserve de la Défense")
+
+
+def test_a_letter_to_an_enterprise_without_an_address_is_online_and_the_page_says_so(
+        client, login_as):
+    bakery = employer()
+    hr = hr_user(bakery)
+    agreement = proposed_agreement(bakery)
+    db.session.commit()
+    login_as(hr)
+    page = f"/employer/agreements/{agreement.id}"
+    response = post_form(client, f"{page}/decline", {"reason": "Too busy this year",
+                                                      "version": agreement.version}, page=page)
+    assert response.status_code == 302
+    letter = db.session.scalar(db.select(Letter).where(Letter.kind == "agreement"))
+    assert letter.delivery == "online"
+    assert bakery.formatted_number not in pdf_text(letter.pdf)  # no stand-in for an address
+    assert "Not sent by post: the enterprise has no complete postal address yet" in (
+        client.get(page).get_data(as_text=True))
