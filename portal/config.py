@@ -151,8 +151,12 @@ class Config:
     LETTER_PHONE = os.environ.get("LETTER_PHONE", "+32 2 441 00 00")
     LETTER_EMAIL = os.environ.get("LETTER_EMAIL", "dienstjaar@mil.be")
     LETTER_HOURS = os.environ.get("LETTER_HOURS", "ma–vr / lu–ve / Mo–Fr 9:00–16:00")
-    # LETTER_SIGNATORY: name of the person who signs the letters.
-    LETTER_SIGNATORY = os.environ.get("LETTER_SIGNATORY", "Kolonel Anne Peeters")
+    # LETTER_SIGNATORY: name of the person who signs the letters; LETTER_SIGNATORY_RANK:
+    # their rank, a code of letters.render.RANKS (general, lieutenant_general, major_general,
+    # brigadier_general, colonel, lieutenant_colonel, major) printed in each section's own
+    # language, or empty for none.
+    LETTER_SIGNATORY = os.environ.get("LETTER_SIGNATORY", "Anne Peeters")
+    LETTER_SIGNATORY_RANK = os.environ.get("LETTER_SIGNATORY_RANK", "colonel")
     # LETTER_DPO_EMAIL: the data protection officer of Defence (GDPR Art. 13/14 notices).
     LETTER_DPO_EMAIL = os.environ.get("LETTER_DPO_EMAIL", "dpo@mil.be")
 

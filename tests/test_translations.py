@@ -78,7 +78,8 @@ def test_templates_hold_no_untranslated_text_between_tags():
 # German readers, citizens and staff alike, meet one form of address: "du". "Sie"/"Ihr"
 # stays only where it means she/they/its (a person, a session, an application), and in what
 # is written to employers, whom a government service addresses formally ("Sie"): the
-# employer space's pages and e-mails, and messages whose translator comment says "formal".
+# employer space's pages and e-mails, messages whose translator comment says "formal", and the
+# letters' and e-mails' texts to enterprises listed below.
 GERMAN_SIE_ALLOWED = {
     # third person, not the reader: the session, the calendar address, the unit, the
     # application, the intake's sessions, the person
@@ -93,6 +94,23 @@ GERMAN_SIE_ALLOWED = {
     "stands now.",
     "This intake is closed: its sessions can no longer be booked.",
     "This person already has an account: they log in, no new code is sent.",
+}
+GERMAN_SIE_TO_ENTERPRISES = {
+    "Any questions? Please call us on %(phone)s (%(hours)s) or write to %(email)s.",
+    "If the button does not work, please copy this address into the address bar of your "
+    "browser:",
+    "For the days your employees served in the Reserve of Defence in %(year)d, Defence pays "
+    "your enterprise the compensation agreed in each employer agreement:",
+    "Open the link to read the proposal and sign or decline it. You need no password: it "
+    "takes about two minutes.",
+    "%(inviter)s gives you access to the employer space of %(employer)s on the Reserve "
+    "portal of Defence: agreements for employees who serve in the Reserve, their training "
+    "periods and the yearly compensation.",
+    "A training period of %(reservist)s is announced: from %(start)s to %(end)s, %(place)s. "
+    "Confirm it or decline it in the portal.",
+    "A training period of your employee is announced",
+    "A training period of your employee is cancelled",
+    "You are invited to the employer space of the Reserve",
 }
 FORMAL = re.compile(r"\b(Sie|Ihr|Ihre|Ihren|Ihrem|Ihrer|Ihres|Ihnen)\b")
 
@@ -131,7 +149,7 @@ def test_german_addresses_employers_as_sie_and_everyone_else_as_du():
             continue
         key = message.id if isinstance(message.id, str) else message.id[0]
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        if key in employer_facing:
+        if key in employer_facing or key in GERMAN_SIE_TO_ENTERPRISES:
             if any(INFORMAL.search(s or "") for s in strings):
                 informal.append((key, strings))
             continue

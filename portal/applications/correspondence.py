@@ -4,12 +4,16 @@ it and hands it to the letter engine.
 
 Recipient: the National Register's address when the candidate signed up with an
 invitation (their Person), else the address given in the application's contact step.
+A letter goes to the post only with an address the post can deliver; without one it is
+made all the same, for the application page and the e-mail that announces it.
 Languages, for every kind alike (letters.services.letter_languages): the language the
 register gave, else the one the candidate chose for their letters (not when it only
 stood in for an English portal), else the postcode region's; Dutch and French first when
 the postcode is unknown, so such an address gets a letter too.
 """
 from __future__ import annotations
+
+from dataclasses import replace
 
 from flask import current_app
 
@@ -27,17 +31,33 @@ BRING = ("identity_card", "glasses", "medication", "sports", "diplomas")
 
 
 def recipient(application: Application, person) -> Recipient:
-    """The candidate as printed in the envelope window."""
-    if person is not None:
-        return Recipient.from_person(person)
+    """The candidate as printed in the envelope window: the register's address, else the
+    one given in the application, whichever the post can deliver first. When neither can
+    be delivered, the letter goes online only (services.for_delivery)."""
     contact = answers.stored(application).get("contact") or {}
     if not isinstance(contact, dict):
         contact = {}
-    return Recipient.structured(
+    given = Recipient.structured(
         first_names=application.first_name or "", last_name=application.last_name or "",
         street=contact.get("street") or "", house_number=contact.get("house_number") or "",
         box=contact.get("box"), postcode=contact.get("postcode") or application.postcode or "",
         municipality=contact.get("municipality") or "")
+    if person is None:
+        return given
+    registered = Recipient.from_person(person)
+    if registered.deliverable or not given.deliverable:
+        return registered
+    # The register's address is incomplete: the application's, under the register's name.
+    return replace(given, name=registered.name, first_names=registered.first_names,
+                   last_name=registered.last_name, first_name=registered.first_name,
+                   register_language=registered.register_language)
+
+
+def has_postal_address(application: Application, session=None) -> bool:
+    """Do this application's letters go to the post? (Else to the portal and e-mail only.)
+    `session`: the one `application` was read in, when not the request's."""
+    user = (session or db.session).get(User, application.user_id)
+    return recipient(application, user.person if user is not None else None).deliverable
 
 
 def languages(application: Application, person) -> tuple[str, ...]:
@@ -128,8 +148,9 @@ def issue_later(kind: str, application: Application, actor, decision=None, *,
         params["changed"] = True
     row = pending.later(kind, make, subject=application, user=user, person=person,
                         actor=actor, params=params)
-    services.check_printable(recipient=recipient(application, person),
-                             languages=languages(application, person), reference=row.reference)
+    printed, _delivery = services.for_delivery(recipient(application, person))
+    services.check_printable(recipient=printed, languages=languages(application, person),
+                             reference=row.reference)
     return row
 
 

@@ -10,6 +10,8 @@ from portal.extensions import db
 
 ENTERPRISE_NUMBER = "0400000086"  # a valid check number, not a real enterprise
 ENTERPRISE_NAME = "Brouwerij De Demo NV"
+ENTERPRISE_ADDRESS = {"street": "Brouwerijplein", "house_number": "1", "box": None,
+                      "postcode": "9000", "municipality": "Gent"}
 
 
 def seed_employer(report) -> None:
@@ -32,7 +34,7 @@ def seed_employer(report) -> None:
     db.session.flush()
     agreement = services.contact(nomination, reservist)
     services.sign(hr, agreement, name=hr.full_name, function="HR manager",
-                  terms_id=agreement.terms_id)
+                  terms_id=agreement.terms_id, address=ENTERPRISE_ADDRESS)
     # The demo sends no e-mail: nothing was really asked of anyone.
     outbox.discard()
     report.created(f"enterprise {employer.formatted_number} with a signed agreement")

@@ -7,7 +7,7 @@ from sqlalchemy import or_
 from portal import mail, outbox, regions
 from portal.accounts.models import User
 from portal.employers import signals, terms
-from portal.employers.models import Agreement, AgreementContact, EmployerUser
+from portal.employers.models import Agreement, AgreementContact, Employer, EmployerUser
 from portal.extensions import db
 from portal.letters import services as letters
 from portal.notifications import messages
@@ -23,19 +23,27 @@ def letter_languages(agreement: Agreement) -> tuple[str, ...]:
                                           regions.REGISTER_LANGUAGES["nl"])
 
 
+def recipient(employer: Employer) -> letters.Recipient:
+    """The enterprise at its postal address, the letter addressed to its contact person.
+    Without a deliverable address its letters go online only (the employer space)."""
+    return letters.Recipient.organisation(
+        name=employer.name, contact=employer.contact_name,
+        contact_function=employer.contact_function, street=employer.street,
+        house_number=employer.house_number, box=employer.box, postcode=employer.postcode,
+        municipality=employer.municipality, register_language=employer.language)
+
+
 def issue_letter(agreement: Agreement, actor, action: str):
     """The bilingual agreement letter of this move, archived for the reservist and the
-    enterprise (flushes)."""
+    enterprise (flushes): by post to the enterprise's address when it has one."""
     employer = agreement.employer
     reservist = db.session.get(User, agreement.reservist_id)
-    recipient = letters.Recipient(
-        name=employer.name, address_lines=(employer.formatted_number,), postcode="",
-        first_name=agreement.signed_name or None, register_language=employer.language)
     context = {"agreement": agreement, "employer": employer, "reservist": reservist,
                "terms": agreement.terms, "action": action,
                "compensation": terms.euros(agreement.terms.compensation_cents),
-               "title": "agreement"}
-    return letters.issue("agreement", recipient=recipient, context=context, actor=actor,
+               "title": "agreement", "formal": True}
+    return letters.issue("agreement", recipient=recipient(employer), context=context,
+                         actor=actor,
                          languages=letter_languages(agreement), user=reservist,
                          subject=agreement)
 

@@ -1,4 +1,5 @@
-"""Checking what people type about an enterprise: its number and its joint committee."""
+"""Checking what people type about an enterprise: its number, its joint committee, its postal
+address and its contact person."""
 from __future__ import annotations
 
 import re
@@ -6,6 +7,7 @@ import re
 from flask_babel import gettext as _
 from stdnum.be import vat
 
+from portal import regions, textclean
 from portal.refusals import Refusal
 
 _COMMITTEE = re.compile(r"^\d{3}(\.\d{2}){0,2}$")
@@ -55,3 +57,45 @@ def covers(committee_list: list[str], committee: str | None) -> bool:
     if not committee:
         return False
     return any(committee == c or committee.startswith(c + ".") for c in committee_list)
+
+
+def postal_address(*, street: str | None, house_number: str | None, box: str | None,
+                   postcode: str | None, municipality: str | None) -> dict[str, str | None]:
+    """The enterprise's postal address, checked field by field: street, number, postcode of
+    the region table and municipality are needed (a letter must reach it); the box is not.
+    An empty municipality is taken from the region table."""
+    values = {name: textclean.line(raw or "").strip() for name, raw in (
+        ("street", street), ("house_number", house_number), ("box", box),
+        ("postcode", postcode), ("municipality", municipality))}
+    if not values["street"]:
+        raise Refusal(_("Give the street of the enterprise's postal address."), "street")
+    if not values["house_number"]:
+        raise Refusal(_("Give the house number."), "house_number")
+    info = regions.lookup(values["postcode"].replace(" ", ""))
+    if not values["postcode"]:
+        raise Refusal(_("Give the postcode."), "postcode")
+    if info is None:
+        raise Refusal(_("%(postcode)s is not a Belgian postcode we know: check it.",
+                        postcode=values["postcode"][:10]), "postcode")
+    values["postcode"] = info.postcode
+    values["municipality"] = values["municipality"] or info.municipality
+    for name, limit in (("street", 120), ("house_number", 12), ("box", 12),
+                        ("municipality", 80)):
+        if len(values[name]) > limit:
+            raise Refusal(_("This is too long: at most %(count)d characters.", count=limit),
+                          name)
+    values["box"] = values["box"] or None
+    return values
+
+
+def contact_person(*, name: str | None, function: str | None) -> dict[str, str | None]:
+    """Whom the enterprise's letters are addressed to: a name is needed, a function not."""
+    name = textclean.line(name or "").strip()
+    function = textclean.line(function or "").strip()
+    if not name:
+        raise Refusal(_("Give the name of the person our letters are addressed to."),
+                      "contact_name")
+    if len(name) > 200 or len(function) > 200:
+        raise Refusal(_("This is too long: at most %(count)d characters.", count=200),
+                      "contact_name" if len(name) > 200 else "contact_function")
+    return {"contact_name": name, "contact_function": function or None}

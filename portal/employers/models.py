@@ -44,12 +44,26 @@ class Employer(TimestampMixin, db.Model):
     joint_committee: Mapped[str | None] = mapped_column(String(12))
     # The language the enterprise is written to in first (its letters, its e-mails).
     language: Mapped[str] = mapped_column(String(5), default="nl")
+    # The postal address letters to the enterprise go to (the HR user gives it when signing
+    # an agreement and corrects it in the employer space); the postcode is in the region table.
+    street: Mapped[str | None] = mapped_column(String(120))
+    house_number: Mapped[str | None] = mapped_column(String(12))
+    box: Mapped[str | None] = mapped_column(String(12))
+    postcode: Mapped[str | None] = mapped_column(String(4))
+    municipality: Mapped[str | None] = mapped_column(String(80))
+    # Whom letters are addressed to and greet, and their function in the enterprise.
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_function: Mapped[str | None] = mapped_column(String(200))
 
     members: Mapped[list[EmployerUser]] = relationship(back_populates="employer")
 
     @property
     def formatted_number(self) -> str:
         return format_enterprise_number(self.enterprise_number)
+
+    @property
+    def has_postal_address(self) -> bool:
+        return all((self.street, self.house_number, self.postcode, self.municipality))
 
 
 class EmployerUser(db.Model):

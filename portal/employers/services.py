@@ -69,18 +69,44 @@ def employer_for(number: str, name: str, language: str | None = None) -> Employe
 
 
 def update_employer(actor, employer: Employer, *, joint_committee: str | None,
-                    language: str | None) -> None:
-    """An HR user completes the enterprise's joint committee and language. While agreements
+                    language: str | None, address: dict | None = None,
+                    contact: dict | None = None) -> None:
+    """An HR user completes the enterprise's joint committee and language, and corrects its
+    postal address and contact person (`address`, `contact`: see sign). While agreements
     are only proposed, they follow the terms that now apply."""
     member = membership(actor, employer.id)
     if member is None:
         raise Refusal(_("You are not allowed to take this action."))
-    employer.joint_committee = enterprise.joint_committee(joint_committee)
+    committee = enterprise.joint_committee(joint_committee)
+    if address is not None:
+        address = enterprise.postal_address(**address)
+    if contact is not None:
+        contact = enterprise.contact_person(**contact)
+    employer.joint_committee = committee
     employer.language = i18n.valid(language) or employer.language
     db.session.flush()
     audit.record(actor, "employer.updated", employer, joint_committee=employer.joint_committee,
                  language=employer.language)
+    _set_postal(actor, employer, address, contact)
     refresh_proposed_terms(employer)
+
+
+POSTAL_FIELDS = ("street", "house_number", "box", "postcode", "municipality")
+CONTACT_FIELDS = ("contact_name", "contact_function")
+
+
+def _set_postal(actor, employer: Employer, address: dict | None, contact: dict | None) -> None:
+    """Store a checked postal address and contact person; audit which fields changed (the
+    values are the enterprise's, not personal data, but the contact's name stays out)."""
+    changed = []
+    for values in (address, contact):
+        for key, value in (values or {}).items():
+            if getattr(employer, key) != value:
+                setattr(employer, key, value)
+                changed.append(key)
+    if changed:
+        db.session.flush()
+        audit.record(actor, "employer.postal_address", employer, fields=changed)
 
 
 def refresh_proposed_terms(employer: Employer) -> int:
@@ -292,8 +318,13 @@ def invite_colleague(actor: User, employer: Employer, email: str, *, admin: bool
 
 
 def sign(actor: User, agreement: Agreement, *, name: str, function: str, terms_id: int,
-         version: int | None = None) -> Agreement:
-    """Sign the proposed agreement under the exact terms the signer saw."""
+         version: int | None = None, address: dict | None = None,
+         contact: dict | None = None) -> Agreement:
+    """Sign the proposed agreement under the exact terms the signer saw.
+
+    `address` (street, house_number, box, postcode, municipality) is the enterprise's postal
+    address, needed unless the enterprise has one already; `contact` (name, function) the
+    person its letters are addressed to: unless given or known, the signer."""
     agreement = lock_row(Agreement, agreement.id)
     if agreement.status == AgreementStatus.SIGNED:
         raise Refusal(_("This agreement is already signed."))
@@ -307,6 +338,16 @@ def sign(actor: User, agreement: Agreement, *, name: str, function: str, terms_i
         raise Refusal(_("Give your function in the company."), "function")
     if not workflow.may_act_for(agreement, actor):
         raise Refusal(_("You are not allowed to take this action."))
+    employer = agreement.employer
+    if address is not None or not employer.has_postal_address:
+        address = enterprise.postal_address(**(address or {
+            "street": None, "house_number": None, "box": None, "postcode": None,
+            "municipality": None}))
+    if contact is not None:
+        contact = enterprise.contact_person(**contact)
+    elif not employer.contact_name:
+        contact = enterprise.contact_person(name=name, function=function)
+    _set_postal(actor, employer, address, contact)
     # Recorded before the move, so that the letter the move issues carries the signature.
     agreement.signed_name, agreement.signed_function = name[:200], function[:200]
     agreement.signed_at = utcnow()

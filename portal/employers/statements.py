@@ -20,7 +20,7 @@ from flask import current_app
 
 from portal import audit, csvsafe, jobs, regions
 from portal.accounts.models import User
-from portal.employers import periods, terms
+from portal.employers import effects, periods, terms
 from portal.employers.models import Agreement, Employer
 from portal.extensions import db
 from portal.letters import services as letters
@@ -103,8 +103,9 @@ def to_csv(statement: Statement) -> str:
 
 
 def _recipient(employer: Employer):
-    return letters.Recipient(name=employer.name, address_lines=(employer.formatted_number,),
-                     postcode="", register_language=employer.language)
+    """The enterprise as its statement is addressed: see effects.recipient; printed online
+    only (no address in the window) when it has no deliverable postal address."""
+    return letters.for_delivery(effects.recipient(employer))
 
 
 def languages(employer: Employer) -> tuple[str, ...]:
@@ -112,9 +113,11 @@ def languages(employer: Employer) -> tuple[str, ...]:
 
 
 def render_pdf(statement: Statement, reference: str) -> tuple[bytes, int]:
+    recipient, _delivery = _recipient(statement.employer)
     return letters.render_letter(
-        "statement", recipient=_recipient(statement.employer),
-        context={"statement": statement, "employer": statement.employer, "title": "statement"},
+        "statement", recipient=recipient,
+        context={"statement": statement, "employer": statement.employer, "title": "statement",
+                 "formal": True},
         languages=languages(statement.employer), reference=reference)
 
 
@@ -127,7 +130,8 @@ def issue(statement: Statement, actor=None, rendered: tuple[str, bytes, int] | N
     reference, pdf, pages = rendered
     letter = letters.store("statement", pdf=pdf, page_count=pages, reference=reference,
                            languages=languages(statement.employer), actor=actor,
-                           subject=("Employer", statement.employer.id))
+                           subject=("Employer", statement.employer.id),
+                           delivery=_recipient(statement.employer)[1])
     audit.record(actor, "letter.issued", letter, kind="statement", reference=reference,
                  year=statement.year, employer_id=statement.employer.id)
     return letter

@@ -52,7 +52,7 @@ def issue_letter(person, cohort, actor) -> tuple[Letter, str]:
     letter = services.issue(
         KIND, recipient=services.Recipient.from_person(person), context=ctx, actor=actor,
         person=person, cohort=cohort, subject=invitation, reference=invitation.reference,
-        slots={"code": code},
+        slots={"code": code}, delivery=services.POST,  # a code only reaches them by post
     )
     return letter, code
 

@@ -104,9 +104,13 @@ def municipality_name(name: str, language: str) -> str:
 
 def window_lines(*, first_names: str | None, last_name: str | None, name: str,
                  street: str | None, house_number: str | None, box: str | None,
-                 postcode_line: str | None, other_lines=(), language: str = "nl") -> list[str]:
-    """The lines printed in the window, by the rule above."""
+                 postcode_line: str | None, other_lines=(), language: str = "nl",
+                 attention_lines=()) -> list[str]:
+    """The lines printed in the window, by the rule above. `attention_lines` follow the
+    name: the person in an organisation a letter is for (bpost: company, then person)."""
     lines = name_lines(first_names or "", last_name) if last_name else _wrap(name, "name")
+    for line in attention_lines:
+        lines += _wrap(line, "name")
     if street is not None:
         lines += street_lines(street, house_number or "", box or "",
                               BOX_WORDS.get(language, "bus"))

@@ -43,6 +43,9 @@ class Letter(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # The letter run (a Job) that issued it, if any: lets a run resume and export.
     job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"), index=True)
+    # "post": printed and posted to the address in its window; "online": no deliverable
+    # postal address was known, so the letter is only on the account page (and e-mailed).
+    delivery: Mapped[str] = mapped_column(String(10), default="post", server_default="post")
     pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))
 
 

@@ -36,6 +36,18 @@ TITLES = {
     "acknowledgement": _l("Acknowledgement of your application — Service Year"),
     "convocation": _l("Convocation to the selection tests — Service Year"),
     "decision": _l("Decision on your application — Service Year"),
+    "agreement": _l("Employer agreement — Reserve of Defence"),
+    "statement": _l("Compensation statement — Reserve of Defence"),
+}
+# The signatory's rank (LETTER_SIGNATORY_RANK), printed in each language section's language.
+RANKS = {
+    "general": _l("General"),
+    "lieutenant_general": _l("Lieutenant General"),
+    "major_general": _l("Major General"),
+    "brigadier_general": _l("Brigadier General"),
+    "colonel": _l("Colonel"),
+    "lieutenant_colonel": _l("Lieutenant Colonel"),
+    "major": _l("Major"),
 }
 # Shared by every kind: a change in any of them is a new template version.
 SHARED_FILES = ("_base.html", "_letterhead.html", "_document.html")
@@ -186,11 +198,19 @@ def add_days(day: date, days: int) -> date:
     return day + timedelta(days=days)
 
 
+def signatory() -> str:
+    """Who signs, with their rank in the current locale ("Colonel Anne Peeters")."""
+    config = current_app.config
+    rank = config.get("LETTER_SIGNATORY_RANK") or ""
+    return " ".join(filter(None, (str(RANKS.get(rank, rank)), config["LETTER_SIGNATORY"])))
+
+
 def letter_globals() -> dict:
-    """What every letter template may print besides its own context: contacts, signatory."""
+    """What every letter template may print besides its own context: contacts, signatory
+    (in the locale of the section being rendered)."""
     config = current_app.config
     return {"contact_phone": config["LETTER_PHONE"], "contact_email": config["LETTER_EMAIL"],
-            "contact_hours": config["LETTER_HOURS"], "signatory": config["LETTER_SIGNATORY"],
+            "contact_hours": config["LETTER_HOURS"], "signatory": signatory(),
             "dpo_email": config["LETTER_DPO_EMAIL"], "add_days": add_days}
 
 

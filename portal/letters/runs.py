@@ -322,6 +322,9 @@ def process_batch(job_id: int, number: int, recover: bool = False) -> tuple[int,
             if recipient is None:
                 raise LookupError("no longer in the register")
             letter = source.letter(recipient, scope)
+            # A run prints for the post: an address it cannot deliver is this letter's
+            # failure in the run report (IncompleteAddress), never a letter without one.
+            services.for_delivery(letter.recipient, services.POST)
             languages = tuple(letter.languages or letter.recipient.languages())
             # The run's layout of this language order is made once (its first letter waits
             # for it, unlimited: it shows no recipient's data); each letter is limited.

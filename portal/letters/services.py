@@ -7,7 +7,7 @@ import logging
 import os
 import secrets
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -45,7 +45,9 @@ class Recipient:
 
     Either structured (first names, surname, street, number, box, postcode, municipality:
     the window lines then follow the postal rule of letters.address, with the box word of
-    the letter's first language) or given as a name and ready-made address lines."""
+    the letter's first language) or given as a name and ready-made address lines. An
+    organisation (an enterprise) is structured too, with the person it is for (`contact`)
+    on the line below its name; such a letter greets that person formally (`formal`)."""
 
     name: str
     address_lines: tuple[str, ...]
@@ -60,6 +62,9 @@ class Recipient:
     house_number: str | None = None
     box: str | None = None
     municipality: str | None = None
+    contact: str | None = None
+    contact_function: str | None = None
+    formal: bool = False
 
     @classmethod
     def from_person(cls, person) -> Recipient:
@@ -79,6 +84,27 @@ class Recipient:
             last_name=last_name, street=street, house_number=house_number, box=box or "",
             municipality=municipality)
 
+    @classmethod
+    def organisation(cls, *, name: str, contact: str | None, contact_function: str | None,
+                     street: str | None, house_number: str | None, box: str | None,
+                     postcode: str | None, municipality: str | None,
+                     register_language: str | None = None) -> Recipient:
+        """An enterprise at its postal address, the letter for `contact` (greeted by name,
+        formally; without a contact the greeting names nobody, never the company)."""
+        return cls(
+            name=name, address_lines=(), postcode=postcode or "",
+            register_language=register_language, street=street or "",
+            house_number=house_number or "", box=box or "", municipality=municipality or "",
+            contact=(contact or "").strip() or None,
+            contact_function=(contact_function or "").strip() or None, formal=True)
+
+    @property
+    def attention_lines(self) -> tuple[str, ...]:
+        """The person an organisation's letter is for, below its name."""
+        if not self.contact:
+            return ()
+        return (", ".join(filter(None, (self.contact, self.contact_function))),)
+
     @cached_property
     def lines(self) -> tuple[str, ...]:
         """The window lines; raises address.AddressDoesNotFit when they cannot fit."""
@@ -93,15 +119,79 @@ class Recipient:
                 postcode_line=f"{self.postcode} "
                               f"{address.municipality_name(self.municipality or '', language)}"
                 .strip(),
-                language=language))
+                language=language, attention_lines=self.attention_lines))
         return tuple(address.window_lines(
-            first_names=None, last_name=None, name=self.name, street=None, house_number=None,
-            box=None, postcode_line=None, other_lines=self.address_lines, language=language))
+            first_names=self.first_names, last_name=self.last_name, name=self.name,
+            street=None, house_number=None,
+            box=None, postcode_line=None, other_lines=self.address_lines, language=language,
+            attention_lines=self.attention_lines))
+
+    def postal_gaps(self) -> tuple[str, ...]:
+        """What the post would need and this address lacks: among "street",
+        "house_number", "postcode" (a postcode of the region table), "municipality", or
+        "address" for ready-made lines without a street line and a town line."""
+        known_postcode = regions.lookup(self.postcode) is not None
+        if self.street is None:
+            gaps = () if len(self.address_lines) >= 2 else ("address",)
+            return gaps + (() if known_postcode else ("postcode",))
+        return tuple(part for part, given in (
+            ("street", (self.street or "").strip()),
+            ("house_number", (self.house_number or "").strip()),
+            ("postcode", known_postcode),
+            ("municipality", (self.municipality or "").strip())) if not given)
+
+    @property
+    def deliverable(self) -> bool:
+        """Can the post deliver a letter to this address?"""
+        return not self.postal_gaps()
+
+    def online(self) -> Recipient:
+        """The same recipient for a letter that only goes online: the window names them
+        and prints no part of an address that could not be delivered anyway."""
+        return replace(self, address_lines=(), street=None)
 
     def languages(self) -> tuple[str, ...]:
         """The register's language first if it gave one, else the postcode region's: never
         the language someone happens to use the portal in."""
         return letter_languages(self.postcode, self.register_language)
+
+
+POST = "post"
+ONLINE = "online"
+
+
+def _gap_labels() -> dict[str, str]:
+    return {"street": _("the street"), "house_number": _("the house number"),
+            "postcode": _("a known Belgian postcode"), "municipality": _("the municipality"),
+            "address": _("a street line and a postcode line")}
+
+
+class IncompleteAddress(Refusal, ValueError):
+    """A letter for the post whose address the post could not deliver: refused."""
+
+    def __init__(self, gaps):
+        labels = _gap_labels()
+        super().__init__(_("This letter cannot be sent by post: its address lacks "
+                           "%(missing)s. Complete the address first.",
+                           missing=", ".join(labels[gap] for gap in gaps)))
+        self.gaps = tuple(gaps)
+
+
+def for_delivery(recipient: Recipient, delivery: str | None = None
+                 ) -> tuple[Recipient, str]:
+    """The recipient as printed for `delivery`, and the delivery: "post" (refused with
+    IncompleteAddress when the address is not deliverable), "online", or None for post
+    when the address is deliverable and online otherwise."""
+    if delivery is None:
+        delivery = POST if recipient.deliverable else ONLINE
+    if delivery == POST:
+        gaps = recipient.postal_gaps()
+        if gaps:
+            raise IncompleteAddress(gaps)
+        return recipient, POST
+    if delivery != ONLINE:
+        raise ValueError(f"unknown delivery {delivery!r}")
+    return recipient.online(), ONLINE
 
 
 def letter_languages(postcode: str, register_language: str | None = None,
@@ -128,14 +218,31 @@ def salutation_pattern() -> str:
     return _("Dear %(name)s,")
 
 
+def salutation_patterns() -> tuple[str, str, str]:
+    """The greetings in the current locale: to a citizen (by first name), to a person
+    written to formally (an enterprise's contact, by full name), and to nobody by name."""
+    # TRANSLATORS: greeting of a letter to an enterprise's contact person, by full name:
+    # formal (u / vous / Sie), and neutral as to gender.
+    formal = _("Dear Ms/Mr %(name)s,")
+    # TRANSLATORS: greeting of a formal letter when no person's name is known.
+    return salutation_pattern(), formal, _("Dear Sir or Madam,")
+
+
+def greeting(patterns: tuple[str, str, str], recipient: Recipient) -> str:
+    """The greeting of `recipient` from `salutation_patterns()`."""
+    informal, formal, anonymous = patterns
+    if recipient.formal:
+        return formal % {"name": recipient.contact} if recipient.contact else anonymous
+    return informal % {"name": recipient.first_name or recipient.name}
+
+
 def personal_slots(lang: str, recipient: Recipient, reference: str, extra: dict) -> dict:
     """The personal texts of one language section: address, reference, salutation, and the
     kind's own slots (e.g. the invitation code). Shared by the full render and letter runs."""
     slots = {f"address-{i}": line for i, line in enumerate(recipient.lines)}
     slots["reference"] = reference
     with i18n.locale(lang):
-        slots["salutation"] = salutation_pattern() % {
-            "name": recipient.first_name or recipient.name}
+        slots["salutation"] = greeting(salutation_patterns(), recipient)
     slots.update(extra)
     return slots
 
@@ -280,8 +387,9 @@ def delete_of_subjects(model, ids) -> None:
 
 def store(kind: str, *, pdf: bytes, page_count: int, reference: str, languages, actor,
           person=None, user=None, cohort=None, subject=None, job_id: int | None = None,
-          flush: bool = True) -> Letter:
-    """Archive issued bytes as a Letter row (flush, no commit)."""
+          flush: bool = True, delivery: str = POST) -> Letter:
+    """Archive issued bytes as a Letter row (flush, no commit). `delivery`: "post", or
+    "online" for a letter without a deliverable address (account page and e-mail only)."""
     subject_type = subject_id = None
     if isinstance(subject, tuple):
         subject_type, subject_id = subject[0], str(subject[1])
@@ -303,6 +411,7 @@ def store(kind: str, *, pdf: bytes, page_count: int, reference: str, languages, 
         created_by_id=getattr(actor, "id", None),
         pdf=pdf,
         job_id=job_id,
+        delivery=delivery,
     )
     db.session.add(letter)
     if flush:
@@ -312,22 +421,26 @@ def store(kind: str, *, pdf: bytes, page_count: int, reference: str, languages, 
 
 def issue(kind: str, *, recipient: Recipient, context: dict, actor, languages=None,
           person=None, user=None, cohort=None, subject=None, reference: str | None = None,
-          slots: dict | None = None) -> Letter:
+          slots: dict | None = None, delivery: str | None = None) -> Letter:
     """Render `templates/letters/<kind>.html` for each language in order, archive and audit it.
 
     `context` is available in the template; `slots` are extra personal texts printed in the
-    template's data-slot elements. The caller commits.
+    template's data-slot elements. `delivery` (see for_delivery): "post" refuses an address
+    the post cannot deliver (IncompleteAddress); by default a letter goes to the post when
+    its address is deliverable and online only otherwise. The caller commits.
     """
     languages = tuple(languages or recipient.languages())
+    recipient, delivery = for_delivery(recipient, delivery)
     if user is None and person is not None:
         user = person.user
     reference = reference or new_reference(kind)
     pdf, pages = render_letter(kind, recipient=recipient, context=context, languages=languages,
                                reference=reference, slots=slots)
     letter = store(kind, pdf=pdf, page_count=pages, reference=reference, languages=languages,
-                   actor=actor, person=person, user=user, cohort=cohort, subject=subject)
+                   actor=actor, person=person, user=user, cohort=cohort, subject=subject,
+                   delivery=delivery)
     audit.record(actor, "letter.issued", letter, kind=kind, reference=reference,
-                 languages=letter.languages, sha256=letter.sha256)
+                 languages=letter.languages, sha256=letter.sha256, delivery=delivery)
     return letter
 
 

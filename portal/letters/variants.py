@@ -22,7 +22,7 @@ class Variant:
         self.salutation = {}
         for lang in self.languages:
             with i18n.locale(lang):
-                self.salutation[lang] = services.salutation_pattern()
+                self.salutation[lang] = services.salutation_patterns()
 
     def personal(self, recipient: services.Recipient, reference: str, fields: dict,
                  qr_url: str | None = None) -> vdp.Personal:
@@ -30,8 +30,7 @@ class Variant:
         for lang in self.languages:
             lang_texts = {f"address-{i}": line for i, line in enumerate(recipient.lines)}
             lang_texts["reference"] = reference
-            lang_texts["salutation"] = self.salutation[lang] % {
-                "name": recipient.first_name or recipient.name}
+            lang_texts["salutation"] = services.greeting(self.salutation[lang], recipient)
             lang_texts.update(fields)
             texts[lang] = lang_texts
         # The name as the window prints it (fitted to its line), as a full render's marks.

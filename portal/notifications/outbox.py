@@ -13,12 +13,14 @@ import smtplib
 from datetime import date, timedelta
 
 from flask import current_app, render_template
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal import i18n, mail
 from portal import outbox as platform_outbox
 from portal.accounts.models import User
+from portal.applications import correspondence
 from portal.applications.models import Application, Convocation, Status
 from portal.extensions import db
 from portal.models import utcnow
@@ -121,14 +123,19 @@ def _context(session, notification: Notification) -> dict:
     entry = BY_KIND[notification.kind]
     day = convocation.selection_day.day if convocation else None
     deadline = application.offer_deadline
+    lines = entry.render(
+        reference=application.reference, intake=application.intake.name,
+        date=deadline if notification.kind in OFFER_KINDS else day,
+        place=convocation.selection_day.place if convocation else None)
+    # A move whose letter has no deliverable postal address: the letter is only online.
+    if notification.kind in LETTER_KINDS and not correspondence.has_postal_address(
+            application, session):
+        lines = (*lines, NOT_BY_POST)
     return {
         "kind": notification.kind,
         # Only the first name: nothing else personal in a message.
         "first_name": application.first_name,
-        "lines": entry.render(
-            reference=application.reference, intake=application.intake.name,
-            date=deadline if notification.kind in OFFER_KINDS else day,
-            place=convocation.selection_day.place if convocation else None),
+        "lines": lines,
         "action": entry.link_label,
         "deadline": deadline,
         "link": mail.external_url("applications.status", application_id=application.id),
@@ -137,6 +144,11 @@ def _context(session, notification: Notification) -> dict:
 
 
 OFFER_KINDS = ("offer", "offer_reminder")
+# Moves that issue a letter (acknowledgement, convocation, decision).
+LETTER_KINDS = ("submitted", "convocation", "convocation_changed", "offer", "waitlisted",
+                "rejected")
+NOT_BY_POST = _l("We have no complete postal address of yours, so this letter does not come "
+                 "by post: read it on the page of your application.")
 
 
 def _send(session, notification: Notification) -> None:

@@ -73,6 +73,13 @@ def test_from_the_email_link_to_a_signed_agreement_and_a_confirmed_period(
     pages.check()
     expect(page.get_by_label(_("Your name"), exact=True)).to_have_value("Karin Maes")
     page.get_by_label(_("Your function")).fill("Zaakvoerder")
+    # The enterprise's postal address, where its letters go; the signer is the contact.
+    page.get_by_label(_("Street"), exact=True).fill("Kerkstraat")
+    page.get_by_label(_("House number"), exact=True).fill("12")
+    page.get_by_label(_("Postcode"), exact=True).fill("9000")
+    page.get_by_label(_("Municipality"), exact=True).fill("Gent")
+    expect(page.get_by_label(_("Name of the person our letters are addressed to"))
+           ).to_have_value("Karin Maes")
     page.get_by_label(_("I sign this agreement on behalf of the company")).check()
     page.get_by_role("button", name=_("Sign the agreement")).click()
 
@@ -114,5 +121,7 @@ def test_from_the_email_link_to_a_signed_agreement_and_a_confirmed_period(
     agreement = db.session.scalar(db.select(Agreement))
     assert (agreement.status, agreement.signed_name, agreement.signed_function) == (
         "signed", "Karin Maes", "Zaakvoerder")
+    assert (agreement.employer.street, agreement.employer.postcode,
+            agreement.employer.contact_name) == ("Kerkstraat", "9000", "Karin Maes")
     answer = db.session.scalar(db.select(PeriodAnswer))
     assert (answer.agreement_id, answer.answer) == (agreement.id, "confirmed")

@@ -14,6 +14,9 @@ from tests.support.mail import last_mail_to, links_in, path_of
 
 # Valid enterprise numbers (mod-97 check), not real enterprises.
 NUMBERS = ["0400000086", "0400000185", "0400000284", "0400000383", "0400000482"]
+# An enterprise's postal address as the HR user gives it when signing.
+ADDRESS = {"street": "Brouwerijstraat", "house_number": "12", "box": "3", "postcode": "9000",
+           "municipality": "Gent"}
 
 
 def employer(number: str = NUMBERS[0], name: str = "Bakkerij Janssens BV", **fields):
@@ -58,7 +61,8 @@ def proposed_agreement(employer_, reservist=None, hr_email: str = "hr@bakkerij.b
 def signed_agreement(employer_, hr=None, reservist=None) -> Agreement:
     agreement = proposed_agreement(employer_, reservist)
     hr = hr or hr_user(employer_)
-    services.sign(hr, agreement, name=hr.full_name, function="HR", terms_id=agreement.terms_id)
+    services.sign(hr, agreement, name=hr.full_name, function="HR", terms_id=agreement.terms_id,
+                  address=ADDRESS)
     outbox.discard()  # the set-up sends nothing
     return agreement
 

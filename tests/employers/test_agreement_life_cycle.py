@@ -8,6 +8,7 @@ from portal.extensions import db
 from portal.letters.models import Letter
 from portal.refusals import Refusal
 from tests.employers.helpers import (
+    ADDRESS,
     NUMBERS,
     employer,
     hr_user,
@@ -71,7 +72,8 @@ def test_a_reason_is_needed_to_decline_suspend_or_end(app):
 def _sign(client, agreement, **fields):
     page = f"/employer/agreements/{agreement.id}"
     data = {"name": "Karin Maes", "function": "HR manager", "agree": "y",
-            "terms_id": agreement.terms_id, "version": agreement.version}
+            "terms_id": agreement.terms_id, "version": agreement.version,
+            "contact_name": "Karin Maes", "contact_function": "HR manager", **ADDRESS}
     data.update(fields)
     return post_form(client, f"{page}/sign", data, page=page)
 

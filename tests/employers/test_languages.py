@@ -5,7 +5,7 @@ import pytest
 from portal.employers import services
 from portal.extensions import db
 from portal.letters.models import Letter
-from tests.employers.helpers import NUMBERS, employer, pdf_text
+from tests.employers.helpers import ADDRESS, NUMBERS, employer, pdf_text
 from tests.support import factories
 from tests.support.mail import last_mail_to, text_of
 
@@ -32,7 +32,7 @@ def test_link_mail_and_letter_in_the_employers_language(app, lang, subject, orde
     hr = factories.user(role="employer", password=None, language=lang)
     services.add_member(company, hr, admin=True, actor=None)
     services.sign(hr, agreement, name="Sabine Schmitz", function="HR",
-                  terms_id=agreement.terms_id)
+                  terms_id=agreement.terms_id, address=ADDRESS)
     letter = db.session.scalar(db.select(Letter).where(Letter.kind == "agreement"))
     assert letter.languages == order
     text = pdf_text(letter.pdf)

@@ -8,7 +8,7 @@ from portal.employers.models import Agreement
 from portal.extensions import db
 from portal.letters.models import Letter
 from portal.refusals import Refusal
-from tests.employers.helpers import employer, hr_user, proposed_agreement
+from tests.employers.helpers import ADDRESS, employer, hr_user, proposed_agreement
 
 
 def test_signing_twice_at_the_same_moment_signs_once(app):
@@ -29,7 +29,7 @@ def test_signing_twice_at_the_same_moment_signs_once(app):
             barrier.wait()
             try:
                 services.sign(user, item, name=user.full_name, function="HR",
-                              terms_id=terms_id, version=1)
+                              terms_id=terms_id, version=1, address=ADDRESS)
                 db.session.commit()
                 outcomes.append("signed")
             except Refusal as refusal:

@@ -20,7 +20,7 @@ from portal.employers.models import (
 )
 from portal.extensions import db
 from portal.reserve.models import EngagementStatus
-from tests.employers.helpers import NUMBERS, employer, hr_user, link_path, signed_agreement
+from tests.employers.helpers import ADDRESS, NUMBERS, employer, hr_user, link_path, signed_agreement
 from tests.support import factories
 from tests.support import reserve as reserve_support
 from tests.support.client import csrf_token, login, post_form
@@ -63,9 +63,10 @@ def _sign(client, agreement_id):
     agreement = db.session.get(Agreement, agreement_id)
     response = post_form(client, f"/employer/agreements/{agreement_id}/sign", {
         "name": "Karin Maes", "function": "Zaakvoerder", "agree": "y",
-        "terms_id": agreement.terms_id, "version": agreement.version},
+        "terms_id": agreement.terms_id, "version": agreement.version, **ADDRESS,
+        "contact_name": "Karin Maes", "contact_function": "Zaakvoerder"},
         page=f"/employer/agreements/{agreement_id}")
-    assert response.status_code == 302
+    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
 
 
 def test_a_citizen_without_an_engagement_cannot_make_the_portal_write_to_an_enterprise(

@@ -11,7 +11,14 @@ from wtforms import SelectChoice
 
 from portal import audit
 from portal.accounts.models import User
-from portal.applications import answers, identity_clashes, quotas, selection, service_start
+from portal.applications import (
+    answers,
+    correspondence,
+    identity_clashes,
+    quotas,
+    selection,
+    service_start,
+)
 from portal.applications.intakes import services as intake_services
 from portal.applications.intakes.models import SelectionDay
 from portal.applications.models import (
@@ -146,6 +153,7 @@ def _render_detail(app_: Application, status: int = 200, **forms):
             prefix="reject", version=app_.version, action="reject"),
         letters=_letters(app_),
         pending_letters=pending.of_subject(app_),
+        by_post=correspondence.has_postal_address(app_),
         clashes=identity_clashes.for_application(app_.id),
     ), status
 

@@ -35,7 +35,39 @@ class OpenLinkForm(FlaskForm):
     language = SelectField(_l("Language"), choices=language_choices, validate_choice=False)
 
 
-class SignForm(FlaskForm):
+class PostalFields:
+    """The enterprise's postal address and the person its letters are addressed to; the
+    service (enterprise.postal_address, contact_person) checks them."""
+
+    street = StringField(_l("Street"), filters=[_strip], validators=[Length(max=120)])
+    house_number = StringField(_l("House number"), filters=[_strip],
+                               validators=[Length(max=12)])
+    box = StringField(_l("Box"), filters=[_strip], validators=[Length(max=12)])
+    postcode = StringField(_l("Postcode"), filters=[_strip], validators=[Length(max=10)])
+    municipality = StringField(_l("Municipality"), filters=[_strip],
+                               validators=[Length(max=80)])
+    contact_name = StringField(_l("Name of the person our letters are addressed to"),
+                               filters=[_strip], validators=[Length(max=200)])
+    contact_function = StringField(_l("Their function"), filters=[_strip],
+                                   validators=[Length(max=200)])
+
+    def address(self) -> dict:
+        return {name: self[name].data for name in
+                ("street", "house_number", "box", "postcode", "municipality")}
+
+    def contact(self) -> dict:
+        return {"name": self.contact_name.data, "function": self.contact_function.data}
+
+    def fill(self, employer, user=None) -> None:
+        """Show what the enterprise has; the contact person defaults to `user`."""
+        for name in ("street", "house_number", "box", "postcode", "municipality",
+                     "contact_name", "contact_function"):
+            self[name].data = getattr(employer, name)
+        if not self.contact_name.data and user is not None:
+            self.contact_name.data = user.full_name
+
+
+class SignForm(PostalFields, FlaskForm):
     terms_id = HiddenField()
     version = HiddenField()
     name = StringField(_l("Your name"), filters=[_strip], validators=[Length(max=200)])
@@ -49,7 +81,7 @@ class ReasonForm(FlaskForm):
     reason = StringField(_l("Reason"), filters=[_strip], validators=[Length(max=500)])
 
 
-class EmployerForm(FlaskForm):
+class EmployerForm(PostalFields, FlaskForm):
     joint_committee = StringField(_l("Joint committee number (paritair comité / commission "
                                      "paritaire)"), filters=[_strip], validators=[Length(max=20)])
     language = SelectField(_l("Language of the enterprise's letters"),

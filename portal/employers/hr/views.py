@@ -188,6 +188,7 @@ def _agreement_page(item: Agreement, sign_form=None, reason_form=None, status=20
     if sign_form is None:
         sign_form = SignForm()
         sign_form.name.data = current_user.full_name
+        sign_form.fill(item.employer, current_user)
     sign_form.terms_id.data = item.terms_id
     sign_form.version.data = item.version
     reason_form = reason_form or ReasonForm()
@@ -223,7 +224,8 @@ def sign(agreement_id: int):
         return _agreement_page(item, sign_form=form, status=400)
     try:
         services.sign(current_user, item, name=form.name.data, function=form.function.data,
-                      terms_id=_int(form.terms_id.data), version=_int(form.version.data))
+                      terms_id=_int(form.terms_id.data), version=_int(form.version.data),
+                      address=form.address(), contact=form.contact())
     except Refusal as refusal:
         show_refusal(form, refusal)
         item = _agreement_or_404(agreement_id)
@@ -318,7 +320,7 @@ def enterprise(employer_id: int):
         try:
             services.update_employer(current_user, employer,
                                      joint_committee=form.joint_committee.data,
-                                     language=form.language.data)
+                                     language=form.language.data, **_postal(form, employer))
         except Refusal as refusal:
             show_refusal(form, refusal)
             employer = _employer_or_404(employer_id)
@@ -328,6 +330,15 @@ def enterprise(employer_id: int):
             return redirect(url_for("employers_hr.enterprise", employer_id=employer.id))
     return _enterprise_page(employer, form, ColleagueForm(),
                             400 if form.is_submitted() else 200)
+
+
+def _postal(form: EmployerForm, employer: Employer) -> dict:
+    """The address and contact person to store: left out while the enterprise has none and
+    the form gives none (its joint committee can be saved before its address is known)."""
+    address, contact = form.address(), form.contact()
+    return {"address": address if employer.has_postal_address or any(address.values())
+            else None,
+            "contact": contact if employer.contact_name or any(contact.values()) else None}
 
 
 def _enterprise_page(employer, form, colleague_form, status=200):
