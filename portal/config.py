@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("INSTANCE_PATH") or ROOT / "instance")
 # Settings that hold a ring of Fernet keys (portal/keyring.py), each with the file in the
 # instance folder its key is generated into outside production.
-KEY_RINGS = {"HEALTH_DATA_KEYS": "health_data_key", "TOTP_KEYS": "totp_key"}
+KEY_RINGS = {"HEALTH_DATA_KEYS": "health_data_key", "TOTP_KEYS": "totp_key",
+             "OUTBOX_KEYS": "outbox_key"}
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -71,6 +72,13 @@ class Config:
     # Required in production. Elsewhere, when unset, a key is generated once into
     # instance/totp_key (mode 0600) and reused.
     TOTP_KEYS = os.environ.get("TOTP_KEYS")
+
+    # OUTBOX_KEYS: Fernet keys (comma-separated) that encrypt the e-mails waiting in the
+    # mail outbox (their reset and verification links sign people in). A ring of its own.
+    # To rotate, put a new key first and keep the old one until `flask mail retry --all`
+    # has emptied the outbox (a sent message's text is cleared). Required in production.
+    # Elsewhere, when unset, a key is generated once into instance/outbox_key (0600).
+    OUTBOX_KEYS = os.environ.get("OUTBOX_KEYS")
 
     # DATABASE_URL: SQLAlchemy URL. Default: SQLite file instance/portal.sqlite3
     # (WAL mode, busy timeout). Production: postgresql+psycopg://user@host/db.

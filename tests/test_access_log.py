@@ -18,7 +18,7 @@ from pathlib import Path
 
 from werkzeug.serving import make_server
 
-from tests.conftest import TEST_HEALTH_KEY, TEST_TOTP_KEY
+from tests.conftest import TEST_HEALTH_KEY, TEST_OUTBOX_KEY, TEST_TOTP_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,6 +54,7 @@ def test_gunicorn_writes_no_bearer_secret_to_its_access_log(app, database_url, t
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "MAIL_URL")}
     env.update(PORTAL_ENV="testing", SECRET_KEY="test-secret", DATABASE_URL=database_url,
                HEALTH_DATA_KEYS=TEST_HEALTH_KEY, TOTP_KEYS=TEST_TOTP_KEY,
+               OUTBOX_KEYS=TEST_OUTBOX_KEY,
                INSTANCE_PATH=str(tmp_path / "instance"), MAIL_DIR=str(tmp_path / "mail"))
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--workers", "1", "--bind",
