@@ -242,6 +242,9 @@ class Config:
     # Council of State's 60 days). An erasure request keeps the decision record, minimised,
     # until then.
     APPEAL_PERIOD_DAYS = _int("APPEAL_PERIOD_DAYS", 60)
+    # ERASURE_CODE_MINUTES: how long the code mailed to an account without a password (it
+    # signs in through the federal login only) confirms its erasure.
+    ERASURE_CODE_MINUTES = _int("ERASURE_CODE_MINUTES", 15)
     # PRIVACY_CONTROLLER: the controller named in the record of processing and the export.
     PRIVACY_CONTROLLER = os.environ.get(
         "PRIVACY_CONTROLLER", "Belgian Defence, Directorate-General Human Resources")
