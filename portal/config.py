@@ -127,6 +127,16 @@ class Config:
     # LOGIN_ADDRESS_LIMIT: failed logins (and reset requests) per address, whatever the
     # accounts; generous, as a whole office may sit behind one address.
     LOGIN_ADDRESS_LIMIT = os.environ.get("LOGIN_ADDRESS_LIMIT", "30 per 15 minutes")
+    # LOGIN_ACCOUNT_FREE_FAILURES: failed logins for one account, from any address, before
+    # each further try must wait (the owner is e-mailed once when it is reached). The wait
+    # starts at LOGIN_ACCOUNT_DELAY_SECONDS after the last failure and doubles with each
+    # further failure up to LOGIN_ACCOUNT_MAX_DELAY_SECONDS: slowed, never locked. The
+    # count is forgotten LOGIN_ACCOUNT_WINDOW_HOURS after the last failure, at a successful
+    # login and at a password reset.
+    LOGIN_ACCOUNT_FREE_FAILURES = _int("LOGIN_ACCOUNT_FREE_FAILURES", 10)
+    LOGIN_ACCOUNT_DELAY_SECONDS = _int("LOGIN_ACCOUNT_DELAY_SECONDS", 30)
+    LOGIN_ACCOUNT_MAX_DELAY_SECONDS = _int("LOGIN_ACCOUNT_MAX_DELAY_SECONDS", 900)
+    LOGIN_ACCOUNT_WINDOW_HOURS = _int("LOGIN_ACCOUNT_WINDOW_HOURS", 24)
     # RATELIMIT_KEY_PREFIX: prefix of the throttle counters in Redis, so that two portals
     # (or test runs) sharing one Redis server keep separate counts.
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "portal")
@@ -220,6 +230,8 @@ class Config:
     #                           expertise uploaded to the Reserve
     #   sessions                after the last request: server-side login sessions
     #   mail_files              after sending: e-mails kept as files or in the outbox
+    #   form_drafts             after typing: a form sent after its session expired, kept
+    #                           (encrypted) to fill it in again; taken back or gone in an hour
     #   audit_log               after the event: the audit log
     RETENTION_DAYS: dict = {
         kind: _int(f"RETENTION_{kind.upper()}_DAYS", days)
@@ -235,6 +247,7 @@ class Config:
             "uploaded_proofs": 365,
             "sessions": 30,
             "mail_files": 30,
+            "form_drafts": 1,
             "audit_log": 10 * 365,
         }.items()
     }

@@ -10,6 +10,7 @@ from sqlalchemy import String, cast, delete, func, literal, update
 from portal import privacy_registry as registry
 from portal.accounts import sessions
 from portal.accounts.models import User, UserSession
+from portal.drafts import FormDraft
 from portal.extensions import db
 from portal.mail import OutboxMail
 from portal.security import Role
@@ -60,6 +61,8 @@ def erase(user: User, actor, now, **_kw) -> registry.Erased:
                                .execution_options(synchronize_session=False)).rowcount
     logins = db.session.execute(delete(UserSession).where(UserSession.user_id == user.id)
                                 .execution_options(synchronize_session=False)).rowcount
+    db.session.execute(delete(FormDraft).where(FormDraft.user_id == user.id)
+                       .execution_options(synchronize_session=False))
     user.current_session = None
     return registry.Erased(counts={"accounts": 1, "outbox_mails": mails,
                                    "login_sessions": logins}, kept=[registry.Kept(

@@ -260,6 +260,18 @@ def send_password_reset(email: str) -> None:
                  hours=tokens.max_age() // 3600)
 
 
+def send_guessing_alert(email: str) -> None:
+    """Tell the owner, once per run, that many wrong passwords were tried on the account
+    (after the commit and the response); nothing for an address without an account."""
+    user = find_by_email(email)
+    if user is None or not user.active:
+        return
+    outbox.later(user.email, "login_guessing", user.language,
+                 _l("Many wrong passwords were tried on your account"), after_response=True,
+                 user=user, reset_link=mail.external_url("accounts.forgot_password"),
+                 account_link=mail.external_url("accounts.account"))
+
+
 def send_set_password(user: User) -> None:
     """For a new staff account: choose a password through a reset link."""
     link = mail.external_url("accounts.reset_with_token", token=tokens.make(tokens.RESET, user))
