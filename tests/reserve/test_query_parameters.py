@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from portal.extensions import db
-from portal.reserve.models import EngagementStatus, UnitMember
+from portal.reserve.models import EngagementStatus, TrainingPeriod, UnitMember
 from tests.support import factories
 from tests.support import reserve as r
 
@@ -50,3 +50,15 @@ def test_a_year_out_of_range_is_not_found_and_a_page_past_the_end_shows_the_last
     assert client.get(f"/units/{unit_id}?year=99999").status_code == 404
     assert client.get(f"/units/{unit_id}?year=-3").status_code == 404
     assert client.get(f"/units/{unit_id}?page=2147483648").status_code == 200
+
+
+def test_assigning_a_reservist_id_too_large_for_the_database_is_a_bad_request(
+        app, client, login_as):
+    from tests.support.client import post_form
+
+    users, unit_id = _world()
+    login_as(users["unit_staff"])
+    period_id = db.session.scalar(db.select(TrainingPeriod.id))
+    response = post_form(client, f"/units/periods/{period_id}/assign",
+                         {"engagement_id": str(2 ** 70)}, page=f"/units/periods/{period_id}")
+    assert response.status_code == 400
