@@ -31,7 +31,7 @@ def asked_year(args) -> int:
     value = (args.get("year") or "").strip()
     if not value:
         return date.today().year
-    if not value.isdigit() or not FIRST_YEAR <= int(value) <= LAST_YEAR:
+    if not (value.isascii() and value.isdigit()) or not FIRST_YEAR <= int(value) <= LAST_YEAR:
         abort(404)
     return int(value)
 

@@ -63,7 +63,7 @@ TEXT = st.one_of(
 
 PORTAL = Path(__file__).resolve().parent.parent / "portal"
 # Values every page gets in every query parameter at least once (year and page included).
-SWEEP = ["abc", "-1", "0", "2147483648", "-9223372036854775809", "9" * 40, "1e309", "",
+SWEEP = ["abc", "²", "-1", "0", "2147483648", "-9223372036854775809", "9" * 40, "1e309", "",
          "\x00", "../../etc/passwd"]
 
 

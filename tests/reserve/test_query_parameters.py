@@ -9,7 +9,7 @@ from portal.reserve.models import EngagementStatus, TrainingPeriod, UnitMember
 from tests.support import factories
 from tests.support import reserve as r
 
-HOSTILE = ["abc", "-1", "0", "-2147483649", "99999", "10000", "2147483648",
+HOSTILE = ["abc", "²", "２０２７", "-1", "0", "-2147483649", "99999", "10000", "2147483648",
            "9" * 30, "1e9", "", " 2027", "NaN"]
 
 
