@@ -15,8 +15,10 @@ from portal import errors, i18n, security, templating, textclean
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # Pieces every domain relies on, each with init_app(app): bulk jobs (and the Job table),
-# `flask demo seed`, the audit log's pages (and the AuditEvent table), the mail outbox.
-PLATFORM = ("portal.jobs", "portal.demo", "portal.audit_views", "portal.outbox")
+# `flask demo seed`, the audit log's pages (and the AuditEvent table), the mail outbox, access
+# logs without bearer secrets.
+PLATFORM = ("portal.jobs", "portal.demo", "portal.audit_views", "portal.outbox",
+            "portal.accesslog")
 
 # The domains. Each is a package whose init_app(app) imports its models and registers its
 # blueprints, CLI commands, demo seeds, staff tasks and signal handlers. Adding a domain:

@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("INSTANCE_PATH") or ROOT / "instance")
 # Settings that hold a ring of Fernet keys (portal/keyring.py), each with the file in the
 # instance folder its key is generated into outside production.
-KEY_RINGS = {"HEALTH_DATA_KEYS": "health_data_key", "TOTP_KEYS": "totp_key"}
+KEY_RINGS = {"HEALTH_DATA_KEYS": "health_data_key", "TOTP_KEYS": "totp_key",
+             "OUTBOX_KEYS": "outbox_key"}
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -72,6 +73,13 @@ class Config:
     # instance/totp_key (mode 0600) and reused.
     TOTP_KEYS = os.environ.get("TOTP_KEYS")
 
+    # OUTBOX_KEYS: Fernet keys (comma-separated) that encrypt the e-mails waiting in the
+    # mail outbox (their reset and verification links sign people in). A ring of its own.
+    # To rotate, put a new key first and keep the old one until `flask mail retry --all`
+    # has emptied the outbox (a sent message's text is cleared). Required in production.
+    # Elsewhere, when unset, a key is generated once into instance/outbox_key (0600).
+    OUTBOX_KEYS = os.environ.get("OUTBOX_KEYS")
+
     # DATABASE_URL: SQLAlchemy URL. Default: SQLite file instance/portal.sqlite3
     # (WAL mode, busy timeout). Production: postgresql+psycopg://user@host/db.
     SQLALCHEMY_DATABASE_URI = os.environ.get(
@@ -122,6 +130,16 @@ class Config:
     # LOGIN_ADDRESS_LIMIT: failed logins (and reset requests) per address, whatever the
     # accounts; generous, as a whole office may sit behind one address.
     LOGIN_ADDRESS_LIMIT = os.environ.get("LOGIN_ADDRESS_LIMIT", "30 per 15 minutes")
+    # LOGIN_ACCOUNT_FREE_FAILURES: failed logins for one account, from any address, before
+    # each further try must wait (the owner is e-mailed once when it is reached). The wait
+    # starts at LOGIN_ACCOUNT_DELAY_SECONDS after the last failure and doubles with each
+    # further failure up to LOGIN_ACCOUNT_MAX_DELAY_SECONDS: slowed, never locked. The
+    # count is forgotten LOGIN_ACCOUNT_WINDOW_HOURS after the last failure, at a successful
+    # login and at a password reset.
+    LOGIN_ACCOUNT_FREE_FAILURES = _int("LOGIN_ACCOUNT_FREE_FAILURES", 10)
+    LOGIN_ACCOUNT_DELAY_SECONDS = _int("LOGIN_ACCOUNT_DELAY_SECONDS", 30)
+    LOGIN_ACCOUNT_MAX_DELAY_SECONDS = _int("LOGIN_ACCOUNT_MAX_DELAY_SECONDS", 900)
+    LOGIN_ACCOUNT_WINDOW_HOURS = _int("LOGIN_ACCOUNT_WINDOW_HOURS", 24)
     # RATELIMIT_KEY_PREFIX: prefix of the throttle counters in Redis, so that two portals
     # (or test runs) sharing one Redis server keep separate counts.
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "portal")
@@ -223,6 +241,8 @@ class Config:
     #                           expertise uploaded to the Reserve
     #   sessions                after the last request: server-side login sessions
     #   mail_files              after sending: e-mails kept as files or in the outbox
+    #   form_drafts             after typing: a form sent after its session expired, kept
+    #                           (encrypted) to fill it in again; taken back or gone in an hour
     #   audit_log               after the event: the audit log
     RETENTION_DAYS: dict = {
         kind: _int(f"RETENTION_{kind.upper()}_DAYS", days)
@@ -238,6 +258,7 @@ class Config:
             "uploaded_proofs": 365,
             "sessions": 30,
             "mail_files": 30,
+            "form_drafts": 1,
             "audit_log": 10 * 365,
         }.items()
     }
@@ -245,6 +266,9 @@ class Config:
     # Council of State's 60 days). An erasure request keeps the decision record, minimised,
     # until then.
     APPEAL_PERIOD_DAYS = _int("APPEAL_PERIOD_DAYS", 60)
+    # ERASURE_CODE_MINUTES: how long the code mailed to an account without a password (it
+    # signs in through the federal login only) confirms its erasure.
+    ERASURE_CODE_MINUTES = _int("ERASURE_CODE_MINUTES", 15)
     # PRIVACY_CONTROLLER: the controller named in the record of processing and the export.
     PRIVACY_CONTROLLER = os.environ.get(
         "PRIVACY_CONTROLLER", "Belgian Defence, Directorate-General Human Resources")

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal import i18n
 from portal.extensions import db
+from portal.keyring import InvalidToken, KeyRing
 from portal.models import UTCDateTime, utcnow
 
 log = logging.getLogger(__name__)
@@ -221,6 +222,26 @@ class OutboxMail(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+# The outbox's messages are stored sealed under this ring: their links sign people in.
+KEYS = KeyRing("OUTBOX_KEYS")
+
+
+def seal(message: EmailMessage) -> bytes:
+    """The message as stored in the outbox: a Fernet token of its bytes."""
+    return KEYS.encrypt(message.as_bytes().decode("utf-8", "surrogateescape")).encode("ascii")
+
+
+def unseal(stored: bytes) -> bytes:
+    """The message bytes of an outbox row (rows written before sealing are clear text)."""
+    stored = bytes(stored)
+    try:
+        return KEYS.decrypt(stored.decode("ascii")).encode("utf-8", "surrogateescape")
+    except (InvalidToken, UnicodeDecodeError):
+        if stored.startswith(b"gAAAAA"):
+            raise  # sealed under a key no longer in OUTBOX_KEYS: say so, send nothing
+        return stored
+
+
 def wait_before(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** min(attempts - 1, 10)), MAX_WAIT)
 
@@ -232,7 +253,7 @@ def queue(message, error: BaseException) -> None:
     with db.engine.begin() as conn:
         conn.execute(insert(OutboxMail), [{
             "recipient": str(message["To"]), "subject": str(message["Subject"])[:300],
-            "message": message.as_bytes(), "created_at": now, "attempts": 1,
+            "message": seal(message), "created_at": now, "attempts": 1,
             "last_error": type(error).__name__, "next_attempt_at": now + wait_before(1),
         }])
     log.warning("mail to %s queued for retry: %s", message["To"], type(error).__name__)

@@ -7,10 +7,11 @@ transaction: a rollback leaves nothing to send, and a commit leaves it stored be
 response goes out. After the commit it goes through the job queue when there is one, else
 right away in this process (after the response, for a page whose speed must not tell
 anything); whatever fails or is lost on the way (mail server down, a process killed) stays
-in the outbox and `mail retry` sends it, exactly once. `after_commit(fn, ids)` is the same
-hand-over for a domain's own deliveries (notifications). Once sent, a message's text (its
-links carry tokens) is cleared; recipient, subject and times stay for the retention
-schedule.
+in the outbox and `mail retry` sends it, exactly once. Stored messages are sealed
+(Fernet, OUTBOX_KEYS): a database dump shows no link that signs anyone in.
+`after_commit(fn, ids)` is the same hand-over for a domain's own deliveries
+(notifications). Once sent, a message's text (its links carry tokens) is cleared;
+recipient, subject and times stay for the retention schedule.
 """
 from __future__ import annotations
 
@@ -46,14 +47,18 @@ RQ_RETRY_INTERVALS = (30, 300, 1800)  # seconds between the queue's tries
 # --- queueing, in the caller's transaction ------------------------------------------------
 
 def later(to: str, template: str, language: str, subject, *, after_response: bool = False,
-          attachments: tuple[mail.Attachment, ...] = (), **context) -> None:
+          attachments: tuple[mail.Attachment, ...] = (), stand_in: bool = False,
+          **context) -> None:
     """Send this e-mail once the current transaction commits (see the module's text).
     `after_response`: in a web request, send it only once the response has gone out;
-    `attachments`: files sent with it (mail.Attachment)."""
+    `attachments`: files sent with it (mail.Attachment).
+    `stand_in`: build, seal, store and hand it over like any other, but never send it
+    (its row has no recipient and is deleted when its turn comes): a page whose speed must
+    not tell whether an address has an account does the same work either way."""
     message = mail.build(to, template, language, subject, attachments=attachments,
                          **context)
-    row = OutboxMail(recipient=to, subject=str(message["Subject"])[:300],
-                     message=message.as_bytes(), created_at=utcnow(), attempts=0,
+    row = OutboxMail(recipient="" if stand_in else to, subject=str(message["Subject"])[:300],
+                     message=mail.seal(message), created_at=utcnow(), attempts=0,
                      last_error="", next_attempt_at=utcnow() + GRACE)
     db.session.add(row)
     db.session.flush()
@@ -189,7 +194,11 @@ def _attempt(session: Session, id_: int) -> bool:
     if row is None:  # sent already, or being sent by someone else right now
         session.rollback()
         return True
-    message = BytesParser(policy=policy.SMTP).parsebytes(row.message)
+    if not row.recipient:  # a stand-in (see later()): nothing to send, nothing to keep
+        session.delete(row)
+        session.commit()
+        return True
+    message = BytesParser(policy=policy.SMTP).parsebytes(mail.unseal(row.message))
     url = current_app.config.get("MAIL_URL")
     try:
         if url:

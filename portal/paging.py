@@ -6,14 +6,34 @@ A page past the last shows the last one rather than an empty table; junk asks fo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+
+from flask import abort
+
+# A page number past this is shown as the last page like any other too-high number; the
+# bound keeps the row offset inside what every database takes.
+MAX_PAGE = 1_000_000
+# Years a calendar page can show: outside them (or not a number) the page does not exist.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def asked_page(args) -> int:
     """The page number in the query arguments: anything but a positive integer means 1."""
     try:
-        return max(int(args.get("page", 1)), 1)
-    except (TypeError, ValueError):
+        return min(max(int(args.get("page", 1)), 1), MAX_PAGE)
+    except (TypeError, ValueError, OverflowError):
         return 1
+
+
+def asked_year(args) -> int:
+    """The year in the query arguments, this year when none is given; 404 for anything that
+    is not a year between FIRST_YEAR and LAST_YEAR (a made-up link, not a user's slip)."""
+    value = (args.get("year") or "").strip()
+    if not value:
+        return date.today().year
+    if not (value.isascii() and value.isdigit()) or not FIRST_YEAR <= int(value) <= LAST_YEAR:
+        abort(404)
+    return int(value)
 
 
 def locate(total: int, asked: int, per_page: int) -> tuple[int, int]:

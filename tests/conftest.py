@@ -16,6 +16,7 @@ from tests.support import factories
 IN_CI = os.environ.get("CI") == "true"
 TEST_HEALTH_KEY = "ZGllbnN0amFhci10ZXN0cy1ub3QtcHJvZHVjdGlvbiE="  # noqa: S105 (tests only)
 TEST_TOTP_KEY = "ZGllbnN0amFhci10b3RwLXRlc3RzLW5vdC1wcm9kISE="  # noqa: S105 (tests only)
+TEST_OUTBOX_KEY = "ZGllbnN0amFhci1vdXRib3gtdGVzdHMtbm90LXByb2Q="  # noqa: S105 (tests only)
 
 
 def _fresh_database(tmp_path_factory) -> tuple[str, callable]:
@@ -47,6 +48,7 @@ def make_test_config(database_url: str, tmp_path) -> dict:
         "HEALTH_DATA_KEYS": TEST_HEALTH_KEY,
         # The same for the staff's made-up two-step secrets: a ring of its own.
         "TOTP_KEYS": TEST_TOTP_KEY,
+        "OUTBOX_KEYS": TEST_OUTBOX_KEY,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MAIL_DIR": str(tmp_path / "mail"),
         "MAIL_URL": None,

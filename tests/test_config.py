@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from portal import config, create_app
-from tests.conftest import TEST_HEALTH_KEY, TEST_TOTP_KEY
+from tests.conftest import TEST_HEALTH_KEY, TEST_OUTBOX_KEY, TEST_TOTP_KEY
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
@@ -22,6 +22,13 @@ def test_production_refuses_to_start_without_a_key_for_two_step_secrets():
     with pytest.raises(RuntimeError, match="TOTP_KEYS must be set in production"):
         config.load({"ENV_NAME": "production", "SECRET_KEY": "x" * 32,
                      "HEALTH_DATA_KEYS": TEST_HEALTH_KEY, "TOTP_KEYS": None})
+
+
+def test_production_refuses_to_start_without_a_key_for_the_mail_outbox():
+    with pytest.raises(RuntimeError, match="OUTBOX_KEYS must be set in production"):
+        config.load({"ENV_NAME": "production", "SECRET_KEY": "x" * 32,
+                     "HEALTH_DATA_KEYS": TEST_HEALTH_KEY, "TOTP_KEYS": TEST_TOTP_KEY,
+                     "OUTBOX_KEYS": None})
 
 
 def test_the_two_step_secrets_and_the_health_data_share_no_key():
@@ -62,7 +69,8 @@ def test_outside_production_a_two_step_key_of_its_own_is_generated_once(tmp_path
 
 def test_production_marks_cookies_secure_and_development_does_not():
     prod = config.load({"ENV_NAME": "production", "SECRET_KEY": "x" * 32,
-                        "HEALTH_DATA_KEYS": TEST_HEALTH_KEY, "TOTP_KEYS": TEST_TOTP_KEY})
+                        "HEALTH_DATA_KEYS": TEST_HEALTH_KEY, "TOTP_KEYS": TEST_TOTP_KEY,
+                        "OUTBOX_KEYS": TEST_OUTBOX_KEY})
     dev = config.load({"ENV_NAME": "development"})
     assert prod["SESSION_COOKIE_SECURE"] and prod["REMEMBER_COOKIE_SECURE"]
     assert not dev["SESSION_COOKIE_SECURE"]

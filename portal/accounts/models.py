@@ -106,3 +106,17 @@ class RecoveryCode(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AccountGuesses(db.Model):
+    """Failed logins per account name, from any network address (accounts/throttling.py):
+    past a ceiling each further try waits longer. Keyed by a keyed digest of the address
+    typed, so an address without an account is counted alike and none is stored in clear."""
+
+    __tablename__ = "account_guesses"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow,
+                                                      index=True)
+    alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

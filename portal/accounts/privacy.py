@@ -10,7 +10,9 @@ from sqlalchemy import String, cast, delete, func, literal, update
 from portal import privacy_registry as registry
 from portal.accounts import sessions
 from portal.accounts.models import User, UserSession
+from portal.drafts import FormDraft
 from portal.extensions import db
+from portal.mail import OutboxMail
 from portal.security import Role
 
 ERASED_DOMAIN = "erased.invalid"
@@ -50,8 +52,20 @@ def anonymise(user: User) -> None:
 
 
 def erase(user: User, actor, now, **_kw) -> registry.Erased:
+    """Anonymise the account and delete at once what the retention schedule would only
+    delete later: the e-mails to its address (sent or waiting) and its login sessions
+    (network address, browser)."""
+    email = user.email
     anonymise(user)
-    return registry.Erased(counts={"accounts": 1}, kept=[registry.Kept(
+    mails = db.session.execute(delete(OutboxMail).where(OutboxMail.recipient == email)
+                               .execution_options(synchronize_session=False)).rowcount
+    logins = db.session.execute(delete(UserSession).where(UserSession.user_id == user.id)
+                                .execution_options(synchronize_session=False)).rowcount
+    db.session.execute(delete(FormDraft).where(FormDraft.user_id == user.id)
+                       .execution_options(synchronize_session=False))
+    user.current_session = None
+    return registry.Erased(counts={"accounts": 1, "outbox_mails": mails,
+                                   "login_sessions": logins}, kept=[registry.Kept(
         registry.N_("The audit log: who did what on your file, and when"), None,
         registry.N_("Kept for the period of the retention schedule to prove how your file "
                     "was handled; it holds no answers."))])

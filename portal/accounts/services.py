@@ -270,16 +270,30 @@ def send_verification(user: User) -> None:
 def send_password_reset(email: str) -> None:
     """A reset link if an active account has this address, in the outbox of this
     transaction and sent after the response; nothing otherwise (the caller shows the same
-    page either way). An unknown address costs the same e-mail's making, then nothing."""
+    page either way). An unknown address does the same work: a token, a sealed outbox row
+    and its commit, for a stand-in that is deleted instead of sent (no trace of the
+    address is kept)."""
     user = find_by_email(email)
-    if user is None or not user.active:
-        mail.build(normalize_email(email), "reset", i18n.DEFAULT, _l("Reset your password"),
-                   user=User(email=normalize_email(email)), hours=tokens.max_age() // 3600,
-                   link=mail.external_url("accounts.reset_with_token", token="-" * 80))
-        return
+    stand_in = user is None or not user.active
+    if stand_in:
+        user = User(id=0, email=normalize_email(email), password_hash="", active=True,
+                    language=i18n.DEFAULT)
     link = mail.external_url("accounts.reset_with_token", token=tokens.make(tokens.RESET, user))
     outbox.later(user.email, "reset", user.language, _l("Reset your password"),
-                 after_response=True, user=user, link=link, hours=tokens.max_age() // 3600)
+                 after_response=True, stand_in=stand_in, user=user, link=link,
+                 hours=tokens.max_age() // 3600)
+
+
+def send_guessing_alert(email: str) -> None:
+    """Tell the owner, once per run, that many wrong passwords were tried on the account
+    (after the commit and the response); nothing for an address without an account."""
+    user = find_by_email(email)
+    if user is None or not user.active:
+        return
+    outbox.later(user.email, "login_guessing", user.language,
+                 _l("Many wrong passwords were tried on your account"), after_response=True,
+                 user=user, reset_link=mail.external_url("accounts.forgot_password"),
+                 account_link=mail.external_url("accounts.account"))
 
 
 def send_set_password(user: User) -> None:

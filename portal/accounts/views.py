@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -15,6 +16,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
@@ -54,8 +56,9 @@ def _failed(response) -> bool:
 
 def _throttled(count: Callable | None = None):
     """Per account-and-address and per address, checked before any hashing. `count` picks
-    the responses that use up an attempt (default: every POST). There is no limit per
-    account alone: that would let anyone keep its owner out."""
+    the responses that use up an attempt (default: every POST). Per account alone there
+    is no hard limit, which would let anyone keep its owner out: throttling.account_wait
+    slows guesses spread over many addresses instead."""
 
     def decorator(view):
         view = limiter.limit(_login_limit, key_func=_account_at_address, methods=["POST"],
@@ -140,15 +143,32 @@ def login():
         return redirect(safe_next(next_url, landing_url(current_user)))
     form = forms.LoginForm()
     if form.validate_on_submit():
+        wait = throttling.account_wait(form.email.data)
+        if wait:  # no password is tried: guesses spread over many addresses are slowed
+            return _account_slowed(form, next_url, wait)
         if throttling.refuses(services.find_by_email(form.email.data)):
             return _staff_login_unavailable(form, next_url)
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            throttling.forget(form.email.data)
             sign_in(user, "password")
             return redirect(safe_next(next_url, landing_url(user)))
+        alert = throttling.count_failure(form.email.data)
+        if alert:
+            services.send_guessing_alert(form.email.data)
         db.session.commit()  # keeps the audit of the failure
         form.password.errors.append(_("The e-mail address or password is not correct."))
     return render_template("accounts/login.html", form=form, next_url=safe_next(next_url, ""))
+
+
+def _account_slowed(form, next_url, wait: int):
+    """Refused without trying the password; says how long to wait (429)."""
+    form.password.errors.append(_(
+        "Too many wrong passwords were tried for this account. Try again in %(wait)s, or "
+        "choose a new password with “Forgot your password?”.",
+        wait=format_timedelta(timedelta(seconds=wait), threshold=1.0)))
+    return render_template("accounts/login.html", form=form,
+                           next_url=safe_next(next_url, "")), 429
 
 
 def _staff_login_unavailable(form, next_url):
@@ -214,6 +234,7 @@ def reset_password():
     form.policy_email = user.email
     if form.validate_on_submit():
         services.reset_password(token, form.password.data)
+        throttling.forget(user.email)
         db.session.commit()
         session.pop(RESET_SESSION_KEY, None)
         if current_user.is_authenticated:

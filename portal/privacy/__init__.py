@@ -36,6 +36,17 @@ def purge_mail_files(cutoff, now, dry_run: bool) -> int:
         delete(OutboxMail).where(sent).execution_options(synchronize_session=False)).rowcount
 
 
+def purge_form_drafts(cutoff, now, dry_run: bool) -> int:
+    """Forms typed before a session expired and never taken back (drafts delete them an
+    hour after; this catches those left when nobody posted again)."""
+    from portal import drafts  # the platform module that owns the table
+
+    if dry_run:
+        return db.session.scalar(select(func.count(drafts.FormDraft.id)).where(
+            drafts.FormDraft.created_at < cutoff)) or 0
+    return drafts.purge(cutoff)
+
+
 def purge_audit_log(cutoff, now, dry_run: bool) -> int:
     where = AuditEvent.at < cutoff
     if dry_run:
@@ -63,6 +74,15 @@ CORE = registry.Part(
             since=_l("sending"),
             purge=purge_mail_files,
             recipients=_l("The mail provider (processor)"),
+        ),
+        registry.Rule(
+            kind="form_drafts",
+            label=_l("Forms typed before a session expired"),
+            purpose=_l("Fill the form in again so that nothing typed is lost"),
+            legal_basis=_l("Public task (GDPR Art. 6(1)(e))"),
+            categories=_l("What was typed into the form, health answers included (encrypted)"),
+            since=_l("typing"),
+            purge=purge_form_drafts,
         ),
         registry.Rule(
             kind="audit_log",

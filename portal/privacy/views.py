@@ -18,15 +18,17 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+from flask_wtf import FlaskForm
 
 from portal import audit
 from portal import privacy_registry as registry
 from portal.accounts.models import User
 from portal.accounts.passwords import verify_password
-from portal.extensions import db
+from portal.extensions import db, limiter
+from portal.mail import deliver
 from portal.models import utcnow
-from portal.privacy import services
-from portal.privacy.forms import EraseForm, FinishForm
+from portal.privacy import confirmation, services
+from portal.privacy.forms import EraseForm, EraseWithCodeForm, FinishForm
 from portal.privacy.models import ErasureRequest, ErasureStatus
 from portal.security import Role, public, role_required
 
@@ -60,13 +62,34 @@ def export_pdf():
                                download_name="my-data.pdf"))
 
 
+def _this_account() -> str:
+    return f"privacy-erase:{current_user.get_id()}"
+
+
+def _refused(response) -> bool:
+    return response.status_code == 400
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_LIMIT"]
+
+
 @bp.route("/erase", methods=["GET", "POST"])
 @role_required(Role.CITIZEN)
+@limiter.limit(_login_limit, key_func=_this_account, methods=["POST"],
+               scope="privacy-erase", deduct_when=_refused)  # wrong passwords or codes
 def erase():
-    form = EraseForm()
     user = current_user._get_current_object()
+    # An account without a password (federal login only) confirms with a mailed code.
+    by_code = user.password_hash is None
+    form = EraseWithCodeForm() if by_code else EraseForm()
     if form.validate_on_submit():
-        if not verify_password(user.password_hash, form.current_password.data):
+        if by_code and not confirmation.matches(user, session.get(confirmation.SESSION_KEY),
+                                                form.code.data):
+            form.code.errors.append(_("This code is not right or no longer valid. Ask for "
+                                      "a new one."))
+        elif not by_code and not verify_password(user.password_hash,
+                                                 form.current_password.data):
             form.current_password.errors.append(_("This password is not right."))
         else:
             request_ = services.erase(user, user)
@@ -77,7 +100,26 @@ def erase():
             session["privacy.erased"] = {"reference": reference, "kept": kept}
             return redirect(url_for("privacy.erased"))
     status = 400 if form.errors else 200
-    return render_template("privacy/erase.html", form=form), status
+    return render_template("privacy/erase.html", form=form, by_code=by_code,
+                           code_form=FlaskForm(), code_sent=confirmation.SESSION_KEY in session,
+                           minutes=current_app.config["ERASURE_CODE_MINUTES"]), status
+
+
+@bp.post("/erase/code")
+@role_required(Role.CITIZEN)
+@limiter.limit(_login_limit, key_func=_this_account, scope="privacy-erase-code")
+def send_erase_code():
+    """Mail a confirmation code to an account that has no password to confirm with."""
+    user = current_user._get_current_object()
+    if user.password_hash is not None or not FlaskForm().validate_on_submit():
+        return redirect(url_for("privacy.erase"))
+    code, kept = confirmation.new(user)
+    if deliver(confirmation.send, user, code):
+        session[confirmation.SESSION_KEY] = kept
+        flash(_("We sent a confirmation code to %(email)s. It works for %(minutes)d minutes.",
+                email=user.email, minutes=current_app.config["ERASURE_CODE_MINUTES"]),
+              "success")
+    return redirect(url_for("privacy.erase"))
 
 
 @bp.get("/erased")

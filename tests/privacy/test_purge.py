@@ -10,6 +10,7 @@ from portal.accounts.models import User, UserSession
 from portal.applications import health
 from portal.applications.models import Application, Status
 from portal.audit import AuditEvent
+from portal.drafts import FormDraft
 from portal.extensions import db
 from portal.invitations.models import Invitation, Person
 from portal.letters.models import Letter
@@ -57,6 +58,9 @@ def _scene(app):
         UserSession(user_id=recent.user_id, key_hash="old", created_at=stale,
                     last_seen_at=stale),
         UserSession(user_id=recent.user_id, key_hash="new", created_at=now, last_seen_at=now),
+        FormDraft(key_hash="old", path="/x", fields="gA", created_at=now - timedelta(
+            days=days["form_drafts"] + 1)),
+        FormDraft(key_hash="new", path="/x", fields="gA", created_at=now),
     ])
     db.session.commit()
     return dict(gone=gone.id, stays=stays.id, closed=closed.id, recent=recent.id,
@@ -80,7 +84,7 @@ def test_dry_run_counts_and_changes_nothing_then_purge_deletes_then_nothing_left
     expected = {"applications_closed": 1, "health_answers": 1, "letters": 1,
                 "invitations_unused": 1, "persons_never_signed_up": 1, "accounts_inactive": 1,
                 "audit_log": 1, "mail_files": 0, "sessions": 1, "engagements_closed": 0,
-                "agreements_closed": 0, "uploaded_proofs": 0}
+                "agreements_closed": 0, "uploaded_proofs": 0, "form_drafts": 1}
     assert _counts(dry.output) == expected
     db.session.expire_all()
     assert db.session.get(Person, ids["gone"]) is not None
@@ -91,6 +95,7 @@ def test_dry_run_counts_and_changes_nothing_then_purge_deletes_then_nothing_left
     db.session.expire_all()
     assert db.session.get(Person, ids["gone"]) is None
     assert db.session.get(Person, ids["stays"]) is not None
+    assert db.session.scalars(db.select(FormDraft.key_hash)).all() == ["new"]
     assert db.session.get(Application, ids["closed"]) is None
     assert db.session.scalars(db.select(Notification)).all() == []
     assert db.session.get(Application, ids["recent"]) is not None

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from portal import audit
 from portal.applications.intakes.booking import SELECTION_DAY_PLACES
@@ -152,8 +153,12 @@ def propose(application: Application, action: str, actor, *, version: int | None
         reason_code=reason_code if action == "reject" else "", note=note.strip(),
         application_version=application.version, proposed_by_id=actor.id,
     )
-    db.session.add(decision)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(decision)
+            db.session.flush()
+    except IntegrityError as exc:  # another recruiter's proposal won the unique index
+        raise TransitionError(_("A decision is already waiting for confirmation.")) from exc
     audit.record(actor, f"application.{action}_proposed", application, decision_id=decision.id,
                  component=decision.component, reason_code=decision.reason_code)
     return decision

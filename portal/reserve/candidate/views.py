@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from portal import audit, i18n
+from portal import audit, i18n, paging
 from portal.accounts.guards import verified_required
 from portal.accounts.models import User
 from portal.extensions import db, limiter
@@ -286,7 +286,7 @@ def proof(proof_id: int):
 @bp.get("/year")
 @role_required(Role.CITIZEN)
 def year():
-    chosen = request.args.get("year", type=int) or date.today().year
+    chosen = paging.asked_year(request.args)
     item = engagements.in_progress_for(current_user.id)
     summary = training.year_summary(item, chosen) if item else None
     return render_template("reserve/candidate/year.html", engagement=item, year=chosen,

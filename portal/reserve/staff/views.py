@@ -8,6 +8,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func
 
+from portal import paging
 from portal.extensions import db
 from portal.refusals import Refusal
 from portal.reserve import engagements, vocab, workflow, year_end
@@ -25,7 +26,7 @@ PAGE_SIZE = 50
 def queue():
     status = request.args.get("status", "")
     pillar = request.args.get("pillar", "")
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = paging.asked_page(request.args)
     query = db.select(Engagement)
     if status in set(EngagementStatus):
         query = query.where(Engagement.status == status)
@@ -37,10 +38,11 @@ def queue():
     else:
         pillar = ""
     total = db.session.scalar(query.with_only_columns(func.count()).order_by(None))
+    page, pages = paging.locate(total, page, PAGE_SIZE)
     rows = db.session.scalars(query.order_by(Engagement.submitted_at, Engagement.id)
                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render_template("reserve/staff/queue.html", rows=rows, total=total, page=page,
-                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+                           pages=pages,
                            filters={"status": status, "pillar": pillar}, vocab=vocab)
 
 

@@ -36,7 +36,9 @@ class PeriodForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    engagement_id = SelectField(_l("Reservist"), coerce=int, validate_choice=False)
+    # Any id a database integer holds (a forged larger one is a 400, not a 500).
+    engagement_id = SelectField(_l("Reservist"), coerce=int, validate_choice=False,
+                                validators=[NumberRange(min=0, max=2**63 - 1)])
 
 
 class AttendanceForm(FlaskForm):

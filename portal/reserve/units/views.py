@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
-from portal import i18n
+from portal import i18n, paging
 from portal.extensions import db
 from portal.refusals import Refusal
 from portal.reserve import training, vocab
@@ -70,8 +70,8 @@ def my_units():
 @role_required(*PLANNERS)
 def unit(unit_id: int):
     item = _unit_or_404(unit_id)
-    year = request.args.get("year", type=int) or date.today().year
-    page = max(request.args.get("page", 1, type=int), 1)
+    year = paging.asked_year(request.args)
+    page = paging.asked_page(request.args)
     periods = db.session.scalars(db.select(TrainingPeriod).where(
         TrainingPeriod.unit_id == item.id, TrainingPeriod.starts_on >= date(year, 1, 1),
         TrainingPeriod.starts_on <= date(year, 12, 31)).order_by(TrainingPeriod.starts_on)).all()
@@ -87,6 +87,7 @@ def unit(unit_id: int):
     reservists_query = db.select(Engagement).where(Engagement.unit_id == item.id,
                                                    Engagement.status.in_(training.SERVING))
     total = db.session.scalar(reservists_query.with_only_columns(func.count()).order_by(None))
+    page, pages = paging.locate(total, page, PAGE_SIZE)
     reservists = db.session.scalars(reservists_query.order_by(Engagement.last_name,
                                                               Engagement.id)
                                     .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
@@ -94,7 +95,7 @@ def unit(unit_id: int):
     return render_template(
         "reserve/units/unit.html", unit=item, year=year, periods=periods, taken=taken,
         swaps=swaps, reservists=reservists, planned=planned, total=total, page=page,
-        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), vocab=vocab,
+        pages=pages, vocab=vocab,
         minimum={"soldier": training.minimum_days("soldier"),
                  "cadre": training.minimum_days("nco")})
 

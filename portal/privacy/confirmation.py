@@ -1,0 +1,51 @@
+"""A code mailed to the account's address that confirms its erasure, for an account that
+has no password to type (it signs in through the federal login only).
+
+The session keeps only a keyed digest of the code, bound to the account and to this login
+session, and its expiry: the signed cookie shows nothing that gives the code away.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from portal import mail
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read from a phone
+SESSION_KEY = "privacy.erase_code"
+
+
+def _digest(user, code: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    session_id = user.current_session.id if user.current_session is not None else 0
+    message = f"erase|{user.id}|{session_id}|{code}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _normal(code: str) -> str:
+    return "".join(c for c in (code or "").upper() if c in ALPHABET)
+
+
+def new(user) -> tuple[str, dict]:
+    """A fresh code (as mailed: XXXX-XXXX) and what the session keeps of it."""
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(8))
+    minutes = current_app.config["ERASURE_CODE_MINUTES"]
+    return f"{raw[:4]}-{raw[4:]}", {"digest": _digest(user, raw),
+                                    "until": time.time() + minutes * 60}
+
+
+def matches(user, kept: dict | None, typed: str) -> bool:
+    """Whether `typed` is the code of `kept` (this account, this session, not expired)."""
+    if not kept or time.time() > float(kept.get("until", 0)):
+        return False
+    return hmac.compare_digest(str(kept.get("digest", "")), _digest(user, _normal(typed)))
+
+
+def send(user, code: str) -> None:
+    mail.send_to_user(user, "erasure_code", _l("Your code to erase your account"), code=code,
+                      minutes=current_app.config["ERASURE_CODE_MINUTES"])

@@ -1,0 +1,60 @@
+"""Two recruiters proposing the same waitlisting at the same moment: one proposal is kept,
+the other recruiter reads a translated refusal (the unique index decides), never a 500."""
+from __future__ import annotations
+
+import threading
+
+from portal.applications.models import Decision
+from portal.extensions import db
+from tests.support import factories
+from tests.support import review as rh
+from tests.support.client import csrf_token, session_key
+
+
+def test_two_recruiters_proposing_the_same_waitlisting_at_once_get_a_refusal(app):
+    intake = factories.intake()
+    application = rh.application(intake, status="tests_passed")
+    recruiters = [factories.user("recruiter", language="en") for _ in range(2)]
+    db.session.commit()
+    url = f"/review/applications/{application.id}/waitlist"
+    page = f"/review/applications/{application.id}"
+    version = application.version
+    keys = [session_key(u) for u in recruiters]
+    db.session.remove()
+    barrier = threading.Barrier(len(keys))
+    codes, bodies, errors = [], [], []
+
+    def one(key):
+        try:
+            client = app.test_client()
+            with client.session_transaction() as s:
+                s["_user_id"] = key
+                s["_fresh"] = True
+            token = csrf_token(client, page)
+            barrier.wait(timeout=60)
+            response = client.post(url, data={"csrf_token": token, "version": version},
+                                   follow_redirects=True)
+            codes.append(response.status_code)
+            bodies.append(response.get_data(as_text=True))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+            barrier.abort()
+
+    refused = 0
+    for _round in range(4):  # a race: several rounds make the collision certain enough
+        db.session.execute(db.delete(Decision))
+        db.session.commit()
+        db.session.remove()
+        barrier.reset()
+        codes.clear()
+        bodies.clear()
+        threads = [threading.Thread(target=one, args=(k,)) for k in keys]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        assert not errors, errors
+        assert codes == [200, 200], codes
+        assert db.session.scalar(db.select(db.func.count()).select_from(Decision)) == 1
+        refused += sum("already waiting for confirmation" in b for b in bodies)
+    assert refused == 4
