@@ -61,6 +61,7 @@ def init_app(app) -> None:
     app.cli.add_command(cli.employers)
     effects.connect()
     privacy_registry.contribute(app, privacy.PART)
+    privacy_registry.contribute(app, privacy.HR_PART)
     periods.connect()
     # EMPLOYER_PERIOD_SOURCE ("module:factory") names where training periods and attendance
     # come from (spawned letter workers build the same app, hence the same source); by

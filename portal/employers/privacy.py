@@ -1,8 +1,11 @@
-"""The employers domain's share of export, erasure and retention, for the reservist.
+"""The employers domain's share of export, erasure and retention: for the reservist, and for
+the employers' HR users.
 
 What it holds on a citizen: the employers they named (with the HR address to write to),
 the agreements between those employers and Defence about them, and the employers' answers
-to their training periods. The HR users' own accounts are accounts like any other.
+to their training periods. On an HR user: the enterprises they act for, the agreements they
+were sent as contact, their requests to join an enterprise, the agreements they signed and
+their answers to training periods. Their accounts are accounts like any other.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from portal.employers.models import (
     AgreementContact,
     AgreementEvent,
     AgreementStatus,
+    EmployerUser,
     JoinRequest,
     Nomination,
     PeriodAnswer,
@@ -176,3 +180,86 @@ PART = registry.Part(
     ),),
 )
 
+
+
+HR_LABELS = {
+    "enterprises": _l("Enterprises you act for"),
+    "administrator": _l("Administrator of the enterprise"),
+    "contact_of": _l("Agreements sent to you as HR contact"),
+    "join_requests": _l("Your requests to join an enterprise"),
+    "signed": _l("Agreements you signed"),
+    "answers_given": _l("Your answers to training periods"),
+    "employer": _l("Employer"),
+    "reservist": _l("Reservist"),
+    "status": _l("Status"),
+    "function": _l("Function"),
+    "at": _l("When"),
+    "answer": _l("Answer"),
+    "starts_on": _l("From"),
+}
+
+
+def export_hr(user) -> dict | None:
+    memberships = db.session.scalars(select(EmployerUser).where(
+        EmployerUser.user_id == user.id).order_by(EmployerUser.id)).all()
+    contacts = db.session.scalars(select(AgreementContact).where(
+        AgreementContact.user_id == user.id).order_by(AgreementContact.id)).all()
+    requests = db.session.scalars(select(JoinRequest).where(
+        JoinRequest.user_id == user.id).order_by(JoinRequest.id)).all()
+    signed = db.session.scalars(select(Agreement).where(
+        Agreement.signed_by_id == user.id).order_by(Agreement.id)).all()
+    answers = db.session.scalars(select(PeriodAnswer).where(
+        PeriodAnswer.answered_by_id == user.id).order_by(PeriodAnswer.id)).all()
+    if not (memberships or contacts or requests or signed or answers):
+        return None
+    return {
+        "enterprises": [{"employer": m.employer.name, "administrator": m.is_admin,
+                         "at": m.created_at} for m in memberships],
+        "contact_of": [{"employer": c.agreement.employer.name,
+                        "reservist": c.agreement.reservist.full_name, "at": c.created_at}
+                       for c in contacts],
+        "join_requests": [{"employer": r.employer.name, "function": r.function,
+                           "status": r.status, "at": r.requested_at} for r in requests],
+        "signed": [{"employer": a.employer.name, "reservist": a.reservist.full_name,
+                    "function": a.signed_function, "at": a.signed_at} for a in signed],
+        "answers_given": [{"employer": a.agreement.employer.name, "answer": a.answer,
+                           "starts_on": a.starts_on, "at": a.answered_at} for a in answers],
+    }
+
+
+def erase_hr(user, actor, now, **_kw) -> registry.Erased:
+    """An HR user leaves: their access to enterprises and agreements and their open requests
+    go; the agreements they signed and their answers stay, as the enterprise's own acts."""
+    opts = {"synchronize_session": False}
+    result = registry.Erased()
+    result.counts["employer_memberships"] = db.session.execute(
+        delete(EmployerUser).where(EmployerUser.user_id == user.id)
+        .execution_options(**opts)).rowcount
+    result.counts["agreement_contacts"] = db.session.execute(
+        delete(AgreementContact).where(AgreementContact.user_id == user.id)
+        .execution_options(**opts)).rowcount
+    result.counts["join_requests"] = db.session.execute(
+        delete(JoinRequest).where(JoinRequest.user_id == user.id)
+        .execution_options(**opts)).rowcount
+    signed = db.session.scalar(select(func.count(Agreement.id)).where(
+        Agreement.signed_by_id == user.id)) or 0
+    answered = db.session.scalar(select(func.count(PeriodAnswer.id)).where(
+        PeriodAnswer.answered_by_id == user.id)) or 0
+    if signed or answered:
+        result.kept.append(registry.Kept(
+            registry.N_("The agreements you signed and your answers to training periods, "
+                        "with the name and function you signed with"), None,
+            registry.N_("They are the enterprise's commitments, under which the State "
+                        "compensates it; they are kept with the agreement.")))
+    db.session.flush()
+    return result
+
+
+HR_PART = registry.Part(
+    name="employer_access",
+    label=_l("Your access to employers' agreements"),
+    export=export_hr,
+    erase=erase_hr,
+    labels=HR_LABELS,
+    order=7,
+)

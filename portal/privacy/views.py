@@ -33,6 +33,9 @@ from portal.privacy.models import ErasureRequest, ErasureStatus
 from portal.security import Role, public, role_required
 
 bp = Blueprint("privacy", __name__, url_prefix="/account")
+# Who downloads and erases their own data here: citizens, and employers' HR users (people
+# outside Defence too). Staff accounts are handled by the administrators.
+DATA_SUBJECTS = (Role.CITIZEN, Role.EMPLOYER)
 admin = Blueprint("privacy_admin", __name__, url_prefix="/admin/privacy")
 
 
@@ -42,7 +45,7 @@ def _no_store(response):
 
 
 @bp.get("/my-data.json")
-@role_required(Role.CITIZEN)
+@role_required(*DATA_SUBJECTS)
 def export_json():
     user = current_user._get_current_object()
     document = services.export_document(user, user)
@@ -53,7 +56,7 @@ def export_json():
 
 
 @bp.get("/my-data.pdf")
-@role_required(Role.CITIZEN)
+@role_required(*DATA_SUBJECTS)
 def export_pdf():
     user = current_user._get_current_object()
     pdf = services.export_pdf(user, user)
@@ -75,7 +78,7 @@ def _login_limit() -> str:
 
 
 @bp.route("/erase", methods=["GET", "POST"])
-@role_required(Role.CITIZEN)
+@role_required(*DATA_SUBJECTS)
 @limiter.limit(_login_limit, key_func=_this_account, methods=["POST"],
                scope="privacy-erase", deduct_when=_refused)  # wrong passwords or codes
 def erase():
@@ -106,7 +109,7 @@ def erase():
 
 
 @bp.post("/erase/code")
-@role_required(Role.CITIZEN)
+@role_required(*DATA_SUBJECTS)
 @limiter.limit(_login_limit, key_func=_this_account, scope="privacy-erase-code")
 def send_erase_code():
     """Mail a confirmation code to an account that has no password to confirm with."""
