@@ -234,6 +234,17 @@ class Config:
     # Council of State's 60 days). An erasure request keeps the decision record, minimised,
     # until then.
     APPEAL_PERIOD_DAYS = _int("APPEAL_PERIOD_DAYS", 60)
+    # REVIEW_REQUEST_DAYS: how many days after a decision (a rejection, a place on the
+    # waiting list) the candidate may ask, in the portal, for it to be reviewed; the
+    # decision letter and the application page say so.
+    REVIEW_REQUEST_DAYS = _int("REVIEW_REQUEST_DAYS", 30)
+    # CONTACT_EMAIL, CONTACT_PHONE, CONTACT_ADDRESS, CONTACT_HOURS: how to reach the
+    # recruitment team, in the footer of every page and the review letters.
+    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "dienstjaar@mil.be")
+    CONTACT_PHONE = os.environ.get("CONTACT_PHONE", "+32 2 441 00 00")
+    CONTACT_ADDRESS = os.environ.get(
+        "CONTACT_ADDRESS", "Defence, Service Year, Rue d'Evere 1, 1140 Evere")
+    CONTACT_HOURS = os.environ.get("CONTACT_HOURS", "8:30-16:30")
     # PRIVACY_CONTROLLER: the controller named in the record of processing and the export.
     PRIVACY_CONTROLLER = os.environ.get(
         "PRIVACY_CONTROLLER", "Belgian Defence, Directorate-General Human Resources")

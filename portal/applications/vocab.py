@@ -59,6 +59,7 @@ LETTER_LABELS = {
     "acknowledgement": _l("Acknowledgement"),
     "convocation": _l("Convocation"),
     "decision": _l("Decision"),
+    "review_answer": _l("Answer to a review request"),
 }
 
 # Structured reasons for a rejection: code -> text the candidate reads in the letter.

@@ -36,6 +36,7 @@ TITLES = {
     "acknowledgement": _l("Acknowledgement of your application — Service Year"),
     "convocation": _l("Convocation to the selection tests — Service Year"),
     "decision": _l("Decision on your application — Service Year"),
+    "review_answer": _l("Answer to your request for a review — Service Year"),
 }
 # Shared by every kind: a change in any of them is a new template version.
 SHARED_FILES = ("_base.html", "_letterhead.html", "_document.html")

@@ -46,6 +46,7 @@ def create():
         form.nationality_rule.data = "belgian"
         form.min_age.data, form.max_age.data = 18, 25
         form.flag_after_days.data, form.offer_days.data = 14, 10
+        form.reschedule_days.data = 3
     if form.validate_on_submit():
         try:
             intake = service.create(_values(form), current_user)
