@@ -64,7 +64,7 @@ class IntakeForm(FlaskForm):
                                             "before applying"))
     reschedule_days = IntegerField(
         _l("Candidates may move to another selection day until this many days before it"),
-        validators=[InputRequired(_l("Enter a number.")), NumberRange(min=0, max=60)])
+        validators=[Optional(), NumberRange(min=0, max=60)])
     first_day_time = TimeField(_l("Time the first day starts (Brussels time)"),
                                validators=[Optional()])
     first_day_place = StringField(_l("Place of the first day"), validators=[Length(max=200)])

@@ -21,7 +21,10 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 def _values(form: IntakeForm) -> dict:
-    return {name: form[name].data for name in service.INTAKE_FIELDS}
+    values = {name: form[name].data for name in service.INTAKE_FIELDS}
+    if values["reschedule_days"] is None:  # left empty: the intake keeps its number
+        del values["reschedule_days"]
+    return values
 
 
 def _show_errors(form, errors: dict[str, str]) -> None:
