@@ -103,7 +103,7 @@ def test_a_full_day_is_refused_with_its_reason(client, login_as):
 
 def test_the_last_place_goes_to_one_candidate_only(client, login_as):
     _user, application, _held, free, _full = _scene(login_as)
-    other = h.application(application.intake, status=Status.TESTS_SCHEDULED)
+    other = h.application(application.intake, status=Status.TESTS_SCHEDULED, language="en")
     h.convoke(other, _held)
     db.session.commit()
     url = f"/my-application/{application.id}/selection-day"
