@@ -7,9 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_time
+from flask_babel import format_date, format_time, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
