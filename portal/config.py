@@ -238,13 +238,11 @@ class Config:
     # waiting list) the candidate may ask, in the portal, for it to be reviewed; the
     # decision letter and the application page say so.
     REVIEW_REQUEST_DAYS = _int("REVIEW_REQUEST_DAYS", 30)
-    # CONTACT_EMAIL, CONTACT_PHONE, CONTACT_ADDRESS, CONTACT_HOURS: how to reach the
-    # recruitment team, in the footer of every page and the review letters.
-    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "dienstjaar@mil.be")
-    CONTACT_PHONE = os.environ.get("CONTACT_PHONE", "+32 2 441 00 00")
+    # CONTACT_ADDRESS: the recruitment team's postal address, in the footer of every page
+    # (with LETTER_PHONE, LETTER_EMAIL and LETTER_HOURS) and in the decision and review
+    # letters (where to write for a review).
     CONTACT_ADDRESS = os.environ.get(
         "CONTACT_ADDRESS", "Defence, Service Year, Rue d'Evere 1, 1140 Evere")
-    CONTACT_HOURS = os.environ.get("CONTACT_HOURS", "8:30-16:30")
     # PRIVACY_CONTROLLER: the controller named in the record of processing and the export.
     PRIVACY_CONTROLLER = os.environ.get(
         "PRIVACY_CONTROLLER", "Belgian Defence, Directorate-General Human Resources")

@@ -79,13 +79,13 @@ def test_no_one_writes_into_someone_elses_application(client, login_as):
 
 
 def test_every_page_has_the_contact_details_of_the_settings(app, client):
-    app.config["CONTACT_EMAIL"] = "werving-test@mil.be"
+    app.config["LETTER_EMAIL"] = "werving-test@mil.be"
     try:
         page = client.get("/").get_data(as_text=True)
     finally:
-        app.config["CONTACT_EMAIL"] = "dienstjaar@mil.be"
+        app.config["LETTER_EMAIL"] = "dienstjaar@mil.be"
     assert 'href="mailto:werving-test@mil.be"' in page
-    assert app.config["CONTACT_PHONE"] in page
+    assert app.config["LETTER_PHONE"] in page
     assert 'href="/privacy"' in page and 'href="/accessibility"' in page
 
 
@@ -102,4 +102,4 @@ def test_privacy_and_accessibility_pages_in_every_language(app, client, language
     assert f"<h1>{privacy}</h1>" in page and app.config["PRIVACY_DPO"] in page
     assert str(app.config["RETENTION_DAYS"]["applications_closed"]) in page
     page = client.get("/accessibility").get_data(as_text=True)
-    assert f"<h1>{accessibility}</h1>" in page and app.config["CONTACT_EMAIL"] in page
+    assert f"<h1>{accessibility}</h1>" in page and app.config["LETTER_EMAIL"] in page
