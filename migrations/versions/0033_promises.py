@@ -6,7 +6,8 @@ Create Date: 2026-12-05 08:30:00
 
 Intakes get the days before a selection day a candidate may still move to another one, and
 the first day's time, place, what to bring, pay, lodging and travel (printed in the offer
-letter and shown on the first-day page). Two tables: review requests of decisions, and the
+letter and shown on the first-day page). Two tables: review requests of decisions (of an
+application, or of an application to the Reserve), and the
 messages between a candidate and the recruitment team.
 """
 import sqlalchemy as sa
@@ -35,7 +36,11 @@ def upgrade():
         sa.Column("application_id", sa.Integer(),
                   sa.ForeignKey("applications.id", ondelete="CASCADE",
                                 name="fk_review_requests_application_id_applications"),
-                  nullable=False),
+                  nullable=True),
+        sa.Column("engagement_id", sa.Integer(),
+                  sa.ForeignKey("reserve_engagements.id", ondelete="CASCADE",
+                                name="fk_review_requests_engagement_id_reserve_engagements"),
+                  nullable=True),
         sa.Column("contested", sa.String(20), nullable=False),
         sa.Column("decision_id", sa.Integer(),
                   sa.ForeignKey("decisions.id",
@@ -51,9 +56,14 @@ def upgrade():
         sa.Column("answer", sa.Text(), nullable=False),
     )
     op.create_index("ix_review_requests_application_id", "review_requests", ["application_id"])
+    op.create_index("ix_review_requests_engagement_id", "review_requests", ["engagement_id"])
     op.create_index("ix_review_requests_created_at", "review_requests", ["created_at"])
     op.create_index("uq_review_requests_open_per_application", "review_requests",
                     ["application_id"], unique=True,
+                    sqlite_where=sa.text("answered_at IS NULL"),
+                    postgresql_where=sa.text("answered_at IS NULL"))
+    op.create_index("uq_review_requests_open_per_engagement", "review_requests",
+                    ["engagement_id"], unique=True,
                     sqlite_where=sa.text("answered_at IS NULL"),
                     postgresql_where=sa.text("answered_at IS NULL"))
     op.create_table(
@@ -78,6 +88,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table("application_messages")
+    op.drop_index("uq_review_requests_open_per_engagement", table_name="review_requests")
     op.drop_index("uq_review_requests_open_per_application", table_name="review_requests")
     op.drop_table("review_requests")
     with op.batch_alter_table("intakes") as batch_op:

@@ -247,9 +247,10 @@ class Decision(db.Model):
 
 
 class ReviewRequest(db.Model):
-    """A candidate's request to review a decision (rejection, waitlisting), with their
-    reason; answered by a staff member who took no part in that decision (four eyes).
-    One open request per application."""
+    """A candidate's request to review a decision (a rejection or waitlisting of their
+    application, or the refusal of their application to the Reserve: `engagement_id`), with
+    their reason; answered by a staff member who took no part in that decision (four eyes).
+    One open request per application or engagement."""
 
     __tablename__ = "review_requests"
     __table_args__ = (
@@ -258,11 +259,18 @@ class ReviewRequest(db.Model):
             sqlite_where=text("answered_at IS NULL"),
             postgresql_where=text("answered_at IS NULL"),
         ),
+        Index(
+            "uq_review_requests_open_per_engagement", "engagement_id", unique=True,
+            sqlite_where=text("answered_at IS NULL"),
+            postgresql_where=text("answered_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(
+    application_id: Mapped[int | None] = mapped_column(
         ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    engagement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reserve_engagements.id", ondelete="CASCADE"), index=True)
     # The status contested (rejected, waitlisted) and the decision behind it.
     contested: Mapped[str] = mapped_column(String(20))
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))

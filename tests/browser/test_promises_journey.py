@@ -25,8 +25,8 @@ DESKTOP = {"width": 1280, "height": 900}
 RUNS = [pytest.param("nl", PHONE, id="nl-phone"), pytest.param("fr", DESKTOP, id="fr-desktop")]
 QUESTION = {"nl": "Mag ik mijn eigen loopschoenen meebrengen?",
             "fr": "Puis-je apporter mes propres chaussures de course ?"}
-REASON = {"nl": "Ik had koorts op de dag van de sporttest; mijn doktersbriefje werd niet gelezen.",
-          "fr": "J'avais de la fièvre le jour de l'épreuve sportive ; mon certificat n'a pas été lu."}
+REASON = {"nl": "Ik had koorts op de dag van de sporttest; mijn doktersbriefje bleef ongelezen.",
+          "fr": "J'avais de la fièvre le jour de l'épreuve sportive ; certificat non lu."}
 
 
 def _scene(language: str):

@@ -21,6 +21,8 @@ from portal.applications.models import Application
 from portal.applications.vocab import STATUS_LABELS
 from portal.extensions import db
 from portal.refusals import Refusal
+from portal.reserve import vocab as reserve_vocab
+from portal.reserve.models import Engagement
 from portal.security import Role, role_required
 
 
@@ -30,6 +32,12 @@ def _today() -> date:
 
 def _own(application_id: int) -> Application:
     return service.for_candidate(current_user.id, application_id) or abort(404)
+
+
+def review_of(subject) -> dict:
+    """The Jinja global `review_of`: a candidate page's review part (the Reserve's
+    engagement page uses it)."""
+    return appeals.on_page(subject, _today())
 
 
 def _back(application: Application, anchor: str | None = None):
@@ -98,33 +106,49 @@ def selection_day(application_id: int):
 @role_required(Role.CITIZEN)
 def review_request(application_id: int):
     application = _own(application_id)
-    existing = appeals.current(application)
+    return _review_request(application, url_for("applications.status",
+                                                application_id=application.id),
+                           STATUS_LABELS.get(application.status, application.status))
+
+
+@role_required(Role.CITIZEN)
+def reserve_review_request(engagement_id: int):
+    engagement = db.session.scalar(db.select(Engagement).where(
+        Engagement.id == engagement_id, Engagement.user_id == current_user.id)) or abort(404)
+    return _review_request(engagement, url_for("reserve.engagement",
+                                               engagement_id=engagement.id),
+                           reserve_vocab.STATUS_LABELS.get(engagement.status,
+                                                           engagement.status))
+
+
+def _review_request(subject, back: str, contested: str):
+    """Ask for a review of the decision on an Application or a reserve Engagement."""
+    existing = appeals.current(subject)
     form = forms.ReviewRequestForm()
     if request.method == "POST":
         if existing is not None:
             flash(_("You already asked for a review of this decision."), "info")
-            return _back(application, "review")
+            return redirect(f"{back}#review")
         if form.validate_on_submit():
             try:
-                appeals.ask(application, form.reason.data, current_user, _today())
+                appeals.ask(subject, form.reason.data, current_user, _today())
                 db.session.commit()
             except IntegrityError:  # a second tab at the same moment: the first counts
                 db.session.rollback()
                 flash(_("You already asked for a review of this decision."), "info")
-                return _back(application, "review")
+                return redirect(f"{back}#review")
             except Refusal as error:
                 _refused(form, error)
             else:
                 flash(_("Your request for a review is sent. A staff member who did not take "
                         "the decision will answer it; you will get a letter and an e-mail."),
                       "success")
-                return _back(application, "review")
-    elif existing is None and not appeals.can_ask(application, _today()):
-        return _back(application)
+                return redirect(f"{back}#review")
+    elif existing is None and not appeals.can_ask(subject, _today()):
+        return redirect(back)
     return render_template(
-        "applications/candidate/review_request.html", application=application, form=form,
-        existing=existing, deadline=appeals.deadline(application),
-        contested=STATUS_LABELS.get(application.status, application.status)), \
+        "applications/candidate/review_request.html", back=back, form=form,
+        existing=existing, deadline=appeals.deadline(subject), contested=contested), \
         400 if form.errors else 200
 
 
@@ -172,10 +196,7 @@ def on_status_page(application: Application) -> dict:
     return {
         "can_move": reschedule.can_move(application, today),
         "move_deadline": reschedule.last_day_to_move(application),
-        "review": appeals.current(application),
-        "can_ask_review": appeals.can_ask(application, today),
-        "review_deadline": appeals.deadline(application),
-        "review_outcomes": appeals.OUTCOMES,
+        **appeals.on_page(application, today),
         "thread": conversation.thread(application),
         "message_form": forms.MessageForm(),
         "first_day_shown": application.status in first_day.SHOWN_IN,
@@ -187,6 +208,8 @@ def register(bp: Blueprint) -> None:
                     view_func=selection_day, methods=["GET", "POST"])
     bp.add_url_rule("/my-application/<int:application_id>/review-request",
                     view_func=review_request, methods=["GET", "POST"])
+    bp.add_url_rule("/my-reserve-application/<int:engagement_id>/review-request",
+                    view_func=reserve_review_request, methods=["GET", "POST"])
     bp.add_url_rule("/my-application/<int:application_id>/messages",
                     view_func=write_message, methods=["GET", "POST"])
     bp.add_url_rule("/my-application/<int:application_id>/first-day", view_func=first_day_page)

@@ -17,6 +17,7 @@ from portal.applications.models import (
 )
 from portal.extensions import db
 from portal.paging import Numbered, asked_page, locate
+from portal.reserve.models import Engagement
 
 KINDS = ("reviews", "messages")
 
@@ -48,6 +49,7 @@ class Row:
     intake: str
     since: datetime
     what: str  # the contested status of a review request; "" for a message
+    reserve: bool = False  # a request about an application to the Reserve
 
 
 @dataclass
@@ -61,18 +63,29 @@ COLUMNS = (Application.id, Application.reference, Application.first_name,
 
 
 def _query(kind: str):
-    """(count statement, rows statement, the `since` column, the `what` column)."""
+    """(count statement, rows statement) of the queue of `kind`."""
     if kind == "reviews":
-        base = (select(*COLUMNS, ReviewRequest.created_at.label("since"),
-                       ReviewRequest.contested.label("what"))
-                .join(Application, Application.id == ReviewRequest.application_id)
-                .join(Intake, Intake.id == Application.intake_id)
+        # A request is about an application, or about an application to the Reserve.
+        base = (select(
+                    ReviewRequest.id.label("request_id"), ReviewRequest.engagement_id,
+                    func.coalesce(Application.id, Engagement.id).label("id"),
+                    func.coalesce(Application.reference, Engagement.reference)
+                    .label("reference"),
+                    func.coalesce(Application.first_name, Engagement.first_name)
+                    .label("first_name"),
+                    func.coalesce(Application.last_name, Engagement.last_name)
+                    .label("last_name"),
+                    Intake.name.label("intake_name"),
+                    ReviewRequest.created_at.label("since"),
+                    ReviewRequest.contested.label("what"))
+                .outerjoin(Application, Application.id == ReviewRequest.application_id)
+                .outerjoin(Intake, Intake.id == Application.intake_id)
+                .outerjoin(Engagement, Engagement.id == ReviewRequest.engagement_id)
                 .where(ReviewRequest.answered_at.is_(None)))
-        order = (ReviewRequest.created_at, ReviewRequest.id)
         count = (select(func.count(ReviewRequest.id))
-                 .join(Application, Application.id == ReviewRequest.application_id)
+                 .outerjoin(Application, Application.id == ReviewRequest.application_id)
                  .where(ReviewRequest.answered_at.is_(None)))
-        return count, base.order_by(*order)
+        return count, base.order_by(ReviewRequest.created_at, ReviewRequest.id)
     last = last_ids()
     base = (select(*COLUMNS, ApplicationMessage.created_at.label("since"))
             .select_from(ApplicationMessage)
@@ -97,8 +110,9 @@ def page(f: Filters, per_page: int) -> Page:
     number, pages = locate(total, f.page, per_page)
     found = db.session.execute(rows.limit(per_page).offset((number - 1) * per_page)).all()
     return Page(rows=[Row(application_id=r.id, reference=r.reference,
-                          name=f"{r.last_name} {r.first_name}".strip(), intake=r.intake_name,
-                          since=r.since, what=getattr(r, "what", "") or "")
+                          name=f"{r.last_name} {r.first_name}".strip(), intake=r.intake_name or "",
+                          since=r.since, what=getattr(r, "what", "") or "",
+                          reserve=getattr(r, "engagement_id", None) is not None)
                       for r in found],
                 total=total, page=number, pages=pages, per_page=per_page, filters=f,
                 asked=f.page)

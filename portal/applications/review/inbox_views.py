@@ -16,8 +16,11 @@ from portal.applications import appeals, conversation
 from portal.applications.models import Application, ReviewRequest, Status
 from portal.applications.review import inbox
 from portal.applications.review.forms import AnswerReviewForm, StaffMessageForm
+from portal.applications.vocab import STATUS_LABELS
 from portal.extensions import db
 from portal.refusals import Refusal
+from portal.reserve import vocab as reserve_vocab
+from portal.reserve.models import Engagement
 from portal.security import STAFF, role_required
 
 
@@ -26,6 +29,7 @@ def review_requests():
     f = inbox.Filters.from_args(request.args, "reviews")
     page = inbox.page(f, current_app.config["REVIEW_QUEUE_PAGE_SIZE"])
     return render_template("applications/review/inbox.html", page=page, filters=f,
+                           reserve_status_labels=reserve_vocab.STATUS_LABELS,
                            endpoint="review.review_requests")
 
 
@@ -34,6 +38,7 @@ def messages():
     f = inbox.Filters.from_args(request.args, "messages")
     page = inbox.page(f, current_app.config["REVIEW_QUEUE_PAGE_SIZE"])
     return render_template("applications/review/inbox.html", page=page, filters=f,
+                           reserve_status_labels=reserve_vocab.STATUS_LABELS,
                            endpoint="review.messages")
 
 
@@ -48,23 +53,36 @@ def _refused(application_id: int, error: Refusal, section: str):
     return _back(application_id, f"{section}-refusal")
 
 
+def _page_of(request_: ReviewRequest, anchor: str) -> str:
+    """The staff page of the request's application or engagement."""
+    if request_.engagement_id is not None:
+        return url_for("reserve_staff.engagement", engagement_id=request_.engagement_id,
+                       _anchor=anchor)
+    return url_for("review.application", application_id=request_.application_id,
+                   _anchor=anchor)
+
+
 @role_required(*STAFF)
 def answer_review(request_id: int):
     request_ = db.get_or_404(ReviewRequest, request_id)
     form = AnswerReviewForm()
+    problem = None
     if not form.validate_on_submit():
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
-        return _refused(request_.application_id, Refusal(str(errors[0])), "review")
-    try:
-        appeals.answer(request_, form.outcome.data, form.answer.data, current_user)
-        db.session.commit()
-    except Refusal as error:
-        return _refused(request_.application_id, error, "review")
-    except IntegrityError:
-        return _refused(request_.application_id,
-                        Refusal(_("This request was already answered.")), "review")
+        problem = next(e for field_errors in form.errors.values() for e in field_errors)
+    else:
+        try:
+            appeals.answer(request_, form.outcome.data, form.answer.data, current_user)
+            db.session.commit()
+        except Refusal as error:
+            problem = error.message
+        except IntegrityError:
+            problem = _("This request was already answered.")
+    if problem is not None:
+        db.session.rollback()
+        flash(str(problem), "refusal-review")
+        return redirect(_page_of(request_, "review-refusal"))
     flash(_("Answer recorded; the letter and the e-mail go to the candidate."), "success")
-    return _back(request_.application_id, "review-requests-title")
+    return redirect(_page_of(request_, "review-requests-title"))
 
 
 @role_required(*STAFF)
@@ -97,18 +115,26 @@ def on_application_page(application: Application) -> dict:
                                           audit.AuditEvent.object_id == str(application.id),
                                           audit.AuditEvent.action == "convocation.moved")
         .order_by(audit.AuditEvent.id)).all()
-    requests_ = db.session.scalars(
-        db.select(ReviewRequest).where(ReviewRequest.application_id == application.id)
-        .order_by(ReviewRequest.id)).all()
     return {
         "convocation_moves": [(event, _moved_dates(event)) for event in moves],
-        "review_requests": requests_,
-        "review_deciders": {r.id: appeals.deciders(r) for r in requests_ if r.is_open},
-        "review_outcomes": appeals.OUTCOMES,
-        "answer_review_form": AnswerReviewForm(),
         "thread": conversation.thread(application),
         "staff_message_form": StaffMessageForm(),
     }
+
+
+def review_requests_of(subject) -> dict:
+    """The review requests of an Application or a reserve Engagement as a staff page shows
+    them (the Jinja global `review_requests_of`, for the recruiter's application page and
+    the Reserve staff's engagement page)."""
+    column = (ReviewRequest.engagement_id if isinstance(subject, Engagement)
+              else ReviewRequest.application_id)
+    labels = (reserve_vocab.STATUS_LABELS if isinstance(subject, Engagement)
+              else STATUS_LABELS)
+    requests_ = db.session.scalars(
+        db.select(ReviewRequest).where(column == subject.id).order_by(ReviewRequest.id)).all()
+    return {"requests": requests_, "outcomes": appeals.OUTCOMES, "form": AnswerReviewForm(),
+            "deciders": {r.id: appeals.deciders(r) for r in requests_ if r.is_open},
+            "contested": {r.id: labels.get(r.contested, r.contested) for r in requests_}}
 
 
 def register(bp: Blueprint) -> None:
