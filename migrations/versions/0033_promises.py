@@ -91,6 +91,7 @@ def downgrade():
     op.drop_index("uq_review_requests_open_per_engagement", table_name="review_requests")
     op.drop_index("uq_review_requests_open_per_application", table_name="review_requests")
     op.drop_table("review_requests")
-    with op.batch_alter_table("intakes") as batch_op:
-        for name in ("reschedule_days", "first_day_time", "first_day_place", *TEXTS):
-            batch_op.drop_column(name)
+    # ALTER TABLE ... DROP COLUMN on both databases (SQLite since 3.35): a batch rebuild
+    # of `intakes` would have to drop the table every application points at.
+    for name in ("reschedule_days", "first_day_time", "first_day_place", *TEXTS):
+        op.drop_column("intakes", name)
