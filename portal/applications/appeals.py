@@ -20,7 +20,7 @@ from sqlalchemy import func
 
 from portal import audit, mail, outbox
 from portal.accounts.models import User
-from portal.applications import correspondence
+from portal.applications import correspondence, workflow
 from portal.applications.models import (
     Application,
     ApplicationEvent,
@@ -175,6 +175,11 @@ def answer(request_: ReviewRequest, outcome: str, text: str, actor) -> ReviewReq
     subject = subject_of(request_)
     audit.record(actor, "review_request.answered", request_, outcome=outcome,
                  **{"engagement_id" if _reserve(subject) else "application_id": subject.id})
+    if (outcome == "overturned" and not _reserve(subject)
+            and subject.status == Status.REJECTED):
+        # The rejection no longer stands: back to screening, where recruiters take a new
+        # decision (two of them, as for any decision) that gets its own letter.
+        workflow.transition(subject, "reopen", actor, "review overturned")
     user = db.session.get(User, subject.user_id)
     if _reserve(subject):
         pending.later("review_answer", make_reserve_letter, subject=subject, user=user,

@@ -53,6 +53,7 @@ ACTION_LABELS = {
     "choose_career": _l("Chose a career"),
     "choose_reserve": _l("Chose the Reserve"),
     "withdraw": _l("Withdrawn"),
+    "reopen": _l("Reopened after a review"),
 }
 
 LETTER_LABELS = {

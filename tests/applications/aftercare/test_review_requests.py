@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from portal.accounts.models import User
 from portal.applications.models import (
+    Application,
     ApplicationEvent,
     Decision,
     ReviewRequest,
@@ -158,3 +159,27 @@ def test_the_dashboard_counts_the_requests_and_the_queue_lists_them(client, logi
 def test_candidates_cannot_see_the_queue(client, login_as):
     login_as("citizen", language="en")
     assert client.get("/review/review-requests").status_code in (403, 404)
+
+
+def test_an_overturned_rejection_goes_back_to_screening_for_a_new_decision(client, login_as):
+    _user, application, *_ = _rejected(login_as)
+    _ask(client, application)
+    request_ = db.session.scalar(db.select(ReviewRequest))
+    colleague = factories.user("recruiter", language="en")
+    db.session.commit()
+    login(client, colleague)
+    post_form(client, f"/review/review-requests/{request_.id}/answer",
+              {"outcome": "overturned",
+               "answer": "The doctor's note shows the fever: the test is to be retaken."},
+              page=f"/review/applications/{application.id}")
+    db.session.expire_all()
+    reopened = db.session.get(Application, application.id)
+    assert reopened.status == Status.SCREENING
+    event = db.session.scalars(db.select(ApplicationEvent).where(
+        ApplicationEvent.application_id == application.id,
+        ApplicationEvent.action == "reopen")).one()
+    assert event.actor_id == colleague.id and event.to_status == Status.SCREENING
+    letter = db.session.scalars(db.select(Letter).where(Letter.kind == "review_answer")).one()
+    assert "the test is to be retaken" in " ".join(pdf_text(letter.pdf).split())
+    page = client.get(f"/review/applications/{application.id}").get_data(as_text=True)
+    assert "Reopened after a review" in page
