@@ -3,16 +3,23 @@ application, up to the intake's deadline: the old place is freed, a new convocat
 replaces the earlier one and a message go out, and staff see the move."""
 from __future__ import annotations
 
+import os
 import re
-from datetime import timedelta
+import threading
+from datetime import date, timedelta
 
+import pytest
+
+from portal import i18n
 from portal.accounts.models import User
+from portal.applications.intakes import reschedule
 from portal.applications.intakes import services as intake_services
-from portal.applications.models import Convocation, Status
+from portal.applications.models import Application, Convocation, Status
 from portal.audit import AuditEvent
 from portal.extensions import db
 from portal.letters.models import Letter
 from portal.notifications.models import Notification
+from portal.refusals import Refusal
 from tests.support import factories
 from tests.support import review as h
 from tests.support.client import login, post_form, version_on
@@ -136,3 +143,45 @@ def test_no_one_moves_someone_elses_convocation(client, login_as):
     login_as("citizen", language="en")
     url = f"/my-application/{application.id}/selection-day"
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
+                    reason="row locks are proven on PostgreSQL (set TEST_DATABASE_URL)")
+def test_two_candidates_moving_to_the_last_place_at_once_never_overfill_it(app):
+    intake = factories.intake()
+    held = h.selection_day(intake, capacity=5, days_ahead=20)
+    last = h.selection_day(intake, capacity=1, days_ahead=25)
+    candidates = [h.application(intake, status=Status.TESTS_SCHEDULED, language="en")
+                  for _ in range(2)]
+    for candidate in candidates:
+        h.convoke(candidate, held)
+    db.session.commit()
+    ids = [(c.id, c.user_id) for c in candidates]
+    barrier = threading.Barrier(len(ids))
+    outcomes: list[str] = []
+
+    def move(application_id: int, user_id: int) -> None:
+        with app.app_context(), i18n.locale("en"):
+            application = db.session.get(Application, application_id)
+            user = db.session.get(User, user_id)
+            barrier.wait()
+            try:
+                reschedule.move(application, last.id, user, date.today(), application.version)
+                db.session.commit()
+                outcomes.append("moved")
+            except Refusal as error:
+                db.session.rollback()
+                outcomes.append(error.message)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=move, args=pair) for pair in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(outcomes) == sorted(["moved",
+                                       "This selection day is full. Choose another one."])
+    db.session.expire_all()
+    assert _taken(intake)[last.id] == 1 and _taken(intake)[held.id] == 1
