@@ -5,6 +5,8 @@ the settings and links to the privacy notice and the accessibility statement, pa
 their own in every language."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from portal.accounts.models import User
@@ -103,3 +105,20 @@ def test_privacy_and_accessibility_pages_in_every_language(app, client, language
     assert str(app.config["RETENTION_DAYS"]["applications_closed"]) in page
     page = client.get("/accessibility").get_data(as_text=True)
     assert f"<h1>{accessibility}</h1>" in page and app.config["LETTER_EMAIL"] in page
+
+
+def test_the_thread_is_in_the_data_export_and_goes_with_an_erased_application(client, login_as):
+    user, application = _candidate(login_as)
+    application.status = Status.WITHDRAWN
+    db.session.commit()
+    status_url = f"/my-application/{application.id}"
+    post_form(client, f"{status_url}/messages", {"body": QUESTION}, page=status_url)
+    data = json.loads(client.get("/account/my-data.json").data)["data"]
+    [exported] = data["applications"]["applications"]
+    assert exported["messages"][0]["body"] == QUESTION
+    response = post_form(client, "/account/erase",
+                         {"current_password": factories.PASSWORD, "confirm": "y"},
+                         page="/account/erase")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(db.select(ApplicationMessage)) is None
