@@ -53,6 +53,14 @@ def init_app(app) -> None:
         _l("The queue of each intake: screening, tests, decisions within the quota."),
         (Role.RECRUITER, Role.ADMIN), order=10))
     add_staff_task(app, StaffTask(
+        "review.review_requests", _l("Requests for a review"),
+        _l("Candidates who contest a decision; answered by someone who did not take it."),
+        (Role.RECRUITER, Role.ADMIN), order=11))
+    add_staff_task(app, StaffTask(
+        "review.messages", _l("Messages from candidates"),
+        _l("Questions sent from the page of an application, waiting for an answer."),
+        (Role.RECRUITER, Role.ADMIN), order=12))
+    add_staff_task(app, StaffTask(
         "intakes.index", _l("Intakes"),
         _l("Create and edit intakes, their quotas, windows and information sessions."),
         (Role.ADMIN,), order=20))

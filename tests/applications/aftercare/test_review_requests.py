@@ -145,6 +145,7 @@ def test_the_dashboard_counts_the_requests_and_the_queue_lists_them(client, logi
     _ask(client, application)
     login(client, factories.user("recruiter", language="en"))
     db.session.commit()
+    assert 'href="/review/review-requests"' in client.get("/staff").get_data(as_text=True)
     board = " ".join(client.get(f"/review/intakes/{application.intake_id}/dashboard")
                      .get_data(as_text=True).split())
     assert "1 request for a review" in board
