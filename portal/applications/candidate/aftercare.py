@@ -65,7 +65,7 @@ def _date(value) -> str:
 
 
 def _time(value) -> str:
-    return format_time(value, "short") if value else ""
+    return format_time(value, "short", rebase=False) if value else ""
 
 
 @role_required(Role.CITIZEN)

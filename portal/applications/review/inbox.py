@@ -43,7 +43,7 @@ class Filters:
 
 @dataclass(frozen=True)
 class Row:
-    application_id: int
+    application_id: int  # the engagement's id for a request about the Reserve
     reference: str
     name: str
     intake: str
