@@ -269,6 +269,15 @@ class Config:
     # ERASURE_CODE_MINUTES: how long the code mailed to an account without a password (it
     # signs in through the federal login only) confirms its erasure.
     ERASURE_CODE_MINUTES = _int("ERASURE_CODE_MINUTES", 15)
+    # REVIEW_REQUEST_DAYS: how many days after a decision (a rejection, a place on the
+    # waiting list) the candidate may ask, in the portal, for it to be reviewed; the
+    # decision letter and the application page say so.
+    REVIEW_REQUEST_DAYS = _int("REVIEW_REQUEST_DAYS", 30)
+    # CONTACT_ADDRESS: the recruitment team's postal address, in the footer of every page
+    # (with LETTER_PHONE, LETTER_EMAIL and LETTER_HOURS) and in the decision and review
+    # letters (where to write for a review).
+    CONTACT_ADDRESS = os.environ.get(
+        "CONTACT_ADDRESS", "Defence, Service Year, Rue d'Evere 1, 1140 Evere")
     # PRIVACY_CONTROLLER: the controller named in the record of processing and the export.
     PRIVACY_CONTROLLER = os.environ.get(
         "PRIVACY_CONTROLLER", "Belgian Defence, Directorate-General Human Resources")

@@ -8,6 +8,8 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import time as dt_time
+from datetime import timedelta
 from pathlib import Path
 
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
@@ -23,10 +25,12 @@ from portal import create_app  # noqa: E402
 from portal.accounts import second_factor  # noqa: E402
 from portal.accounts.models import User  # noqa: E402
 from portal.accounts.passwords import hash_password  # noqa: E402
-from portal.applications.models import Application  # noqa: E402
+from portal.applications.intakes.models import SelectionDay  # noqa: E402
+from portal.applications.models import Application, Intake  # noqa: E402
 from portal.demo import run_seeds  # noqa: E402
 from portal.employers.models import Agreement  # noqa: E402
 from portal.extensions import db  # noqa: E402
+from portal.models import utcnow  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 PASSWORD = "dienstjaar-demo-2026"  # noqa: S105 (the demo accounts' printed password)
@@ -66,7 +70,38 @@ def _portal(tmp: Path):
         intake_id = db.session.scalar(db.select(Application.intake_id).where(
             Application.id == ids["DJ-DEMO-0013"]))
         ids["agreement"] = db.session.scalar(db.select(Agreement.id).order_by(Agreement.id))
+        _promises_scene(ids, users, intake_id)
     return app, ids, users, intake_id
+
+
+# Demo candidates of the pages a letter sends them to: another selection day (convoked),
+# a review of the decision (rejected), the first day (offer accepted).
+PROMISES = {"reschedule": "DJ-DEMO-0006", "review-request": "DJ-DEMO-0015",
+            "first-day": "DJ-DEMO-0014"}
+
+
+def _promises_scene(ids: dict, users: dict, intake_id: int) -> None:
+    """Another selection day to move to, the first day set on the intake, a recent
+    rejection; the three candidates may log in."""
+    intake = db.session.get(Intake, intake_id)
+    intake.first_day_time = dt_time(8, 30)
+    intake.first_day_place = "Kwartier Luitenant-Generaal Baron Jacques, Aarlen"
+    intake.first_day_bring = "Identiteitskaart\nBankkaart of rekeningnummer\nSportkledij"
+    intake.first_day_pay = "Soldij volgens je graad, elke maand gestort."
+    intake.first_day_lodging = "Een bed op de kazerne van maandag tot vrijdag."
+    intake.first_day_travel = "Gratis trein met je militaire kaart."
+    first = db.session.scalar(db.select(SelectionDay).where(SelectionDay.intake_id == intake_id))
+    db.session.add(SelectionDay(intake_id=intake_id, day=first.day + timedelta(days=7),
+                                place=first.place, capacity=40))
+    for name, reference in PROMISES.items():
+        application = db.session.scalar(
+            db.select(Application).where(Application.reference == reference))
+        user = db.session.get(User, application.user_id)
+        user.password_hash = hash_password(PASSWORD)
+        ids[name], users[name] = application.id, user.email
+        if name == "review-request":
+            application.decided_at = utcnow() - timedelta(days=2)
+    db.session.commit()
 
 
 def _log_in(app, page, email: str) -> None:
@@ -115,7 +150,19 @@ def main() -> None:
             ("employer@example.org", "nl", [
                 ("employer-home", "/employer/"),
                 ("employer-agreement", f"/employer/agreements/{ids['agreement']}")]),
+            (users["reschedule"], "nl", [
+                ("reschedule", f"/my-application/{ids['reschedule']}/selection-day")]),
+            (users["review-request"], "fr", [
+                ("review-request", f"/my-application/{ids['review-request']}/review-request")]),
+            (users["first-day"], "nl", [
+                ("first-day", f"/my-application/{ids['first-day']}/first-day")]),
         ]
+        # `python scripts/screenshots.py reschedule first-day`: only the pages named.
+        only = set(sys.argv[1:])
+        if only:
+            tours = [(email, language, [shot for shot in shots if shot[0] in only])
+                     for email, language, shots in tours]
+            tours = [tour for tour in tours if tour[2]]
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
                                          args=CHROMIUM_ARGS)

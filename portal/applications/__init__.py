@@ -21,6 +21,7 @@ from portal.applications import (  # noqa: F401 (models, identity_clashes: their
     models,
 )
 from portal.applications import privacy as applications_privacy
+from portal.applications.candidate import aftercare
 from portal.applications.candidate import views as candidate_views
 from portal.applications.intakes import demo as intake_demo
 from portal.applications.intakes import models as intake_models  # noqa: F401 (their tables)
@@ -29,6 +30,7 @@ from portal.applications.medical import cli as medical_cli
 from portal.applications.medical import views as medical_views
 from portal.applications.review import cli as review_cli
 from portal.applications.review import demo as review_demo
+from portal.applications.review import inbox_views
 from portal.applications.review import views as review_views
 from portal.navigation import StaffTask, add_staff_task, set_landing
 from portal.security import Role
@@ -51,7 +53,18 @@ def init_app(app) -> None:
         _l("The queue of each intake: screening, tests, decisions within the quota."),
         (Role.RECRUITER, Role.ADMIN), order=10))
     add_staff_task(app, StaffTask(
+        "review.review_requests", _l("Requests for a review"),
+        _l("Candidates who contest a decision; answered by someone who did not take it."),
+        (Role.RECRUITER, Role.ADMIN), order=11))
+    add_staff_task(app, StaffTask(
+        "review.messages", _l("Messages from candidates"),
+        _l("Questions sent from the page of an application, waiting for an answer."),
+        (Role.RECRUITER, Role.ADMIN), order=12))
+    add_staff_task(app, StaffTask(
         "intakes.index", _l("Intakes"),
         _l("Create and edit intakes, their quotas, windows and information sessions."),
         (Role.ADMIN,), order=20))
     applications_privacy.init_app(app)  # its share of export, erasure and retention
+    # The review of a decision, shown on the Reserve's engagement pages too.
+    app.jinja_env.globals["review_of"] = aftercare.review_of
+    app.jinja_env.globals["review_requests_of"] = inbox_views.review_requests_of

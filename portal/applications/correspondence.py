@@ -19,7 +19,7 @@ from flask import current_app
 
 from portal import regions
 from portal.accounts.models import User
-from portal.applications import answers, selection, vocab, waitlist
+from portal.applications import answers, first_day, selection, vocab, waitlist
 from portal.applications.models import Application, Decision, Status
 from portal.extensions import db
 from portal.i18n import LETTER_LANGUAGES
@@ -103,6 +103,9 @@ def _decision_context(application: Application, decision, outcome=None) -> dict:
         "component_label": vocab.COMPONENT_LABELS.get(application.component, ""),
         "reason_text": vocab.REJECTION_REASONS.get(getattr(decision, "reason_code", "") or ""),
         "portal_address": current_app.config["BASE_URL"],
+        "review_days": current_app.config["REVIEW_REQUEST_DAYS"],
+        "contact_address": current_app.config["CONTACT_ADDRESS"],
+        **first_day.context(application.intake),
     }
 
 

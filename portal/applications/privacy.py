@@ -9,13 +9,15 @@ from sqlalchemy import delete, func, select, update
 
 from portal import privacy_registry as registry
 from portal.applications import answers as stored_answers
-from portal.applications import health
+from portal.applications import conversation, health
 from portal.applications.intakes.models import Booking
 from portal.applications.models import (
     Application,
     ApplicationEvent,
+    ApplicationMessage,
     Convocation,
     Decision,
+    ReviewRequest,
     Status,
     TestResult,
 )
@@ -56,6 +58,13 @@ LABELS = {
     "outcome": _l("Outcome"),
     "reason_code": _l("Reason"),
     "bookings": _l("Information sessions"),
+    "messages": _l("Messages with the recruitment team"),
+    "from_staff": _l("From the recruitment team"),
+    "body": _l("Message"),
+    "review_requests": _l("Requests for a review"),
+    "contested": _l("Contested decision:"),
+    "answer": _l("Answer"),
+    "answered_at": _l("Answered on"),
     "session": _l("Session"),
     "created_at": _l("Booked on"),
     "cancelled_at": _l("Cancelled on"),
@@ -90,6 +99,13 @@ def export(user) -> dict | None:
                           if t.medical_reason else {})} for t in tests],
             "decisions": [{"action": d.action, "reason_code": d.reason_code,
                            "at": d.resolved_at} for d in decisions],
+            "messages": [{"from_staff": m.from_staff, "body": m.body, "at": m.created_at}
+                         for m in conversation.thread(a)],
+            "review_requests": [
+                {"contested": r.contested, "reason": r.reason, "at": r.created_at,
+                 "outcome": r.outcome, "answer": r.answer, "answered_at": r.answered_at}
+                for r in db.session.scalars(select(ReviewRequest).where(
+                    ReviewRequest.application_id == a.id).order_by(ReviewRequest.id))],
         })
     return {
         "applications": items,
@@ -100,9 +116,12 @@ def export(user) -> dict | None:
 
 
 def _delete_files(ids) -> None:
-    """An application's whole file: history, convocation, tests, decisions, letters."""
+    """An application's whole file: history, convocation, tests, decisions, letters,
+    messages and review requests."""
     opts = {"synchronize_session": False}
-    for model, column in ((ApplicationEvent, ApplicationEvent.application_id),
+    for model, column in ((ApplicationMessage, ApplicationMessage.application_id),
+                          (ReviewRequest, ReviewRequest.application_id),
+                          (ApplicationEvent, ApplicationEvent.application_id),
                           (Convocation, Convocation.application_id),
                           (TestResult, TestResult.application_id),
                           (Decision, Decision.application_id)):

@@ -53,12 +53,14 @@ ACTION_LABELS = {
     "choose_career": _l("Chose a career"),
     "choose_reserve": _l("Chose the Reserve"),
     "withdraw": _l("Withdrawn"),
+    "reopen": _l("Reopened after a review"),
 }
 
 LETTER_LABELS = {
     "acknowledgement": _l("Acknowledgement"),
     "convocation": _l("Convocation"),
     "decision": _l("Decision"),
+    "review_answer": _l("Answer to a review request"),
 }
 
 # Structured reasons for a rejection: code -> text the candidate reads in the letter.

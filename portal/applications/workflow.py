@@ -17,6 +17,7 @@ from portal.applications.models import (
     ApplicationEvent,
     Decision,
     ResultKind,
+    ReviewRequest,
     Status,
 )
 from portal.applications.refusals import TransitionError
@@ -45,6 +46,8 @@ TRANSITIONS: dict[tuple[Status, str], tuple[Status, frozenset]] = {
     (S.TESTS_FAILED, "reject"): (S.REJECTED, STAFF),
     (S.WAITLISTED, "select"): (S.SELECTED, STAFF | {SYSTEM}),
     (S.WAITLISTED, "reject"): (S.REJECTED, STAFF),
+    # A rejection overturned on review (appeals.py): back to screening for a new decision.
+    (S.REJECTED, "reopen"): (S.SCREENING, STAFF),
     (S.SELECTED, "accept_offer"): (S.OFFER_ACCEPTED, frozenset({C})),
     (S.SELECTED, "decline_offer"): (S.OFFER_DECLINED, frozenset({C})),
     (S.SELECTED, "expire_offer"): (S.OFFER_DECLINED, STAFF | {SYSTEM}),
@@ -101,9 +104,22 @@ def _convoked(application: Application) -> str | None:
     return None
 
 
+def _overturned_on_review(application: Application) -> str | None:
+    if application.decided_at is None:
+        return _("Only a rejection overturned on review can be reopened.")
+    overturned = db.session.scalar(
+        db.select(ReviewRequest.id).where(
+            ReviewRequest.application_id == application.id,
+            ReviewRequest.contested == S.REJECTED, ReviewRequest.outcome == "overturned",
+            ReviewRequest.answered_at >= application.decided_at))
+    if overturned is None:
+        return _("Only a rejection overturned on review can be reopened.")
+    return None
+
+
 # Conditions beyond the current status: action -> check returning a message when not met.
 GUARDS = {"schedule_tests": _convoked, "pass_tests": _tests_all_passed,
-          "fail_tests": _a_test_failed}
+          "fail_tests": _a_test_failed, "reopen": _overturned_on_review}
 
 
 def allowed_actions(application: Application, role: Role | str | None) -> list[str]:

@@ -38,6 +38,7 @@ TITLES = {
     "decision": _l("Decision on your application — Service Year"),
     "agreement": _l("Employer agreement — Reserve of Defence"),
     "statement": _l("Compensation statement — Reserve of Defence"),
+    "review_answer": _l("Answer to your request for a review — Service Year"),
 }
 # The signatory's rank (LETTER_SIGNATORY_RANK), printed in each language section's language.
 RANKS = {

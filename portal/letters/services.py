@@ -31,6 +31,7 @@ KIND_PREFIX = {
     "acknowledgement": "ACK",
     "convocation": "CNV",
     "decision": "DEC",
+    "review_answer": "REV",
     "reserve": "RES",
     "agreement": "AGR",
 }

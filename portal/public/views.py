@@ -1,4 +1,5 @@
-"""Public pages: home, the service year explained, the language switch."""
+"""Public pages: home, the service year explained, the privacy notice, the accessibility
+statement, the language switch."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
@@ -16,6 +17,21 @@ bp = Blueprint("public", __name__)
 @public
 def home():
     return render_template("public/home.html")
+
+
+@bp.get("/privacy")
+@public
+def privacy():
+    """The privacy notice: who keeps what, why, for how long, and the reader's rights."""
+    return render_template("public/privacy.html",
+                           retention=current_app.config["RETENTION_DAYS"])
+
+
+@bp.get("/accessibility")
+@public
+def accessibility():
+    """The accessibility statement."""
+    return render_template("public/accessibility.html")
 
 
 @bp.post("/language")

@@ -44,6 +44,8 @@ def issue(engagement: Engagement, action: str, actor):
         "rank_label": vocab.RANK_LABELS[RankCategory(engagement.rank_category)],
         "unit": engagement.unit, "reason_text": last.reason if last else "",
         "portal_address": current_app.config["BASE_URL"],
+        "review_days": current_app.config["REVIEW_REQUEST_DAYS"],
+        "contact_address": current_app.config["CONTACT_ADDRESS"],
     }
     return letter_services.issue("reserve", recipient=to, context=context, actor=actor,
                                  languages=languages(engagement, person), person=person,

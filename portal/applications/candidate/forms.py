@@ -1,9 +1,11 @@
-"""The candidate's one-button forms: submit, withdraw, answer an offer, book a session."""
+"""The candidate's forms: submit, withdraw, answer an offer, book a session, move to
+another selection day, ask for a review, write to the recruitment team."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
-from wtforms.validators import InputRequired
+from wtforms import IntegerField, RadioField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
 
 
 class VersionForm(FlaskForm):
@@ -14,3 +16,22 @@ class VersionForm(FlaskForm):
 
 class BookingForm(FlaskForm):
     session_id = IntegerField(validators=[InputRequired()])
+
+
+class RescheduleForm(FlaskForm):
+    """Move to another selection day: the day chosen and the version the page showed."""
+
+    selection_day = RadioField(_l("Selection day"), coerce=int,
+                               validators=[InputRequired(_l("Choose a selection day."))])
+    version = IntegerField(validators=[InputRequired()])
+
+
+class ReviewRequestForm(FlaskForm):
+    reason = TextAreaField(_l("Why do you disagree with the decision?"),
+                           validators=[DataRequired(_l("Tell us why you disagree.")),
+                                       Length(max=4000)])
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(_l("Your message"),
+                         validators=[DataRequired(_l("Write your message.")), Length(max=4000)])

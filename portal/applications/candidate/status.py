@@ -67,6 +67,7 @@ LETTER_KINDS = {
     "acknowledgement": _l("Acknowledgement of your application"),
     "convocation": _l("Convocation to the selection tests"),
     "decision": _l("Decision"),
+    "review_answer": _l("Answer to your request for a review"),
 }
 
 

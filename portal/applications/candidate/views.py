@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length
 from portal import drafts
 from portal.accounts.guards import verified_required
 from portal.applications import answers
-from portal.applications.candidate import forms
+from portal.applications.candidate import aftercare, forms
 from portal.applications.candidate import services as service
 from portal.applications.candidate import status as status_text
 from portal.applications.intakes import booking as sessions
@@ -29,6 +29,7 @@ from portal.refusals import Refusal
 from portal.security import Role, role_required
 
 bp = Blueprint("applications", __name__)
+aftercare.register(bp)
 
 STEP_KEYS = list(STEPS)
 
@@ -291,6 +292,7 @@ def status(application_id: int):
         steps=STEPS, done=set(answers.own(application)),
         letter_kinds=status_text.LETTER_KINDS,
         summary=_summary(application) if application.status != Status.DRAFT else {},
+        **aftercare.on_status_page(application),
     )
 
 

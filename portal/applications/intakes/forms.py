@@ -13,6 +13,8 @@ from wtforms import (
     RadioField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
+    TimeField,
     URLField,
 )
 from wtforms.validators import (
@@ -20,6 +22,7 @@ from wtforms.validators import (
     InputRequired,
     Length,
     NumberRange,
+    Optional,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -69,6 +72,17 @@ class IntakeForm(FlaskForm):
                                           NumberRange(min=1, max=90)])
     requires_info_session = BooleanField(_l("Candidates must book an information session "
                                             "before applying"))
+    reschedule_days = IntegerField(
+        _l("Candidates may move to another selection day until this many days before it"),
+        validators=[Optional(), NumberRange(min=0, max=60)])
+    first_day_time = TimeField(_l("Time the first day starts (Brussels time)"),
+                               validators=[Optional()])
+    first_day_place = StringField(_l("Place of the first day"), validators=[Length(max=200)])
+    first_day_bring = TextAreaField(_l("What to bring (one item a line)"),
+                                    validators=[Length(max=2000)])
+    first_day_pay = TextAreaField(_l("Pay"), validators=[Length(max=2000)])
+    first_day_lodging = TextAreaField(_l("Lodging"), validators=[Length(max=2000)])
+    first_day_travel = TextAreaField(_l("Travel"), validators=[Length(max=2000)])
 
 
 class SessionForm(FlaskForm):

@@ -18,12 +18,15 @@ from portal.applications.signals import convocation_changed
 from portal.extensions import db
 from portal.refusals import Refusal
 
+# The first day of service, as the offer letter and the first-day page print it.
+FIRST_DAY_TEXTS = ("first_day_place", "first_day_bring", "first_day_pay", "first_day_lodging",
+                   "first_day_travel")
 # The settings an administrator edits, in form order.
 INTAKE_FIELDS = (
     "name", "applications_open", "applications_close", "start_date", "quota_total",
     *(f"quota_{c.value}" for c in Component),
     "min_age", "max_age", "nationality_rule", "flag_after_days", "offer_days",
-    "requires_info_session",
+    "requires_info_session", "reschedule_days", "first_day_time", *FIRST_DAY_TEXTS,
 )
 NATIONALITY_RULES = ("belgian", "eu")
 
@@ -57,6 +60,10 @@ def check(values: dict) -> dict[str, str]:
         )
     if values["max_age"] < values["min_age"]:
         errors["max_age"] = _("The maximum age cannot be below the minimum age.")
+    if (values.get("first_day_time") is None) != (not (values.get("first_day_place") or "")
+                                                    .strip()):
+        field = "first_day_time" if values.get("first_day_time") is None else "first_day_place"
+        errors[field] = _("Give both the time and the place of the first day, or neither.")
     if values["nationality_rule"] not in NATIONALITY_RULES:
         errors["nationality_rule"] = _("Choose a nationality rule.")
     return errors
@@ -75,8 +82,10 @@ def create(values: dict, actor) -> Intake:
         errors["name"] = _("Another intake already has this name.")
     if errors:
         raise IntakeError(errors)
-    intake = Intake(**{k: values[k] for k in INTAKE_FIELDS})
+    intake = Intake(**{k: values[k] for k in INTAKE_FIELDS if k in values})
     intake.name = intake.name.strip()
+    for key in FIRST_DAY_TEXTS:
+        setattr(intake, key, (values.get(key) or "").strip())
     db.session.add(intake)
     db.session.flush()
     audit.record(actor, "intake.create", intake, name=intake.name, quota_total=intake.quota_total)
@@ -90,8 +99,9 @@ def update(intake: Intake, values: dict, actor) -> Intake:
     if errors:
         raise IntakeError(errors)
     changed = {}
-    for key in INTAKE_FIELDS:
-        new = values[key].strip() if key == "name" else values[key]
+    for key in (k for k in INTAKE_FIELDS if k in values):
+        new = (values[key] or "").strip() if key == "name" or key in FIRST_DAY_TEXTS \
+            else values[key]
         if getattr(intake, key) != new:
             changed[key] = str(new)
             setattr(intake, key, new)

@@ -21,7 +21,10 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 def _values(form: IntakeForm) -> dict:
-    return {name: form[name].data for name in service.INTAKE_FIELDS}
+    values = {name: form[name].data for name in service.INTAKE_FIELDS}
+    if values["reschedule_days"] is None:  # left empty: the intake keeps its number
+        del values["reschedule_days"]
+    return values
 
 
 def _show_errors(form, errors: dict[str, str]) -> None:
@@ -46,6 +49,7 @@ def create():
         form.nationality_rule.data = "belgian"
         form.min_age.data, form.max_age.data = 18, 25
         form.flag_after_days.data, form.offer_days.data = 14, 10
+        form.reschedule_days.data = 3
     if form.validate_on_submit():
         try:
             intake = service.create(_values(form), current_user)

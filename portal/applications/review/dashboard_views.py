@@ -5,6 +5,7 @@ from flask import Blueprint, Response, render_template
 from flask_login import current_user
 
 from portal import audit
+from portal.applications import appeals, conversation
 from portal.applications.models import Intake
 from portal.applications.review import dashboard
 from portal.extensions import db
@@ -17,7 +18,9 @@ def intake_dashboard(intake_id: int):
     board = dashboard.build(intake)
     return render_template("applications/review/dashboard.html", intake=intake, board=board,
                            dimensions=dashboard.DIMENSIONS, stage_labels=dashboard.STAGES,
-                           headings=dashboard.HEADINGS, chart_titles=dashboard.CHART_TITLES)
+                           headings=dashboard.HEADINGS, chart_titles=dashboard.CHART_TITLES,
+                           waiting_reviews=appeals.waiting_count(intake.id),
+                           waiting_messages=conversation.waiting_count(intake.id))
 
 
 @role_required(*STAFF)

@@ -145,3 +145,22 @@ class SelectionDayForm(FlaskForm):
                 "second_starts_at": self.second_starts_at.data if second else None,
                 "second_ends_at": self.second_ends_at.data if second else None,
                 "overnight": bool(self.overnight.data and second)}
+
+
+class AnswerReviewForm(FlaskForm):
+    """The answer to a candidate's request for a review of a decision."""
+
+    outcome = RadioField(_l("Answer"),
+                         choices=[SelectChoice("upheld", _l("Upheld: the decision stands")),
+                                  SelectChoice("overturned",
+                                               _l("Overturned: we take a new decision"))],
+                         validators=[InputRequired(_l("Choose whether the decision is upheld "
+                                                      "or overturned."))])
+    answer = TextAreaField(_l("Reason, as the candidate will read it in the letter"),
+                           validators=[DataRequired(_l("Give the reason for your answer.")),
+                                       Length(max=4000)])
+
+
+class StaffMessageForm(FlaskForm):
+    body = TextAreaField(_l("Your answer to the candidate"),
+                         validators=[DataRequired(_l("Write your message.")), Length(max=4000)])

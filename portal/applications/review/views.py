@@ -30,7 +30,7 @@ from portal.applications.models import (
     ResultKind,
     Status,
 )
-from portal.applications.review import dashboard_views
+from portal.applications.review import dashboard_views, inbox_views
 from portal.applications.review import queue as review_queue
 from portal.applications.review import services as review_services
 from portal.applications.review.forms import (
@@ -58,6 +58,7 @@ from portal.security import STAFF, role_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 dashboard_views.register(bp)
+inbox_views.register(bp)
 
 
 @bp.context_processor
@@ -155,6 +156,7 @@ def _render_detail(app_: Application, status: int = 200, **forms):
         pending_letters=pending.of_subject(app_),
         by_post=correspondence.has_postal_address(app_),
         clashes=identity_clashes.for_application(app_.id),
+        **inbox_views.on_application_page(app_),
     ), status
 
 

@@ -1,10 +1,12 @@
 """The life cycle table: every (status, action, role) either moves or is refused."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from portal import i18n
-from portal.applications.models import Status
+from portal.applications.models import ReviewRequest, Status
 from portal.applications.workflow import (
     FOUR_EYES,
     SYSTEM,
@@ -14,6 +16,7 @@ from portal.applications.workflow import (
 )
 from portal.audit import AuditEvent
 from portal.extensions import db
+from portal.models import utcnow
 from portal.security import Role
 from tests.support import factories
 from tests.support import review as h
@@ -37,6 +40,12 @@ def _prepare(app_, action, actor):
         h.results(app_, passed=True)
     if action == "fail_tests":
         h.results(app_, passed=False)
+    if action == "reopen":  # only a rejection overturned on review reopens
+        app_.decided_at = utcnow() - timedelta(days=1)
+        db.session.add(ReviewRequest(application_id=app_.id, contested=app_.status,
+                                     reason="A reason of some length.", outcome="overturned",
+                                     answer="Overturned.", answered_at=utcnow()))
+        db.session.flush()
     if action in FOUR_EYES and actor is not None and actor.role in (Role.RECRUITER, Role.ADMIN):
         return h.decision(app_, action, factories.user("recruiter", password=None, language="en"))
     return None
