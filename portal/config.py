@@ -131,9 +131,6 @@ class Config:
     # TOKEN_MAX_AGE_HOURS: validity of e-mail verification and password reset links.
     TOKEN_MAX_AGE_HOURS = _int("TOKEN_MAX_AGE_HOURS", 24)
 
-    # INVITED_AGE: age in years of the people a cohort invites (18 by default).
-    INVITED_AGE = _int("INVITED_AGE", 18)
-
     # JOBS_INLINE: run bulk jobs in this process even when REDIS_URL is set.
     JOBS_INLINE = _bool("JOBS_INLINE", False)
 
@@ -245,6 +242,10 @@ class Config:
     # Council of State's 60 days). An erasure request keeps the decision record, minimised,
     # until then.
     APPEAL_PERIOD_DAYS = _int("APPEAL_PERIOD_DAYS", 60)
+    # REVIEW_REQUEST_DAYS: days after a decision letter within which Defence reviews a
+    # decision on request (its own review, before the Council of State): Defence's setting,
+    # printed in the decision letters.
+    REVIEW_REQUEST_DAYS = _int("REVIEW_REQUEST_DAYS", 30)
     # PRIVACY_CONTROLLER: the controller named in the record of processing and the export.
     PRIVACY_CONTROLLER = os.environ.get(
         "PRIVACY_CONTROLLER", "Belgian Defence, Directorate-General Human Resources")
