@@ -66,3 +66,11 @@ def test_the_invitation_promises_no_component_by_name(app):
     text = _text(letter).lower()
     for word in ("cyber", "medisch", "médical", "op zee", "en mer"):
         assert word not in text
+
+
+def test_the_cohort_page_shows_the_age_its_letters_print(app, client, login_as):
+    cohort = factories.cohort(born_from=date(YEAR - 17, 1, 1), born_to=date(YEAR - 17, 12, 31))
+    db.session.commit()
+    login_as("admin", language="en")
+    page = client.get(f"/admin/cohorts/{cohort.id}").get_data(as_text=True)
+    assert '<dd id="letter-age">17</dd>' in page
