@@ -12,6 +12,7 @@ someone must decide.
 """
 from __future__ import annotations
 
+import ast
 import functools
 import re
 from pathlib import Path
@@ -178,6 +179,26 @@ def test_no_template_hands_a_typed_number_to_a_message():
             if ("_(" in block or "gettext(" in block or "trans" in block) \
                     and TYPED_VALUE.search(re.sub(r'"[^"]*"|\'[^\']*\'', '""', block)):
                 found.append(f"{path.relative_to(ROOT)}: {block[:100]}")
+    assert found == [], "\n".join(found)
+
+
+GETTEXT = {"_", "_l", "gettext", "lazy_gettext", "ngettext", "lazy_ngettext"}
+
+
+def test_no_python_code_hands_a_typed_number_to_a_message():
+    """The same for the Python side: _("... %(days)d days", days=15) prints an invented figure;
+    the value must be a name (a setting, a field, a named limit)."""
+    found = []
+    for path in sorted((ROOT / "portal").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in GETTEXT:
+                for keyword in node.keywords:
+                    value = keyword.value
+                    if isinstance(value, ast.UnaryOp):
+                        value = value.operand
+                    if isinstance(value, ast.Constant) and type(value.value) in (int, float):
+                        found.append(f"{path.relative_to(ROOT)}:{node.lineno}: "
+                                     f"{keyword.arg}={value.value}")
     assert found == [], "\n".join(found)
 
 
