@@ -149,9 +149,6 @@ class Config:
     # TOKEN_MAX_AGE_HOURS: validity of e-mail verification and password reset links.
     TOKEN_MAX_AGE_HOURS = _int("TOKEN_MAX_AGE_HOURS", 24)
 
-    # INVITED_AGE: age in years of the people a cohort invites (18 by default).
-    INVITED_AGE = _int("INVITED_AGE", 18)
-
     # JOBS_INLINE: run bulk jobs in this process even when REDIS_URL is set.
     JOBS_INLINE = _bool("JOBS_INLINE", False)
 

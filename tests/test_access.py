@@ -142,7 +142,7 @@ def _world():
     recipient = letters.Recipient(name="Other Person", address_lines=("Meir 1", "2000 Antwerpen"),
                                   postcode="2000", first_name="Other")
     letter = letters.issue("invitation", recipient=recipient, actor=None, user=owner,
-                           context={"expires_on": None, "invited_age": 18,
+                           context={"expires_on": None, "age_youngest": 18, "age_oldest": 18,
                                     "signup_address": "x.test/start"}, slots={"code": "X"})
     import json
     import tempfile

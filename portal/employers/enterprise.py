@@ -87,6 +87,9 @@ def postal_address(*, street: str | None, house_number: str | None, box: str | N
     values["box"] = values["box"] or None
     return values
 
+# Longest contact name or function (the columns' size).
+CONTACT_MAX = 200
+
 
 def contact_person(*, name: str | None, function: str | None) -> dict[str, str | None]:
     """Whom the enterprise's letters are addressed to: a name is needed, a function not."""
@@ -95,7 +98,7 @@ def contact_person(*, name: str | None, function: str | None) -> dict[str, str |
     if not name:
         raise Refusal(_("Give the name of the person our letters are addressed to."),
                       "contact_name")
-    if len(name) > 200 or len(function) > 200:
-        raise Refusal(_("This is too long: at most %(count)d characters.", count=200),
-                      "contact_name" if len(name) > 200 else "contact_function")
+    if len(name) > CONTACT_MAX or len(function) > CONTACT_MAX:
+        raise Refusal(_("This is too long: at most %(count)d characters.", count=CONTACT_MAX),
+                      "contact_name" if len(name) > CONTACT_MAX else "contact_function")
     return {"contact_name": name, "contact_function": function or None}

@@ -1,6 +1,8 @@
 """Administrator pages: cohorts, register imports with their row-by-row report, counts."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import (
     Blueprint,
     Response,
@@ -74,6 +76,7 @@ def _render_show(cohort: Cohort, form: ImportForm, status: int = 200,
                  reprint_form: ReprintForm | None = None):
     return render_template(
         "cohorts/show.html", cohort=cohort, form=form, counts=services.cohort_counts(cohort),
+        ages=cohort.ages_in(date.today().year),
         region_labels=regions.REGION_LABELS, language_labels=LANGUAGE_LABELS,
         reprint_form=reprint_form or ReprintForm(formdata=None),
     ), status

@@ -33,12 +33,16 @@ def signup_url(code: str) -> str:
 
 
 def context(cohort, letter_date: date | None = None) -> dict:
-    """What every invitation of a cohort shares."""
+    """What every invitation of a cohort shares: the ages its people reach in the letter's
+    year come from the cohort's birth dates (a cohort of 17-year-olds reads 17)."""
+    letter_date = letter_date or date.today()
+    youngest, oldest = cohort.ages_in(letter_date.year)
     return {
-        "invited_age": current_app.config["INVITED_AGE"],
+        "age_youngest": youngest,
+        "age_oldest": oldest,
         "signup_address": signup_address(),
         "expires_on": cohort.expires_on,
-        "letter_date": letter_date or date.today(),
+        "letter_date": letter_date,
         "qr_uri": None,
         "qr_prefix": signup_url("").encode(),
     }

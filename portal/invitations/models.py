@@ -31,6 +31,11 @@ class Cohort(TimestampMixin, db.Model):
     def covers(self, birth_date: date) -> bool:
         return self.born_from <= birth_date <= self.born_to
 
+    def ages_in(self, year: int) -> tuple[int, int]:
+        """The ages the cohort's people reach in `year`: the youngest's and the oldest's
+        (the same number when all were born in one calendar year)."""
+        return year - self.born_to.year, year - self.born_from.year
+
 
 class Person(TimestampMixin, db.Model):
     """Someone from a National Register extract.

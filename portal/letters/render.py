@@ -212,7 +212,8 @@ def letter_globals() -> dict:
     config = current_app.config
     return {"contact_phone": config["LETTER_PHONE"], "contact_email": config["LETTER_EMAIL"],
             "contact_hours": config["LETTER_HOURS"], "signatory": signatory(),
-            "dpo_email": config["LETTER_DPO_EMAIL"], "add_days": add_days}
+            "dpo_email": config["LETTER_DPO_EMAIL"], "add_days": add_days,
+            "review_days": config["REVIEW_REQUEST_DAYS"]}
 
 
 def section_html(kind: str, lang: str, *, first: bool, context: dict, slots: dict) -> str:

@@ -2,11 +2,17 @@
 statement, the language switch."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_number
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal import i18n
+from portal.applications.intakes import services as intake_services
+from portal.applications.vocab import COMPONENT_LABELS
 from portal.extensions import db, login_manager
 from portal.security import public, safe_next
 
@@ -16,7 +22,17 @@ bp = Blueprint("public", __name__)
 @bp.get("/")
 @public
 def home():
-    return render_template("public/home.html")
+    """The next intake's own figures (places per component, ages, dates) when there is one;
+    nothing about places an intake does not offer."""
+    today = date.today()
+    intake = next(iter(intake_services.open_intakes(today)), None)
+    places = []
+    if intake is not None:
+        places = [_("%(component)s: %(places)s", component=label,
+                    places=format_number(intake.quota_for(component)))
+                  for component, label in COMPONENT_LABELS.items()
+                  if intake.quota_for(component) > 0]
+    return render_template("public/home.html", intake=intake, places=places)
 
 
 @bp.get("/privacy")

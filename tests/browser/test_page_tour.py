@@ -72,7 +72,8 @@ def test_citizen_pages_in_dutch_and_german(page: Page, pages, live_server, app, 
     db.session.commit()
     log_in(page, citizen.email, factories.PASSWORD)
     pages.check()
-    _visit(page, pages, ["/account", "/apply", f"/apply/{intake.id}/sessions",
+    # The home page again, now with an intake's own dates, ages and places.
+    _visit(page, pages, ["/", "/account", "/apply", f"/apply/{intake.id}/sessions",
                          f"/my-application/{application.id}",
                          f"/my-application/{application.id}/withdraw", "/account/messages"])
     page.locator("input[name=channel][value=sms]").check()

@@ -154,7 +154,7 @@ def test_recruiters_read_the_letters_of_applications_audited(app, client, login_
     recipient = services.Recipient(name="Lotte Peeters", address_lines=("Veldstraat 1",
                                    "9000 Gent"), postcode="9000", first_name="Lotte")
     letter = services.issue("invitation", recipient=recipient, actor=admin,
-                            context={"expires_on": None, "invited_age": 18,
+                            context={"expires_on": None, "age_youngest": 18, "age_oldest": 18,
                                      "signup_address": "x.test/start"},
                             slots={"code": "TEST"})
     letter.kind, letter.subject_type, letter.subject_id = "decision", "Application", "7"
@@ -180,7 +180,7 @@ def test_issue_renders_any_kind_with_its_context(app):
     recipient = services.Recipient(name="Anna Schmitz", address_lines=("Hauptstraße 5",
                                    "4700 Eupen"), postcode="4700", first_name="Anna")
     letter = services.issue("invitation", recipient=recipient, actor=admin,
-                            context={"expires_on": None, "invited_age": 18,
+                            context={"expires_on": None, "age_youngest": 18, "age_oldest": 18,
                                      "signup_address": "x.test/start"},
                             slots={"code": "TEST"})
     assert letter.languages == "de,fr,nl" and letter.id is not None

@@ -16,7 +16,8 @@ from portal.letters.models import Letter
 from tests.support import factories
 from tests.support.letters import pdf_text
 
-CONTEXT = {"expires_on": None, "invited_age": 18, "signup_address": "x.test/start"}
+CONTEXT = {"expires_on": None, "age_youngest": 18, "age_oldest": 18,
+           "signup_address": "x.test/start"}
 RECIPIENT = services.Recipient(name="Lotte Peeters", address_lines=("Veldstraat 1",
                                "9000 Gent"), postcode="9000", first_name="Lotte")
 

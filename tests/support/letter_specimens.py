@@ -114,7 +114,9 @@ def kinds() -> dict[str, dict]:
                  "terms": TERMS, "compensation": Decimal("145.50")}
     return {
         "invitation": {"kind": "invitation", "context": {
-            "invited_age": 18, "signup_address": "dienstjaar-servicedannee.mil.be/start",
+            # A cohort born over several years: the longest of the three age sentences.
+            "age_youngest": 17, "age_oldest": 25,
+            "signup_address": "dienstjaar-servicedannee.mil.be/start",
             "expires_on": date(2027, 12, 31),
             "qr_uri": render.qr_data_uri(LONG_SETTINGS["BASE_URL"] + "/start?code=X")},
             "slots": {"code": "7K3M-9Q2X-HW4T"}},

@@ -1,4 +1,5 @@
-"""Demo data for `flask demo seed`: an open intake split like the first one, with sessions."""
+"""Demo data for `flask demo seed`: an open intake with sessions (its split per component
+is demo data, not a sourced figure)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,7 +24,8 @@ DEMO_JOIN_URL = "https://meet.example.be/dienstjaar-infosessie"
 
 
 def seed_intake(report) -> None:
-    """An open intake of 500 places (375 land, 75 air, 50 navy) and its information sessions."""
+    """An open intake of 500 places (the policy note's first levy; the 375 land, 75 air,
+    50 navy split is demo data) and its information sessions."""
     today = date.today()
     intake = db.session.scalar(db.select(Intake).where(Intake.name == DEMO_INTAKE))
     if intake is None:
