@@ -40,6 +40,10 @@ ALLOWED: list[tuple[str, str]] = [
     (r"Rue d'Evere 1 · 1140 Evere", "Defence's address"),
     (r"Rue de la Presse 35, 1000 Brussels", "the Data Protection Authority's address"),
     (r"Rue de la Science 33, 1040 Brussels", "the Council of State's address"),
+    (r"Rue de Louvain 48 box 6, 1000 Brussels", "the Federal Ombudsman's address"),
+    # The accessibility statement cites the law and the standard it follows.
+    (r"law of 19 July 2018", "the Belgian law on accessible public sector websites"),
+    (r"EN 301 549 \(WCAG 2\.1, level AA\)", "the European accessibility standard"),
     # The appeal to the Council of State: 60 days, fixed by its organic law (coordinated laws
     # of 12 January 1973, art. 14, and the Regent's decree of 23 August 1948, art. 4).
     (r"within 60 days of the day you received this letter", "law on the Council of State"),
@@ -91,14 +95,7 @@ ALLOWED: list[tuple[str, str]] = [
 ]
 
 # Known figures still typed into pages that other work owns; each is a failure to fix there.
-PENDING: dict[str, str] = {
-    "In an information session you hear what the service year is like and can ask your "
-    "questions. It takes about two hours.":
-        "candidate pages (another branch): should read INFO_SESSION_MINUTES",
-    "If you cannot come on this date, tell us at least three working days before through the "
-    "portal, quoting the reference of your application; we will give you another date.":
-        "convocation's reschedule rule (another branch): should read its setting",
-}
+PENDING: dict[str, str] = {}
 
 NUMBER_WORDS = (r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
                 r"twenty|thirty|sixty)")

@@ -84,7 +84,7 @@ GERMAN_SIE_ALLOWED = {
     # third person, not the reader: the session, the calendar address, the unit, the
     # application, the intake's sessions, the person
     "In an information session you hear what the service year is like and can ask your "
-    "questions. It takes about two hours.",
+    "questions. It takes about %(minutes)d minutes.",
     "Subscribe to this private address in your calendar app to see your training periods "
     "there; changes and cancellations follow automatically. It shows dates, places and units "
     "only.",
