@@ -1,5 +1,6 @@
-"""A code mailed to the account's address that confirms its erasure, for an account that
-has no password to type (it signs in through the federal login only).
+"""A code mailed to the account's address that confirms its erasure (or the download of all
+its data), for an account that has no password to type (it signs in through the federal
+login only).
 
 The session keeps only a keyed digest of the code, bound to the account and to this login
 session, and its expiry: the signed cookie shows nothing that gives the code away.
@@ -46,6 +47,10 @@ def matches(user, kept: dict | None, typed: str) -> bool:
     return hmac.compare_digest(str(kept.get("digest", "")), _digest(user, _normal(typed)))
 
 
-def send(user, code: str) -> None:
-    mail.send_to_user(user, "erasure_code", _l("Your code to erase your account"), code=code,
+SUBJECTS = {"erase": _l("Your code to erase your account"),
+            "export": _l("Your code to download your data")}
+
+
+def send(user, code: str, purpose: str = "erase") -> None:
+    mail.send_to_user(user, "erasure_code", SUBJECTS[purpose], code=code, purpose=purpose,
                       minutes=current_app.config["ERASURE_CODE_MINUTES"])

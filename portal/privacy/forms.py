@@ -25,6 +25,16 @@ class EraseWithCodeForm(FlaskForm):
         validators=[DataRequired(_l("Tick the box to confirm."))])
 
 
+class ExportForm(FlaskForm):
+    current_password = PasswordField(_l("Your password"), validators=[
+        DataRequired(_l("Enter your password to confirm.")), Length(max=1000)])
+
+
+class ExportWithCodeForm(FlaskForm):
+    code = StringField(_l("Confirmation code"), validators=[
+        DataRequired(_l("Enter the code we sent you by e-mail.")), Length(max=40)])
+
+
 class FinishForm(FlaskForm):
     note = TextAreaField(_l("Note"), validators=[Length(max=2000, message=_l(
         "Write at most 2000 characters."))])

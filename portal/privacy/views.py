@@ -3,6 +3,7 @@ read the record of processing."""
 from __future__ import annotations
 
 import json
+import time
 from io import BytesIO
 
 from flask import (
@@ -10,8 +11,10 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
+    request,
     send_file,
     session,
     url_for,
@@ -28,7 +31,13 @@ from portal.extensions import db, limiter
 from portal.mail import deliver
 from portal.models import utcnow
 from portal.privacy import confirmation, services
-from portal.privacy.forms import EraseForm, EraseWithCodeForm, FinishForm
+from portal.privacy.forms import (
+    EraseForm,
+    EraseWithCodeForm,
+    ExportForm,
+    ExportWithCodeForm,
+    FinishForm,
+)
 from portal.privacy.models import ErasureRequest, ErasureStatus
 from portal.security import Role, public, role_required
 
@@ -39,14 +48,60 @@ DATA_SUBJECTS = (Role.CITIZEN, Role.EMPLOYER)
 admin = Blueprint("privacy_admin", __name__, url_prefix="/admin/privacy")
 
 
+def _login_limit_for_export() -> str:
+    return current_app.config["LOGIN_LIMIT"]
+
+
 def _no_store(response):
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
+# A download of everything the portal holds is allowed for this long after the account
+# holder confirmed it is them (password, or a mailed code for an account without one).
+EXPORT_CONFIRMED_KEY = "privacy.export_until"
+EXPORT_MINUTES = 10
+
+
+def _export_confirmed() -> bool:
+    return time.time() < float(session.get(EXPORT_CONFIRMED_KEY, 0))
+
+
+@bp.route("/my-data", methods=["GET", "POST"])
+@role_required(*DATA_SUBJECTS)
+@limiter.limit(_login_limit_for_export, key_func=lambda: f"privacy-export:{current_user.id}",
+               methods=["POST"], scope="privacy-export", deduct_when=lambda r: r.status_code == 400)
+def my_data():
+    """Confirm it is you, then download: a copied session cookie alone takes nothing."""
+    user = current_user._get_current_object()
+    by_code = user.password_hash is None
+    form = ExportWithCodeForm() if by_code else ExportForm()
+    if form.validate_on_submit():
+        if by_code and not confirmation.matches(user, session.get(confirmation.SESSION_KEY),
+                                                form.code.data):
+            form.code.errors.append(_("This code is not right or no longer valid. Ask for "
+                                      "a new one."))
+        elif not by_code and not verify_password(user.password_hash,
+                                                 form.current_password.data):
+            form.current_password.errors.append(_("This password is not right."))
+        else:
+            session[EXPORT_CONFIRMED_KEY] = time.time() + EXPORT_MINUTES * 60
+            session.pop(confirmation.SESSION_KEY, None)
+            audit.record(user, "privacy.export_confirmed", user)
+            db.session.commit()
+            return redirect(url_for("privacy.my_data"))
+    status = 400 if form.errors else 200
+    return _no_store(make_response(render_template(
+        "privacy/my_data.html", form=form, by_code=by_code, confirmed=_export_confirmed(),
+        code_form=FlaskForm(), code_sent=confirmation.SESSION_KEY in session,
+        minutes=current_app.config["ERASURE_CODE_MINUTES"], window=EXPORT_MINUTES), status))
+
+
 @bp.get("/my-data.json")
 @role_required(*DATA_SUBJECTS)
 def export_json():
+    if not _export_confirmed():
+        return redirect(url_for("privacy.my_data"))
     user = current_user._get_current_object()
     document = services.export_document(user, user)
     db.session.commit()
@@ -58,6 +113,8 @@ def export_json():
 @bp.get("/my-data.pdf")
 @role_required(*DATA_SUBJECTS)
 def export_pdf():
+    if not _export_confirmed():
+        return redirect(url_for("privacy.my_data"))
     user = current_user._get_current_object()
     pdf = services.export_pdf(user, user)
     db.session.commit()
@@ -114,15 +171,16 @@ def erase():
 def send_erase_code():
     """Mail a confirmation code to an account that has no password to confirm with."""
     user = current_user._get_current_object()
+    back = "privacy.my_data" if request.form.get("for") == "export" else "privacy.erase"
     if user.password_hash is not None or not FlaskForm().validate_on_submit():
-        return redirect(url_for("privacy.erase"))
+        return redirect(url_for(back))
     code, kept = confirmation.new(user)
-    if deliver(confirmation.send, user, code):
+    if deliver(confirmation.send, user, code, "export" if back == "privacy.my_data" else "erase"):
         session[confirmation.SESSION_KEY] = kept
         flash(_("We sent a confirmation code to %(email)s. It works for %(minutes)d minutes.",
                 email=user.email, minutes=current_app.config["ERASURE_CODE_MINUTES"]),
               "success")
-    return redirect(url_for("privacy.erase"))
+    return redirect(url_for(back))
 
 
 @bp.get("/erased")

@@ -18,8 +18,8 @@ from portal.letters.models import Letter, PendingLetter
 from tests.support import factories
 from tests.support import review as h
 from tests.support.candidate import fill, ready_to_apply, start, step_data
+from tests.support.client import download_my_data, version_on
 from tests.support.client import post_form as post
-from tests.support.client import version_on
 from tests.support.letters import pdf_text
 
 
@@ -194,7 +194,7 @@ def test_a_letter_being_prepared_is_in_the_export_and_goes_with_the_erasure(
     with _job_queue(app):
         _submit(client, login_as)
         row = db.session.scalar(db.select(PendingLetter))
-        exported = json.loads(client.get("/account/my-data.json").data)["data"]["letters"]
+        exported = json.loads(download_my_data(client, "json").data)["data"]["letters"]
         assert {"kind": "acknowledgement", "reference": row.reference,
                 "state": "Being prepared"}.items() <= exported[-1].items()
         user = db.session.get(User, row.user_id)

@@ -14,6 +14,7 @@ from portal.jobs import Job
 from portal.letters import limits, runner, runs, services
 from portal.letters.models import Letter
 from tests.support import factories
+from tests.support.client import download_my_data
 from tests.support.letters import pdf_text
 
 CONTEXT = {"expires_on": None, "age_youngest": 18, "age_oldest": 18,
@@ -64,7 +65,7 @@ def test_a_letter_rendered_on_request_that_is_stopped_shows_a_translated_error(
     """The privacy export renders the person's data as a letter on request."""
     limited(0.001, 1024)  # no letter renders this fast: every render is stopped
     login_as("citizen", language="fr")
-    response = client.get("/account/my-data.pdf")
+    response = download_my_data(client, "pdf")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Cette lettre n’a pas pu être établie : sa mise en page a été arrêtée" in page

@@ -17,7 +17,7 @@ from portal.employers.models import (
 from portal.extensions import db
 from tests.employers import helpers as eh
 from tests.support import factories
-from tests.support.client import login, post_form
+from tests.support.client import download_my_data, login, post_form
 
 
 def _hr_user():
@@ -38,14 +38,14 @@ def _hr_user():
 def test_an_hr_user_downloads_their_data(client):
     hr, _signed = _hr_user()
     login(client, hr)
-    assert "/account/my-data.json" in client.get("/account").get_data(as_text=True)
-    data = json.loads(client.get("/account/my-data.json").data)["data"]
+    assert "/account/my-data\"" in client.get("/account").get_data(as_text=True)
+    data = json.loads(download_my_data(client, "json").data)["data"]
     access = data["employer_access"]
     assert [e["employer"] for e in access["enterprises"]] == ["Bakkerij Janssens BV"]
     assert [c["employer"] for c in access["contact_of"]] == ["Garage Peeters"]
     assert [r["status"] for r in access["join_requests"]] == ["pending"]
     assert [s["employer"] for s in access["signed"]] == ["Bakkerij Janssens BV"]
-    assert client.get("/account/my-data.pdf").data.startswith(b"%PDF")
+    assert download_my_data(client, "pdf").data.startswith(b"%PDF")
 
 
 def test_an_hr_user_erases_their_access_and_the_signed_agreement_stays(client):

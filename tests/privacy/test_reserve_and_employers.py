@@ -18,8 +18,8 @@ from tests.employers import helpers as eh
 from tests.privacy.scene import letter
 from tests.support import factories
 from tests.support import reserve as rs
+from tests.support.client import download_my_data, post_form
 from tests.support.client import login as _login
-from tests.support.client import post_form
 
 
 def _reservist():
@@ -48,7 +48,7 @@ def _reservist():
 def test_the_export_holds_the_reserve_and_the_employers(client):
     s = _reservist()
     _login(client, s["user"])
-    data = json.loads(client.get("/account/my-data.json").data)["data"]
+    data = json.loads(download_my_data(client, "json").data)["data"]
     engagements = {e["reference"]: e for e in data["reserve"]["engagements"]}
     assert engagements[s["serving"].reference]["motivation"] == "Ik wil mijn gemeente helpen"
     assert engagements[s["serving"].reference]["proofs"][0]["filename"] == "brevet.pdf"
@@ -58,7 +58,7 @@ def test_the_export_holds_the_reserve_and_the_employers(client):
     assert employers == {"Bakkerij Janssens BV": "signed", "Garage Peeters": "proposed"}
     assert {n["employer"] for n in data["employers"]["nominations"]} == {
         "Bakkerij Janssens BV", "Garage Peeters"}
-    pdf = PdfReader(BytesIO(client.get("/account/my-data.pdf").data))
+    pdf = PdfReader(BytesIO(download_my_data(client, "pdf").data))
     text = "".join(page.extract_text() for page in pdf.pages)
     assert s["serving"].reference in text and "brevet.pdf" in text
     assert "Garage Peeters" in text and "Je werkgever" in text

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from pypdf import PdfReader
 
@@ -14,14 +15,14 @@ from portal.letters.models import Letter
 from portal.privacy.models import ErasureRequest
 from tests.privacy.scene import citizen_with_everything
 from tests.support import factories
+from tests.support.client import download_my_data, post_form
 from tests.support.client import login as _login
-from tests.support.client import post_form
 
 
 def test_the_json_export_holds_every_domains_data_and_no_register_number(client):
     user, person, app_ = citizen_with_everything()
     _login(client, user)
-    response = client.get("/account/my-data.json")
+    response = download_my_data(client, "json")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "private, no-store"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -45,7 +46,7 @@ def test_the_pdf_export_is_a_readable_letter_in_the_citizens_language(client):
     user.language = "fr"
     db.session.commit()
     _login(client, user)
-    response = client.get("/account/my-data.pdf")
+    response = download_my_data(client, "pdf")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     from io import BytesIO
@@ -61,7 +62,7 @@ def test_the_account_page_says_when_the_data_will_be_deleted(client):
     user, _person, app_ = citizen_with_everything(status=Status.REJECTED, decided_days_ago=10)
     _login(client, user)
     html = client.get("/account").get_data(as_text=True)
-    assert "/account/my-data.pdf" in html and "/account/my-data.json" in html
+    assert "/account/my-data\"" in html
     assert app_.reference in html
     # applications_closed: 365 days after the last status change (10 days ago).
     from datetime import timedelta
@@ -147,3 +148,41 @@ def test_citizens_cannot_open_the_staff_pages(client, login_as):
     login_as("citizen")
     assert client.get("/admin/privacy/requests").status_code == 403
     assert client.get("/admin/privacy/record").status_code == 403
+
+
+def test_downloading_everything_needs_the_account_holder_to_confirm_first(client):
+    """A copied session cookie alone takes no data: the download asks for the password (a
+    mailed code for an account without one), and the confirmation lasts minutes."""
+    user, _person, _app = citizen_with_everything(status=Status.REJECTED, decided_days_ago=10)
+    _login(client, user)
+    for kind in ("json", "pdf"):
+        response = client.get(f"/account/my-data.{kind}")
+        assert response.status_code == 302 and response.location.endswith("/account/my-data")
+    wrong = post_form(client, "/account/my-data", {"current_password": "not it"})
+    assert wrong.status_code == 400
+    assert client.get("/account/my-data.json").status_code == 302
+    assert download_my_data(client, "json").status_code == 200
+    page = client.get("/account/my-data").get_data(as_text=True)
+    assert "/account/my-data.pdf" in page and "/account/my-data.json" in page
+    with client.session_transaction() as session:
+        session["privacy.export_until"] = 0  # the confirmation has lapsed
+    assert client.get("/account/my-data.pdf").status_code == 302
+
+
+def test_an_account_without_a_password_confirms_the_download_with_a_mailed_code(client):
+    from tests.support.mail import last_mail_to
+
+    user, _person, _app = citizen_with_everything(status=Status.REJECTED, decided_days_ago=10)
+    user.password_hash = None
+    user.language = "en"
+    db.session.commit()
+    _login(client, user)
+    page = client.get("/account/my-data").get_data(as_text=True)
+    assert "we send a code to" in page
+    post_form(client, "/account/erase/code", {"for": "export"}, page="/account/my-data")
+    mail = last_mail_to(user.email)
+    assert "download" in mail["Subject"].lower()
+    code = re.search(r"\b[A-Z2-9]{4}-[A-Z2-9]{4}\b", mail.get_body(("plain",)).get_content())
+    response = post_form(client, "/account/my-data", {"code": code.group(0)})
+    assert response.status_code == 302
+    assert client.get("/account/my-data.json").status_code == 200

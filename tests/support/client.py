@@ -100,3 +100,11 @@ def give_second_factor(client, user) -> None:
     step = max(totp.timecode(time.time()), (user.totp_last_step or -1) + 1)
     response = post_form(client, "/login/code", {"code": totp.generate_otp(step)})
     assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def download_my_data(client, kind: str = "json", password: str | None = None):
+    """Confirm it is you on the "Your data" page (the account's password), then download."""
+    from tests.support.factories import PASSWORD
+
+    post_form(client, "/account/my-data", {"current_password": password or PASSWORD})
+    return client.get(f"/account/my-data.{kind}")

@@ -14,7 +14,7 @@ from portal.applications.models import ApplicationMessage, Status
 from portal.extensions import db
 from tests.support import factories
 from tests.support import review as h
-from tests.support.client import login, post_form
+from tests.support.client import download_my_data, login, post_form
 from tests.support.mail import last_mail_to, text_of
 
 QUESTION = "Can I bring my own running shoes to the sports test?"
@@ -113,7 +113,7 @@ def test_the_thread_is_in_the_data_export_and_goes_with_an_erased_application(cl
     db.session.commit()
     status_url = f"/my-application/{application.id}"
     post_form(client, f"{status_url}/messages", {"body": QUESTION}, page=status_url)
-    data = json.loads(client.get("/account/my-data.json").data)["data"]
+    data = json.loads(download_my_data(client, "json").data)["data"]
     [exported] = data["applications"]["applications"]
     assert exported["messages"][0]["body"] == QUESTION
     response = post_form(client, "/account/erase",

@@ -11,7 +11,7 @@ from portal.extensions import db
 from tests.privacy.scene import citizen_with_everything
 from tests.support import candidate, factories
 from tests.support import review as h
-from tests.support.client import login
+from tests.support.client import download_my_data, login
 
 HEALTH = {"chronic_condition": "yes", "medication": "yes", "recent_injury": "no",
           "sport_limits": "yes"}
@@ -122,12 +122,12 @@ def test_the_citizens_own_export_holds_their_health_answers_and_medical_reason_i
     user, _person, app_ = citizen_with_everything(status=Status.TESTS_SCHEDULED)
     h.medically_fit(app_, fit=False, reason="Knee surgery in May")
     login(client, user)
-    response = client.get("/account/my-data.json")
+    response = download_my_data(client, "json")
     assert response.status_code == 200
     [exported] = response.json["data"]["applications"]["applications"]
     assert exported["answers"]["health"] == {"chronic_condition": "no", "medication": "yes"}
     [medical] = exported["tests"]
     assert medical["kind"] == "medical" and medical["passed"] is False
     assert medical["reason"] == "Knee surgery in May" and medical["score"] is None
-    pdf = client.get("/account/my-data.pdf")
+    pdf = download_my_data(client, "pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
