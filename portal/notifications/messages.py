@@ -178,6 +178,13 @@ EVENTS: dict[tuple[str, str], Message] = {
         (_l("We have recorded that you withdrew your application %(reference)s."),
          _l("You are welcome to apply again for a later intake.")),
         _SEE_APPLICATION),
+    ("application", "reopen"): Message(
+        "reopened", _l("Your application is being looked at again"),
+        (_l("Your request for a review was granted: your application %(reference)s is being "
+            "looked at again."),
+         _l("You do not have to do anything now. We will tell you the new decision as soon "
+            "as it is made.")),
+        _SEE_APPLICATION),
     # --- applications: events outside the transitions -----------------------------------
     ("application", "convocation_changed"): Message(
         "convocation_changed", _l("Your convocation to the selection days has changed"),

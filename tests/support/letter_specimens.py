@@ -35,7 +35,8 @@ RECIPIENT_DE = dict(
 # The kinds and their variants (the longest branch of each template).
 NAMES = ("invitation", "acknowledgement", "convocation", "decision-selected",
          "decision-waitlisted", "decision-rejected", "reserve-approved", "reserve-rejected",
-         "agreement-sign", "agreement-suspend", "statement", "data_export")
+         "agreement-sign", "agreement-suspend", "statement", "data_export",
+         "review_answer-upheld", "review_answer-reserve")
 # Language orders of letters: Flemish, Walloon and the German area (three sections).
 ORDERS = (("nl", "fr"), ("fr", "nl"), ("de", "fr", "nl"))
 
@@ -43,7 +44,8 @@ UNIT = SimpleNamespace(
     name="Bataljon Bevrijding – 5de Linie / Bataillon Libération – 5e de Ligne",
     place="Marche-en-Famenne (Quartier Roi Albert Ier)")
 INTAKE = SimpleNamespace(name="September 2027 (Landcomponent / Composante Terre)",
-                         start_date=date(2027, 9, 13), flag_after_days=21)
+                         start_date=date(2027, 9, 13), flag_after_days=21,
+                         reschedule_days=14)
 APPLICATION = SimpleNamespace(reference="APP-2709-7K3M9Q2X", waitlist_rank=1234,
                               offer_deadline=date(2027, 7, 30),
                               submitted_at=datetime(2027, 3, 14, 10, 0))
@@ -112,7 +114,19 @@ def kinds() -> dict[str, dict]:
                "portal_address": LONG_SETTINGS["BASE_URL"]}
     agreement = {"agreement": AGREEMENT, "employer": EMPLOYER, "reservist": RESERVIST,
                  "terms": TERMS, "compensation": Decimal("145.50")}
+    review = {"contact_address": "Defensie, Dienstjaar / Défense, Année de Service Militaire, "
+                                  "Eversestraat 1 / Rue d'Evere 1, 1140 Evere",
+              "council_days": 60, "application": APPLICATION, "intake": INTAKE}
+    answer = ("We looked again at every result of your selection days, at the medical file "
+              "as the selection centre's doctor recorded it and at the reasons you gave us. "
+              "The psychotechnical tests were scored as for every candidate of this intake.")
     return {
+        "review_answer-upheld": {"kind": "review_answer", "context": {
+            **review, "reserve": None, "review": SimpleNamespace(
+                created_at=datetime(2027, 8, 2, 10, 0), outcome="upheld", answer=answer)}},
+        "review_answer-reserve": {"kind": "review_answer", "context": {
+            **review, "engagement": ENGAGEMENT, "reserve": True, "review": SimpleNamespace(
+                created_at=datetime(2027, 8, 2, 10, 0), outcome="upheld", answer=answer)}},
         "invitation": {"kind": "invitation", "context": {
             # A cohort born over several years: the longest of the three age sentences.
             "age_youngest": 17, "age_oldest": 25,
