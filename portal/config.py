@@ -143,8 +143,12 @@ class Config:
     # RATELIMIT_KEY_PREFIX: prefix of the throttle counters in Redis, so that two portals
     # (or test runs) sharing one Redis server keep separate counts.
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "portal")
-    # CODE_LIMIT: invitation-code attempts per address.
-    CODE_LIMIT = os.environ.get("CODE_LIMIT", "10 per hour")
+    # CODE_LIMIT: failed invitation-code attempts per address and date of birth (a guesser
+    # is stopped; someone else behind the same address, with another birth date, is not).
+    CODE_LIMIT = os.environ.get("CODE_LIMIT", "10 per 15 minutes")
+    # CODE_ADDRESS_LIMIT: failed attempts per address whatever the date of birth (a guesser
+    # who changes the date each time).
+    CODE_ADDRESS_LIMIT = os.environ.get("CODE_ADDRESS_LIMIT", "100 per hour")
 
     # TOKEN_MAX_AGE_HOURS: validity of e-mail verification and password reset links.
     TOKEN_MAX_AGE_HOURS = _int("TOKEN_MAX_AGE_HOURS", 24)

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
+import time
 
 from flask import flash, g, redirect, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from portal import drafts
-from portal.extensions import db, login_manager
+from portal.extensions import db, limiter, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +60,14 @@ def register(app) -> None:
 
     @app.errorhandler(429)
     def too_many(_err):
-        return page(429, _("Too many attempts"),
-                    _("Too many attempts. Wait a few minutes and try again."))
+        """Say how long to wait: the breached limit's window, in whole minutes."""
+        limit = limiter.current_limit
+        seconds = max(1, int(limit.reset_at - time.time())) if limit is not None else 60
+        minutes = max(1, math.ceil(seconds / 60))
+        body, status = page(429, _("Too many attempts"), ngettext(
+            "Too many attempts. Try again in %(num)d minute.",
+            "Too many attempts. Try again in %(num)d minutes.", minutes))
+        return body, status, {"Retry-After": str(seconds)}
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

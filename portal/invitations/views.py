@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from portal.accounts import services as accounts
@@ -71,6 +72,17 @@ def _code_limit() -> str:
     return current_app.config["CODE_LIMIT"]
 
 
+def _code_address_limit() -> str:
+    return current_app.config["CODE_ADDRESS_LIMIT"]
+
+
+def _address_and_birth_date() -> str:
+    """Failed codes count per address *and* date of birth: one guesser behind a school's or
+    a family's address does not keep a classmate or a sister with her own letter out."""
+    typed = (request.form.get("birth_date") or "")[:10]
+    return f"{get_remote_address()}|{typed}"
+
+
 def _failed_attempt(_response) -> bool:
     return bool(g.get("code_attempt_failed"))
 
@@ -89,6 +101,8 @@ def _find_invitation(typed_code: str, birth_date):
 @bp.route("/start", methods=["GET", "POST"])
 @public
 @limiter.limit(_code_limit, methods=["POST"], scope="invitations-code",
+               key_func=_address_and_birth_date, deduct_when=_failed_attempt)
+@limiter.limit(_code_address_limit, methods=["POST"], scope="invitations-code-address",
                deduct_when=_failed_attempt)
 def start():
     if current_user.is_authenticated:

@@ -1,6 +1,7 @@
 """/start: an invitation code and the date of birth open a prefilled sign-up."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -110,13 +111,42 @@ def test_bad_codes_all_get_one_generic_message(client, invited, case):
     assert client.get("/start/account").headers["Location"].endswith("/start")
 
 
-def test_failed_attempts_are_throttled_per_address(app, client, invited, monkeypatch):
+def test_failed_attempts_are_throttled_per_address_and_date_of_birth(
+        app, client, invited, monkeypatch):
     _invitation, code = invited
-    monkeypatch.setitem(app.config, "CODE_LIMIT", "3 per hour")
+    monkeypatch.setitem(app.config, "CODE_LIMIT", "3 per 15 minutes")
     for _ in range(3):
-        assert REFUSED in _enter(client, code, BIRTH - timedelta(days=3)).get_data(as_text=True)
-    # Even the right code and date are refused now, without saying whether they were right.
-    assert _enter(client, code).status_code == 429
+        assert REFUSED in _enter(client, "ABCD-EFGH-JKMN", BIRTH).get_data(as_text=True)
+    # Even the right code for that date is refused now, without saying whether it was right,
+    # and the page says how long to wait.
+    response = _enter(client, code)
+    assert response.status_code == 429
+    assert re.search(r"Try again in (1[0-5]|[1-9]) minutes?\.", response.get_data(as_text=True))
+    assert 0 < int(response.headers["Retry-After"]) <= 15 * 60
+
+
+def test_a_classmate_with_her_own_letter_is_not_kept_out_by_someone_elses_mistakes(
+        app, client, invited, monkeypatch):
+    """Ten wrong codes from a school's shared address do not stop a pupil whose code and
+    date of birth are right."""
+    invitation, _code = invited
+    classmate_birth = date(2008, 9, 2)
+    cohort = invitation.person.cohort
+    classmate = factories.person(cohort, postcode="4700", birth_date=classmate_birth,
+                                 first_names="Lea", last_name="Kohnen")
+    _inv, classmate_code = services.issue_invitation(classmate, cohort, actor=None)
+    db.session.commit()
+    for _ in range(10):
+        assert REFUSED in _enter(client, "ABCD-EFGH-JKMN", BIRTH).get_data(as_text=True)
+    assert _enter(client, classmate_code, classmate_birth).status_code == 302
+
+
+def test_a_guesser_changing_the_date_each_time_meets_the_address_ceiling(
+        app, client, invited, monkeypatch):
+    monkeypatch.setitem(app.config, "CODE_ADDRESS_LIMIT", "5 per hour")
+    for day in range(5):
+        assert _enter(client, "ABCD-EFGH-JKMN", date(2008, 1, day + 1)).status_code == 200
+    assert _enter(client, "ABCD-EFGH-JKMN", date(2008, 2, 1)).status_code == 429
 
 
 def test_a_good_attempt_does_not_count_against_the_limit(app, client, invited, monkeypatch):
