@@ -33,7 +33,8 @@ def _normal(code: str) -> str:
 
 
 def new(user) -> tuple[str, dict]:
-    """A fresh code (as mailed: XXXX-XXXX) and what the session keeps of it."""
+    """A fresh code (as mailed: two groups of four characters) and what the session keeps
+    of it."""
     raw = "".join(secrets.choice(ALPHABET) for _ in range(8))
     minutes = current_app.config["ERASURE_CODE_MINUTES"]
     return f"{raw[:4]}-{raw[4:]}", {"digest": _digest(user, raw),

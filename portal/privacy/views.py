@@ -67,6 +67,21 @@ def _export_confirmed() -> bool:
     return time.time() < float(session.get(EXPORT_CONFIRMED_KEY, 0))
 
 
+def _it_is_them(user, form, by_code: bool) -> bool:
+    """The account holder confirmed: the password, or (an account without one) the code
+    mailed to its address. A wrong one is put next to its field."""
+    if by_code:
+        if confirmation.matches(user, session.get(confirmation.SESSION_KEY), form.code.data):
+            return True
+        form.code.errors.append(_("This code is not right or no longer valid. Ask for a new "
+                                  "one."))
+        return False
+    if verify_password(user.password_hash, form.current_password.data):
+        return True
+    form.current_password.errors.append(_("This password is not right."))
+    return False
+
+
 @bp.route("/my-data", methods=["GET", "POST"])
 @role_required(*DATA_SUBJECTS)
 @limiter.limit(_login_limit_for_export, key_func=lambda: f"privacy-export:{current_user.id}",
@@ -76,20 +91,12 @@ def my_data():
     user = current_user._get_current_object()
     by_code = user.password_hash is None
     form = ExportWithCodeForm() if by_code else ExportForm()
-    if form.validate_on_submit():
-        if by_code and not confirmation.matches(user, session.get(confirmation.SESSION_KEY),
-                                                form.code.data):
-            form.code.errors.append(_("This code is not right or no longer valid. Ask for "
-                                      "a new one."))
-        elif not by_code and not verify_password(user.password_hash,
-                                                 form.current_password.data):
-            form.current_password.errors.append(_("This password is not right."))
-        else:
-            session[EXPORT_CONFIRMED_KEY] = time.time() + EXPORT_MINUTES * 60
-            session.pop(confirmation.SESSION_KEY, None)
-            audit.record(user, "privacy.export_confirmed", user)
-            db.session.commit()
-            return redirect(url_for("privacy.my_data"))
+    if form.validate_on_submit() and _it_is_them(user, form, by_code):
+        session[EXPORT_CONFIRMED_KEY] = time.time() + EXPORT_MINUTES * 60
+        session.pop(confirmation.SESSION_KEY, None)
+        audit.record(user, "privacy.export_confirmed", user)
+        db.session.commit()
+        return redirect(url_for("privacy.my_data"))
     status = 400 if form.errors else 200
     return _no_store(make_response(render_template(
         "privacy/my_data.html", form=form, by_code=by_code, confirmed=_export_confirmed(),
@@ -143,22 +150,14 @@ def erase():
     # An account without a password (federal login only) confirms with a mailed code.
     by_code = user.password_hash is None
     form = EraseWithCodeForm() if by_code else EraseForm()
-    if form.validate_on_submit():
-        if by_code and not confirmation.matches(user, session.get(confirmation.SESSION_KEY),
-                                                form.code.data):
-            form.code.errors.append(_("This code is not right or no longer valid. Ask for "
-                                      "a new one."))
-        elif not by_code and not verify_password(user.password_hash,
-                                                 form.current_password.data):
-            form.current_password.errors.append(_("This password is not right."))
-        else:
-            request_ = services.erase(user, user)
-            db.session.commit()
-            reference, kept = request_.reference, json.loads(request_.kept)
-            logout_user()
-            session.clear()
-            session["privacy.erased"] = {"reference": reference, "kept": kept}
-            return redirect(url_for("privacy.erased"))
+    if form.validate_on_submit() and _it_is_them(user, form, by_code):
+        request_ = services.erase(user, user)
+        db.session.commit()
+        reference, kept = request_.reference, json.loads(request_.kept)
+        logout_user()
+        session.clear()
+        session["privacy.erased"] = {"reference": reference, "kept": kept}
+        return redirect(url_for("privacy.erased"))
     status = 400 if form.errors else 200
     return render_template("privacy/erase.html", form=form, by_code=by_code,
                            code_form=FlaskForm(), code_sent=confirmation.SESSION_KEY in session,
