@@ -217,6 +217,9 @@ class Config:
     SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 30)
     # SESSION_MAX_HOURS: and this long after login, however active.
     SESSION_MAX_HOURS = _int("SESSION_MAX_HOURS", 12)
+    # IDLE_WARNING_MINUTES: signed-in pages warn this long before the idle limit, with a
+    # button to stay signed in (0: no warning).
+    IDLE_WARNING_MINUTES = _int("IDLE_WARNING_MINUTES", 5)
 
     # --- Privacy: the retention schedule (GDPR Art. 5(1)(e)) -----------------------------
     # How long each kind of personal data is kept, in days, counted from the moment named

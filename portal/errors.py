@@ -6,9 +6,10 @@ import logging
 import math
 import time
 
-from flask import flash, g, redirect, render_template, request
+from flask import flash, g, redirect, render_template, request, session
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
@@ -28,6 +29,12 @@ def register(app) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(_err):
+        view = app.view_functions.get(request.endpoint or "")
+        if request.method == "POST" and session.get("_user_id") and view is not None \
+                and not getattr(view, "is_public", False) and not current_user.is_authenticated:
+            # The signed-in session ended too: what was typed waits for the same account's
+            # next login.
+            return login_manager.unauthorized()
         path = drafts.keep() if request.method == "POST" else None
         if path is not None:
             flash(_("Your session expired before this form was sent. What you typed is filled "

@@ -10,6 +10,7 @@ from portal import demo as demo_seeds
 from portal.accounts import (
     cli,
     demo,
+    expiry,
     models,  # noqa: F401 (their tables)
     second_factor_views,
     sessions,
@@ -36,6 +37,7 @@ def init_app(app) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(second_factor_views.bp)
     app.register_blueprint(staff_views.bp)
+    expiry.init_app(app)
     cli.register(app)
     demo_seeds.add_seed(app, demo.seed_users, order=10)
     for task in ACCOUNT_TASKS:

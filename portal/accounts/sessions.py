@@ -9,10 +9,11 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, session
+from flask_login import login_user
 from sqlalchemy.orm import joinedload
 
-from portal import audit
+from portal import audit, drafts
 from portal.accounts.models import User, UserSession
 from portal.extensions import db
 from portal.models import utcnow
@@ -77,6 +78,37 @@ def load(key: str) -> User | None:
     record.key = key
     user.current_session = record
     return user
+
+
+def new_cookie(user: User) -> None:
+    """Give the browser a new session cookie signing `user` in: whatever the cookie held
+    before (a planted one too) is dropped, but for a form kept for this same account when
+    its previous session ended."""
+    kept = session.get(drafts.KEY)
+    session.clear()
+    login_user(user)
+    drafts.hand_over(kept, user.id)
+
+
+def owner(key) -> int | None:
+    """The account a session key signed in, alive or not (None for an unknown key)."""
+    if not isinstance(key, str) or not key:
+        return None
+    return db.session.scalar(db.select(UserSession.user_id)
+                             .where(UserSession.key_hash == _hash(key)))
+
+
+def touch(record: UserSession) -> None:
+    """The user asked to stay signed in: the idle limit counts from now (flushes)."""
+    record.last_seen_at = utcnow()
+    db.session.flush()
+
+
+def seconds_left(record: UserSession) -> int:
+    """Seconds until the session ends if nothing more happens (idle or absolute limit)."""
+    now = utcnow()
+    left = min(record.last_seen_at + idle_limit(), record.created_at + absolute_limit()) - now
+    return max(0, int(left.total_seconds()))
 
 
 def end(record: UserSession | None) -> None:

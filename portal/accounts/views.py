@@ -19,7 +19,7 @@ from flask import (
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from portal import i18n
 from portal.accounts import forms, services, sessions, throttling
@@ -75,8 +75,7 @@ def sign_in(user, method: str) -> None:
     sessions.start(user, method, request.remote_addr or "",
                    request.headers.get("User-Agent", ""))
     db.session.commit()
-    session.clear()
-    login_user(user)
+    sessions.new_cookie(user)
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])

@@ -17,13 +17,13 @@ from flask import (
     render_template,
     request,
     send_file,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from portal import drafts
 from portal.accounts import sessions
 from portal.accounts.services import find_by_email
 from portal.employers import (
@@ -84,8 +84,7 @@ def _sign_in(user) -> None:
     sessions.start(user, "link", request.remote_addr or "",
                    request.headers.get("User-Agent", ""))
     db.session.commit()
-    session.clear()
-    login_user(user)
+    sessions.new_cookie(user)
 
 
 @bp.route("/link/<secret>", methods=["GET", "POST"])
@@ -180,7 +179,8 @@ def home():
 @role_required(Role.EMPLOYER)
 def agreement(agreement_id: int):
     item = _agreement_or_404(agreement_id)
-    return _agreement_page(item)
+    kept = drafts.take()  # the signing form, sent after the session had ended
+    return _agreement_page(item, sign_form=SignForm(formdata=kept) if kept else None)
 
 
 def _agreement_page(item: Agreement, sign_form=None, reason_form=None, status=200,
@@ -216,6 +216,7 @@ def _int(value) -> int | None:
 
 
 @bp.post("/agreements/<int:agreement_id>/sign")
+@drafts.kept(page="employers_hr.agreement")
 @role_required(Role.EMPLOYER)
 def sign(agreement_id: int):
     item = _agreement_or_404(agreement_id)
