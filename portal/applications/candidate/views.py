@@ -322,6 +322,7 @@ def withdraw(application_id: int):
 
 
 @bp.route("/my-application/<int:application_id>/offer", methods=["GET", "POST"])
+@drafts.kept
 @role_required(Role.CITIZEN)
 def offer(application_id: int):
     application = _own(application_id)
@@ -351,6 +352,12 @@ def offer(application_id: int):
         return redirect(url_for("applications.status", application_id=application.id))
     if application.status != Status.SELECTED:
         return redirect(url_for("applications.status", application_id=application.id))
+    # An answer sent after the session had ended: shown again, to send once more.
+    kept = (drafts.take() or {}).get("answer")
+    if kept == "decline":
+        return render_template("applications/candidate/offer_decline.html",
+                               application=application, form=form)
     expired = application.offer_deadline is not None and _today() > application.offer_deadline
     return render_template("applications/candidate/offer.html", application=application,
-                           form=form, component_labels=COMPONENT_LABELS, expired=expired)
+                           form=form, component_labels=COMPONENT_LABELS, expired=expired,
+                           kept_answer=kept)

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from portal import audit, i18n, paging
+from portal import audit, drafts, i18n, paging
 from portal.accounts.guards import verified_required
 from portal.accounts.models import User
 from portal.extensions import db, limiter
@@ -154,6 +154,7 @@ def _request_from(form: forms.ApplyForm) -> engagements.Request:
 
 
 @bp.route("/apply", methods=["GET", "POST"])
+@drafts.kept
 @role_required(Role.CITIZEN)
 @verified_required
 def apply():
@@ -167,6 +168,9 @@ def apply():
     suggestions = []
     status = 200
     if request.method == "GET":
+        kept = drafts.take()  # typed before the session ended
+        if kept is not None:
+            form.process(formdata=kept)
         person = getattr(current_user, "person", None)
         if person is not None and not form.postcode.data:
             form.postcode.data = person.postcode
