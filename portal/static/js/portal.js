@@ -84,7 +84,77 @@
     });
   }
 
-  function ready() { stackTables(); followRun(); copyButtons(); }
+  /* Before a signed-in session ends for lack of activity: say so some minutes ahead, with
+     a button that asks the server to keep the session; once it has ended, say that and
+     offer to log in again. Times count down from the clock, so a sleeping tab catches up. */
+  function sessionWarning() {
+    var box = document.getElementById("session-warning");
+    if (!box) { return; }
+    var form = box.querySelector("[data-session-stay]");
+    var text = box.querySelector("[data-session-text]");
+    var ended = box.querySelector("[data-session-ended]");
+    var deadline = 0, warn = 0, shown = false, over = false;
+    function say(message) {
+      /* After the box is shown, so that the live region announces it. */
+      window.setTimeout(function () { text.textContent = message; }, 100);
+    }
+    function schedule(left, warnSeconds) {
+      deadline = Date.now() + left * 1000;
+      warn = warnSeconds * 1000;
+    }
+    function show() {
+      shown = true;
+      box.hidden = false;
+      form.hidden = false;
+      say(box.getAttribute("data-warn-text"));
+      var active = document.activeElement;
+      if (!active || active === document.body) { form.querySelector("button").focus(); }
+    }
+    function end() {
+      over = true;
+      box.hidden = false;
+      form.hidden = true;
+      ended.hidden = false;
+      say(box.getAttribute("data-ended-text"));
+    }
+    function tick() {
+      if (over) { return; }
+      var left = deadline - Date.now();
+      if (left <= 0) { end(); } else if (!shown && left <= warn) { show(); }
+    }
+    form.addEventListener("submit", function (event) {
+      if (!window.fetch || !window.FormData) { return; }
+      event.preventDefault();
+      fetch(form.action, { method: "POST", credentials: "same-origin", body: new FormData(form),
+                           headers: { "Accept": "application/json" } })
+        .then(function (r) {
+          var json = (r.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+          return r.ok && json ? r.json() : null;
+        })
+        .then(function (data) {
+          if (!data) { end(); return; }
+          schedule(data.left, data.warn);
+          shown = false;
+          var focused = box.contains(document.activeElement);
+          form.hidden = true;
+          if (focused) { box.focus(); }
+          say(box.getAttribute("data-stayed-text"));
+          window.setTimeout(function () {
+            if (shown || over) { return; }
+            var inside = box.contains(document.activeElement);
+            box.hidden = true;
+            if (inside) { document.getElementById("main").focus(); }
+          }, 5000);
+        })
+        .catch(function () { form.submit(); });
+    });
+    schedule(parseInt(box.getAttribute("data-left"), 10) || 0,
+             parseInt(box.getAttribute("data-warn"), 10) || 0);
+    tick();
+    window.setInterval(tick, 1000);
+  }
+
+  function ready() { stackTables(); followRun(); copyButtons(); sessionWarning(); }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", ready);
   } else {
