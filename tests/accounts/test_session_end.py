@@ -8,6 +8,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from flask import g
 
 from portal.accounts.models import UserSession
 from portal.applications import workflow
@@ -191,3 +192,31 @@ def test_stay_signed_in_needs_the_forms_csrf_token(client):
 
 def test_no_warning_for_visitors_who_are_not_signed_in(client):
     assert "session-warning" not in client.get("/login").get_data(as_text=True)
+
+
+def test_a_form_with_a_stale_token_after_the_idle_limit_is_kept_too(client):
+    user = factories.user(language="en")
+    db.session.commit()
+    login(client, user)
+    client.get("/reserve/apply")
+    _idle(user)
+    # The test's app context outlives requests, and the CSRF check runs before the fixture
+    # that forgets the user Flask-Login cached in g.
+    g.pop("_login_user", None)
+    response = client.post("/reserve/apply", data={"csrf_token": "stale", **RESERVE_FORM})
+    assert _login_then(response) == "/reserve/apply"
+    _log_in_again(client, user, response.location)
+    assert 'value="Kerkstraat 7"' in client.get("/reserve/apply").get_data(as_text=True)
+
+
+def test_any_other_form_sent_after_the_idle_limit_says_it_was_not_sent(client):
+    user = factories.user(language="en")
+    db.session.commit()
+    login(client, user)
+    token = csrf_token(client, "/account")
+    _idle(user)
+    response = client.post("/account/sessions/end-all", data={"csrf_token": token},
+                           headers={"Referer": "http://localhost/account"})
+    assert _login_then(response) == "/account"  # the form's page, not a POST-only address
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Your session ended before this form was sent, so nothing was sent." in page
