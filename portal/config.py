@@ -238,6 +238,8 @@ class Config:
     #   agreements_closed       after the last status change: employer agreements never
     #                           signed (declined) or ended, with their answers and nomination
     #   letters                 after issue: archived letters (PDF bytes)
+    #   print_files             after a letter run ends: its batch files and manifest for
+    #                           the printer (the letters stay archived)
     #   uploaded_proofs         after upload, once the application is decided: proofs of
     #                           expertise uploaded to the Reserve
     #   sessions                after the last request: server-side login sessions
@@ -256,6 +258,7 @@ class Config:
             "engagements_closed": 365,
             "agreements_closed": 2 * 365,
             "letters": 5 * 365,
+            "print_files": 30,
             "uploaded_proofs": 365,
             "sessions": 30,
             "mail_files": 30,
