@@ -21,6 +21,12 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _per_language(name: str, defaults: dict[str, str]) -> dict[str, str]:
+    """A text setting per language: NAME for English, NAME_NL, NAME_FR, NAME_DE."""
+    return {lang: os.environ.get(name if lang == "en" else f"{name}_{lang.upper()}") or text
+            for lang, text in defaults.items()}
+
+
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
@@ -280,11 +286,22 @@ class Config:
     # CONTACT_ADDRESS: the recruitment team's postal address, in the footer of every page
     # (with LETTER_PHONE, LETTER_EMAIL and LETTER_HOURS) and in the decision and review
     # letters (where to write for a review).
-    CONTACT_ADDRESS = os.environ.get(
-        "CONTACT_ADDRESS", "Defence, Service Year, Rue d'Evere 1, 1140 Evere")
-    # PRIVACY_CONTROLLER: the controller named in the record of processing and the export.
-    PRIVACY_CONTROLLER = os.environ.get(
-        "PRIVACY_CONTROLLER", "Belgian Defence, Directorate-General Human Resources")
+    # Written once per language, as CONTACT_ADDRESS_NL, _FR, _DE (and CONTACT_ADDRESS in
+    # English): every page and every section of a letter prints its own language's.
+    CONTACT_ADDRESS = _per_language("CONTACT_ADDRESS", {
+        "en": "Defence, Service Year, Rue d'Evere 1, 1140 Evere",
+        "nl": "Defensie, Militair Dienstjaar, Eversestraat 1, 1140 Evere",
+        "fr": "Défense, Année de Service Militaire, Rue d'Evere 1, 1140 Evere",
+        "de": "Verteidigung, Militärdienstjahr, Rue d'Evere 1, 1140 Evere",
+    })
+    # PRIVACY_CONTROLLER: the controller named in the record of processing and the export,
+    # once per language as CONTACT_ADDRESS.
+    PRIVACY_CONTROLLER = _per_language("PRIVACY_CONTROLLER", {
+        "en": "Belgian Defence, Directorate-General Human Resources",
+        "nl": "Defensie, Algemene Directie Human Resources",
+        "fr": "Défense, Direction générale Human Resources",
+        "de": "Verteidigung, Generaldirektion Human Resources",
+    })
     # PRIVACY_DPO: how to reach the data protection officer.
     PRIVACY_DPO = os.environ.get("PRIVACY_DPO", "dpo@mil.be")
 
