@@ -80,7 +80,7 @@ def _acknowledgement_context(application: Application, decision) -> dict:
     intake = application.intake
     return {
         "application_reference": application.reference,
-        "intake_name": intake.name,
+        "intake_name": intake.title,
         "submitted_on": application.submitted_at.date(),
         "start_date": intake.start_date,
         "answer_days": intake.flag_after_days,
