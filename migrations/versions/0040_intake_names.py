@@ -26,6 +26,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("intakes") as batch:
+    # SQLite drops these columns in place (ALTER TABLE ... DROP COLUMN): rebuilding the
+    # table would trip over the applications that point at it.
+    with op.batch_alter_table("intakes", recreate="never") as batch:
         for column in COLUMNS:
             batch.drop_column(column)

@@ -64,9 +64,9 @@ class Intake(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     # The name as candidates and letters give it in each language (empty: `name`).
-    name_nl: Mapped[str] = mapped_column(String(80), default="", server_default="")
-    name_fr: Mapped[str] = mapped_column(String(80), default="", server_default="")
-    name_de: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    name_nl: Mapped[str] = mapped_column(String(80), server_default="")
+    name_fr: Mapped[str] = mapped_column(String(80), server_default="")
+    name_de: Mapped[str] = mapped_column(String(80), server_default="")
     applications_open: Mapped[date] = mapped_column(Date)
     applications_close: Mapped[date] = mapped_column(Date)
     start_date: Mapped[date] = mapped_column(Date)
