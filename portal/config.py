@@ -292,7 +292,7 @@ class Config:
         "en": "Defence, Service Year, Rue d'Evere 1, 1140 Evere",
         "nl": "Defensie, Militair Dienstjaar, Eversestraat 1, 1140 Evere",
         "fr": "Défense, Année de Service Militaire, Rue d'Evere 1, 1140 Evere",
-        "de": "Verteidigung, Militärdienstjahr, Rue d'Evere 1, 1140 Evere",
+        "de": "Verteidigung, Militärisches Dienstjahr, Rue d'Evere 1, 1140 Evere",
     })
     # PRIVACY_CONTROLLER: the controller named in the record of processing and the export,
     # once per language as CONTACT_ADDRESS.

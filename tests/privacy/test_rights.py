@@ -209,7 +209,7 @@ def test_the_pdf_export_names_the_controller_purposes_rights_and_complaint_in_it
 
 def test_the_footer_gives_the_postal_address_in_the_pages_language(client):
     for language, expected in (("nl", "Eversestraat 1"), ("fr", "Année de Service Militaire"),
-                               ("de", "Militärdienstjahr")):
+                               ("de", "Militärisches Dienstjahr, Rue")):
         page = client.get(f"/?lang={language}").get_data(as_text=True)
         assert expected in page, language
         assert "Defence, Service Year" not in page

@@ -143,7 +143,8 @@ def kinds() -> dict[str, dict]:
             # A cohort born over several years: the longest of the three age sentences.
             "age_youngest": 17, "age_oldest": 25,
             "signup_address": "dienstjaar-servicedannee.mil.be/start",
-            "expires_on": date(2027, 12, 31),
+            "expires_on": date(2027, 12, 31), "deleted_on": date(2028, 3, 30),
+            "contact_address": "Defensie, Militair Dienstjaar, Eversestraat 1, 1140 Evere",
             "qr_uri": render.qr_data_uri(LONG_SETTINGS["BASE_URL"] + "/start?code=X")},
             "slots": {"code": "7K3M-9Q2X-HW4T"}},
         "acknowledgement": {"kind": "acknowledgement", "context": {
