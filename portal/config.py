@@ -21,6 +21,12 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _per_language(name: str, defaults: dict[str, str]) -> dict[str, str]:
+    """A text setting per language: NAME for English, NAME_NL, NAME_FR, NAME_DE."""
+    return {lang: os.environ.get(name if lang == "en" else f"{name}_{lang.upper()}") or text
+            for lang, text in defaults.items()}
+
+
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
@@ -241,6 +247,8 @@ class Config:
     #   agreements_closed       after the last status change: employer agreements never
     #                           signed (declined) or ended, with their answers and nomination
     #   letters                 after issue: archived letters (PDF bytes)
+    #   print_files             after a letter run ends: its batch files and manifest for
+    #                           the printer (the letters stay archived)
     #   uploaded_proofs         after upload, once the application is decided: proofs of
     #                           expertise uploaded to the Reserve
     #   sessions                after the last request: server-side login sessions
@@ -259,6 +267,7 @@ class Config:
             "engagements_closed": 365,
             "agreements_closed": 2 * 365,
             "letters": 5 * 365,
+            "print_files": 30,
             "uploaded_proofs": 365,
             "sessions": 30,
             "mail_files": 30,
@@ -280,11 +289,22 @@ class Config:
     # CONTACT_ADDRESS: the recruitment team's postal address, in the footer of every page
     # (with LETTER_PHONE, LETTER_EMAIL and LETTER_HOURS) and in the decision and review
     # letters (where to write for a review).
-    CONTACT_ADDRESS = os.environ.get(
-        "CONTACT_ADDRESS", "Defence, Service Year, Rue d'Evere 1, 1140 Evere")
-    # PRIVACY_CONTROLLER: the controller named in the record of processing and the export.
-    PRIVACY_CONTROLLER = os.environ.get(
-        "PRIVACY_CONTROLLER", "Belgian Defence, Directorate-General Human Resources")
+    # Written once per language, as CONTACT_ADDRESS_NL, _FR, _DE (and CONTACT_ADDRESS in
+    # English): every page and every section of a letter prints its own language's.
+    CONTACT_ADDRESS = _per_language("CONTACT_ADDRESS", {
+        "en": "Defence, Service Year, Rue d'Evere 1, 1140 Evere",
+        "nl": "Defensie, Militair Dienstjaar, Eversestraat 1, 1140 Evere",
+        "fr": "Défense, Année de Service Militaire, Rue d'Evere 1, 1140 Evere",
+        "de": "Verteidigung, Militärisches Dienstjahr, Rue d'Evere 1, 1140 Evere",
+    })
+    # PRIVACY_CONTROLLER: the controller named in the record of processing and the export,
+    # once per language as CONTACT_ADDRESS.
+    PRIVACY_CONTROLLER = _per_language("PRIVACY_CONTROLLER", {
+        "en": "Belgian Defence, Directorate-General Human Resources",
+        "nl": "Defensie, Algemene Directie Human Resources",
+        "fr": "Défense, Direction générale Human Resources",
+        "de": "Verteidigung, Generaldirektion Human Resources",
+    })
     # PRIVACY_DPO: how to reach the data protection officer.
     PRIVACY_DPO = os.environ.get("PRIVACY_DPO", "dpo@mil.be")
 

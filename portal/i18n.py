@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import current_app, g, has_request_context, request
-from flask_babel import force_locale, get_locale
+from flask_babel import LazyString, force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -64,6 +64,8 @@ def locale(code: str) -> Iterator[None]:
 
 
 def register(app) -> None:
+    app.jinja_env.globals["in_language"] = in_language
+
     @app.after_request
     def remember_query_language(response):
         chosen = valid(request.args.get(COOKIE))
@@ -73,3 +75,9 @@ def register(app) -> None:
                 secure=current_app.config["SESSION_COOKIE_SECURE"],
             )
         return response
+
+
+def in_language(texts: dict[str, str]) -> LazyString:
+    """A setting written once per language (`texts`: code -> text, "en" the fallback),
+    read in the language of where it is printed: a page, or one section of a letter."""
+    return LazyString(lambda: texts.get(str(get_locale() or DEFAULT)[:2]) or texts["en"])

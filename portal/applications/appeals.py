@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
-from portal import audit, mail, outbox
+from portal import audit, i18n, mail, outbox
 from portal.accounts.models import User
 from portal.applications import correspondence, workflow
 from portal.applications.models import (
@@ -213,7 +213,7 @@ def _answered(subject) -> ReviewRequest | None:
 def letter_context(subject, _decision=None) -> dict:
     """What the review_answer letter prints (correspondence.CONTEXT for applications)."""
     return {"review": _answered(subject), "reserve": _reserve(subject),
-            "contact_address": current_app.config["CONTACT_ADDRESS"],
+            "contact_address": i18n.in_language(current_app.config["CONTACT_ADDRESS"]),
             "council_days": current_app.config["APPEAL_PERIOD_DAYS"]}
 
 

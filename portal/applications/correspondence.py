@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from flask import current_app
 
-from portal import regions
+from portal import i18n, regions
 from portal.accounts.models import User
 from portal.applications import answers, first_day, selection, vocab, waitlist
 from portal.applications.models import Application, Decision, Status
@@ -80,7 +80,7 @@ def _acknowledgement_context(application: Application, decision) -> dict:
     intake = application.intake
     return {
         "application_reference": application.reference,
-        "intake_name": intake.name,
+        "intake_name": intake.title,
         "submitted_on": application.submitted_at.date(),
         "start_date": intake.start_date,
         "answer_days": intake.flag_after_days,
@@ -102,9 +102,10 @@ def _decision_context(application: Application, decision, outcome=None) -> dict:
         "outcome": outcome,
         "component_label": vocab.COMPONENT_LABELS.get(application.component, ""),
         "reason_text": vocab.REJECTION_REASONS.get(getattr(decision, "reason_code", "") or ""),
+        "ground_text": vocab.REJECTION_GROUNDS.get(getattr(decision, "reason_code", "") or ""),
         "portal_address": current_app.config["BASE_URL"],
         "review_days": current_app.config["REVIEW_REQUEST_DAYS"],
-        "contact_address": current_app.config["CONTACT_ADDRESS"],
+        "contact_address": i18n.in_language(current_app.config["CONTACT_ADDRESS"]),
         **first_day.context(application.intake),
     }
 

@@ -66,7 +66,7 @@ def ics(application: Application) -> bytes:
     event.add("dtstamp", datetime.now(UTC).replace(microsecond=0))
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(hours=EVENT_HOURS))
-    event.add("summary", _("First day of the Service Year (%(intake)s)", intake=intake.name))
+    event.add("summary", _("First day of the Service Year (%(intake)s)", intake=intake.title))
     event.add("location", intake.first_day_place)
     parts = []
     bring = lines(intake.first_day_bring)

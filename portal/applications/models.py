@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
+from portal.i18n import in_language
 from portal.models import TimestampMixin, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -62,6 +63,10 @@ class Intake(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
+    # The name as candidates and letters give it in each language (empty: `name`).
+    name_nl: Mapped[str] = mapped_column(String(80), server_default="")
+    name_fr: Mapped[str] = mapped_column(String(80), server_default="")
+    name_de: Mapped[str] = mapped_column(String(80), server_default="")
     applications_open: Mapped[date] = mapped_column(Date)
     applications_close: Mapped[date] = mapped_column(Date)
     start_date: Mapped[date] = mapped_column(Date)
@@ -95,6 +100,12 @@ class Intake(TimestampMixin, db.Model):
     first_day_travel: Mapped[str] = mapped_column(Text, server_default="")
 
     applications: Mapped[list[Application]] = relationship(back_populates="intake")
+
+    @property
+    def title(self):
+        """The name in the language of the page or letter section it is printed in."""
+        return in_language({"en": self.name, "nl": self.name_nl or self.name,
+                            "fr": self.name_fr or self.name, "de": self.name_de or self.name})
 
     def quota_for(self, component: Component | str) -> int:
         return getattr(self, f"quota_{Component(component).value}")

@@ -87,3 +87,18 @@ MEDICAL_STATUS_LABELS = {
     "fit": _l("Medically fit"),
     "unfit": _l("Medically unfit"),
 }
+
+# The rule each reason applies: the legal ground the decision letter names with it.
+REJECTION_GROUNDS = {
+    "tests_failed": _l("the selection standards of the intake: every selection test must be "
+                       "passed"),
+    "medical": _l("the medical fitness standards for military service"),
+    "eligibility": _l("the conditions of admission of the intake: age, nationality and "
+                      "residence"),
+    "incomplete": _l("the conditions of admission of the intake: a complete application whose "
+                     "data can be verified"),
+    "no_show": _l("the selection procedure of the intake: taking part in the selection tests "
+                  "you were convoked to"),
+    "ranking": _l("the number of places of the intake, given in the order of the selection "
+                  "tests' scores"),
+}

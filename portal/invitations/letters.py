@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import quote
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal import audit
+from portal import audit, i18n
 from portal.extensions import db
 from portal.invitations.models import Cohort, Invitation, Person
 from portal.invitations.services import issue_invitation, new_invitation, revoke_open
@@ -42,6 +42,10 @@ def context(cohort, letter_date: date | None = None) -> dict:
         "age_oldest": oldest,
         "signup_address": signup_address(),
         "expires_on": cohort.expires_on,
+        # Register data of people who never sign up go this long after the codes expire.
+        "deleted_on": cohort.expires_on + timedelta(
+            days=current_app.config["RETENTION_DAYS"]["persons_never_signed_up"]),
+        "contact_address": i18n.in_language(current_app.config["CONTACT_ADDRESS"]),
         "letter_date": letter_date,
         "qr_uri": None,
         "qr_prefix": signup_url("").encode(),

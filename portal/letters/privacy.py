@@ -3,6 +3,7 @@ letters of a person or an account are found by their ids alone."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,7 +11,9 @@ from sqlalchemy import delete, func, or_, select
 
 from portal import privacy_registry as registry
 from portal.extensions import db
-from portal.letters.models import Letter, PendingLetter
+from portal.jobs import Job
+from portal.letters import runs
+from portal.letters.models import Letter, PendingLetter, RunBatch
 from portal.mail import external_url
 
 LABELS = {
@@ -89,6 +92,34 @@ def purge_letters(cutoff, now, dry_run: bool) -> int:
     return count
 
 
+def purge_print_files(cutoff, now, dry_run: bool) -> int:
+    """The printer's files (batch PDFs and CSVs, the manifest) of letter runs that ended
+    before `cutoff`. The letters stay in the archive; their batches are marked purged so that
+    no later run resumes them. Counts the files."""
+    count = 0
+    finished = db.session.scalars(select(Job).where(
+        Job.kind == runs.KIND, Job.state.in_(("done", "failed")), Job.finished_at < cutoff))
+    for job in finished:
+        params = runs.Params.of(job)
+        out = Path(params.out)
+        batches = db.session.scalars(select(RunBatch).where(
+            RunBatch.job_id == job.id, RunBatch.state != runs.PURGED)).all()
+        files = [path for batch in batches for path in params.files(batch.number)
+                 if path.exists()]
+        files += [path for path in (out / "manifest.csv",) if path.exists()]
+        count += len(files)
+        if dry_run:
+            continue
+        for path in files:
+            path.unlink(missing_ok=True)
+        for batch in batches:
+            batch.state = runs.PURGED
+        if out.is_dir() and not any(out.iterdir()):
+            out.rmdir()
+    db.session.flush()
+    return count
+
+
 PART = registry.Part(
     name="letters",
     label=_l("Your letters"),
@@ -106,7 +137,17 @@ PART = registry.Part(
         since=_l("the letter's issue"),
         purge=purge_letters,
         recipients=_l("The printer of the letters (processor), the postal service"),
-    ),),
+    ), registry.Rule(
+        kind="print_files",
+        label=_l("Print files of letter runs"),
+        purpose=_l("Hand the letters of a run to the printer and check that none is missing"),
+        legal_basis=_l("Public task (GDPR Art. 6(1)(e))"),
+        categories=_l("Names, addresses and letters of a run, as PDF and CSV files for the "
+                      "printer"),
+        since=_l("the end of the run"),
+        purge=purge_print_files,
+        recipients=_l("The printer of the letters (processor)"),
+    )),
 )
 
 

@@ -39,6 +39,8 @@ TITLES = {
     "agreement": _l("Employer agreement — Reserve of Defence"),
     "statement": _l("Compensation statement — Reserve of Defence"),
     "review_answer": _l("Answer to your request for a review — Service Year"),
+    "reserve": _l("Your application to the Reserve — Reserve of Defence"),
+    "data_export": _l("The data the portal holds on you — Service Year"),
 }
 # The signatory's rank (LETTER_SIGNATORY_RANK), printed in each language section's language.
 RANKS = {

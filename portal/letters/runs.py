@@ -46,6 +46,9 @@ from portal.letters.variants import Variant
 from portal.models import utcnow
 
 KIND = "letter_run"
+# The state of a batch whose print files were deleted after the retention period: its
+# letters stay in the archive, the printer's copy is gone.
+PURGED = "purged"
 # pages: the letter's own; blank_pages: added after it so that the next letter starts on a
 # front side (duplex); sheets: paper the inserter puts in its envelope.
 # first_page, last_page: the pages of the batch file its sheets take (a blank back
@@ -303,7 +306,8 @@ def process_batch(job_id: int, number: int, recover: bool = False) -> tuple[int,
     params = Params.of(job)
     pdf_path, csv_path = params.files(number)
     row = _batch_row(job_id, number)
-    if row is not None and row.state == "final" and pdf_path.exists() and csv_path.exists():
+    if row is not None and (row.state == PURGED or (
+            row.state == "final" and pdf_path.exists() and csv_path.exists())):
         return 0, 0
     items = _items(job_id, number)
     if any(item.letter_id is not None for item in items):
@@ -453,12 +457,14 @@ def _rebuild_from_archive(job: Job, params: Params, number: int,
 
 
 def pending(job: Job) -> list[int]:
-    """The batches of a run not yet final with their files in place."""
+    """The batches of a run not yet final with their files in place. A batch whose print
+    files the retention schedule took away (`purged`) is done: its letters stay archived."""
     params = Params.of(job)
-    final = set(db.session.scalars(db.select(RunBatch.number).where(
-        RunBatch.job_id == job.id, RunBatch.state == "final")))
+    states = dict(db.session.execute(db.select(RunBatch.number, RunBatch.state).where(
+        RunBatch.job_id == job.id)).all())
     return [n for n in range(params.batch_count(job.total))
-            if n not in final or not all(p.exists() for p in params.files(n))]
+            if states.get(n) != PURGED and (states.get(n) != "final"
+                                            or not all(p.exists() for p in params.files(n)))]
 
 
 def prepare(job: Job) -> list[int]:

@@ -124,7 +124,7 @@ def _context(session, notification: Notification) -> dict:
     day = convocation.selection_day.day if convocation else None
     deadline = application.offer_deadline
     lines = entry.render(
-        reference=application.reference, intake=application.intake.name,
+        reference=application.reference, intake=application.intake.title,
         date=deadline if notification.kind in OFFER_KINDS else day,
         place=convocation.selection_day.place if convocation else None)
     # A move whose letter has no deliverable postal address: the letter is only online.

@@ -6,12 +6,14 @@ Services flush; the view or the command commits.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask import current_app
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
 from portal import audit, i18n
@@ -64,7 +66,7 @@ def export_document(user, actor) -> dict:
         "format": "dienstjaar-portal-export",
         "version": FORMAT_VERSION,
         "generated_at": utcnow().isoformat(),
-        "controller": current_app.config["PRIVACY_CONTROLLER"],
+        "controller": str(i18n.in_language(current_app.config["PRIVACY_CONTROLLER"])),
         "data_protection_officer": current_app.config["PRIVACY_DPO"],
         "data": data,
         "retention": [
@@ -90,13 +92,25 @@ def readable(user, data: dict) -> list[Section]:
     return sections
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?)?")
+
+
 def _text(value) -> str:
+    """A value as a reader of the current language reads it: dates written out."""
     if value is None:
         return "—"
     if value is True:
         return _("yes")
     if value is False:
         return _("no")
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        # The export keeps dates as ISO text (machine-readable); the letter writes them out.
+        value = (datetime.fromisoformat(value) if len(value) > 10
+                 else date.fromisoformat(value))
+    if isinstance(value, datetime):
+        return format_datetime(value, "medium")
+    if isinstance(value, date):
+        return format_date(value, "long")
     return str(value)
 
 
@@ -137,8 +151,9 @@ def export_pdf(user, actor) -> bytes:
         "data_export", recipient=recipient, languages=(language,),
         reference=letters.new_reference("data_export"),
         context={"sections": sections, "retention": retention,
-                 "controller": document["controller"],
-                 "dpo": document["data_protection_officer"]})
+                 "controller": i18n.in_language(current_app.config["PRIVACY_CONTROLLER"]),
+                 "dpo": document["data_protection_officer"],
+                 "rules": registry.rules(current_app)})
     return pdf
 
 

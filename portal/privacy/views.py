@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 
-from portal import audit
+from portal import audit, i18n
 from portal import privacy_registry as registry
 from portal.accounts.models import User
 from portal.accounts.passwords import verify_password
@@ -232,5 +232,5 @@ def record():
     covered = {rule.kind for rule in rules}
     return render_template("privacy/record.html", rules=rules, days=days,
                            not_held=[k for k in days if k not in covered],
-                           controller=current_app.config["PRIVACY_CONTROLLER"],
+                           controller=i18n.in_language(current_app.config["PRIVACY_CONTROLLER"]),
                            dpo=current_app.config["PRIVACY_DPO"])

@@ -246,8 +246,8 @@ def decide(engagement: Engagement, action: str, actor, *, reason: str = "",
     """A recruiter moves an engagement; approval sets the unit and start date first."""
     if action == "approve":
         prepare_approval(engagement, unit_id, start_date, actor)
-    if action == "reject" and not reason.strip():
-        raise Refusal(_("Give the reason for the rejection."), field="reason")
+    if action == "reject" and reason not in vocab.REJECTION_REASONS:
+        raise Refusal(_("Choose the reason for the rejection."), field="reason")
     workflow.transition(engagement, action, actor, reason=reason, version=version)
 
 

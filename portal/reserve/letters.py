@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from portal import regions
+from portal import i18n, regions
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.letters import services as letter_services
@@ -38,14 +38,18 @@ def issue(engagement: Engagement, action: str, actor):
     user = db.session.get(User, engagement.user_id)
     to, person = recipient(engagement, user)
     last = engagement.events[-1] if engagement.events else None
+    reason = last.reason if last else ""
     context = {
         "engagement": engagement, "outcome": engagement.status,
         "pillar_label": vocab.PILLAR_LABELS[Pillar(engagement.pillar)],
         "rank_label": vocab.RANK_LABELS[RankCategory(engagement.rank_category)],
-        "unit": engagement.unit, "reason_text": last.reason if last else "",
+        "unit": engagement.unit,
+        # A reason is a code of the translated list; an older free text prints as written.
+        "reason_text": vocab.REJECTION_REASONS.get(reason, reason),
+        "ground_text": vocab.REJECTION_GROUNDS.get(reason),
         "portal_address": current_app.config["BASE_URL"],
         "review_days": current_app.config["REVIEW_REQUEST_DAYS"],
-        "contact_address": current_app.config["CONTACT_ADDRESS"],
+        "contact_address": i18n.in_language(current_app.config["CONTACT_ADDRESS"]),
     }
     return letter_services.issue("reserve", recipient=to, context=context, actor=actor,
                                  languages=languages(engagement, person), person=person,

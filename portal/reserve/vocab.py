@@ -157,3 +157,27 @@ PILLARS = (
 def options(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+# Why a recruiter may refuse an application to the Reserve: code -> the sentence the
+# reservist reads in the letter (in each of its languages), and the rule it applies.
+REJECTION_REASONS = {
+    "skills": _l("The skills and experience you gave do not match what the units of your "
+                 "pillar need."),
+    "places": _l("The units of your pillar have no free place for the period you asked for."),
+    "eligibility": _l("Your application does not meet the conditions for the Reserve (age, "
+                      "nationality or residence)."),
+    "medical": _l("The medical examination found you unfit for service in the Reserve at "
+                  "this time."),
+    "incomplete": _l("Your application was incomplete, or your proofs could not be "
+                     "verified."),
+}
+REJECTION_GROUNDS = {
+    "skills": _l("the profiles each pillar of the Reserve recruits, as its units set them"),
+    "places": _l("the number of places each unit of the Reserve has"),
+    "eligibility": _l("the conditions of admission to the Reserve: age, nationality and "
+                      "residence"),
+    "medical": _l("the medical fitness standards for military service"),
+    "incomplete": _l("the conditions of admission to the Reserve: a complete application "
+                     "whose proofs can be verified"),
+}

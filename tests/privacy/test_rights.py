@@ -186,3 +186,30 @@ def test_an_account_without_a_password_confirms_the_download_with_a_mailed_code(
     response = post_form(client, "/account/my-data", {"code": code.group(0)})
     assert response.status_code == 302
     assert client.get("/account/my-data.json").status_code == 200
+
+
+def test_the_pdf_export_names_the_controller_purposes_rights_and_complaint_in_its_language(
+        client):
+    user, person, app_ = citizen_with_everything()
+    user.language = "fr"
+    db.session.commit()
+    _login(client, user)
+    response = download_my_data(client, "pdf")
+    from io import BytesIO
+
+    text = " ".join(" ".join(page.extract_text() for page in
+                             PdfReader(BytesIO(response.data)).pages).split())
+    assert "Défense, Direction générale Human Resources" in text
+    assert "Directorate-General" not in text and "Belgian Defence" not in text
+    assert "Pourquoi nous conservons tes données et qui les reçoit" in text
+    assert "Base juridique" in text and "Destinataires" in text
+    assert "Autorité de protection des données" in text
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), "an ISO date in a French letter"
+
+
+def test_the_footer_gives_the_postal_address_in_the_pages_language(client):
+    for language, expected in (("nl", "Eversestraat 1"), ("fr", "Année de Service Militaire"),
+                               ("de", "Militärisches Dienstjahr, Rue")):
+        page = client.get(f"/?lang={language}").get_data(as_text=True)
+        assert expected in page, language
+        assert "Defence, Service Year" not in page

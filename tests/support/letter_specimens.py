@@ -44,6 +44,7 @@ UNIT = SimpleNamespace(
     name="Bataljon Bevrijding – 5de Linie / Bataillon Libération – 5e de Ligne",
     place="Marche-en-Famenne (Quartier Roi Albert Ier)")
 INTAKE = SimpleNamespace(name="September 2027 (Landcomponent / Composante Terre)",
+                         title="Militair Dienstjaar September 2027 (Landcomponent)",
                          start_date=date(2027, 9, 13), flag_after_days=21,
                          reschedule_days=14)
 APPLICATION = SimpleNamespace(reference="APP-2709-7K3M9Q2X", waitlist_rank=1234,
@@ -97,6 +98,14 @@ def _export_sections():
             SimpleNamespace(title="Applications", rows=application)]
 
 
+def _rules():
+    from flask import current_app
+
+    from portal import privacy_registry
+
+    return privacy_registry.rules(current_app)
+
+
 def kinds() -> dict[str, dict]:
     """Each kind (and variant of a kind) with the context of its longest realistic text.
     Evaluated inside an application context (labels are translated per section)."""
@@ -106,11 +115,14 @@ def kinds() -> dict[str, dict]:
     reasons = application_vocab.REJECTION_REASONS
     decision = {"application": APPLICATION, "intake": INTAKE,
                 "component_label": _longest(application_vocab.COMPONENT_LABELS),
-                "reason_text": _longest(reasons), "portal_address": LONG_SETTINGS["BASE_URL"]}
+                "reason_text": _longest(reasons),
+                "ground_text": _longest(application_vocab.REJECTION_GROUNDS),
+                "portal_address": LONG_SETTINGS["BASE_URL"]}
     reserve = {"engagement": ENGAGEMENT, "unit": UNIT,
                "pillar_label": _longest(reserve_vocab.PILLAR_LABELS),
                "rank_label": _longest(reserve_vocab.RANK_LABELS),
-               "reason_text": AGREEMENT.events[0].reason,
+               "reason_text": _longest(reserve_vocab.REJECTION_REASONS),
+               "ground_text": _longest(reserve_vocab.REJECTION_GROUNDS),
                "portal_address": LONG_SETTINGS["BASE_URL"]}
     agreement = {"agreement": AGREEMENT, "employer": EMPLOYER, "reservist": RESERVIST,
                  "terms": TERMS, "compensation": Decimal("145.50")}
@@ -131,7 +143,8 @@ def kinds() -> dict[str, dict]:
             # A cohort born over several years: the longest of the three age sentences.
             "age_youngest": 17, "age_oldest": 25,
             "signup_address": "dienstjaar-servicedannee.mil.be/start",
-            "expires_on": date(2027, 12, 31),
+            "expires_on": date(2027, 12, 31), "deleted_on": date(2028, 3, 30),
+            "contact_address": "Defensie, Militair Dienstjaar, Eversestraat 1, 1140 Evere",
             "qr_uri": render.qr_data_uri(LONG_SETTINGS["BASE_URL"] + "/start?code=X")},
             "slots": {"code": "7K3M-9Q2X-HW4T"}},
         "acknowledgement": {"kind": "acknowledgement", "context": {
@@ -157,7 +170,7 @@ def kinds() -> dict[str, dict]:
             "statement": _statement(), "employer": EMPLOYER}},
         "data_export": {"kind": "data_export", "context": {
             "sections": _export_sections(), "controller": "Defence, Rue d'Evere 1, 1140 Evere",
-            "dpo": LONG_SETTINGS["LETTER_DPO_EMAIL"],
+            "dpo": LONG_SETTINGS["LETTER_DPO_EMAIL"], "rules": _rules(),
             "retention": [SimpleNamespace(what="Your application", on=date(2028, 9, 30),
                                           note="90 days after the intake ends"),
                           SimpleNamespace(what="Your account", on=None, note="")]}},

@@ -63,7 +63,7 @@ def start_problems(user, intake: Intake, today: date) -> list[str]:
     problems = []
     if not intake.is_open_on(today):
         problems.append(_("Applications for %(name)s are open from %(open)s to %(close)s.",
-                          name=intake.name, open=_format(intake.applications_open),
+                          name=intake.title, open=_format(intake.applications_open),
                           close=_format(intake.applications_close)))
     if intake.requires_info_session and sessions.active_booking(user.id, intake.id) is None:
         problems.append(_("Book a place in an information session first."))
@@ -226,7 +226,7 @@ def missing(application: Application, user, today: date) -> list[str]:
         problems.append(_("Your national register number is missing."))
     if not intake.is_open_on(today):
         problems.append(_("Applications for %(name)s are open from %(open)s to %(close)s.",
-                          name=intake.name, open=_format(intake.applications_open),
+                          name=intake.title, open=_format(intake.applications_open),
                           close=_format(intake.applications_close)))
     problems.extend(eligibility(intake, birth_date(application, user),
                                 stored.get("personal", {}).get("nationality")).values())

@@ -44,6 +44,9 @@ def _quota(label):
 
 class IntakeForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=80)])
+    name_nl = StringField(_l("Name in Dutch"), validators=[Optional(), Length(max=80)])
+    name_fr = StringField(_l("Name in French"), validators=[Optional(), Length(max=80)])
+    name_de = StringField(_l("Name in German"), validators=[Optional(), Length(max=80)])
     applications_open = DateField(_l("Applications open on"),
                                   validators=[InputRequired(_l("Enter a date."))])
     applications_close = DateField(_l("Applications close on"),

@@ -21,9 +21,11 @@ from portal.refusals import Refusal
 # The first day of service, as the offer letter and the first-day page print it.
 FIRST_DAY_TEXTS = ("first_day_place", "first_day_bring", "first_day_pay", "first_day_lodging",
                    "first_day_travel")
+# The intake's name as each language's candidates and letters read it (empty: `name`).
+NAME_TEXTS = ("name_nl", "name_fr", "name_de")
 # The settings an administrator edits, in form order.
 INTAKE_FIELDS = (
-    "name", "applications_open", "applications_close", "start_date", "quota_total",
+    "name", *NAME_TEXTS, "applications_open", "applications_close", "start_date", "quota_total",
     *(f"quota_{c.value}" for c in Component),
     "min_age", "max_age", "nationality_rule", "flag_after_days", "offer_days",
     "requires_info_session", "reschedule_days", "first_day_time", *FIRST_DAY_TEXTS,
@@ -84,7 +86,7 @@ def create(values: dict, actor) -> Intake:
         raise IntakeError(errors)
     intake = Intake(**{k: values[k] for k in INTAKE_FIELDS if k in values})
     intake.name = intake.name.strip()
-    for key in FIRST_DAY_TEXTS:
+    for key in (*NAME_TEXTS, *FIRST_DAY_TEXTS):
         setattr(intake, key, (values.get(key) or "").strip())
     db.session.add(intake)
     db.session.flush()
@@ -100,7 +102,7 @@ def update(intake: Intake, values: dict, actor) -> Intake:
         raise IntakeError(errors)
     changed = {}
     for key in (k for k in INTAKE_FIELDS if k in values):
-        new = (values[key] or "").strip() if key == "name" or key in FIRST_DAY_TEXTS \
+        new = (values[key] or "").strip() if key in ("name", *NAME_TEXTS, *FIRST_DAY_TEXTS) \
             else values[key]
         if getattr(intake, key) != new:
             changed[key] = str(new)

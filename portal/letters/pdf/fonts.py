@@ -205,7 +205,22 @@ def itemize(text: str, style: str) -> list[tuple[Face, str]]:
             current[2] = current[2] or direction
         else:
             pieces.append([chosen, char, direction])
-    return [(f, piece) for f, piece, _direction in pieces]
+    return [(f, piece) for f, piece in _settled(pieces)]
+
+
+def _settled(pieces: list[list]) -> list[tuple[Face, str]]:
+    """Spaces and punctuation after right-to-left text and before left-to-right text (or
+    the line's end) take the line's direction, as the Unicode bidi algorithm resolves them:
+    "Bonjour محمد," prints its comma after the name, not before it."""
+    out = []
+    for face_, text, direction in pieces:
+        end = len(text)
+        while direction == "rtl" and end and _direction(text[end - 1]) != "rtl":
+            end -= 1
+        out.append((face_, text[:end]))
+        if end < len(text):
+            out.append((face_, text[end:]))
+    return out
 
 
 @lru_cache(maxsize=8192)

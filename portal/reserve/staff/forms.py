@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField
+from wtforms.validators import InputRequired, Optional
+
+from portal.reserve.vocab import REJECTION_REASONS
 
 
 class MoveForm(FlaskForm):
@@ -12,5 +14,8 @@ class MoveForm(FlaskForm):
     version = IntegerField(validators=[Optional()])
     unit_id = SelectField(_l("Unit"), coerce=int, default=0, validate_choice=False)
     start_date = DateField(_l("Start date"), validators=[Optional()])
-    reason = TextAreaField(_l("Reason (shown in the letter when rejecting)"),
-                           validators=[Length(max=1000)])
+    # Checked by the move itself (a translated refusal, not a 400).
+    reason = SelectField(
+        _l("Reason (the letter gives it in each of its languages)"), validate_choice=False,
+        choices=[SelectChoice("", _l("Choose a reason"))] + [
+            SelectChoice(code, text) for code, text in REJECTION_REASONS.items()])
