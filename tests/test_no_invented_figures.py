@@ -35,6 +35,10 @@ ALLOWED: list[tuple[str, str]] = [
     # Article numbers of the GDPR, cited in privacy notices and the processing record.
     (r"\bArt(?:icle|\.)\s*\d+(?:\(\d+\))*(?:\([a-z]\))?", "article of a law"),
     (r"\(\d+\)\([a-z]\)", "paragraph of an article"),
+    # Laws cited by their date: the formal motivation of administrative acts (a refusal's
+    # legal ground) and the National Register (where the invitation's data come from).
+    (r"Law of 29 July 1991", "the law on the formal motivation of administrative acts"),
+    (r"Law of 8 August 1983", "the law organising the National Register"),
     # Postal addresses of Defence, the Data Protection Authority and the Council of State.
     (r"Rue d'Evere 1, 1140 Evere", "Defence's address"),
     (r"Rue d'Evere 1 · 1140 Evere", "Defence's address"),
