@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from portal import audit, i18n
@@ -203,7 +204,7 @@ def finish(request: ErasureRequest, actor, note: str = "") -> ErasureRequest:
     today = utcnow().date()
     if request.kept_until is not None and request.kept_until >= today:
         raise Refusal(_("What this request keeps must stay until %(date)s.",
-                        date=request.kept_until.isoformat()))
+                        date=format_date(request.kept_until, "long")))
     user = db.session.get(User, request.user_id)
     now = utcnow()
     counts = {}

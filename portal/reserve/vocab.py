@@ -157,3 +157,15 @@ PILLARS = (
 def options(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+# Reasons the portal records itself on an engagement's move, and the words shown.
+SYSTEM_REASONS = {
+    "start date reached": _l("The start date came"),
+    "commitment period over": _l("The commitment period is over"),
+}
+
+
+def reason_text(reason: str) -> str:
+    """A recorded reason in the reader's words; what a person typed stays as typed."""
+    return str(SYSTEM_REASONS[reason]) if reason in SYSTEM_REASONS else reason
