@@ -11,6 +11,8 @@ from enum import StrEnum
 
 import pytest
 
+from tests.support.mail import html_of, outbox, text_of
+
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
@@ -70,7 +72,7 @@ def problems_in(text: str, codes: set[str]) -> list[str]:
     return found
 
 
-def _scene(values, owner):
+def _scene(values, owner, language):
     """Things whose text came from code: a convocation recorded by a recruiter, an
     engagement with an expertise that a daily run activated."""
     from datetime import date, timedelta
@@ -84,7 +86,7 @@ def _scene(values, owner):
     from tests.support import review as h
 
     intake = factories.intake()
-    application = h.application(intake, status="screening", user=owner)
+    application = h.application(intake, status="screening", user=owner, language=language)
     day = h.selection_day(intake)
     recruiter = factories.user("recruiter")
     review.schedule_tests(application, day, recruiter, None)
@@ -115,9 +117,10 @@ def test_no_page_shows_a_code_or_an_iso_date(app, client, login_as, language):
     from tests.test_access import ROLES, _world
 
     users, values, owner = _world()
-    values = _scene(values, owner)
+    owner.language = language
+    values = _scene(values, owner, language)
     codes = _codes()
-    for user in (*users.values(), owner):
+    for user in users.values():
         user.language = language
     db.session.commit()
     found = {}
@@ -143,6 +146,14 @@ def test_no_page_shows_a_code_or_an_iso_date(app, client, login_as, language):
             }
             if wrong:
                 found.setdefault(rule.rule, set()).update(wrong)
+    # The e-mails the scene sent the citizen (convocation, reserve engagement) too.
+    mails = [m for m in outbox() if m["To"] == owner.email]
+    assert mails
+    for mail in mails:
+        text = f"{mail['Subject']}\n{text_of(mail)}\n{visible_text(html_of(mail))}"
+        wrong = problems_in(text, codes)
+        if wrong:
+            found.setdefault(f"e-mail {mail['Subject']}", set()).update(wrong)
     assert found == {}, "\n".join(f"{k}: {sorted(v)}" for k, v in sorted(found.items()))
 
 
