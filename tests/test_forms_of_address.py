@@ -54,8 +54,8 @@ STAFF_MESSAGES = {
 }
 FORMAL = {
     "fr": re.compile(r"\b(vous|votre|vos)\b", re.I),
-    # "u" and "uw" as words only: not the "u" of "a.u.b." or of "18 u" (hours)
-    "nl": re.compile(r"(?<![\w.'’-])(u|uw)(?![\w.'’-])", re.I),
+    # "u" and "uw" as words (not the "u" of "18 u", hours), and "alstublieft" / "a.u.b."
+    "nl": re.compile(r"(?<![\w.'’-])(u|uw)(?![\w.'’-])|\ba\.u\.b\.|\balstublieft\b", re.I),
     # capitalised: lower-case "sie"/"ihr" are she/they/her, never the reader
     "de": re.compile(r"\b(Sie|Ihr|Ihre|Ihren|Ihrem|Ihrer|Ihres|Ihnen)\b"),
 }
