@@ -195,3 +195,11 @@ def test_refusals_give_their_dates_in_the_readers_form(app, language):
             privacy.finish(request, factories.user(role="admin"))
         assert format_date(kept_until, "long") in str(refused.value)
         assert not ISO_DATE.search(str(refused.value))
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "de"])
+def test_the_audit_search_names_its_limits_as_dates(client, login_as, language):
+    login_as("admin", language=language)
+    page = client.get("/admin/audit?since=0001-01-01").get_data(as_text=True)
+    message = visible_text(page.split('class="error-message"', 1)[1].split("</p>", 1)[0])
+    assert "2000" in message and not ISO_DATE.search(message), message
