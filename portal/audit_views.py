@@ -5,6 +5,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, render_template, request
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -29,7 +30,8 @@ def plausible_date(_form, field) -> None:
     """Year 1 or 9999 would overflow once moved to UTC; no audit event is that old."""
     if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
         raise ValidationError(_l("Enter a date between %(start)s and %(end)s.",
-                                 start=FIRST_DAY.isoformat(), end=LAST_DAY.isoformat()))
+                                 start=format_date(FIRST_DAY, "long"),
+                                 end=format_date(LAST_DAY, "long")))
 
 
 class AuditFilterForm(FlaskForm):

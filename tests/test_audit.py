@@ -77,4 +77,5 @@ def test_dates_at_the_ends_of_the_calendar_get_a_message_not_an_error(client, lo
     login_as("admin", language="en")
     response = client.get(f"/admin/audit?{query}")
     assert response.status_code == 200
-    assert "Enter a date between 2000-01-01 and 2999-12-31." in response.get_data(as_text=True)
+    assert "Enter a date between January 1, 2000 and December 31, 2999." in response.get_data(
+        as_text=True)

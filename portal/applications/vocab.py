@@ -3,6 +3,9 @@ letters and tests, and the reasons of a rejection. Every page, form and letter t
 its wording from here."""
 from __future__ import annotations
 
+from datetime import date
+
+from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 
 from portal.applications.models import Component, ResultKind, Status
@@ -102,3 +105,40 @@ REJECTION_GROUNDS = {
     "ranking": _l("the number of places of the intake, given in the order of the selection "
                   "tests' scores"),
 }
+# Reasons the portal records itself on a move, as they are stored, and the words shown.
+SYSTEM_REASONS = {
+    "waitlist: place freed": _l("A place became free: moved up from the waitlist"),
+    "offer deadline passed": _l("The offer deadline passed without an answer"),
+    "service year started": _l("The intake's start date came"),
+    "present on the first day": _l("Present on the first day"),
+    "review overturned": _l("The decision was overturned after a review"),
+    "year-end choice deadline passed": _l("No choice was made by the deadline after the "
+                                          "service year"),
+    "service year ended": _l("The service year ended"),
+}
+# A convocation records its day as "selection day YYYY-MM-DD".
+SELECTION_DAY_REASON = "selection day "
+
+
+def selection_day_reason(day: date) -> str:
+    return f"{SELECTION_DAY_REASON}{day.isoformat()}"
+
+
+def reason_text(reason: str) -> str:
+    """A recorded reason in the reader's words: the portal's own reasons by their label, a
+    selection day by its date in the reader's form, a rejection reason by its text (with the
+    recruiter's note after it), and what a person typed as they typed it."""
+    if not reason:
+        return ""
+    if reason in SYSTEM_REASONS:
+        return str(SYSTEM_REASONS[reason])
+    if reason.startswith(SELECTION_DAY_REASON):
+        try:
+            day = date.fromisoformat(reason.removeprefix(SELECTION_DAY_REASON))
+        except ValueError:
+            return reason
+        return gettext("Selection day of %(date)s", date=format_date(day, "long"))
+    code, _sep, note = reason.partition(": ")
+    if code in REJECTION_REASONS:
+        return f"{REJECTION_REASONS[code]}: {note}" if note else str(REJECTION_REASONS[code])
+    return reason

@@ -23,6 +23,7 @@ from datetime import UTC, date
 from operator import itemgetter
 from typing import BinaryIO
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from stdnum.be import nn as stdnn
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
@@ -107,8 +108,16 @@ class RowError:
         return [self.row, self.field, self.reason, self.params]
 
 
+# Parameters stored as dates (ISO, in the report's JSON), shown in the reader's form.
+DATE_PARAMS = ("start", "end")
+
+
 def reason_text(reason: str, params: dict) -> str:
-    return str(REASONS[reason]) % params if params else str(REASONS[reason])
+    if not params:
+        return str(REASONS[reason])
+    shown = {k: format_date(date.fromisoformat(v), "medium") if k in DATE_PARAMS else v
+             for k, v in params.items()}
+    return str(REASONS[reason]) % shown
 
 
 def field_label(name: str) -> str:

@@ -218,7 +218,7 @@ def finish(request: ErasureRequest, actor, note: str = "") -> ErasureRequest:
     today = utcnow().date()
     if request.kept_until is not None and request.kept_until >= today:
         raise Refusal(_("What this request keeps must stay until %(date)s.",
-                        date=request.kept_until.isoformat()))
+                        date=format_date(request.kept_until, "long")))
     user = db.session.get(User, request.user_id)
     now = utcnow()
     counts = {}

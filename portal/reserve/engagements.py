@@ -9,8 +9,9 @@ from datetime import date
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
-from portal import audit
+from portal import audit, i18n
 from portal.extensions import db
 from portal.refusals import Refusal
 from portal.reserve import letters, vocab, workflow, year_end
@@ -187,9 +188,12 @@ class Suggestion:
 
 def suggest(skill_ids, postcode: str, days_per_year: int, pillar: str | None = None,
             limit: int = 5) -> list[Suggestion]:
-    """Units that fit the candidate: skills the unit needs, the home province, free places.
+    """Units that fit what the candidate said, then where they live and free places.
 
-    Distance is by province (the postcode table has no coordinates): "in your province".
+    What the candidate states comes first: a chosen pillar is kept to, and when units need
+    one of the candidate's skills only those are suggested (an expert is never sent to a
+    nearby unit that needs nothing they know). Distance is by province (the postcode table
+    has no coordinates). Each reason is one whole sentence in the reader's language.
     """
     home = vocab.province_of(postcode)
     wanted = set(skill_ids or ())
@@ -197,24 +201,29 @@ def suggest(skill_ids, postcode: str, days_per_year: int, pillar: str | None = N
     for unit_id, skill_id in db.session.execute(db.select(UnitSkill.unit_id,
                                                           UnitSkill.skill_id)).all():
         needs.setdefault(unit_id, set()).add(skill_id)
+    units = [unit for unit in active_units(pillar) if unit.places > 0]
+    if any(wanted & needs.get(unit.id, set()) for unit in units):
+        units = [unit for unit in units if wanted & needs.get(unit.id, set())]
+    language = i18n.current()
     result = []
-    for unit in active_units(pillar):
-        if unit.places <= 0:
-            continue
+    for unit in units:
         score, reasons = 0, []
-        matching = len(wanted & needs.get(unit.id, set()))
+        matching = wanted & needs.get(unit.id, set())
         if matching:
-            score += 3 * matching
-            reasons.append(_("%(n)d of your skills match", n=matching))
+            score += 3 * len(matching)
+            names = sorted(s.name(language) for s in unit.skills if s.id in matching)
+            reasons.append(_("This unit needs what you know: %(skills)s.",
+                             skills=", ".join(names)))
         if home and unit.province == home:
             score += 2
-            reasons.append(_("in your home province (%(province)s)",
+            reasons.append(_("It is in your home province, %(province)s.",
                              province=vocab.PROVINCE_LABELS[home]))
         if unit.pillar != Pillar.SPECIALISED and days_per_year >= minimum_days("soldier"):
             score += 1
         if score == 0:
             continue
-        reasons.append(_("%(n)d places free", n=unit.places))
+        reasons.append(ngettext("It still has %(num)d free place.",
+                                "It still has %(num)d free places.", unit.places))
         result.append(Suggestion(unit, score, reasons))
     result.sort(key=lambda s: (-s.score, s.unit.name))
     return result[:limit]

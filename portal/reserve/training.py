@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func
 
@@ -149,12 +150,13 @@ def assign(period: TrainingPeriod, engagement: Engagement, actor) -> Assignment:
     clash = _overlapping(engagement.id, period)
     if clash is not None:
         raise Refusal(_("This reservist already has a period at that time (%(start)s to "
-                        "%(end)s).", start=clash.starts_on.isoformat(),
-                        end=clash.ends_on.isoformat()), field="engagement_id")
+                        "%(end)s).", start=format_date(clash.starts_on, "long"),
+                        end=format_date(clash.ends_on, "long")), field="engagement_id")
     for off in engagement.unavailable:
         if off.starts_on <= period.ends_on and off.ends_on >= period.starts_on:
             raise Refusal(_("The reservist said they cannot serve from %(start)s to %(end)s.",
-                            start=off.starts_on.isoformat(), end=off.ends_on.isoformat()),
+                            start=format_date(off.starts_on, "long"),
+                            end=format_date(off.ends_on, "long")),
                           field="engagement_id")
     if existing is not None:  # assigned again after a cancellation: the same calendar entry
         assignment = existing

@@ -181,3 +181,16 @@ REJECTION_GROUNDS = {
     "incomplete": _l("the conditions of admission to the Reserve: a complete application "
                      "whose proofs can be verified"),
 }
+# Reasons the portal records itself on an engagement's move, and the words shown.
+SYSTEM_REASONS = {
+    "start date reached": _l("The start date came"),
+    "commitment period over": _l("The commitment period is over"),
+}
+
+
+def reason_text(reason: str) -> str:
+    """A recorded reason in the reader's words (the portal's own reasons and a refusal's
+    reason by their label); what a person typed stays as typed."""
+    if reason in SYSTEM_REASONS:
+        return str(SYSTEM_REASONS[reason])
+    return str(REJECTION_REASONS[reason]) if reason in REJECTION_REASONS else reason

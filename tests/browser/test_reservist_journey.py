@@ -101,7 +101,8 @@ def test_a_participant_chooses_the_reserve_is_approved_and_confirms_a_period(
     expect(suggestions.get_by_role("heading")).to_have_text(_("Units that fit you"))
     first = suggestions.get_by_role("listitem").first
     expect(first).to_contain_text("3rd Lancers Reserve Company")
-    expect(first).to_contain_text(_("%(n)d of your skills match", n=1))
+    expect(first).to_contain_text(
+        _("This unit needs what you know: %(skills)s.", skills=LOGISTICS[language]))
     expect(suggestions).to_contain_text(
         _("Suggested pillar: %(pillar)s", pillar=_("Combat reserve")))
     pages.check()

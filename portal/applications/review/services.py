@@ -24,7 +24,7 @@ from portal.applications.models import (
     TestResult,
 )
 from portal.applications.selection import results_by_kind
-from portal.applications.vocab import REJECTION_REASONS
+from portal.applications.vocab import REJECTION_REASONS, selection_day_reason
 from portal.applications.workflow import (
     TRANSITIONS,
     TransitionError,
@@ -68,7 +68,7 @@ def schedule_tests(application: Application, selection_day: SelectionDay, actor,
         db.session.add(convocation)
     db.session.flush()
     transition(application, "schedule_tests", actor,
-               f"selection day {selection_day.day.isoformat()}", version=version)
+               selection_day_reason(selection_day.day), version=version)
     return convocation
 
 

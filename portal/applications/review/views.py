@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -48,6 +48,7 @@ from portal.applications.vocab import (
     REJECTION_REASONS,
     RESULT_LABELS,
     STATUS_LABELS,
+    reason_text,
 )
 from portal.applications.workflow import allowed_actions
 from portal.extensions import db
@@ -124,7 +125,7 @@ def _render_detail(app_: Application, status: int = 200, **forms):
     days = intake_services.selection_days(intake)
     schedule = forms.get("schedule") or ScheduleForm(version=app_.version)
     schedule.selection_day.choices = [
-        SelectChoice(d.id, f"{d.day.isoformat()} · {d.place} ({n}/{d.capacity})")
+        SelectChoice(d.id, f"{format_date(d.day, 'medium')} · {d.place} ({n}/{d.capacity})")
         for d, n in days]
     decision = review_services.open_decision(app_)
     results = selection.results_by_kind(app_)
@@ -141,7 +142,7 @@ def _render_detail(app_: Application, status: int = 200, **forms):
         result_labels={k: v for k, v in RESULT_LABELS.items() if k != ResultKind.MEDICAL},
         convocation=selection.convocation_of(app_), decision=decision,
         proposer=db.session.get(User, decision.proposed_by_id) if decision else None,
-        reasons=REJECTION_REASONS, components=COMPONENT_LABELS,
+        reasons=REJECTION_REASONS, components=COMPONENT_LABELS, reason_text=reason_text,
         usage=quotas.usage(intake),
         days_left=review_queue.days_left(intake, app_.status, app_.status_changed_at,
                                          app_.offer_deadline),

@@ -179,7 +179,8 @@ def apply():
         form.commitment_months.data = form.commitment_months.data or engagements.minimum_months()
     elif "suggest" in request.form:
         suggestions = engagements.suggest(form.skills.data, form.postcode.data or "",
-                                          form.days_per_year.data or 0)
+                                          form.days_per_year.data or 0,
+                                          form.pillar.data or None)
     else:
         # The form's checks and the service's rules together: every error in one go.
         valid = form.validate_on_submit()

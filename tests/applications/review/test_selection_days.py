@@ -75,8 +75,8 @@ def test_two_days_without_a_night_say_so_in_german_too(app):
     text = _convocation_text(day, "de", postcode="4700")
     assert "Tag 2" in text and "von 07:30 bis 12:00" in text
     assert "Nach dem ersten Tag fährst du nach Hause" in text
-    assert "Na de eerste dag gaat u naar huis" in text
-    assert "Vous rentrez chez vous après le premier jour" in text
+    assert "Na de eerste dag ga je naar huis" in text
+    assert "Tu rentres chez toi après le premier jour" in text
 
 
 def test_staff_set_up_and_edit_the_days_and_hours_checked(app, client, login_as):
