@@ -121,6 +121,9 @@ class AgreementTerms(db.Model):
     compensation_cents: Mapped[int]
     # How training periods are announced (a code: "portal" = in the portal and by e-mail).
     announcement: Mapped[str] = mapped_column(String(20), default="portal")
+    # Which version of the conditions' full text (terms.TEXTS) these figures go with.
+    text_version: Mapped[str] = mapped_column(String(20), default="2026-1",
+                                              server_default="2026-1")
     # SHA-256 of the terms as signed: lets anyone check a signed agreement's terms.
     digest: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -143,6 +146,9 @@ class Nomination(TimestampMixin, db.Model):
     reservist_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), index=True)
     hr_email: Mapped[str] = mapped_column(String(254))
+    # The language the reservist says the HR contact reads (nl, fr, de): the first e-mail and
+    # the page its link opens use it. None: the enterprise's language.
+    language: Mapped[str | None] = mapped_column(String(5))
     # "Do not contact my employer yet": nothing is sent until the reservist says so.
     hold: Mapped[bool] = mapped_column(default=False)
     contacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

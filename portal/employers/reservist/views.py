@@ -82,12 +82,14 @@ def index():
         # Explained on the page; a form sent anyway is refused.
         return render_template("employers/reservist/not_yet.html"), (
             403 if request.method == "POST" else 200)
-    form = NominationForm()
+    # The HR contact's language: the reservist's own unless they choose another.
+    form = NominationForm(hr_language=current_user.language)
     if form.validate_on_submit():
         try:
             nomination = services.nominate(
                 current_user, enterprise_number=form.enterprise_number.data,
-                name=form.name.data, hr_email=form.hr_email.data, hold=form.hold.data)
+                name=form.name.data, hr_email=form.hr_email.data, hold=form.hold.data,
+                language=form.hr_language.data)
         except Refusal as refusal:
             show_refusal(form, refusal)
             return _page(form, 400)
