@@ -34,6 +34,7 @@ from portal.employers import (
     periods,
     services,
     signin,
+    statement_reviews,
     statements,
     workflow,
 )
@@ -46,6 +47,7 @@ from portal.employers.hr.forms import (
     ReasonForm,
     SignForm,
     SignInLinkForm,
+    StatementReviewForm,
 )
 from portal.employers.models import (
     Agreement,
@@ -437,7 +439,35 @@ def _statement(employer_id: int, year: int):
 @role_required(Role.EMPLOYER)
 def statement(employer_id: int, year: int):
     _module, item = _statement(employer_id, year)
-    return render_template("employers/hr/statement.html", statement=item)
+    return _statement_page(item, StatementReviewForm())
+
+
+def _statement_page(item, form, status=200):
+    return render_template(
+        "employers/hr/statement.html", statement=item, form=form,
+        reviews=statement_reviews.for_statement(item.employer.id, item.year),
+        may_contest=statement_reviews.is_open(item.year, date.today()),
+        deadline=statement_reviews.deadline(item.year), outcomes=statement_reviews.OUTCOMES,
+    ), status
+
+
+@bp.post("/enterprises/<int:employer_id>/statements/<int:year>/review")
+@role_required(Role.EMPLOYER)
+def contest_statement(employer_id: int, year: int):
+    _module, item = _statement(employer_id, year)
+    form = StatementReviewForm()
+    if form.validate_on_submit():
+        try:
+            statement_reviews.ask(current_user, item.employer, year, form.reason.data,
+                                  date.today())
+        except Refusal as refusal:
+            show_refusal(form, refusal)
+        else:
+            commit_and_send()
+            flash(_("Your request is sent. Defence will answer it by e-mail."), "success")
+            return redirect(url_for("employers_hr.statement", employer_id=employer_id,
+                                    year=year))
+    return _statement_page(item, form, 400)
 
 
 @bp.get("/enterprises/<int:employer_id>/statements/<int:year>.pdf")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from portal import i18n
@@ -33,3 +33,7 @@ class NominationForm(FlaskForm):
 
 class ReasonForm(FlaskForm):
     reason = StringField(_l("Reason"), filters=[_strip], validators=[Length(max=500)])
+
+
+class StatementReviewForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), filters=[_strip], validators=[Length(max=4000)])
