@@ -1,7 +1,7 @@
 """the conditions' text version of agreement terms, the HR contact's language
 
-Revision ID: 0040_terms_text
-Revises: 0039_promises
+Revision ID: 0041_terms_text
+Revises: 0040_intake_names
 Create Date: 2026-12-05 13:00:00
 
 Agreement terms record which version of the conditions' full text they were proposed and
@@ -15,8 +15,8 @@ from alembic import op
 
 from portal.models import UTCDateTime
 
-revision = "0040_terms_text"
-down_revision = "0039_promises"
+revision = "0041_terms_text"
+down_revision = "0040_intake_names"
 branch_labels = None
 depends_on = None
 
