@@ -40,6 +40,9 @@ SETTINGS = {
     "EMPLOYER_DAYS_PER_YEAR": ("EMPLOYER_DAYS_PER_YEAR", 15),
     "EMPLOYER_NOTICE_DAYS": ("EMPLOYER_NOTICE_DAYS", 60),
     "EMPLOYER_COMPENSATION_CENTS": ("EMPLOYER_COMPENSATION_CENTS", 12000),
+    # Days after the end of the year a compensation statement covers in which the enterprise
+    # or a reservist on it may ask for its review (Defence's setting, not fixed by law).
+    "EMPLOYER_STATEMENT_REVIEW_DAYS": ("EMPLOYER_STATEMENT_REVIEW_DAYS", 90),
 }
 
 
@@ -83,6 +86,10 @@ def init_app(app) -> None:
         "employers_admin.join_requests", _l("First HR administrators"),
         _l("People asking for access to an enterprise that has no HR administrator yet: "
            "check with the enterprise, then decide."), (Role.ADMIN,), order=61))
+    add_staff_task(app, StaffTask(
+        "employers_admin.statement_reviews_queue", _l("Contested compensation statements"),
+        _l("Enterprises and reservists who contest a yearly compensation statement; answered "
+           "by someone who did not issue it."), (Role.ADMIN,), order=62))
     add_staff_task(app, StaffTask(
         "employers_admin.sectors", _l("Sector agreements"),
         _l("Default terms of employer agreements per sector; every employer agreement."),

@@ -121,6 +121,9 @@ class AgreementTerms(db.Model):
     compensation_cents: Mapped[int]
     # How training periods are announced (a code: "portal" = in the portal and by e-mail).
     announcement: Mapped[str] = mapped_column(String(20), default="portal")
+    # Which version of the conditions' full text (terms.TEXTS) these figures go with.
+    text_version: Mapped[str] = mapped_column(String(20), default="2026-1",
+                                              server_default="2026-1")
     # SHA-256 of the terms as signed: lets anyone check a signed agreement's terms.
     digest: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -143,6 +146,9 @@ class Nomination(TimestampMixin, db.Model):
     reservist_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), index=True)
     hr_email: Mapped[str] = mapped_column(String(254))
+    # The language the reservist says the HR contact reads (nl, fr, de): the first e-mail and
+    # the page its link opens use it. None: the enterprise's language.
+    language: Mapped[str | None] = mapped_column(String(5))
     # "Do not contact my employer yet": nothing is sent until the reservist says so.
     hold: Mapped[bool] = mapped_column(default=False)
     contacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -300,3 +306,32 @@ class JoinRequest(db.Model):
     employer: Mapped[Employer] = relationship()
     user = relationship("User", foreign_keys=[user_id])
     agreement: Mapped[Agreement | None] = relationship()
+
+
+class StatementReview(db.Model):
+    """A request to review a yearly compensation statement: by an HR user of the enterprise
+    (the whole statement, `reservist_id` None) or by a reservist on it (their own line), with
+    the reason; answered by a Defence administrator who did not issue the statement."""
+
+    __tablename__ = "employer_statement_reviews"
+    __table_args__ = (Index("ix_employer_statement_reviews_statement", "employer_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"))
+    year: Mapped[int]
+    reservist_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    asked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(12))  # upheld | corrected
+    answer: Mapped[str] = mapped_column(Text, default="")
+
+    employer: Mapped[Employer] = relationship()
+    asked_by = relationship("User", foreign_keys=[asked_by_id])
+    reservist = relationship("User", foreign_keys=[reservist_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None

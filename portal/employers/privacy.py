@@ -24,6 +24,7 @@ from portal.employers.models import (
     JoinRequest,
     Nomination,
     PeriodAnswer,
+    StatementReview,
 )
 from portal.extensions import db
 from portal.letters import services as letter_services
@@ -53,6 +54,8 @@ LABELS = {
     "ends_on": _l("To"),
     "answer": _l("Answer"),
     "answered_at": _l("Answered on"),
+    "statement_reviews": _l("Your requests to review a compensation statement"),
+    "year": _l("Year"),
 }
 
 
@@ -65,7 +68,8 @@ def export(user) -> dict | None:
     nominations = db.session.scalars(select(Nomination).where(
         Nomination.reservist_id == user.id).order_by(Nomination.id)).all()
     agreements = _agreements(user)
-    if not nominations and not agreements:
+    reviews = _reviews_asked(user)
+    if not nominations and not agreements and not reviews:
         return None
     answers = db.session.scalars(select(PeriodAnswer).where(
         PeriodAnswer.agreement_id.in_([a.id for a in agreements]))
@@ -83,6 +87,7 @@ def export(user) -> dict | None:
         "period_answers": [{"employer": p.agreement.employer.name, "starts_on": p.starts_on,
                             "ends_on": p.ends_on, "answer": p.answer, "reason": p.reason,
                             "answered_at": p.answered_at} for p in answers],
+        "statement_reviews": reviews,
     }
 
 
@@ -117,6 +122,11 @@ def erase(user, actor, now, kept_subjects=None, **_kw) -> registry.Erased:
     if doomed:
         _delete_agreements(doomed)
     result.counts["agreements"] = len(doomed)
+    # Their requests about their days in a statement go; the days served stay with the
+    # Reserve's attendance.
+    result.counts["statement_reviews"] = db.session.execute(
+        delete(StatementReview).where(StatementReview.asked_by_id == user.id)
+        .execution_options(synchronize_session=False)).rowcount
     result.counts["nominations"] = db.session.execute(
         delete(Nomination).where(Nomination.reservist_id == user.id)
         .execution_options(synchronize_session=False)).rowcount
@@ -196,7 +206,19 @@ HR_LABELS = {
     "at": _l("When"),
     "answer": _l("Answer"),
     "starts_on": _l("From"),
+    "statement_reviews": _l("Your requests to review a compensation statement"),
+    "year": _l("Year"),
+    "reason": _l("Reason"),
+    "answered_at": _l("Answered on"),
 }
+
+
+def _reviews_asked(user) -> list[dict]:
+    rows = db.session.scalars(select(StatementReview).where(
+        StatementReview.asked_by_id == user.id).order_by(StatementReview.id)).all()
+    return [{"employer": r.employer.name, "year": r.year, "reason": r.reason,
+             "at": r.created_at, "answer": r.answer, "answered_at": r.answered_at}
+            for r in rows]
 
 
 def export_hr(user) -> dict | None:
@@ -210,7 +232,8 @@ def export_hr(user) -> dict | None:
         Agreement.signed_by_id == user.id).order_by(Agreement.id)).all()
     answers = db.session.scalars(select(PeriodAnswer).where(
         PeriodAnswer.answered_by_id == user.id).order_by(PeriodAnswer.id)).all()
-    if not (memberships or contacts or requests or signed or answers):
+    reviews = _reviews_asked(user)
+    if not (memberships or contacts or requests or signed or answers or reviews):
         return None
     return {
         "enterprises": [{"employer": m.employer.name, "administrator": m.is_admin,
@@ -224,6 +247,7 @@ def export_hr(user) -> dict | None:
                     "function": a.signed_function, "at": a.signed_at} for a in signed],
         "answers_given": [{"employer": a.agreement.employer.name, "answer": a.answer,
                            "starts_on": a.starts_on, "at": a.answered_at} for a in answers],
+        "statement_reviews": reviews,
     }
 
 
@@ -241,6 +265,14 @@ def erase_hr(user, actor, now, **_kw) -> registry.Erased:
     result.counts["join_requests"] = db.session.execute(
         delete(JoinRequest).where(JoinRequest.user_id == user.id)
         .execution_options(**opts)).rowcount
+    # Requests to review a statement made for the enterprise are its own acts, like its
+    # answers: they stay with the statement.
+    asked = db.session.scalar(select(func.count(StatementReview.id)).where(
+        StatementReview.asked_by_id == user.id)) or 0
+    if asked:
+        result.kept.append(registry.Kept(
+            registry.N_("Your requests to review a compensation statement, with the answers"),
+            None, registry.N_("They belong to the enterprise's compensation record.")))
     signed = db.session.scalar(select(func.count(Agreement.id)).where(
         Agreement.signed_by_id == user.id)) or 0
     answered = db.session.scalar(select(func.count(PeriodAnswer.id)).where(

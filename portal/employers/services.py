@@ -129,25 +129,32 @@ def refresh_proposed_terms(employer: Employer) -> int:
 
 
 def nominate(reservist: User, *, enterprise_number: str, name: str, hr_email: str,
-             hold: bool) -> Nomination:
+             hold: bool, language: str | None = None) -> Nomination:
     """The reservist names their employer. Unless they asked to wait, the HR contact gets a
-    link to the proposed agreement (queued e-mail)."""
+    link to the proposed agreement (queued e-mail).
+
+    `language`: the one the HR contact reads (nl, fr, de), which their first e-mail and the
+    page its link opens use; a new enterprise is written to in it too. Another value or none:
+    the enterprise's language (a new one takes the reservist's)."""
     number = enterprise.enterprise_number(enterprise_number)
+    language = language if language in i18n.LETTER_LANGUAGES else None
     email = _checked_email(hr_email, "hr_email")
     if email == reservist.email.lower():
         raise Refusal(_("Give the address of your HR contact at the company, not your own: "
                         "the agreement is signed by your employer."), "hr_email")
-    employer = employer_for(number, name, language=reservist.language)
+    employer = employer_for(number, name, language=language or reservist.language)
     nomination = db.session.scalar(db.select(Nomination).where(
         Nomination.reservist_id == reservist.id, Nomination.employer_id == employer.id))
     if nomination is None:
         nomination = Nomination(reservist_id=reservist.id, employer=employer, hr_email=email,
-                                hold=hold)
+                                hold=hold, language=language)
         db.session.add(nomination)
     else:
         nomination.hr_email, nomination.hold = email, hold
+        nomination.language = language or nomination.language
     db.session.flush()
-    audit.record(reservist, "employer.named", nomination, employer_id=employer.id, hold=hold)
+    audit.record(reservist, "employer.named", nomination, employer_id=employer.id, hold=hold,
+                 language=nomination.language)
     if not hold:
         contact(nomination, reservist)
     return nomination
@@ -166,7 +173,8 @@ def contact(nomination: Nomination, actor) -> Agreement:
         audit.record(actor, "agreement.propose", agreement, to_status="proposed",
                      terms_id=agreement.terms_id)
     nomination.contacted_at = utcnow()
-    send_link(nomination.employer, nomination.hr_email, actor=actor, agreement=agreement)
+    send_link(nomination.employer, nomination.hr_email, actor=actor, agreement=agreement,
+              language=nomination.language)
     return agreement
 
 
@@ -202,8 +210,12 @@ COLLEAGUE_SUBJECT = _l("You are invited to the employer space of the Reserve")
 
 
 def send_link(employer: Employer, email: str, *, actor, agreement: Agreement | None = None,
-              grants_admin: bool = False) -> AccessLink:
-    """Write a single-use link for `email` and queue the e-mail that carries it."""
+              grants_admin: bool = False, language: str | None = None) -> AccessLink:
+    """Write a single-use link for `email` and queue the e-mail that carries it.
+
+    The e-mail is in the language of the address's account when it has one, else in
+    `language` (the one the reservist gave for their HR contact), else the enterprise's;
+    the link opens its page in that language too."""
     secret = secrets.token_urlsafe(32)
     hours = int(current_app.config["EMPLOYER_LINK_HOURS"])
     link = AccessLink(secret_hash=_hash(secret), employer=employer, email=email,
@@ -214,9 +226,9 @@ def send_link(employer: Employer, email: str, *, actor, agreement: Agreement | N
     db.session.flush()
     audit.record(actor, "employer.link_sent", link, employer_id=employer.id,
                  agreement_id=link.agreement_id)
-    url = mail.external_url("employers_hr.open_link", secret=secret)
     known = accounts.find_by_email(email)
-    language = known.language if known is not None else employer.language
+    language = known.language if known is not None else (language or employer.language)
+    url = mail.external_url("employers_hr.open_link", secret=secret)
     if agreement is not None:
         reservist = db.session.get(User, agreement.reservist_id)
         outbox.later(email, "employer_link", language, LINK_SUBJECT, link=url, hours=hours,
@@ -225,6 +237,19 @@ def send_link(employer: Employer, email: str, *, actor, agreement: Agreement | N
         outbox.later(email, "employer_colleague", language, COLLEAGUE_SUBJECT, link=url,
                      hours=hours, employer=employer, inviter=getattr(actor, "full_name", ""))
     return link
+
+
+def link_language(link: AccessLink) -> str:
+    """The language the page of a link opens in: the one the reservist gave for the HR
+    contact they named (agreement links), else the enterprise's."""
+    if link.agreement_id is not None:
+        found = db.session.scalar(db.select(Nomination.language).join(
+            Agreement, (Agreement.employer_id == Nomination.employer_id)
+            & (Agreement.reservist_id == Nomination.reservist_id))
+            .where(Agreement.id == link.agreement_id))
+        if found:
+            return found
+    return link.employer.language
 
 
 def link_for(secret: str) -> AccessLink:

@@ -32,6 +32,7 @@ class Line:
     served_days: int
     agreed_days: int
     rate: Decimal
+    reservist_id: int = 0
 
     @property
     def compensated_days(self) -> int:
@@ -77,7 +78,7 @@ def statements_for(employer_ids: list[int], year: int) -> list[Statement]:
         by_employer.setdefault(a.employer_id, []).append(Line(
             reservist=users[a.reservist_id].full_name,
             served_days=served.get(a.reservist_id, 0), agreed_days=a.terms.days_per_year,
-            rate=terms.euros(a.terms.compensation_cents)))
+            rate=terms.euros(a.terms.compensation_cents), reservist_id=a.reservist_id))
     employers = {e.id: e for e in db.session.scalars(
         db.select(Employer).where(Employer.id.in_(employer_ids)))}
     return [Statement(employers[i], year, tuple(sorted(by_employer.get(i, []),

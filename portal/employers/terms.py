@@ -16,6 +16,16 @@ from portal.extensions import db
 # How training periods are announced to the employer, by code (shown in the agreement).
 ANNOUNCEMENTS = ("portal",)
 
+# The full text of the conditions, by version: a template of articles that takes its
+# figures from the terms row. A changed text is a new version (a new template); terms
+# written before keep the version they were proposed and signed with.
+TEXTS = {"2026-1": "employers/hr/_terms_text_2026_1.html"}
+TEXT_VERSION = "2026-1"
+
+
+def text_template(version: str) -> str:
+    return TEXTS[version]
+
 
 def euros(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(Decimal("0.01"))
@@ -43,13 +53,14 @@ def _values(sector: SectorAgreement | None) -> dict:
         return {"sector_agreement_id": sector.id, "sector_version": sector.version,
                 "sector_name": sector.sector_name, "days_per_year": sector.days_per_year,
                 "notice_days": sector.notice_days,
-                "compensation_cents": sector.compensation_cents, "announcement": "portal"}
+                "compensation_cents": sector.compensation_cents, "announcement": "portal",
+                "text_version": TEXT_VERSION}
     config = current_app.config
     return {"sector_agreement_id": None, "sector_version": None, "sector_name": None,
             "days_per_year": int(config["EMPLOYER_DAYS_PER_YEAR"]),
             "notice_days": int(config["EMPLOYER_NOTICE_DAYS"]),
             "compensation_cents": int(config["EMPLOYER_COMPENSATION_CENTS"]),
-            "announcement": "portal"}
+            "announcement": "portal", "text_version": TEXT_VERSION}
 
 
 def digest(values: dict) -> str:

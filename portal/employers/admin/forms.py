@@ -38,3 +38,9 @@ class JoinDecisionForm(FlaskForm):
                              choices=[], validate_choice=False)
     note = TextAreaField(_l("What you checked"), filters=[_strip],
                          validators=[Length(max=1000)])
+
+
+class StatementAnswerForm(FlaskForm):
+    outcome = RadioField(_l("Answer"), choices=[], validate_choice=False)
+    answer = TextAreaField(_l("Reason for your answer"), filters=[_strip],
+                           validators=[Length(max=4000)])

@@ -6,10 +6,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.employers import joining, periods
+from portal.employers import joining, periods, statement_reviews
 from portal.employers.admin import services
-from portal.employers.admin.forms import JoinDecisionForm, SectorAgreementForm
-from portal.employers.models import Agreement, JoinRequest, SectorAgreement
+from portal.employers.admin.forms import (
+    JoinDecisionForm,
+    SectorAgreementForm,
+    StatementAnswerForm,
+)
+from portal.employers.models import Agreement, JoinRequest, SectorAgreement, StatementReview
 from portal.employers.terms import euros
 from portal.employers.web import commit_and_send, show_refusal
 from portal.extensions import db
@@ -109,3 +113,34 @@ def decide_join(request_id: int, decision: str):
     commit_and_send()
     flash(_("Access given.") if decision == "approve" else _("Request refused."), "success")
     return redirect(url_for("employers_admin.join_requests"))
+
+
+@bp.get("/statement-reviews")
+@role_required(Role.ADMIN)
+def statement_reviews_queue():
+    return _reviews_page(StatementAnswerForm(), None)
+
+
+def _reviews_page(form, failed_id, status=200):
+    form.outcome.choices = list(statement_reviews.OUTCOMES.items())
+    return render_template("employers/admin/statement_reviews.html", form=form,
+                           failed_id=failed_id, reviews=statement_reviews.waiting(),
+                           outcomes=statement_reviews.OUTCOMES), status
+
+
+@bp.post("/statement-reviews/<int:request_id>")
+@role_required(Role.ADMIN)
+def answer_statement_review(request_id: int):
+    db.session.get(StatementReview, request_id) or abort(404)
+    form = StatementAnswerForm()
+    if form.validate_on_submit():
+        try:
+            statement_reviews.answer(current_user, request_id, form.outcome.data or "",
+                                     form.answer.data)
+        except Refusal as refusal:
+            show_refusal(form, refusal)
+        else:
+            commit_and_send()
+            flash(_("Answer sent."), "success")
+            return redirect(url_for("employers_admin.statement_reviews_queue"))
+    return _reviews_page(form, request_id, 400)

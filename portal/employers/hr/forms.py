@@ -11,6 +11,7 @@ from wtforms import (
     SelectChoice,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -119,3 +120,7 @@ class SignInLinkForm(FlaskForm):
     email = StringField(_l("Your work e-mail address"), filters=[_strip],
                         validators=[InputRequired(_l("Enter your work e-mail address.")),
                                     Length(max=254)])
+
+
+class StatementReviewForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), filters=[_strip], validators=[Length(max=4000)])

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from portal import drafts
+from portal import drafts, i18n
 from portal.accounts import sessions
 from portal.accounts.services import find_by_email
 from portal.employers import (
@@ -33,6 +33,7 @@ from portal.employers import (
     periods,
     services,
     signin,
+    statement_reviews,
     statements,
     workflow,
 )
@@ -45,6 +46,7 @@ from portal.employers.hr.forms import (
     ReasonForm,
     SignForm,
     SignInLinkForm,
+    StatementReviewForm,
 )
 from portal.employers.models import (
     Agreement,
@@ -53,7 +55,7 @@ from portal.employers.models import (
     JoinRequest,
     PeriodAnswer,
 )
-from portal.employers.terms import euros
+from portal.employers.terms import euros, text_template
 from portal.employers.web import commit_and_send, show_refusal
 from portal.extensions import db, limiter
 from portal.letters.models import Letter
@@ -100,9 +102,10 @@ def open_link(secret: str):
         db.session.rollback()
         return render_template("employers/hr/link_refused.html", message=refusal.message), 400
     known = find_by_email(link.email)
+    language = services.link_language(link)
     form = OpenLinkForm()
     if request.method == "GET":
-        form.language.data = link.employer.language
+        form.language.data = language
     if form.validate_on_submit():
         try:
             user, link = services.open_link(
@@ -122,8 +125,13 @@ def open_link(secret: str):
                 return redirect(url_for("employers_hr.agreement", agreement_id=link.agreement_id))
             return redirect(url_for("employers_hr.enterprise", employer_id=link.employer_id))
     status = 400 if form.errors else 200
-    return render_template("employers/hr/open_link.html", form=form, link=link,
-                           known=known), status
+    # In the language the HR contact was written to, unless they are signed in or chose one.
+    chosen = current_user.is_authenticated or any(
+        i18n.valid(value) for value in (request.args.get(i18n.COOKIE),
+                                        request.cookies.get(i18n.COOKIE)))
+    with i18n.locale(i18n.current() if chosen else language):
+        return render_template("employers/hr/open_link.html", form=form, link=link,
+                               known=known), status
 
 
 def _link_limit() -> str:
@@ -198,7 +206,8 @@ def _agreement_page(item: Agreement, sign_form=None, reason_form=None, status=20
         .order_by(Letter.id.desc()).limit(1))
     return render_template(
         "employers/hr/agreement.html", agreement=item, terms=item.terms,
-        compensation=euros(item.terms.compensation_cents), sign_form=sign_form,
+        compensation=euros(item.terms.compensation_cents),
+        terms_text=text_template(item.terms.text_version), sign_form=sign_form,
         reason_form=reason_form, letter=letter,
         actions=workflow.allowed_actions(item, Role.EMPLOYER),
         periods=periods.for_agreement(item) if item.status == AgreementStatus.SIGNED else [],
@@ -206,6 +215,17 @@ def _agreement_page(item: Agreement, sign_form=None, reason_form=None, status=20
         join_request=joining.open_request(item.employer_id, current_user.id),
         join_form=join_form or JoinForm(prefix="join"),
     ), status
+
+
+@bp.get("/agreements/<int:agreement_id>/conditions")
+@role_required(Role.EMPLOYER)
+def conditions(agreement_id: int):
+    """The agreement's conditions in full, on a page of their own to read or print: those
+    proposed, or once signed those signed."""
+    item = _agreement_or_404(agreement_id)
+    return render_template("employers/hr/conditions.html", agreement=item, terms=item.terms,
+                           compensation=euros(item.terms.compensation_cents),
+                           terms_text=text_template(item.terms.text_version))
 
 
 def _int(value) -> int | None:
@@ -419,7 +439,35 @@ def _statement(employer_id: int, year: int):
 @role_required(Role.EMPLOYER)
 def statement(employer_id: int, year: int):
     _module, item = _statement(employer_id, year)
-    return render_template("employers/hr/statement.html", statement=item)
+    return _statement_page(item, StatementReviewForm())
+
+
+def _statement_page(item, form, status=200):
+    return render_template(
+        "employers/hr/statement.html", statement=item, form=form,
+        reviews=statement_reviews.for_statement(item.employer.id, item.year),
+        may_contest=statement_reviews.is_open(item.year, date.today()),
+        deadline=statement_reviews.deadline(item.year), outcomes=statement_reviews.OUTCOMES,
+    ), status
+
+
+@bp.post("/enterprises/<int:employer_id>/statements/<int:year>/review")
+@role_required(Role.EMPLOYER)
+def contest_statement(employer_id: int, year: int):
+    _module, item = _statement(employer_id, year)
+    form = StatementReviewForm()
+    if form.validate_on_submit():
+        try:
+            statement_reviews.ask(current_user, item.employer, year, form.reason.data,
+                                  date.today())
+        except Refusal as refusal:
+            show_refusal(form, refusal)
+        else:
+            commit_and_send()
+            flash(_("Your request is sent. Defence will answer it by e-mail."), "success")
+            return redirect(url_for("employers_hr.statement", employer_id=employer_id,
+                                    year=year))
+    return _statement_page(item, form, 400)
 
 
 @bp.get("/enterprises/<int:employer_id>/statements/<int:year>.pdf")

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
+
+from portal import i18n
 
 
 def _strip(value):
@@ -21,8 +23,17 @@ class NominationForm(FlaskForm):
     hr_email = StringField(_l("E-mail address of your HR contact"), filters=[_strip],
                            validators=[InputRequired(_l("Give your HR contact's e-mail "
                                                         "address.")), Length(max=254)])
+    hr_language = SelectField(_l("Language your HR contact reads"),
+                              choices=lambda: [SelectChoice(code, i18n.LANGUAGES[code],
+                                                            render_kw={"lang": code})
+                                               for code in i18n.LETTER_LANGUAGES],
+                              validate_choice=False)
     hold = BooleanField(_l("Do not contact my employer yet"))
 
 
 class ReasonForm(FlaskForm):
     reason = StringField(_l("Reason"), filters=[_strip], validators=[Length(max=500)])
+
+
+class StatementReviewForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), filters=[_strip], validators=[Length(max=4000)])

@@ -1,6 +1,8 @@
 """The reservist's employer page: name an employer, follow the agreement, release the hold."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import (
     Blueprint,
     abort,
@@ -15,9 +17,16 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.employers import periods, reserve_calendar, services, workflow
-from portal.employers.models import Agreement, Nomination
-from portal.employers.reservist.forms import NominationForm, ReasonForm
+from portal.employers import (
+    periods,
+    reserve_calendar,
+    services,
+    statement_reviews,
+    statements,
+    workflow,
+)
+from portal.employers.models import Agreement, Employer, Nomination
+from portal.employers.reservist.forms import NominationForm, ReasonForm, StatementReviewForm
 from portal.employers.web import commit_and_send, show_refusal
 from portal.extensions import db, limiter
 from portal.refusals import Refusal
@@ -62,7 +71,7 @@ def _reservists_only() -> None:
         abort(403)
 
 
-def _page(form, status=200):
+def _page(form, status=200, review_form=None):
     nominations = db.session.scalars(db.select(Nomination).where(
         Nomination.reservist_id == current_user.id).order_by(Nomination.id)).all()
     agreements = db.session.scalars(db.select(Agreement).where(
@@ -70,7 +79,44 @@ def _page(form, status=200):
     return render_template("employers/reservist/index.html", form=form,
                            nominations=nominations, agreements=agreements,
                            answers=periods.answers_for_reservist(current_user.id),
-                           reason_form=ReasonForm(), workflow=workflow), status
+                           reason_form=ReasonForm(), workflow=workflow,
+                           statement_lines=_statement_lines(),
+                           statement_reviews=statement_reviews.of_reservist(current_user.id),
+                           review_form=review_form or StatementReviewForm(),
+                           outcomes=statement_reviews.OUTCOMES), status
+
+
+def _statement_lines() -> list[tuple]:
+    """(enterprise, year, the reservist's line, last day) of the statements they may
+    contest now."""
+    rows = []
+    for employer, year in statement_reviews.contestable_for_reservist(current_user.id,
+                                                                      date.today()):
+        lines = statements.statement_for(employer, year).lines
+        line = next((x for x in lines if x.reservist_id == current_user.id), None)
+        rows.append((employer, year, line, statement_reviews.deadline(year)))
+    return rows
+
+
+@bp.post("/statements/<int:employer_id>/<int:year>/review")
+@role_required(Role.CITIZEN)
+def contest_statement(employer_id: int, year: int):
+    """The reservist contests their days in an enterprise's compensation statement."""
+    employer = db.session.get(Employer, employer_id)
+    if employer is None or not statement_reviews.on_statement(current_user.id, employer_id,
+                                                              year):
+        abort(404)
+    form = StatementReviewForm()
+    if form.validate_on_submit():
+        try:
+            statement_reviews.ask(current_user, employer, year, form.reason.data, date.today())
+        except Refusal as refusal:
+            show_refusal(form, refusal)
+        else:
+            commit_and_send()
+            flash(_("Your request is sent. We will answer it by e-mail."), "success")
+            return redirect(url_for("employers_reservist.index"))
+    return _page(NominationForm(hr_language=current_user.language), 400, review_form=form)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -82,12 +128,14 @@ def index():
         # Explained on the page; a form sent anyway is refused.
         return render_template("employers/reservist/not_yet.html"), (
             403 if request.method == "POST" else 200)
-    form = NominationForm()
+    # The HR contact's language: the reservist's own unless they choose another.
+    form = NominationForm(hr_language=current_user.language)
     if form.validate_on_submit():
         try:
             nomination = services.nominate(
                 current_user, enterprise_number=form.enterprise_number.data,
-                name=form.name.data, hr_email=form.hr_email.data, hold=form.hold.data)
+                name=form.name.data, hr_email=form.hr_email.data, hold=form.hold.data,
+                language=form.hr_language.data)
         except Refusal as refusal:
             show_refusal(form, refusal)
             return _page(form, 400)

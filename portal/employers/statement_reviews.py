@@ -1,0 +1,232 @@
+"""Contesting a yearly compensation statement. An HR user of the enterprise (the whole
+statement) or a reservist on it (their own line) asks, with a reason, until
+EMPLOYER_STATEMENT_REVIEW_DAYS after the end of the year it covers. A Defence administrator
+who did not issue the statement answers (four eyes, as for the review of a decision):
+upheld or corrected, with the reason; the one who asked gets the answer by e-mail in their
+language after the commit, and the statement's page shows where the request stands.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from flask import current_app
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from portal import audit, mail, outbox
+from portal.accounts.models import User
+from portal.employers.members import is_member
+from portal.employers.models import Agreement, Employer, StatementReview
+from portal.extensions import db
+from portal.letters.models import Letter
+from portal.locking import lock_row
+from portal.models import utcnow
+from portal.refusals import Refusal
+from portal.security import Role
+
+OUTCOMES = {
+    "upheld": _l("Upheld: the statement stands"),
+    "corrected": _l("Corrected: the days or the compensation are corrected"),
+}
+REASON_MIN, REASON_MAX = 10, 4000
+ANSWER_SUBJECT = _l("Compensation statement: the answer to the request for review")
+
+
+def _year_end(year: int) -> datetime:
+    return datetime(year + 1, 1, 1, tzinfo=UTC)
+
+
+def deadline(year: int) -> date:
+    """The last day to contest the statement of `year`."""
+    days = int(current_app.config["EMPLOYER_STATEMENT_REVIEW_DAYS"])
+    return date(year, 12, 31) + timedelta(days=days)
+
+
+def is_open(year: int, today: date) -> bool:
+    """Whether the statement of `year` may be contested today: once its year is over."""
+    return date(year, 12, 31) < today <= deadline(year)
+
+
+def for_statement(employer_id: int, year: int) -> list[StatementReview]:
+    return list(
+        db.session.scalars(
+            db.select(StatementReview)
+            .where(StatementReview.employer_id == employer_id, StatementReview.year == year)
+            .order_by(StatementReview.id)
+        )
+    )
+
+
+def of_reservist(reservist_id: int) -> list[StatementReview]:
+    return list(
+        db.session.scalars(
+            db.select(StatementReview)
+            .where(StatementReview.reservist_id == reservist_id)
+            .order_by(StatementReview.id.desc())
+        )
+    )
+
+
+def on_statement(reservist_id: int, employer_id: int, year: int) -> bool:
+    """Whether the reservist is on the enterprise's statement of `year` (an agreement signed
+    by the end of that year)."""
+    end = date(year, 12, 31)
+    return any(
+        a.signed_at.date() <= end
+        for a in db.session.scalars(
+            db.select(Agreement).where(
+                Agreement.employer_id == employer_id,
+                Agreement.reservist_id == reservist_id,
+                Agreement.signed_at.is_not(None),
+            )
+        )
+    )
+
+
+def contestable_for_reservist(reservist_id: int, today: date) -> list[tuple[Employer, int]]:
+    """The statements (enterprise, year) the reservist is on and may contest today."""
+    found: dict[tuple[int, int], tuple[Employer, int]] = {}
+    for agreement in db.session.scalars(
+        db.select(Agreement)
+        .where(Agreement.reservist_id == reservist_id, Agreement.signed_at.is_not(None))
+        .order_by(Agreement.id)
+    ):
+        for year in range(agreement.signed_at.year, today.year):
+            if is_open(year, today):
+                found[(agreement.employer_id, year)] = (agreement.employer, year)
+    return list(found.values())
+
+
+def ask(actor: User, employer: Employer, year: int, reason: str, today: date) -> StatementReview:
+    """The request of an HR user of the enterprise or of a reservist on the statement.
+    Flushes; the caller commits."""
+    if actor.role == Role.EMPLOYER and is_member(actor, employer.id):
+        reservist_id = None
+    elif actor.role == Role.CITIZEN and on_statement(actor.id, employer.id, year):
+        reservist_id = actor.id
+    else:
+        raise Refusal(_("You are not allowed to take this action."))
+    if not is_open(year, today):
+        raise Refusal(
+            _(
+                "This statement can be contested from the end of the year it covers "
+                "until %(date)s.",
+                date=format_date(deadline(year), "long"),
+            )
+        )
+    if any(r.is_open and r.asked_by_id == actor.id for r in for_statement(employer.id, year)):
+        raise Refusal(_("You already asked for a review of this statement."))
+    reason = (reason or "").strip()
+    if len(reason) < REASON_MIN:
+        raise Refusal(
+            _("Give the reason, in at least %(num)d characters.", num=REASON_MIN), "reason"
+        )
+    if len(reason) > REASON_MAX:
+        raise Refusal(_("Keep the reason under %(num)d characters.", num=REASON_MAX), "reason")
+    review = StatementReview(
+        employer_id=employer.id,
+        year=year,
+        reservist_id=reservist_id,
+        asked_by_id=actor.id,
+        reason=reason,
+        created_at=utcnow(),
+    )
+    db.session.add(review)
+    db.session.flush()
+    audit.record(actor, "statement_review.created", review, employer_id=employer.id, year=year)
+    return review
+
+
+def deciders(review: StatementReview) -> set[int]:
+    """Who issued the statement under review (the year's statement letters of the
+    enterprise): none of them may answer."""
+    return {
+        i
+        for i in db.session.scalars(
+            db.select(Letter.created_by_id).where(
+                Letter.kind == "statement",
+                Letter.subject_type == "Employer",
+                Letter.subject_id == str(review.employer_id),
+                Letter.created_at >= _year_end(review.year),
+            )
+        )
+        if i is not None
+    }
+
+
+def waiting() -> list[StatementReview]:
+    return list(
+        db.session.scalars(
+            db.select(StatementReview)
+            .where(StatementReview.answered_at.is_(None))
+            .order_by(StatementReview.created_at)
+        )
+    )
+
+
+def answer(actor: User, review_id: int, outcome: str, text: str) -> StatementReview:
+    """A Defence administrator's answer; the e-mail to the one who asked follows the commit.
+    Flushes."""
+    review = lock_row(StatementReview, review_id)
+    text = (text or "").strip()
+    if actor.role != Role.ADMIN:
+        raise Refusal(_("You are not allowed to take this action."))
+    if not review.is_open:
+        raise Refusal(_("This request was already answered."))
+    if actor.id in deciders(review):
+        raise Refusal(
+            _(
+                "You issued the statement under review: a colleague who did not must "
+                "answer this request."
+            )
+        )
+    if outcome not in OUTCOMES:
+        raise Refusal(_("Choose whether the statement is upheld or corrected."), "outcome")
+    if len(text) < REASON_MIN:
+        raise Refusal(
+            _("Give the reason for your answer, in at least %(num)d characters.", num=REASON_MIN),
+            "answer",
+        )
+    review.outcome, review.answer = outcome, text[:REASON_MAX]
+    review.answered_by_id, review.answered_at = actor.id, utcnow()
+    db.session.flush()
+    audit.record(
+        actor,
+        "statement_review.answered",
+        review,
+        outcome=outcome,
+        employer_id=review.employer_id,
+        year=review.year,
+    )
+    asker = db.session.get(User, review.asked_by_id)
+    names = {"year": review.year, "employer": review.employer.name}
+    if review.reservist_id is None:
+        link = mail.external_url(
+            "employers_hr.statement", employer_id=review.employer_id, year=review.year
+        )
+        # TRANSLATORS: formal (to an enterprise's HR user)
+        first = _l(
+            "Defence answered your request to review the compensation statement "
+            "%(year)d of %(employer)s.",
+            **names,
+        )
+    else:
+        link = mail.external_url("employers_reservist.index")
+        first = _l(
+            "Defence answered your request to review your days in the compensation "
+            "statement %(year)d of %(employer)s.",
+            **names,
+        )
+    outbox.later(
+        asker.email,
+        "notice",
+        asker.language,
+        ANSWER_SUBJECT,
+        name=asker.first_name or asker.email,
+        link=link,
+        link_label=None,
+        lines=(first, OUTCOMES[outcome], review.answer),
+    )
+    return review
