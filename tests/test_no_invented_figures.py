@@ -35,6 +35,8 @@ ALLOWED: list[tuple[str, str]] = [
     # Article numbers of the GDPR, cited in privacy notices and the processing record.
     (r"\bArt(?:icle|\.)\s*\d+(?:\(\d+\))*(?:\([a-z]\))?", "article of a law"),
     (r"\(\d+\)\([a-z]\)", "paragraph of an article"),
+    # The policy note the targets come from, by its name.
+    (r"Defence policy note 2024–2025", "name of the policy note"),
     # Postal addresses of Defence, the Data Protection Authority and the Council of State.
     (r"Rue d'Evere 1, 1140 Evere", "Defence's address"),
     (r"Rue d'Evere 1 · 1140 Evere", "Defence's address"),
