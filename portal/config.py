@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -275,6 +276,24 @@ class Config:
             "audit_log": 10 * 365,
         }.items()
     }
+    # --- Targets: the figures of the Defence policy note 2024–2025 -------------------------
+    # The targets page (/staff/targets) measures the portal's own records against them.
+    # TARGET_FIRST_LEVY_SELECTED: candidates selected in the first levy (the note: 500).
+    TARGET_FIRST_LEVY_SELECTED = _int("TARGET_FIRST_LEVY_SELECTED", 500)
+    # TARGET_SELECTED_PER_YEAR: candidates selected a year (the note: 1,000), from the year
+    # TARGET_SELECTED_PER_YEAR_FROM (the note: 2028); earlier years are shown without one.
+    TARGET_SELECTED_PER_YEAR = _int("TARGET_SELECTED_PER_YEAR", 1000)
+    TARGET_SELECTED_PER_YEAR_FROM = _int("TARGET_SELECTED_PER_YEAR_FROM", 2028)
+    # TARGET_RESERVISTS_FROM_SERVICE_YEAR: reservists who came from the service year (the
+    # note: up to 3,000), counted as those approved or serving now.
+    TARGET_RESERVISTS_FROM_SERVICE_YEAR = _int("TARGET_RESERVISTS_FROM_SERVICE_YEAR", 3000)
+    # TARGET_RESERVISTS_THIS_TERM: reservists recruited during the government's term (the
+    # note: 5,600), counted by the day of their approval between TERM_START (the federal
+    # government took office on 3 February 2025) and TERM_END (the end of the legislature).
+    TARGET_RESERVISTS_THIS_TERM = _int("TARGET_RESERVISTS_THIS_TERM", 5600)
+    TERM_START = date.fromisoformat(os.environ.get("TERM_START", "2025-02-03"))
+    TERM_END = date.fromisoformat(os.environ.get("TERM_END", "2029-06-30"))
+
     # APPEAL_PERIOD_DAYS: how long after a decision the candidate may still appeal it (the
     # Council of State's 60 days). An erasure request keeps the decision record, minimised,
     # until then.

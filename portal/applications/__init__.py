@@ -61,6 +61,10 @@ def init_app(app) -> None:
         _l("Questions sent from the page of an application, waiting for an answer."),
         (Role.RECRUITER, Role.ADMIN), order=12))
     add_staff_task(app, StaffTask(
+        "review.targets_page", _l("Targets"),
+        _l("The policy note's targets against the records: selected, started, Reserve."),
+        (Role.RECRUITER, Role.ADMIN), order=13))
+    add_staff_task(app, StaffTask(
         "intakes.index", _l("Intakes"),
         _l("Create and edit intakes, their quotas, windows and information sessions."),
         (Role.ADMIN,), order=20))

@@ -30,7 +30,7 @@ from portal.applications.models import (
     ResultKind,
     Status,
 )
-from portal.applications.review import dashboard_views, inbox_views
+from portal.applications.review import dashboard_views, inbox_views, targets_views
 from portal.applications.review import queue as review_queue
 from portal.applications.review import services as review_services
 from portal.applications.review.forms import (
@@ -59,6 +59,7 @@ from portal.security import STAFF, role_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 dashboard_views.register(bp)
+targets_views.register(bp)
 inbox_views.register(bp)
 
 
