@@ -24,6 +24,7 @@ from portal.employers import (  # noqa: F401 (models: their tables)
     periods,
     privacy,
     reserve_calendar,
+    statement_reviews,
 )
 from portal.employers.admin import views as admin_views
 from portal.employers.hr import views as hr_views
@@ -57,6 +58,7 @@ def init_app(app) -> None:
     app.config.setdefault("EMPLOYER_CONTACT_DAILY_LIMIT",
                           os.environ.get("EMPLOYER_CONTACT_DAILY_LIMIT", "20 per day"))
 
+    app.jinja_env.globals["statement_answer_letter"] = statement_reviews.answer_letter
     app.jinja_env.filters["money"] = (
         lambda n: format_decimal(n, format="#,##0.00") if n is not None else "")
     for module in (reservist_views, hr_views, admin_views):

@@ -15,11 +15,13 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal import audit, mail, outbox
+from portal import audit, mail, outbox, regions
 from portal.accounts.models import User
+from portal.employers import effects
 from portal.employers.members import is_member
 from portal.employers.models import Agreement, Employer, StatementReview
 from portal.extensions import db
+from portal.letters import services as letters
 from portal.letters.models import Letter
 from portal.locking import lock_row
 from portal.models import utcnow
@@ -166,6 +168,31 @@ def waiting() -> list[StatementReview]:
     )
 
 
+def issue_answer_letter(review: StatementReview, actor: User, asker: User):
+    """The answer as a letter, archived for the one who asked (flushes): to the enterprise
+    at its postal address, formally, or to the reservist, each in their own languages."""
+    if review.reservist_id is None:
+        to, formal = effects.recipient(review.employer), True
+        language = review.employer.language
+    else:
+        person = getattr(asker, "person", None)
+        to = (letters.Recipient.from_person(person) if person is not None else
+              letters.Recipient(name=asker.full_name, address_lines=(), postcode="",
+                                first_name=asker.first_name or None))
+        formal, language = False, asker.language
+    return letters.issue(
+        "statement_review_answer", recipient=to, actor=actor, user=asker, subject=review,
+        context={"review": review, "employer": review.employer, "formal": formal},
+        languages=regions.REGISTER_LANGUAGES.get(language, regions.REGISTER_LANGUAGES["nl"]))
+
+
+def answer_letter(review: StatementReview) -> Letter | None:
+    """The letter that carries the answer, for a link next to it."""
+    return db.session.scalar(db.select(Letter).where(
+        Letter.kind == "statement_review_answer", Letter.subject_type == "StatementReview",
+        Letter.subject_id == str(review.id)).order_by(Letter.id.desc()).limit(1))
+
+
 def answer(actor: User, review_id: int, outcome: str, text: str) -> StatementReview:
     """A Defence administrator's answer; the e-mail to the one who asked follows the commit.
     Flushes."""
@@ -201,6 +228,7 @@ def answer(actor: User, review_id: int, outcome: str, text: str) -> StatementRev
         year=review.year,
     )
     asker = db.session.get(User, review.asked_by_id)
+    issue_answer_letter(review, actor, asker)
     names = {"year": review.year, "employer": review.employer.name}
     if review.reservist_id is None:
         link = mail.external_url(

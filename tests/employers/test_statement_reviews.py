@@ -10,10 +10,12 @@ import pytest
 from portal.employers import statements
 from portal.employers.models import StatementReview
 from portal.extensions import db
+from portal.letters.models import Letter
 from tests.employers import helpers
 from tests.employers.helpers import NUMBERS, employer, hr_user, signed_agreement
 from tests.support import factories
 from tests.support.client import login, post_form
+from tests.support.letters import pdf_text
 from tests.support.mail import last_mail_to, text_of
 
 LAST_YEAR = date.today().year - 1
@@ -78,6 +80,14 @@ def test_an_enterprise_contests_its_statement_and_gets_the_answer_in_its_languag
     login(client, hr)
     page = client.get(_statement_url(company)).get_data(as_text=True)
     assert "The attendance list shows 9 days." in page and "Maintenu" in page
+    # The answer is a letter too, to the enterprise, formal, with the next route.
+    letter = db.session.scalar(db.select(Letter).where(
+        Letter.kind == "statement_review_answer"))
+    assert letter.user_id == hr.id and "fr" in letter.languages.split(",")
+    assert f"/letters/{letter.public_id}.pdf" in page
+    text = " ".join(pdf_text(client.get(f"/letters/{letter.public_id}.pdf").data).split())
+    assert "The attendance list shows 9 days." in text
+    assert "Médiateur fédéral" in text and "vous" in text
 
 
 def test_a_reservist_contests_their_days_and_gets_the_answer_in_their_language(client, bakery):
@@ -100,6 +110,11 @@ def test_a_reservist_contests_their_days_and_gets_the_answer_in_their_language(c
     login(client, reservist)
     page = client.get("/reserve/employer/").get_data(as_text=True)
     assert "The attendance list shows 9 days." in page and "Gecorrigeerd" in page
+    letter = db.session.scalar(db.select(Letter).where(
+        Letter.kind == "statement_review_answer"))
+    assert letter.user_id == reservist.id and letter.languages.startswith("nl")
+    text = " ".join(pdf_text(client.get(f"/letters/{letter.public_id}.pdf").data).split())
+    assert "federale Ombudsman" in text and "je " in text
 
 
 def test_who_issued_the_statement_does_not_answer_its_review(client, bakery):

@@ -36,7 +36,8 @@ RECIPIENT_DE = dict(
 NAMES = ("invitation", "acknowledgement", "convocation", "decision-selected",
          "decision-waitlisted", "decision-rejected", "reserve-approved", "reserve-rejected",
          "agreement-sign", "agreement-suspend", "statement", "data_export",
-         "review_answer-upheld", "review_answer-reserve")
+         "review_answer-upheld", "review_answer-reserve", "statement_review_answer-employer",
+         "statement_review_answer-reservist")
 # Language orders of letters: Flemish, Walloon and the German area (three sections).
 ORDERS = (("nl", "fr"), ("fr", "nl"), ("de", "fr", "nl"))
 
@@ -129,10 +130,18 @@ def kinds() -> dict[str, dict]:
     review = {"contact_address": "Defensie, Dienstjaar / Défense, Année de Service Militaire, "
                                   "Eversestraat 1 / Rue d'Evere 1, 1140 Evere",
               "council_days": 60, "application": APPLICATION, "intake": INTAKE}
+    statement_review = SimpleNamespace(
+        year=2027, created_at=datetime(2028, 2, 2, 10, 0), outcome="corrected",
+        answer="The unit's attendance list of the June exercise shows four days, not two: "
+               "a corrected statement with the four days follows.")
     answer = ("We looked again at every result of your selection days, at the medical file "
               "as the selection centre's doctor recorded it and at the reasons you gave us. "
               "The psychotechnical tests were scored as for every candidate of this intake.")
     return {
+        "statement_review_answer-employer": {"kind": "statement_review_answer", "context": {
+            "review": statement_review, "employer": EMPLOYER, "formal": True}},
+        "statement_review_answer-reservist": {"kind": "statement_review_answer", "context": {
+            "review": statement_review, "employer": EMPLOYER, "formal": False}},
         "review_answer-upheld": {"kind": "review_answer", "context": {
             **review, "reserve": None, "review": SimpleNamespace(
                 created_at=datetime(2027, 8, 2, 10, 0), outcome="upheld", answer=answer)}},
