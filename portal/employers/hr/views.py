@@ -5,7 +5,6 @@ agreement, period or statement is a 404, whatever its id.
 """
 from __future__ import annotations
 
-from datetime import date
 from io import BytesIO
 
 from flask import (
@@ -24,6 +23,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 
+from portal import clock
 from portal.accounts import sessions
 from portal.accounts.services import find_by_email
 from portal.employers import (
@@ -172,7 +172,7 @@ def sign_in_with_link(token: str):
 def home():
     employers = services.employers_of(current_user)
     rows = [(e, services.agreements_of_employer(e.id)) for e in employers]
-    return render_template("employers/hr/home.html", rows=rows, year=date.today().year,
+    return render_template("employers/hr/home.html", rows=rows, year=clock.today().year,
                            contact_agreements=members.contact_agreements(current_user))
 
 
