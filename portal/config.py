@@ -38,6 +38,11 @@ class Config:
     # refuses to start without SECRET_KEY and marks cookies Secure.
     ENV_NAME = os.environ.get("PORTAL_ENV", "development")
 
+    # PORTAL_TODAY (setting TODAY): a day (YYYY-MM-DD) the portal acts as if it were today:
+    # its pages, letters and daily commands (portal/clock.py). For acceptance and training
+    # environments that rehearse a whole year; refused in production.
+    TODAY = os.environ.get("PORTAL_TODAY") or None
+
     # SECRET_KEY: signs sessions, CSRF tokens and e-mailed links. Required in production.
     # Elsewhere, when unset, a random key is generated once into instance/secret_key
     # (mode 0600) and reused, so no publicly known key ever signs anything.
@@ -378,6 +383,8 @@ def load(overrides: dict | None = None) -> dict:
     cfg = {k: getattr(Config, k) for k in dir(Config) if k.isupper()}
     cfg.update(overrides or {})
     production = cfg["ENV_NAME"] == "production"
+    if production and cfg.get("TODAY"):
+        raise RuntimeError("PORTAL_TODAY cannot be set in production (PORTAL_ENV=production).")
     if not cfg.get("SECRET_KEY"):
         if production:
             raise RuntimeError("SECRET_KEY must be set in production (PORTAL_ENV=production).")

@@ -6,9 +6,10 @@ A page past the last shows the last one rather than an empty table; junk asks fo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from flask import abort
+
+from portal import clock
 
 # A page number past this is shown as the last page like any other too-high number; the
 # bound keeps the row offset inside what every database takes.
@@ -30,7 +31,7 @@ def asked_year(args) -> int:
     is not a year between FIRST_YEAR and LAST_YEAR (a made-up link, not a user's slip)."""
     value = (args.get("year") or "").strip()
     if not value:
-        return date.today().year
+        return clock.today().year
     if not (value.isascii() and value.isdigit()) or not FIRST_YEAR <= int(value) <= LAST_YEAR:
         abort(404)
     return int(value)

@@ -34,7 +34,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal import regions
+from portal import clock, regions
 from portal.applications.vocab import COMPONENT_LABELS
 from portal.i18n import LANGUAGE_LABELS, LETTER_LANGUAGES
 
@@ -107,7 +107,7 @@ class PersonalForm(StepForm):
                            validators=[InputRequired(REQUIRED)])
 
     def validate_birth_date(self, field):
-        if field.data and not date(1900, 1, 1) <= field.data < date.today():
+        if field.data and not date(1900, 1, 1) <= field.data < clock.today():
             raise ValidationError(_l("Enter your real date of birth."))
 
     def validate_national_number(self, field):
@@ -195,7 +195,7 @@ class MotivationForm(StepForm):
                                validators=[InputRequired(REQUIRED)])
 
     def validate_earliest_start(self, field):
-        if field.data and field.data < date.today():
+        if field.data and field.data < clock.today():
             raise ValidationError(_l("Choose a date that is not in the past."))
     motivation = TextAreaField(_l("Why do you want to do the service year?"), validators=[
         DataRequired(REQUIRED),

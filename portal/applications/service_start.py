@@ -8,6 +8,7 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from portal import clock
 from portal.applications.models import Application, Intake, Status
 from portal.applications.workflow import SYSTEM, check_version, transition
 from portal.extensions import db
@@ -21,7 +22,7 @@ BY_ATTENDANCE = "present on the first day"
 def start_due(today: date | None = None) -> list[Application]:
     """Daily: every accepted place whose intake started by `today` moves into service.
     Running it twice changes nothing the second time. Flushes; the command commits."""
-    today = today or date.today()
+    today = today or clock.today()
     due = db.session.scalars(
         db.select(Application).join(Intake)
         .where(Application.status == Status.OFFER_ACCEPTED, Intake.start_date <= today)
@@ -35,7 +36,7 @@ def start_due(today: date | None = None) -> list[Application]:
 def record_first_day(application: Application, actor, version: int | None,
                      today: date | None = None) -> None:
     """A recruiter records that the participant came on the first day: the year starts."""
-    today = today or date.today()
+    today = today or clock.today()
     check_version(application, version)
     start = application.intake.start_date
     if today < start:

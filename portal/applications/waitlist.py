@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import and_
 
-from portal import audit
+from portal import audit, clock
 from portal.applications.models import Application, Intake, Status
 from portal.applications.workflow import SYSTEM, TransitionError, transition
 from portal.extensions import db
@@ -70,7 +70,7 @@ def expire_offers(today: date | None = None) -> list[Application]:
 
     For the `flask applications expire-offers` command and a daily scheduled job.
     """
-    today = today or date.today()
+    today = today or clock.today()
     expired = db.session.scalars(
         db.select(Application)
         .where(Application.status == Status.SELECTED, Application.offer_deadline < today)

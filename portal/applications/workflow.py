@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 
-from portal import audit
+from portal import audit, clock
 from portal.applications import quotas, selection
 from portal.applications.models import (
     Application,
@@ -240,6 +240,6 @@ def _stamp(application: Application, action: str, to_status: Status) -> None:
     if action in DECIDING:
         application.decided_at = now
     if to_status == S.SELECTED:
-        application.offer_deadline = now.date() + timedelta(days=application.intake.offer_days)
+        application.offer_deadline = clock.today() + timedelta(days=application.intake.offer_days)
     if to_status != S.WAITLISTED:
         application.waitlist_rank = None

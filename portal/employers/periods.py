@@ -14,7 +14,7 @@ from typing import Protocol
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from portal import audit, mail, outbox
+from portal import audit, clock, mail, outbox
 from portal.accounts.models import User
 from portal.employers import signals
 from portal.employers.members import may_answer
@@ -98,7 +98,7 @@ class PeriodRow:
 
 
 def for_agreement(agreement: Agreement, since: date | None = None) -> list[PeriodRow]:
-    since = since or date(date.today().year, 1, 1)
+    since = since or date(clock.today().year, 1, 1)
     answers = {a.period_key: a for a in db.session.scalars(
         db.select(PeriodAnswer).where(PeriodAnswer.agreement_id == agreement.id))}
     notice = agreement.terms.notice_days
@@ -144,7 +144,7 @@ def answer(actor: User, agreement: Agreement, key: str, *, revision: str, confir
     else:
         if not reason:
             raise Refusal(_("Give a reason."), "reason")
-        if proposed_date is not None and proposed_date <= date.today():
+        if proposed_date is not None and proposed_date <= clock.today():
             raise Refusal(_("Propose a date in the future."), "proposed_date")
     values = {
         "revision": period.revision, "answer": CONFIRMED if confirm else DECLINED,

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from flask import current_app
 
+from portal import clock
 from portal.employers import enterprise
 from portal.employers.models import AgreementTerms, Employer, SectorAgreement
 from portal.extensions import db
@@ -34,7 +35,7 @@ def euros(cents: int) -> Decimal:
 def sector_for(employer: Employer, today: date | None = None) -> SectorAgreement | None:
     """The sector agreement valid today that covers the employer's joint committee; the
     most specific one (longest committee number) when several do."""
-    today = today or date.today()
+    today = today or clock.today()
     if not employer.joint_committee:
         return None
     best, best_len = None, -1

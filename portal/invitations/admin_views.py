@@ -1,8 +1,6 @@
 """Administrator pages: cohorts, register imports with their row-by-row report, counts."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     Response,
@@ -17,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import regions
+from portal import clock, regions
 from portal.extensions import db
 from portal.i18n import LANGUAGE_LABELS
 from portal.invitations import importer, services
@@ -76,7 +74,7 @@ def _render_show(cohort: Cohort, form: ImportForm, status: int = 200,
                  reprint_form: ReprintForm | None = None):
     return render_template(
         "cohorts/show.html", cohort=cohort, form=form, counts=services.cohort_counts(cohort),
-        ages=cohort.ages_in(date.today().year),
+        ages=cohort.ages_in(clock.today().year),
         region_labels=regions.REGION_LABELS, language_labels=LANGUAGE_LABELS,
         reprint_form=reprint_form or ReprintForm(formdata=None),
     ), status

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from portal import regions
+from portal import clock, regions
 from portal.extensions import db
 from portal.invitations import services
 from portal.invitations.models import Person
@@ -27,11 +27,11 @@ DEMO_PERSONS = (
 
 def seed_cohort(report) -> None:
     """The demo cohort (people turning the invited age this year) and its persons."""
-    year = date.today().year - 18
+    year = clock.today().year - 18
     cohort = services.cohort_by_name(DEMO_COHORT)
     if cohort is None:
         cohort = services.create_cohort(DEMO_COHORT, date(year, 1, 1), date(year, 12, 31),
-                                        date(date.today().year + 1, 6, 30), actor=None)
+                                        date(clock.today().year + 1, 6, 30), actor=None)
         report.created(f"cohort {DEMO_COHORT!r}")
     else:
         report.existing(f"cohort {DEMO_COHORT!r}")

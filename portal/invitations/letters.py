@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal import audit, i18n
+from portal import audit, clock, i18n
 from portal.extensions import db
 from portal.invitations.models import Cohort, Invitation, Person
 from portal.invitations.services import issue_invitation, new_invitation, revoke_open
@@ -35,7 +35,7 @@ def signup_url(code: str) -> str:
 def context(cohort, letter_date: date | None = None) -> dict:
     """What every invitation of a cohort shares: the ages its people reach in the letter's
     year come from the cohort's birth dates (a cohort of 17-year-olds reads 17)."""
-    letter_date = letter_date or date.today()
+    letter_date = letter_date or clock.today()
     youngest, oldest = cohort.ages_in(letter_date.year)
     return {
         "age_youngest": youngest,

@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlalchemy import func
 
-from portal import audit
+from portal import audit, clock
 from portal.accounts import services as accounts
 from portal.extensions import db
 from portal.invitations import codes
@@ -130,7 +130,7 @@ def invitation_for_code_hash(code_hash: str) -> Invitation | None:
     invitation = db.session.scalar(db.select(Invitation).where(Invitation.code_hash == code_hash))
     if invitation is None or not invitation.is_open:
         return None
-    if invitation.expires_on < date.today():
+    if invitation.expires_on < clock.today():
         return None
     return invitation
 
@@ -140,7 +140,7 @@ def open_invitation(invitation_id: int | None) -> Invitation | None:
     if invitation_id is None:
         return None
     invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or not invitation.is_open or invitation.expires_on < date.today():
+    if invitation is None or not invitation.is_open or invitation.expires_on < clock.today():
         return None
     return invitation
 

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from portal import i18n
+from portal import clock, i18n
 from portal.letters.pdf import fonts, qrfast
 
 ASSETS = (Path(__file__).resolve().parent.parent / "static" / "letters").resolve()
@@ -224,7 +224,7 @@ def section_html(kind: str, lang: str, *, first: bool, context: dict, slots: dic
     template = current_app.jinja_env.get_template(f"letters/{kind}.html")
     with i18n.locale(lang):
         html = template.render(
-            **{"letter_date": date.today(), **letter_globals(), **context}, lang=lang,
+            **{"letter_date": clock.today(), **letter_globals(), **context}, lang=lang,
             first=first, slots=slots,
             base_url_host=url_text(current_app.config["BASE_URL"]), url_text=url_text,
         )

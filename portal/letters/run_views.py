@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
 from pathlib import Path
 
 from flask import (
@@ -20,7 +19,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import audit
+from portal import audit, clock
 from portal.extensions import db
 from portal.jobs import Job
 from portal.letters import runner, runs
@@ -76,7 +75,7 @@ def start_run():
         form.scope.errors.append(_("This cohort has an unfinished run: resume it below."))
         return _page(form, status=400)
     out = Path(current_app.config["LETTER_RUN_DIR"]) / (
-        f"{source_name}-{scope_id}-{date.today():%Y%m%d}-{secrets.token_hex(3)}")
+        f"{source_name}-{scope_id}-{clock.today():%Y%m%d}-{secrets.token_hex(3)}")
     try:
         job = runs.start(source_name, scope_id, out, current_user,
                          batch_size=form.batch_size.data)

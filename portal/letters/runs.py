@@ -36,7 +36,7 @@ from flask import current_app
 from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 
-from portal import audit, csvsafe, jobs, locking
+from portal import audit, clock, csvsafe, jobs, locking
 from portal.extensions import db
 from portal.jobs import Job
 from portal.letters import limits, services
@@ -208,7 +208,7 @@ def start(source: str, scope_id: int, out: str | os.PathLike, actor,
         raise NothingToPrint(_scope_label(run_source, scope_id))
     params = Params(source=source, scope_id=scope_id, out=str(Path(out).resolve()),
                     batch_size=batch_size or current_app.config["LETTER_BATCH_SIZE"],
-                    letter_date=(letter_date or date.today()).isoformat(), reprint=reprint)
+                    letter_date=(letter_date or clock.today()).isoformat(), reprint=reprint)
     job = Job(kind=KIND, state="queued", total=0, params=json.dumps(params.__dict__),
               created_by_id=getattr(actor, "id", None))
     db.session.add(job)

@@ -16,7 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import String, cast, delete, select
 
-from portal import audit, i18n, regions
+from portal import audit, clock, i18n, regions
 from portal.extensions import db
 from portal.letters import address, limits, render
 from portal.letters.models import Letter, PendingLetter
@@ -209,7 +209,7 @@ def letter_languages(postcode: str, register_language: str | None = None,
 
 def new_reference(kind: str, today: date | None = None) -> str:
     """e.g. INV-2611-7K3M9Q2X: kind, year and month, 40 random bits."""
-    today = today or date.today()
+    today = today or clock.today()
     tail = "".join(secrets.choice(_REF_ALPHABET) for _ in range(8))
     return f"{KIND_PREFIX.get(kind, kind[:3].upper())}-{today:%y%m}-{tail}"
 
@@ -358,7 +358,7 @@ def prepare_slot_boxes() -> int:
 
 def _render_letter(kind: str, *, recipient: Recipient, context: dict, languages,
                    reference: str, slots: dict | None = None) -> tuple[bytes, int]:
-    context = {**context, "letter_date": context.get("letter_date") or date.today()}
+    context = {**context, "letter_date": context.get("letter_date") or clock.today()}
     try:
         # The address is laid out (measured) here: a character no font has stops it too.
         texts = {lang: personal_slots(lang, recipient, reference, slots or {})

@@ -1,11 +1,10 @@
 """`flask notifications remind` (daily) and `flask notifications send-pending` (often)."""
 from __future__ import annotations
 
-from datetime import date
-
 import click
 from flask.cli import AppGroup
 
+from portal import clock
 from portal.extensions import db
 from portal.notifications import outbox
 
@@ -15,7 +14,7 @@ group = AppGroup("notifications", help="Messages to candidates about their appli
 @group.command("remind")
 def remind_command():
     """Remind candidates of offers about to lapse (run daily, before expire-offers)."""
-    count = outbox.remind_offers(date.today())
+    count = outbox.remind_offers(clock.today())
     db.session.commit()  # sends them (after the commit)
     click.echo(f"{count} reminders queued.")
 

@@ -2,15 +2,13 @@
 statement, the language switch."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal import i18n
+from portal import clock, i18n
 from portal.applications.intakes import services as intake_services
 from portal.applications.vocab import COMPONENT_LABELS
 from portal.extensions import db, login_manager
@@ -24,7 +22,7 @@ bp = Blueprint("public", __name__)
 def home():
     """The next intake's own figures (places per component, ages, dates) when there is one;
     nothing about places an intake does not offer."""
-    today = date.today()
+    today = clock.today()
     intake = next(iter(intake_services.open_intakes(today)), None)
     places = []
     if intake is not None:

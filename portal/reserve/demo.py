@@ -2,8 +2,9 @@
 active reservist with a planned training year, and a direct expert application."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from portal import clock
 from portal.accounts import services as accounts
 from portal.accounts.demo import DEMO_PASSWORD
 from portal.extensions import db
@@ -130,7 +131,7 @@ def _engagement(user, spec, pillar, status, *, rank="soldier", days=10, months=2
 
 
 def _planned_year(user, unit, staff) -> None:
-    today = date.today()
+    today = clock.today()
     engagement = _engagement(user, RESERVIST, "combat", EngagementStatus.ACTIVE, days=10,
                              months=36, unit=unit, start=today - timedelta(days=60))
     engagement.origin = Origin.SERVICE_YEAR

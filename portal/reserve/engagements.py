@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from portal import audit, i18n
+from portal import audit, clock, i18n
 from portal.extensions import db
 from portal.refusals import Refusal
 from portal.reserve import letters, vocab, workflow, year_end
@@ -139,7 +139,7 @@ def check(req: Request) -> None:
 def apply(user, req: Request, *, today: date | None = None) -> Engagement:
     """File an application to the Reserve. After the service year, it answers the open
     end-of-year question; otherwise it is a direct application. Flushes."""
-    today = today or date.today()
+    today = today or clock.today()
     check(req)
     if in_progress_for(user.id) is not None:
         raise Refusal(_("You already have a reserve engagement in progress."))
@@ -263,7 +263,7 @@ def decide(engagement: Engagement, action: str, actor, *, reason: str = "",
 def activate_started(today: date | None = None) -> int:
     """Daily: approved engagements whose start date has come become active; those past
     their end date end. Returns how many moved."""
-    today = today or date.today()
+    today = today or clock.today()
     moved = 0
     for engagement in db.session.scalars(db.select(Engagement).where(
             Engagement.status == EngagementStatus.APPROVED, Engagement.start_date <= today)):

@@ -16,7 +16,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func
 
-from portal import audit
+from portal import audit, clock
 from portal.accounts.models import User
 from portal.applications.intakes.booking import Places
 from portal.extensions import db
@@ -189,13 +189,13 @@ def move(assignment: Assignment, action: str, actor, *, reason: str = "",
     if action == "request_swap":
         if len(reason.strip()) < 5:
             raise Refusal(_("Tell the unit why you need to swap this period."), field="reason")
-        if assignment.period.starts_on <= date.today():
+        if assignment.period.starts_on <= clock.today():
             raise Refusal(_("This period has already started."))
         assignment.swap_reason = reason.strip()
     if action in ("accept_swap", "refuse_swap"):
         assignment.swap_answer = reason.strip()
     if action == "record_attendance":
-        if assignment.period.starts_on > date.today():
+        if assignment.period.starts_on > clock.today():
             raise Refusal(_("Attendance can be recorded once the period has started."),
                           field="served_days")
         if served_days is None or not 0 <= served_days <= assignment.period.days:

@@ -1,11 +1,9 @@
 """The reserve engagement life cycle: one table of allowed moves and one transition()."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import gettext as _
 
-from portal import audit
+from portal import audit, clock
 from portal.extensions import db
 from portal.locking import lock_row
 from portal.models import utcnow
@@ -46,7 +44,7 @@ def _unit_and_start_set(engagement: Engagement) -> str | None:
 
 
 def _started(engagement: Engagement) -> str | None:
-    if engagement.start_date is None or engagement.start_date > date.today():
+    if engagement.start_date is None or engagement.start_date > clock.today():
         return _("The engagement has not started yet.")
     return None
 

@@ -16,7 +16,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal import audit
+from portal import audit, clock
 from portal.accounts.models import User
 from portal.applications import workflow as application_workflow
 from portal.applications.models import Application, Intake, Status
@@ -56,7 +56,7 @@ def first_task(user, today: date | None = None) -> FirstTask | None:
     if user.role != Role.CITIZEN:
         return None
     choice = open_choice_for(user.id)
-    if choice is None or (today or date.today()) > choice.deadline:
+    if choice is None or (today or clock.today()) > choice.deadline:
         return None
     return FirstTask(
         "reserve.choice", _("Make my choice"),
@@ -86,7 +86,7 @@ def ask(application: Application, actor, today: date | None = None) -> YearEndCh
     existing = choice_of(application.id)
     if existing is not None:
         return existing
-    today = today or date.today()
+    today = today or clock.today()
     deadline = today + timedelta(days=current_app.config["RESERVE_CHOICE_DAYS"])
     choice = YearEndChoice(application_id=application.id, user_id=application.user_id,
                            deadline=deadline)
@@ -102,7 +102,7 @@ def ask(application: Application, actor, today: date | None = None) -> YearEndCh
 
 def choose(user, choice: YearEndChoice, option: str, today: date | None = None) -> None:
     """The participant answers; a reserve answer is made by reserve.engagements.apply."""
-    today = today or date.today()
+    today = today or clock.today()
     if choice.user_id != user.id:
         raise Refusal(_("You are not allowed to take this action."))
     if choice.status != ChoiceStatus.OPEN:
@@ -122,7 +122,7 @@ def remind_and_lapse(today: date | None = None) -> tuple[int, int]:
 
     Returns (reminded, lapsed). Flushes; the command commits.
     """
-    today = today or date.today()
+    today = today or clock.today()
     days_before = sorted({int(d) for d in
                           str(current_app.config["RESERVE_REMINDER_DAYS"]).split(",") if d})
     reminded = lapsed = 0
@@ -172,7 +172,7 @@ def close_years(today: date | None = None) -> int:
 
     The end date is the intake's start date plus SERVICE_YEAR_MONTHS. Returns how many.
     """
-    today = today or date.today()
+    today = today or clock.today()
     months = current_app.config["SERVICE_YEAR_MONTHS"]
     started_before = add_months(today, -months)
     due = db.session.scalars(

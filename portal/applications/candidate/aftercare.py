@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
+from portal import clock
 from portal.applications import appeals, conversation, first_day, selection
 from portal.applications.candidate import forms
 from portal.applications.candidate import services as service
@@ -27,7 +28,7 @@ from portal.security import Role, role_required
 
 
 def _today() -> date:
-    return date.today()
+    return clock.today()
 
 
 def _own(application_id: int) -> Application:

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from wtforms.validators import DataRequired, Length
 
-from portal import drafts
+from portal import clock, drafts
 from portal.accounts.guards import verified_required
 from portal.applications import answers
 from portal.applications.candidate import aftercare, forms
@@ -35,7 +35,7 @@ STEP_KEYS = list(STEPS)
 
 
 def _today() -> date:
-    return date.today()
+    return clock.today()
 
 
 def _own(application_id: int) -> Application:

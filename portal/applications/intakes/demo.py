@@ -2,9 +2,10 @@
 is demo data, not a sourced figure)."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from portal import clock
 from portal.applications.intakes.models import InfoSession
 from portal.applications.models import Intake
 from portal.extensions import db
@@ -26,7 +27,7 @@ DEMO_JOIN_URL = "https://meet.example.be/dienstjaar-infosessie"
 def seed_intake(report) -> None:
     """An open intake of 500 places (the policy note's first levy; the 375 land, 75 air,
     50 navy split is demo data) and its information sessions."""
-    today = date.today()
+    today = clock.today()
     intake = db.session.scalar(db.select(Intake).where(Intake.name == DEMO_INTAKE))
     if intake is None:
         intake = Intake(

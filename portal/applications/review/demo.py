@@ -7,10 +7,10 @@ every move made from the pages afterwards issues its letter as usual.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
-from portal import regions
+from portal import clock, regions
 from portal.accounts.demo import demo_user
 from portal.accounts.models import User
 from portal.applications import health, waitlist
@@ -91,7 +91,7 @@ def seed_applications(report) -> None:
             Application.reference.like("DJ-DEMO-%"))):
         report.existing("demo applications")
         return
-    day = SelectionDay(intake_id=intake.id, day=date.today() + timedelta(days=9),
+    day = SelectionDay(intake_id=intake.id, day=clock.today() + timedelta(days=9),
                        place="Kwartier Koningin Astrid, Bruynstraat 1, 1120 Neder-Over-Heembeek",
                        capacity=40)
     db.session.add(day)

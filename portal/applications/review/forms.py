@@ -1,7 +1,7 @@
 """Forms of the recruiter pages. Every action form carries the version the recruiter saw."""
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -27,6 +27,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from portal import clock
 from portal.applications.models import ResultKind
 from portal.applications.vocab import COMPONENT_LABELS, REJECTION_REASONS, RESULT_LABELS
 
@@ -111,7 +112,7 @@ class SelectionDayForm(FlaskForm):
                                 "between the two days"))
 
     def validate_day(self, field):
-        if field.data and field.data < date.today():
+        if field.data and field.data < clock.today():
             raise ValidationError(_l("The date must not be in the past."))
 
     def validate_ends_at(self, field):

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, or_
 
-from portal import regions
+from portal import clock, regions
 from portal.applications.models import Application, Decision, Intake, Status
 from portal.applications.workflow import UNDECIDED
 from portal.extensions import db
@@ -99,7 +99,7 @@ def flag_cutoff(intake: Intake, now: datetime | None = None) -> datetime:
 
 def flagged_clause(intake: Intake, today: date | None = None):
     """Undecided past flag_after_days, or an offer unanswered on or past its deadline."""
-    today = today or date.today()
+    today = today or clock.today()
     return or_(
         and_(Application.status.in_(UNDECIDED),
              Application.status_changed_at < flag_cutoff(intake)),
@@ -110,7 +110,7 @@ def flagged_clause(intake: Intake, today: date | None = None):
 def days_left(intake: Intake, status: str, changed_at: datetime | None,
               offer_deadline: date | None, today: date | None = None) -> int | None:
     """The countdown a recruiter sees: days before the application or offer is overdue."""
-    today = today or date.today()
+    today = today or clock.today()
     if status == Status.SELECTED and offer_deadline:
         return (offer_deadline - today).days
     if status in UNDECIDED and changed_at:
@@ -157,7 +157,7 @@ def page(intake: Intake, f: Filters, per_page: int = PER_PAGE) -> Page:
         db.select(Decision.application_id, Decision.action)
         .where(Decision.application_id.in_(ids), Decision.resolved_at.is_(None))
     ).all()) if ids else {}
-    today = date.today()
+    today = clock.today()
     cutoff = flag_cutoff(intake)
     rows = []
     for r in found:
@@ -183,7 +183,7 @@ def flagged_count(intake: Intake) -> int:
         Application.status_changed_at < flag_cutoff(intake)).scalar_subquery()
     offers = db.select(func.count(Application.id)).where(
         Application.intake_id == intake.id, Application.status == Status.SELECTED,
-        Application.offer_deadline <= date.today()).scalar_subquery()
+        Application.offer_deadline <= clock.today()).scalar_subquery()
     return db.session.scalar(db.select(undecided + offers))
 
 

@@ -5,13 +5,12 @@ flushes; the view commits. Moves of the life cycle all go through workflow.trans
 """
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from portal import audit
+from portal import audit, clock
 from portal.applications.intakes.booking import SELECTION_DAY_PLACES
 from portal.applications.intakes.models import SelectionDay
 from portal.applications.models import (
@@ -50,7 +49,7 @@ def schedule_tests(application: Application, selection_day: SelectionDay, actor,
     check_version(application, version)
     if selection_day.intake_id != application.intake_id:
         raise Refusal(_("This selection day belongs to another intake."), "selection_day")
-    if selection_day.day < date.today():
+    if selection_day.day < clock.today():
         raise Refusal(_("This selection day has already passed."), "selection_day")
     SELECTION_DAY_PLACES.lock(selection_day.id)
     if SELECTION_DAY_PLACES.left(selection_day) <= 0:

@@ -5,7 +5,6 @@ agreement, period or statement is a 404, whatever its id.
 """
 from __future__ import annotations
 
-from datetime import date
 from io import BytesIO
 
 from flask import (
@@ -23,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from portal import drafts, i18n
+from portal import clock, drafts, i18n
 from portal.accounts import sessions
 from portal.accounts.services import find_by_email
 from portal.employers import (
@@ -179,7 +178,7 @@ def sign_in_with_link(token: str):
 def home():
     employers = services.employers_of(current_user)
     rows = [(e, services.agreements_of_employer(e.id)) for e in employers]
-    return render_template("employers/hr/home.html", rows=rows, year=date.today().year,
+    return render_template("employers/hr/home.html", rows=rows, year=clock.today().year,
                            contact_agreements=members.contact_agreements(current_user))
 
 
@@ -446,7 +445,7 @@ def _statement_page(item, form, status=200):
     return render_template(
         "employers/hr/statement.html", statement=item, form=form,
         reviews=statement_reviews.for_statement(item.employer.id, item.year),
-        may_contest=statement_reviews.is_open(item.year, date.today()),
+        may_contest=statement_reviews.is_open(item.year, clock.today()),
         deadline=statement_reviews.deadline(item.year), outcomes=statement_reviews.OUTCOMES,
     ), status
 
@@ -459,7 +458,7 @@ def contest_statement(employer_id: int, year: int):
     if form.validate_on_submit():
         try:
             statement_reviews.ask(current_user, item.employer, year, form.reason.data,
-                                  date.today())
+                                  clock.today())
         except Refusal as refusal:
             show_refusal(form, refusal)
         else:

@@ -1,8 +1,6 @@
 """The reservist's employer page: name an employer, follow the agreement, release the hold."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     abort,
@@ -17,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import clock
 from portal.employers import (
     periods,
     reserve_calendar,
@@ -91,7 +90,7 @@ def _statement_lines() -> list[tuple]:
     contest now."""
     rows = []
     for employer, year in statement_reviews.contestable_for_reservist(current_user.id,
-                                                                      date.today()):
+                                                                      clock.today()):
         lines = statements.statement_for(employer, year).lines
         line = next((x for x in lines if x.reservist_id == current_user.id), None)
         rows.append((employer, year, line, statement_reviews.deadline(year)))
@@ -109,7 +108,7 @@ def contest_statement(employer_id: int, year: int):
     form = StatementReviewForm()
     if form.validate_on_submit():
         try:
-            statement_reviews.ask(current_user, employer, year, form.reason.data, date.today())
+            statement_reviews.ask(current_user, employer, year, form.reason.data, clock.today())
         except Refusal as refusal:
             show_refusal(form, refusal)
         else:

@@ -3,7 +3,6 @@ the engagement and its proofs, the training year and the private calendar feed."
 from __future__ import annotations
 
 import logging
-from datetime import date
 from io import BytesIO
 
 from flask import (
@@ -23,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from portal import audit, drafts, i18n, paging
+from portal import audit, clock, drafts, i18n, paging
 from portal.accounts.guards import verified_required
 from portal.accounts.models import User
 from portal.extensions import db, limiter
@@ -93,7 +92,7 @@ def home():
     mine = engagements.for_user(current_user.id)
     return render_template("reserve/candidate/home.html",
                            choice=year_end.latest_choice_for(current_user.id),
-                           engagements=mine, vocab=vocab, today=date.today(),
+                           engagements=mine, vocab=vocab, today=clock.today(),
                            in_progress=engagements.in_progress_for(current_user.id))
 
 
@@ -107,7 +106,7 @@ def choice():
         return redirect(url_for("reserve.home"))
     form = forms.ChoiceForm()
     if form.validate_on_submit():
-        if date.today() > open_choice.deadline:
+        if clock.today() > open_choice.deadline:
             form.option.errors = [_("The deadline for this choice has passed (%(date)s). You "
                                     "can still apply to the Reserve directly.",
                                     date=format_date(open_choice.deadline, "long"))]
@@ -131,7 +130,7 @@ def choice():
                 flash(_("Your choice is recorded."), "success")
                 return redirect(url_for("reserve.home"))
     return render_template("reserve/candidate/choice.html", form=form, choice=open_choice,
-                           today=date.today()), 200 if not form.errors else 422
+                           today=clock.today()), 200 if not form.errors else 422
 
 
 def _request_from(form: forms.ApplyForm) -> engagements.Request:
@@ -295,7 +294,7 @@ def year():
     item = engagements.in_progress_for(current_user.id)
     summary = training.year_summary(item, chosen) if item else None
     return render_template("reserve/candidate/year.html", engagement=item, year=chosen,
-                           summary=summary, vocab=vocab, today=date.today(),
+                           summary=summary, vocab=vocab, today=clock.today(),
                            assignments=training.periods_of(current_user.id, chosen,
                                                            include_cancelled=True),
                            form=FlaskForm())

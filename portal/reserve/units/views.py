@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
-from portal import i18n, paging
+from portal import clock, i18n, paging
 from portal.extensions import db
 from portal.refusals import Refusal
 from portal.reserve import training, vocab
@@ -61,7 +61,7 @@ def my_units():
     counts = dict(db.session.execute(
         db.select(TrainingPeriod.unit_id, func.count()).where(
             TrainingPeriod.cancelled_at.is_(None),
-            TrainingPeriod.starts_on >= date(date.today().year, 1, 1))
+            TrainingPeriod.starts_on >= date(clock.today().year, 1, 1))
         .group_by(TrainingPeriod.unit_id)).all())
     return render_template("reserve/units/mine.html", units=units, counts=counts, vocab=vocab)
 
@@ -138,7 +138,7 @@ def period(period_id: int):
                                                for e in candidates if e.id not in assigned)
     return render_template("reserve/units/period.html", period=item, assignments=assignments,
                            form=form, taken=training.taken(item.id), vocab=vocab,
-                           today=date.today())
+                           today=clock.today())
 
 
 @bp.post("/units/periods/<int:period_id>/assign")
