@@ -32,23 +32,21 @@ class _Date(DateField):
             raise ValueError(_l("Enter a real date, like 2008-03-31.")) from exc
 
 
-def first_cohort_birth(_form=None):
-    """The earliest birth date of any cohort: nobody older holds a code."""
-    return db.session.scalar(db.select(db.func.min(Cohort.born_from)))
+def first_invited_birth(_form=None):
+    """The earliest birth date of anyone holding a code: of a cohort, or of those reaching
+    the invited age within the planning horizon."""
+    first = db.session.scalar(db.select(db.func.min(Cohort.born_from)))
+    around = _invited_age_day(-1)()
+    return min(first, around) if first is not None else around
 
 
-def last_cohort_birth(_form=None):
-    """The latest birth date of any cohort (today when there is none)."""
-    last = db.session.scalar(db.select(db.func.max(Cohort.born_to)))
-    return min(last, dateranges.today()) if last is not None else dateranges.today()
-
-
-def _invited_age_day(months: int):
-    """Born this day, one reaches INVITED_AGE `months` from today."""
+def _invited_age_day(horizons: int):
+    """Born this day, one reaches INVITED_AGE `horizons` planning horizons from today
+    (-1: a horizon ago, 1: a horizon ahead)."""
     def bound(_form=None):
         config = current_app.config
         born = dateranges.add_years(dateranges.today(), -config["INVITED_AGE"])
-        return dateranges.add_months(born, months * config["PLANNING_HORIZON_MONTHS"])
+        return dateranges.add_months(born, horizons * config["PLANNING_HORIZON_MONTHS"])
     return bound
 
 
@@ -66,7 +64,7 @@ class StartForm(FlaskForm):
         filters=[_strip],
     )
     birth_date = _Date(_l("Date of birth"), _l("Enter your date of birth."),
-                       DateRange(first_cohort_birth, last_cohort_birth))
+                       DateRange(first_invited_birth, dateranges.today))
 
 
 class CohortForm(FlaskForm):
