@@ -5,14 +5,13 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, render_template, request
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField
-from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms import IntegerField, StringField
+from wtforms.validators import Length, NumberRange, Optional
 
-from portal import audit
+from portal import audit, clock, dateranges
 from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.extensions import db
@@ -23,15 +22,14 @@ bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 PAGE_SIZE = 50
 
 
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
+def first_event_day(_form=None) -> date:
+    """The day of the oldest event kept (today when there is none): nothing is older."""
+    first = db.session.scalar(db.select(db.func.min(AuditEvent.at)))
+    return first.date() if first is not None else clock.today()
 
 
-def plausible_date(_form, field) -> None:
-    """Year 1 or 9999 would overflow once moved to UTC; no audit event is that old."""
-    if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
-        raise ValidationError(_l("Enter a date between %(start)s and %(end)s.",
-                                 start=format_date(FIRST_DAY, "long"),
-                                 end=format_date(LAST_DAY, "long")))
+# From the oldest event to today: also keeps year 1 or 9999 from overflowing in UTC.
+EVENT_DAYS = dateranges.DateRange(first_event_day, dateranges.today)
 
 
 class AuditFilterForm(FlaskForm):
@@ -42,8 +40,8 @@ class AuditFilterForm(FlaskForm):
     actor = StringField(_l("Actor e-mail"), validators=[Optional(), Length(max=254)])
     object_type = StringField(_l("Object type"), validators=[Optional(), Length(max=40)])
     object_id = StringField(_l("Object number"), validators=[Optional(), Length(max=64)])
-    since = DateField(_l("From"), validators=[Optional(), plausible_date])
-    until = DateField(_l("Until"), validators=[Optional(), plausible_date])
+    since = dateranges.DateField(_l("From"), validators=[Optional(), EVENT_DAYS])
+    until = dateranges.DateField(_l("Until"), validators=[Optional(), EVENT_DAYS])
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100_000)], default=1)
 
 

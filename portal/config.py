@@ -332,6 +332,14 @@ class Config:
     # PRIVACY_DPO: how to reach the data protection officer.
     PRIVACY_DPO = os.environ.get("PRIVACY_DPO", "dpo@mil.be")
 
+    # PLANNING_HORIZON_MONTHS: how far ahead a date may be planned in any form (a Reserve
+    # start, a training period, a selection day, an intake's dates, a cohort's code expiry),
+    # and how far back an agreement may be dated (portal/dateranges.py).
+    PLANNING_HORIZON_MONTHS = _int("PLANNING_HORIZON_MONTHS", 24)
+    # INVITED_AGE: the age at which the register's young people are invited (the policy note:
+    # on turning 18). A cohort's birth dates lie within the planning horizon around it.
+    INVITED_AGE = _int("INVITED_AGE", 18)
+
     # The Reserve (portal/reserve). SERVICE_YEAR_MONTHS: length of the service year; once
     # that many months after an intake's start date have passed, `flask reserve close-years`
     # marks its participants' year completed.

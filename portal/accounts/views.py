@@ -22,7 +22,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user
 
 from portal import i18n
-from portal.accounts import forms, services, sessions, throttling
+from portal.accounts import devices, forms, services, sessions, throttling
 from portal.extensions import db, limiter
 from portal.mail import deliver
 from portal.navigation import landing_url
@@ -256,7 +256,8 @@ def _account_page(profile=None, email_form=None, password_form=None, status=200)
             f.label.field_id = f.id
     return render_template("accounts/account.html", profile=profile, email_form=email_form,
                            password_form=password_form, language_labels=i18n.LANGUAGES,
-                           sessions=sessions.active(user),
+                           sessions=sessions.active(user), describe_device=devices.describe,
+                           time_ago=devices.ago,
                            this_session=user.current_session), status
 
 

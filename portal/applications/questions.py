@@ -4,15 +4,15 @@ The candidate fills them in; the recruiter reads the answers under the same labe
 (answers.py), so a question is worded in one place only."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from stdnum.be import nn
 from stdnum.exceptions import ValidationError as NumberError
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     HiddenField,
     RadioField,
@@ -34,8 +34,9 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal import clock, regions
+from portal import regions
 from portal.applications.vocab import COMPONENT_LABELS
+from portal.dateranges import DateField, DateRange, add_months, add_years, horizon, today
 from portal.i18n import LANGUAGE_LABELS, LETTER_LANGUAGES
 
 YES_NO = [("no", _l("No")), ("yes", _l("Yes"))]
@@ -92,10 +93,23 @@ class StepForm(FlaskForm):
     version = HiddenField()
 
 
+def _first_birth_date(form) -> date | None:
+    """The intake's oldest eligible birth date, less the planning horizon: a slip of the
+    century is refused here, while an age the intake does not take is explained next to the
+    field by candidate.services.eligibility."""
+    intake = getattr(form, "intake", None)
+    if intake is None:
+        return None
+    oldest = add_years(intake.start_date, -(intake.max_age + 1)) + timedelta(days=1)
+    return add_months(oldest, -current_app.config["PLANNING_HORIZON_MONTHS"])
+
+
 class PersonalForm(StepForm):
     first_name = StringField(_l("First name"), validators=[DataRequired(REQUIRED), Length(max=100)])
     last_name = StringField(_l("Last name"), validators=[DataRequired(REQUIRED), Length(max=100)])
-    birth_date = DateField(_l("Date of birth"), validators=[InputRequired(REQUIRED)])
+    # The view hands the form its intake (form.intake) for the range of birth dates.
+    birth_date = DateField(_l("Date of birth"), validators=[
+        InputRequired(REQUIRED), DateRange(_first_birth_date, today)])
     national_number = StringField(
         _l("National register number"),
         validators=[Optional(), Length(max=20)],
@@ -105,10 +119,6 @@ class PersonalForm(StepForm):
     language = SelectField(_l("Language for your letters"),
                            choices=options((c, LANGUAGE_LABELS[c]) for c in LETTER_LANGUAGES),
                            validators=[InputRequired(REQUIRED)])
-
-    def validate_birth_date(self, field):
-        if field.data and not date(1900, 1, 1) <= field.data < clock.today():
-            raise ValidationError(_l("Enter your real date of birth."))
 
     def validate_national_number(self, field):
         number = nn.compact(field.data or "")
@@ -192,11 +202,7 @@ class PreferencesForm(StepForm):
 
 class MotivationForm(StepForm):
     earliest_start = DateField(_l("Earliest date you can start"),
-                               validators=[InputRequired(REQUIRED)])
-
-    def validate_earliest_start(self, field):
-        if field.data and field.data < clock.today():
-            raise ValidationError(_l("Choose a date that is not in the past."))
+                               validators=[InputRequired(REQUIRED), DateRange(today, horizon)])
     motivation = TextAreaField(_l("Why do you want to do the service year?"), validators=[
         DataRequired(REQUIRED),
         Length(min=30, max=2000, message=_l("Write between 30 and 2000 characters.")),

@@ -6,9 +6,10 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from portal import i18n
+from portal import dateranges, i18n
 from portal.extensions import db
 from portal.invitations import importer, services
+from portal.invitations.forms import CODE_EXPIRY, COHORT_BIRTHS
 
 invitations_cli = AppGroup("invitations", help="Cohorts, register imports and invitations.")
 
@@ -23,6 +24,13 @@ invitations_cli = AppGroup("invitations", help="Cohorts, register imports and in
               help="Date the cohort's invitation codes expire (YYYY-MM-DD).")
 def create_cohort(name, born_from, born_to, expires):
     """Create the cohort NAME."""
+    for option, value, within in (("--born-from", born_from, COHORT_BIRTHS),
+                                  ("--born-to", born_to, COHORT_BIRTHS),
+                                  ("--expires", expires, CODE_EXPIRY)):
+        with i18n.locale("en"):  # the shell speaks English
+            problem = dateranges.check(value.date(), *within.bounds(None))
+        if problem:
+            raise click.BadParameter(problem, param_hint=option)
     try:
         cohort = services.create_cohort(name, born_from.date(), born_to.date(), expires.date(),
                                         actor=None)

@@ -16,7 +16,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func
 
-from portal import audit, clock
+from portal import audit, clock, dateranges
 from portal.accounts.models import User
 from portal.applications.intakes.booking import Places
 from portal.extensions import db
@@ -58,6 +58,8 @@ MOVES = {
 }
 COUNTING = (A.PLANNED, A.CONFIRMED, A.SWAP_REQUESTED, A.SERVED)  # hold a place, count days
 SERVING = (EngagementStatus.APPROVED, EngagementStatus.ACTIVE)
+# The longest training period, first and last day included.
+LONGEST_PERIOD_DAYS = 61
 
 
 def units_of(user) -> list[Unit]:
@@ -81,7 +83,7 @@ def _check_dates(starts_on: date | None, ends_on: date | None, capacity: int | N
         raise Refusal(_("Give the first and the last day."), field="starts_on")
     if ends_on < starts_on:
         raise Refusal(_("The last day must be on or after the first day."), field="ends_on")
-    if (ends_on - starts_on).days > 60:
+    if (ends_on - starts_on).days >= LONGEST_PERIOD_DAYS:
         raise Refusal(_("A training period lasts at most 61 days."), field="ends_on")
     if capacity is None or capacity < 1:
         raise Refusal(_("The capacity must be at least 1."), field="capacity")
@@ -152,6 +154,15 @@ def assign(period: TrainingPeriod, engagement: Engagement, actor) -> Assignment:
         raise Refusal(_("This reservist already has a period at that time (%(start)s to "
                         "%(end)s).", start=format_date(clash.starts_on, "long"),
                         end=format_date(clash.ends_on, "long")), field="engagement_id")
+    if engagement.start_date is not None and (
+            dateranges.outside(period.starts_on, engagement.start_date, engagement.end_date)
+            or dateranges.outside(period.ends_on, engagement.start_date, engagement.end_date)):
+        start = format_date(engagement.start_date, "long")
+        raise Refusal(_("This period lies outside the reservist's engagement, from %(start)s "
+                        "to %(end)s.", start=start, end=format_date(engagement.end_date, "long"))
+                      if engagement.end_date else
+                      _("This period lies before the reservist's engagement, which starts on "
+                        "%(start)s.", start=start), field="engagement_id")
     for off in engagement.unavailable:
         if off.starts_on <= period.ends_on and off.ends_on >= period.starts_on:
             raise Refusal(_("The reservist said they cannot serve from %(start)s to %(end)s.",

@@ -102,10 +102,11 @@ def test_the_account_page_lists_active_sessions_and_logs_out_everywhere(app, cli
     db.session.commit()
     phone = app.test_client()
     post_form(phone, "/login", {"email": user.email, "password": factories.PASSWORD},
-              headers={"User-Agent": "PhoneBrowser/1.0"})
+              headers={"User-Agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
+                                     "(KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36"})
     _login(client, user)
     page = client.get("/account").get_data(as_text=True)
-    assert "Where you are logged in" in page and "PhoneBrowser/1.0" in page
+    assert "Where you are logged in" in page and "Chrome Mobile on Android" in page
     assert "this session" in page
 
     response = post_form(client, "/account/sessions/end-all", {}, page="/account")

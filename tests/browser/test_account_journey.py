@@ -110,3 +110,46 @@ def test_the_language_switch_changes_the_page_and_the_sign_up_default(page: Page
     expect(page.get_by_role("heading", level=1)).to_have_text("Konto erstellen")
     page.reload()
     expect(page.locator("html")).to_have_attribute("lang", "de")
+
+
+# What browsers really send: long, with no place to break.
+LONG_AGENTS = [
+    "Mozilla/5.0 (Linux; Android 14; SM-S918B Build/UP1A.231005.007; wv) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Version/4.0 Chrome/126.0.6478.122 Mobile Safari/537.36 "
+    "[FB_IAB/FB4A;FBAV/471.0.0.35.74;]",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0",
+    "x" * 200,
+]
+
+
+def test_the_sessions_on_the_account_page_read_as_devices_and_fit_a_phone(
+        page: Page, pages, live_server, app):
+    from datetime import timedelta
+
+    from portal.accounts.models import UserSession
+    from portal.extensions import db
+    from portal.models import utcnow
+    from tests.browser.conftest import log_in
+    from tests.support import factories
+
+    user = factories.user(email="sessions@example.be")
+    # Still signed in: active a while ago, well within the idle limit.
+    a_while_ago = utcnow() - timedelta(minutes=app.config["SESSION_IDLE_MINUTES"] // 2)
+    for n, agent in enumerate(LONG_AGENTS):
+        db.session.add(UserSession(user_id=user.id, key_hash=f"{n:064d}", user_agent=agent,
+                                   address="2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+                                   created_at=a_while_ago, last_seen_at=a_while_ago))
+    db.session.commit()
+
+    page.goto("/login")
+    pages.check()
+    log_in(page, user.email, factories.PASSWORD, pages)
+    pages.check()
+    page.goto("/account")
+    pages.check()
+    sessions = page.locator("section[aria-labelledby=sessions-title]")
+    expect(sessions).to_contain_text("Facebook op Android")
+    expect(sessions).to_contain_text("Firefox op Windows")
+    expect(sessions).to_contain_text("minuten geleden")
+    expect(sessions).not_to_contain_text("Mozilla/5.0")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390

@@ -142,6 +142,7 @@ def _next_step(application: Application) -> str:
 def _make_form(step: str, application: Application, data: dict | None = None):
     form_class = STEP_FORMS[step]
     form = form_class(data=data) if data is not None else form_class()
+    form.intake = application.intake  # the range of dates that make sense for it
     if step == "personal" and current_user.person is not None:
         # The register already gave us the birth date and the national register number.
         del form.birth_date

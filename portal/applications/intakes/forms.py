@@ -7,8 +7,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
-    DateTimeLocalField,
     IntegerField,
     RadioField,
     SelectMultipleField,
@@ -29,6 +27,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.applications.questions import options
 from portal.applications.vocab import COMPONENT_LABELS
+from portal.dateranges import DateField, DateRange, DateTimeLocalField, horizon, today
 from portal.i18n import LANGUAGE_LABELS, LETTER_LANGUAGES
 
 NATIONALITY_RULE_LABELS = {
@@ -47,11 +46,16 @@ class IntakeForm(FlaskForm):
     name_nl = StringField(_l("Name in Dutch"), validators=[Optional(), Length(max=80)])
     name_fr = StringField(_l("Name in French"), validators=[Optional(), Length(max=80)])
     name_de = StringField(_l("Name in German"), validators=[Optional(), Length(max=80)])
+    # Their order is checked by the service, which names what is wrong.
     applications_open = DateField(_l("Applications open on"),
-                                  validators=[InputRequired(_l("Enter a date."))])
-    applications_close = DateField(_l("Applications close on"),
-                                   validators=[InputRequired(_l("Enter a date."))])
-    start_date = DateField(_l("Service starts on"), validators=[InputRequired(_l("Enter a date."))])
+                                  validators=[InputRequired(_l("Enter a date.")),
+                                              DateRange(today, horizon)])
+    applications_close = DateField(_l("Applications close on"), validators=[
+        InputRequired(_l("Enter a date.")),
+        DateRange(today, horizon)])
+    start_date = DateField(_l("Service starts on"), validators=[
+        InputRequired(_l("Enter a date.")),
+        DateRange(today, horizon)])
     quota_total = _quota(_l("Overall quota"))
     quota_land = _quota(COMPONENT_LABELS["land"])
     quota_air = _quota(COMPONENT_LABELS["air"])
@@ -91,7 +95,8 @@ class IntakeForm(FlaskForm):
 class SessionForm(FlaskForm):
     starts_at = DateTimeLocalField(_l("Date and time (Brussels time)"),
                                    format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-                                   validators=[InputRequired(_l("Enter a date and time."))])
+                                   validators=[InputRequired(_l("Enter a date and time.")),
+                                               DateRange(today, horizon)])
     online = BooleanField(_l("Online session"))
     place = StringField(_l("Place or description"),
                         validators=[DataRequired(_l("Enter the place.")), Length(max=200)])

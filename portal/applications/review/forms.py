@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     DecimalField,
     HiddenField,
     IntegerField,
@@ -27,9 +26,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal import clock
 from portal.applications.models import ResultKind
 from portal.applications.vocab import COMPONENT_LABELS, REJECTION_REASONS, RESULT_LABELS
+from portal.dateranges import DateField, DateRange, horizon, today
 
 # The Recruitment and Selection Centre, where selection days take place.
 SELECTION_CENTRE = "Kwartier Koningin Astrid / Quartier Reine Astrid, Bruynstraat 1 rue Bruyn, " \
@@ -94,7 +93,8 @@ DAY_STARTS, DAY_ENDS = time(7, 30), time(17, 0)
 
 
 class SelectionDayForm(FlaskForm):
-    day = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
+    day = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date.")),
+                                            DateRange(today, horizon)])
     place = StringField(_l("Place"), default=SELECTION_CENTRE,
                         validators=[DataRequired(_l("Enter the place.")), Length(max=200)])
     capacity = IntegerField(_l("Places"), validators=[
@@ -105,15 +105,11 @@ class SelectionDayForm(FlaskForm):
     starts_at = TimeField(_l("Starts at"), default=DAY_STARTS, validators=[Optional()])
     ends_at = TimeField(_l("Ends at"), default=DAY_ENDS, validators=[Optional()])
     second_day = DateField(_l("Second day (leave empty for a one-day selection)"),
-                           validators=[Optional()])
+                           validators=[Optional(), DateRange(today, horizon)])
     second_starts_at = TimeField(_l("Second day starts at"), validators=[Optional()])
     second_ends_at = TimeField(_l("Second day ends at"), validators=[Optional()])
     overnight = BooleanField(_l("Candidates spend the night at the selection centre "
                                 "between the two days"))
-
-    def validate_day(self, field):
-        if field.data and field.data < clock.today():
-            raise ValidationError(_l("The date must not be in the past."))
 
     def validate_ends_at(self, field):
         if (field.data or DAY_ENDS) <= (self.starts_at.data or DAY_STARTS):

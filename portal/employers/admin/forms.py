@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import DecimalField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
+
+from portal.dateranges import DateField, DateRange, horizon, horizon_back
 
 
 def _strip(value):
@@ -26,8 +28,11 @@ class SectorAgreementForm(FlaskForm):
                                 validators=[InputRequired(_l("Give an amount in euros."))])
     valid_from = DateField(_l("Valid from"),
                            validators=[InputRequired(_l("Give the first day the agreement "
-                                                        "applies."))])
-    valid_to = DateField(_l("Valid until (empty: no end)"), validators=[Optional()])
+                                                        "applies.")),
+                                       DateRange(horizon_back, horizon)])
+    # An end before the start is named by the service.
+    valid_to = DateField(_l("Valid until (empty: no end)"),
+                         validators=[Optional(), DateRange(horizon_back, horizon)])
 
 
 class JoinDecisionForm(FlaskForm):

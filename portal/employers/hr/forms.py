@@ -5,7 +5,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     SelectChoice,
@@ -17,6 +16,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from portal import i18n
 from portal.accounts.forms import language_choices
+from portal.dateranges import DateField, DateRange, horizon, tomorrow
 
 
 def letter_language_choices() -> list[SelectChoice]:
@@ -99,7 +99,8 @@ class ColleagueForm(FlaskForm):
 class PeriodAnswerForm(FlaskForm):
     revision = HiddenField()
     reason = StringField(_l("Reason"), filters=[_strip], validators=[Length(max=500)])
-    proposed_date = DateField(_l("Proposed other start date"), validators=[Optional()])
+    proposed_date = DateField(_l("Proposed other start date"),
+                              validators=[Optional(), DateRange(tomorrow, horizon)])
     days = IntegerField(validators=[Optional()])
 
 

@@ -213,6 +213,7 @@ def _agreement_page(item: Agreement, sign_form=None, reason_form=None, status=20
         member=services.is_member(current_user, item.employer_id),
         join_request=joining.open_request(item.employer_id, current_user.id),
         join_form=join_form or JoinForm(prefix="join"),
+        answer_form=PeriodAnswerForm(formdata=None),
     ), status
 
 

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
-    DateField,
     IntegerField,
     RadioField,
     SelectField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.dateranges import DateField, DateRange, horizon, today
 from portal.reserve import vocab
 
 UNIT_SLOTS = 3  # units a candidate can rank
@@ -67,10 +67,15 @@ class ApplyForm(FlaskForm):
     skills = MultiCheckbox(_l("Your expertise"), coerce=int)
     expertise_text = TextAreaField(_l("Other expertise, in your own words"),
                                    validators=[Length(max=2000)])
-    unavailable_1_from = DateField(_l("Cannot serve from"), validators=[Optional()])
-    unavailable_1_to = DateField(_l("until"), validators=[Optional()])
-    unavailable_2_from = DateField(_l("Cannot serve from"), validators=[Optional()])
-    unavailable_2_to = DateField(_l("until"), validators=[Optional()])
+    # An end before its start is named by the service, with the form's other problems.
+    unavailable_1_from = DateField(_l("Cannot serve from"),
+                                   validators=[Optional(), DateRange(today, horizon)])
+    unavailable_1_to = DateField(_l("until"), validators=[
+        Optional(), DateRange(today, horizon)])
+    unavailable_2_from = DateField(_l("Cannot serve from"),
+                                   validators=[Optional(), DateRange(today, horizon)])
+    unavailable_2_to = DateField(_l("until"), validators=[
+        Optional(), DateRange(today, horizon)])
     street = StringField(_l("Street and number"), validators=[
         InputRequired(_l("Give your street and number.")), Length(max=160)])
     postcode = StringField(_l("Postcode"), validators=[

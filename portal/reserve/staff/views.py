@@ -50,7 +50,10 @@ def queue():
 @role_required(*STAFF)
 def engagement(engagement_id: int):
     item = db.session.get(Engagement, engagement_id) or abort(404)
-    form = forms.MoveForm()
+    return _engagement_page(item, forms.MoveForm())
+
+
+def _engagement_page(item: Engagement, form, status: int = 200):
     units = engagements.active_units(item.pillar)
     form.unit_id.choices = vocab.options([(0, "—"), *((u.id, u.name) for u in units)])
     if item.preferences and not form.unit_id.data:
@@ -59,7 +62,7 @@ def engagement(engagement_id: int):
                                       item.days_per_year, item.pillar)
     return render_template("reserve/staff/engagement.html", engagement=item, form=form,
                            vocab=vocab, suggestions=suggestions,
-                           actions=workflow.allowed_actions(item, current_user.role))
+                           actions=workflow.allowed_actions(item, current_user.role)), status
 
 
 @bp.post("/engagements/<int:engagement_id>/move")
@@ -68,7 +71,9 @@ def move(engagement_id: int):
     item = db.session.get(Engagement, engagement_id) or abort(404)
     form = forms.MoveForm()
     if not form.validate_on_submit():
-        abort(400)
+        if form.csrf_token.errors or form.action.errors:
+            abort(400)
+        return _engagement_page(item, form, 400)  # e.g. a start date out of range, by its field
     try:
         engagements.decide(item, form.action.data, current_user, reason=form.reason.data or "",
                            version=form.version.data, unit_id=form.unit_id.data or None,

@@ -5,7 +5,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -15,7 +14,9 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.dateranges import DateField, DateRange, field, horizon, later, today
 from portal.reserve import vocab
+from portal.reserve.training import LONGEST_PERIOD_DAYS
 
 
 class MultiCheckbox(SelectMultipleField):
@@ -25,8 +26,13 @@ class MultiCheckbox(SelectMultipleField):
 
 class PeriodForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=vocab.options(vocab.KIND_LABELS.items()))
-    starts_on = DateField(_l("First day"), validators=[InputRequired(_l("Give the first day."))])
-    ends_on = DateField(_l("Last day"), validators=[InputRequired(_l("Give the last day."))])
+    starts_on = DateField(_l("First day"), validators=[InputRequired(_l("Give the first day.")),
+                                                       DateRange(today, horizon)])
+    # From the first day, for as long as a period may last.
+    ends_on = DateField(_l("Last day"), validators=[
+        InputRequired(_l("Give the last day.")),
+        DateRange(later(today, field("starts_on")),
+                  field("starts_on", LONGEST_PERIOD_DAYS - 1))])
     place = StringField(_l("Place"), validators=[InputRequired(_l("Give the place.")),
                                                  Length(max=120)])
     capacity = IntegerField(_l("Capacity (reservists)"), validators=[

@@ -53,11 +53,22 @@ def test_window_must_close_after_it_opens_and_service_start_after_it(client, log
     login_as("admin", language="en")
     today = date.today()
     response = post(client, "/admin/intakes/new", _form(
-        applications_close=(today - timedelta(days=1)).isoformat(),
-        start_date=(today - timedelta(days=2)).isoformat()))
+        applications_open=(today + timedelta(days=3)).isoformat(),
+        applications_close=(today + timedelta(days=2)).isoformat(),
+        start_date=(today + timedelta(days=1)).isoformat()))
     page = response.get_data(as_text=True)
     assert "The application window must close after it opens." in page
     assert "The service must start after the application window closes." in page
+    assert db.session.scalar(db.select(Intake)) is None
+
+
+def test_an_intake_closing_in_the_past_is_refused_with_the_range(client, login_as):
+    login_as("admin", language="en")
+    today = date.today()
+    response = post(client, "/admin/intakes/new", _form(
+        applications_close=(today - timedelta(days=1)).isoformat()))
+    assert f"Enter a date from {today:%B} {today.day}, {today.year} to " in response.get_data(
+        as_text=True)
     assert db.session.scalar(db.select(Intake)) is None
 
 
