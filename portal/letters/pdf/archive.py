@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import struct
 import weakref
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 
 from portal.letters.pdf import fonts
@@ -23,7 +24,7 @@ from portal.letters.pdf.pdfparts import (
     stream_object,
     subset_tag,
 )
-from portal.letters.pdf.vdp import File, LetterParts, Numbers, _close, write_parts
+from portal.letters.pdf.vdp import STOCK, File, LetterParts, Numbers, _close, write_parts
 
 # The most an archived letter of any kind may take, in bytes. At 58.7 kB a letter a
 # 150,000-letter cohort took 8.8 GB of archive; at this budget it takes at most 5.0 GB
@@ -35,6 +36,7 @@ from portal.letters.pdf.vdp import File, LetterParts, Numbers, _close, write_par
 ARCHIVED_LETTER_MAX_BYTES = 33_000
 
 _STREAM_END = b"endstream\nendobj\n"
+_ROW = struct.Struct(">BIH")  # a cross-reference stream entry: /W [1 4 2]
 _FACES = {name: file for file, name in fonts.POSTSCRIPT.items()}
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 _BFRANGE = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
@@ -82,17 +84,16 @@ class CompactWriter:
         rows[packed] = (1, out.tell(), 0)
         out.write(stream_object(packed, head + b"".join(bodies),
                                 b"/Type /ObjStm /N %d /First %d " % (len(bodies), len(head)),
-                                level=9))
+                                ))
         rows[xref_num] = (1, out.tell(), 0)
         rows[0] = (0, 0, 65535)  # the head of the free list
-        table = b"".join(bytes((kind,)) + second.to_bytes(4, "big") + third.to_bytes(2, "big")
-                         for kind, second, third in (rows.get(n, (0, 0, 0))
-                                                     for n in range(size)))
+        free = (0, 0, 0)
+        table = b"".join(_ROW.pack(*rows.get(n, free)) for n in range(size))
         ident = hashlib.md5(seed, usedforsecurity=False).hexdigest().encode()
         xref = out.tell()
         out.write(stream_object(xref_num, table, b"/Type /XRef /Size %d /W [1 4 2] /Root %d 0 R "
                                                  b"/Info %d 0 R /ID [<%s><%s>] "
-                                % (size, root, info, ident, ident), level=9))
+                                % (size, root, info, ident, ident), ))
         out.write(b"startxref\n%d\n%%%%EOF\n" % xref)
         self.fh.write(out.getvalue())
 
@@ -108,11 +109,14 @@ class _LayoutFont:
     program: int
     to_unicode: int
     face: fonts.Face
-    widths: dict[int, int]
+    widths: dict[int, int]   # the layout's glyphs and those of every code character
     texts: dict[int, str]
+    # Written objects by the glyphs a letter adds: most letters add none or the same few.
+    merged: dict = field(default_factory=dict, compare=False)
 
 
 _LAYOUT_FONTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_MERGED_KEPT = 256  # written fonts kept per layout font
 
 
 def _widths(array) -> dict[int, int]:
@@ -168,10 +172,19 @@ def _layout_fonts(template: Template) -> list[_LayoutFont]:
                     or str(cid.get("/CIDToGIDMap")) != "/Identity"):
                 continue  # left as it is
             to_unicode = type0.raw_get("/ToUnicode")
+            face = fonts.face_file(file)
+            widths = _widths(cid.get("/W", []))
+            texts = _texts(to_unicode.get_object().get_data())
+            # The code alphabet (references, sign-up codes) always: a letter then rarely
+            # adds a glyph of its own.
+            for style, stack in fonts.STACKS.items():
+                if stack[0] == file:
+                    for gid, text in fonts.stock(style, STOCK).used.items():
+                        widths.setdefault(gid, face.advances[gid])
+                        texts.setdefault(gid, text)
             found.append(_LayoutFont(
                 local[ref.idnum], local[cid_ref.idnum], local[descriptor_ref.idnum],
-                local[program_ref.idnum], local[to_unicode.idnum], fonts.face_file(file),
-                _widths(cid.get("/W", [])), _texts(to_unicode.get_object().get_data())))
+                local[program_ref.idnum], local[to_unicode.idnum], face, widths, texts))
     _LAYOUT_FONTS[template] = found
     return found
 
@@ -180,13 +193,24 @@ def _merged_objects(base: int, font: _LayoutFont, own: list[fonts.SubsetFont],
                     cid_to_gid: int) -> dict[int, bytes]:
     """The objects of one font for a layout font and the letter's own subsets of its face,
     under the layout font's numbers (and `cid_to_gid`, a new one)."""
+    added = {gid: text for subset in own for gid, text in subset.used.items()
+             if gid not in font.widths}
+    key = (base, cid_to_gid, frozenset(added))
+    if key not in font.merged:
+        if len(font.merged) >= _MERGED_KEPT:
+            font.merged.clear()
+        font.merged[key] = _font_objects(base, font, added, cid_to_gid)
+    return font.merged[key]
+
+
+def _font_objects(base: int, font: _LayoutFont, added: dict[int, str],
+                  cid_to_gid: int) -> dict[int, bytes]:
     face = font.face
     widths, texts = dict(font.widths), dict(font.texts)
-    for subset in own:
-        for gid, text in subset.used.items():
-            widths.setdefault(gid, face.advances[gid])
-            if text:
-                texts.setdefault(gid, text)
+    for gid, text in added.items():
+        widths[gid] = face.advances[gid]
+        if text:
+            texts.setdefault(gid, text)
     program, new_ids = face.compact_subset(set(widths))
     mapping = bytearray(2 * (max(widths, default=0) + 1))
     for gid in widths:
@@ -206,9 +230,9 @@ def _merged_objects(base: int, font: _LayoutFont, own: list[fonts.SubsetFont],
         descriptor: plain_object(descriptor, b"<</Type /FontDescriptor /FontName /%s %s"
                                              b"/FontFile2 %d 0 R>>" % (name, face.descriptor,
                                                                        file2)),
-        file2: deflated_stream(file2, zlib.compress(program, 9), b"/Length1 %d " % len(program)),
-        to_unicode: deflated_stream(to_unicode, zlib.compress(fonts._to_unicode(texts), 9)),  # noqa: SLF001
-        cid_to_gid: deflated_stream(cid_to_gid, zlib.compress(bytes(mapping), 9)),
+        file2: deflated_stream(file2, zlib.compress(program, 6), b"/Length1 %d " % len(program)),
+        to_unicode: deflated_stream(to_unicode, zlib.compress(fonts._to_unicode(texts), 6)),  # noqa: SLF001
+        cid_to_gid: deflated_stream(cid_to_gid, zlib.compress(bytes(mapping), 6)),
     }
 
 
