@@ -4,7 +4,8 @@ dictionaries, pages) go into one compressed object stream with a cross-reference
 (PDF 1.5, ISO 32000-1 7.5.7 and 7.5.8), and each weight is one embedded font: the layout's
 subset and the letter's own subset of the same face become one subset with its glyphs
 renumbered (no empty slots for the thousands of glyphs it does not use) and a CIDToGIDMap.
-Every font stays embedded; the text, its glyph ids (CIDs) and its widths are the same."""
+Every font stays embedded; the text, its glyph ids (CIDs) and its widths are the same.
+`compact_font_programs` renumbers the font subsets of a full render (WeasyPrint) alike."""
 from __future__ import annotations
 
 import hashlib
@@ -28,7 +29,7 @@ from portal.letters.pdf.vdp import STOCK, File, LetterParts, Numbers, _close, wr
 
 # The most an archived letter of any kind may take, in bytes. At 58.7 kB a letter a
 # 150,000-letter cohort took 8.8 GB of archive; at this budget it takes at most 5.0 GB
-# (3.7 GB as measured: README, "Letter kinds"). The largest now is a trilingual invitation
+# (3.8 GB as measured: README, "Letter kinds"). The largest now is a trilingual invitation
 # rendered in full (32.0 kB); the budget leaves it 3 % for text changes. The aim of 20 kB
 # is not reached: what stays is what a letter prints, the outlines of its glyphs (about
 # 9 kB for two weights), its pages' text (about 3-5 kB a page) and, in a full render, the
