@@ -195,8 +195,8 @@ def _title(pdf: bytes) -> str:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| kind | pages (2 / 3 languages) | sheets | bytes archived, largest (2 / 3 languages) "
-             "| bytes in print | title (nl / fr / de) | PDF/UA checks passed |",
+    lines = ["| kind | pages (2 / 3 languages) | sheets | bytes archived, largest "
+             "(2 / 3 languages) | bytes in print | title (nl / fr / de) | PDF/UA checks passed |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
     for row in rows:
         pages = [row["pages"].get(n) for n in (2, 3)]
