@@ -64,3 +64,17 @@ def test_every_kind_archived_in_full_fits_the_budget(app, order):
             sizes[name] = len(render.to_archive_pdf(letter_specimens.layout(app, name, order)))
     assert {name: size for name, size in sizes.items()
             if size > ARCHIVED_LETTER_MAX_BYTES} == {}
+
+
+def test_a_full_render_prints_its_qr_code_as_the_exact_symbol_unsmoothed(app):
+    """The QR code of a full render is one small image: module for module the symbol of its
+    sign-up URL with its quiet zone, drawn without smoothing (it must scan on paper)."""
+    url = letter_specimens.LONG_SETTINGS["BASE_URL"] + "/start?code=X"
+    with app.test_request_context():
+        pdf = render.to_archive_pdf(letter_specimens.layout(app, "invitation", ("nl", "fr")))
+    document = pikepdf.open(BytesIO(pdf))
+    (image,) = [pikepdf.PdfImage(x) for x in document.pages[0].get_images().values()]
+    assert image.obj.get("/Interpolate") is False
+    expected = [0 if dark else 255 for row in render.qr_code(url).matrix_iter(border=4)
+                for dark in row]
+    assert list(image.as_pil_image().tobytes()) == expected
