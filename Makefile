@@ -79,6 +79,7 @@ bench: $(VENV)/.installed system-deps translations-compile
 	$(BIN)/python benchmarks/reserve_bench.py
 	$(BIN)/python benchmarks/statements_bench.py
 	$(BIN)/python benchmarks/sheets_bench.py
+	$(BIN)/python benchmarks/letter_kinds.py
 	$(BIN)/python benchmarks/reset_timing.py
 
 # The load test: 100 users for 60 s against gunicorn + PostgreSQL seeded with 50,000

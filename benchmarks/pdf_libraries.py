@@ -50,7 +50,7 @@ def _bench(count: int) -> None:
 
     from portal.invitations import letters as invitation
     from portal.letters import render, services
-    from portal.letters.pdf import fonts, vdp
+    from portal.letters.pdf import archive, fonts
     from portal.letters.variants import Variant
 
     class Cohort:
@@ -71,7 +71,7 @@ def _bench(count: int) -> None:
     print(f"{count} invitation letters (nl, fr), one layout\n")
     _per_letter("compose (shaping, overlay, font subsets: uharfbuzz)", count, parts)
     hand = _per_letter("write the letter's PDF: portal/letters/pdf (hand-written)", count,
-                       lambda n: vdp.letter_pdf(letters[n]))
+                       lambda n: archive.letter_pdf(letters[n]))
 
     template_pdf = render.to_pdf(render.layout(render.document_html(
         "invitation", ("nl", "fr"), {**invitation.context(Cohort()), "vdp_layout": True},

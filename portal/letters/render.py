@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from portal import clock, i18n
-from portal.letters.pdf import fonts, qrfast
+from portal.letters.pdf import archive, fonts, qrfast
 
 ASSETS = (Path(__file__).resolve().parent.parent / "static" / "letters").resolve()
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "letters"
@@ -161,10 +161,18 @@ def qr_code(url: str):
 
 
 def qr_data_uri(url: str) -> str:
-    """The QR code of `url` as a data: SVG (segno), for the full-render path."""
+    """The QR code of `url` for the full-render path: a data: PNG of one gray pixel per
+    module, drawn unsmoothed (image-rendering in letter.css). One small image instead of
+    hundreds of vector paths in each language section."""
+    from PIL import Image  # WeasyPrint's own image library
+
     # The same 4-module quiet zone as letter runs draw (ISO/IEC 18004).
-    svg = qr_code(url).svg_inline(border=4, dark="#000", light=None, omitsize=True)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    rows = [bytes(0 if dark else 255 for dark in row)
+            for row in qr_code(url).matrix_iter(scale=1, border=4)]
+    image = Image.frombytes("L", (len(rows[0]), len(rows)), b"".join(rows))
+    out = BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
 
 
 _TEXT = re.compile(r">([^<]+)<")
@@ -260,15 +268,14 @@ def document_html(kind: str, languages, context: dict, slots_for) -> str:
 def layout(html: str):
     """A laid-out WeasyPrint document of `html`, using the per-process caches."""
     weasyprint, fetcher_, fonts, css, image_cache = _weasy()
-    try:
-        return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher_).render(
-            stylesheets=[css], font_config=fonts, cache=image_cache, pdf_tags=True
-        )
-    finally:
-        # Keep the letter assets (logo) cached, never one letter's own images (its QR
-        # code): a long-lived process would otherwise grow with every letter.
-        for key in [k for k in image_cache if not str(k).startswith(BASE_URL)]:
-            del image_cache[key]
+    # The letter assets (logo) stay cached; of the letters' own images (their QR codes)
+    # only the last letter's, which its PDF reads when it is written: a long-lived
+    # process would otherwise grow with every letter.
+    for key in [k for k in image_cache if not str(k).startswith(BASE_URL)]:
+        del image_cache[key]
+    return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher_).render(
+        stylesheets=[css], font_config=fonts, cache=image_cache, pdf_tags=True
+    )
 
 
 # Tagged (structure tree, /Lang per section, reading order) and PDF/UA-1: the layouts of
@@ -431,8 +438,9 @@ def to_pdf(document) -> bytes:
 
 
 def _gray_inks(pdf) -> None:
-    """Black-ink-only colours (DeviceCMYK 0 0 0 k) of every content stream as DeviceGray.
-    WeasyPrint writes one operator per stream item, so whole items are matched."""
+    """Black-ink-only colours (DeviceCMYK 0 0 0 k) of every content stream as DeviceGray,
+    and the glyphs of a text array joined where nothing moves them apart. WeasyPrint writes
+    one operator per stream item, so whole items are matched."""
     for obj in pdf.objects:
         items = getattr(obj, "stream", None)
         if not isinstance(items, list) or getattr(obj, "extra", {}).get("Type") == "/Metadata":
@@ -441,6 +449,9 @@ def _gray_inks(pdf) -> None:
         for item in items:
             if isinstance(item, bytes) and _CMYK_SPACE.fullmatch(item):
                 continue
+            if isinstance(item, bytes) and item.endswith(b"] TJ"):
+                # Glyphs with no adjustment between them: one string ("<0035><0048>").
+                item = item.replace(b">0<", b"")
             if isinstance(item, bytes) and (match := _K_ONLY.fullmatch(item)):
                 gray = 1 - float(match.group(1))
                 item = b"%s %s" % (f"{gray:.4g}".encode(), b"g" if match.group(2) == b"scn"
@@ -474,5 +485,6 @@ def to_archive_pdf(document) -> bytes:
         _finish_structure(document, pdf)
         _gray_inks(pdf)
         _declare_ua(pdf)
+        archive.compact_font_programs(pdf, lambda reference: _resolve(pdf, reference))
 
     return document.write_pdf(finisher=finish, **ARCHIVE_OPTIONS)

@@ -41,7 +41,7 @@ from portal.extensions import db
 from portal.jobs import Job
 from portal.letters import limits, services
 from portal.letters.models import Letter, RunBatch, RunItem
-from portal.letters.pdf import vdp
+from portal.letters.pdf import archive, vdp
 from portal.letters.variants import Variant
 from portal.models import utcnow
 
@@ -336,7 +336,7 @@ def process_batch(job_id: int, number: int, recover: bool = False) -> tuple[int,
             with limits.guarded():
                 parts = variant.compose(letter.recipient, letter.reference, letter.fields,
                                         letter.qr_url)
-                pdf = vdp.letter_pdf(parts)
+                pdf = archive.letter_pdf(parts)
             made.append(_Made(item, letter, parts, pdf, languages))
         except Exception as exc:  # one bad record must not stop the other 149,999
             failures.append((item, f"{type(exc).__name__}: {exc}"))

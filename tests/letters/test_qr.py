@@ -39,7 +39,7 @@ def test_a_run_letter_carries_the_symbol_of_its_own_sign_up_url(app):
 
     from portal.invitations import letters as invitation
     from portal.letters import services
-    from portal.letters.pdf import vdp
+    from portal.letters.pdf import archive, vdp
     from portal.letters.variants import Variant
     from tests.support import factories
 
@@ -48,7 +48,7 @@ def test_a_run_letter_carries_the_symbol_of_its_own_sign_up_url(app):
     code = codes.generate()
     recipient = services.Recipient(name="Ann Smet", address_lines=("Kerkstraat 1", "9000 Gent"),
                                    postcode="9000", first_name="Ann")
-    pdf = vdp.letter_pdf(variant.compose(recipient, "INV-1", {"code": code},
+    pdf = archive.letter_pdf(variant.compose(recipient, "INV-1", {"code": code},
                                          invitation.signup_url(code)))
     reader = PdfReader(BytesIO(pdf))
     image = reader.pages[0]["/Resources"]["/XObject"]["/" + vdp.QR_NAME].get_object()

@@ -104,16 +104,30 @@ class Face:
         return out
 
     def subset(self, gids: set[int]) -> bytes:
+        face = hb.subset(self._hb_face, self._subset_input(gids, _SUBSET_FLAGS))
+        if face is None:
+            raise RuntimeError(f"HarfBuzz could not subset {self.file}")
+        return face.blob.data
+
+    def compact_subset(self, gids: set[int]) -> tuple[bytes, dict[int, int]]:
+        """A subset with its glyphs renumbered 0, 1, 2 ... (no empty slots for the glyphs
+        left out), and the new id of each glyph id of the face."""
+        plan = hb.SubsetPlan(self._hb_face, self._subset_input(
+            gids, _SUBSET_FLAGS & ~hb.SubsetFlags.RETAIN_GIDS))
+        face = plan.execute()
+        if face is None:
+            raise RuntimeError(f"HarfBuzz could not subset {self.file}")
+        return face.blob.data, dict(plan.old_to_new_glyph_mapping)
+
+    @staticmethod
+    def _subset_input(gids: set[int], flags) -> hb.SubsetInput:
         subset_input = hb.SubsetInput()
         for gid in sorted(gids | {0}):
             subset_input.glyph_set.add(gid)
         for tag in _DROP_TAGS:
             subset_input.drop_table_tag_set.add(tag)
-        subset_input.flags = _SUBSET_FLAGS
-        face = hb.subset(self._hb_face, subset_input)
-        if face is None:
-            raise RuntimeError(f"HarfBuzz could not subset {self.file}")
-        return face.blob.data
+        subset_input.flags = flags
+        return subset_input
 
 
 @cache
@@ -260,6 +274,7 @@ class SubsetFont:
     def __init__(self, face_: Face, used: dict[int, str]):
         gids = sorted(set(used))
         self.gids = frozenset(gids)
+        self.face, self.used = face_, dict(used)
         program = face_.subset(set(gids))
         self.name = f"{subset_tag(program, face_.postscript)}+{face_.postscript}".encode()
         self.descriptor = face_.descriptor

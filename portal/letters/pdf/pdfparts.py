@@ -64,9 +64,10 @@ def serialize(obj, renumber) -> bytes:
     return b"".join(out)
 
 
-def stream_object(num: int, data: bytes, extra: bytes = b"", compress: bool = True) -> bytes:
+def stream_object(num: int, data: bytes, extra: bytes = b"", compress: bool = True,
+                  level: int = 6) -> bytes:
     if compress:
-        data = zlib.compress(data, 6)
+        data = zlib.compress(data, level)
         extra += b"/Filter /FlateDecode "
     return (b"%d 0 obj\n<<%s/Length %d>>\nstream\n" % (num, extra, len(data))
             + data + b"\nendstream\nendobj\n")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import secrets
 import zlib
 from dataclasses import dataclass, field
-from io import BytesIO
 from xml.sax.saxutils import escape
 
 from portal.letters.pdf import fonts, qrfast
@@ -369,7 +368,7 @@ class File:
         self.struct_parents = 0
 
 
-def write_parts(writer: Writer, parts: LetterParts, base: int, numbers: Numbers,
+def write_parts(writer, parts: LetterParts, base: int, numbers: Numbers,
                 file: File, shared: dict[bytes, int] | None = None) -> Written:
     """Writes one letter's own objects (fonts, overlays, pages, structure elements).
     `shared` keeps the fonts already written to this file (per process stock subsets)."""
@@ -428,7 +427,7 @@ def write_parts(writer: Writer, parts: LetterParts, base: int, numbers: Numbers,
     return written
 
 
-def _outlines(writer: Writer, numbers: Numbers, bookmarks) -> int | None:
+def _outlines(writer, numbers: Numbers, bookmarks) -> int | None:
     """One bookmark per language section (its heading), as the full render has them."""
     if not bookmarks:
         return None
@@ -467,7 +466,7 @@ def xmp(title: str, lang: str) -> bytes:
         '</rdf:RDF></x:xmpmeta>\n<?xpacket end="r"?>').encode()
 
 
-def _close(writer: Writer, numbers: Numbers, file: File, letters: list[Written],
+def _close(writer, numbers: Numbers, file: File, letters: list[Written],
            title: str, lang: str, seed: bytes) -> None:
     page_nums = [num for written in letters for num in written.pages]
     writer.add(file.pages_ref, plain_object(file.pages_ref, b"<</Type /Pages /Count %d "
@@ -499,20 +498,6 @@ def _close(writer: Writer, numbers: Numbers, file: File, letters: list[Written],
     writer.add(info, plain_object(info, b"<</Title %s /Producer (Dienstjaar portal)>>"
                                   % pdf_string(title)))
     writer.finish(root, info, seed)
-
-
-def letter_pdf(parts: LetterParts) -> bytes:
-    """One recipient's letter as a PDF of its own: the template's objects, then its own."""
-    variant = parts.variant
-    out = BytesIO()
-    writer = Writer(out)
-    writer.chunk(*variant.template.chunk(0))
-    numbers = Numbers(variant.template.count + 1)
-    file = File(numbers)
-    written = write_parts(writer, parts, 0, numbers, file)
-    _close(writer, numbers, file, [written], variant.title, variant.languages[0],
-           parts.personal.seed.encode() + secrets.token_bytes(8))
-    return out.getvalue()
 
 
 @dataclass

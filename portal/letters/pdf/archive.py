@@ -1,0 +1,296 @@
+"""A run letter as archived and served: the same pages, fonts, structure tree and metadata
+as in its print batch, written compact. Its plain objects (~200 structure elements, font
+dictionaries, pages) go into one compressed object stream with a cross-reference stream
+(PDF 1.5, ISO 32000-1 7.5.7 and 7.5.8), and each weight is one embedded font: the layout's
+subset and the letter's own subset of the same face become one subset with its glyphs
+renumbered (no empty slots for the thousands of glyphs it does not use) and a CIDToGIDMap.
+Every font stays embedded; the text, its glyph ids (CIDs) and its widths are the same.
+`compact_font_programs` renumbers the font subsets of a full render (WeasyPrint) alike."""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import struct
+import weakref
+import zlib
+from dataclasses import dataclass, field
+from io import BytesIO
+
+from portal.letters.pdf import fonts
+from portal.letters.pdf.pdfparts import (
+    Template,
+    deflated_stream,
+    plain_object,
+    stream_object,
+    subset_tag,
+)
+from portal.letters.pdf.vdp import STOCK, File, LetterParts, Numbers, _close, write_parts
+
+# The most an archived letter of any kind may take, in bytes. At 58.7 kB a letter a
+# 150,000-letter cohort took 8.8 GB of archive; at this budget it takes at most 5.0 GB
+# (3.8 GB as measured: README, "Letter kinds"). The largest now is a trilingual invitation
+# rendered in full (32.0 kB); the budget leaves it 3 % for text changes. The aim of 20 kB
+# is not reached: what stays is what a letter prints, the outlines of its glyphs (about
+# 9 kB for two weights), its pages' text (about 3-5 kB a page) and, in a full render, the
+# sRGB profile its PDF/A output intent embeds (2.5 kB).
+ARCHIVED_LETTER_MAX_BYTES = 33_000
+
+_STREAM_END = b"endstream\nendobj\n"
+_ROW = struct.Struct(">BIH")  # a cross-reference stream entry: /W [1 4 2]
+_FACES = {name: file for file, name in fonts.POSTSCRIPT.items()}
+_BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
+_BFRANGE = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
+
+
+class CompactWriter:
+    """Collects objects with the calls of pdfparts.Writer and writes the whole file at
+    `finish`: stream objects as they are, every other object in one compressed object
+    stream, then a compressed cross-reference stream."""
+
+    def __init__(self, fh):
+        self.fh = fh
+        self.objects: dict[int, bytes] = {}
+
+    def chunk(self, data: bytes, entries) -> None:
+        ends = [offset for _num, offset in entries[1:]] + [len(data)]
+        for (num, offset), end in zip(entries, ends, strict=True):
+            self.objects[num] = data[offset:end]
+
+    def add(self, num: int, data: bytes) -> None:
+        self.objects[num] = data
+
+    def finish(self, root: int, info: int, seed: bytes) -> None:
+        out = BytesIO()
+        out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+        size = max(self.objects) + 3
+        packed, xref_num = size - 2, size - 1
+        rows: dict[int, tuple[int, int, int]] = {}
+        header, bodies, length = [], [], 0
+        for num in sorted(self.objects):
+            data = self.objects[num]
+            start = b"%d 0 obj\n" % num
+            if not data.startswith(start):
+                raise ValueError(f"object {num} is not written as 'N 0 obj'")
+            if data.endswith(_STREAM_END):  # a stream cannot go into an object stream
+                rows[num] = (1, out.tell(), 0)
+                out.write(data)
+                continue
+            body = data[len(start):-len(b"\nendobj\n")] + b"\n"
+            rows[num] = (2, packed, len(bodies))
+            header.append(b"%d %d" % (num, length))
+            bodies.append(body)
+            length += len(body)
+        head = b" ".join(header) + b"\n"
+        rows[packed] = (1, out.tell(), 0)
+        out.write(stream_object(packed, head + b"".join(bodies),
+                                b"/Type /ObjStm /N %d /First %d " % (len(bodies), len(head)),
+                                ))
+        rows[xref_num] = (1, out.tell(), 0)
+        rows[0] = (0, 0, 65535)  # the head of the free list
+        free = (0, 0, 0)
+        table = b"".join(_ROW.pack(*rows.get(n, free)) for n in range(size))
+        ident = hashlib.md5(seed, usedforsecurity=False).hexdigest().encode()
+        xref = out.tell()
+        out.write(stream_object(xref_num, table, b"/Type /XRef /Size %d /W [1 4 2] /Root %d 0 R "
+                                                 b"/Info %d 0 R /ID [<%s><%s>] "
+                                % (size, root, info, ident, ident), ))
+        out.write(b"startxref\n%d\n%%%%EOF\n" % xref)
+        self.fh.write(out.getvalue())
+
+
+@dataclass(frozen=True)
+class _LayoutFont:
+    """A font of a layout (a WeasyPrint subset): its objects' template numbers, the face
+    it was cut from, its glyphs' widths and texts."""
+
+    type0: int
+    cid: int
+    descriptor: int
+    program: int
+    to_unicode: int
+    face: fonts.Face
+    widths: dict[int, int]   # the layout's glyphs and those of every code character
+    texts: dict[int, str]
+    # Written objects by the glyphs a letter adds: most letters add none or the same few.
+    merged: dict = field(default_factory=dict, compare=False)
+
+
+_LAYOUT_FONTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_MERGED_KEPT = 256  # written fonts kept per layout font
+
+
+def _widths(array) -> dict[int, int]:
+    """The /W array of a CIDFont as CID -> width."""
+    widths, items, i = {}, list(array), 0
+    while i < len(items):
+        first = int(items[i])
+        if isinstance(items[i + 1], list):  # pypdf's and pydyf's arrays are lists
+            widths.update((first + n, round(float(w))) for n, w in enumerate(items[i + 1]))
+            i += 2
+        else:
+            widths.update((cid, round(float(items[i + 2])))
+                          for cid in range(first, int(items[i + 1]) + 1))
+            i += 3
+    return widths
+
+
+def _texts(cmap: bytes) -> dict[int, str]:
+    """A ToUnicode CMap as CID -> text (bfchar entries and one-destination bfranges)."""
+    texts = {}
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for cid, text in _BFCHAR.findall(block):
+            texts[int(cid, 16)] = bytes.fromhex(text.decode()).decode("utf-16-be")
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", cmap, re.S):
+        for low, high, text in _BFRANGE.findall(block):
+            start = int.from_bytes(bytes.fromhex(text.decode()), "big")
+            for n, cid in enumerate(range(int(low, 16), int(high, 16) + 1)):
+                texts[cid] = chr(start + n) if start + n < 0x110000 else ""
+    return texts
+
+
+def _layout_fonts(template: Template) -> list[_LayoutFont]:
+    """The layout's fonts cut from a packaged face (read once per template)."""
+    if template in _LAYOUT_FONTS:
+        return _LAYOUT_FONTS[template]
+    found, seen = [], set()
+    local = template._local  # noqa: SLF001 (the template's numbering, same package)
+    for page in template.pages:
+        font_dict = page.resources.get("/Font") or {}
+        for ref in font_dict.values():
+            if ref.idnum in seen:
+                continue
+            seen.add(ref.idnum)
+            type0 = ref.get_object()
+            cid_ref = type0["/DescendantFonts"][0]
+            cid = cid_ref.get_object()
+            # raw_get: the references themselves (a dictionary's [] resolves them)
+            descriptor_ref = cid.raw_get("/FontDescriptor")
+            descriptor = descriptor_ref.get_object()
+            program_ref = descriptor.raw_get("/FontFile2") if "/FontFile2" in descriptor else None
+            file = _FACES.get(str(type0["/BaseFont"]).split("+", 1)[-1])
+            if (program_ref is None or file is None or "/ToUnicode" not in type0
+                    or str(cid.get("/CIDToGIDMap")) != "/Identity"):
+                continue  # left as it is
+            to_unicode = type0.raw_get("/ToUnicode")
+            face = fonts.face_file(file)
+            widths = _widths(cid.get("/W", []))
+            texts = _texts(to_unicode.get_object().get_data())
+            # The code alphabet (references, sign-up codes) always: a letter then rarely
+            # adds a glyph of its own.
+            for style, stack in fonts.STACKS.items():
+                if stack[0] == file:
+                    for gid, text in fonts.stock(style, STOCK).used.items():
+                        widths.setdefault(gid, face.advances[gid])
+                        texts.setdefault(gid, text)
+            found.append(_LayoutFont(
+                local[ref.idnum], local[cid_ref.idnum], local[descriptor_ref.idnum],
+                local[program_ref.idnum], local[to_unicode.idnum], face, widths, texts))
+    _LAYOUT_FONTS[template] = found
+    return found
+
+
+def _merged_objects(base: int, font: _LayoutFont, own: list[fonts.SubsetFont],
+                    cid_to_gid: int) -> dict[int, bytes]:
+    """The objects of one font for a layout font and the letter's own subsets of its face,
+    under the layout font's numbers (and `cid_to_gid`, a new one)."""
+    added = {gid: text for subset in own for gid, text in subset.used.items()
+             if gid not in font.widths}
+    key = (base, cid_to_gid, frozenset(added))
+    if key not in font.merged:
+        if len(font.merged) >= _MERGED_KEPT:
+            font.merged.clear()
+        font.merged[key] = _font_objects(base, font, added, cid_to_gid)
+    return font.merged[key]
+
+
+def _font_objects(base: int, font: _LayoutFont, added: dict[int, str],
+                  cid_to_gid: int) -> dict[int, bytes]:
+    face = font.face
+    widths, texts = dict(font.widths), dict(font.texts)
+    for gid, text in added.items():
+        widths[gid] = face.advances[gid]
+        if text:
+            texts.setdefault(gid, text)
+    program, new_ids = face.compact_subset(set(widths))
+    mapping = bytearray(2 * (max(widths, default=0) + 1))
+    for gid in widths:
+        mapping[2 * gid:2 * gid + 2] = new_ids[gid].to_bytes(2, "big")
+    name = f"{subset_tag(program, face.postscript)}+{face.postscript}".encode()
+    type0, cid, descriptor = base + font.type0, base + font.cid, base + font.descriptor
+    file2, to_unicode = base + font.program, base + font.to_unicode
+    w = b" ".join(b"%d [%d]" % (gid, widths[gid]) for gid in sorted(widths))
+    return {
+        type0: plain_object(type0, b"<</Type /Font /Subtype /Type0 /BaseFont /%s "
+                                   b"/Encoding /Identity-H /DescendantFonts [%d 0 R] "
+                                   b"/ToUnicode %d 0 R>>" % (name, cid, to_unicode)),
+        cid: plain_object(cid, b"<</Type /Font /Subtype /CIDFontType2 /BaseFont /%s "
+                               b"/CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) "
+                               b"/Supplement 0>> /FontDescriptor %d 0 R /W [%s] "
+                               b"/CIDToGIDMap %d 0 R>>" % (name, descriptor, w, cid_to_gid)),
+        descriptor: plain_object(descriptor, b"<</Type /FontDescriptor /FontName /%s %s"
+                                             b"/FontFile2 %d 0 R>>" % (name, face.descriptor,
+                                                                       file2)),
+        file2: deflated_stream(file2, zlib.compress(program, 6), b"/Length1 %d " % len(program)),
+        to_unicode: deflated_stream(to_unicode, zlib.compress(fonts._to_unicode(texts), 6)),  # noqa: SLF001
+        cid_to_gid: deflated_stream(cid_to_gid, zlib.compress(bytes(mapping), 6)),
+    }
+
+
+def letter_pdf(parts: LetterParts) -> bytes:
+    """One recipient's letter as a PDF of its own, as archived and served."""
+    variant = parts.variant
+    template = variant.template
+    out = BytesIO()
+    writer = CompactWriter(out)
+    writer.chunk(*template.chunk(0))
+    numbers = Numbers(template.count + 1)
+    file = File(numbers)
+    # The letter's own subsets are written as part of the layout's font of the same face.
+    layout_fonts = _layout_fonts(template) if isinstance(template, Template) else []
+    shared: dict[bytes, int] = {}
+    for font in layout_fonts:
+        own = [subset for subset in parts.fonts.values() if subset.face is font.face]
+        writer.objects.update(_merged_objects(0, font, own, numbers.take()))
+        shared.update((subset.name, font.type0) for subset in own)
+    written = write_parts(writer, parts, 0, numbers, file, shared)
+    _close(writer, numbers, file, [written], variant.title, variant.languages[0],
+           parts.personal.seed.encode() + secrets.token_bytes(8))
+    return out.getvalue()
+
+
+def compact_font_programs(pdf, resolve) -> None:
+    """In a WeasyPrint PDF (pydyf objects; `resolve` turns a reference into its object):
+    each embedded subset of a packaged face becomes a renumbered subset of the same glyphs
+    with a CIDToGIDMap. The text, its CIDs and its widths stay as they are."""
+    import pydyf  # WeasyPrint's writer, present wherever a letter is laid out
+
+    groups: dict[int, list] = {}
+    for obj in list(pdf.objects):
+        if not (isinstance(obj, pydyf.Dictionary) and obj.get("Subtype") == "/CIDFontType2"
+                and obj.get("CIDToGIDMap") == "/Identity"):
+            continue
+        descriptor = resolve(obj["FontDescriptor"])
+        program = resolve(descriptor["FontFile2"]) if "FontFile2" in descriptor else None
+        if isinstance(program, pydyf.Stream):
+            groups.setdefault(id(program), [program]).append(obj)
+    for program, *cid_fonts in groups.values():
+        names = [font["BaseFont"] for font in cid_fonts]
+        files = {_FACES.get((name.decode() if isinstance(name, bytes) else str(name))
+                            .split("+", 1)[-1]) for name in names}
+        if len(files) != 1 or None in files:
+            continue  # not one packaged face: left as it is
+        face = fonts.face_file(files.pop())
+        gids: set[int] = set()
+        for font in cid_fonts:
+            gids |= set(_widths(font.get("W", [])))
+        data, new_ids = face.compact_subset(gids)
+        mapping = bytearray(2 * (max(gids, default=0) + 1))
+        for gid in gids:
+            mapping[2 * gid:2 * gid + 2] = new_ids[gid].to_bytes(2, "big")
+        program.stream = [data]
+        program.extra["Length1"] = len(data)
+        cid_to_gid = pydyf.Stream([bytes(mapping)], compress=True)
+        pdf.add_object(cid_to_gid)
+        for font in cid_fonts:
+            font["CIDToGIDMap"] = cid_to_gid.reference
