@@ -34,7 +34,7 @@ def _keyboard_log_in(page: Page, pages, email: str, nl) -> None:
 
 
 def test_two_recruiters_move_an_application_from_the_queue_to_selected(
-        page: Page, pages, live_server, browser):
+        page: Page, pages, live_server, browser, app, monkeypatch):
     def nl(message, **values):
         return t(message, "nl", **values)
 
@@ -46,7 +46,7 @@ def test_two_recruiters_move_an_application_from_the_queue_to_selected(
 
     intake = factories.intake(name="Dienstjaar 2027", quota_total=5, quota_land=5,
                               quota_air=0, quota_navy=0, quota_medical=0, quota_cyber=0)
-    scene.selection_day(intake)
+    day = scene.selection_day(intake)
     application = scene.application(
         intake, last_name="Peeters", first_name="Lotte", component="land", answers=json.dumps({
             "personal": {"first_name": "Lotte", "last_name": "Peeters",
@@ -89,6 +89,8 @@ def test_two_recruiters_move_an_application_from_the_queue_to_selected(
     expect(page.locator("#medical-status")).to_have_text(nl("Medical test pending"))
     assert nl("Do you take medication every day?") not in page.content()
     pages.check()
+    # The selection day comes: its results are recorded from that day on.
+    monkeypatch.setitem(app.config, "TODAY", day.day)
 
     # Medical staff: a phone, in French. The health answers, then the medical test.
     doctor_context = browser.new_context(base_url=live_server, viewport=PHONE, is_mobile=True,

@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import itertools
 import re
+from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 
+from flask import current_app
+
+from portal.applications import selection
 from portal.applications.intakes.models import SelectionDay
 from portal.applications.models import (
     Application,
@@ -128,12 +132,27 @@ def confirm(client, app_id):
     return post(client, f"/review/decisions/{decision_id}/confirm", app_id)
 
 
+@contextmanager
+def on_selection_day(app_: Application):
+    """The portal's day moved to the selection day `app_` is convoked to (results are
+    recorded from that day on), and back after."""
+    convocation = selection.convocation_of(app_)
+    saved = current_app.config.get("TODAY")
+    if convocation is not None and convocation.selection_day.day > date.today():
+        current_app.config["TODAY"] = convocation.selection_day.day
+    try:
+        yield
+    finally:
+        current_app.config["TODAY"] = saved
+
+
 def medically_fit(app_: Application, fit: bool = True, reason: str = "") -> None:
     """A medical staff member records the medical test (as their page does), committed."""
     from portal.applications.medical import services
 
     doctor = factories.user("medical_staff", password=None)
-    services.record_medical(app_, fit, reason, doctor, version=None)
+    with on_selection_day(app_):
+        services.record_medical(app_, fit, reason, doctor, version=None)
     db.session.commit()
 
 
@@ -148,8 +167,9 @@ def through_tests(client, app_id, day_id, scores):
         if kind == ResultKind.MEDICAL:  # medical staff's, without a score
             medically_fit(db.session.get(Application, app_id))
             continue
-        response = post(client, f"/review/applications/{app_id}/results", app_id,
-                        kind=kind.value, outcome="pass", score=str(score))
+        with on_selection_day(db.session.get(Application, app_id)):
+            response = post(client, f"/review/applications/{app_id}/results", app_id,
+                            kind=kind.value, outcome="pass", score=str(score))
         assert response.status_code == 302, response.get_data(as_text=True)
     assert post(client, f"/review/applications/{app_id}/conclude-tests", app_id).status_code == 302
 

@@ -14,7 +14,7 @@ from portal.applications import answers, health
 from portal.applications import privacy as application_privacy
 from portal.applications.medical import queue as medical_queue
 from portal.applications.models import Application, ResultKind, Status, TestResult
-from portal.applications.selection import results_by_kind
+from portal.applications.selection import check_day_reached, results_by_kind
 from portal.applications.workflow import TransitionError, check_version
 from portal.extensions import db
 from portal.locking import lock
@@ -87,6 +87,7 @@ def record_medical(application: Application, fit: bool, reason: str, actor,
     check_version(application, version)
     if application.status != Status.TESTS_SCHEDULED:
         raise TransitionError(_("Test results can only be recorded while tests are scheduled."))
+    check_day_reached(application, "fit")
     reason = (reason or "").strip()
     if not fit and not reason:
         raise Refusal(_("Give the reason for unfitness."), "reason")

@@ -22,7 +22,7 @@ from portal.applications.models import (
     Status,
     TestResult,
 )
-from portal.applications.selection import results_by_kind
+from portal.applications.selection import check_day_reached, results_by_kind
 from portal.applications.vocab import REJECTION_REASONS, selection_day_reason
 from portal.applications.workflow import (
     TRANSITIONS,
@@ -84,6 +84,7 @@ def record_result(application: Application, kind: str, passed: bool, score: Deci
     check_version(application, version)
     if application.status != Status.TESTS_SCHEDULED:
         raise TransitionError(_("Test results can only be recorded while tests are scheduled."))
+    check_day_reached(application)
     result = results_by_kind(application).get(kind)
     previous = None
     if result is None:

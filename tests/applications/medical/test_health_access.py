@@ -76,12 +76,13 @@ def test_medical_staff_record_unfit_with_a_reason_recruiters_see_only_unfit(app,
     url = f"/medical/applications/{app_.id}"
     page = client.get(url).get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
-    missing = post_form(client, f"{url}/medical-test", {"version": version, "outcome": "unfit"},
-                        page=url)
-    assert missing.status_code == 400
-    assert "Give the reason for unfitness." in missing.get_data(as_text=True)
-    done = post_form(client, f"{url}/medical-test",
-                     {"version": version, "outcome": "unfit", "reason": REASON}, page=url)
+    with h.on_selection_day(app_):
+        missing = post_form(client, f"{url}/medical-test",
+                            {"version": version, "outcome": "unfit"}, page=url)
+        assert missing.status_code == 400
+        assert "Give the reason for unfitness." in missing.get_data(as_text=True)
+        done = post_form(client, f"{url}/medical-test",
+                         {"version": version, "outcome": "unfit", "reason": REASON}, page=url)
     assert done.status_code == 302
     assert REASON in client.get(url).get_data(as_text=True)
     db.session.expire_all()

@@ -172,3 +172,21 @@ def test_correcting_a_result_updates_it_and_is_audited(app, client):
         AuditEvent.action == "application.test_result_recorded").order_by(AuditEvent.id)).all()
     assert len(logged) == 2
     assert '"previous": {"passed": false, "score": "20.00"}' in logged[1].details
+
+
+def test_results_wait_for_the_selection_day(app, client):
+    intake, app_, recruiter = _scene(status=Status.TESTS_SCHEDULED)
+    day = h.selection_day(intake, days_ahead=14)
+    h.convoke(app_, day)
+    db.session.commit()
+    h.login(client, recruiter)
+    response = h.post(client, f"/review/applications/{app_.id}/results", app_.id,
+                      kind="sports", outcome="pass", score="65")
+    shown = _follow(client, response)
+    assert "Results can be recorded from the selection day on" in shown
+    assert db.session.scalar(db.select(db.func.count()).select_from(TestResult)) == 0
+    with h.on_selection_day(app_):
+        response = h.post(client, f"/review/applications/{app_.id}/results", app_.id,
+                          kind="sports", outcome="pass", score="65")
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(db.func.count()).select_from(TestResult)) == 1
