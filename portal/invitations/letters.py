@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from urllib.parse import quote
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -89,6 +90,14 @@ class InvitationRun(runs.RunSource):
             query = query.where(~db.exists().where(
                 Letter.person_id == Person.id, Letter.kind == KIND))
         return query.order_by(Person.postcode, Person.id)
+
+    def refusal(self, scope_id: int) -> str | None:
+        cohort = db.session.get(Cohort, scope_id)
+        if cohort is not None and cohort.expires_on <= clock.today():
+            return _("The codes of %(cohort)s expire on %(date)s: a letter printed now would "
+                     "carry a code that no longer works.", cohort=cohort.name,
+                     date=format_date(cohort.expires_on, "long"))
+        return None
 
     def reprint(self, letter: Letter, actor, reason: str) -> Letter:
         return reprint(db.session.get(Person, letter.person_id), actor, reason,

@@ -72,6 +72,8 @@ def register(app) -> None:
             try:
                 job = runs.start(source.name, scope_id, out, actor=None, batch_size=batch_size,
                                  reprint=reprint_all, reason=_operator(reason))
+            except Refusal as refusal:
+                raise click.ClickException(refusal.message) from None
             except runs.NothingToPrint:
                 click.echo(f"Nothing to print: everyone in {scope_name} already has a letter "
                            "(or an account). Reprint one person's letter with "

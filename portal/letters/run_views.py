@@ -24,6 +24,7 @@ from portal.extensions import db
 from portal.jobs import Job
 from portal.letters import runner, runs
 from portal.letters.forms import RunForm
+from portal.refusals import Refusal
 from portal.security import Role, role_required
 
 bp = Blueprint("letter_runs", __name__, url_prefix="/admin/letter-runs")
@@ -79,6 +80,10 @@ def start_run():
     try:
         job = runs.start(source_name, scope_id, out, current_user,
                          batch_size=form.batch_size.data)
+    except Refusal as refusal:
+        db.session.rollback()
+        form.scope.errors.append(refusal.message)
+        return _page(form, status=400)
     except runs.NothingToPrint:
         db.session.rollback()
         form.scope.errors.append(_("Nothing to print: everyone here already has a letter or "

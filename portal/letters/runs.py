@@ -44,6 +44,7 @@ from portal.letters.models import Letter, RunBatch, RunItem
 from portal.letters.pdf import archive, vdp
 from portal.letters.variants import Variant
 from portal.models import utcnow
+from portal.refusals import Refusal
 
 KIND = "letter_run"
 # The state of a batch whose print files were deleted after the retention period: its
@@ -107,6 +108,10 @@ class RunSource(ABC):
     def recipients(self, scope_id: int, reprint: bool = False) -> Select:
         """A query of the keys of everyone the run letters, in print (postcode) order: those
         who have no letter yet, or with `reprint` everyone who may get one again."""
+
+    def refusal(self, scope_id: int) -> str | None:
+        """Why no run may start for this group now (e.g. its codes have expired), or None."""
+        return None
 
     @abstractmethod
     def reprint(self, letter: Letter, actor, reason: str) -> Letter:
@@ -203,6 +208,9 @@ def start(source: str, scope_id: int, out: str | os.PathLike, actor,
     everyone again (their earlier letters' codes revoked; `reason` is audited). Raises
     NothingToPrint when nobody is left to letter. Flushes, never commits."""
     run_source = sources()[source]
+    refused = run_source.refusal(scope_id)
+    if refused:
+        raise Refusal(refused, "scope")
     keys = db.session.scalars(run_source.recipients(scope_id, reprint=reprint)).all()
     if not keys:
         raise NothingToPrint(_scope_label(run_source, scope_id))

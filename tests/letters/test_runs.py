@@ -5,6 +5,7 @@ import csv
 import hashlib
 import os
 import secrets
+from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -194,3 +195,14 @@ def test_manifest_cells_cannot_carry_spreadsheet_formulas_or_control_characters(
             assert value[:1] not in ("=", "+", "-", "@", "\t", "\r"), row
     assert {r["name"] for r in _manifest(tmp_path)} == {
         "'@SUM(1+1) =HYPERLINK(\"http://x\")", "'-2+3 +cmd|' /C calc'!A0"}
+
+
+def test_no_run_for_a_cohort_whose_codes_have_expired(app, tmp_path):
+    cohort, _people = _cohort(2)
+    cohort.expires_on = date.today() - timedelta(days=1)
+    db.session.commit()
+    result = _run(app, cohort, tmp_path)
+    assert result.exit_code != 0
+    assert "zou een code dragen die niet meer werkt" in result.output  # the default language
+    assert db.session.scalar(db.select(db.func.count(Job.id))) == 0
+    assert not list(tmp_path.iterdir())
