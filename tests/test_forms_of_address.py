@@ -51,6 +51,8 @@ STAFF_MESSAGES = {
     "Give the reason for your answer, in at least %(num)d characters.",
     # shown to the staff member who took the decision under review
     "You took part in the decision under review: a colleague who did not must answer this request.",
+    # shown to the administrator who issued a compensation statement that is contested
+    "You issued the statement under review: a colleague who did not must answer this request.",
 }
 FORMAL = {
     "fr": re.compile(r"\b(vous|votre|vos)\b", re.I),

@@ -22,6 +22,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+from PIL import Image
 
 from portal import clock, i18n
 from portal.letters.pdf import archive, fonts, qrfast
@@ -164,8 +165,6 @@ def qr_data_uri(url: str) -> str:
     """The QR code of `url` for the full-render path: a data: PNG of one gray pixel per
     module, drawn unsmoothed (image-rendering in letter.css). One small image instead of
     hundreds of vector paths in each language section."""
-    from PIL import Image  # WeasyPrint's own image library
-
     # The same 4-module quiet zone as letter runs draw (ISO/IEC 18004).
     rows = [bytes(0 if dark else 255 for dark in row)
             for row in qr_code(url).matrix_iter(scale=1, border=4)]
