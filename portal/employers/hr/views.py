@@ -147,18 +147,23 @@ def sign_in():
         400 if form.errors else 200)
 
 
+def _sign_in_link_refused():
+    db.session.rollback()
+    return render_template("employers/hr/link_refused.html", message=_(
+        "This sign-in link has expired or was already used. Ask for a new one.")), 400
+
+
 @bp.route("/sign-in/<token>", methods=["GET", "POST"])
 @public
 def sign_in_with_link(token: str):
     found = signin.load(token)
     if found is None:
-        db.session.rollback()
-        return render_template("employers/hr/link_refused.html", message=_(
-            "This sign-in link has expired or was already used. Ask for a new one.")), 400
+        return _sign_in_link_refused()
     user, next_path = found
     form = FlaskForm()
     if request.method == "POST" and form.validate_on_submit():
-        signin.use(user)
+        if not signin.use(user):  # pressed twice at once: the other press signed in
+            return _sign_in_link_refused()
         _sign_in(user)
         return redirect(safe_next(next_path, url_for("employers_hr.home")))
     return render_template("employers/hr/sign_in_confirm.html", user=user, form=form)
