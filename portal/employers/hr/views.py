@@ -59,7 +59,7 @@ from portal.extensions import db, limiter
 from portal.letters.models import Letter
 from portal.letters.services import new_reference
 from portal.refusals import Refusal
-from portal.security import Role, public, role_required, safe_next
+from portal.security import Role, public, role_required, safe_next, secret_in_url
 
 bp = Blueprint("employers_hr", __name__, url_prefix="/employer")
 
@@ -90,6 +90,7 @@ def _sign_in(user) -> None:
 
 @bp.route("/link/<secret>", methods=["GET", "POST"])
 @public
+@secret_in_url()
 def open_link(secret: str):
     """Page 1 of at most 3: who you are (only when new), then straight to the agreement."""
     try:
@@ -155,6 +156,7 @@ def _sign_in_link_refused():
 
 @bp.route("/sign-in/<token>", methods=["GET", "POST"])
 @public
+@secret_in_url()
 def sign_in_with_link(token: str):
     found = signin.load(token)
     if found is None:
