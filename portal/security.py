@@ -39,9 +39,9 @@ def public(view: Callable) -> Callable:
 def secret_in_url(*query: str) -> Callable:
     """Mark a view whose address carries a bearer secret: in its path (an argument named
     `token` or `secret`) or in the named query parameters (when they are there). Its
-    responses, whatever their status, say `Referrer-Policy: no-referrer`, so no next page, image or site learns the
-    secret; portal.accesslog redacts the same addresses (tests/test_referrer_policy.py
-    walks the routes)."""
+    responses, whatever their status, say `Referrer-Policy: no-referrer`, so no next
+    page, image or site learns the secret; portal.accesslog redacts the same addresses
+    (tests/test_referrer_policy.py walks the routes)."""
 
     def mark(view: Callable) -> Callable:
         view.secret_in_url = tuple(query)
