@@ -4,7 +4,9 @@ federal login's code and state are written as "[redacted]", in gunicorn's access
 (RedactingLogger, named by gunicorn.conf.py) and in the development server's.
 
 A route whose argument is named `token` or `secret` carries a bearer secret: SECRET_PATHS
-must cover it (tests/test_access_log.py walks the routes)."""
+must cover it, and SECRET_QUERY every query parameter a view marked with
+`security.secret_in_url` names (tests/test_access_log.py and tests/test_referrer_policy.py
+walk the routes)."""
 from __future__ import annotations
 
 import logging

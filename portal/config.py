@@ -162,6 +162,13 @@ class Config:
     # who changes the date each time).
     CODE_ADDRESS_LIMIT = os.environ.get("CODE_ADDRESS_LIMIT", "100 per hour")
 
+    # SIGN_IN_LINKS_PER_HOUR: employer sign-in links e-mailed to one mailbox per hour, from
+    # any address; past it the request is answered as for an unknown address and nothing is
+    # sent. Source: the portal's security review of its new surfaces (a mailbox flooded by
+    # strangers, and links that pile up); at 5 an HR user who mistyped or lost a mail
+    # still gets through.
+    SIGN_IN_LINKS_PER_HOUR = _int("SIGN_IN_LINKS_PER_HOUR", 5)
+
     # TOKEN_MAX_AGE_HOURS: validity of e-mail verification and password reset links.
     TOKEN_MAX_AGE_HOURS = _int("TOKEN_MAX_AGE_HOURS", 24)
 

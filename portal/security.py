@@ -36,6 +36,25 @@ def public(view: Callable) -> Callable:
     return view
 
 
+def secret_in_url(*query: str) -> Callable:
+    """Mark a view whose address carries a bearer secret: in its path (an argument named
+    `token` or `secret`) or in the named query parameters (when they are there). Its
+    responses, whatever their status, say `Referrer-Policy: no-referrer`, so no next
+    page, image or site learns the secret; portal.accesslog redacts the same addresses
+    (tests/test_referrer_policy.py walks the routes)."""
+
+    def mark(view: Callable) -> Callable:
+        view.secret_in_url = tuple(query)
+        return view
+
+    return mark
+
+
+def _secret_in_url() -> bool:
+    query = getattr(current_app.view_functions.get(request.endpoint or ""), "secret_in_url", None)
+    return query is not None and (not query or any(q in request.args for q in query))
+
+
 def role_required(*roles: Role | str) -> Callable:
     """Only signed-in users with one of these roles; others get 403, anonymous users login."""
     allowed = {Role(r) for r in roles}
@@ -82,6 +101,8 @@ def register(app) -> None:
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if _secret_in_url():
+            response.headers["Referrer-Policy"] = "no-referrer"
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"

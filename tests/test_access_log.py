@@ -1,7 +1,7 @@
-"""Bearer secrets in URLs (e-mail verification and password-reset links, employer links,
-calendar feeds, the federal login's code and state) never reach the access log: the real
-gunicorn, started as the README starts it, on loopback with its access log in a file; and
-Werkzeug's development server."""
+"""Bearer secrets in URLs (e-mail verification and password-reset links, employer agreement
+and sign-in links, calendar feeds, invitation codes, the federal login's code and state)
+never reach the access log: the real gunicorn, started as the README starts it, on
+loopback with its access log in a file; and Werkzeug's development server."""
 from __future__ import annotations
 
 import logging
@@ -27,7 +27,8 @@ def _secret_urls() -> dict[str, str]:
     """path -> the secret it carries."""
     urls = {}
     for template in ("/verify-email/{}", "/reset-password/{}", "/employer/link/{}",
-                     "/reserve/feed/{}.ics", "/login/fas/callback?code={}&state=x"):
+                     "/employer/sign-in/{}", "/reserve/feed/{}.ics", "/start?code={}",
+                     "/login/fas/callback?code={}&state=x"):
         secret = secrets.token_urlsafe(24)
         urls[template.format(secret)] = secret
     return urls

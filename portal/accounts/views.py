@@ -26,7 +26,7 @@ from portal.accounts import devices, forms, services, sessions, throttling
 from portal.extensions import db, limiter
 from portal.mail import deliver
 from portal.navigation import landing_url
-from portal.security import login_required, public, safe_next
+from portal.security import login_required, public, safe_next, secret_in_url
 
 bp = Blueprint("accounts", __name__)
 log = logging.getLogger(__name__)
@@ -110,6 +110,7 @@ def check_email():
 
 @bp.get("/verify-email/<token>")
 @public
+@secret_in_url()
 def verify_email(token: str):
     user = services.verify_email(token)
     if user is None:
@@ -215,6 +216,7 @@ def forgot_password_sent():
 
 @bp.get("/reset-password/<token>")
 @public
+@secret_in_url()
 def reset_with_token(token: str):
     """Move the token from the address bar into the session, then show the form."""
     session[RESET_SESSION_KEY] = token

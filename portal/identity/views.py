@@ -24,7 +24,7 @@ from portal.accounts.views import deliver, sign_in
 from portal.extensions import db, limiter
 from portal.identity import oidc, services
 from portal.navigation import landing_url
-from portal.security import login_required, public
+from portal.security import login_required, public, secret_in_url
 
 bp = Blueprint("federated", __name__)
 log = logging.getLogger(__name__)
@@ -54,6 +54,7 @@ def start():
 
 @bp.get("/login/fas/callback")
 @public
+@secret_in_url("code", "state")
 def callback():
     _require_enabled()
     try:

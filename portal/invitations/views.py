@@ -31,7 +31,7 @@ from portal.invitations import codes, services
 from portal.invitations.forms import StartForm
 from portal.mail import deliver
 from portal.navigation import landing_url
-from portal.security import public
+from portal.security import public, secret_in_url
 
 bp = Blueprint("invitations", __name__)
 log = logging.getLogger(__name__)
@@ -100,6 +100,7 @@ def _find_invitation(typed_code: str, birth_date):
 
 @bp.route("/start", methods=["GET", "POST"])
 @public
+@secret_in_url("code")
 @limiter.limit(_code_limit, methods=["POST"], scope="invitations-code",
                key_func=_address_and_birth_date, deduct_when=_failed_attempt)
 @limiter.limit(_code_address_limit, methods=["POST"], scope="invitations-code-address",

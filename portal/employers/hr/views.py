@@ -60,7 +60,7 @@ from portal.extensions import db, limiter
 from portal.letters.models import Letter
 from portal.letters.services import new_reference
 from portal.refusals import Refusal
-from portal.security import Role, public, role_required, safe_next
+from portal.security import Role, public, role_required, safe_next, secret_in_url
 
 bp = Blueprint("employers_hr", __name__, url_prefix="/employer")
 
@@ -90,6 +90,7 @@ def _sign_in(user) -> None:
 
 @bp.route("/link/<secret>", methods=["GET", "POST"])
 @public
+@secret_in_url()
 def open_link(secret: str):
     """Page 1 of at most 3: who you are (only when new), then straight to the agreement."""
     try:
@@ -153,18 +154,24 @@ def sign_in():
         400 if form.errors else 200)
 
 
+def _sign_in_link_refused():
+    db.session.rollback()
+    return render_template("employers/hr/link_refused.html", message=_(
+        "This sign-in link has expired or was already used. Ask for a new one.")), 400
+
+
 @bp.route("/sign-in/<token>", methods=["GET", "POST"])
 @public
+@secret_in_url()
 def sign_in_with_link(token: str):
     found = signin.load(token)
     if found is None:
-        db.session.rollback()
-        return render_template("employers/hr/link_refused.html", message=_(
-            "This sign-in link has expired or was already used. Ask for a new one.")), 400
+        return _sign_in_link_refused()
     user, next_path = found
     form = FlaskForm()
     if request.method == "POST" and form.validate_on_submit():
-        signin.use(user)
+        if not signin.use(user):  # pressed twice at once: the other press signed in
+            return _sign_in_link_refused()
         _sign_in(user)
         return redirect(safe_next(next_path, url_for("employers_hr.home")))
     return render_template("employers/hr/sign_in_confirm.html", user=user, form=form)

@@ -31,7 +31,7 @@ from portal.refusals import Refusal
 from portal.reserve import engagements, feed, proofs, training, vocab, workflow, year_end
 from portal.reserve.candidate import forms
 from portal.reserve.models import Assignment, ChoiceStatus, Engagement, Proof
-from portal.security import Role, login_required, public, role_required
+from portal.security import Role, login_required, public, role_required, secret_in_url
 
 bp = Blueprint("reserve", __name__, url_prefix="/reserve")
 log = logging.getLogger(__name__)
@@ -412,6 +412,7 @@ def _live_feed() -> bool:
 
 @bp.get("/feed/<token>.ics")
 @public
+@secret_in_url()
 # Each address at its own rate (calendar apps of many people share a few servers' addresses);
 # unknown or stopped addresses per client address, so guessing stops but a live one never.
 @limiter.limit(_feed_limit, key_func=_feed_key, scope="reserve-feed")
