@@ -1,6 +1,7 @@
 """What a selected candidate is offered, from the intake's settings (Defence sets them per
 intake): the lines the offer page and the offer letter print, each in the language of the
 page or letter section. An empty setting leaves its line out."""
+
 from __future__ import annotations
 
 from flask_babel import LazyString, format_currency, ngettext
@@ -39,6 +40,10 @@ def lines(intake, *, lodging: bool = True) -> list[tuple]:
         out.append((_l("Lodging"), lodging_text))
     leave = getattr(intake, "offer_leave_days", None)
     if leave:
-        out.append((_l("Leave during the year"),
-                    LazyString(lambda: ngettext("%(num)d day", "%(num)d days", leave))))
+        out.append(
+            (
+                _l("Leave during the year"),
+                LazyString(lambda: ngettext("%(num)d day", "%(num)d days", leave)),
+            )
+        )
     return out

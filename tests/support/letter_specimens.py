@@ -117,10 +117,9 @@ def _rules():
 def kinds() -> dict[str, dict]:
     """Each kind (and variant of a kind) with the context of its longest realistic text.
     Evaluated inside an application context (labels are translated per section)."""
+    from portal.applications import offer_terms
     from portal.applications import vocab as application_vocab
     from portal.reserve import vocab as reserve_vocab
-
-    from portal.applications import offer_terms
 
     reasons = application_vocab.REJECTION_REASONS
     decision = {"application": APPLICATION, "intake": INTAKE,

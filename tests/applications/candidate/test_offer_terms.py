@@ -1,5 +1,6 @@
 """What a selected candidate is offered (pay, rank, function, lodging, leave): staff set it
 per intake; the offer page and the offer letter print it in the reader's language."""
+
 from __future__ import annotations
 
 import re
@@ -14,19 +15,32 @@ from tests.support import review as h
 from tests.support.client import post_form
 from tests.support.letters import pdf_text
 
-TERMS = {"offer_pay_gross_cents": 234567, "offer_pay_net_cents": 187654,
-         "offer_rank": "volunteer", "offer_function": "Truck driver (licence C)",
-         "offer_leave_days": 28}
+TERMS = {
+    "offer_pay_gross_cents": 234567,
+    "offer_pay_net_cents": 187654,
+    "offer_rank": "volunteer",
+    "offer_function": "Truck driver (licence C)",
+    "offer_leave_days": 28,
+}
 
 
 def _form(intake: Intake, **over) -> dict:
     data = {
-        "name": intake.name, "applications_open": intake.applications_open.isoformat(),
+        "name": intake.name,
+        "applications_open": intake.applications_open.isoformat(),
         "applications_close": intake.applications_close.isoformat(),
-        "start_date": intake.start_date.isoformat(), "quota_total": "11",
-        "quota_land": "5", "quota_air": "2", "quota_navy": "2", "quota_medical": "1",
-        "quota_cyber": "1", "min_age": "18", "max_age": "25", "nationality_rule": "belgian",
-        "flag_after_days": "14", "offer_days": "10",
+        "start_date": intake.start_date.isoformat(),
+        "quota_total": "11",
+        "quota_land": "5",
+        "quota_air": "2",
+        "quota_navy": "2",
+        "quota_medical": "1",
+        "quota_cyber": "1",
+        "min_age": "18",
+        "max_age": "25",
+        "nationality_rule": "belgian",
+        "flag_after_days": "14",
+        "offer_days": "10",
     }
     data.update(over)
     return data
@@ -43,10 +57,18 @@ def test_staff_set_the_offer_on_the_intake_form_and_it_is_audited(client, login_
     admin = login_as("admin", language="en")
     url = f"/admin/intakes/{intake.id}/edit"
     assert "Gross pay per month (euro)" in client.get(url).get_data(as_text=True)
-    response = post_form(client, url, _form(
-        intake, offer_pay_gross_cents="2345.67", offer_pay_net_cents="1876.54",
-        offer_rank="volunteer", offer_function=" Truck driver (licence C) ",
-        offer_leave_days="28"))
+    response = post_form(
+        client,
+        url,
+        _form(
+            intake,
+            offer_pay_gross_cents="2345.67",
+            offer_pay_net_cents="1876.54",
+            offer_rank="volunteer",
+            offer_function=" Truck driver (licence C) ",
+            offer_leave_days="28",
+        ),
+    )
     assert response.status_code == 302
     db.session.expire_all()
     saved = db.session.get(Intake, intake.id)
@@ -54,7 +76,8 @@ def test_staff_set_the_offer_on_the_intake_form_and_it_is_audited(client, login_
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "intake.update"))
     assert event.actor_id == admin.id
     assert {"offer_pay_gross_cents", "offer_rank", "offer_leave_days"} <= set(
-        event.details_dict["changed"])
+        event.details_dict["changed"]
+    )
     # The form shows the amount in euro again.
     assert 'value="2345.67"' in client.get(url).get_data(as_text=True)
 
@@ -97,8 +120,7 @@ def test_an_intake_without_the_offer_shows_no_pay_line(client, login_as):
 def test_the_offer_letter_prints_the_offer_in_each_language_section(client, login_as):
     intake = factories.intake(**TERMS)
     db.session.commit()
-    application = h.application(intake, status=Status.WAITLISTED, language="de",
-                                postcode="4700")
+    application = h.application(intake, status=Status.WAITLISTED, language="de", postcode="4700")
     db.session.commit()
     workflow.transition(application, "select", None, "test set-up")
     db.session.commit()  # the decision letter is made after the commit
