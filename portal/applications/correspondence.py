@@ -19,7 +19,7 @@ from flask import current_app
 
 from portal import i18n, regions
 from portal.accounts.models import User
-from portal.applications import answers, first_day, selection, vocab, waitlist
+from portal.applications import answers, first_day, offer_terms, selection, vocab, waitlist
 from portal.applications.models import Application, Decision, Status
 from portal.extensions import db
 from portal.i18n import LETTER_LANGUAGES
@@ -107,6 +107,10 @@ def _decision_context(application: Application, decision, outcome=None) -> dict:
         "review_days": current_app.config["REVIEW_REQUEST_DAYS"],
         "contact_address": i18n.in_language(current_app.config["CONTACT_ADDRESS"]),
         **first_day.context(application.intake),
+        # The first day's part prints the lodging when the first day is set.
+        "offer_lines": offer_terms.lines(
+            application.intake, lodging=not first_day.is_set(application.intake))
+        if outcome == Status.SELECTED else [],
     }
 
 

@@ -98,6 +98,13 @@ class Intake(TimestampMixin, db.Model):
     first_day_pay: Mapped[str] = mapped_column(Text, server_default="")
     first_day_lodging: Mapped[str] = mapped_column(Text, server_default="")
     first_day_travel: Mapped[str] = mapped_column(Text, server_default="")
+    # What the offer gives (offer_terms): pay per month in euro cents, the rank code
+    # (offer_terms.RANK_LABELS), the function or trade, days of leave. Empty: left out.
+    offer_pay_gross_cents: Mapped[int | None] = mapped_column()
+    offer_pay_net_cents: Mapped[int | None] = mapped_column()
+    offer_rank: Mapped[str] = mapped_column(String(20), server_default="")
+    offer_function: Mapped[str] = mapped_column(String(200), server_default="")
+    offer_leave_days: Mapped[int | None] = mapped_column()
 
     applications: Mapped[list[Application]] = relationship(back_populates="intake")
 

@@ -47,7 +47,14 @@ UNIT = SimpleNamespace(
 INTAKE = SimpleNamespace(name="September 2027 (Landcomponent / Composante Terre)",
                          title="Militair Dienstjaar September 2027 (Landcomponent)",
                          start_date=date(2027, 9, 13), flag_after_days=21,
-                         reschedule_days=14)
+                         reschedule_days=14,
+                         # The offer (offer_terms): the longest realistic values.
+                         offer_pay_gross_cents=2_345_678, offer_pay_net_cents=1_987_654,
+                         offer_rank="volunteer", offer_leave_days=365,
+                         offer_function="Chauffeur zwaar vervoer / Conducteur poids lourds "
+                                        "(rijbewijs C / permis C), logistiek bataljon",
+                         first_day_lodging="Kazerne, kamer van 4 / caserne, chambre de 4, "
+                                           "beddengoed voorzien / literie fournie")
 APPLICATION = SimpleNamespace(reference="APP-2709-7K3M9Q2X", waitlist_rank=1234,
                               offer_deadline=date(2027, 7, 30),
                               submitted_at=datetime(2027, 3, 14, 10, 0))
@@ -110,6 +117,7 @@ def _rules():
 def kinds() -> dict[str, dict]:
     """Each kind (and variant of a kind) with the context of its longest realistic text.
     Evaluated inside an application context (labels are translated per section)."""
+    from portal.applications import offer_terms
     from portal.applications import vocab as application_vocab
     from portal.reserve import vocab as reserve_vocab
 
@@ -118,7 +126,8 @@ def kinds() -> dict[str, dict]:
                 "component_label": _longest(application_vocab.COMPONENT_LABELS),
                 "reason_text": _longest(reasons),
                 "ground_text": _longest(application_vocab.REJECTION_GROUNDS),
-                "portal_address": LONG_SETTINGS["BASE_URL"]}
+                "portal_address": LONG_SETTINGS["BASE_URL"],
+                "offer_lines": offer_terms.lines(INTAKE)}
     reserve = {"engagement": ENGAGEMENT, "unit": UNIT,
                "pillar_label": _longest(reserve_vocab.PILLAR_LABELS),
                "rank_label": _longest(reserve_vocab.RANK_LABELS),

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length
 
 from portal import clock, drafts
 from portal.accounts.guards import verified_required
-from portal.applications import answers
+from portal.applications import answers, offer_terms
 from portal.applications.candidate import aftercare, forms
 from portal.applications.candidate import services as service
 from portal.applications.candidate import status as status_text
@@ -361,4 +361,4 @@ def offer(application_id: int):
     expired = application.offer_deadline is not None and _today() > application.offer_deadline
     return render_template("applications/candidate/offer.html", application=application,
                            form=form, component_labels=COMPONENT_LABELS, expired=expired,
-                           kept_answer=kept)
+                           kept_answer=kept, offer_lines=offer_terms.lines)

@@ -7,8 +7,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DecimalField,
     IntegerField,
     RadioField,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -25,6 +27,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.applications.offer_terms import RANK_LABELS
 from portal.applications.questions import options
 from portal.applications.vocab import COMPONENT_LABELS
 from portal.dateranges import DateField, DateRange, DateTimeLocalField, horizon, today
@@ -39,6 +42,27 @@ NATIONALITY_RULE_LABELS = {
 def _quota(label):
     return IntegerField(label, validators=[InputRequired(_l("Enter a number.")),
                                            NumberRange(min=0, max=100000)])
+
+
+class CentsField(DecimalField):
+    """An amount typed in euro, kept in cents (empty: None)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data = int((self.data * 100).to_integral_value())
+
+    def process_data(self, value):
+        self.data = value
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data / 100:.2f}"
+
+
+def _euros(label):
+    return CentsField(label, places=2, validators=[Optional(), NumberRange(min=0, max=10000000)])
 
 
 class IntakeForm(FlaskForm):
@@ -90,6 +114,14 @@ class IntakeForm(FlaskForm):
     first_day_pay = TextAreaField(_l("Pay"), validators=[Length(max=2000)])
     first_day_lodging = TextAreaField(_l("Lodging"), validators=[Length(max=2000)])
     first_day_travel = TextAreaField(_l("Travel"), validators=[Length(max=2000)])
+    offer_pay_gross_cents = _euros(_l("Gross pay per month (euro)"))
+    offer_pay_net_cents = _euros(_l("Net pay per month (euro)"))
+    offer_rank = SelectField(_l("Rank during the year"),
+                             choices=options([("", _l("Not set")), *RANK_LABELS.items()]),
+                             validators=[Optional()])
+    offer_function = StringField(_l("Function or trade"), validators=[Length(max=200)])
+    offer_leave_days = IntegerField(_l("Days of leave during the year"),
+                                    validators=[Optional(), NumberRange(min=0, max=365)])
 
 
 class SessionForm(FlaskForm):

@@ -29,6 +29,8 @@ INTAKE_FIELDS = (
     *(f"quota_{c.value}" for c in Component),
     "min_age", "max_age", "nationality_rule", "flag_after_days", "offer_days",
     "requires_info_session", "reschedule_days", "first_day_time", *FIRST_DAY_TEXTS,
+    "offer_pay_gross_cents", "offer_pay_net_cents", "offer_rank", "offer_function",
+    "offer_leave_days",
 )
 NATIONALITY_RULES = ("belgian", "eu")
 
@@ -86,7 +88,7 @@ def create(values: dict, actor) -> Intake:
         raise IntakeError(errors)
     intake = Intake(**{k: values[k] for k in INTAKE_FIELDS if k in values})
     intake.name = intake.name.strip()
-    for key in (*NAME_TEXTS, *FIRST_DAY_TEXTS):
+    for key in (*NAME_TEXTS, *FIRST_DAY_TEXTS, "offer_rank", "offer_function"):
         setattr(intake, key, (values.get(key) or "").strip())
     db.session.add(intake)
     db.session.flush()
@@ -102,7 +104,8 @@ def update(intake: Intake, values: dict, actor) -> Intake:
         raise IntakeError(errors)
     changed = {}
     for key in (k for k in INTAKE_FIELDS if k in values):
-        new = (values[key] or "").strip() if key in ("name", *NAME_TEXTS, *FIRST_DAY_TEXTS) \
+        new = (values[key] or "").strip() if key in ("name", *NAME_TEXTS, *FIRST_DAY_TEXTS,
+                                                   "offer_rank", "offer_function") \
             else values[key]
         if getattr(intake, key) != new:
             changed[key] = str(new)
