@@ -11,6 +11,7 @@ from portal.accounts import (
     cli,
     demo,
     models,  # noqa: F401 (their tables)
+    reauth,
     second_factor_views,
     sessions,
     staff_views,
@@ -35,6 +36,7 @@ ACCOUNT_TASKS = (
 def init_app(app) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(second_factor_views.bp)
+    app.register_blueprint(reauth.bp)
     app.register_blueprint(staff_views.bp)
     cli.register(app)
     demo_seeds.add_seed(app, demo.seed_users, order=10)
