@@ -1,7 +1,7 @@
 """the time a signed-in person last confirmed it is them
 
-Revision ID: 0040_reauth
-Revises: 0039_promises
+Revision ID: 0043_reauth
+Revises: 0042_offer_terms
 Create Date: 2026-12-05 13:00:00
 
 Sensitive account changes (recovery codes, the second factor, the federal login, staff
@@ -13,8 +13,8 @@ from alembic import op
 
 import portal.models
 
-revision = "0040_reauth"
-down_revision = "0039_promises"
+revision = "0043_reauth"
+down_revision = "0042_offer_terms"
 branch_labels = None
 depends_on = None
 
