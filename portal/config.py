@@ -239,6 +239,11 @@ class Config:
     # IDLE_WARNING_MINUTES: signed-in pages warn this long before the idle limit, with a
     # button to stay signed in (0: no warning).
     IDLE_WARNING_MINUTES = _int("IDLE_WARNING_MINUTES", 5)
+    # REAUTH_MINUTES: how long after confirming it is them (password, or a mailed code) a
+    # signed-in person may make sensitive account changes before being asked again; the
+    # same ten minutes as the privacy export's window (privacy.views.EXPORT_MINUTES), after
+    # OWASP ASVS 4.0 V3.7.1 (re-authentication before sensitive changes).
+    REAUTH_MINUTES = _int("REAUTH_MINUTES", 10)
 
     # --- Privacy: the retention schedule (GDPR Art. 5(1)(e)) -----------------------------
     # How long each kind of personal data is kept, in days, counted from the moment named

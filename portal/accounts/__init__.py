@@ -12,6 +12,7 @@ from portal.accounts import (
     demo,
     expiry,
     models,  # noqa: F401 (their tables)
+    reauth,
     second_factor_views,
     sessions,
     staff_views,
@@ -36,6 +37,7 @@ ACCOUNT_TASKS = (
 def init_app(app) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(second_factor_views.bp)
+    app.register_blueprint(reauth.bp)
     app.register_blueprint(staff_views.bp)
     expiry.init_app(app)
     cli.register(app)

@@ -4,7 +4,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import AnyOf, Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    ValidationError,
+)
 
 from portal import i18n
 from portal.accounts.passwords import MAX_LENGTH, policy_problem
@@ -163,6 +171,20 @@ class StaffForm(FlaskForm):
         self.language.choices = language_choices()
 
 
+class StaffRoleForm(FlaskForm):
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice("recruiter", _l("Recruiter")),
+                 SelectChoice("admin", _l("Administrator")),
+                 SelectChoice("unit_staff", _l("Unit staff")),
+                 SelectChoice("medical_staff", _l("Medical staff"))],
+        validators=[InputRequired(_l("Choose a role.")),
+                    AnyOf(["recruiter", "admin", "unit_staff", "medical_staff"],
+                          _l("Choose a role."))],
+        validate_choice=False,
+    )
+
+
 class StaffNationalNumberForm(FlaskForm):
     national_number = StringField(
         _l("National register number"),
@@ -170,10 +192,15 @@ class StaffNationalNumberForm(FlaskForm):
                     Length(max=20, message=_l("Use at most %(max)d characters."))])
 
 
-class LinkFederatedForm(FlaskForm):
-    """Linking a federal login asks for the password again (a fresh sign-in)."""
+class ConfirmForm(FlaskForm):
+    """It is the account holder: the password, once more."""
 
-    current_password = PasswordField(
-        _l("Your current password"),
-        validators=[InputRequired(_l("Enter your current password.")),
-                    Length(max=200, message=_l("Use at most %(max)d characters."))])
+    current_password = PasswordField(_l("Your password"), validators=[
+        DataRequired(_l("Enter your password to confirm.")), Length(max=1000)])
+
+
+class ConfirmWithCodeForm(FlaskForm):
+    """For an account without a password: the code mailed to its address confirms."""
+
+    code = StringField(_l("Confirmation code"), validators=[
+        DataRequired(_l("Enter the code we sent you by e-mail.")), Length(max=40)])

@@ -90,6 +90,9 @@ class UserSession(db.Model):
     # How the person signed in ("password", "fas") and when a second factor was given.
     method: Mapped[str] = mapped_column(String(10), default="password")
     second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the person last confirmed it is them (accounts.reauth): sensitive changes need
+    # it within REAUTH_MINUTES. Kept here, so a copied cookie does not carry it along.
+    reauthenticated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
 

@@ -20,6 +20,7 @@ import segno
 from flask import current_app
 
 from portal import audit, keyring
+from portal.accounts import sessions
 from portal.accounts.models import RecoveryCode, User, UserSession
 from portal.extensions import db
 from portal.models import utcnow
@@ -154,6 +155,18 @@ def verify(user: User, code: str) -> str | None:
         audit.record(user, "accounts.second_factor", user, method=method)
     db.session.flush()
     return method
+
+
+def reset(actor: User, user: User) -> None:
+    """An administrator removes another account's authenticator and recovery codes (a lost
+    phone): it enrols again at its next login. Its open sessions end. Flushes."""
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    db.session.execute(db.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    sessions.end_all(user)
+    audit.record(actor, "accounts.second_factor_reset", user)
+    db.session.flush()
 
 
 def mark_session(record: UserSession) -> None:

@@ -19,7 +19,8 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
-from portal.accounts import second_factor, throttling
+from portal import audit
+from portal.accounts import reauth, second_factor, throttling
 from portal.extensions import db, limiter
 from portal.navigation import landing_url
 from portal.security import login_required, safe_next
@@ -122,7 +123,8 @@ def enrol():
         return redirect(url_for("second_factor.verify"))
     if second_factor.enrolled(user):
         return render_template("accounts/second_factor_on.html",
-                               remaining=second_factor.remaining_recovery_codes(user))
+                               remaining=second_factor.remaining_recovery_codes(user),
+                               renew_form=FlaskForm())
     form = CodeForm()
     secret = second_factor.pending_secret(user)
     db.session.commit()
@@ -149,3 +151,17 @@ def recovery_codes():
     return render_template("accounts/recovery_codes.html", codes=codes,
                            next_url=safe_next(session.pop(NEXT_KEY, None),
                                               landing_url(current_user)))
+
+
+@bp.post("/account/two-step/recovery-codes/new")
+@login_required
+@reauth.required
+def renew_recovery_codes():
+    """New recovery codes in place of all the old ones (used up, or seen by someone)."""
+    user = current_user._get_current_object()
+    if not second_factor.enrolled(user) or not FlaskForm().validate_on_submit():
+        return redirect(url_for("second_factor.enrol"))
+    session[CODES_KEY] = second_factor.new_recovery_codes(user)
+    audit.record(user, "accounts.recovery_codes_renewed", user)
+    db.session.commit()
+    return redirect(url_for("second_factor.recovery_codes"))

@@ -19,6 +19,8 @@ from portal.models import utcnow
 from portal.security import Role
 
 STAFF_ROLES = (Role.RECRUITER, Role.ADMIN, Role.EMPLOYER, Role.UNIT_STAFF, Role.MEDICAL_STAFF)
+# The roles an administrator may move a staff account between.
+CHANGEABLE_ROLES = (Role.RECRUITER, Role.ADMIN, Role.UNIT_STAFF, Role.MEDICAL_STAFF)
 
 
 class EmailTaken(Exception):
@@ -152,6 +154,21 @@ def set_active(actor: User, user: User, active: bool) -> None:
     if not active:
         sessions.end_all(user)
     audit.record(actor, "accounts.deactivated" if not active else "accounts.reactivated", user)
+    db.session.flush()
+
+
+def change_role(actor: User, user: User, role: Role | str) -> None:
+    """An administrator gives a staff account another staff role (not their own, and not
+    to or from employer: an employer account belongs to its employer). Its open sessions
+    end: what they were allowed to open changes. Raises ValueError."""
+    role = Role(role)
+    if actor.id == user.id or role not in CHANGEABLE_ROLES or user.role not in CHANGEABLE_ROLES:
+        raise ValueError(f"role not changeable: {user.role} to {role}")
+    if user.role == role:
+        return
+    old, user.role = str(user.role), role
+    sessions.end_all(user)
+    audit.record(actor, "accounts.role_changed", user, before=old, after=str(role))
     db.session.flush()
 
 

@@ -1,10 +1,11 @@
 """/login/fas: the federal login (eID, itsme), its return, a first visit's account, and
 linking it to (or removing it from) an account.
 
-Linking takes a fresh confirmation: the signed-in user gives their password again (and staff
-have passed their second factor, which the guard in accounts.second_factor_views demands on
-every page of a half-signed-in session); only within LINK_MINUTES of that does the return
-from the provider attach a new identity to the open session's account.
+Linking and unlinking take a fresh confirmation (accounts.reauth: the password given again
+within REAUTH_MINUTES; staff have also passed their second factor, which the guard in
+accounts.second_factor_views demands on every page of a half-signed-in session); only within
+LINK_MINUTES of asking does the return from the provider attach a new identity to the open
+session's account.
 """
 from __future__ import annotations
 
@@ -15,11 +16,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, session, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from portal import mail, outbox
+from portal.accounts import reauth
 from portal.accounts import services as accounts
-from portal.accounts.forms import FederatedSignupForm, LinkFederatedForm
-from portal.accounts.passwords import verify_password
+from portal.accounts.forms import FederatedSignupForm
 from portal.accounts.views import deliver, sign_in
 from portal.extensions import db, limiter
 from portal.identity import oidc, services
@@ -136,26 +138,14 @@ def _tell_linked(user) -> None:
                  link=mail.external_url("accounts.account"), link_label=None)
 
 
-def _confirm_password(form) -> bool:
-    user = current_user._get_current_object()
-    if not form.validate_on_submit():
-        return False
-    if user.password_hash is None or not verify_password(user.password_hash,
-                                                         form.current_password.data):
-        flash(_("The current password is not correct."), "error")
-        return False
-    return True
-
-
 @bp.post("/account/federated/link")
 @login_required
 @limiter.limit(lambda: "10 per hour", methods=["POST"], scope="federated-link")
+@reauth.required
 def link():
-    """Confirm with the password, then go to the provider: its return links the identity."""
+    """After a fresh confirmation, go to the provider: its return links the identity."""
     _require_enabled()
-    if current_user.fas_subject is not None:
-        return redirect(url_for("accounts.account"))
-    if not _confirm_password(LinkFederatedForm()):
+    if current_user.fas_subject is not None or not FlaskForm().validate_on_submit():
         return redirect(url_for("accounts.account"))
     session[LINK_KEY] = {"user": current_user.id, "at": time.time()}
     return redirect(url_for("federated.start"))
@@ -163,15 +153,15 @@ def link():
 
 @bp.post("/account/federated/unlink")
 @login_required
+@reauth.required
 def unlink():
     """Remove the federal login from one's own account (not when it is the only way in)."""
     user = current_user._get_current_object()
-    if user.fas_subject is None:
+    if user.fas_subject is None or not FlaskForm().validate_on_submit():
         return redirect(url_for("accounts.account"))
-    if not _confirm_password(LinkFederatedForm()):
-        if user.password_hash is None:
-            flash(_("Your account has no password: choose one first (Forgot your password), "
-                    "or you could no longer log in."), "error")
+    if user.password_hash is None:
+        flash(_("Your account has no password: choose one first (Forgot your password), "
+                "or you could no longer log in."), "error")
         return redirect(url_for("accounts.account"))
     accounts.unlink_federated(user, user)
     db.session.commit()

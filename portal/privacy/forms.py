@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from portal.accounts.forms import ConfirmForm, ConfirmWithCodeForm
+
 
 class EraseForm(FlaskForm):
     current_password = PasswordField(_l("Your password"), validators=[
@@ -25,14 +27,9 @@ class EraseWithCodeForm(FlaskForm):
         validators=[DataRequired(_l("Tick the box to confirm."))])
 
 
-class ExportForm(FlaskForm):
-    current_password = PasswordField(_l("Your password"), validators=[
-        DataRequired(_l("Enter your password to confirm.")), Length(max=1000)])
-
-
-class ExportWithCodeForm(FlaskForm):
-    code = StringField(_l("Confirmation code"), validators=[
-        DataRequired(_l("Enter the code we sent you by e-mail.")), Length(max=40)])
+# The download asks what every confirmation of the account holder asks.
+ExportForm = ConfirmForm
+ExportWithCodeForm = ConfirmWithCodeForm
 
 
 class FinishForm(FlaskForm):

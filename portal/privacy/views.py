@@ -25,12 +25,12 @@ from flask_wtf import FlaskForm
 
 from portal import audit, i18n
 from portal import privacy_registry as registry
+from portal.accounts import confirmation
 from portal.accounts.models import User
-from portal.accounts.passwords import verify_password
 from portal.extensions import db, limiter
 from portal.mail import deliver
 from portal.models import utcnow
-from portal.privacy import confirmation, services
+from portal.privacy import services
 from portal.privacy.forms import (
     EraseForm,
     EraseWithCodeForm,
@@ -67,21 +67,6 @@ def _export_confirmed() -> bool:
     return time.time() < float(session.get(EXPORT_CONFIRMED_KEY, 0))
 
 
-def _it_is_them(user, form, by_code: bool) -> bool:
-    """The account holder confirmed: the password, or (an account without one) the code
-    mailed to its address. A wrong one is put next to its field."""
-    if by_code:
-        if confirmation.matches(user, session.get(confirmation.SESSION_KEY), form.code.data):
-            return True
-        form.code.errors.append(_("This code is not right or no longer valid. Ask for a new "
-                                  "one."))
-        return False
-    if verify_password(user.password_hash, form.current_password.data):
-        return True
-    form.current_password.errors.append(_("This password is not right."))
-    return False
-
-
 @bp.route("/my-data", methods=["GET", "POST"])
 @role_required(*DATA_SUBJECTS)
 @limiter.limit(_login_limit_for_export, key_func=lambda: f"privacy-export:{current_user.id}",
@@ -91,9 +76,8 @@ def my_data():
     user = current_user._get_current_object()
     by_code = user.password_hash is None
     form = ExportWithCodeForm() if by_code else ExportForm()
-    if form.validate_on_submit() and _it_is_them(user, form, by_code):
+    if form.validate_on_submit() and confirmation.it_is_them(user, form, by_code):
         session[EXPORT_CONFIRMED_KEY] = time.time() + EXPORT_MINUTES * 60
-        session.pop(confirmation.SESSION_KEY, None)
         audit.record(user, "privacy.export_confirmed", user)
         db.session.commit()
         return redirect(url_for("privacy.my_data"))
@@ -150,7 +134,7 @@ def erase():
     # An account without a password (federal login only) confirms with a mailed code.
     by_code = user.password_hash is None
     form = EraseWithCodeForm() if by_code else EraseForm()
-    if form.validate_on_submit() and _it_is_them(user, form, by_code):
+    if form.validate_on_submit() and confirmation.it_is_them(user, form, by_code):
         request_ = services.erase(user, user)
         db.session.commit()
         reference, kept = request_.reference, json.loads(request_.kept)

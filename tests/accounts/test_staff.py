@@ -7,7 +7,7 @@ from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.extensions import db
 from tests.support import factories
-from tests.support.client import post_form, sign_in
+from tests.support.client import confirm_it_is_you, post_form, sign_in
 from tests.support.mail import last_mail_to, links_in, path_of
 
 NEW_STAFF = {"first_name": "Rik", "last_name": "Wouters", "email": "rik.wouters@mil.be",
@@ -55,6 +55,7 @@ def test_the_staff_page_lists_tasks_and_the_nav_links_admin_pages(client, login_
 
 def test_an_admin_creates_a_recruiter_who_chooses_a_password_and_lands_on_staff(client, login_as):
     admin = login_as("admin")
+    confirm_it_is_you(client)
     response = post_form(client, "/admin/staff", NEW_STAFF)
     assert response.status_code == 302
     user = db.session.scalar(db.select(User).where(User.email == "rik.wouters@mil.be"))
@@ -79,6 +80,7 @@ def test_an_admin_creates_a_recruiter_who_chooses_a_password_and_lands_on_staff(
 
 def test_creating_staff_with_a_taken_address_or_bad_role_is_refused(client, login_as):
     login_as("admin")
+    confirm_it_is_you(client)
     factories.user(email="rik.wouters@mil.be")
     db.session.commit()
     response = post_form(client, "/admin/staff", NEW_STAFF)
@@ -97,6 +99,7 @@ def test_deactivating_staff_ends_their_session_and_is_audited(app, client, login
     sign_in(theirs, recruiter)
     assert theirs.get("/staff").status_code == 200
     admin = login_as("admin")
+    confirm_it_is_you(client)
     response = post_form(client, f"/admin/staff/{recruiter.id}/deactivate", {},
                          page="/admin/staff")
     assert response.status_code == 302
@@ -116,6 +119,7 @@ def test_deactivating_staff_ends_their_session_and_is_audited(app, client, login
 
 def test_an_admin_cannot_deactivate_themselves_nor_a_citizen(client, login_as):
     admin = login_as("admin")
+    confirm_it_is_you(client)
     citizen = factories.user()
     db.session.commit()
     post_form(client, f"/admin/staff/{admin.id}/deactivate", {}, page="/admin/staff")
@@ -130,6 +134,7 @@ def test_an_admin_cannot_deactivate_themselves_nor_a_citizen(client, login_as):
 
 def test_an_admin_creates_medical_staff_listed_with_their_role(client, login_as):
     login_as("admin", language="en")
+    confirm_it_is_you(client)
     response = post_form(client, "/admin/staff", {**NEW_STAFF, "role": "medical_staff",
                                                   "email": "dr.peeters@mil.be"})
     assert response.status_code == 302

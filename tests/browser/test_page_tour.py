@@ -42,6 +42,12 @@ def test_staff_pages_in_french_and_with_errors(page: Page, pages, live_server):
         "/admin/cohorts", f"/admin/cohorts/{cohort.id}", "/admin/audit", "/review/",
         f"/review/intakes/{intake.id}", f"/review/intakes/{intake.id}/dashboard",
         f"/review/intakes/{intake.id}/selection-days", "/admin/letter-runs", "/account"])
+    # Creating staff accounts asks the password again first ("Confirm it is you").
+    page.goto("/account/confirm-password?next=/admin/staff")
+    pages.check()
+    page.locator("input[name=current_password]").fill(factories.PASSWORD)
+    page.locator("main form .primary").last.click()
+    page.wait_for_url("**/admin/staff")
     # Forms sent empty: their error summaries, fields in error and "Error:" titles.
     for path, button in ((f"/review/intakes/{intake.id}/selection-days", "main form .primary"),
                          ("/admin/cohorts", "main section form .primary"),

@@ -14,7 +14,7 @@ from portal.invitations.sample import national_number
 from tests.identity.provider import Provider
 from tests.live import Client, serving
 from tests.support import factories
-from tests.support.client import login, post_form
+from tests.support.client import confirm_it_is_you, login, post_form
 from tests.support.mail import last_mail_to, path_of
 
 NUMBER = national_number(date(2008, 5, 17), 123)
@@ -174,8 +174,10 @@ def test_a_signed_in_citizen_links_the_federal_login_from_the_account_page(clien
     page = client.get("/account").get_data(as_text=True)
     assert "Link eID or itsme to this account" in page
     # A fresh confirmation with the password first.
-    response = post_form(client, "/account/federated/link",
-                         {"current_password": factories.PASSWORD}, page="/account")
+    response = post_form(client, "/account/federated/link", page="/account")
+    assert response.location.startswith("/account/confirm-password")
+    assert confirm_it_is_you(client).location == "/account"
+    response = post_form(client, "/account/federated/link", page="/account")
     assert response.location == "/login/fas"
     assert federal_login(client, provider).location == "/my-application"
     db.session.refresh(user)
@@ -184,9 +186,11 @@ def test_a_signed_in_citizen_links_the_federal_login_from_the_account_page(clien
     page = client.get("/account").get_data(as_text=True)
     assert "eID or itsme is linked to this account" in page
     assert "linked to your account" in last_mail_to("lotte@example.be")["Subject"]
-    # And removed again, with the password.
-    post_form(client, "/account/federated/unlink", {"current_password": factories.PASSWORD},
-              page="/account")
+    # And removed again: the federal login's return began a new session, not confirmed yet.
+    response = post_form(client, "/account/federated/unlink", page="/account")
+    assert response.location.startswith("/account/confirm-password")
+    confirm_it_is_you(client)
+    post_form(client, "/account/federated/unlink", page="/account")
     db.session.refresh(user)
     assert user.fas_subject is None
 
@@ -199,9 +203,11 @@ def test_a_signed_in_session_links_nothing_without_the_password_confirmation(
     assert response.location == "/account"
     db.session.refresh(user)
     assert user.fas_subject is None
-    response = post_form(client, "/account/federated/link",
-                         {"current_password": "not the password"}, page="/account")
-    assert response.location == "/account"
+    response = post_form(client, "/account/federated/link", page="/account")
+    assert response.location.startswith("/account/confirm-password")
+    assert confirm_it_is_you(client, "not the password").status_code == 400
+    response = post_form(client, "/account/federated/link", page="/account")
+    assert response.location.startswith("/account/confirm-password")
     assert federal_login(client, provider).location == "/account"
     db.session.refresh(user)
     assert user.fas_subject is None
@@ -228,8 +234,9 @@ def test_attack_a_staff_password_alone_cannot_link_an_eid_that_then_skips_the_se
     assert recruiter.fas_subject is None
     # With the second factor given, the attacker's identity is still not the recruiter's.
     login(client, recruiter, second_factor=True)
-    response = post_form(client, "/account/federated/link",
-                         {"current_password": factories.PASSWORD}, page="/account")
+    confirm_it_is_you(client)
+    response = post_form(client, "/account/federated/link", page="/account")
+    assert response.location == "/login/fas"
     assert federal_login(client, provider).location.endswith("/login")
     db.session.refresh(recruiter)
     assert recruiter.fas_subject is None
@@ -248,6 +255,7 @@ def test_staff_link_their_own_eid_once_an_administrator_recorded_their_number(
     db.session.commit()
     # The administrator records the number (never their own).
     login(client, admin)
+    confirm_it_is_you(client)
     page = f"/admin/staff/{recruiter.id}/federal-login"
     response = post_form(client, page, {"national_number": "123"}, page=page)
     assert response.status_code == 400 and "not a valid national register number" in \
@@ -262,8 +270,8 @@ def test_staff_link_their_own_eid_once_an_administrator_recorded_their_number(
     # The recruiter, fully signed in, links an identity carrying that number.
     login(client, recruiter)
     provider.claims = {"egovNRN": STAFF_NUMBER}
-    post_form(client, "/account/federated/link", {"current_password": factories.PASSWORD},
-              page="/account")
+    confirm_it_is_you(client)
+    post_form(client, "/account/federated/link", page="/account")
     assert federal_login(client, provider).location == "/staff"
     db.session.refresh(recruiter)
     assert recruiter.fas_subject == "fas-subject-1"

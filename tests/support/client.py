@@ -108,3 +108,12 @@ def download_my_data(client, kind: str = "json", password: str | None = None):
 
     post_form(client, "/account/my-data", {"current_password": password or PASSWORD})
     return client.get(f"/account/my-data.{kind}")
+
+
+def confirm_it_is_you(client, password: str | None = None, next_url: str | None = None):
+    """Confirm it is you on /account/confirm-password (the account's password), as a person
+    does before a sensitive change; returns the response (a redirect to `next_url`)."""
+    from tests.support.factories import PASSWORD
+
+    url = "/account/confirm-password" + (f"?next={next_url}" if next_url else "")
+    return post_form(client, url, {"current_password": password or PASSWORD})

@@ -1,6 +1,7 @@
-"""A code mailed to the account's address that confirms its erasure (or the download of all
-its data), for an account that has no password to type (it signs in through the federal
-login only).
+"""Whether it is the account holder at the keyboard: their password, or, for an account that
+has no password to type (it signs in through the federal login only), a code mailed to its
+address. The erasure, the download of all one's data and the confirmation before sensitive
+account changes (accounts.reauth) all ask through here.
 
 The session keeps only a keyed digest of the code, bound to the account and to this login
 session, and its expiry: the signed cookie shows nothing that gives the code away.
@@ -12,10 +13,12 @@ import hmac
 import secrets
 import time
 
-from flask import current_app
+from flask import current_app, session
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import mail
+from portal.accounts.passwords import verify_password
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read from a phone
 SESSION_KEY = "privacy.erase_code"
@@ -48,8 +51,27 @@ def matches(user, kept: dict | None, typed: str) -> bool:
     return hmac.compare_digest(str(kept.get("digest", "")), _digest(user, _normal(typed)))
 
 
+def it_is_them(user, form, by_code: bool) -> bool:
+    """The account holder confirmed: the password (`form.current_password`), or, for an
+    account without one, the code mailed to its address (`form.code`). A wrong one is put
+    next to its field."""
+    if by_code:
+        if matches(user, session.get(SESSION_KEY), form.code.data):
+            session.pop(SESSION_KEY, None)
+            return True
+        form.code.errors.append(_("This code is not right or no longer valid. Ask for a new "
+                                  "one."))
+        return False
+    if user.password_hash is not None and verify_password(user.password_hash,
+                                                          form.current_password.data):
+        return True
+    form.current_password.errors.append(_("This password is not right."))
+    return False
+
+
 SUBJECTS = {"erase": _l("Your code to erase your account"),
-            "export": _l("Your code to download your data")}
+            "export": _l("Your code to download your data"),
+            "confirm": _l("Your code to confirm it is you")}
 
 
 def send(user, code: str, purpose: str = "erase") -> None:
