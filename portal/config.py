@@ -118,6 +118,11 @@ class Config:
     SMS_DIR = os.environ.get("SMS_DIR", str(INSTANCE / "sms"))
     # NOTIFY_MAX_ATTEMPTS: tries per notification before it is left as failed.
     NOTIFY_MAX_ATTEMPTS = _int("NOTIFY_MAX_ATTEMPTS", 5)
+    # DASHBOARD_MIN_CELL: the intake dashboard (page, charts, CSV) shows no count below
+    # this as a number but as "< N", and hides a second cell of the row or column so that
+    # a total cannot give it back (source: Statbel's statistical disclosure control
+    # practice, which publishes no cell of fewer than 10 people).
+    DASHBOARD_MIN_CELL = _int("DASHBOARD_MIN_CELL", 10)
     # OFFER_REMINDER_DAYS: `flask notifications remind` (daily) reminds a candidate of an
     # unanswered offer this many days before its deadline.
     OFFER_REMINDER_DAYS = _int("OFFER_REMINDER_DAYS", 2)

@@ -12,7 +12,7 @@ import io
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func
@@ -36,12 +36,18 @@ STAGES = {
     "started": _l("Started"),
 }
 DIMENSIONS = {"language": _l("Language"), "province": _l("Province"),
-              "component": _l("Component")}
+              "component": _l("Component"), "sex": _l("Sex"),
+              "age": _l("Age on the start date")}
 HEADINGS = {"language": _l("By language"), "province": _l("By province"),
-            "component": _l("By component")}
+            "component": _l("By component"), "sex": _l("By sex"),
+            "age": _l("By age on the start date")}
 CHART_TITLES = {"language": _l("Applied and selected by language"),
                 "province": _l("Applied and selected by province"),
-                "component": _l("Applied and selected by component")}
+                "component": _l("Applied and selected by component"),
+                "sex": _l("Applied and selected by sex"),
+                "age": _l("Applied and selected by age on the start date")}
+# Sex as the register records it ("M" or "F"); "" when no register person is linked.
+SEXES = {"F": _l("Women"), "M": _l("Men")}
 # Stages reached through the life cycle: the statuses that mark them.
 REACHED = {
     "tested": (Status.TESTS_PASSED, Status.TESTS_FAILED),
@@ -71,7 +77,11 @@ class Dashboard:
 
     @property
     def widest(self) -> int:
-        return max([s.total for s in self.stages] + [1])
+        return max([s.total or 0 for s in self.stages] + [1])
+
+
+# What the dashboard reads of the register person: sex and birth date (for the age).
+_FIELDS = (Person.language, Person.postcode, Person.sex, Person.birth_date)
 
 
 def _window(intake: Intake) -> tuple[datetime, datetime]:
@@ -84,11 +94,49 @@ def _province(postcode: str | None) -> str:
     return info.province_code if info else ""
 
 
-def _add(counts, stage: str, language, province, component, n: int) -> None:
+def age_bands(intake: Intake) -> list[tuple[int, int]]:
+    """Bands of age from the intake's minimum to its maximum: the first three years one by
+    one, then two years, then the rest (18, 19, 20, 21–22, 23–25 for 18 to 25)."""
+    low, high = intake.min_age, max(intake.max_age, intake.min_age)
+    bands = [(age, age) for age in range(low, min(low + 3, high + 1))]
+    if low + 3 <= high:
+        bands.append((low + 3, min(low + 4, high)))
+    if low + 5 <= high:
+        bands.append((low + 5, high))
+    return bands
+
+
+def band_key(band: tuple[int, int]) -> str:
+    return str(band[0]) if band[0] == band[1] else f"{band[0]}-{band[1]}"
+
+
+def age_labels(intake: Intake) -> dict[str, str]:
+    """Each band's key and how the page prints it (18, 21–22)."""
+    return {band_key(b): band_key(b).replace("-", "–") for b in age_bands(intake)}
+
+
+def _age_band(intake: Intake, birth_date: date | None) -> str:
+    """The band of the age on the intake's start date; "" unknown, "other" out of bands."""
+    if birth_date is None:
+        return ""
+    start = intake.start_date
+    age = start.year - birth_date.year - ((start.month, start.day)
+                                          < (birth_date.month, birth_date.day))
+    for band in age_bands(intake):
+        if band[0] <= age <= band[1]:
+            return band_key(band)
+    return "other"
+
+
+def _add(counts, stage: str, language, province, component, n: int,
+         person: tuple[str | None, str] = (None, "")) -> None:
     counts["language"][language or ""][stage] += n
     counts["province"][province or ""][stage] += n
     if component is not None:
         counts["component"][component][stage] += n
+    sex, age = person
+    counts["sex"][sex if sex in SEXES else ""][stage] += n
+    counts["age"][age][stage] += n
 
 
 def _people(intake: Intake, counts, totals) -> None:
@@ -98,56 +146,62 @@ def _people(intake: Intake, counts, totals) -> None:
                .where(Invitation.issued_at.between(start, end), Invitation.revoked_at.is_(None))
                .distinct().subquery())
     for stage, query in (
-        ("invited", db.select(Person.language, Person.postcode, func.count())
+        ("invited", db.select(*_FIELDS, func.count())
          .join(invited, invited.c.person_id == Person.id)
-         .group_by(Person.language, Person.postcode)),
-        ("signed_up", db.select(Person.language, Person.postcode, func.count(User.id))
+         .group_by(*_FIELDS)),
+        ("signed_up", db.select(*_FIELDS, func.count(User.id))
          .join(invited, invited.c.person_id == Person.id)
          .join(User, User.id == Person.user_id)
-         .group_by(Person.language, Person.postcode)),
+         .group_by(*_FIELDS)),
     ):
-        for language, postcode, n in db.session.execute(query):
+        for language, postcode, sex, born, n in db.session.execute(query):
             totals[stage] += n
-            _add(counts, stage, language, _province(postcode), None, n)
+            _add(counts, stage, language, _province(postcode), None, n,
+                 (sex, _age_band(intake, born)))
 
 
 def _sessions(intake: Intake, counts, totals) -> None:
     """Sessions have no attendance register: an active booking of a session that has
     taken place counts as attended."""
     rows = db.session.execute(
-        db.select(Person.language, Person.postcode, User.language, func.count(Booking.id))
+        db.select(*_FIELDS, User.language, func.count(Booking.id))
         .join(InfoSession, InfoSession.id == Booking.session_id)
         .join(User, User.id == Booking.user_id).outerjoin(Person, Person.user_id == User.id)
         .where(Booking.intake_id == intake.id, Booking.cancelled_at.is_(None),
                InfoSession.starts_at <= utcnow())
-        .group_by(Person.language, Person.postcode, User.language))
-    for person_language, postcode, user_language, n in rows:
+        .group_by(*_FIELDS, User.language))
+    for person_language, postcode, sex, born, user_language, n in rows:
         totals["session_attended"] += n
         _add(counts, "session_attended", person_language or user_language,
-             _province(postcode), None, n)
+             _province(postcode), None, n, (sex, _age_band(intake, born)))
 
 
 def _applications(intake: Intake, counts, totals) -> None:
     a = Application
-    for language, province, component, n in db.session.execute(
-        db.select(a.language, a.province, a.component, func.count())
+    register = (Person.sex, Person.birth_date)
+    for language, province, component, sex, born, n in db.session.execute(
+        db.select(a.language, a.province, a.component, *register, func.count())
+        .outerjoin(Person, Person.user_id == a.user_id)
         .where(a.intake_id == intake.id, a.submitted_at.is_not(None))
-        .group_by(a.language, a.province, a.component)
+        .group_by(a.language, a.province, a.component, *register)
     ):
         totals["applied"] += n
-        _add(counts, "applied", language, province, component or "", n)
+        _add(counts, "applied", language, province, component or "", n,
+             (sex, _age_band(intake, born)))
     stage = case(*[(ApplicationEvent.to_status.in_(statuses), key)
                    for key, statuses in REACHED.items()])
     reached = [s for statuses in REACHED.values() for s in statuses]
-    for key, language, province, component, n in db.session.execute(
-        db.select(stage, a.language, a.province, a.component,
+    for key, language, province, component, sex, born, n in db.session.execute(
+        db.select(stage, a.language, a.province, a.component, *register,
                   func.count(func.distinct(a.id)))
         .join(a, a.id == ApplicationEvent.application_id)
+        .outerjoin(Person, Person.user_id == a.user_id)
         .where(a.intake_id == intake.id, ApplicationEvent.to_status.in_(reached))
-        .group_by(stage, a.language, a.province, a.component)
+        .group_by(stage, a.language, a.province, a.component, *register)
     ):
         totals[key] += n
-        _add(counts, key, language, province, component or "", n)
+        _add(counts, key, language, province, component or "", n,
+             (sex, _age_band(intake, born)))
 
 
 def build(intake: Intake) -> Dashboard:
@@ -162,8 +216,12 @@ def build(intake: Intake) -> Dashboard:
         rate = round(100 * n / previous, 1) if previous else None
         stages.append(Stage(key, str(label), n, rate))
         previous = n
+    order = {band_key(b): i for i, b in enumerate(age_bands(intake))}
     board = Dashboard(intake=intake, stages=stages, breakdown={
-        d: {v: dict(s) for v, s in sorted(values.items())} for d, values in counts.items()})
+        d: {v: dict(s) for v, s in sorted(
+            values.items(), key=lambda kv, d=d: (order.get(kv[0], len(order)), kv[0])
+            if d == "age" else kv[0])}
+        for d, values in counts.items()})
     days = [(decided - submitted).total_seconds() / 86400 for submitted, decided in
             db.session.execute(
                 db.select(Application.submitted_at, Application.decided_at)
@@ -176,16 +234,21 @@ def build(intake: Intake) -> Dashboard:
     return board
 
 
-def to_csv(board: Dashboard) -> str:
-    """One row for the whole intake, then one per language, province and component."""
+def to_csv(board: Dashboard, minimum: int = 0) -> str:
+    """One row for the whole intake, then one per value of each dimension. Counts hidden
+    by suppression (None) read "< minimum"."""
+    def cell(n):
+        return f"< {minimum}" if n is None else n
+
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["dimension", "value", *STAGES])
-    writer.writerow(["all", "", *[s.total for s in board.stages]])
+    writer.writerow(["all", "", *[cell(s.total) for s in board.stages]])
     for dimension, values in board.breakdown.items():
         for value, stages in values.items():
-            writer.writerow(csvsafe.row([dimension, value, *[stages.get(k, 0) for k in STAGES]]))
+            writer.writerow(csvsafe.row([dimension, value,
+                                         *[cell(stages.get(k, 0)) for k in STAGES]]))
     writer.writerow([])
-    writer.writerow(["decided", board.decided, "days_mean", board.days_mean,
+    writer.writerow(["decided", cell(board.decided), "days_mean", board.days_mean,
                      "days_median", board.days_median])
     return out.getvalue()

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import audit
 from portal.applications import appeals, conversation
 from portal.applications.models import Intake
-from portal.applications.review import dashboard
+from portal.applications.review import dashboard, disclosure
 from portal.extensions import db
 from portal.security import STAFF, role_required
 
@@ -15,8 +16,13 @@ from portal.security import STAFF, role_required
 @role_required(*STAFF)
 def intake_dashboard(intake_id: int):
     intake = db.get_or_404(Intake, intake_id)
-    board = dashboard.build(intake)
+    board = disclosure.suppress(dashboard.build(intake))
     return render_template("applications/review/dashboard.html", intake=intake, board=board,
+                           min_cell=disclosure.threshold(),
+                           # a plain string, so that the page escapes its "<"
+                           hidden_label=str(_("< %(num)d", num=disclosure.threshold())),
+                           sexes=dashboard.SEXES,
+                           age_labels=dashboard.age_labels(intake),
                            dimensions=dashboard.DIMENSIONS, stage_labels=dashboard.STAGES,
                            headings=dashboard.HEADINGS, chart_titles=dashboard.CHART_TITLES,
                            waiting_reviews=appeals.waiting_count(intake.id),
@@ -26,7 +32,8 @@ def intake_dashboard(intake_id: int):
 @role_required(*STAFF)
 def dashboard_csv(intake_id: int):
     intake = db.get_or_404(Intake, intake_id)
-    body = dashboard.to_csv(dashboard.build(intake))
+    body = dashboard.to_csv(disclosure.suppress(dashboard.build(intake)),
+                            disclosure.threshold())
     audit.record(current_user, "dashboard.exported", intake)
     db.session.commit()
     filename = f"intake-{intake.id}-funnel.csv"
