@@ -44,12 +44,20 @@ def _quota(label):
                                            NumberRange(min=0, max=100000)])
 
 
+# The largest amount an intake's pay may hold, in euro (the cents' range below).
+MAX_EUROS = 100_000
+
+
 class CentsField(DecimalField):
     """An amount typed in euro, kept in cents (empty: None)."""
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         if self.data is not None:
+            if not self.data.is_finite() or abs(self.data) > MAX_EUROS:
+                self.data = None
+                raise ValueError(_l("Enter an amount in euro, at most %(max)s.",
+                                    max=f"{MAX_EUROS:,}".replace(",", " ")))
             self.data = int((self.data * 100).to_integral_value())
 
     def process_data(self, value):
@@ -62,7 +70,8 @@ class CentsField(DecimalField):
 
 
 def _euros(label):
-    return CentsField(label, places=2, validators=[Optional(), NumberRange(min=0, max=10000000)])
+    return CentsField(label, places=2,
+                      validators=[Optional(), NumberRange(min=0, max=MAX_EUROS * 100)])
 
 
 class IntakeForm(FlaskForm):

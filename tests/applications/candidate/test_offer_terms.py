@@ -10,6 +10,7 @@ from portal.applications.models import Intake, Status
 from portal.audit import AuditEvent
 from portal.extensions import db
 from portal.letters.models import Letter
+from tests.applications.intakes.test_admin import _form as _new_intake_form
 from tests.support import factories
 from tests.support import review as h
 from tests.support.client import post_form
@@ -132,3 +133,15 @@ def test_the_offer_letter_prints_the_offer_in_each_language_section(client, logi
     assert "Freiwilliger" in text and "Volontaire" in text and "Vrijwilliger" in text
     assert text.count("Truck driver (licence C)") == 3
     assert "28 Tage" in text and "28 jours" in text and "28 dagen" in text
+
+
+def test_an_impossible_amount_is_refused_with_a_message(client, login_as):
+    login_as("admin", language="en")
+    for typed in ("Infinity", "NaN", "1e30", "-5"):
+        response = post_form(client, "/admin/intakes/new",
+                             _new_intake_form(name=f"Lichting {typed}",
+                                              offer_pay_gross_cents=typed))
+        assert response.status_code != 302, typed  # the form again, with the message
+        assert 'id="offer_pay_gross_cents-error"' in response.get_data(as_text=True), typed
+        assert db.session.scalar(db.select(Intake).where(
+            Intake.name == f"Lichting {typed}")) is None
