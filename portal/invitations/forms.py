@@ -5,7 +5,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import StringField
+from wtforms import RadioField, SelectChoice, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal import dateranges
@@ -65,6 +65,17 @@ class StartForm(FlaskForm):
     )
     birth_date = _Date(_l("Date of birth"), _l("Enter your date of birth."),
                        DateRange(first_invited_birth, dateranges.today))
+
+
+class AnswerForm(StartForm):
+    """The same code and date of birth, with an answer instead of a sign-up."""
+
+    answer = RadioField(
+        _l("Your answer"),
+        choices=[SelectChoice("not_interested", _l("I am not interested")),
+                 SelectChoice("later", _l("Maybe later: I may still sign up with this code"))],
+        validators=[InputRequired(_l("Choose an answer."))],
+    )
 
 
 class CohortForm(FlaskForm):

@@ -100,6 +100,9 @@ class Invitation(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The person's answer without signing up: "not_interested" or "later", and its time.
+    answer: Mapped[str | None] = mapped_column(String(16))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     person: Mapped[Person] = relationship(back_populates="invitations")
 

@@ -95,6 +95,20 @@ def create_cohort(name: str, born_from: date, born_to: date, expires_on: date, a
     return cohort
 
 
+NOT_INTERESTED = "not_interested"
+LATER = "later"
+ANSWERS = (NOT_INTERESTED, LATER)
+
+
+def record_answer(invitation: Invitation, answer: str) -> None:
+    """Keep "not interested" or "maybe later" with its time; a later answer replaces it.
+    The code stays valid: "maybe later" can still sign up with it."""
+    if answer not in ANSWERS:
+        raise ValueError(answer)
+    invitation.answer = answer
+    invitation.answered_at = utcnow()
+
+
 def cohort_counts(cohort: Cohort) -> dict:
     """Persons, by region and by language, invited and signed up: a few grouped queries."""
     in_cohort = Person.cohort_id == cohort.id
@@ -112,7 +126,14 @@ def cohort_counts(cohort: Cohort) -> dict:
         db.select(func.count()).select_from(Invitation)
         .where(Invitation.cohort_id == cohort.id, Invitation.used_at.is_not(None))
     )
+    answers = dict(db.session.execute(
+        db.select(Invitation.answer, func.count())
+        .where(Invitation.cohort_id == cohort.id, Invitation.answer.is_not(None))
+        .group_by(Invitation.answer)
+    ).all())
     return {
+        "not_interested": answers.get(NOT_INTERESTED, 0),
+        "later": answers.get(LATER, 0),
         "persons": sum(by_region.values()),
         "by_region": by_region,
         "by_language": by_language,

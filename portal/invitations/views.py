@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -28,7 +29,8 @@ from portal.accounts import services as accounts
 from portal.accounts.forms import SignupForm
 from portal.extensions import db, limiter
 from portal.invitations import codes, services
-from portal.invitations.forms import StartForm
+from portal.invitations.forms import AnswerForm, StartForm
+from portal.invitations.models import Cohort
 from portal.mail import deliver
 from portal.navigation import landing_url
 from portal.security import public, secret_in_url
@@ -178,3 +180,37 @@ def start_account():
         session["accounts.check_email"] = form.email.data
         return redirect(url_for("accounts.check_email"))
     return render_template("invitations/start_account.html", form=form, person=person)
+
+
+def _deletion_date(invitation):
+    """The day register data of someone who never signs up are deleted (as in the letter)."""
+    cohort = invitation.person.cohort or db.session.get(Cohort, invitation.cohort_id)
+    return cohort.expires_on + timedelta(
+        days=current_app.config["RETENTION_DAYS"]["persons_never_signed_up"])
+
+
+@bp.route("/start/answer", methods=["GET", "POST"])
+@public
+@limiter.limit(_code_limit, methods=["POST"], scope="invitations-code",
+               key_func=_address_and_birth_date, deduct_when=_failed_attempt)
+@limiter.limit(_code_address_limit, methods=["POST"], scope="invitations-code-address",
+               deduct_when=_failed_attempt)
+def answer():
+    """An answer without signing up ("not interested", "maybe later"), with the code."""
+    form = AnswerForm()
+    if form.validate_on_submit():
+        invitation = _find_invitation(form.code.data, form.birth_date.data)
+        if invitation is None or invitation.person.user is not None:
+            g.code_attempt_failed = True
+            log.info("invitation code refused for %s", request.remote_addr)
+            form.code.errors.append(_(
+                "This code and date of birth do not open an invitation. Check both against "
+                "your letter. A code can be used only once and only until the date in the "
+                "letter."))
+        else:
+            services.record_answer(invitation, form.answer.data)
+            db.session.commit()
+            return render_template(
+                "invitations/answered.html", answer=form.answer.data,
+                expires_on=invitation.expires_on, deleted_on=_deletion_date(invitation))
+    return render_template("invitations/answer.html", form=form)

@@ -115,7 +115,8 @@ def test_cohort_page_counts_by_region_language_invited_and_signed_up(client, log
     db.session.commit()
     counts = services.cohort_counts(cohort)
     assert counts == {"persons": 2, "by_region": {"german": 1, "flanders": 1},
-                      "by_language": {"de": 1, "nl": 1}, "invited": 1, "signed_up": 0}
+                      "by_language": {"de": 1, "nl": 1}, "invited": 1, "signed_up": 0,
+                      "not_interested": 0, "later": 0}
     page = client.get(f"/admin/cohorts/{cohort.id}").get_data(as_text=True)
     assert '<dd id="count-invited">1</dd>' in page
 
