@@ -14,6 +14,7 @@ from portal import demo as demo_seeds
 from portal import privacy_registry
 from portal.navigation import StaffTask, add_first_task, add_staff_task, set_landing
 from portal.reserve import (  # noqa: F401 (models: the tables)
+    callups,
     cli,
     demo,
     handlers,

@@ -1,0 +1,73 @@
+"""Call-ups: who is reached, answers, who may read them, and the days counted as served."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from portal.extensions import db
+from portal.refusals import Refusal
+from portal.reserve import callups, training
+from portal.reserve.models import EngagementStatus
+from tests.support import factories
+from tests.support import reserve as helpers
+
+
+def _call_up(actor, unit, **fields):
+    start = date.today() + timedelta(days=10)
+    values = dict(title="Oefening Noordzee", kind="exercise", starts_on=start,
+                  ends_on=start + timedelta(days=2), answer_by=start - timedelta(days=3),
+                  unit_ids=[unit.id])
+    values.update(fields)
+    return callups.create(actor, **values)
+
+
+def test_a_call_up_for_one_unit_reaches_only_its_active_reservists(app):
+    staff = factories.user(role="unit_staff")
+    unit, other = helpers.unit(staff=[staff]), helpers.unit()
+    active = helpers.engagement(status=EngagementStatus.ACTIVE, unit=unit)
+    helpers.engagement(status=EngagementStatus.ENDED, unit=unit)
+    helpers.engagement(status=EngagementStatus.ACTIVE, unit=other)
+    call_up = _call_up(staff, unit)
+    assert [a.engagement_id for a in call_up.answers] == [active.id]
+    assert all(a.available is None for a in call_up.answers)
+
+
+def test_unit_staff_cannot_call_up_another_unit_nor_read_its_answers(app):
+    staff, stranger = factories.user(role="unit_staff"), factories.user(role="unit_staff")
+    unit = helpers.unit(staff=[staff])
+    helpers.unit(staff=[stranger])
+    with pytest.raises(Refusal):
+        _call_up(stranger, unit)
+    call_up = _call_up(staff, unit)
+    assert callups.visible_to(staff, call_up.id) is call_up
+    assert callups.visible_to(stranger, call_up.id) is None
+
+
+def test_answers_are_recorded_only_by_the_reservist(app):
+    staff = factories.user(role="unit_staff")
+    unit = helpers.unit(staff=[staff])
+    engagement = helpers.engagement(status=EngagementStatus.ACTIVE, unit=unit)
+    row, = _call_up(staff, unit).answers
+    with pytest.raises(Refusal):
+        callups.answer(row, staff, available=True)
+    user = db.session.get(type(staff), engagement.user_id)
+    callups.answer(row, user, available=False, reason="Examens")
+    assert (row.available, row.reason, row.answered_at is not None) == (False, "Examens", True)
+
+
+def test_days_count_as_served_for_the_available_once_the_call_up_has_passed(app):
+    staff = factories.user(role="unit_staff")
+    unit = helpers.unit(staff=[staff])
+    yes = helpers.engagement(status=EngagementStatus.ACTIVE, unit=unit)
+    no = helpers.engagement(status=EngagementStatus.ACTIVE, unit=unit)
+    call_up = _call_up(staff, unit)
+    users = {e.id: db.session.get(type(staff), e.user_id) for e in (yes, no)}
+    for row in call_up.answers:
+        callups.answer(row, users[row.engagement_id], available=row.engagement_id == yes.id)
+    year = call_up.starts_on.year
+    assert callups.count_served(call_up.ends_on) == 0  # the last day has not passed
+    assert callups.count_served(call_up.ends_on + timedelta(days=1)) == 1
+    assert callups.count_served(call_up.ends_on + timedelta(days=2)) == 0  # counted once
+    assert training.served_days(yes.user_id, year) == 3
+    assert training.served_days(no.user_id, year) == 0
