@@ -14,6 +14,7 @@ from portal import demo as demo_seeds
 from portal import privacy_registry
 from portal.navigation import StaffTask, add_first_task, add_staff_task, set_landing
 from portal.reserve import (  # noqa: F401 (models: the tables)
+    callup_views,
     callups,
     cli,
     demo,
@@ -45,7 +46,7 @@ STAFF_TASKS = (
 
 def init_app(app) -> None:
     """Register the Reserve's pages, commands, demo seed, staff tasks and subscriptions."""
-    for bp in (candidate_views.bp, staff_views.bp, units_views.bp):
+    for bp in (candidate_views.bp, staff_views.bp, units_views.bp, callup_views.bp):
         app.register_blueprint(bp)
     cli.register(app)
     demo_seeds.add_seed(app, demo.seed_reserve, order=60)

@@ -9,13 +9,16 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal import audit, clock
+from portal.accounts.models import User
 from portal.extensions import db
 from portal.models import UTCDateTime, utcnow
 from portal.refusals import Refusal
+from portal.reserve import notify
 from portal.reserve.models import (
     Assignment,
     AssignmentStatus,
@@ -110,10 +113,23 @@ def create(actor, *, title: str, kind: str, starts_on: date, ends_on: date, answ
     for engagement in reached:
         db.session.add(CallUpAnswer(call_up_id=call_up.id, engagement_id=engagement.id,
                                     user_id=engagement.user_id))
+        _tell(db.session.get(User, engagement.user_id), call_up)
     db.session.flush()
     audit.record(actor, "reserve.call_up_created", call_up, kind=kind, reached=len(reached),
                  starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat())
     return call_up
+
+
+def _tell(user: User, call_up: CallUp) -> None:
+    subject = (_l("Crisis availability request of the Reserve")
+               if call_up.kind == CallUpKind.CRISIS else _l("Call-up of the Reserve"))
+    notify.later(
+        user, subject,
+        _l("%(title)s: from %(start)s to %(end)s.", title=call_up.title,
+           start=notify.LongDate(call_up.starts_on), end=notify.LongDate(call_up.ends_on)),
+        _l("Please tell us by %(deadline)s whether you are available.",
+           deadline=notify.LongDate(call_up.answer_by)),
+        endpoint="reserve_callups.mine", link_label=_l("Answer"))
 
 
 def answer(row: CallUpAnswer, user, *, available: bool, reason: str = "") -> CallUpAnswer:

@@ -11,6 +11,8 @@ from portal.reserve import callups, training
 from portal.reserve.models import EngagementStatus
 from tests.support import factories
 from tests.support import reserve as helpers
+from tests.support.client import login, post_form
+from tests.support.mail import outbox
 
 
 def _call_up(actor, unit, **fields):
@@ -71,3 +73,37 @@ def test_days_count_as_served_for_the_available_once_the_call_up_has_passed(app)
     assert callups.count_served(call_up.ends_on + timedelta(days=2)) == 0  # counted once
     assert training.served_days(yes.user_id, year) == 3
     assert training.served_days(no.user_id, year) == 0
+
+
+def test_the_reservist_answers_on_the_page_and_unit_staff_see_it_others_get_404(app, client):
+    staff, stranger = factories.user(role="unit_staff"), factories.user(role="unit_staff")
+    unit = helpers.unit(staff=[staff])
+    helpers.unit(staff=[stranger])
+    engagement = helpers.engagement(factories.user(last_name="Peeters"),
+                                    status=EngagementStatus.ACTIVE, unit=unit)
+    call_up = _call_up(staff, unit)
+    row, = call_up.answers
+    db.session.commit()
+    user = db.session.get(type(staff), engagement.user_id)
+    login(client, user)
+    assert "Oefening Noordzee" in client.get("/reserve/call-ups").get_data(as_text=True)
+    post_form(client, f"/reserve/call-ups/answers/{row.id}",
+              {"available": "0", "reason": "Examens"}, page="/reserve/call-ups")
+    db.session.refresh(row)
+    assert (row.available, row.reason) == (False, "Examens")
+    login(client, stranger)
+    assert client.get(f"/reserve/call-ups/{call_up.id}").status_code == 404
+    login(client, staff)
+    page = client.get(f"/reserve/call-ups/{call_up.id}").get_data(as_text=True)
+    assert "Peeters" in page and "Examens" in page
+
+
+def test_each_reservist_reached_gets_an_email_in_their_language(app):
+    staff = factories.user(role="unit_staff")
+    unit = helpers.unit(staff=[staff])
+    user = factories.user(language="fr")
+    helpers.engagement(user, status=EngagementStatus.ACTIVE, unit=unit)
+    _call_up(staff, unit, kind="crisis")
+    db.session.commit()
+    mail, = [m for m in outbox() if user.email in (m["To"] or "")]
+    assert "disponibilité" in mail["Subject"]
