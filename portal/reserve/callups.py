@@ -28,6 +28,7 @@ from portal.reserve.models import (
     Pillar,
     TrainingPeriod,
 )
+from portal.reserve.signals import call_up_sent
 from portal.reserve.training import works_for
 from portal.security import Role
 
@@ -111,9 +112,11 @@ def create(actor, *, title: str, kind: str, starts_on: date, ends_on: date, answ
             or_(Engagement.unit_id.in_(unit_ids), Engagement.pillar.in_(pillars)),
         ).order_by(Engagement.id)).all()
     for engagement in reached:
-        db.session.add(CallUpAnswer(call_up_id=call_up.id, engagement_id=engagement.id,
-                                    user_id=engagement.user_id))
+        row = CallUpAnswer(call_up_id=call_up.id, engagement_id=engagement.id,
+                           user_id=engagement.user_id, call_up=call_up)
+        db.session.add(row)
         _tell(db.session.get(User, engagement.user_id), call_up)
+        call_up_sent.send(row)
     db.session.flush()
     audit.record(actor, "reserve.call_up_created", call_up, kind=kind, reached=len(reached),
                  starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat())

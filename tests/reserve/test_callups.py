@@ -107,3 +107,22 @@ def test_each_reservist_reached_gets_an_email_in_their_language(app):
     db.session.commit()
     mail, = [m for m in outbox() if user.email in (m["To"] or "")]
     assert "disponibilité" in mail["Subject"]
+
+
+def test_the_reservists_employer_is_told_formally_in_their_language(app):
+    from tests.employers import helpers as employers
+
+    staff = factories.user(role="unit_staff")
+    unit = helpers.unit(staff=[staff])
+    reservist = factories.user(role="citizen", first_name="An", last_name="Claes")
+    employer = employers.employer()
+    hr = employers.hr_user(employer, language="de", email="hr@firma.be")
+    employers.signed_agreement(employer, hr=hr, reservist=reservist)
+    helpers.engagement(reservist, status=EngagementStatus.ACTIVE, unit=unit)
+    call_up = _call_up(staff, unit)
+    db.session.commit()
+    mail, = [m for m in outbox() if "hr@firma.be" in (m["To"] or "")]
+    body = mail.get_body(("plain",)).get_content()
+    assert mail["Subject"] == "Ihr Mitarbeiter wird von der Reserve einberufen"
+    assert "Wir informieren Sie" in body
+    assert "An Claes" in body and str(call_up.starts_on.year) in body
