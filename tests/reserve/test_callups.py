@@ -126,3 +126,23 @@ def test_the_reservists_employer_is_told_formally_in_their_language(app):
     assert mail["Subject"] == "Ihr Mitarbeiter wird von der Reserve einberufen"
     assert "Wir informieren Sie" in body
     assert "An Claes" in body and str(call_up.starts_on.year) in body
+
+
+def test_unit_staff_send_a_call_up_from_the_form_for_their_own_unit_only(app, client):
+    staff = factories.user(role="unit_staff")
+    unit, other = helpers.unit(staff=[staff], name="Bataljon A"), helpers.unit(name="Ander")
+    helpers.engagement(status=EngagementStatus.ACTIVE, unit=unit)
+    db.session.commit()
+    login(client, staff)
+    page = client.get("/reserve/call-ups/new").get_data(as_text=True)
+    assert "Bataljon A" in page and "Ander" not in page
+    start = date.today() + timedelta(days=20)
+    data = {"title": "Oefening", "kind": "exercise", "starts_on": start.isoformat(),
+            "ends_on": (start + timedelta(days=1)).isoformat(),
+            "answer_by": (start - timedelta(days=5)).isoformat()}
+    post_form(client, "/reserve/call-ups/new", {**data, "unit_ids": str(other.id)})
+    assert db.session.scalars(db.select(callups.CallUp)).all() == []
+    response = post_form(client, "/reserve/call-ups/new", {**data, "unit_ids": str(unit.id)})
+    assert response.status_code == 302
+    call_up, = db.session.scalars(db.select(callups.CallUp)).all()
+    assert len(call_up.answers) == 1
