@@ -136,7 +136,7 @@ def _tell(user: User, call_up: CallUp) -> None:
 
 
 def answer(row: CallUpAnswer, user, *, available: bool, reason: str = "") -> CallUpAnswer:
-    """The reservist's answer; may be changed until the answer-by date."""
+    """The reservist's answer (it may be changed; the answer-by date is not enforced)."""
     if row.user_id != user.id:
         raise _not_allowed()
     row.available = available
