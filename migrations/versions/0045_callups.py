@@ -1,7 +1,7 @@
 """call-ups of the Reserve and the reservists' answers
 
 Revision ID: 0045_callups
-Revises: 0043_reauth
+Revises: 0044_outreach
 Create Date: 2026-12-05 14:00:00
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import portal.models
 
 revision = "0045_callups"
-down_revision = "0043_reauth"
+down_revision = "0044_outreach"
 branch_labels = None
 depends_on = None
 
