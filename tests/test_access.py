@@ -173,6 +173,7 @@ def _reserve_world(owner, application) -> dict:
     """The owner's reserve engagement, proof, training period, assignment and choice."""
     from portal.extensions import db
     from portal.reserve import proofs
+    from portal.reserve.callups import CallUp, CallUpAnswer
     from portal.reserve.models import EngagementStatus, YearEndChoice
     from tests.support import reserve as r
 
@@ -184,8 +185,16 @@ def _reserve_world(owner, application) -> dict:
     choice = YearEndChoice(application_id=application.id, user_id=owner.id,
                            deadline=period.starts_on, status="career")
     db.session.add(choice)
+    call_up = CallUp(title="X", kind="exercise", starts_on=period.starts_on,
+                     ends_on=period.ends_on, answer_by=period.starts_on, unit_ids=str(unit.id))
+    db.session.add(call_up)
     db.session.flush()
-    return {"engagement_id": engagement.id, "proof_id": proof.id, "unit_id": unit.id,
+    answer = CallUpAnswer(call_up_id=call_up.id, engagement_id=engagement.id,
+                          user_id=owner.id)
+    db.session.add(answer)
+    db.session.flush()
+    return {"call_up_id": call_up.id, "answer_id": answer.id,
+            "engagement_id": engagement.id, "proof_id": proof.id, "unit_id": unit.id,
             "period_id": period.id, "assignment_id": assignment.id, "action": "cancel",
             "skill_id": unit.skills[0].id, "choice_id": choice.id}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from portal import mail, outbox
@@ -23,7 +24,7 @@ from portal.reserve.models import (
     EngagementStatus,
     TrainingPeriod,
 )
-from portal.reserve.signals import assignment_changed
+from portal.reserve.signals import assignment_changed, call_up_sent
 
 A = AssignmentStatus
 # Assignments an employer is asked about: not cancelled, not yet served.
@@ -103,8 +104,30 @@ def on_assignment_changed(assignment: Assignment, *, action: str, actor) -> None
                          notice=agreement.terms.notice_days, link=link)
 
 
+# TRANSLATORS: formal
+CALL_UP_SUBJECT = _l("Your employee is called up by the Reserve")
+
+
+def on_call_up_sent(row, **_kwargs) -> None:
+    """Tell the HR users of every enterprise with a signed agreement for the reservist
+    the call-up's kind and dates (nothing else of the call-up leaves the reserve)."""
+    agreements = db.session.scalars(db.select(Agreement).where(
+        Agreement.reservist_id == row.user_id,
+        Agreement.status == AgreementStatus.SIGNED)).all()
+    reservist = db.session.get(User, row.user_id)
+    call_up = row.call_up
+    for agreement in agreements:
+        link = mail.external_url("employers_hr.agreement", agreement_id=agreement.id)
+        for user in effects.answering_users(agreement):
+            outbox.later(user.email, "employer_call_up", user.language, CALL_UP_SUBJECT,
+                         user=user, crisis=call_up.kind == "crisis",
+                         starts_on=call_up.starts_on, ends_on=call_up.ends_on,
+                         reservist_name=reservist.full_name, link=link)
+
+
 def connect() -> None:
     assignment_changed.connect(on_assignment_changed)
+    call_up_sent.connect(on_call_up_sent)
 
 
 def answers_for_units_of(user) -> list[tuple]:

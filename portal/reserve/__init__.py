@@ -14,6 +14,8 @@ from portal import demo as demo_seeds
 from portal import privacy_registry
 from portal.navigation import StaffTask, add_first_task, add_staff_task, set_landing
 from portal.reserve import (  # noqa: F401 (models: the tables)
+    callup_views,
+    callups,
     cli,
     demo,
     handlers,
@@ -36,6 +38,9 @@ STAFF_TASKS = (
     StaffTask("reserve_units.my_units", _l("Training year"),
               _l("Plan training periods, assign reservists, record attendance."),
               (Role.UNIT_STAFF, Role.ADMIN), order=25),
+    StaffTask("reserve_callups.new", _l("Call-ups"),
+              _l("Call up the reservists of chosen units or pillars; see who answered."),
+              (Role.RECRUITER, Role.ADMIN), order=27),
     StaffTask("reserve_units.units_admin", _l("Reserve units"),
               _l("Units, their needs and unit staff; the list of needed skills."),
               (Role.ADMIN,), order=26),
@@ -44,7 +49,7 @@ STAFF_TASKS = (
 
 def init_app(app) -> None:
     """Register the Reserve's pages, commands, demo seed, staff tasks and subscriptions."""
-    for bp in (candidate_views.bp, staff_views.bp, units_views.bp):
+    for bp in (candidate_views.bp, staff_views.bp, units_views.bp, callup_views.bp):
         app.register_blueprint(bp)
     cli.register(app)
     demo_seeds.add_seed(app, demo.seed_reserve, order=60)

@@ -7,7 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from portal.extensions import db
-from portal.reserve import engagements, year_end
+from portal.reserve import callups, engagements, year_end
 
 reserve = AppGroup("reserve", help="The Reserve: end of the service year, engagements.")
 TODAY = click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
@@ -43,6 +43,15 @@ def start_engagements(today):
     n = engagements.activate_started(_day(today))
     db.session.commit()
     click.echo(f"{n} engagement(s) moved.")
+
+
+@reserve.command("count-call-ups")
+@TODAY
+def count_call_ups(today):
+    """Daily: once a call-up's days have passed, count them as served for those available."""
+    n = callups.count_served(_day(today))
+    db.session.commit()
+    click.echo(f"{n} reservist(s) counted.")
 
 
 def register(app) -> None:

@@ -66,6 +66,7 @@ class PeriodKind(StrEnum):
     REFRESHER = "refresher"
     EXERCISE = "exercise"
     DEPLOYMENT_PREPARATION = "deployment_preparation"
+    CALL_UP = "call_up"  # made by a call-up for its served days, not planned by a unit
 
 
 class AssignmentStatus(StrEnum):

@@ -12,3 +12,6 @@ engagement_moved = _signals.signal("engagement-moved")
 # Sent by reserve.training when an assignment changes (assigned, confirmed, swap asked or
 # answered, cancelled, attendance recorded). sender: the Assignment; kwargs: action, actor.
 assignment_changed = _signals.signal("assignment-changed")
+
+# Sent by reserve.callups for each reservist a call-up reaches. sender: the CallUpAnswer.
+call_up_sent = _signals.signal("call-up-sent")

@@ -93,7 +93,7 @@ def plan_period(unit: Unit, actor, *, kind: str, starts_on: date, ends_on: date,
                 capacity: int, notes: str = "") -> TrainingPeriod:
     if not works_for(actor, unit.id):
         raise Refusal(_("You are not allowed to take this action."))
-    if kind not in set(PeriodKind):
+    if kind not in set(PeriodKind) - {PeriodKind.CALL_UP}:
         raise Refusal(_("Choose the kind of training."), field="kind")
     _check_dates(starts_on, ends_on, capacity)
     if not place.strip():

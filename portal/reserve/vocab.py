@@ -67,6 +67,7 @@ KIND_LABELS = {
     PeriodKind.REFRESHER: _l("Refresher training"),
     PeriodKind.EXERCISE: _l("Exercise"),
     PeriodKind.DEPLOYMENT_PREPARATION: _l("Deployment preparation"),
+    PeriodKind.CALL_UP: _l("Call-up"),
 }
 
 ASSIGNMENT_LABELS = {

@@ -16,6 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.dateranges import DateField, DateRange, field, horizon, later, today
 from portal.reserve import vocab
+from portal.reserve.models import PeriodKind
 from portal.reserve.training import LONGEST_PERIOD_DAYS
 
 
@@ -25,7 +26,8 @@ class MultiCheckbox(SelectMultipleField):
 
 
 class PeriodForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=vocab.options(vocab.KIND_LABELS.items()))
+    kind = SelectField(_l("Kind"), choices=vocab.options(
+        (k, label) for k, label in vocab.KIND_LABELS.items() if k != PeriodKind.CALL_UP))
     starts_on = DateField(_l("First day"), validators=[InputRequired(_l("Give the first day.")),
                                                        DateRange(today, horizon)])
     # From the first day, for as long as a period may last.
