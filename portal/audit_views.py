@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField
+from wtforms import StringField
 from wtforms.validators import Length, NumberRange, Optional
 
 from portal import audit, clock, dateranges
@@ -16,6 +16,7 @@ from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.extensions import db
 from portal.navigation import StaffTask, add_staff_task
+from portal.numbers import IntegerField
 from portal.security import Role, role_required
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")

@@ -8,7 +8,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DecimalField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -32,6 +31,7 @@ from portal.applications.questions import options
 from portal.applications.vocab import COMPONENT_LABELS
 from portal.dateranges import DateField, DateRange, DateTimeLocalField, horizon, today
 from portal.i18n import LANGUAGE_LABELS, LETTER_LANGUAGES
+from portal.numbers import IntegerField
 
 NATIONALITY_RULE_LABELS = {
     "belgian": _l("Belgian nationality only"),

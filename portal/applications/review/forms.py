@@ -9,7 +9,6 @@ from wtforms import (
     BooleanField,
     DecimalField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -29,6 +28,7 @@ from wtforms.validators import (
 from portal.applications.models import ResultKind
 from portal.applications.vocab import COMPONENT_LABELS, REJECTION_REASONS, RESULT_LABELS
 from portal.dateranges import DateField, DateRange, horizon, today
+from portal.numbers import IntegerField
 
 # The Recruitment and Selection Centre, where selection days take place.
 SELECTION_CENTRE = "Kwartier Koningin Astrid / Quartier Reine Astrid, Bruynstraat 1 rue Bruyn, " \

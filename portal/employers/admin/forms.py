@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import DecimalField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.dateranges import DateField, DateRange, horizon, horizon_back
+from portal.numbers import IntegerField
 
 
 def _strip(value):

@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
@@ -17,6 +16,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from portal import i18n
 from portal.accounts.forms import language_choices
 from portal.dateranges import DateField, DateRange, horizon, tomorrow
+from portal.numbers import IntegerField
 
 
 def letter_language_choices() -> list[SelectChoice]:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectChoice, SelectField
+from wtforms import HiddenField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, Optional
 
 from portal.dateranges import DateField, DateRange, horizon, today
+from portal.numbers import IntegerField
 from portal.reserve.vocab import REJECTION_REASONS
 
 

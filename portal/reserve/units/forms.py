@@ -5,7 +5,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -15,6 +14,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.dateranges import DateField, DateRange, field, horizon, later, today
+from portal.numbers import IntegerField
 from portal.reserve import vocab
 from portal.reserve.models import PeriodKind
 from portal.reserve.training import LONGEST_PERIOD_DAYS

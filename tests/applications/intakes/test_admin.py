@@ -131,3 +131,11 @@ def test_intake_pages_are_for_administrators_only(client, login_as):
     login_as("recruiter")
     assert client.get("/admin/intakes/").status_code == 403
     assert client.get("/admin/intakes/new").status_code == 403
+
+
+def test_a_number_of_hundreds_of_digits_is_refused_not_an_error(client, login_as):
+    login_as("admin", language="en")
+    response = post(client, "/admin/intakes/new", _form(quota_total="9" * 400))
+    assert response.status_code < 500
+    assert 'id="quota_total-error"' in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(Intake)) is None
