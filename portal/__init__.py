@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from portal import config as config_module
-from portal import errors, i18n, security, templating, textclean
+from portal import errors, i18n, numbers, security, templating, textclean
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # Pieces every domain relies on, each with init_app(app): bulk jobs (and the Job table),
@@ -41,7 +41,7 @@ class BoundedInt(IntegerConverter):
     """`<int:...>` that fits a database integer: a larger number is a 404, not a 500."""
 
     def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's name
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", numbers.DB_INT_MAX)
         super().__init__(map, *args, **kwargs)
 
 

@@ -12,6 +12,7 @@ from wtforms.validators import InputRequired, Length
 
 from portal.dateranges import DateField, DateRange, horizon, today
 from portal.extensions import db
+from portal.numbers import record_id
 from portal.refusals import Refusal
 from portal.reserve import callups, training, vocab
 from portal.reserve.callups import CallUp, CallUpAnswer, CallUpKind
@@ -35,7 +36,7 @@ class CallUpForm(FlaskForm):
                                                     DateRange(today, horizon)])
     answer_by = DateField(_l("Answer by"), validators=[InputRequired(_l("Check the dates.")),
                                                        DateRange(today, horizon)])
-    unit_ids = MultiCheckbox(_l("Units"), coerce=int)
+    unit_ids = MultiCheckbox(_l("Units"), coerce=record_id)
     pillars = MultiCheckbox(_l("Pillars"))
 
 

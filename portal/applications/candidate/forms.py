@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from portal.numbers import IntegerField
+from portal.numbers import IntegerField, record_id
 
 
 class VersionForm(FlaskForm):
@@ -23,7 +23,7 @@ class BookingForm(FlaskForm):
 class RescheduleForm(FlaskForm):
     """Move to another selection day: the day chosen and the version the page showed."""
 
-    selection_day = RadioField(_l("Selection day"), coerce=int,
+    selection_day = RadioField(_l("Selection day"), coerce=record_id,
                                validators=[InputRequired(_l("Choose a selection day."))])
     version = IntegerField(validators=[InputRequired()])
 

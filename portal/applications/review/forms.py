@@ -28,7 +28,7 @@ from wtforms.validators import (
 from portal.applications.models import ResultKind
 from portal.applications.vocab import COMPONENT_LABELS, REJECTION_REASONS, RESULT_LABELS
 from portal.dateranges import DateField, DateRange, horizon, today
-from portal.numbers import IntegerField
+from portal.numbers import IntegerField, record_id
 
 # The Recruitment and Selection Centre, where selection days take place.
 SELECTION_CENTRE = "Kwartier Koningin Astrid / Quartier Reine Astrid, Bruynstraat 1 rue Bruyn, " \
@@ -49,7 +49,7 @@ class VersionForm(FlaskForm):
 
 class ScheduleForm(VersionForm):
     selection_day = SelectField(
-        _l("Selection day"), coerce=int,
+        _l("Selection day"), coerce=record_id,
         validators=[InputRequired(_l("Choose a selection day."))],
         invalid_choice_message=_l("Choose one of this intake's selection days."))
 

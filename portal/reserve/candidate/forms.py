@@ -16,7 +16,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.dateranges import DateField, DateRange, horizon, today
-from portal.numbers import IntegerField
+from portal.numbers import IntegerField, record_id
 from portal.reserve import vocab
 
 UNIT_SLOTS = 3  # units a candidate can rank
@@ -54,17 +54,17 @@ class ApplyForm(FlaskForm):
     availability = RadioField(_l("Availability"), default="part_time",
                               choices=vocab.options(vocab.AVAILABILITY_LABELS.items()))
     # Checked by the service (units of the chosen pillar), which names the problem.
-    unit_1 = SelectField(_l("First choice of unit"), coerce=int, default=0,
+    unit_1 = SelectField(_l("First choice of unit"), coerce=record_id, default=0,
                          validate_choice=False)
-    unit_2 = SelectField(_l("Second choice of unit"), coerce=int, default=0,
+    unit_2 = SelectField(_l("Second choice of unit"), coerce=record_id, default=0,
                          validate_choice=False)
-    unit_3 = SelectField(_l("Third choice of unit"), coerce=int, default=0,
+    unit_3 = SelectField(_l("Third choice of unit"), coerce=record_id, default=0,
                          validate_choice=False)
     preferred_province = SelectField(
         _l("Province (territorial reserve)"),
         choices=vocab.options([("", "—"), *vocab.PROVINCE_LABELS.items()]),
         validate_choice=False)
-    skills = MultiCheckbox(_l("Your expertise"), coerce=int)
+    skills = MultiCheckbox(_l("Your expertise"), coerce=record_id)
     expertise_text = TextAreaField(_l("Other expertise, in your own words"),
                                    validators=[Length(max=2000)])
     # An end before its start is named by the service, with the form's other problems.

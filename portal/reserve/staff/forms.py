@@ -7,14 +7,14 @@ from wtforms import HiddenField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, Optional
 
 from portal.dateranges import DateField, DateRange, horizon, today
-from portal.numbers import IntegerField
+from portal.numbers import IntegerField, record_id
 from portal.reserve.vocab import REJECTION_REASONS
 
 
 class MoveForm(FlaskForm):
     action = HiddenField(validators=[InputRequired()])
     version = IntegerField(validators=[Optional()])
-    unit_id = SelectField(_l("Unit"), coerce=int, default=0, validate_choice=False)
+    unit_id = SelectField(_l("Unit"), coerce=record_id, default=0, validate_choice=False)
     # A Reserve engagement starts from today on: a past start would start and end it at once.
     start_date = DateField(_l("Start date"), validators=[Optional(), DateRange(today, horizon)])
     # Checked by the move itself (a translated refusal, not a 400).

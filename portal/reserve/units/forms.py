@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.dateranges import DateField, DateRange, field, horizon, later, today
-from portal.numbers import IntegerField
+from portal.numbers import IntegerField, record_id
 from portal.reserve import vocab
 from portal.reserve.models import PeriodKind
 from portal.reserve.training import LONGEST_PERIOD_DAYS
@@ -45,8 +45,7 @@ class PeriodForm(FlaskForm):
 
 class AssignForm(FlaskForm):
     # Any id a database integer holds (a forged larger one is a 400, not a 500).
-    engagement_id = SelectField(_l("Reservist"), coerce=int, validate_choice=False,
-                                validators=[NumberRange(min=0, max=2**63 - 1)])
+    engagement_id = SelectField(_l("Reservist"), coerce=record_id, validate_choice=False)
 
 
 class AttendanceForm(FlaskForm):
@@ -69,8 +68,8 @@ class UnitForm(FlaskForm):
         InputRequired(_l("Give the number of reservists needed.")),
         NumberRange(min=0, message=_l("Places cannot be negative."))])
     active = BooleanField(_l("Open to applications"), default=True)
-    skills = MultiCheckbox(_l("Skills needed"), coerce=int)
-    members = MultiCheckbox(_l("Unit staff"), coerce=int)
+    skills = MultiCheckbox(_l("Skills needed"), coerce=record_id)
+    members = MultiCheckbox(_l("Unit staff"), coerce=record_id)
 
 
 class SkillForm(FlaskForm):
