@@ -356,6 +356,10 @@ class Config:
     # INVITED_AGE: the age at which the register's young people are invited (the policy note:
     # on turning 18). A cohort's birth dates lie within the planning horizon around it.
     INVITED_AGE = _int("INVITED_AGE", 18)
+    # INVITATION_REMINDER_DAYS: a reminder run letters, once, the invited people who neither
+    # signed up nor answered (not interested, maybe later) this many days after their
+    # invitation letter (the policy note asks for outreach beyond one letter).
+    INVITATION_REMINDER_DAYS = _int("INVITATION_REMINDER_DAYS", 42)
 
     # The Reserve (portal/reserve). SERVICE_YEAR_MONTHS: length of the service year; once
     # that many months after an intake's start date have passed, `flask reserve close-years`

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from portal import demo as demo_seeds
 from portal.invitations import admin_views, cli, demo, models, views  # noqa: F401 (models: tables)
 from portal.invitations import privacy as invitations_privacy
-from portal.invitations.letters import SOURCE
+from portal.invitations.letters import REMINDER, SOURCE
 from portal.letters import runs
 from portal.navigation import StaffTask, add_staff_task
 from portal.security import Role
@@ -17,6 +17,7 @@ def init_app(app) -> None:
     app.register_blueprint(admin_views.bp)
     cli.register(app)
     runs.register_source(app, SOURCE)  # the cohort's invitation letters, in letter runs
+    runs.register_source(app, REMINDER)  # and the one reminder to those who did not answer
     demo_seeds.add_seed(app, demo.seed_cohort, order=30)
     add_staff_task(app, StaffTask(
         "cohorts.index", _l("Cohorts"),

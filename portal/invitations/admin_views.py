@@ -77,6 +77,7 @@ def _render_show(cohort: Cohort, form: ImportForm, status: int = 200,
         ages=cohort.ages_in(clock.today().year),
         region_labels=regions.REGION_LABELS, language_labels=LANGUAGE_LABELS,
         reprint_form=reprint_form or ReprintForm(formdata=None),
+        reminders=invitation_letters.reminder_counts(cohort),
     ), status
 
 

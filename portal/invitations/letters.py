@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import quote
 
 from flask import current_app
@@ -130,6 +130,61 @@ class InvitationRun(runs.RunSource):
 
 
 SOURCE = InvitationRun()
+REMINDER_KIND = "invitation_reminder"
+
+
+def reminder_cutoff(today: date) -> datetime:
+    """Invitation letters made before this moment are old enough for the reminder."""
+    day = today - timedelta(days=current_app.config["INVITATION_REMINDER_DAYS"])
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
+
+
+class ReminderRun(InvitationRun):
+    """The one reminder to a cohort's invited people who have not answered: no account, no
+    answer ("not interested", "maybe later"), an invitation letter at least
+    INVITATION_REMINDER_DAYS old and no reminder yet. It carries a new code, which replaces
+    the first letter's (only a hash of that one is kept)."""
+
+    name = "reminder"
+    kind = REMINDER_KIND
+    label = _l("Reminders of the invitation")
+
+    def recipients(self, scope_id: int, reprint: bool = False):
+        # Once: even a run started to letter "everyone again" never reminds twice.
+        letter_of = db.select(Letter.id).where(Letter.person_id == Person.id)
+        return (db.select(Person.id)
+                .where(Person.cohort_id == scope_id, ~Person.user.has(),
+                       letter_of.where(Letter.kind == KIND).exists(),
+                       ~letter_of.where(Letter.kind == KIND,
+                                        Letter.created_at >= reminder_cutoff(clock.today()))
+                       .exists(),
+                       ~letter_of.where(Letter.kind == REMINDER_KIND).exists(),
+                       ~db.select(Invitation.id).where(Invitation.person_id == Person.id,
+                                                       Invitation.answer.is_not(None))
+                       .exists())
+                .order_by(Person.postcode, Person.id))
+
+    def context(self, scope: Cohort, letter_date: date) -> dict:
+        return {**context(scope, letter_date), "answer_address": answer_address()}
+
+
+REMINDER = ReminderRun()
+
+
+def reminder_counts(cohort: Cohort) -> dict[str, int]:
+    """How many of the cohort got the reminder, and how many it would letter today."""
+    due = REMINDER.recipients(cohort.id).order_by(None).subquery()
+    return {
+        "sent": db.session.scalar(db.select(db.func.count(db.func.distinct(Letter.person_id)))
+                                  .where(Letter.cohort_id == cohort.id,
+                                         Letter.kind == REMINDER_KIND)) or 0,
+        "due": db.session.scalar(db.select(db.func.count()).select_from(due)) or 0,
+    }
+
+
+def answer_address() -> str:
+    """The page for "not interested" or "maybe later", as printed."""
+    return current_app.config["BASE_URL"].split("://", 1)[-1] + "/start/answer"
 
 
 def reprint(person: Person, actor, reason: str, replaces: Letter | None = None) -> Letter:

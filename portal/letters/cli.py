@@ -33,7 +33,7 @@ def _operator(reason: str | None) -> str | None:
 
 
 _SOURCE = click.option("--source", "source_name", default="invitation", show_default=True,
-                       help="Which letters: the run source (invitation, ...).")
+                       help="Which letters: the run source (invitation, reminder).")
 
 
 def register(app) -> None:

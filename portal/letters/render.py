@@ -34,6 +34,7 @@ BASE_URL = ASSETS.as_uri() + "/"
 # name), in the letter's first language.
 TITLES = {
     "invitation": _l("Invitation — Service Year"),
+    "invitation_reminder": _l("Reminder of your invitation — Service Year"),
     "acknowledgement": _l("Acknowledgement of your application — Service Year"),
     "convocation": _l("Convocation to the selection tests — Service Year"),
     "decision": _l("Decision on your application — Service Year"),
@@ -142,11 +143,26 @@ def fetcher():
     return _weasy()[1]
 
 
+_INCLUDED = re.compile(r'{%-?\s*(?:include|extends)\s+"letters/([\w.]+)"')
+
+
+def _template_files(name: str) -> list[str]:
+    """A letter template and every letter partial it includes or extends, recursively."""
+    found, todo = [], [name]
+    while todo:
+        current = todo.pop()
+        if current in found:
+            continue
+        found.append(current)
+        todo.extend(_INCLUDED.findall((TEMPLATES / current).read_text()))
+    return found
+
+
 @cache
 def template_version(kind: str) -> str:
     """A short hash of everything that shapes a letter of this kind."""
     digest = hashlib.sha256()
-    for name in (f"{kind}.html", *SHARED_FILES):
+    for name in (*_template_files(f"{kind}.html"), *SHARED_FILES):
         digest.update((TEMPLATES / name).read_bytes())
     for path in sorted(ASSETS.rglob("*")):
         if path.is_file():

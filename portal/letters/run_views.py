@@ -12,6 +12,7 @@ from flask import (
     jsonify,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
@@ -61,7 +62,12 @@ def _page(form, status=200):
 @bp.get("")
 @role_required(Role.ADMIN)
 def list_runs():
-    return _page(_form(formdata={}))
+    form = _form(formdata={})
+    # A link from a group's page chooses its letters (e.g. a cohort's reminders).
+    chosen = request.args.get("scope", "")
+    if chosen in {value for value, _label in form.scope.choices}:
+        form.scope.data = chosen
+    return _page(form)
 
 
 @bp.post("")

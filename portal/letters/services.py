@@ -445,8 +445,9 @@ def issue(kind: str, *, recipient: Recipient, context: dict, actor, languages=No
     return letter
 
 
-# The kind of letter that carries a live invitation code.
+# The kinds of letter that carry a live invitation code: the invitation and its reminder.
 INVITATION_KIND = "invitation"
+CODE_KINDS = (INVITATION_KIND, "invitation_reminder")
 
 
 def readable_by(letter: Letter, user) -> bool:
@@ -457,7 +458,7 @@ def readable_by(letter: Letter, user) -> bool:
     if role == Role.ADMIN:
         return True
     if role == Role.RECRUITER:
-        return letter.kind != INVITATION_KIND and letter.subject_type == "Application"
+        return letter.kind not in CODE_KINDS and letter.subject_type == "Application"
     if letter.user_id is not None and letter.user_id == user.id:
         return True
     person = getattr(user, "person", None)

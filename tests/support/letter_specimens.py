@@ -33,8 +33,9 @@ RECIPIENT_DE = dict(
     postcode="4780", municipality="Sankt Vith")
 
 # The kinds and their variants (the longest branch of each template).
-NAMES = ("invitation", "acknowledgement", "convocation", "decision-selected",
-         "decision-waitlisted", "decision-rejected", "reserve-approved", "reserve-rejected",
+NAMES = ("invitation", "invitation_reminder", "acknowledgement", "convocation",
+         "decision-selected", "decision-waitlisted", "decision-rejected", "reserve-approved",
+         "reserve-rejected",
          "agreement-sign", "agreement-suspend", "statement", "data_export",
          "review_answer-upheld", "review_answer-reserve", "statement_review_answer-employer",
          "statement_review_answer-reservist")
@@ -161,6 +162,14 @@ def kinds() -> dict[str, dict]:
             # A cohort born over several years: the longest of the three age sentences.
             "age_youngest": 17, "age_oldest": 25,
             "signup_address": "dienstjaar-servicedannee.mil.be/start",
+            "expires_on": date(2027, 12, 31), "deleted_on": date(2028, 3, 30),
+            "contact_address": "Defensie, Militair Dienstjaar, Eversestraat 1, 1140 Evere",
+            "qr_uri": render.qr_data_uri(LONG_SETTINGS["BASE_URL"] + "/start?code=X")},
+            "slots": {"code": "7K3M-9Q2X-HW4T"}},
+        "invitation_reminder": {"kind": "invitation_reminder", "context": {
+            "age_youngest": 17, "age_oldest": 25,
+            "signup_address": "dienstjaar-servicedannee.mil.be/start",
+            "answer_address": "dienstjaar-servicedannee.mil.be/start/answer",
             "expires_on": date(2027, 12, 31), "deleted_on": date(2028, 3, 30),
             "contact_address": "Defensie, Militair Dienstjaar, Eversestraat 1, 1140 Evere",
             "qr_uri": render.qr_data_uri(LONG_SETTINGS["BASE_URL"] + "/start?code=X")},

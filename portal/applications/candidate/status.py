@@ -64,6 +64,7 @@ TEXTS = {
 }
 LETTER_KINDS = {
     "invitation": _l("Your invitation"),
+    "invitation_reminder": _l("Reminder of your invitation"),
     "acknowledgement": _l("Acknowledgement of your application"),
     "convocation": _l("Convocation to the selection tests"),
     "decision": _l("Decision"),
