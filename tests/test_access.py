@@ -143,7 +143,8 @@ def _world():
                                   postcode="2000", first_name="Other")
     letter = letters.issue("invitation", recipient=recipient, actor=None, user=owner,
                            context={"expires_on": None, "age_youngest": 18, "age_oldest": 18,
-                                    "signup_address": "x.test/start"}, slots={"code": "X"})
+                                    "signup_address": "x.test/start",
+                                    "parents_address": "x.test/parents"}, slots={"code": "X"})
     import json
     import tempfile
 

@@ -15,6 +15,7 @@ from tests.test_translations import (
     EMPLOYER_FACING,
     GERMAN_SIE_ALLOWED,
     GERMAN_SIE_TO_ENTERPRISES,
+    PARENT_FACING,
     ROOT,
     _catalogue,
 )
@@ -93,6 +94,8 @@ def _readers() -> dict[str, set[str]]:
             readers[key].add("employer")
         elif filename.startswith(STAFF_FACING):
             readers[key].add("staff")
+        elif filename.startswith(PARENT_FACING):
+            readers[key].add("parent")
         else:
             readers[key].add("citizen")
     return readers

@@ -118,11 +118,13 @@ FORMAL = re.compile(r"\b(Sie|Ihr|Ihre|Ihren|Ihrem|Ihrer|Ihres|Ihnen)\b")
 INFORMAL = re.compile(r"\b(du|dich|dir|dein|deine|deinen|deinem|deiner|deines)\b", re.I)
 EMPLOYER_FACING = ("portal/templates/employers/hr", "portal/templates/emails/employer_",
                    "portal/employers/hr")
+# The page for the parents of invited young people: adults, addressed formally too.
+PARENT_FACING = ("portal/templates/public/parents.html",)
 
 
 def _employer_facing_ids() -> set[str]:
-    """Messages written only to employers: extracted from the employer space's files, or
-    marked "formal" by their translator comment."""
+    """Messages written only to employers (or to parents): extracted from the employer
+    space's files or the parents' page, or marked "formal" by their translator comment."""
     from babel.messages.extract import extract_from_dir
 
     ids = set()
@@ -135,7 +137,7 @@ def _employer_facing_ids() -> set[str]:
             options_map={"portal/templates/**": {"trimmed": "true"}},
             comment_tags=("TRANSLATORS:",)):
         key = message if isinstance(message, str) else message[0]
-        if any(filename.startswith(prefix) for prefix in EMPLOYER_FACING) or any(
+        if filename.startswith(EMPLOYER_FACING + PARENT_FACING) or any(
                 "formal" in c for c in comments):
             ids.add(key)
     return ids

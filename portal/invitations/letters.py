@@ -22,10 +22,14 @@ from portal.refusals import Refusal
 KIND = services.INVITATION_KIND
 
 
+def _printed(path: str) -> str:
+    """A page's address as printed: readable, without the scheme."""
+    return current_app.config["BASE_URL"].split("://", 1)[-1] + path
+
+
 def signup_address() -> str:
-    """The sign-up page as printed: readable, without the scheme."""
-    base = current_app.config["BASE_URL"]
-    return base.split("://", 1)[-1] + "/start"
+    """The sign-up page as printed."""
+    return _printed("/start")
 
 
 def signup_url(code: str) -> str:
@@ -42,6 +46,7 @@ def context(cohort, letter_date: date | None = None) -> dict:
         "age_youngest": youngest,
         "age_oldest": oldest,
         "signup_address": signup_address(),
+        "parents_address": _printed("/parents"),
         "expires_on": cohort.expires_on,
         # Register data of people who never sign up go this long after the codes expire.
         "deleted_on": cohort.expires_on + timedelta(
@@ -184,7 +189,7 @@ def reminder_counts(cohort: Cohort) -> dict[str, int]:
 
 def answer_address() -> str:
     """The page for "not interested" or "maybe later", as printed."""
-    return current_app.config["BASE_URL"].split("://", 1)[-1] + "/start/answer"
+    return _printed("/start/answer")
 
 
 def reprint(person: Person, actor, reason: str, replaces: Letter | None = None) -> Letter:

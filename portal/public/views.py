@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal import clock, i18n
+from portal.applications import offer_terms
 from portal.applications.intakes import services as intake_services
 from portal.applications.vocab import COMPONENT_LABELS
 from portal.extensions import db, login_manager
@@ -31,6 +32,17 @@ def home():
                   for component, label in COMPONENT_LABELS.items()
                   if intake.quota_for(component) > 0]
     return render_template("public/home.html", intake=intake, places=places)
+
+
+@bp.get("/parents")
+@public
+def parents():
+    """For the parents of an invited young person, in their language: what the year is and
+    is not, the open intakes' own figures, what happens to their child's data."""
+    return render_template(
+        "public/parents.html", intakes=intake_services.open_intakes(clock.today()),
+        offer_lines=offer_terms.lines, months=current_app.config["SERVICE_YEAR_MONTHS"],
+        retention=current_app.config["RETENTION_DAYS"])
 
 
 @bp.get("/privacy")

@@ -68,7 +68,7 @@ def test_citizen_pages_in_dutch_and_german(page: Page, pages, live_server, app, 
     monkeypatch.setitem(app.config, "SMS_GATEWAY", "file")  # the choice of text messages
     monkeypatch.setitem(app.config, "SMS_DIR", str(tmp_path / "sms"))
     page.set_viewport_size({"width": 1280, "height": 900})
-    _visit(page, pages, ["/", "/sign-up", "/forgot-password", "/start", "/login"])
+    _visit(page, pages, ["/", "/sign-up", "/forgot-password", "/start", "/parents", "/login"])
     page.locator("main form button[type=submit]").click()  # empty login: errors
     pages.check()
     citizen = factories.user(language="de")

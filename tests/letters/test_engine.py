@@ -155,7 +155,8 @@ def test_recruiters_read_the_letters_of_applications_audited(app, client, login_
                                    "9000 Gent"), postcode="9000", first_name="Lotte")
     letter = services.issue("invitation", recipient=recipient, actor=admin,
                             context={"expires_on": None, "age_youngest": 18, "age_oldest": 18,
-                                     "signup_address": "x.test/start"},
+                                     "signup_address": "x.test/start",
+                                     "parents_address": "x.test/parents"},
                             slots={"code": "TEST"})
     letter.kind, letter.subject_type, letter.subject_id = "decision", "Application", "7"
     db.session.commit()
@@ -181,7 +182,8 @@ def test_issue_renders_any_kind_with_its_context(app):
                                    "4700 Eupen"), postcode="4700", first_name="Anna")
     letter = services.issue("invitation", recipient=recipient, actor=admin,
                             context={"expires_on": None, "age_youngest": 18, "age_oldest": 18,
-                                     "signup_address": "x.test/start"},
+                                     "signup_address": "x.test/start",
+                                     "parents_address": "x.test/parents"},
                             slots={"code": "TEST"})
     assert letter.languages == "de,fr,nl" and letter.id is not None
     assert "Anna Schmitz" in pdf_text(letter.pdf)

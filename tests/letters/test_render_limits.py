@@ -18,7 +18,7 @@ from tests.support.client import download_my_data
 from tests.support.letters import pdf_text
 
 CONTEXT = {"expires_on": None, "age_youngest": 18, "age_oldest": 18,
-           "signup_address": "x.test/start"}
+           "signup_address": "x.test/start", "parents_address": "x.test/parents"}
 RECIPIENT = services.Recipient(name="Lotte Peeters", address_lines=("Veldstraat 1",
                                "9000 Gent"), postcode="9000", first_name="Lotte")
 

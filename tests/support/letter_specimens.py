@@ -162,6 +162,7 @@ def kinds() -> dict[str, dict]:
             # A cohort born over several years: the longest of the three age sentences.
             "age_youngest": 17, "age_oldest": 25,
             "signup_address": "dienstjaar-servicedannee.mil.be/start",
+            "parents_address": "dienstjaar-servicedannee.mil.be/parents",
             "expires_on": date(2027, 12, 31), "deleted_on": date(2028, 3, 30),
             "contact_address": "Defensie, Militair Dienstjaar, Eversestraat 1, 1140 Evere",
             "qr_uri": render.qr_data_uri(LONG_SETTINGS["BASE_URL"] + "/start?code=X")},
@@ -169,6 +170,7 @@ def kinds() -> dict[str, dict]:
         "invitation_reminder": {"kind": "invitation_reminder", "context": {
             "age_youngest": 17, "age_oldest": 25,
             "signup_address": "dienstjaar-servicedannee.mil.be/start",
+            "parents_address": "dienstjaar-servicedannee.mil.be/parents",
             "answer_address": "dienstjaar-servicedannee.mil.be/start/answer",
             "expires_on": date(2027, 12, 31), "deleted_on": date(2028, 3, 30),
             "contact_address": "Defensie, Militair Dienstjaar, Eversestraat 1, 1140 Evere",
