@@ -18,6 +18,7 @@ from portal import demo as demo_seeds
 from portal.applications import (  # noqa: F401 (models, identity_clashes: their tables)
     effects,
     identity_clashes,
+    interest,
     models,
 )
 from portal.applications import privacy as applications_privacy
@@ -39,6 +40,7 @@ from portal.security import Role
 def init_app(app) -> None:
     app.register_blueprint(intake_views.bp)
     app.register_blueprint(candidate_views.bp)
+    app.register_blueprint(interest.bp)  # the interest questionnaire
     app.register_blueprint(review_views.bp)
     app.register_blueprint(medical_views.bp)
     review_cli.register(app)

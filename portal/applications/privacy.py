@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, update
 
 from portal import privacy_registry as registry
 from portal.applications import answers as stored_answers
-from portal.applications import conversation, health
+from portal.applications import conversation, health, interest
 from portal.applications.intakes.models import Booking
 from portal.applications.models import (
     Application,
@@ -68,6 +68,12 @@ LABELS = {
     "session": _l("Session"),
     "created_at": _l("Booked on"),
     "cancelled_at": _l("Cancelled on"),
+    "interest": _l("Your interest questionnaire"),
+    "level": _l("Interest (0 to 10)"),
+    "functions": _l("Fields that draw you"),
+    "driving_licence": _l("Driving licence B"),
+    "languages": _l("Languages you speak"),
+    "updated_at": _l("Last answered on"),
 }
 
 
@@ -80,7 +86,8 @@ def _applications(user):
 def export(user) -> dict | None:
     applications = _applications(user)
     bookings = db.session.scalars(select(Booking).where(Booking.user_id == user.id)).all()
-    if not applications and not bookings:
+    questionnaire = interest.export(user)
+    if not applications and not bookings and questionnaire is None:
         return None
     items = []
     for a in applications:
@@ -112,6 +119,7 @@ def export(user) -> dict | None:
         "bookings": [{"session": b.session.place, "at": b.session.starts_at,
                       "created_at": b.created_at, "cancelled_at": b.cancelled_at}
                      for b in bookings],
+        **(questionnaire or {}),
     }
 
 
@@ -162,6 +170,7 @@ def erase(user, actor, now, kept_subjects=None, **_kw) -> registry.Erased:
     result.counts["applications"] = len(doomed)
     result.counts["bookings"] = db.session.execute(
         delete(Booking).where(Booking.user_id == user.id)).rowcount
+    result.counts["interests"] = interest.erase(user)
     db.session.flush()
     db.session.expire_all()
     return result

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit, regions
-from portal.applications import identity_clashes
+from portal.applications import identity_clashes, interest
 from portal.applications.answers import own as answers
 from portal.applications.answers import store as store_answers
 from portal.applications.intakes import booking as sessions
@@ -114,7 +114,8 @@ def _format(day: date) -> str:
 
 
 def prefill(user, application: Application, step: str) -> dict:
-    """What a step's form shows: the saved answers, else what we know from the invitation."""
+    """What a step's form shows: the saved answers, else what we know from the invitation
+    and the interest questionnaire."""
     saved = answers(application).get(step)
     if saved:
         return saved
@@ -132,7 +133,7 @@ def prefill(user, application: Application, step: str) -> dict:
             data.update(street=person.street, house_number=person.house_number, box=person.box,
                         postcode=person.postcode, municipality=person.municipality)
         return data
-    return {}
+    return interest.prefill(user, step)  # the interest questionnaire, if they answered it
 
 
 def check_version(application: Application, version) -> None:

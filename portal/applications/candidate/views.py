@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length
 
 from portal import clock, drafts
 from portal.accounts.guards import verified_required
-from portal.applications import answers, offer_terms
+from portal.applications import answers, interest, offer_terms
 from portal.applications.candidate import aftercare, forms
 from portal.applications.candidate import services as service
 from portal.applications.candidate import status as status_text
@@ -55,7 +55,8 @@ def intakes_open():
             "application": service.find(current_user.id, intake.id),
             "can_start": not service.start_problems(current_user, intake, _today()),
         })
-    return render_template("applications/candidate/intakes.html", rows=rows, today=_today())
+    return render_template("applications/candidate/intakes.html", rows=rows, today=_today(),
+                           interest_answered=interest.of(current_user) is not None)
 
 
 @bp.get("/apply/<int:intake_id>/sessions")
