@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal import demo as demo_seeds
 from portal.applications import (  # noqa: F401 (models, identity_clashes: their tables)
+    adjustments,
     effects,
     identity_clashes,
     interest,
@@ -41,6 +42,7 @@ def init_app(app) -> None:
     app.register_blueprint(intake_views.bp)
     app.register_blueprint(candidate_views.bp)
     app.register_blueprint(interest.bp)  # the interest questionnaire
+    app.register_blueprint(adjustments.bp)  # adjustments asked for the selection day
     app.register_blueprint(review_views.bp)
     app.register_blueprint(medical_views.bp)
     review_cli.register(app)

@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
 from portal import privacy_registry as registry
+from portal.applications import adjustments, conversation, health, interest
 from portal.applications import answers as stored_answers
-from portal.applications import conversation, health, interest
 from portal.applications.intakes.models import Booking
 from portal.applications.models import (
     Application,
@@ -68,6 +68,9 @@ LABELS = {
     "session": _l("Session"),
     "created_at": _l("Booked on"),
     "cancelled_at": _l("Cancelled on"),
+    "adjustments": _l("Adjustments you asked for on the selection day"),
+    "kinds": _l("What would help you"),
+    "details": _l("Details"),
     "interest": _l("Your interest questionnaire"),
     "level": _l("Interest (0 to 10)"),
     "functions": _l("Fields that draw you"),
@@ -98,6 +101,7 @@ def export(user) -> dict | None:
             "reference": a.reference, "intake": a.intake.name, "status": a.status,
             "component": a.component, "submitted_at": a.submitted_at,
             "decided_at": a.decided_at, "answers": stored_answers.own(a),
+            "adjustments": adjustments.export(a),
             "history": [{"action": e.action, "from_status": e.from_status,
                          "to_status": e.to_status, "reason": e.reason, "at": e.at}
                         for e in a.events],
@@ -134,6 +138,7 @@ def _delete_files(ids) -> None:
                           (TestResult, TestResult.application_id),
                           (Decision, Decision.application_id)):
         db.session.execute(delete(model).where(column.in_(ids)).execution_options(**opts))
+    adjustments.delete_of(ids)
     letter_services.delete_of_subjects(Application, ids)
 
 
@@ -156,6 +161,7 @@ def erase(user, actor, now, kept_subjects=None, **_kw) -> registry.Erased:
         # Kept, minimised: the decision and its history, not the answers or the address.
         a.answers = "{}"
         a.health_answers = None
+        adjustments.delete_of([a.id])
         _forget_medical_reasons([a.id])
         a.postcode = a.province = ""
         result.kept.append(registry.Kept(what, until, why))
@@ -234,12 +240,14 @@ def _forget_medical_reasons(ids) -> None:
 
 
 def purge_health(cutoff, now, dry_run: bool) -> int:
-    """The health answers (and the medical test's reason) once the tests are long past."""
+    """The health answers (the medical test's reason, the adjustments asked for the day)
+    once the tests are long past."""
     ids = db.session.scalars(select(Application.id).where(
         Application.status.in_(PAST_MEDICAL), Application.status_changed_at < cutoff,
         db.or_(Application.health_answers.is_not(None),
                Application.id.in_(select(TestResult.application_id).where(
-                   TestResult.medical_reason.is_not(None)))))).all()
+                   TestResult.medical_reason.is_not(None))),
+               Application.id.in_(select(adjustments.Adjustment.application_id))))).all()
     if ids and not dry_run:
         for start in range(0, len(ids), 5000):
             chunk = ids[start:start + 5000]
@@ -247,6 +255,7 @@ def purge_health(cutoff, now, dry_run: bool) -> int:
                                .values(health_answers=None)
                                .execution_options(synchronize_session=False))
             _forget_medical_reasons(chunk)
+            adjustments.delete_of(chunk)
     return len(ids)
 
 
@@ -280,10 +289,12 @@ PART = registry.Part(
             purpose=_l("Prepare the medical test of selection"),
             legal_basis=_l("Explicit consent (GDPR Art. 9(2)(a)) and the assessment of "
                            "fitness for service (Art. 9(2)(h))"),
-            categories=_l("Answers to the health questions (special category)"),
+            categories=_l("Answers to the health questions and adjustments asked for the "
+                          "selection day (special category)"),
             since=_l("the application's last status change once the tests are past"),
             purge=purge_health,
-            recipients=_l("Medical staff of Defence"),
+            recipients=_l("Medical staff of Defence; the adjustments also the recruiters of "
+                          "the selection day"),
         ),
     ),
 )

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
 from portal import clock
-from portal.applications import appeals, conversation, first_day, selection
+from portal.applications import adjustments, appeals, conversation, first_day, selection
 from portal.applications.candidate import forms
 from portal.applications.candidate import services as service
 from portal.applications.intakes import reschedule
@@ -201,6 +201,9 @@ def on_status_page(application: Application) -> dict:
         "thread": conversation.thread(application),
         "message_form": forms.MessageForm(),
         "first_day_shown": application.status in first_day.SHOWN_IN,
+        "can_ask_adjustment": adjustments.can_ask(application, today),
+        "adjustment_last_day": adjustments.last_day_to_ask(application),
+        "adjustment": adjustments.of(application),
     }
 
 

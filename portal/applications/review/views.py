@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 from portal import audit
 from portal.accounts.models import User
 from portal.applications import (
+    adjustments,
     answers,
     correspondence,
     identity_clashes,
@@ -317,8 +318,10 @@ def selection_days(intake_id: int):
                                                  **form.hours()))):
         flash(_("Selection day added."), "success")
         return redirect(url_for("review.selection_days", intake_id=intake.id))
+    days = intake_services.selection_days(intake)
     return render_template("applications/review/selection_days.html", intake=intake, form=form,
-                           days=intake_services.selection_days(intake)), \
+                           days=days, adjustment_counts=adjustments.count_of_days(
+                               [day for day, _n in days])), \
         400 if form.errors else 200
 
 
