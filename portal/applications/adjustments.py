@@ -35,6 +35,7 @@ KINDS = {
     "other": _l("Something else: say what below"),
 }
 STAFF = (Role.RECRUITER, Role.MEDICAL_STAFF, Role.ADMIN)
+MAX_DETAILS = 1000  # characters of the free text
 
 
 class Adjustment(TimestampMixin, db.Model):
@@ -61,7 +62,8 @@ class AdjustmentForm(FlaskForm):
                                 choices=options(KINDS.items()), option_widget=CheckboxInput(),
                                 widget=ListWidget(prefix_label=False))
     details = TextAreaField(_l("Tell us more (optional)"), validators=[
-        Optional(), Length(max=1000, message=_l("Write at most 1000 characters."))])
+        Optional(), Length(max=MAX_DETAILS, message=_l("Write at most %(num)d characters.",
+                                                       num=MAX_DETAILS))])
 
 
 def of(application: Application) -> Adjustment | None:

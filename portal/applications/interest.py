@@ -56,7 +56,8 @@ def _checkboxes(label, choices) -> SelectMultipleField:
 
 class InterestForm(FlaskForm):
     level = RadioField(
-        _l("How interested are you in a year with Defence? 0 is not at all, 10 is very."),
+        _l("How interested are you in a year with Defence? %(low)d is not at all, %(high)d "
+           "is very.", low=SCALE[0], high=SCALE[-1]),
         choices=options((str(n), str(n)) for n in SCALE), validators=[InputRequired(REQUIRED)])
     functions = _checkboxes(_l("Which fields draw you?"), FUNCTIONS)
     driving_licence = BooleanField(_l("I have a driving licence B"))

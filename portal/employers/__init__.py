@@ -22,11 +22,13 @@ from portal.employers import (  # noqa: F401 (models: their tables)
     effects,
     models,
     periods,
+    planning,
     privacy,
     reserve_calendar,
     statement_reviews,
 )
 from portal.employers.admin import views as admin_views
+from portal.employers.hr import planning_views
 from portal.employers.hr import views as hr_views
 from portal.employers.reservist import views as reservist_views
 from portal.employers.units import views as units_views
@@ -59,9 +61,10 @@ def init_app(app) -> None:
                           os.environ.get("EMPLOYER_CONTACT_DAILY_LIMIT", "20 per day"))
 
     app.jinja_env.globals["statement_answer_letter"] = statement_reviews.answer_letter
+    app.jinja_env.globals["planning_months"] = planning.MONTHS_AHEAD
     app.jinja_env.filters["money"] = (
         lambda n: format_decimal(n, format="#,##0.00") if n is not None else "")
-    for module in (reservist_views, hr_views, admin_views):
+    for module in (reservist_views, hr_views, planning_views, admin_views):
         app.register_blueprint(module.bp)
     app.cli.add_command(cli.employers)
     effects.connect()

@@ -1,0 +1,48 @@
+"""The enterprise's planning of its reservists' training, for HR users of the enterprise:
+the page's two downloads (CSV and iCalendar), next 12 months."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import Blueprint, abort, send_file
+from flask_login import current_user
+
+from portal import clock
+from portal.employers import planning, services
+from portal.employers.models import Employer
+from portal.extensions import db
+from portal.security import Role, role_required
+
+bp = Blueprint("employers_planning", __name__, url_prefix="/employer")
+
+
+def _employer_or_404(employer_id: int) -> Employer:
+    employer = db.session.get(Employer, employer_id)
+    if employer is None or not services.is_member(current_user, employer.id):
+        abort(404)
+    return employer
+
+
+def _download(body: bytes, mimetype: str, name: str):
+    response = send_file(BytesIO(body), mimetype=mimetype, as_attachment=True,
+                         download_name=name, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/enterprises/<int:employer_id>/planning.csv")
+@role_required(Role.EMPLOYER)
+def planning_csv(employer_id: int):
+    employer = _employer_or_404(employer_id)
+    today = clock.today()
+    body = planning.to_csv(employer, planning.rows(employer, today)).encode("utf-8-sig")
+    return _download(body, "text/csv", f"{planning.file_stem(employer, today)}.csv")
+
+
+@bp.get("/enterprises/<int:employer_id>/planning.ics")
+@role_required(Role.EMPLOYER)
+def planning_ics(employer_id: int):
+    employer = _employer_or_404(employer_id)
+    today = clock.today()
+    body = planning.to_ical(employer, planning.rows(employer, today))
+    return _download(body, "text/calendar", f"{planning.file_stem(employer, today)}.ics")
