@@ -74,6 +74,7 @@ class Dashboard:
     decided: int = 0
     days_mean: float | None = None
     days_median: float | None = None
+    days_hidden: bool = False  # by suppression: too few decisions to show their times
 
     @property
     def widest(self) -> int:

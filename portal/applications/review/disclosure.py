@@ -4,7 +4,8 @@ No count below DASHBOARD_MIN_CELL is shown: the page, the charts and the CSV get
 instead (printed as "< N"). Each dimension's values split the intake's total of a stage,
 so a column with a single hidden cell and a shown total would give the cell back: the
 smallest other shown cell of that column is hidden too. Rates next to a hidden total are
-left out for the same reason.
+left out for the same reason, and the average and median time to a decision while there
+are fewer decisions than the threshold.
 """
 
 from __future__ import annotations
@@ -46,9 +47,14 @@ def suppress(board: Dashboard, minimum: int | None = None) -> Dashboard:
             for value in _column({v: c[key] for v, c in table.items()}, minimum):
                 table[value][key] = None
         breakdown[dimension] = table
+    # The average and median of a few decisions tell how long each of them took.
+    few = 0 < board.decided < minimum
     return replace(
         board,
         stages=stages,
         breakdown=breakdown,
         decided=board.decided if board.decided >= minimum else None,
+        days_mean=None if few else board.days_mean,
+        days_median=None if few else board.days_median,
+        days_hidden=few,
     )

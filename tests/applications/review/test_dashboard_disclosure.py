@@ -107,3 +107,27 @@ def test_sex_and_age_count_from_the_register(app):
     ages = {value: counts["applied"] for value, counts in board.breakdown["age"].items()}
     top = dashboard.age_bands(intake)[-1]
     assert ages == {str(intake.min_age): 3, dashboard.band_key(top): 1, "": 1}
+
+
+def test_the_time_to_a_decision_of_a_few_cases_is_not_shown(app, client, login_as):
+    """Three decisions: their average and median would tell how long each case took; the
+    page and the CSV say there are too few instead."""
+    from datetime import timedelta
+
+    from portal.models import utcnow
+    intake = _seed()
+    for days, application in zip((3, 5, 40), intake.applications[:3], strict=True):
+        application.submitted_at = utcnow() - timedelta(days=days + 1)
+        application.decided_at = application.submitted_at + timedelta(days=days)
+    db.session.commit()
+    board = dashboard.build(intake)
+    assert board.decided == 3 and board.days_median == 5.0  # what suppression must hide
+    login_as("recruiter", language="en")
+    page = " ".join(client.get(f"/review/intakes/{intake.id}/dashboard").get_data(
+        as_text=True).split())
+    assert "Fewer than 10 decisions so far: the average and the median are not shown" in page
+    assert "<dt>Median</dt>" not in page
+    rows = list(csv.reader(io.StringIO(client.get(
+        f"/review/intakes/{intake.id}/dashboard.csv").get_data(as_text=True))))
+    decided = next(r for r in rows if r and r[0] == "decided")
+    assert decided[1] == "< 10" and decided[3] == "" and decided[5] == ""
