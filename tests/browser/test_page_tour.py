@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
+from portal.applications import adjustments
 from portal.applications.models import Status
 from portal.extensions import db
 from tests.browser.conftest import log_in
@@ -26,9 +27,12 @@ def test_staff_pages_in_french_and_with_errors(page: Page, pages, live_server):
     admin = factories.user("admin", language="fr")
     intake = factories.intake(name="Année de service 2027")
     session = factories.info_session(intake)
-    scene.selection_day(intake)
+    day = scene.selection_day(intake)
     for status in (Status.SUBMITTED, Status.TESTS_PASSED, Status.WAITLISTED):
         scene.application(intake, status=status, score=70, language="fr", province="90000")
+    convoked = scene.application(intake, status=Status.TESTS_SCHEDULED, language="fr")
+    scene.convoke(convoked, day)
+    adjustments.ask(convoked, ["reading", "other"], "Dyslexie : merci de prévoir du temps.")
     cohort = factories.cohort()
     factories.person(cohort)
     db.session.commit()
@@ -41,7 +45,8 @@ def test_staff_pages_in_french_and_with_errors(page: Page, pages, live_server):
         f"/admin/intakes/{intake.id}/sessions/{session.id}", "/admin/staff",
         "/admin/cohorts", f"/admin/cohorts/{cohort.id}", "/admin/audit", "/review/",
         f"/review/intakes/{intake.id}", f"/review/intakes/{intake.id}/dashboard",
-        f"/review/intakes/{intake.id}/selection-days", "/admin/letter-runs", "/account"])
+        f"/review/intakes/{intake.id}/selection-days", f"/selection-days/{day.id}/adjustments",
+        "/admin/letter-runs", "/account"])
     # Creating staff accounts asks the password again first ("Confirm it is you").
     page.goto("/account/confirm-password?next=/admin/staff")
     pages.check()
@@ -75,13 +80,23 @@ def test_citizen_pages_in_dutch_and_german(page: Page, pages, live_server, app, 
     intake = factories.intake()
     application = scene.application(intake, status=Status.SUBMITTED, user=citizen,
                                     language="de")
+    # A second intake where they are convoked: they may ask for adjustments.
+    convoked = scene.application(factories.intake(), status=Status.TESTS_SCHEDULED,
+                                 user=citizen, language="de")
+    scene.convoke(convoked, scene.selection_day(convoked.intake))
     db.session.commit()
     log_in(page, citizen.email, factories.PASSWORD)
     pages.check()
     # The home page again, now with an intake's own dates, ages and places.
     _visit(page, pages, ["/", "/account", "/apply", f"/apply/{intake.id}/sessions",
                          f"/my-application/{application.id}",
-                         f"/my-application/{application.id}/withdraw", "/account/messages"])
+                         f"/my-application/{application.id}/withdraw", "/account/messages",
+                         f"/my-application/{convoked.id}",
+                         f"/my-application/{convoked.id}/adjustments", "/account/interest"])
+    page.locator("main form button[type=submit]").click()  # no level chosen: an error
+    assert page.title().startswith("Fehler")
+    pages.check()
+    page.goto("/account/messages")
     page.locator("input[name=channel][value=sms]").check()
     page.locator("main form button[type=submit]").click()  # no phone number: an error
     assert page.title().startswith("Fehler")
