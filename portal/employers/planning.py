@@ -1,11 +1,13 @@
 """An enterprise's planning: the training periods of every reservist it has a signed
 agreement with, for the next 12 months, as a CSV for payroll and an iCalendar file for a
 shared calendar (whole days: an absence from work, in any time zone). Only what an employer
-may see of a period: the reservist, dates, days and place."""
+may see of a period: the reservist, dates, days and place. And for payroll, the
+compensatory leave each reservist earned in a year by the days they served."""
 from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlsplit
@@ -84,3 +86,25 @@ def to_ical(employer: Employer, found: list[Row]) -> bytes:
 
 def file_stem(employer: Employer, today: date) -> str:
     return f"reserve-planning-{employer.enterprise_number}-{today.isoformat()}"
+
+
+def leave_days(served: int) -> float:
+    """Compensatory leave earned: RESERVE_LEAVE_PER_SERVED_DAY per day served, in half days
+    (as the reservist's own year page counts it)."""
+    return math.floor(served * current_app.config["RESERVE_LEAVE_PER_SERVED_DAY"] * 2) / 2
+
+
+def leave_csv(statement) -> str:
+    """One row per reservist of the year's statement (statements.Statement): days served and
+    the compensatory leave they earned, with the rate it was counted at."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["enterprise_number", "enterprise", "year", "reservist", "served_days",
+                     "leave_per_served_day", "leave_days"])
+    rate = current_app.config["RESERVE_LEAVE_PER_SERVED_DAY"]
+    for line in statement.lines:
+        writer.writerow([statement.employer.formatted_number,
+                         csvsafe.cell(statement.employer.name), statement.year,
+                         csvsafe.cell(line.reservist), line.served_days, f"{rate:g}",
+                         f"{leave_days(line.served_days):g}"])
+    return out.getvalue()

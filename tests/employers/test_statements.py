@@ -95,3 +95,27 @@ def test_the_flask_command(app, bakery, tmp_path):
     assert result.exit_code == 0, result.output
     assert "1 enterprises, 2 files" in result.output
     assert (tmp_path / "out" / f"statement-{YEAR}-0400000086.csv").exists()
+
+
+def test_the_compensatory_leave_of_the_year_for_payroll(app, client, login_as, bakery,
+                                                       monkeypatch):
+    employer_, hr = bakery
+    login_as(hr)
+    base = f"/employer/enterprises/{employer_.id}/statements/{YEAR}"
+    page = client.get(base).get_data(as_text=True)
+    assert f'href="{base}/leave.csv"' in page and "Defence's current setting" in page
+    monkeypatch.setitem(app.config, "RESERVE_LEAVE_PER_SERVED_DAY", 0.75)
+    response = client.get(f"{base}/leave.csv")
+    assert "no-store" in response.headers["Cache-Control"]
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0] == ["enterprise_number", "enterprise", "year", "reservist", "served_days",
+                       "leave_per_served_day", "leave_days"]
+    # All days served count for leave, also beyond the agreed ones; half days, rounded down.
+    assert ["0400.000.086", "Bakkerij Janssens BV", str(YEAR), "An Peeters", "4", "0.75",
+            "3"] in rows
+    assert ["0400.000.086", "Bakkerij Janssens BV", str(YEAR), "Bo Claes", "20", "0.75",
+            "15"] in rows
+    other = hr_user(employer(NUMBERS[1], "Garage Dubois SRL"))
+    db.session.commit()
+    login_as(other)
+    assert client.get(f"{base}/leave.csv").status_code == 404

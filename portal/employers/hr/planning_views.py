@@ -1,5 +1,6 @@
 """The enterprise's planning of its reservists' training, for HR users of the enterprise:
-the page's two downloads (CSV and iCalendar), next 12 months."""
+the home page's two downloads (CSV and iCalendar, next 12 months), and the statement page's
+compensatory leave of a year for payroll (CSV)."""
 from __future__ import annotations
 
 from io import BytesIO
@@ -8,7 +9,7 @@ from flask import Blueprint, abort, send_file
 from flask_login import current_user
 
 from portal import clock
-from portal.employers import planning, services
+from portal.employers import planning, services, statements
 from portal.employers.models import Employer
 from portal.extensions import db
 from portal.security import Role, role_required
@@ -46,3 +47,14 @@ def planning_ics(employer_id: int):
     today = clock.today()
     body = planning.to_ical(employer, planning.rows(employer, today))
     return _download(body, "text/calendar", f"{planning.file_stem(employer, today)}.ics")
+
+
+@bp.get("/enterprises/<int:employer_id>/statements/<int:year>/leave.csv")
+@role_required(Role.EMPLOYER)
+def leave_csv(employer_id: int, year: int):
+    employer = _employer_or_404(employer_id)
+    if not 2000 <= year <= 2100:
+        abort(404)
+    body = planning.leave_csv(statements.statement_for(employer, year)).encode("utf-8-sig")
+    return _download(body, "text/csv",
+                     f"compensatory-leave-{employer.enterprise_number}-{year}.csv")
