@@ -68,7 +68,7 @@ worker: $(VENV)/.installed
 
 test: $(VENV)/.installed system-deps translations-compile
 	$(BIN)/ruff check .
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --durations=25 $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.installed translations-compile
 	$(BIN)/pytest -x -q -m "not browser and not load" $(PYTEST_ARGS)
