@@ -8,13 +8,12 @@ ical.js misreads a time zone written with several dates on one line).
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
-from flask import current_app
 from flask_babel import gettext as _
 
+from portal import calendars
 from portal.applications.models import Application, Intake, Status
 
 TZ = ZoneInfo("Europe/Brussels")
@@ -55,12 +54,7 @@ def ics(application: Application) -> bytes:
     """The first day as one calendar event, times in UTC."""
     intake = application.intake
     start = starts(intake).astimezone(UTC)
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "dienstjaar"
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//Belgian Defence//Dienstjaar portal//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
+    cal, host = calendars.new_calendar()
     event = icalendar.Event()
     event.add("uid", f"first-day-{application.id}@{host}")
     event.add("dtstamp", datetime.now(UTC).replace(microsecond=0))

@@ -10,13 +10,12 @@ import io
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
-from urllib.parse import urlsplit
 
 import icalendar
 from flask import current_app
 from flask_babel import gettext as _
 
-from portal import csvsafe
+from portal import calendars, csvsafe
 from portal.dateranges import add_months
 from portal.employers import periods
 from portal.employers.models import Agreement, AgreementStatus, Employer
@@ -63,12 +62,7 @@ def to_csv(employer: Employer, found: list[Row]) -> str:
 
 
 def to_ical(employer: Employer, found: list[Row]) -> bytes:
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "dienstjaar"
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//Belgian Defence//Dienstjaar portal//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
+    cal, host = calendars.new_calendar()
     cal.add("x-wr-calname", _("Reserve training: %(enterprise)s", enterprise=employer.name))
     for row in found:
         p = row.period

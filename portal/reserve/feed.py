@@ -13,7 +13,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -22,7 +21,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 from flask_babel import gettext as _
 
-from portal import audit, i18n, mail
+from portal import audit, calendars, i18n, mail
 from portal.extensions import db
 from portal.models import utcnow
 from portal.reserve import training, vocab
@@ -155,12 +154,7 @@ def mark_read(item: CalendarFeed) -> None:
 
 def calendar_bytes(user) -> bytes:
     """The reservist's periods of every year, in their language."""
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "dienstjaar"
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//Belgian Defence//Dienstjaar portal//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
+    cal, host = calendars.new_calendar()
     cal.add_component(icalendar.Timezone.from_ical(VTIMEZONE))
     with i18n.locale(i18n.valid(user.language) or i18n.DEFAULT):
         cal.add("x-wr-calname", _("Reserve training"))

@@ -6,22 +6,13 @@ from __future__ import annotations
 from io import BytesIO
 
 from flask import Blueprint, abort, send_file
-from flask_login import current_user
 
 from portal import clock
-from portal.employers import planning, services, statements
-from portal.employers.models import Employer
-from portal.extensions import db
+from portal.employers import planning, statements
+from portal.employers.hr.views import _employer_or_404  # the enterprise's members only
 from portal.security import Role, role_required
 
 bp = Blueprint("employers_planning", __name__, url_prefix="/employer")
-
-
-def _employer_or_404(employer_id: int) -> Employer:
-    employer = db.session.get(Employer, employer_id)
-    if employer is None or not services.is_member(current_user, employer.id):
-        abort(404)
-    return employer
 
 
 def _download(body: bytes, mimetype: str, name: str):
