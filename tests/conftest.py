@@ -99,6 +99,27 @@ def app(database_url, tmp_path_factory):
         db.engine.dispose()
 
 
+_EMPTYING: dict[str, str] = {}
+
+
+def _postgresql_emptying(conn) -> str:
+    """One script that empties every table and restarts every id sequence.
+
+    DELETE of a handful of rows is some twenty times faster than a TRUNCATE of sixty
+    tables; only the audit trail, whose trigger refuses DELETE, is truncated."""
+    url = str(conn.engine.url)
+    if url not in _EMPTYING:
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        sequences = conn.execute(text(
+            "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) "
+            "FROM pg_sequences WHERE schemaname = current_schema()")).scalars().all()
+        _EMPTYING[url] = "; ".join(
+            ['TRUNCATE "audit_events"']
+            + [f'DELETE FROM "{t}"' for t in tables if t != "audit_events"]
+            + [f"ALTER SEQUENCE {s} RESTART" for s in sequences])
+    return _EMPTYING[url]
+
+
 @pytest.fixture(autouse=True)
 def _clean(request):
     """Every test starts from empty tables, an empty throttle and an empty mailbox."""
@@ -110,13 +131,11 @@ def _clean(request):
         yield
         db.session.remove()
         with db.engine.begin() as conn:
-            tables = [t.name for t in reversed(db.metadata.sorted_tables)]
             if conn.dialect.name == "postgresql":
-                conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
-                                  + " RESTART IDENTITY CASCADE"))
+                conn.execute(text(_postgresql_emptying(conn)))
             else:
-                for t in tables:
-                    conn.execute(text(f'DELETE FROM "{t}"'))
+                for t in reversed(db.metadata.sorted_tables):
+                    conn.execute(text(f'DELETE FROM "{t.name}"'))
         limiter.reset()
         mail_dir = app.config["MAIL_DIR"]
         if os.path.isdir(mail_dir):
