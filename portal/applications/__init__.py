@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from portal import demo as demo_seeds
 from portal.applications import (  # noqa: F401 (models, identity_clashes: their tables)
     adjustments,
+    background,
     effects,
     identity_clashes,
     interest,
@@ -42,6 +43,7 @@ def init_app(app) -> None:
     app.register_blueprint(intake_views.bp)
     app.register_blueprint(candidate_views.bp)
     app.register_blueprint(interest.bp)  # the interest questionnaire
+    app.register_blueprint(background.bp)  # the optional question about background
     app.register_blueprint(adjustments.bp)  # adjustments asked for the selection day
     app.register_blueprint(review_views.bp)
     app.register_blueprint(medical_views.bp)

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
 from portal import privacy_registry as registry
-from portal.applications import adjustments, conversation, health, interest
+from portal.applications import adjustments, background, conversation, health, interest
 from portal.applications import answers as stored_answers
 from portal.applications.intakes.models import Booking
 from portal.applications.models import (
@@ -78,6 +78,8 @@ LABELS = {
     "driving_licence": _l("Driving licence B"),
     "languages": _l("Languages you speak"),
     "updated_at": _l("Last answered on"),
+    "background": _l("Your answer about your background"),
+    "parents_higher_education": _l("A parent completed higher education"),
 }
 
 
@@ -91,7 +93,8 @@ def export(user) -> dict | None:
     applications = _applications(user)
     bookings = db.session.scalars(select(Booking).where(Booking.user_id == user.id)).all()
     questionnaire = interest.export(user)
-    if not applications and not bookings and questionnaire is None:
+    origin = background.export(user)
+    if not applications and not bookings and questionnaire is None and origin is None:
         return None
     items = []
     for a in applications:
@@ -125,6 +128,7 @@ def export(user) -> dict | None:
                       "created_at": b.created_at, "cancelled_at": b.cancelled_at}
                      for b in bookings],
         **(questionnaire or {}),
+        **(origin or {}),
     }
 
 
@@ -178,6 +182,7 @@ def erase(user, actor, now, kept_subjects=None, **_kw) -> registry.Erased:
     result.counts["bookings"] = db.session.execute(
         delete(Booking).where(Booking.user_id == user.id)).rowcount
     result.counts["interests"] = interest.erase(user)
+    result.counts["background_answers"] = background.erase(user)
     db.session.flush()
     db.session.expire_all()
     return result

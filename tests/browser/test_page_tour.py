@@ -92,7 +92,8 @@ def test_citizen_pages_in_dutch_and_german(page: Page, pages, live_server, app, 
                          f"/my-application/{application.id}",
                          f"/my-application/{application.id}/withdraw", "/account/messages",
                          f"/my-application/{convoked.id}",
-                         f"/my-application/{convoked.id}/adjustments", "/account/interest"])
+                         f"/my-application/{convoked.id}/adjustments", "/account/background",
+                         "/account/interest"])
     page.locator("main form button[type=submit]").click()  # no level chosen: an error
     assert page.title().startswith("Fehler")
     pages.check()

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length
 
 from portal import clock, drafts
 from portal.accounts.guards import verified_required
-from portal.applications import answers, interest, offer_terms
+from portal.applications import answers, background, interest, offer_terms
 from portal.applications.candidate import aftercare, forms
 from portal.applications.candidate import services as service
 from portal.applications.candidate import status as status_text
@@ -274,7 +274,8 @@ def mine():
     if len(applications) == 1:
         return redirect(url_for("applications.status", application_id=applications[0].id))
     return render_template("applications/candidate/mine.html", applications=applications,
-                           explain=status_text.explain)
+                           explain=status_text.explain,
+                           background_answered=background.of(current_user) is not None)
 
 
 @bp.get("/my-application/<int:application_id>")
@@ -294,6 +295,7 @@ def status(application_id: int):
         steps=STEPS, done=set(answers.own(application)),
         letter_kinds=status_text.LETTER_KINDS,
         summary=_summary(application) if application.status != Status.DRAFT else {},
+        background_answered=background.of(current_user) is not None,
         **aftercare.on_status_page(application),
     )
 

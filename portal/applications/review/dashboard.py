@@ -19,6 +19,7 @@ from sqlalchemy import case, func
 
 from portal import csvsafe, regions
 from portal.accounts.models import User
+from portal.applications import background
 from portal.applications.intakes.models import Booking, InfoSession
 from portal.applications.models import Application, ApplicationEvent, Intake, Status
 from portal.extensions import db
@@ -37,15 +38,18 @@ STAGES = {
 }
 DIMENSIONS = {"language": _l("Language"), "province": _l("Province"),
               "component": _l("Component"), "sex": _l("Sex"),
-              "age": _l("Age on the start date")}
+              "age": _l("Age on the start date"),
+              "first_generation": _l("First generation in higher education")}
 HEADINGS = {"language": _l("By language"), "province": _l("By province"),
             "component": _l("By component"), "sex": _l("By sex"),
-            "age": _l("By age on the start date")}
+            "age": _l("By age on the start date"),
+            "first_generation": _l("By parents' higher education")}
 CHART_TITLES = {"language": _l("Applied and selected by language"),
                 "province": _l("Applied and selected by province"),
                 "component": _l("Applied and selected by component"),
                 "sex": _l("Applied and selected by sex"),
-                "age": _l("Applied and selected by age on the start date")}
+                "age": _l("Applied and selected by age on the start date"),
+                "first_generation": _l("Applied and selected by parents' higher education")}
 # Sex as the register records it ("M" or "F"); "" when no register person is linked.
 SEXES = {"F": _l("Women"), "M": _l("Men")}
 # Stages reached through the life cycle: the statuses that mark them.
@@ -81,8 +85,15 @@ class Dashboard:
         return max([s.total or 0 for s in self.stages] + [1])
 
 
-# What the dashboard reads of the register person: sex and birth date (for the age).
-_FIELDS = (Person.language, Person.postcode, Person.sex, Person.birth_date)
+# What the dashboard reads of the register person: sex and birth date (for the age); and
+# the person's own optional answer about their parents' higher education.
+_ANSWER = background.BackgroundAnswer.parents_higher_education
+_FIELDS = (Person.language, Person.postcode, Person.sex, Person.birth_date, _ANSWER)
+
+
+def _with_answer(query, user_id):
+    return query.outerjoin(background.BackgroundAnswer,
+                           background.BackgroundAnswer.user_id == user_id)
 
 
 def _window(intake: Intake) -> tuple[datetime, datetime]:
@@ -130,14 +141,15 @@ def _age_band(intake: Intake, birth_date: date | None) -> str:
 
 
 def _add(counts, stage: str, language, province, component, n: int,
-         person: tuple[str | None, str] = (None, "")) -> None:
+         person: tuple[str | None, str, str] = (None, "", "")) -> None:
     counts["language"][language or ""][stage] += n
     counts["province"][province or ""][stage] += n
     if component is not None:
         counts["component"][component][stage] += n
-    sex, age = person
+    sex, age, first_generation = person
     counts["sex"][sex if sex in SEXES else ""][stage] += n
     counts["age"][age][stage] += n
+    counts["first_generation"][first_generation][stage] += n
 
 
 def _people(intake: Intake, counts, totals) -> None:
@@ -147,62 +159,65 @@ def _people(intake: Intake, counts, totals) -> None:
                .where(Invitation.issued_at.between(start, end), Invitation.revoked_at.is_(None))
                .distinct().subquery())
     for stage, query in (
-        ("invited", db.select(*_FIELDS, func.count())
-         .join(invited, invited.c.person_id == Person.id)
+        ("invited", _with_answer(db.select(*_FIELDS, func.count())
+                                 .join(invited, invited.c.person_id == Person.id),
+                                 Person.user_id)
          .group_by(*_FIELDS)),
-        ("signed_up", db.select(*_FIELDS, func.count(User.id))
-         .join(invited, invited.c.person_id == Person.id)
-         .join(User, User.id == Person.user_id)
+        ("signed_up", _with_answer(db.select(*_FIELDS, func.count(User.id))
+                                   .join(invited, invited.c.person_id == Person.id)
+                                   .join(User, User.id == Person.user_id), User.id)
          .group_by(*_FIELDS)),
     ):
-        for language, postcode, sex, born, n in db.session.execute(query):
+        for language, postcode, sex, born, answer, n in db.session.execute(query):
             totals[stage] += n
             _add(counts, stage, language, _province(postcode), None, n,
-                 (sex, _age_band(intake, born)))
+                 (sex, _age_band(intake, born), background.group(answer)))
 
 
 def _sessions(intake: Intake, counts, totals) -> None:
     """Sessions have no attendance register: an active booking of a session that has
     taken place counts as attended."""
-    rows = db.session.execute(
+    rows = db.session.execute(_with_answer(
         db.select(*_FIELDS, User.language, func.count(Booking.id))
         .join(InfoSession, InfoSession.id == Booking.session_id)
-        .join(User, User.id == Booking.user_id).outerjoin(Person, Person.user_id == User.id)
+        .join(User, User.id == Booking.user_id).outerjoin(Person, Person.user_id == User.id),
+        User.id)
         .where(Booking.intake_id == intake.id, Booking.cancelled_at.is_(None),
                InfoSession.starts_at <= utcnow())
         .group_by(*_FIELDS, User.language))
-    for person_language, postcode, sex, born, user_language, n in rows:
+    for person_language, postcode, sex, born, answer, user_language, n in rows:
         totals["session_attended"] += n
         _add(counts, "session_attended", person_language or user_language,
-             _province(postcode), None, n, (sex, _age_band(intake, born)))
+             _province(postcode), None, n,
+             (sex, _age_band(intake, born), background.group(answer)))
 
 
 def _applications(intake: Intake, counts, totals) -> None:
     a = Application
-    register = (Person.sex, Person.birth_date)
-    for language, province, component, sex, born, n in db.session.execute(
-        db.select(a.language, a.province, a.component, *register, func.count())
-        .outerjoin(Person, Person.user_id == a.user_id)
+    register = (Person.sex, Person.birth_date, _ANSWER)
+    for language, province, component, sex, born, answer, n in db.session.execute(
+        _with_answer(db.select(a.language, a.province, a.component, *register, func.count())
+                     .outerjoin(Person, Person.user_id == a.user_id), a.user_id)
         .where(a.intake_id == intake.id, a.submitted_at.is_not(None))
         .group_by(a.language, a.province, a.component, *register)
     ):
         totals["applied"] += n
         _add(counts, "applied", language, province, component or "", n,
-             (sex, _age_band(intake, born)))
+             (sex, _age_band(intake, born), background.group(answer)))
     stage = case(*[(ApplicationEvent.to_status.in_(statuses), key)
                    for key, statuses in REACHED.items()])
     reached = [s for statuses in REACHED.values() for s in statuses]
-    for key, language, province, component, sex, born, n in db.session.execute(
-        db.select(stage, a.language, a.province, a.component, *register,
-                  func.count(func.distinct(a.id)))
-        .join(a, a.id == ApplicationEvent.application_id)
-        .outerjoin(Person, Person.user_id == a.user_id)
+    for key, language, province, component, sex, born, answer, n in db.session.execute(
+        _with_answer(db.select(stage, a.language, a.province, a.component, *register,
+                               func.count(func.distinct(a.id)))
+                     .join(a, a.id == ApplicationEvent.application_id)
+                     .outerjoin(Person, Person.user_id == a.user_id), a.user_id)
         .where(a.intake_id == intake.id, ApplicationEvent.to_status.in_(reached))
         .group_by(stage, a.language, a.province, a.component, *register)
     ):
         totals[key] += n
         _add(counts, key, language, province, component or "", n,
-             (sex, _age_band(intake, born)))
+             (sex, _age_band(intake, born), background.group(answer)))
 
 
 def build(intake: Intake) -> Dashboard:

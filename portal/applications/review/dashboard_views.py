@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import audit
-from portal.applications import appeals, conversation
+from portal.applications import appeals, background, conversation
 from portal.applications.models import Intake
 from portal.applications.review import dashboard, disclosure
 from portal.extensions import db
@@ -22,6 +22,7 @@ def intake_dashboard(intake_id: int):
                            # a plain string, so that the page escapes its "<"
                            hidden_label=str(_("< %(num)d", num=disclosure.threshold())),
                            sexes=dashboard.SEXES,
+                           first_generation_labels=background.LABELS,
                            age_labels=dashboard.age_labels(intake),
                            dimensions=dashboard.DIMENSIONS, stage_labels=dashboard.STAGES,
                            headings=dashboard.HEADINGS, chart_titles=dashboard.CHART_TITLES,

@@ -99,7 +99,8 @@ def test_the_dashboard_page_shows_chart_and_tables(app, client, login_as, monkey
     page = client.get(f"/review/intakes/{intake.id}/dashboard").get_data(as_text=True)
     funnel = page[page.index("<svg"):page.index("</svg>")]
     assert funnel.count("<rect") == 8
-    assert page.count("<svg") == 6  # the funnel, language, province, component, sex, age
+    # the funnel, language, province, component, sex, age, parents' higher education
+    assert page.count("<svg") == 7
     row = page[page.index('id="stage-signed_up"'):].split("</tr>")[0]
     assert "<td>6</td>" in row and "60 %" in row
     assert "Namur" in page and "East Flanders" in page
