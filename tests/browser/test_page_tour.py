@@ -45,6 +45,7 @@ def test_staff_pages_in_french_and_with_errors(page: Page, pages, live_server):
         f"/admin/intakes/{intake.id}/sessions/{session.id}", "/admin/staff",
         "/admin/cohorts", f"/admin/cohorts/{cohort.id}", "/admin/audit", "/review/",
         f"/review/intakes/{intake.id}", f"/review/intakes/{intake.id}/dashboard",
+        "/review/targets",
         f"/review/intakes/{intake.id}/selection-days", f"/selection-days/{day.id}/adjustments",
         "/admin/letter-runs", "/account"])
     # Creating staff accounts asks the password again first ("Confirm it is you").
