@@ -39,6 +39,7 @@ ALLOWED: list[tuple[str, str]] = [
     # legal ground) and the National Register (where the invitation's data come from).
     (r"Law of 29 July 1991", "the law on the formal motivation of administrative acts"),
     (r"Law of 8 August 1983", "the law organising the National Register"),
+    (r"Law of 16 May 2001", "the law on the status of reserve military personnel"),
     # The policy note the targets come from, by its name.
     (r"Defence policy note 2024–2025", "name of the policy note"),
     # Postal addresses of Defence, the Data Protection Authority and the Council of State.

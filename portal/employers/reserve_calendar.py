@@ -9,9 +9,9 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
-from portal import mail, outbox
+from portal import clock, mail, outbox
 from portal.accounts.models import User
-from portal.employers import effects
+from portal.employers import effects, terms
 from portal.employers.models import Agreement, AgreementStatus, PeriodAnswer
 from portal.employers.periods import PlannedPeriod
 from portal.extensions import db
@@ -110,19 +110,26 @@ CALL_UP_SUBJECT = _l("Your employee is called up by the Reserve")
 
 def on_call_up_sent(row, **_kwargs) -> None:
     """Tell the HR users of every enterprise with a signed agreement for the reservist
-    the call-up's kind and dates (nothing else of the call-up leaves the reserve)."""
+    the call-up's kind and dates (nothing else of the call-up leaves the reserve), with what
+    applies: the law on the reserve's status and the terms of the agreement they signed."""
     agreements = db.session.scalars(db.select(Agreement).where(
         Agreement.reservist_id == row.user_id,
         Agreement.status == AgreementStatus.SIGNED)).all()
     reservist = db.session.get(User, row.user_id)
     call_up = row.call_up
+    lead = (call_up.starts_on - clock.today()).days
     for agreement in agreements:
         link = mail.external_url("employers_hr.agreement", agreement_id=agreement.id)
+        signed = agreement.terms
         for user in effects.answering_users(agreement):
             outbox.later(user.email, "employer_call_up", user.language, CALL_UP_SUBJECT,
                          user=user, crisis=call_up.kind == "crisis",
                          starts_on=call_up.starts_on, ends_on=call_up.ends_on,
-                         reservist_name=reservist.full_name, link=link)
+                         reservist_name=reservist.full_name, link=link,
+                         signed_on=agreement.signed_at, notice=signed.notice_days,
+                         days_per_year=signed.days_per_year,
+                         rate=terms.euros(signed.compensation_cents),
+                         late=lead < signed.notice_days)
 
 
 def connect() -> None:

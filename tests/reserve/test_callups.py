@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from portal.employers.models import Agreement
 from portal.extensions import db
 from portal.refusals import Refusal
 from portal.reserve import callups, training
@@ -126,6 +127,36 @@ def test_the_reservists_employer_is_told_formally_in_their_language(app):
     assert mail["Subject"] == "Ihr Mitarbeiter wird von der Reserve einberufen"
     assert "Wir informieren Sie" in body
     assert "An Claes" in body and str(call_up.starts_on.year) in body
+    # What applies: the law on the reserve's status and the terms the enterprise signed.
+    assert "Gesetz vom 16. Mai 2001" in body
+    signed = db.session.scalar(db.select(Agreement).where(Agreement.employer_id == employer.id))
+    assert f"{signed.terms.notice_days} Tage" in body
+    assert f"höchstens {signed.terms.days_per_year} Tage" in body
+    # Ten days ahead is shorter than the agreement's notice: the mail says so.
+    assert (signed.terms.notice_days > 10) == ("später als die vereinbarte" in body)
+
+
+def test_a_call_up_within_the_agreed_notice_says_it_is_late(app):
+    from tests.employers import helpers as employers
+
+    staff = factories.user(role="unit_staff")
+    unit = helpers.unit(staff=[staff])
+    reservist = factories.user(role="citizen")
+    employer = employers.employer()
+    hr = employers.hr_user(employer, language="en", email="hr@late.be")
+    agreement = employers.signed_agreement(employer, hr=hr, reservist=reservist)
+    helpers.engagement(reservist, status=EngagementStatus.ACTIVE, unit=unit)
+    notice = agreement.terms.notice_days
+    start = date.today() + timedelta(days=notice - 1)
+    _call_up(staff, unit, starts_on=start, ends_on=start, answer_by=date.today())
+    _call_up(staff, unit, title="Later", starts_on=start + timedelta(days=5),
+             ends_on=start + timedelta(days=5), answer_by=date.today())
+    db.session.commit()
+    late, timely = [m.get_body(("plain",)).get_content()
+                    for m in outbox() if "hr@late.be" in (m["To"] or "")]
+    assert f"This call-up comes later than the {notice} days of notice agreed" in late
+    assert "later than" not in timely
+    assert "Law of 16 May 2001" in timely
 
 
 def test_unit_staff_send_a_call_up_from_the_form_for_their_own_unit_only(app, client):
