@@ -30,6 +30,7 @@ import time
 from flask import current_app
 from flask_babel import gettext as _
 
+from portal.extensions import db
 from portal.refusals import Refusal
 
 log = logging.getLogger(__name__)
@@ -166,8 +167,6 @@ def _own_pool() -> None:
     request holds (which the parent leaves alone while it waits) is a new one, never a
     pooled connection another thread of the parent may be using at this moment."""
     with contextlib.suppress(RuntimeError):  # no application context: no database here
-        from portal.extensions import db  # the child's copy of the web process's engine
-
         db.engine.dispose(close=False)
 
 

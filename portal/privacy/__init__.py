@@ -9,19 +9,19 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, text
 
+from portal import drafts
 from portal import privacy_registry as registry
 from portal.audit import AuditEvent
 from portal.extensions import db
+from portal.mail import OutboxMail
 from portal.navigation import StaffTask, add_staff_task
+from portal.privacy import cli, models, services, views  # noqa: F401 - models: the table
 from portal.security import Role
 
 
 def purge_mail_files(cutoff, now, dry_run: bool) -> int:
     """E-mails written as files (no MAIL_URL) and sent outbox entries older than the
     cutoff. Messages still waiting in the outbox stay until they are sent."""
-    # The mail module's model: imported where used, as the purge is its only user here.
-    from portal.mail import OutboxMail
-
     directory = Path(current_app.config["MAIL_DIR"])
     limit = cutoff.timestamp()
     old = [p for p in directory.glob("*.eml") if p.stat().st_mtime < limit] \
@@ -39,8 +39,6 @@ def purge_mail_files(cutoff, now, dry_run: bool) -> int:
 def purge_form_drafts(cutoff, now, dry_run: bool) -> int:
     """Forms typed before a session expired and never taken back (drafts delete them an
     hour after; this catches those left when nobody posted again)."""
-    from portal import drafts  # the platform module that owns the table
-
     if dry_run:
         return db.session.scalar(select(func.count(drafts.FormDraft.id)).where(
             drafts.FormDraft.created_at < cutoff)) or 0
@@ -110,8 +108,6 @@ def _tasks():
 
 
 def init_app(app) -> None:
-    from portal.privacy import cli, models, services, views  # noqa: F401 - models: the table
-
     app.register_blueprint(views.bp)
     app.register_blueprint(views.admin)
     cli.register(app)
