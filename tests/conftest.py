@@ -61,9 +61,6 @@ def make_test_config(database_url: str, tmp_path) -> dict:
     }
 
 
-test_config = make_test_config  # older name, kept for conftest files that import it
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     url, drop = _fresh_database(tmp_path_factory)

@@ -23,17 +23,9 @@ from portal.extensions import db
 from portal.letters import services as letters
 from portal.models import utcnow
 from portal.privacy.models import ErasureRequest, ErasureStatus
+from portal.refusals import Refusal
 
 FORMAT_VERSION = 1
-
-
-class Refusal(Exception):
-    """A request the rules refuse; `message` is shown to the user (translated)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def _jsonable(value):

@@ -39,6 +39,7 @@ from portal.privacy.forms import (
     FinishForm,
 )
 from portal.privacy.models import ErasureRequest, ErasureStatus
+from portal.refusals import Refusal
 from portal.security import Role, public, role_required
 
 bp = Blueprint("privacy", __name__, url_prefix="/account")
@@ -194,7 +195,7 @@ def request_detail(request_id: int):
     if form.validate_on_submit():
         try:
             services.finish(item, current_user, form.note.data or "")
-        except services.Refusal as refusal:
+        except Refusal as refusal:
             form.note.errors.append(refusal.message)
         else:
             db.session.commit()
