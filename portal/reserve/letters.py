@@ -7,6 +7,7 @@ from flask import current_app
 from portal import i18n, regions
 from portal.accounts.models import User
 from portal.extensions import db
+from portal.letters import pending
 from portal.letters import services as letter_services
 from portal.notifications import messages
 from portal.reserve import notify, vocab, workflow
@@ -34,13 +35,17 @@ def languages(engagement: Engagement, person) -> tuple[str, ...]:
     return regions.REGISTER_LANGUAGES.get(chosen, regions.REGISTER_LANGUAGES["nl"])
 
 
-def issue(engagement: Engagement, action: str, actor):
+def issue(engagement: Engagement, actor, *, reference: str | None = None,
+          outcome: str | None = None, reason: str | None = None):
+    """Render, archive and audit the engagement's letter (flushes). `outcome` and `reason`:
+    the status and reason of the move it announces, when the engagement moved on since."""
     user = db.session.get(User, engagement.user_id)
     to, person = recipient(engagement, user)
-    last = engagement.events[-1] if engagement.events else None
-    reason = last.reason if last else ""
+    if reason is None:
+        last = engagement.events[-1] if engagement.events else None
+        reason = last.reason if last else ""
     context = {
-        "engagement": engagement, "outcome": engagement.status,
+        "engagement": engagement, "outcome": outcome or engagement.status,
         "pillar_label": vocab.PILLAR_LABELS[Pillar(engagement.pillar)],
         "rank_label": vocab.RANK_LABELS[RankCategory(engagement.rank_category)],
         "unit": engagement.unit,
@@ -53,12 +58,40 @@ def issue(engagement: Engagement, action: str, actor):
     }
     return letter_services.issue("reserve", recipient=to, context=context, actor=actor,
                                  languages=languages(engagement, person), person=person,
-                                 user=user, subject=engagement)
+                                 user=user, subject=engagement, reference=reference)
+
+
+def issue_later(engagement: Engagement, actor):
+    """The engagement's letter, rendered once the move's transaction commits
+    (letters.pending): the move answers at once. Its reference is fixed now, and what
+    would stop it from printing (a name too long for its line) refuses the move now."""
+    user = db.session.get(User, engagement.user_id)
+    to, person = recipient(engagement, user)
+    last = engagement.events[-1] if engagement.events else None
+    row = pending.later("reserve", make, subject=engagement, user=user, person=person,
+                        actor=actor, params={"outcome": str(engagement.status),
+                                             "reason": last.reason if last else ""})
+    printed, _delivery = letter_services.for_delivery(to)
+    letter_services.check_printable(recipient=printed, languages=languages(engagement, person),
+                                    reference=row.reference)
+    return row
+
+
+def make(row) -> None:
+    """Issue a pending engagement letter (letters.pending calls it after the commit). An
+    engagement erased meanwhile gets no letter."""
+    engagement = db.session.get(Engagement, int(row.subject_id))
+    if engagement is None:
+        return
+    given = pending.params(row)
+    actor = db.session.get(User, row.actor_id) if row.actor_id else None
+    issue(engagement, actor, reference=row.reference, outcome=given.get("outcome"),
+          reason=given.get("reason"))
 
 
 def after_move(engagement: Engagement, action: str, actor) -> None:
     if action in workflow.LETTERS:
-        issue(engagement, action, actor)
+        issue_later(engagement, actor)
     tell(engagement, "engagement", action)
 
 

@@ -26,6 +26,7 @@ from portal import audit, clock, drafts, i18n, paging
 from portal.accounts.guards import verified_required
 from portal.accounts.models import User
 from portal.extensions import db, limiter
+from portal.letters import pending
 from portal.letters.models import Letter
 from portal.refusals import Refusal
 from portal.reserve import engagements, feed, proofs, training, vocab, workflow, year_end
@@ -215,7 +216,8 @@ def engagement(engagement_id: int):
         Letter.subject_type == "Engagement", Letter.subject_id == str(item.id),
         Letter.user_id == current_user.id).order_by(Letter.id)).all()
     return render_template("reserve/candidate/engagement.html", engagement=item,
-                           letters=letters, vocab=vocab, upload=forms.UploadForm(),
+                           letters=letters, pending_letters=pending.of_subject(item),
+                           vocab=vocab, upload=forms.UploadForm(),
                            help=engagements.STATUS_HELP,
                            can_withdraw="withdraw" in workflow.allowed_actions(item, Role.CITIZEN))
 
