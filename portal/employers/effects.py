@@ -7,8 +7,15 @@ from sqlalchemy import or_
 from portal import mail, outbox, regions
 from portal.accounts.models import User
 from portal.employers import signals, terms
-from portal.employers.models import Agreement, AgreementContact, Employer, EmployerUser
+from portal.employers.models import (
+    Agreement,
+    AgreementContact,
+    AgreementTerms,
+    Employer,
+    EmployerUser,
+)
 from portal.extensions import db
+from portal.letters import pending
 from portal.letters import services as letters
 from portal.notifications import messages
 
@@ -33,19 +40,49 @@ def recipient(employer: Employer) -> letters.Recipient:
         municipality=employer.municipality, register_language=employer.language)
 
 
-def issue_letter(agreement: Agreement, actor, action: str):
+def issue_letter(agreement: Agreement, actor, action: str, *, reason: str = "",
+                 reference: str | None = None, signed_terms: AgreementTerms | None = None):
     """The bilingual agreement letter of this move, archived for the reservist and the
-    enterprise (flushes): by post to the enterprise's address when it has one."""
+    enterprise (flushes): by post to the enterprise's address when it has one. `reason`
+    and `signed_terms`: the move's, when the agreement moved on since."""
     employer = agreement.employer
     reservist = db.session.get(User, agreement.reservist_id)
+    signed_terms = signed_terms or agreement.terms
     context = {"agreement": agreement, "employer": employer, "reservist": reservist,
-               "terms": agreement.terms, "action": action,
-               "compensation": terms.euros(agreement.terms.compensation_cents),
+               "terms": signed_terms, "action": action, "reason": reason,
+               "compensation": terms.euros(signed_terms.compensation_cents),
                "title": "agreement", "formal": True}
     return letters.issue("agreement", recipient=recipient(employer), context=context,
-                         actor=actor,
-                         languages=letter_languages(agreement), user=reservist,
-                         subject=agreement)
+                         actor=actor, languages=letter_languages(agreement), user=reservist,
+                         subject=agreement, reference=reference)
+
+
+def issue_letter_later(agreement: Agreement, actor, action: str, reason: str = ""):
+    """The move's letter, made once its transaction commits (letters.pending): the move
+    answers at once. Its reference is fixed now, and an address or name the letter could
+    not print refuses the move now."""
+    reservist = db.session.get(User, agreement.reservist_id)
+    row = pending.later("agreement", make_letter, subject=agreement, user=reservist,
+                        actor=actor, params={"action": action, "reason": reason,
+                                             "terms_id": agreement.terms_id})
+    printed, _delivery = letters.for_delivery(recipient(agreement.employer))
+    letters.check_printable(recipient=printed, languages=letter_languages(agreement),
+                            reference=row.reference)
+    return row
+
+
+def make_letter(row) -> None:
+    """Issue a pending agreement letter (letters.pending calls it after the commit). An
+    agreement erased meanwhile gets no letter."""
+    agreement = db.session.get(Agreement, int(row.subject_id))
+    if agreement is None:
+        return
+    given = pending.params(row)
+    actor = db.session.get(User, row.actor_id) if row.actor_id else None
+    signed_terms = db.session.get(AgreementTerms, given["terms_id"]) if given.get(
+        "terms_id") else None
+    issue_letter(agreement, actor, given.get("action", ""), reason=given.get("reason", ""),
+                 reference=row.reference, signed_terms=signed_terms)
 
 
 def hr_users(employer_id: int) -> list[User]:
@@ -68,7 +105,7 @@ def answering_users(agreement: Agreement) -> list[User]:
 
 
 def on_agreement_moved(agreement: Agreement, *, event, action, from_status, to_status, actor):
-    letter = issue_letter(agreement, actor, action)
+    letter = issue_letter_later(agreement, actor, action, event.reason or "")
     subject = SUBJECTS.get(action)
     if subject is None:
         return

@@ -5,9 +5,10 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from portal import outbox
-from portal.employers import periods, services
+from portal.employers import effects, periods, services
 from portal.employers.models import Agreement, Nomination
 from portal.extensions import db
+from portal.letters.models import PendingLetter
 from tests.support import factories
 from tests.support import reserve as reserve_support
 from tests.support.mail import last_mail_to, links_in, path_of
@@ -63,8 +64,19 @@ def signed_agreement(employer_, hr=None, reservist=None) -> Agreement:
     hr = hr or hr_user(employer_)
     services.sign(hr, agreement, name=hr.full_name, function="HR", terms_id=agreement.terms_id,
                   address=ADDRESS)
+    letters_now()
     outbox.discard()  # the set-up sends nothing
     return agreement
+
+
+def letters_now() -> None:
+    """Make the agreement letters the set-up's moves decided, in this transaction, as the
+    commit would (the set-up's own commits send nothing)."""
+    for row in db.session.scalars(db.select(PendingLetter).where(
+            PendingLetter.kind == "agreement")).all():
+        effects.make_letter(row)
+        db.session.delete(row)
+    db.session.flush()
 
 
 def link_path(address: str) -> str:

@@ -5,7 +5,7 @@ from portal.audit import AuditEvent
 from portal.employers import workflow
 from portal.employers.models import AgreementStatus, AgreementTerms
 from portal.extensions import db
-from portal.letters.models import Letter
+from portal.letters.models import Letter, PendingLetter
 from portal.refusals import Refusal
 from tests.employers.helpers import (
     ADDRESS,
@@ -52,7 +52,8 @@ def test_every_status_action_and_role(app, status, action, role):
     assert agreement.status == allowed[0] == event.to_status
     assert db.session.scalar(db.select(AuditEvent).where(
         AuditEvent.action == f"agreement.{action}")) is not None
-    assert db.session.scalar(db.select(Letter).where(Letter.kind == "agreement"))
+    # The move decides its letter; the letter is made once the move commits.
+    assert db.session.scalar(db.select(PendingLetter).where(PendingLetter.kind == "agreement"))
 
 
 def test_an_hr_user_of_another_enterprise_cannot_move_it(app):
@@ -260,3 +261,18 @@ def test_one_reason_field_serves_every_move_of_a_signed_agreement(client, login_
     assert response.status_code == 302
     db.session.refresh(agreement)
     assert agreement.status == "suspended"
+
+
+def test_the_letter_is_made_after_the_commit_and_tells_the_reason_of_its_move(app):
+    agreement, actors = _agreement_in(S.SIGNED)
+    db.session.commit()
+    workflow.transition(agreement, "suspend", actors["employer"], "Inventaire annuel")
+    assert db.session.scalar(db.select(db.func.count(Letter.id))) == 0
+    # Moved on again before the commit: the suspension's letter keeps its own reason.
+    workflow.transition(agreement, "resume", actors["employer"], "")
+    db.session.commit()
+    suspension, resumption = db.session.scalars(
+        db.select(Letter).where(Letter.kind == "agreement").order_by(Letter.id)).all()
+    assert "Inventaire annuel" in pdf_text(suspension.pdf)
+    assert "Inventaire annuel" not in pdf_text(resumption.pdf)
+    assert db.session.scalar(db.select(db.func.count(PendingLetter.id))) == 0

@@ -33,6 +33,7 @@ def test_link_mail_and_letter_in_the_employers_language(app, lang, subject, orde
     services.add_member(company, hr, admin=True, actor=None)
     services.sign(hr, agreement, name="Sabine Schmitz", function="HR",
                   terms_id=agreement.terms_id, address=ADDRESS)
+    db.session.commit()
     letter = db.session.scalar(db.select(Letter).where(Letter.kind == "agreement"))
     assert letter.languages == order
     text = pdf_text(letter.pdf)

@@ -127,7 +127,7 @@ def test_payloads_in_reserve_and_employer_letters_fetch_nothing(app, canary):
                                    reason=" ".join(texts)))
     db.session.flush()
     db.session.refresh(engagement)
-    reserve_letter = reserve_letters.issue(engagement, "reject", None)
+    reserve_letter = reserve_letters.issue(engagement, None)
 
     company = employers.employer_for(eh.NUMBERS[1], "<u>Bakkerij</u> NV")
     agreement = eh.proposed_agreement(company, reservist=citizen)

@@ -136,7 +136,8 @@ def kinds() -> dict[str, dict]:
                "ground_text": _longest(reserve_vocab.REJECTION_GROUNDS),
                "portal_address": LONG_SETTINGS["BASE_URL"]}
     agreement = {"agreement": AGREEMENT, "employer": EMPLOYER, "reservist": RESERVIST,
-                 "terms": TERMS, "compensation": Decimal("145.50")}
+                 "terms": TERMS, "compensation": Decimal("145.50"),
+                 "reason": AGREEMENT.events[-1].reason}
     review = {"contact_address": "Defensie, Dienstjaar / Défense, Année de Service Militaire, "
                                   "Eversestraat 1 / Rue d'Evere 1, 1140 Evere",
               "council_days": 60, "application": APPLICATION, "intake": INTAKE}
