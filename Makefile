@@ -81,6 +81,7 @@ bench: $(VENV)/.installed system-deps translations-compile
 	$(BIN)/python benchmarks/sheets_bench.py
 	$(BIN)/python benchmarks/letter_kinds.py
 	$(BIN)/python benchmarks/reset_timing.py
+	$(BIN)/python benchmarks/moves_bench.py
 
 # The load test: 100 users for 60 s against gunicorn + PostgreSQL seeded with 50,000
 # applications (a database bench_load on the loopback server, made and dropped; another with
