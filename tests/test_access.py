@@ -166,7 +166,8 @@ def _world():
     screening = SecurityScreening(application_id=application.id, reference="VS-ACCESS-1")
     db.session.add(screening)
     db.session.commit()
-    values = {**reserve, "application_id": application.id, "screening_id": screening.id, "intake_id": intake.id,
+    values = {**reserve, "application_id": application.id, "screening_id": screening.id,
+              "intake_id": intake.id,
               "session_id": session.id, "decision_id": decision.id, "cohort_id": cohort.id,
               "import_id": record.id, "public_id": letter.public_id, "job_id": job.id,
               "user_id": staff.id, "step": "personal", "request_id": erasure.id,
