@@ -92,7 +92,7 @@ def _render(screening, form, status: int = 200):
                      screening.confirmed_by_id) if i is not None])))}
     return render_template(
         "applications/vetting/screening.html", screening=screening,
-        application=screening.application, form=form, button=ButtonForm(), people=people,
+        application=screening.application, form=form, people=people,
         state_labels=SECURITY_STATE_LABELS, status_labels=STATUS_LABELS,
         retention_days=current_app.config["RETENTION_DAYS"]["security_screenings"]), status
 
