@@ -381,3 +381,47 @@ def test_the_persons_export_says_in_progress_or_done_never_the_outcome(app):
     assert '"status": "done"' in dumped
     assert "extremist" not in dumped and "unfavourable" not in dumped
     assert screening.reference not in dumped
+
+
+def test_a_recruiters_open_proposal_gives_way_to_the_confirmed_unfavourable_outcome(app):
+    app_, _candidate = _scene(status=Status.TESTS_PASSED, score=60)
+    recruiter = factories.user("recruiter")
+    first, second = (factories.user("security_officer") for _ in range(2))
+    screening = services.request(app_, recruiter, None)
+    proposal = h.decision(app_, "reject", recruiter, reason_code="ranking")
+    services.record_outcome(screening, "unfavourable", NOTE, first)
+    services.confirm_unfavourable(screening, second)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Decision, proposal.id).outcome == "cancelled"
+    assert db.session.get(Application, app_.id).status == Status.REJECTED
+    confirmed = db.session.scalar(db.select(Decision).where(
+        Decision.application_id == app_.id, Decision.outcome == "confirmed"))
+    assert confirmed.reason_code == "security"
+
+
+def test_a_refusal_overturned_on_review_lets_the_recruiters_ask_again(app):
+    from portal.applications import appeals
+    from portal.clock import today
+
+    app_, candidate = _scene()
+    first, second = (factories.user("security_officer") for _ in range(2))
+    screening = services.request(app_, factories.user("recruiter"), None)
+    services.record_outcome(screening, "unfavourable", NOTE, first)
+    services.confirm_unfavourable(screening, second)
+    db.session.commit()
+    assert services.summary(app_).can_request is False  # rejected: nothing to ask
+    request_ = appeals.ask(app_, "I was confused with someone else of the same name.",
+                           candidate, today())
+    # The security officers took the decision: they may not answer the review.
+    with pytest.raises(Refusal):
+        appeals.answer(request_, "overturned", "The vetting authority corrected its report.",
+                       second)
+    appeals.answer(request_, "overturned", "The vetting authority corrected its report.",
+                   factories.user("admin"))
+    db.session.commit()
+    assert app_.status == Status.SCREENING
+    assert services.summary(app_).status == "unfavourable"
+    assert services.summary(app_).can_request is True
+    again = services.request(app_, factories.user("recruiter"), None)
+    assert again.id != screening.id and again.is_open
