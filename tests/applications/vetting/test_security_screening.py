@@ -12,6 +12,7 @@ import pytest
 
 from portal.applications import correspondence
 from portal.applications.models import Application, ApplicationEvent, Decision, Status
+from portal.applications.review import services as review_services
 from portal.applications.vetting import services
 from portal.applications.vetting.models import SecurityScreening
 from portal.applications.workflow import SYSTEM, transition
@@ -425,3 +426,22 @@ def test_a_refusal_overturned_on_review_lets_the_recruiters_ask_again(app):
     assert services.summary(app_).can_request is True
     again = services.request(app_, factories.user("recruiter"), None)
     assert again.id != screening.id and again.is_open
+
+
+def test_the_security_ground_is_the_security_officers_alone(app):
+    app_, _candidate = _scene(status=Status.TESTS_PASSED, score=60)
+    recruiter, other = factories.user("recruiter"), factories.user("recruiter")
+    officer, colleague = factories.user("security_officer"), factories.user("security_officer")
+    # A recruiter cannot propose it, nor confirm a security refusal proposed by an officer.
+    with pytest.raises(Refusal, match="reason for the rejection"):
+        review_services.propose(app_, "reject", recruiter, version=None, reason_code="security")
+    security = h.decision(app_, "reject", officer, reason_code="security")
+    with pytest.raises(Refusal, match="not allowed"):
+        transition(app_, "reject", other, "security", decision=security)
+    db.session.delete(security)
+    db.session.flush()
+    # An officer cannot refuse on another ground.
+    ranking = h.decision(app_, "reject", colleague, reason_code="ranking")
+    with pytest.raises(Refusal, match="not allowed"):
+        transition(app_, "reject", officer, "ranking", decision=ranking)
+    assert app_.status == Status.TESTS_PASSED
