@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 
+from portal import i18n
 from portal.applications import correspondence
 from portal.applications.models import Application, ApplicationEvent, Decision, Status
 from portal.applications.review import services as review_services
@@ -429,6 +430,11 @@ def test_a_refusal_overturned_on_review_lets_the_recruiters_ask_again(app):
 
 
 def test_the_security_ground_is_the_security_officers_alone(app):
+    with i18n.locale("en"):
+        _security_ground_scene()
+
+
+def _security_ground_scene():
     app_, _candidate = _scene(status=Status.TESTS_PASSED, score=60)
     recruiter, other = factories.user("recruiter"), factories.user("recruiter")
     officer, colleague = factories.user("security_officer"), factories.user("security_officer")
