@@ -101,6 +101,7 @@ def queue(intake_id: int):
         statuses=[s for s in Status if s != Status.DRAFT], components=COMPONENT_LABELS,
         provinces=review_queue.provinces(), sorts=_sort_labels(),
         flagged_total=review_queue.flagged_count(intake),
+        security_status_labels=SECURITY_STATUS_LABELS,
     )
 
 

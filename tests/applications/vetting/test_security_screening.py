@@ -451,3 +451,23 @@ def _security_ground_scene():
     with pytest.raises(Refusal, match="not allowed"):
         transition(app_, "reject", officer, "ranking", decision=ranking)
     assert app_.status == Status.TESTS_PASSED
+
+
+def test_recruiters_filter_their_queue_by_where_the_screening_stands(app, client):
+    intake = factories.intake()
+    never = h.application(intake, status=Status.SCREENING, cleared=False, last_name="Never")
+    running = h.application(intake, status=Status.SCREENING, cleared=False, last_name="Running")
+    cleared = h.application(intake, status=Status.TESTS_PASSED, last_name="Cleared")
+    services.request(running, factories.user("recruiter"), None)
+    login(client, factories.user("recruiter", language="en"))
+    db.session.commit()
+    expected = {"none": never, "requested": running, "favourable": cleared,
+                "unfavourable": None}
+    for security, shown in expected.items():
+        page = client.get(f"/review/intakes/{intake.id}?security={security}").get_data(
+            as_text=True)
+        for app_ in (never, running, cleared):
+            assert (app_.reference in page) == (app_ is shown), (security, app_.last_name)
+    everything = client.get(f"/review/intakes/{intake.id}?security=nonsense").get_data(
+        as_text=True)
+    assert all(a.reference in everything for a in (never, running, cleared))
