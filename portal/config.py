@@ -265,6 +265,9 @@ class Config:
     #                           declined applications with their history, tests and letters
     #   health_answers          after the last status change, once the medical test is past:
     #                           the health questions' answers are removed from the application
+    #   security_screenings     after the outcome is final, once no selection waits for it:
+    #                           the request to the vetting authority, its outcome and the
+    #                           security officers' note
     #   engagements_closed      after the last status change: rejected or withdrawn
     #                           applications to the Reserve, with their files and letters
     #   agreements_closed       after the last status change: employer agreements never
@@ -287,6 +290,7 @@ class Config:
             "accounts_inactive": 3 * 365,
             "applications_closed": 365,
             "health_answers": 90,
+            "security_screenings": 180,
             "engagements_closed": 365,
             "agreements_closed": 2 * 365,
             "letters": 5 * 365,

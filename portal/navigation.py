@@ -31,6 +31,7 @@ DEFAULT_LANDING: dict[str, str] = {
     Role.EMPLOYER: "accounts.account",
     # Until the applications domain points it at the medical tests' queue.
     Role.MEDICAL_STAFF: "accounts.account",
+    Role.SECURITY_OFFICER: "accounts.account",
 }
 
 

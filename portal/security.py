@@ -21,6 +21,8 @@ class Role(StrEnum):
     UNIT_STAFF = "unit_staff"  # plans a unit's training periods, records attendance
     # The only staff who read health answers and record the medical test.
     MEDICAL_STAFF = "medical_staff"
+    # The only staff who record the outcome of the security screening (vetting).
+    SECURITY_OFFICER = "security_officer"
 
 
 STAFF = (Role.RECRUITER, Role.ADMIN)

@@ -38,7 +38,8 @@ def test_guarded_pages_send_anonymous_visitors_to_login_or_refuse(app, client):
             assert "/login" in response.headers["Location"], rule.rule
 
 
-ROLES = ("citizen", "recruiter", "admin", "employer", "unit_staff", "medical_staff")
+ROLES = ("citizen", "recruiter", "admin", "employer", "unit_staff", "medical_staff",
+         "security_officer")
 
 
 def _role_pages(app):
@@ -160,8 +161,13 @@ def _world():
     reserve = _reserve_world(owner, application)
     employer_values = _employers_world(owner)
     users = {role: factories.user(role=role, language="en") for role in ROLES}
+    from portal.applications.vetting.models import SecurityScreening
+
+    screening = SecurityScreening(application_id=application.id, reference="VS-ACCESS-1")
+    db.session.add(screening)
     db.session.commit()
-    values = {**reserve, "application_id": application.id, "intake_id": intake.id,
+    values = {**reserve, "application_id": application.id, "screening_id": screening.id,
+              "intake_id": intake.id,
               "session_id": session.id, "decision_id": decision.id, "cohort_id": cohort.id,
               "import_id": record.id, "public_id": letter.public_id, "job_id": job.id,
               "user_id": staff.id, "step": "personal", "request_id": erasure.id,

@@ -24,6 +24,7 @@ from tests.test_translations import (
 STAFF_FACING = (
     "portal/templates/applications/review/",
     "portal/templates/applications/medical/",
+    "portal/templates/applications/vetting/",
     "portal/templates/applications/intakes/",
     "portal/templates/reserve/staff/",
     "portal/templates/reserve/units/",
@@ -38,6 +39,7 @@ STAFF_FACING = (
     "portal/templates/privacy/requests.html",
     "portal/applications/review/",
     "portal/applications/medical/",
+    "portal/applications/vetting/",
     "portal/reserve/staff/",
     "portal/reserve/units/",
     "portal/employers/admin/",

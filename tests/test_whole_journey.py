@@ -119,6 +119,20 @@ def _two_recruiters_select(app, intake, application_id: int) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)
     selection_day = db.session.scalar(db.select(SelectionDay))
     review.through_tests(browser, application_id, selection_day.id, [72, 80, 65, 90])
+    # The vetting authority's screening: asked for by a recruiter, its favourable outcome
+    # recorded by a security officer; selection waits for it.
+    assert review.post(browser, f"/review/applications/{application_id}/security-screening",
+                       application_id).status_code == 302
+    officer = factories.user("security_officer", language="en")
+    db.session.commit()
+    review.login(browser, officer)
+    queue = browser.get("/security-screening/").get_data(as_text=True)
+    found = re.search(r'href="/security-screening/(\d+)"', queue)
+    assert found, queue
+    url = f"/security-screening/{found.group(1)}"
+    assert post_form(browser, f"{url}/outcome", {"outcome": "favourable"},
+                     page=url).status_code == 302
+    review.login(browser, first)
     assert review.propose(browser, application_id, "select",
                           component="air").status_code == 302
     review.login(browser, second)

@@ -38,6 +38,9 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("recruiter2@example.org", Role.RECRUITER, "Eva", "Janssens", "nl"),
     # The only demo account that reads health answers and records the medical test.
     DemoUser("medical@example.org", Role.MEDICAL_STAFF, "Hanne", "Vermeulen", "nl"),
+    # Two security officers: an unfavourable screening outcome needs a second one.
+    DemoUser("security@example.org", Role.SECURITY_OFFICER, "Pieter", "Wouters", "nl"),
+    DemoUser("security2@example.org", Role.SECURITY_OFFICER, "Claire", "Renard", "fr"),
     DemoUser("employer@example.org", Role.EMPLOYER, "Karin", "Maes", "nl"),
     DemoUser("an.peeters@example.org", Role.CITIZEN, "An", "Peeters", "nl"),
     DemoUser("lucas.dubois@example.org", Role.CITIZEN, "Lucas", "Dubois", "fr"),

@@ -32,9 +32,10 @@ _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 KEYS = keyring.KeyRing("TOTP_KEYS")
 
 
-# Medical staff read special-category data, unit staff their reservists' records: the same
-# second factor as recruiters and administrators.
-ALWAYS = frozenset(str(r) for r in (*STAFF, Role.MEDICAL_STAFF, Role.UNIT_STAFF))
+# Medical staff read special-category data, security officers vetting outcomes, unit staff
+# their reservists' records: the same second factor as recruiters and administrators.
+ALWAYS = frozenset(str(r) for r in (*STAFF, Role.MEDICAL_STAFF, Role.UNIT_STAFF,
+                                    Role.SECURITY_OFFICER))
 
 
 def required(user: User) -> bool:

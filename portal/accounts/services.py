@@ -18,9 +18,11 @@ from portal.extensions import db
 from portal.models import utcnow
 from portal.security import Role
 
-STAFF_ROLES = (Role.RECRUITER, Role.ADMIN, Role.EMPLOYER, Role.UNIT_STAFF, Role.MEDICAL_STAFF)
+STAFF_ROLES = (Role.RECRUITER, Role.ADMIN, Role.EMPLOYER, Role.UNIT_STAFF, Role.MEDICAL_STAFF,
+               Role.SECURITY_OFFICER)
 # The roles an administrator may move a staff account between.
-CHANGEABLE_ROLES = (Role.RECRUITER, Role.ADMIN, Role.UNIT_STAFF, Role.MEDICAL_STAFF)
+CHANGEABLE_ROLES = (Role.RECRUITER, Role.ADMIN, Role.UNIT_STAFF, Role.MEDICAL_STAFF,
+                    Role.SECURITY_OFFICER)
 
 
 class EmailTaken(Exception):

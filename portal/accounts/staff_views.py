@@ -22,6 +22,7 @@ ROLE_LABELS = {
     Role.EMPLOYER: _l("Employer"),
     Role.UNIT_STAFF: _l("Unit staff"),
     Role.MEDICAL_STAFF: _l("Medical staff"),
+    Role.SECURITY_OFFICER: _l("Security officer"),
 }
 
 

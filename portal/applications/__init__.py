@@ -7,6 +7,7 @@ vocab (every label and reason), questions and answers (the application form and 
 answers in words), correspondence (the letters of the life cycle).
 Rooms: candidate/ (apply, follow, answer an offer), review/ (the recruiter's queue,
 actions, dashboard, CLI), medical/ (medical staff: health answers and the medical test),
+vetting/ (the security screening: recruiters request it, security officers record it),
 intakes/ (intakes, information sessions and selection days, and booking a place in them).
 Health answers are encrypted at rest (health.py).
 """
@@ -35,6 +36,11 @@ from portal.applications.review import cli as review_cli
 from portal.applications.review import demo as review_demo
 from portal.applications.review import inbox_views
 from portal.applications.review import views as review_views
+from portal.applications.signals import application_moved
+from portal.applications.vetting import cli as vetting_cli
+from portal.applications.vetting import models as vetting_models  # noqa: F401 (its table)
+from portal.applications.vetting import services as vetting_services
+from portal.applications.vetting import views as vetting_views
 from portal.navigation import StaffTask, add_staff_task, set_landing
 from portal.security import Role
 
@@ -47,13 +53,18 @@ def init_app(app) -> None:
     app.register_blueprint(adjustments.bp)  # adjustments asked for the selection day
     app.register_blueprint(review_views.bp)
     app.register_blueprint(medical_views.bp)
+    app.register_blueprint(vetting_views.bp)
     review_cli.register(app)
     medical_cli.register(app)
+    vetting_cli.register(app)
     effects.connect()
+    # An application that ends withdraws its running security screening.
+    application_moved.connect(vetting_services.on_application_moved)
     demo_seeds.add_seed(app, intake_demo.seed_intake, order=20)
     demo_seeds.add_seed(app, review_demo.seed_applications, order=40)
     set_landing(app, Role.CITIZEN, "applications.mine")
     set_landing(app, Role.MEDICAL_STAFF, "medical.queue")
+    set_landing(app, Role.SECURITY_OFFICER, "vetting.queue")
     add_staff_task(app, StaffTask(
         "review.intakes", _l("Review applications"),
         _l("The queue of each intake: screening, tests, decisions within the quota."),

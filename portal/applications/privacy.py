@@ -21,6 +21,7 @@ from portal.applications.models import (
     Status,
     TestResult,
 )
+from portal.applications.vetting.models import SecurityScreening
 from portal.extensions import db
 from portal.letters import services as letter_services
 
@@ -32,6 +33,9 @@ OPEN = tuple(s for s in Status if s not in CLOSED)
 # The medical test lies behind these: health answers are no longer needed after them.
 PAST_MEDICAL = tuple(s for s in Status if s not in (
     S.DRAFT, S.SUBMITTED, S.SCREENING, S.TESTS_SCHEDULED))
+# A selection waits for the security screening in these: a favourable outcome is kept.
+SELECTION_PENDING = (S.SUBMITTED, S.SCREENING, S.TESTS_SCHEDULED, S.TESTS_PASSED,
+                     S.TESTS_FAILED, S.WAITLISTED)
 # The service record of someone who served is kept by the law on military personnel.
 SERVED = (S.IN_SERVICE, S.COMPLETED, S.CAREER, S.RESERVE)
 
@@ -80,6 +84,9 @@ LABELS = {
     "updated_at": _l("Last answered on"),
     "background": _l("Your answer about your background"),
     "parents_higher_education": _l("A parent completed higher education"),
+    "security_screenings": _l("Security screening"),
+    "requested_at": _l("Requested on"),
+    "done_at": _l("Done on"),
 }
 
 
@@ -106,6 +113,12 @@ def export(user) -> dict | None:
             "component": a.component, "submitted_at": a.submitted_at,
             "decided_at": a.decided_at, "answers": stored_answers.own(a),
             "adjustments": adjustments.export(a),
+            # Whether it runs or is done, never the outcome or the vetting authority's reason.
+            "security_screenings": [
+                {"requested_at": v.requested_at,
+                 "status": "in_progress" if v.is_open else "done", "done_at": v.concluded_at}
+                for v in db.session.scalars(select(SecurityScreening).where(
+                    SecurityScreening.application_id == a.id).order_by(SecurityScreening.id))],
             "history": [{"action": e.action, "from_status": e.from_status,
                          "to_status": e.to_status, "reason": e.reason, "at": e.at}
                         for e in a.events],
@@ -141,7 +154,8 @@ def _delete_files(ids) -> None:
                           (ApplicationEvent, ApplicationEvent.application_id),
                           (Convocation, Convocation.application_id),
                           (TestResult, TestResult.application_id),
-                          (Decision, Decision.application_id)):
+                          (Decision, Decision.application_id),
+                          (SecurityScreening, SecurityScreening.application_id)):
         db.session.execute(delete(model).where(column.in_(ids)).execution_options(**opts))
     adjustments.delete_of(ids)
     letter_services.delete_of_subjects(Application, ids)
@@ -168,6 +182,7 @@ def erase(user, actor, now, kept_subjects=None, **_kw) -> registry.Erased:
         a.health_answers = None
         adjustments.delete_of([a.id])
         _forget_medical_reasons([a.id])
+        _forget_screening_notes([a.id])
         a.postcode = a.province = ""
         result.kept.append(registry.Kept(what, until, why))
         if kept_subjects is not None:
@@ -200,12 +215,29 @@ def deletion_dates(user, days: dict) -> list[registry.DeletionDate]:
                 _l("Application %(reference)s", reference=a.reference), None,
                 _l("Kept while your application runs or you serve; the schedule starts when "
                    "it ends.")))
+        for screening in db.session.scalars(select(SecurityScreening).where(
+                SecurityScreening.application_id == a.id)):
+            dates.append(registry.DeletionDate(
+                _l("Your security screening (application %(reference)s)",
+                   reference=a.reference),
+                screening_deletion_date(screening, a.status, days),
+                None if screening.concluded_at is not None and a.status not in SELECTION_PENDING
+                else _l("Kept while it runs and until the decision on your application.")))
         health_on = health_deletion_date(a, days)
         if health_on is not None and a.health_answers:
             dates.append(registry.DeletionDate(
                 _l("Your health answers (application %(reference)s)", reference=a.reference),
                 health_on))
     return dates
+
+
+def screening_deletion_date(screening: SecurityScreening, status: str, days: dict
+                            ) -> date | None:
+    """The day the purge removes a security screening: the configured days after its
+    outcome is final; None while it runs or a selection still waits for it."""
+    if screening.concluded_at is None or status in SELECTION_PENDING:
+        return None
+    return (screening.concluded_at + timedelta(days=days["security_screenings"])).date()
 
 
 def health_deletion_date(application: Application, days: dict) -> date | None:
@@ -243,6 +275,29 @@ def _forget_medical_reasons(ids) -> None:
     db.session.execute(update(TestResult).where(
         TestResult.application_id.in_(ids), TestResult.medical_reason.is_not(None))
         .values(medical_reason=None).execution_options(synchronize_session=False))
+
+
+def _forget_screening_notes(ids) -> None:
+    db.session.execute(update(SecurityScreening).where(
+        SecurityScreening.application_id.in_(ids), SecurityScreening.note != "")
+        .values(note="").execution_options(synchronize_session=False))
+
+
+def purge_screenings(cutoff, now, dry_run: bool) -> int:
+    """Security screenings whose outcome became final before `cutoff`, unless a selection
+    still waits for them (a favourable outcome lets a waitlisted candidate be offered a
+    place later)."""
+    doomed = select(SecurityScreening.id).join(
+        Application, Application.id == SecurityScreening.application_id).where(
+        SecurityScreening.concluded_at < cutoff, Application.status.not_in(SELECTION_PENDING))
+    if dry_run:
+        return db.session.scalar(select(func.count()).select_from(doomed.subquery())) or 0
+    ids = db.session.scalars(doomed).all()
+    for start in range(0, len(ids), 5000):
+        db.session.execute(delete(SecurityScreening).where(
+            SecurityScreening.id.in_(ids[start:start + 5000]))
+            .execution_options(synchronize_session=False))
+    return len(ids)
 
 
 def purge_health(cutoff, now, dry_run: bool) -> int:
@@ -301,6 +356,19 @@ PART = registry.Part(
             purge=purge_health,
             recipients=_l("Medical staff of Defence; the adjustments also the recruiters of "
                           "the selection day"),
+        ),
+        registry.Rule(
+            kind="security_screenings",
+            label=_l("Security screenings"),
+            purpose=_l("Admit to military service only candidates the vetting authority "
+                       "cleared"),
+            legal_basis=_l("The public task of recruiting for Defence (GDPR Art. 6(1)(e))"),
+            categories=_l("The request to the vetting authority, its outcome and the security "
+                          "officers' note"),
+            since=_l("the final outcome, once no selection waits for it"),
+            purge=purge_screenings,
+            recipients=_l("Security officers of Defence and the vetting authority; recruiters "
+                          "see where it stands"),
         ),
     ),
 )

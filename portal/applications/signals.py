@@ -35,3 +35,15 @@ Keyword arguments:
 - `key`: what tells this change apart from the day's other changes (one message per
   candidate and change).
 """)
+
+security_screening_changed = _signals.signal("security-screening-changed", doc="""
+The security screening of an application started (a recruiter sent the request to the
+vetting authority) or is done (its outcome is final). Only that: what the candidate is told
+says nothing of the outcome.
+
+*sender*: the Application.
+Keyword arguments:
+- `stage`: "started" or "done";
+- `screening`: the SecurityScreening (flushed);
+- `key`: what tells this change apart (one message per screening and stage).
+""")

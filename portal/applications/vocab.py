@@ -75,7 +75,13 @@ REJECTION_REASONS = {
     "incomplete": _l("Your application was incomplete or could not be verified."),
     "no_show": _l("You did not attend the selection tests you were convoked to."),
     "ranking": _l("Other candidates ranked higher for the places available."),
+    # Recorded by two security officers (vetting/), never chosen by a recruiter.
+    "security": _l("The security screening of your application did not allow your "
+                   "admission to military service."),
 }
+# The reasons a recruiter may give: the security ground is the security officers' alone.
+RECRUITER_REJECTION_REASONS = {code: text for code, text in REJECTION_REASONS.items()
+                               if code != "security"}
 
 RESULT_LABELS = {
     ResultKind.MEDICAL: _l("Medical examination"),
@@ -104,6 +110,33 @@ REJECTION_GROUNDS = {
                   "you were convoked to"),
     "ranking": _l("the number of places of the intake, given in the order of the selection "
                   "tests' scores"),
+    "security": _l("the security conditions of admission to military service, assessed by "
+                   "the vetting authority"),
+}
+
+# What recruiters and administrators see of the security screening: never the vetting
+# authority's reasons or the security officers' notes. An unfavourable outcome not yet
+# confirmed by a second security officer still reads as in progress.
+SECURITY_STATUS_LABELS = {
+    "none": _l("Not requested"),
+    "requested": _l("Security screening in progress"),
+    "awaiting_confirmation": _l("Security screening in progress"),
+    "favourable": _l("Security screening favourable"),
+    "unfavourable": _l("Security screening unfavourable"),
+    "withdrawn": _l("Security screening withdrawn"),
+}
+# What security officers see.
+SECURITY_STATE_LABELS = {
+    "requested": _l("Waiting for the vetting authority's outcome"),
+    "awaiting_confirmation": _l("Unfavourable: waiting for a second security officer"),
+    "favourable": _l("Favourable"),
+    "unfavourable": _l("Unfavourable, confirmed"),
+    "withdrawn": _l("Withdrawn"),
+}
+# What the candidate sees: whether it runs or is over, nothing more.
+SECURITY_CANDIDATE_LABELS = {
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
 }
 # Reasons the portal records itself on a move, as they are stored, and the words shown.
 SYSTEM_REASONS = {

@@ -22,6 +22,7 @@ from portal.applications.models import (
 )
 from portal.applications.refusals import TransitionError
 from portal.applications.signals import application_moved
+from portal.applications.vetting.models import cleared
 from portal.extensions import db
 from portal.locking import lock
 from portal.models import utcnow
@@ -29,7 +30,13 @@ from portal.security import Role
 
 S = Status
 C, R, A = Role.CITIZEN, Role.RECRUITER, Role.ADMIN
+SO = Role.SECURITY_OFFICER
 STAFF = frozenset({R, A})
+# A refusal after an unfavourable security screening, confirmed by a second security officer
+# (vetting/services.py), may come at any step before a decision: also while tests are
+# scheduled, where recruiters themselves do not reject.
+REFUSERS = STAFF | {SO}
+SECURITY_REASON = "security"
 SYSTEM = None  # transitions made by the portal itself (deadlines, waitlist moves)
 
 # (from_status, action) -> (to_status, roles allowed; SYSTEM means no user needed)
@@ -37,15 +44,16 @@ TRANSITIONS: dict[tuple[Status, str], tuple[Status, frozenset]] = {
     (S.DRAFT, "submit"): (S.SUBMITTED, frozenset({C})),
     (S.SUBMITTED, "start_screening"): (S.SCREENING, STAFF),
     (S.SCREENING, "schedule_tests"): (S.TESTS_SCHEDULED, STAFF),
-    (S.SCREENING, "reject"): (S.REJECTED, STAFF),
+    (S.SCREENING, "reject"): (S.REJECTED, REFUSERS),
+    (S.TESTS_SCHEDULED, "reject"): (S.REJECTED, frozenset({SO})),
     (S.TESTS_SCHEDULED, "pass_tests"): (S.TESTS_PASSED, STAFF),
     (S.TESTS_SCHEDULED, "fail_tests"): (S.TESTS_FAILED, STAFF),
     (S.TESTS_PASSED, "select"): (S.SELECTED, STAFF),
     (S.TESTS_PASSED, "waitlist"): (S.WAITLISTED, STAFF),
-    (S.TESTS_PASSED, "reject"): (S.REJECTED, STAFF),
-    (S.TESTS_FAILED, "reject"): (S.REJECTED, STAFF),
+    (S.TESTS_PASSED, "reject"): (S.REJECTED, REFUSERS),
+    (S.TESTS_FAILED, "reject"): (S.REJECTED, REFUSERS),
     (S.WAITLISTED, "select"): (S.SELECTED, STAFF | {SYSTEM}),
-    (S.WAITLISTED, "reject"): (S.REJECTED, STAFF),
+    (S.WAITLISTED, "reject"): (S.REJECTED, REFUSERS),
     # A rejection overturned on review (appeals.py): back to screening for a new decision.
     (S.REJECTED, "reopen"): (S.SCREENING, STAFF),
     (S.SELECTED, "accept_offer"): (S.OFFER_ACCEPTED, frozenset({C})),
@@ -117,9 +125,18 @@ def _overturned_on_review(application: Application) -> str | None:
     return None
 
 
+def _security_cleared(application: Application) -> str | None:
+    # Selected and waitlisted candidates are cleared: a place freed later goes to the next
+    # on the waitlist without another check.
+    if not cleared(application):
+        return _("The security screening must first end with a favourable outcome.")
+    return None
+
+
 # Conditions beyond the current status: action -> check returning a message when not met.
 GUARDS = {"schedule_tests": _convoked, "pass_tests": _tests_all_passed,
-          "fail_tests": _a_test_failed, "reopen": _overturned_on_review}
+          "fail_tests": _a_test_failed, "reopen": _overturned_on_review,
+          "select": _security_cleared, "waitlist": _security_cleared}
 
 
 def allowed_actions(application: Application, role: Role | str | None) -> list[str]:
@@ -158,6 +175,7 @@ def transition(
         raise TransitionError(_("You are not allowed to take this action."))
     if action in FOUR_EYES and actor is not None:
         _check_four_eyes(application, action, actor, decision)
+        _check_security_ground(actor, decision)
     elif action == "select" and actor is None:
         decision = _confirmed_waitlisting(application)
     guard = GUARDS.get(action)
@@ -217,6 +235,13 @@ def _check_four_eyes(application: Application, action: str, actor, decision) -> 
                                 "second recruiter."))
     if decision.proposed_by_id == actor.id:
         raise TransitionError(_("A second recruiter must confirm this decision: you proposed it."))
+
+
+def _check_security_ground(actor, decision) -> None:
+    """Security officers refuse on the security ground only, and only they do."""
+    security = getattr(decision, "reason_code", "") == SECURITY_REASON
+    if security != (Role(actor.role) == SO):
+        raise TransitionError(_("You are not allowed to take this action."))
 
 
 def _confirmed_waitlisting(application: Application) -> Decision:

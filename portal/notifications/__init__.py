@@ -2,18 +2,24 @@
 each move of their application they must know about, and reminders before an offer lapses.
 
 Subscribes to applications.signals.application_moved (and convocation_changed, when the
-selection day a candidate is convoked to changes); writes to its outbox inside the
+selection day a candidate is convoked to changes, and security_screening_changed, when
+their security screening starts or is done); writes to its outbox inside the
 move's transaction and sends after the commit (see outbox.py).
 """
 from __future__ import annotations
 
-from portal.applications.signals import application_moved, convocation_changed
+from portal.applications.signals import (
+    application_moved,
+    convocation_changed,
+    security_screening_changed,
+)
 from portal.notifications import cli, models, outbox, sms, views  # noqa: F401 (models: tables)
 
 
 def init_app(app) -> None:
     application_moved.connect(outbox.on_application_moved)
     convocation_changed.connect(outbox.on_convocation_changed)
+    security_screening_changed.connect(outbox.on_security_screening_changed)
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.group)
     app.jinja_env.globals["sms_choice_offered"] = _sms_offered

@@ -192,6 +192,19 @@ EVENTS: dict[tuple[str, str], Message] = {
          _l("Your new convocation letter, with the new hours, is on the page of your "
             "application. It replaces the one we sent you before.")),
         _SEE_APPLICATION, channels=EMAIL_SMS),
+    # The security screening (applications/vetting): that it runs and that it is done,
+    # never its outcome; a refusal that follows has its own message (reject).
+    ("application", "security_screening_started"): Message(
+        "security_screening_started", _l("A security screening of your application has started"),
+        (_l("As part of the selection for %(intake)s, your application %(reference)s now goes "
+            "through a security screening by the vetting authority."),
+         _l("You do not have to do anything. We will tell you when it is done.")),
+        _SEE_APPLICATION),
+    ("application", "security_screening_done"): Message(
+        "security_screening_done", _l("The security screening of your application is done"),
+        (_l("The security screening of your application %(reference)s is done."),
+         _l("The page of your application shows what happens next.")),
+        _SEE_APPLICATION),
     ("application", "offer_reminder"): Message(
         "offer_reminder", _l("Reminder: answer your offer before the deadline"),
         (_l("You have not answered your offer for %(intake)s yet."), _OFFER_DEADLINE),

@@ -49,6 +49,11 @@ def on_convocation_changed(application, *, key, **_kw) -> None:
     add(application, message("application", "convocation_changed").kind, key=key)
 
 
+def on_security_screening_changed(application, *, stage, key, **_kw) -> None:
+    """Receiver of applications.signals.security_screening_changed: it started or is done."""
+    add(application, message("application", f"security_screening_{stage}").kind, key=key)
+
+
 def add(application: Application, kind: str, key: str) -> list[Notification]:
     """Queue `kind` for the candidate by its channels (SMS only if they chose it); once
     per key."""

@@ -28,6 +28,8 @@ ROLES = {
     "recruiter": (lambda: factories.user(role="recruiter", language="en"), "/review/"),
     "medical_staff": (lambda: factories.user(role="medical_staff", language="en"), "/medical/"),
     "unit_staff": (lambda: factories.user(role="unit_staff", language="en"), "/units"),
+    "security_officer": (lambda: factories.user(role="security_officer", language="en"),
+                         "/security-screening/"),
     "admin": (lambda: factories.user(role="admin", language="en"), "/admin/audit"),
     "employer": (lambda: hr_user(employer(), email="hr@bakkerij.be"), "/employer/"),
 }

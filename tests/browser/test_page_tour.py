@@ -7,6 +7,7 @@ from playwright.sync_api import Page
 
 from portal.applications import adjustments
 from portal.applications.models import Status
+from portal.applications.vetting import services as vetting
 from portal.extensions import db
 from tests.browser.conftest import log_in
 from tests.support import factories
@@ -30,6 +31,8 @@ def test_staff_pages_in_french_and_with_errors(page: Page, pages, live_server):
     day = scene.selection_day(intake)
     for status in (Status.SUBMITTED, Status.TESTS_PASSED, Status.WAITLISTED):
         scene.application(intake, status=status, score=70, language="fr", province="90000")
+    uncleared = scene.application(intake, status=Status.TESTS_PASSED, score=70, language="fr",
+                                  cleared=False)
     convoked = scene.application(intake, status=Status.TESTS_SCHEDULED, language="fr")
     scene.convoke(convoked, day)
     adjustments.ask(convoked, ["reading", "other"], "Dyslexie : merci de prévoir du temps.")
@@ -47,7 +50,7 @@ def test_staff_pages_in_french_and_with_errors(page: Page, pages, live_server):
         f"/review/intakes/{intake.id}", f"/review/intakes/{intake.id}/dashboard",
         "/review/targets",
         f"/review/intakes/{intake.id}/selection-days", f"/selection-days/{day.id}/adjustments",
-        "/admin/letter-runs", "/account"])
+        "/admin/letter-runs", "/account", f"/review/applications/{uncleared.id}"])
     # Creating staff accounts asks the password again first ("Confirm it is you").
     page.goto("/account/confirm-password?next=/admin/staff")
     pages.check()
@@ -85,6 +88,7 @@ def test_citizen_pages_in_dutch_and_german(page: Page, pages, live_server, app, 
     convoked = scene.application(factories.intake(), status=Status.TESTS_SCHEDULED,
                                  user=citizen, language="de")
     scene.convoke(convoked, scene.selection_day(convoked.intake))
+    vetting.request(convoked, factories.user("recruiter"), None)  # "in progress" on its page
     db.session.commit()
     log_in(page, citizen.email, factories.PASSWORD)
     pages.check()
@@ -105,5 +109,32 @@ def test_citizen_pages_in_dutch_and_german(page: Page, pages, live_server, app, 
     pages.check()
     page.goto("/account")
     page.get_by_role("button", name="Mein Passwort ändern").click()
+    pages.check()
+    pages.finish()
+
+
+def test_security_officer_pages_in_dutch_with_errors(page: Page, pages, live_server):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    first = factories.user("security_officer", language="nl")
+    second = factories.user("security_officer", language="nl")
+    intake = factories.intake()
+    recruiter = factories.user("recruiter")
+    waiting = scene.application(intake, status=Status.SCREENING, cleared=False)
+    requested = vetting.request(waiting, recruiter, None)
+    doubtful = scene.application(intake, status=Status.TESTS_SCHEDULED, cleared=False)
+    to_confirm = vetting.request(doubtful, recruiter, None)
+    vetting.record_outcome(to_confirm, "unfavourable", "Verslag van de veiligheidsoverheid",
+                           second)
+    db.session.commit()
+    page.goto("/login")
+    pages.check()
+    log_in(page, first.email, factories.PASSWORD, pages)
+    _visit(page, pages, ["/security-screening/", f"/security-screening/{requested.id}",
+                         f"/security-screening/{to_confirm.id}"])
+    page.goto(f"/security-screening/{requested.id}")
+    page.locator("input[name=outcome][value=unfavourable]").check()
+    page.locator("main form .primary").last.click()  # no reason given: an error
+    page.wait_for_load_state("load")
+    assert page.title().startswith("Fout")
     pages.check()
     pages.finish()

@@ -58,6 +58,8 @@ def test_two_recruiters_move_an_application_from_the_queue_to_selected(
         "sport_limits": "no"}})
     doctor = factories.user("medical_staff", email="dr.claes@mil.be", language="fr",
                             first_name="Marie", last_name="Claes")
+    officer = factories.user("security_officer", email="pieter.wouters@mil.be", language="nl",
+                             first_name="Pieter", last_name="Wouters")
     first = factories.user("recruiter", email="eva.janssens@mil.be", language="nl",
                            first_name="Eva", last_name="Janssens")
     second = factories.user("recruiter", email="jonas.schmitz@mil.be", language="de",
@@ -89,6 +91,10 @@ def test_two_recruiters_move_an_application_from_the_queue_to_selected(
     expect(page.locator("#medical-status")).to_have_text(nl("Medical test pending"))
     assert nl("Do you take medication every day?") not in page.content()
     pages.check()
+    tab_to(page, page.get_by_role("button", name=nl("Ask for the security screening")))
+    page.keyboard.press("Enter")
+    expect(page.locator("#security-status")).to_have_text(nl("Security screening in progress"))
+    pages.check()
     # The selection day comes: its results are recorded from that day on.
     monkeypatch.setitem(app.config, "TODAY", day.day)
 
@@ -114,7 +120,27 @@ def test_two_recruiters_move_an_application_from_the_queue_to_selected(
     ward_pages.finish()
     doctor_context.close()
 
+    # A security officer, desktop, in Dutch: the vetting authority's outcome.
+    vetting_context = browser.new_context(base_url=live_server, locale="nl-BE",
+                                          viewport={"width": 1280, "height": 900})
+    desk = vetting_context.new_page()
+    desk_pages = Pages(desk, live_server)
+    desk.goto("/login")
+    desk_pages.check()
+    log_in(desk, officer.email, factories.PASSWORD, desk_pages)
+    desk.goto("/security-screening/")
+    desk_pages.check()
+    desk.get_by_role("row", name=re.compile(application.reference)).get_by_role("link").click()
+    desk_pages.check()
+    desk.get_by_label(nl("Favourable"), exact=True).check()
+    desk.get_by_role("button", name=nl("Record the outcome")).click()
+    expect(desk.get_by_text(nl("Outcome of the security screening recorded."))).to_be_visible()
+    desk_pages.check()
+    desk_pages.finish()
+    vetting_context.close()
+
     page.reload()
+    expect(page.locator("#security-status")).to_have_text(nl("Security screening favourable"))
     expect(page.locator("#medical-status")).to_have_text(nl("Medically fit"))
     for index in range(3):  # psychotechnical, sports, interview
         tab_to(page, page.get_by_label(nl("Test"), exact=True))

@@ -223,6 +223,7 @@ def test_a_whole_year_from_the_letter_to_the_last_training_day(
     jonas = factories.user("recruiter", email="jonas.maes@mil.be", language="nl",
                            first_name="Jonas", last_name="Maes")
     doctor = factories.user("medical_staff", email="dr.claes@mil.be", language="nl")
+    officer = factories.user("security_officer", email="pieter.claes@mil.be", language="nl")
     planner = factories.user("unit_staff", email="sofie.wouters@mil.be", language="nl",
                              first_name="Sofie", last_name="Wouters")
     logistics = reserve_scene.skill("logistics", name_nl="Logistiek en transport")
@@ -259,10 +260,28 @@ def test_a_whole_year_from_the_letter_to_the_last_training_day(
     staff.get_by_role("button", name=_("Schedule the tests")).click()
     expect(staff.get_by_role("button", name=_("Record the result"))).to_be_visible()
     watched.check()
+    staff.get_by_role("button", name=_("Ask for the security screening")).click()
+    expect(staff.locator("#security-status")).to_have_text(_("Security screening in progress"))
+    watched.check()
 
-    # Lotte sees her convocation on her application's page.
+    # Lotte sees her convocation on her application's page, and her screening under way.
     _my_application(page, pages, application)
     expect(page.locator("main")).to_contain_text("Kwartier")
+    expect(page.locator("#security-screening")).to_contain_text(_("In progress"))
+
+    # The vetting authority answers: a security officer records the favourable outcome.
+    vetting_context, desk, desk_pages = _staff(browser, live_server, officer, pages)
+    _menu(desk, "Security screening")
+    desk_pages.check()
+    desk.get_by_role("row", name=re.compile(application.reference)).get_by_role("link").click()
+    desk_pages.check()
+    desk.get_by_label(_("Favourable"), exact=True).check()
+    desk.get_by_role("button", name=_("Record the outcome")).click()
+    expect(desk.get_by_text(_("Outcome of the security screening recorded."))).to_be_visible()
+    desk_pages.check()
+    _done(vetting_context, desk_pages, pages)
+    _my_application(page, pages, application)
+    expect(page.locator("#security-screening")).to_contain_text(_("Done"))
 
     # 3. The selection day: medical staff, then Eva's tests and proposal; Jonas confirms.
     year.goes_to(selection_day)

@@ -85,7 +85,7 @@ def test_dry_run_counts_and_changes_nothing_then_purge_deletes_then_nothing_left
                 "invitations_unused": 1, "persons_never_signed_up": 1, "accounts_inactive": 1,
                 "audit_log": 1, "mail_files": 0, "sessions": 1, "engagements_closed": 0,
                 "agreements_closed": 0, "uploaded_proofs": 0, "form_drafts": 1,
-                "print_files": 0}
+                "print_files": 0, "security_screenings": 0}
     assert _counts(dry.output) == expected
     db.session.expire_all()
     assert db.session.get(Person, ids["gone"]) is not None

@@ -34,8 +34,10 @@ def application(intake, status: str = Status.SUBMITTED, component: str | None = 
                 score=None, language: str = "nl", province: str = "10000", **fields
                 ) -> Application:
     """An application in `status`, put there directly (for setting up a scene). A waitlisted
-    one comes with its waitlisting confirmed by two recruiters, unless `confirmed=False`."""
+    one comes with its waitlisting confirmed by two recruiters, unless `confirmed=False`.
+    From tests passed on, its security screening ended favourably, unless `cleared=False`."""
     confirmed = fields.pop("confirmed", True)
+    cleared = fields.pop("cleared", status in CLEARED)
     n = next(_seq)
     candidate = fields.pop("user", None) or factories.user(
         "citizen", first_name=fields.get("first_name", f"Cand{n}"),
@@ -52,14 +54,40 @@ def application(intake, status: str = Status.SUBMITTED, component: str | None = 
     app_ = Application(**values)
     db.session.add(app_)
     db.session.flush()
+    if cleared:
+        security_cleared(app_)
     if status == Status.WAITLISTED and confirmed:
         confirm_waitlisting(app_)
     return app_
 
 
+# Statuses reached after a selection that needs a favourable security screening.
+CLEARED = (Status.TESTS_PASSED, Status.SELECTED, Status.WAITLISTED, Status.OFFER_ACCEPTED,
+           Status.OFFER_DECLINED, Status.IN_SERVICE, Status.COMPLETED, Status.CAREER,
+           Status.RESERVE, Status.LEFT)
+
+
+def security_cleared(app_, outcome: str = "favourable"):
+    """The record of a security screening of `app_` that ended with `outcome`."""
+    from portal.applications.vetting.models import SecurityScreening
+
+    now = utcnow()
+    screening = SecurityScreening(
+        application_id=app_.id, reference=f"VS-T{next(_seq):07d}", requested_at=now,
+        recorded_outcome=outcome, recorded_at=now, outcome=outcome, concluded_at=now)
+    db.session.add(screening)
+    db.session.flush()
+    return screening
+
+
 def confirm_waitlisting(app_) -> None:
-    """The record of two recruiters having put `app_` on the waitlist."""
+    """The record of two recruiters having put `app_` on the waitlist (which needs its
+    security screening favourable: recorded too when missing)."""
     from portal.applications.models import Decision
+    from portal.applications.vetting.models import cleared
+
+    if not cleared(app_):
+        security_cleared(app_)
 
     first, second = (factories.user("recruiter", password=None) for _ in range(2))
     db.session.add(Decision(application_id=app_.id, action="waitlist",
@@ -178,7 +206,10 @@ def waitlist(app_) -> None:
     """Put `app_` on the waitlist as the portal does: one recruiter proposes, another
     confirms."""
     from portal.applications.review import services
+    from portal.applications.vetting.models import cleared
 
+    if not cleared(app_):  # the waitlist needs a favourable security screening
+        security_cleared(app_)
     first, second = (factories.user("recruiter", password=None) for _ in range(2))
     decision = services.put_on_waitlist(app_, first, version=None)
     services.confirm(decision, second, version=None)

@@ -21,7 +21,8 @@ from portal.applications.intakes import services as intakes
 from portal.applications.intakes.models import InfoSession
 from portal.applications.models import Application, Intake, Status
 from portal.applications.questions import REQUIRED, STEP_FORMS, STEPS
-from portal.applications.vocab import COMPONENT_LABELS
+from portal.applications.vetting import services as vetting_services
+from portal.applications.vocab import COMPONENT_LABELS, SECURITY_CANDIDATE_LABELS
 from portal.extensions import db
 from portal.letters import pending
 from portal.models import utcnow
@@ -296,6 +297,8 @@ def status(application_id: int):
         letter_kinds=status_text.LETTER_KINDS,
         summary=_summary(application) if application.status != Status.DRAFT else {},
         background_answered=background.of(current_user) is not None,
+        security=vetting_services.candidate_status(application),
+        security_labels=SECURITY_CANDIDATE_LABELS,
         **aftercare.on_status_page(application),
     )
 

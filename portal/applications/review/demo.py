@@ -26,6 +26,7 @@ from portal.applications.models import (
     Status,
     TestResult,
 )
+from portal.applications.vetting.models import SecurityScreening
 from portal.extensions import db
 from portal.models import utcnow
 
@@ -42,6 +43,9 @@ PATHS[S.WAITLISTED] = PATHS[S.TESTS_PASSED] + [("waitlist", S.WAITLISTED)]
 PATHS[S.SELECTED] = PATHS[S.TESTS_PASSED] + [("select", S.SELECTED)]
 PATHS[S.OFFER_ACCEPTED] = PATHS[S.SELECTED] + [("accept_offer", S.OFFER_ACCEPTED)]
 PATHS[S.REJECTED] = PATHS[S.TESTS_FAILED] + [("reject", S.REJECTED)]
+
+# Their security screening ended favourably (the others' runs or was never asked for).
+CLEARED = (S.TESTS_PASSED, S.WAITLISTED, S.SELECTED, S.OFFER_ACCEPTED)
 
 # first name, last name, language, postcode, component, status, days since submitted, score
 CANDIDATES = (
@@ -85,6 +89,7 @@ def seed_applications(report) -> None:
     intake = db.session.scalar(db.select(Intake).where(Intake.name == DEMO_INTAKE))
     recruiter, admin = demo_user("recruiter@example.org"), demo_user("admin@example.org")
     doctor = demo_user("medical@example.org") or recruiter
+    security = demo_user("security@example.org")
     if intake is None or recruiter is None or admin is None:
         return
     if db.session.scalar(db.select(Application.id).where(
@@ -136,6 +141,16 @@ def seed_applications(report) -> None:
             application.decided_at = at
         if status == S.SELECTED:
             application.offer_deadline = at.date() + timedelta(days=intake.offer_days)
+        if status == S.TESTS_SCHEDULED:  # sent to the vetting authority, outcome to come
+            db.session.add(SecurityScreening(
+                application_id=application.id, reference=f"VS-DEMO{n:04d}",
+                requested_by_id=recruiter.id, requested_at=at))
+        elif status in CLEARED:  # selection and the waitlist need a favourable screening
+            db.session.add(SecurityScreening(
+                application_id=application.id, reference=f"VS-DEMO{n:04d}",
+                requested_by_id=recruiter.id, requested_at=submitted, recorded_outcome="favourable",
+                recorded_by_id=security.id if security else None, recorded_at=at,
+                outcome="favourable", concluded_at=at))
         if status == S.WAITLISTED:  # decided by two: a freed place may go to them
             db.session.add(Decision(application_id=application.id, action="waitlist",
                                     application_version=application.version,

@@ -26,7 +26,11 @@ from wtforms.validators import (
 )
 
 from portal.applications.models import ResultKind
-from portal.applications.vocab import COMPONENT_LABELS, REJECTION_REASONS, RESULT_LABELS
+from portal.applications.vocab import (
+    COMPONENT_LABELS,
+    RECRUITER_REJECTION_REASONS,
+    RESULT_LABELS,
+)
 from portal.dateranges import DateField, DateRange, horizon, today
 from portal.numbers import IntegerField, record_id
 
@@ -84,7 +88,7 @@ class ProposeForm(VersionForm):
         _l("Reason"), validators=[Optional()],
         invalid_choice_message=_l("Choose the reason for the rejection."),
         choices=[SelectChoice("", _l("Choose a reason"))] + [
-            SelectChoice(code, text) for code, text in REJECTION_REASONS.items()])
+            SelectChoice(code, text) for code, text in RECRUITER_REJECTION_REASONS.items()])
     note = TextAreaField(_l("Note for the file (not in the letter)"),
                          validators=[Optional(), Length(max=1000)])
 

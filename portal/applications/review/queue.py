@@ -9,10 +9,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, exists, func, or_
 
 from portal import clock, regions
 from portal.applications.models import Application, Decision, Intake, Status
+from portal.applications.vetting.models import Outcome, SecurityScreening
 from portal.applications.workflow import UNDECIDED
 from portal.extensions import db
 from portal.models import utcnow
@@ -37,9 +38,15 @@ COLUMNS = (
 )
 
 
+# Where the security screening stands: not asked for, running (an unfavourable outcome not
+# yet confirmed reads as running), or ended favourably or unfavourably.
+SECURITY = ("none", "requested", "favourable", "unfavourable")
+
+
 @dataclass
 class Filters:
     status: str = ""
+    security: str = ""
     component: str = ""
     language: str = ""
     province: str = ""
@@ -54,6 +61,7 @@ class Filters:
         status = args.get("status", "")
         return cls(
             status=status if status in set(Status) and status != Status.DRAFT else "",
+            security=args.get("security", "") if args.get("security", "") in SECURITY else "",
             component=args.get("component", "")[:10],
             language=args.get("language", "")[:2], province=args.get("province", "")[:20],
             flagged=args.get("flagged") in ("1", "on", "y"), q=args.get("q", "").strip()[:100],
@@ -61,7 +69,8 @@ class Filters:
         )
 
     def args(self, **changes) -> dict:
-        values = {"status": self.status, "component": self.component, "language": self.language,
+        values = {"status": self.status, "security": self.security,
+                  "component": self.component, "language": self.language,
                   "province": self.province, "flagged": "1" if self.flagged else "",
                   "q": self.q, "sort": self.sort, "page": self.page}
         values.update(changes)
@@ -129,6 +138,8 @@ def conditions(intake: Intake, f: Filters) -> list:
         where.append(Application.language == f.language)
     if f.province:
         where.append(Application.province == f.province)
+    if f.security:
+        where.append(_security_clause(f.security))
     if f.flagged:
         where.append(flagged_clause(intake))
     if f.q and REFERENCE.match(f.q):
@@ -142,6 +153,15 @@ def conditions(intake: Intake, f: Filters) -> list:
             .startswith(term, autoescape=True),
         ))
     return where
+
+
+def _security_clause(security: str):
+    screened = SecurityScreening.application_id == Application.id
+    if security == "none":
+        return ~exists().where(screened)
+    if security == "requested":
+        return exists().where(screened, SecurityScreening.concluded_at.is_(None))
+    return exists().where(screened, SecurityScreening.outcome == Outcome(security))
 
 
 def page(intake: Intake, f: Filters, per_page: int = PER_PAGE) -> Page:

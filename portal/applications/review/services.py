@@ -23,8 +23,9 @@ from portal.applications.models import (
     TestResult,
 )
 from portal.applications.selection import check_day_reached, results_by_kind
-from portal.applications.vocab import REJECTION_REASONS, selection_day_reason
+from portal.applications.vocab import RECRUITER_REJECTION_REASONS, selection_day_reason
 from portal.applications.workflow import (
+    GUARDS,
     TRANSITIONS,
     TransitionError,
     check_version,
@@ -143,9 +144,13 @@ def propose(application: Application, action: str, actor, *, version: int | None
         raise TransitionError(_("This action is not possible in the application's current state."))
     if open_decision(application) is not None:
         raise TransitionError(_("A decision is already waiting for confirmation."))
+    guard = GUARDS.get(action)  # what would stop the move stops the proposal already
+    problem = guard(application) if guard else None
+    if problem:
+        raise TransitionError(problem)
     if action == "select" and component not in set(Component):
         raise TransitionError(_("Choose the component the candidate is selected for."))
-    if action == "reject" and reason_code not in REJECTION_REASONS:
+    if action == "reject" and reason_code not in RECRUITER_REJECTION_REASONS:
         raise TransitionError(_("Choose the reason for the rejection."))
     decision = Decision(
         application_id=application.id, action=action,

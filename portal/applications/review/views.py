@@ -41,6 +41,7 @@ from portal.applications.review.forms import (
     SelectionDayForm,
     VersionForm,
 )
+from portal.applications.vetting import services as vetting_services
 from portal.applications.vocab import (
     ACTION_LABELS,
     COMPONENT_LABELS,
@@ -48,6 +49,7 @@ from portal.applications.vocab import (
     MEDICAL_STATUS_LABELS,
     REJECTION_REASONS,
     RESULT_LABELS,
+    SECURITY_STATUS_LABELS,
     STATUS_LABELS,
     reason_text,
 )
@@ -99,6 +101,7 @@ def queue(intake_id: int):
         statuses=[s for s in Status if s != Status.DRAFT], components=COMPONENT_LABELS,
         provinces=review_queue.provinces(), sorts=_sort_labels(),
         flagged_total=review_queue.flagged_count(intake),
+        security_status_labels=SECURITY_STATUS_LABELS,
     )
 
 
@@ -159,6 +162,7 @@ def _render_detail(app_: Application, status: int = 200, **forms):
         pending_letters=pending.of_subject(app_),
         by_post=correspondence.has_postal_address(app_),
         clashes=identity_clashes.for_application(app_.id),
+        security=vetting_services.summary(app_), security_status_labels=SECURITY_STATUS_LABELS,
         **inbox_views.on_application_page(app_),
     ), status
 

@@ -22,6 +22,8 @@ PATHS = sorted((str(status), action) for (status, action), (to, _roles) in TRANS
 def test_the_paths_are_the_ones_we_think():
     assert PATHS == [("screening", "reject"), ("tests_failed", "reject"),
                      ("tests_passed", "reject"), ("tests_passed", "select"),
+                     # a refusal after an unfavourable security screening (two officers)
+                     ("tests_scheduled", "reject"),
                      ("waitlisted", "reject"), ("waitlisted", "select")]
 
 

@@ -22,7 +22,8 @@ from tests.support import factories
 from tests.support import review as h
 
 ACTIONS = sorted({action for _status, action in TRANSITIONS})
-ROLES = [Role.CITIZEN, Role.RECRUITER, Role.ADMIN, Role.EMPLOYER, SYSTEM]
+ROLES = [Role.CITIZEN, Role.RECRUITER, Role.ADMIN, Role.EMPLOYER, Role.SECURITY_OFFICER,
+         SYSTEM]
 CASES = [(status, action) for status in Status for action in ACTIONS]
 
 
@@ -48,6 +49,10 @@ def _prepare(app_, action, actor):
         db.session.flush()
     if action in FOUR_EYES and actor is not None and actor.role in (Role.RECRUITER, Role.ADMIN):
         return h.decision(app_, action, factories.user("recruiter", password=None, language="en"))
+    if action in FOUR_EYES and actor is not None and actor.role == Role.SECURITY_OFFICER:
+        # a refusal on the security ground, recorded by another security officer
+        return h.decision(app_, action, factories.user("security_officer", password=None),
+                          reason_code="security")
     return None
 
 
