@@ -50,3 +50,5 @@ class StatementAnswerForm(FlaskForm):
     outcome = RadioField(_l("Answer"), choices=[], validate_choice=False)
     answer = TextAreaField(_l("Reason for your answer"), filters=[_strip],
                            validators=[Length(max=4000)])
+    corrected = StringField(_l("Corrected amount in euros (only when you correct it)"),
+                            filters=[_strip], validators=[Length(max=20)])

@@ -136,7 +136,7 @@ def answer_statement_review(request_id: int):
     if form.validate_on_submit():
         try:
             statement_reviews.answer(current_user, request_id, form.outcome.data or "",
-                                     form.answer.data)
+                                     form.answer.data, corrected=form.corrected.data)
         except Refusal as refusal:
             show_refusal(form, refusal)
         else:
