@@ -114,13 +114,16 @@ def bank_account(raw: str | None, field: str = "iban") -> str | None:
     if not value:
         return None
     if not _IBAN_SHAPE.match(value):  # python-stdnum checks the check digits first
+        # TRANSLATORS: formal (to an enterprise's HR user)
         raise Refusal(_("Give the account number as an IBAN: two letters for the country, "
                         "then its digits (a Belgian one starts with BE)."), field)
     try:
         return iban.validate(value)
     except iban.InvalidChecksum as exc:
+        # TRANSLATORS: formal (to an enterprise's HR user)
         raise Refusal(_("This account number (IBAN) does not exist: check its digits."),
                       field) from exc
     except iban.ValidationError as exc:
+        # TRANSLATORS: formal (to an enterprise's HR user)
         raise Refusal(_("Give the account number as an IBAN: two letters for the country, "
                         "then its digits (a Belgian one starts with BE)."), field) from exc

@@ -49,6 +49,7 @@ def set_account(actor, employer: Employer, raw: str | None) -> bool:
                   _l("The enterprise has no account for the compensation any more."))
         outbox.later(user.email, "notice", user.language, CHANGED_SUBJECT,
                      name=user.first_name or user.email, link=link, link_label=None,
+                     # TRANSLATORS: formal (to an enterprise's HR user)
                      lines=(first, second, _l("If you did not expect this change, check it "
                                               "with your colleagues and correct it.")))
     return True
@@ -59,6 +60,7 @@ def set_work_percent(actor, agreement: Agreement, raw) -> bool:
     percent of full time); the statements count compensation and leave pro rata. Returns
     whether it changed. Flushes."""
     if not agreement.is_live:
+        # TRANSLATORS: formal (to an enterprise's HR user)
         raise Refusal(_("This agreement no longer holds: its working time cannot change."))
     low, high = WORK_PERCENT_RANGE
     try:
@@ -66,6 +68,7 @@ def set_work_percent(actor, agreement: Agreement, raw) -> bool:
     except ValueError:
         value = None
     if value is None or not low <= value <= high:
+        # TRANSLATORS: formal (to an enterprise's HR user)
         raise Refusal(_("Give the working time as a whole number from %(low)d to %(high)d.",
                         low=low, high=high), "work_percent")
     if value == agreement.work_percent:

@@ -121,6 +121,7 @@ def ask(actor: User, employer: Employer, year: int, reason: str, today: date,
     else:
         found = [item for item in statement.lines if item.reservist_id == line]
         if not found:
+            # TRANSLATORS: formal (to an enterprise's HR user)
             raise Refusal(_("Choose a line of this statement."), "line")
         amount = found[0].due
     if not is_open(year, today):

@@ -187,7 +187,8 @@ def test_the_compensatory_leave_statement_as_a_pdf_beside_the_csv(app, client, b
     assert "no-store" in response.headers["Cache-Control"]
     text = " ".join(pdf_text(response.data).split())
     assert "An Peeters" in text and "Bo Claes" in text
-    assert "Compensatoir verlof" in text or "compensatoir verlof" in text.lower()
+    assert f"Compensatieverlof {LAST_YEAR} van uw reservisten" in text
+    assert f"Congé compensatoire {LAST_YEAR} de vos réservistes" in text
     stranger = hr_user(employer(NUMBERS[1], "Andere NV"))
     db.session.commit()
     login(client, stranger)
