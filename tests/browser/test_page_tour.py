@@ -105,3 +105,58 @@ def test_citizen_pages_in_dutch_and_german(page: Page, pages, live_server, app, 
     page.get_by_role("button", name="Mein Passwort ändern").click()
     pages.check()
     pages.finish()
+
+
+@pytest.fixture
+def calendar():
+    """Days served as the units recorded them, for this test only."""
+    from portal.employers import periods
+    from tests.employers.helpers import MemoryPeriods
+
+    source = MemoryPeriods()
+    previous = periods.use_source(source)
+    yield source
+    periods.use_source(previous)
+
+
+def test_employer_pages_in_german_with_payment_and_planning_address(page: Page, pages,
+                                                                   live_server, app, calendar):
+    """The employer space's statement (payment, a contested line, working time), the
+    enterprise's account (with an error) and the planning address, in formal German."""
+    from datetime import UTC, date, datetime
+
+    from portal.employers import services as employers
+    from portal.employers import statement_reviews
+    from tests.employers.helpers import employer, signed_agreement
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    app.config["EMPLOYER_STATEMENT_REVIEW_DAYS"] = 400
+    year = date.today().year - 1
+    company = employer("0400000086", "Bäckerei Schmitz GmbH", language="de")
+    hr = factories.user("employer", language="de")
+    employers.add_member(company, hr, admin=True, actor=None)
+    reservist = factories.user("citizen", first_name="Anna", last_name="Schmitz")
+    agreement = signed_agreement(company, hr=hr, reservist=reservist)
+    agreement.signed_at = datetime(year, 3, 1, tzinfo=UTC)
+    agreement.work_percent = 80
+    calendar.served[(reservist.id, year)] = 5
+    statement_reviews.ask(hr, company, year, "Zwei Tage der Übung fehlen.", date.today(),
+                          line=reservist.id)
+    db.session.commit()
+    page.goto("/login")
+    pages.check()
+    log_in(page, hr.email, factories.PASSWORD)
+    base = f"/employer/enterprises/{company.id}"
+    _visit(page, pages, ["/employer/", base, f"{base}/statements/{year}",
+                         f"/employer/agreements/{agreement.id}",
+                         f"{base}/planning/subscription"])
+    page.locator("main form[action$='/renew'] button").click()  # the address, shown once
+    page.wait_for_load_state("load")
+    pages.check()
+    page.goto(base)
+    page.locator("#iban").fill("DE00 1234")  # not an IBAN: its error
+    page.locator("main form[action$='/account'] button").click()
+    page.wait_for_load_state("load")
+    assert page.title().startswith("Fehler")
+    pages.check()
+    pages.finish()
