@@ -1,10 +1,12 @@
-"""the enterprise's bank account, part-time work, contested statement lines, planning feeds
+"""the enterprise's bank account, public employers, part-time work, contested statement lines,
+planning feeds
 
 Revision ID: 0049_employer_kinds
 Revises: 0047_adjustments
 Create Date: 2026-12-06 02:40:00
 
-An enterprise gives the IBAN Defence pays its compensation into. An agreement records the
+An enterprise gives the IBAN Defence pays its compensation into; Defence marks public
+employers (notified instead of signing). An agreement records the
 reservist's working time (percent of full time) for pro rata compensation and leave. A
 request to review a statement may name one line, keeps the amount it contested and the
 amount Defence corrected it to. An enterprise's private planning address (hash only).
@@ -23,6 +25,8 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("employers") as batch_op:
         batch_op.add_column(sa.Column("iban", sa.String(34), nullable=True))
+        batch_op.add_column(sa.Column("is_public", sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
     with op.batch_alter_table("agreements") as batch_op:
         batch_op.add_column(
             sa.Column("work_percent", sa.Integer(), nullable=False, server_default="100"))
@@ -67,4 +71,5 @@ def downgrade():
     with op.batch_alter_table("agreements") as batch_op:
         batch_op.drop_column("work_percent")
     with op.batch_alter_table("employers") as batch_op:
+        batch_op.drop_column("is_public")
         batch_op.drop_column("iban")

@@ -106,6 +106,10 @@ def init_app(app) -> None:
         _l("Enterprises and reservists who contest a yearly compensation statement; answered "
            "by someone who did not issue it."), (Role.ADMIN,), order=62))
     add_staff_task(app, StaffTask(
+        "employers_admin.public_list", _l("Public employers"),
+        _l("Authorities and public bodies that grant reservists leave by law: notified "
+           "instead of signing an agreement."), (Role.ADMIN,), order=63))
+    add_staff_task(app, StaffTask(
         "employers_admin.sectors", _l("Sector agreements"),
         _l("Default terms of employer agreements per sector; every employer agreement."),
         (Role.ADMIN,), order=60))

@@ -8,7 +8,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -57,6 +66,9 @@ class Employer(TimestampMixin, db.Model):
     # The account Defence pays the enterprise's compensation into (an IBAN, stored without
     # spaces); its HR users give it in the employer space.
     iban: Mapped[str | None] = mapped_column(String(34))
+    # A public employer (an authority, a public body): its staff get leave for the Reserve by
+    # law, so it is notified of each reservist instead of signing an agreement. Set by Defence.
+    is_public: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     members: Mapped[list[EmployerUser]] = relationship(back_populates="employer")
 

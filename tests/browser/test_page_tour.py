@@ -46,7 +46,8 @@ def test_staff_pages_in_french_and_with_errors(page: Page, pages, live_server):
         "/admin/cohorts", f"/admin/cohorts/{cohort.id}", "/admin/audit", "/review/",
         f"/review/intakes/{intake.id}", f"/review/intakes/{intake.id}/dashboard",
         f"/review/intakes/{intake.id}/selection-days", f"/selection-days/{day.id}/adjustments",
-        "/admin/letter-runs", "/account"])
+        "/admin/letter-runs", "/admin/employers/public-employers",
+        "/admin/employers/statement-reviews", "/account"])
     # Creating staff accounts asks the password again first ("Confirm it is you").
     page.goto("/account/confirm-password?next=/admin/staff")
     pages.check()

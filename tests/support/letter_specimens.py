@@ -36,7 +36,8 @@ RECIPIENT_DE = dict(
 NAMES = ("invitation", "invitation_reminder", "acknowledgement", "convocation",
          "decision-selected", "decision-waitlisted", "decision-rejected", "reserve-approved",
          "reserve-rejected",
-         "agreement-sign", "agreement-suspend", "statement", "leave_statement", "data_export",
+         "agreement-sign", "agreement-notify", "agreement-suspend", "statement",
+         "leave_statement", "data_export",
          "review_answer-upheld", "review_answer-reserve", "statement_review_answer-employer",
          "statement_review_answer-reservist")
 # Language orders of letters: Flemish, Walloon and the German area (three sections).
@@ -210,6 +211,8 @@ def kinds() -> dict[str, dict]:
         "reserve-approved": {"kind": "reserve", "context": {**reserve, "outcome": "approved"}},
         "reserve-rejected": {"kind": "reserve", "context": {**reserve, "outcome": "rejected"}},
         "agreement-sign": {"kind": "agreement", "context": {**agreement, "action": "sign"}},
+        "agreement-notify": {"kind": "agreement", "context": {**agreement,
+                                                              "action": "notify"}},
         "agreement-suspend": {"kind": "agreement", "context": {**agreement,
                                                                "action": "suspend"}},
         "statement": {"kind": "statement", "context": {

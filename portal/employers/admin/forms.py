@@ -52,3 +52,10 @@ class StatementAnswerForm(FlaskForm):
                            validators=[Length(max=4000)])
     corrected = StringField(_l("Corrected amount in euros (only when you correct it)"),
                             filters=[_strip], validators=[Length(max=20)])
+
+
+class PublicEmployerForm(FlaskForm):
+    enterprise_number = StringField(_l("Enterprise number"), filters=[_strip],
+                                    validators=[Length(max=20)])
+    name = StringField(_l("Name (when the portal does not know the enterprise yet)"),
+                       filters=[_strip], validators=[Length(max=200)])
