@@ -1,5 +1,5 @@
 """the enterprise's bank account, public employers, part-time work, contested statement lines,
-planning feeds
+planning feeds, self-employed reservists
 
 Revision ID: 0049_employer_kinds
 Revises: 0047_adjustments
@@ -9,7 +9,8 @@ An enterprise gives the IBAN Defence pays its compensation into; Defence marks p
 employers (notified instead of signing). An agreement records the
 reservist's working time (percent of full time) for pro rata compensation and leave. A
 request to review a statement may name one line, keeps the amount it contested and the
-amount Defence corrected it to. An enterprise's private planning address (hash only).
+amount Defence corrected it to. An enterprise's private planning address (hash only). A
+self-employed reservist's enterprise number and account.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -56,9 +57,24 @@ def upgrade():
     with op.batch_alter_table("employer_planning_feeds") as batch_op:
         batch_op.create_index(batch_op.f("ix_employer_planning_feeds_employer_id"),
                               ["employer_id"], unique=False)
+    op.create_table(
+        "employer_self_employment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("reservist_id", sa.Integer(), nullable=False),
+        sa.Column("enterprise_number", sa.String(length=10), nullable=False),
+        sa.Column("iban", sa.String(length=34), nullable=False),
+        sa.Column("declared_on", sa.Date(), nullable=False),
+        sa.Column("ended_on", sa.Date(), nullable=True),
+        sa.ForeignKeyConstraint(["reservist_id"], ["users.id"],
+                                name=op.f("fk_employer_self_employment_reservist_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_employer_self_employment")),
+        sa.UniqueConstraint("reservist_id",
+                            name=op.f("uq_employer_self_employment_reservist_id")),
+    )
 
 
 def downgrade():
+    op.drop_table("employer_self_employment")
     with op.batch_alter_table("employer_planning_feeds") as batch_op:
         batch_op.drop_index(batch_op.f("ix_employer_planning_feeds_employer_id"))
     op.drop_table("employer_planning_feeds")

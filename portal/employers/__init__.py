@@ -52,6 +52,9 @@ SETTINGS = {
     # Days after that period in which Defence pays a statement's compensation into the
     # enterprise's account: the payment date printed on the statement (Defence's setting).
     "EMPLOYER_PAYMENT_DAYS": ("EMPLOYER_PAYMENT_DAYS", 30),
+    # Compensation per day served of a self-employed reservist (no employer to compensate),
+    # in euro cents: Defence's setting, not in the policy note.
+    "SELF_EMPLOYED_COMPENSATION_CENTS": ("SELF_EMPLOYED_COMPENSATION_CENTS", 12000),
 }
 
 

@@ -376,3 +376,28 @@ class PlanningFeed(db.Model):
     last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     employer: Mapped[Employer] = relationship()
+
+
+class SelfEmployment(db.Model):
+    """A reservist without an employer who works for themselves: their own enterprise number
+    and the account Defence pays their compensation into. One row a reservist; stopping it
+    keeps the row (its years stay on their statements) with the day it stopped."""
+
+    __tablename__ = "employer_self_employment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reservist_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    enterprise_number: Mapped[str] = mapped_column(String(10))
+    iban: Mapped[str] = mapped_column(String(34))
+    declared_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+
+    reservist = relationship("User")
+
+    @property
+    def formatted_number(self) -> str:
+        return format_enterprise_number(self.enterprise_number)
+
+    def covers(self, year: int) -> bool:
+        return self.declared_on.year <= year and (
+            self.ended_on is None or year <= self.ended_on.year)

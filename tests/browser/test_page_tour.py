@@ -161,3 +161,32 @@ def test_employer_pages_in_german_with_payment_and_planning_address(page: Page, 
     assert page.title().startswith("Fehler")
     pages.check()
     pages.finish()
+
+
+def test_a_self_employed_reservists_pages_in_dutch(page: Page, pages, live_server, app,
+                                                    calendar):
+    """The reservist's employer page with the self-employed form (and its error), and their
+    own compensation statement."""
+    from datetime import date
+
+    from portal.employers import self_employed
+    from tests.employers import helpers
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    reservist = helpers.reservist(language="nl", password=factories.PASSWORD)
+    self_employed.declare(reservist, "0400000086", "BE71096123456769", date.today())
+    calendar.served[(reservist.id, date.today().year)] = 4
+    db.session.commit()
+    page.goto("/login")
+    pages.check()
+    log_in(page, reservist.email, factories.PASSWORD)
+    pages.check()
+    _visit(page, pages, ["/reserve/employer/",
+                         f"/reserve/employer/self-employed/statements/{date.today().year}"])
+    page.goto("/reserve/employer/")
+    page.locator("#self-iban").fill("BE00")  # not an IBAN: its error
+    page.locator("main form[action$='/self-employed'] button").click()
+    page.wait_for_load_state("load")
+    assert page.title().startswith("Fout")
+    pages.check()
+    pages.finish()

@@ -37,7 +37,7 @@ NAMES = ("invitation", "invitation_reminder", "acknowledgement", "convocation",
          "decision-selected", "decision-waitlisted", "decision-rejected", "reserve-approved",
          "reserve-rejected",
          "agreement-sign", "agreement-notify", "agreement-suspend", "statement",
-         "leave_statement", "data_export",
+         "leave_statement", "self_statement", "data_export",
          "review_answer-upheld", "review_answer-reserve", "statement_review_answer-employer",
          "statement_review_answer-reservist")
 # Language orders of letters: Flemish, Walloon and the German area (three sections).
@@ -218,6 +218,14 @@ def kinds() -> dict[str, dict]:
         "statement": {"kind": "statement", "context": {
             "statement": _statement(), "employer": EMPLOYER}},
         "leave_statement": {"kind": "leave_statement", "context": _leave()},
+        "self_statement": {"kind": "self_statement", "context": {"formal": False, "statement":
+            SimpleNamespace(
+                year=2027, name=RESERVIST.full_name,
+                row=SimpleNamespace(formatted_number="0123.456.789"),
+                line=SimpleNamespace(served_days=365, rate=Decimal("12345.67")),
+                total=Decimal("4506169.55"), iban="BE71 0961 2345 6769 1234 5678 9012 34",
+                payment_date=date(2028, 4, 29), review_deadline=date(2028, 3, 30),
+                payment_days=30)}},
         "data_export": {"kind": "data_export", "context": {
             "sections": _export_sections(), "controller": "Defence, Rue d'Evere 1, 1140 Evere",
             "dpo": LONG_SETTINGS["LETTER_DPO_EMAIL"], "rules": _rules(),
