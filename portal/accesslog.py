@@ -16,7 +16,7 @@ from gunicorn.glogging import Logger
 
 REDACTED = "[redacted]"
 SECRET_PATHS = ("/verify-email/", "/reset-password/", "/employer/link/", "/employer/sign-in/",
-                "/reserve/feed/")
+                "/reserve/feed/", "/employer/planning/")
 SECRET_QUERY = ("code", "state", "token", "secret", "id_token", "access_token")
 _PATH = re.compile("(" + "|".join(re.escape(p) for p in SECRET_PATHS)
                    + r')[^/?#&\s"]+?(\.ics)?(?=[/?#&\s"]|$)')

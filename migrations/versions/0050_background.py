@@ -1,7 +1,7 @@
 """the optional question about background: a parent's higher education
 
 Revision ID: 0050_background
-Revises: 0048_screening
+Revises: 0049_employer_kinds
 Create Date: 2026-12-06 03:00:00
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import portal.models
 
 revision = "0050_background"
-down_revision = "0048_screening"
+down_revision = "0049_employer_kinds"
 branch_labels = None
 depends_on = None
 

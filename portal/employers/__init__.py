@@ -21,14 +21,17 @@ from portal.employers import (  # noqa: F401 (models: their tables)
     demo,
     effects,
     models,
+    payments,
     periods,
     planning,
     privacy,
     reserve_calendar,
     statement_reviews,
+    statements,
+    terms,
 )
 from portal.employers.admin import views as admin_views
-from portal.employers.hr import planning_views
+from portal.employers.hr import feed_views, payment_views, planning_views
 from portal.employers.hr import views as hr_views
 from portal.employers.reservist import views as reservist_views
 from portal.employers.units import views as units_views
@@ -46,6 +49,12 @@ SETTINGS = {
     # Days after the end of the year a compensation statement covers in which the enterprise
     # or a reservist on it may ask for its review (Defence's setting, not fixed by law).
     "EMPLOYER_STATEMENT_REVIEW_DAYS": ("EMPLOYER_STATEMENT_REVIEW_DAYS", 90),
+    # Days after that period in which Defence pays a statement's compensation into the
+    # enterprise's account: the payment date printed on the statement (Defence's setting).
+    "EMPLOYER_PAYMENT_DAYS": ("EMPLOYER_PAYMENT_DAYS", 30),
+    # Compensation per day served of a self-employed reservist (no employer to compensate),
+    # in euro cents: Defence's setting, not in the policy note.
+    "SELF_EMPLOYED_COMPENSATION_CENTS": ("SELF_EMPLOYED_COMPENSATION_CENTS", 12000),
 }
 
 
@@ -62,9 +71,13 @@ def init_app(app) -> None:
 
     app.jinja_env.globals["statement_answer_letter"] = statement_reviews.answer_letter
     app.jinja_env.globals["planning_months"] = planning.MONTHS_AHEAD
+    app.jinja_env.globals["euros"] = terms.euros
+    app.jinja_env.globals["work_percent_range"] = payments.WORK_PERCENT_RANGE
+    app.jinja_env.globals["format_iban"] = statements.format_iban
     app.jinja_env.filters["money"] = (
         lambda n: format_decimal(n, format="#,##0.00") if n is not None else "")
-    for module in (reservist_views, hr_views, planning_views, admin_views):
+    for module in (reservist_views, hr_views, planning_views, payment_views, feed_views,
+                   admin_views):
         app.register_blueprint(module.bp)
     app.cli.add_command(cli.employers)
     effects.connect()
@@ -95,6 +108,10 @@ def init_app(app) -> None:
         "employers_admin.statement_reviews_queue", _l("Contested compensation statements"),
         _l("Enterprises and reservists who contest a yearly compensation statement; answered "
            "by someone who did not issue it."), (Role.ADMIN,), order=62))
+    add_staff_task(app, StaffTask(
+        "employers_admin.public_list", _l("Public employers"),
+        _l("Authorities and public bodies that grant reservists leave by law: notified "
+           "instead of signing an agreement."), (Role.ADMIN,), order=63))
     add_staff_task(app, StaffTask(
         "employers_admin.sectors", _l("Sector agreements"),
         _l("Default terms of employer agreements per sector; every employer agreement."),

@@ -10,6 +10,8 @@ from portal.extensions import db
 
 ENTERPRISE_NUMBER = "0400000086"  # a valid check number, not a real enterprise
 ENTERPRISE_NAME = "Brouwerij De Demo NV"
+# The example IBAN of the IBAN registry's documentation (valid check digits, no real account).
+ENTERPRISE_IBAN = "BE71096123456769"
 ENTERPRISE_ADDRESS = {"street": "Brouwerijplein", "house_number": "1", "box": None,
                       "postcode": "9000", "municipality": "Gent"}
 
@@ -26,6 +28,7 @@ def seed_employer(report) -> None:
         return
     employer = services.employer_for(ENTERPRISE_NUMBER, ENTERPRISE_NAME, language="nl")
     employer.joint_committee = "200"
+    employer.iban = ENTERPRISE_IBAN
     if db.session.scalar(db.select(EmployerUser.id).where(
             EmployerUser.user_id == hr.id, EmployerUser.employer_id == employer.id)) is None:
         services.add_member(employer, hr, admin=True, actor=None)

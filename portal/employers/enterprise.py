@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 
 from flask_babel import gettext as _
+from stdnum import iban
 from stdnum.be import vat
 
 from portal import regions, textclean
 from portal.refusals import Refusal
 
 _COMMITTEE = re.compile(r"^\d{3}(\.\d{2}){0,2}$")
+# ISO 13616: country, two check digits, then up to 30 letters and digits.
+_IBAN_SHAPE = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{8,30}$")
 
 
 def enterprise_number(raw: str, field: str = "enterprise_number") -> str:
@@ -102,3 +105,25 @@ def contact_person(*, name: str | None, function: str | None) -> dict[str, str |
         raise Refusal(_("This is too long: at most %(count)d characters.", count=CONTACT_MAX),
                       "contact_name" if len(name) > CONTACT_MAX else "contact_function")
     return {"contact_name": name, "contact_function": function or None}
+
+
+def bank_account(raw: str | None, field: str = "iban") -> str | None:
+    """The IBAN of the account Defence pays into, without spaces (BE71 0961 2345 6769 ->
+    BE71096123456769); None when left empty; else a Refusal."""
+    value = iban.compact(raw or "")
+    if not value:
+        return None
+    if not _IBAN_SHAPE.match(value):  # python-stdnum checks the check digits first
+        # TRANSLATORS: formal (to an enterprise's HR user)
+        raise Refusal(_("Give the account number as an IBAN: two letters for the country, "
+                        "then its digits (a Belgian one starts with BE)."), field)
+    try:
+        return iban.validate(value)
+    except iban.InvalidChecksum as exc:
+        # TRANSLATORS: formal (to an enterprise's HR user)
+        raise Refusal(_("This account number (IBAN) does not exist: check its digits."),
+                      field) from exc
+    except iban.ValidationError as exc:
+        # TRANSLATORS: formal (to an enterprise's HR user)
+        raise Refusal(_("Give the account number as an IBAN: two letters for the country, "
+                        "then its digits (a Belgian one starts with BE)."), field) from exc

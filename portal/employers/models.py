@@ -8,7 +8,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -54,6 +63,12 @@ class Employer(TimestampMixin, db.Model):
     # Whom letters are addressed to and greet, and their function in the enterprise.
     contact_name: Mapped[str | None] = mapped_column(String(200))
     contact_function: Mapped[str | None] = mapped_column(String(200))
+    # The account Defence pays the enterprise's compensation into (an IBAN, stored without
+    # spaces); its HR users give it in the employer space.
+    iban: Mapped[str | None] = mapped_column(String(34))
+    # A public employer (an authority, a public body): its staff get leave for the Reserve by
+    # law, so it is notified of each reservist instead of signing an agreement. Set by Defence.
+    is_public: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     members: Mapped[list[EmployerUser]] = relationship(back_populates="employer")
 
@@ -179,6 +194,9 @@ class Agreement(TimestampMixin, db.Model):
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decline_reason: Mapped[str | None] = mapped_column(Text)
+    # The reservist's working time at the enterprise, in percent of full time (part-time
+    # work: compensation and compensatory leave are counted pro rata). Set by its HR users.
+    work_percent: Mapped[int] = mapped_column(default=100, server_default="100")
 
     employer: Mapped[Employer] = relationship()
     terms: Mapped[AgreementTerms] = relationship()
@@ -327,11 +345,59 @@ class StatementReview(db.Model):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     outcome: Mapped[str | None] = mapped_column(String(12))  # upheld | corrected
     answer: Mapped[str] = mapped_column(Text, default="")
+    # The line contested (a reservist's), None for the whole statement; the amount it showed
+    # when contested, and the amount Defence corrected it to (outcome "corrected"), in cents.
+    line_reservist_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    amount_cents: Mapped[int | None]
+    corrected_cents: Mapped[int | None]
 
     employer: Mapped[Employer] = relationship()
     asked_by = relationship("User", foreign_keys=[asked_by_id])
     reservist = relationship("User", foreign_keys=[reservist_id])
+    line_reservist = relationship("User", foreign_keys=[line_reservist_id])
 
     @property
     def is_open(self) -> bool:
         return self.answered_at is None
+
+
+class PlanningFeed(db.Model):
+    """An enterprise's private address for its reservists' planning (iCalendar and CSV), for
+    a calendar app to subscribe to. Only a hash of the token is stored; one live at a time."""
+
+    __tablename__ = "employer_planning_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    employer: Mapped[Employer] = relationship()
+
+
+class SelfEmployment(db.Model):
+    """A reservist without an employer who works for themselves: their own enterprise number
+    and the account Defence pays their compensation into. One row a reservist; stopping it
+    keeps the row (its years stay on their statements) with the day it stopped."""
+
+    __tablename__ = "employer_self_employment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reservist_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    enterprise_number: Mapped[str] = mapped_column(String(10))
+    iban: Mapped[str] = mapped_column(String(34))
+    declared_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+
+    reservist = relationship("User")
+
+    @property
+    def formatted_number(self) -> str:
+        return format_enterprise_number(self.enterprise_number)
+
+    def covers(self, year: int) -> bool:
+        return self.declared_on.year <= year and (
+            self.ended_on is None or year <= self.ended_on.year)

@@ -2,7 +2,8 @@
 agreement with, for the next 12 months, as a CSV for payroll and an iCalendar file for a
 shared calendar (whole days: an absence from work, in any time zone). Only what an employer
 may see of a period: the reservist, dates, days and place. And for payroll, the
-compensatory leave each reservist earned in a year by the days they served."""
+compensatory leave each reservist earned in a year by the days they served (pro rata of
+their working time there), as CSV and as a PDF through the letter engine."""
 from __future__ import annotations
 
 import csv
@@ -15,11 +16,12 @@ import icalendar
 from flask import current_app
 from flask_babel import gettext as _
 
-from portal import calendars, csvsafe
+from portal import calendars, csvsafe, regions
 from portal.dateranges import add_months
-from portal.employers import periods
+from portal.employers import effects, periods
 from portal.employers.models import Agreement, AgreementStatus, Employer
 from portal.extensions import db
+from portal.letters import services as letters
 
 MONTHS_AHEAD = 12
 
@@ -82,10 +84,46 @@ def file_stem(employer: Employer, today: date) -> str:
     return f"reserve-planning-{employer.enterprise_number}-{today.isoformat()}"
 
 
-def leave_days(served: int) -> float:
-    """Compensatory leave earned: RESERVE_LEAVE_PER_SERVED_DAY per day served, in half days
-    (as the reservist's own year page counts it)."""
-    return math.floor(served * current_app.config["RESERVE_LEAVE_PER_SERVED_DAY"] * 2) / 2
+def leave_days(served: int, work_percent: int = 100) -> float:
+    """Compensatory leave earned: RESERVE_LEAVE_PER_SERVED_DAY per day served, pro rata of
+    the working time, in half days rounded down (as the reservist's own year page counts
+    it for full time)."""
+    rate = current_app.config["RESERVE_LEAVE_PER_SERVED_DAY"]
+    return math.floor(served * rate * work_percent / 100 * 2) / 2
+
+
+@dataclass(frozen=True)
+class LeaveLine:
+    reservist: str
+    served_days: int
+    work_percent: int
+    leave_days: float
+
+
+def leave_lines(statement) -> list[LeaveLine]:
+    return [LeaveLine(line.reservist, line.served_days, line.work_percent,
+                      leave_days(line.served_days, line.work_percent))
+            for line in statement.lines]
+
+
+def render_leave_pdf(statement, reference: str) -> tuple[bytes, int]:
+    """The year's compensatory leave of the enterprise's reservists as a letter to the
+    enterprise (bilingual as its other letters), for payroll."""
+    recipient, _delivery = letters.for_delivery(effects.recipient(statement.employer))
+    lines = leave_lines(statement)
+    return letters.render_letter(
+        "leave_statement", recipient=recipient,
+        context={"statement": statement, "employer": statement.employer, "formal": True,
+                 "leave_lines": lines,
+                 "leave_total": sum(line.leave_days for line in lines),
+                 "leave_rate": current_app.config["RESERVE_LEAVE_PER_SERVED_DAY"]},
+        languages=regions.REGISTER_LANGUAGES.get(statement.employer.language,
+                                                 regions.REGISTER_LANGUAGES["nl"]),
+        reference=reference)
+
+
+def leave_file_stem(statement) -> str:
+    return f"compensatory-leave-{statement.employer.enterprise_number}-{statement.year}"
 
 
 def leave_csv(statement) -> str:
@@ -94,11 +132,11 @@ def leave_csv(statement) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["enterprise_number", "enterprise", "year", "reservist", "served_days",
-                     "leave_per_served_day", "leave_days"])
+                     "leave_per_served_day", "work_percent", "leave_days"])
     rate = current_app.config["RESERVE_LEAVE_PER_SERVED_DAY"]
-    for line in statement.lines:
+    for line in leave_lines(statement):
         writer.writerow([statement.employer.formatted_number,
                          csvsafe.cell(statement.employer.name), statement.year,
                          csvsafe.cell(line.reservist), line.served_days, f"{rate:g}",
-                         f"{leave_days(line.served_days):g}"])
+                         line.work_percent, f"{line.leave_days:g}"])
     return out.getvalue()

@@ -24,6 +24,7 @@ from portal.employers.models import (
     JoinRequest,
     Nomination,
     PeriodAnswer,
+    SelfEmployment,
     StatementReview,
 )
 from portal.extensions import db
@@ -56,6 +57,11 @@ LABELS = {
     "answered_at": _l("Answered on"),
     "statement_reviews": _l("Your requests to review a compensation statement"),
     "year": _l("Year"),
+    "self_employment": _l("Self-employed"),
+    "enterprise_number": _l("Enterprise number"),
+    "iban": _l("Account number (IBAN)"),
+    "declared_on": _l("From"),
+    "ended_on": _l("To"),
 }
 
 
@@ -69,7 +75,9 @@ def export(user) -> dict | None:
         Nomination.reservist_id == user.id).order_by(Nomination.id)).all()
     agreements = _agreements(user)
     reviews = _reviews_asked(user)
-    if not nominations and not agreements and not reviews:
+    own = db.session.scalar(select(SelfEmployment).where(
+        SelfEmployment.reservist_id == user.id))
+    if not nominations and not agreements and not reviews and own is None:
         return None
     answers = db.session.scalars(select(PeriodAnswer).where(
         PeriodAnswer.agreement_id.in_([a.id for a in agreements]))
@@ -88,6 +96,9 @@ def export(user) -> dict | None:
                             "ends_on": p.ends_on, "answer": p.answer, "reason": p.reason,
                             "answered_at": p.answered_at} for p in answers],
         "statement_reviews": reviews,
+        "self_employment": [{"enterprise_number": own.formatted_number, "iban": own.iban,
+                             "declared_on": own.declared_on, "ended_on": own.ended_on}]
+        if own is not None else [],
     }
 
 
@@ -129,6 +140,9 @@ def erase(user, actor, now, kept_subjects=None, **_kw) -> registry.Erased:
         .execution_options(synchronize_session=False)).rowcount
     result.counts["nominations"] = db.session.execute(
         delete(Nomination).where(Nomination.reservist_id == user.id)
+        .execution_options(synchronize_session=False)).rowcount
+    result.counts["self_employment"] = db.session.execute(
+        delete(SelfEmployment).where(SelfEmployment.reservist_id == user.id)
         .execution_options(synchronize_session=False)).rowcount
     db.session.flush()
     db.session.expire_all()

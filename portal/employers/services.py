@@ -161,7 +161,9 @@ def nominate(reservist: User, *, enterprise_number: str, name: str, hr_email: st
 
 
 def contact(nomination: Nomination, actor) -> Agreement:
-    """Propose the agreement (when none holds yet) and e-mail the HR contact a link."""
+    """Propose the agreement (when none holds yet) and e-mail the HR contact a link. A public
+    employer grants the leave by law: the agreement holds at once ("notify"), and the e-mail
+    and letter notify it instead of asking for a signature."""
     nomination.hold = False
     agreement = live_agreement(nomination.employer_id, nomination.reservist_id)
     if agreement is None:
@@ -172,6 +174,9 @@ def contact(nomination: Nomination, actor) -> Agreement:
         db.session.flush()
         audit.record(actor, "agreement.propose", agreement, to_status="proposed",
                      terms_id=agreement.terms_id)
+        if nomination.employer.is_public:
+            agreement.signed_at = utcnow()
+            workflow.transition(agreement, "notify", actor)
     nomination.contacted_at = utcnow()
     send_link(nomination.employer, nomination.hr_email, actor=actor, agreement=agreement,
               language=nomination.language)
@@ -206,6 +211,7 @@ def _hash(secret: str) -> str:
 
 
 LINK_SUBJECT = _l("Release of a reservist: the agreement to sign")
+NOTICE_SUBJECT = _l("Leave of a reservist, granted by law: notification")
 COLLEAGUE_SUBJECT = _l("You are invited to the employer space of the Reserve")
 
 
@@ -231,8 +237,10 @@ def send_link(employer: Employer, email: str, *, actor, agreement: Agreement | N
     url = mail.external_url("employers_hr.open_link", secret=secret)
     if agreement is not None:
         reservist = db.session.get(User, agreement.reservist_id)
-        outbox.later(email, "employer_link", language, LINK_SUBJECT, link=url, hours=hours,
-                     employer=employer, reservist_name=reservist.full_name)
+        outbox.later(email, "employer_link", language,
+                     NOTICE_SUBJECT if employer.is_public else LINK_SUBJECT, link=url,
+                     hours=hours, employer=employer, reservist_name=reservist.full_name,
+                     public=employer.is_public)
     else:
         outbox.later(email, "employer_colleague", language, COLLEAGUE_SUBJECT, link=url,
                      hours=hours, employer=employer, inviter=getattr(actor, "full_name", ""))

@@ -1,23 +1,25 @@
 """Contesting a yearly compensation statement. An HR user of the enterprise (the whole
-statement) or a reservist on it (their own line) asks, with a reason, until
+statement or one reservist's line and its amount) or a reservist on it (their own line)
+asks, with a reason, until
 EMPLOYER_STATEMENT_REVIEW_DAYS after the end of the year it covers. A Defence administrator
 who did not issue the statement answers (four eyes, as for the review of a decision):
-upheld or corrected, with the reason; the one who asked gets the answer by e-mail in their
+upheld, or corrected with the corrected amount (which the statement then shows and Defence
+pays), with the reason; the one who asked gets the answer by e-mail in their
 language after the commit, and the statement's page shows where the request stands.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
 
-from flask import current_app
-from flask_babel import format_date
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import audit, mail, outbox, regions
 from portal.accounts.models import User
-from portal.employers import effects
+from portal.employers import effects, statements, terms
 from portal.employers.members import is_member
 from portal.employers.models import Agreement, Employer, StatementReview
 from portal.extensions import db
@@ -33,6 +35,8 @@ OUTCOMES = {
     "corrected": _l("Corrected: the days or the compensation are corrected"),
 }
 REASON_MIN, REASON_MAX = 10, 4000
+# No statement comes near it: a typing slip (a missing decimal comma) is refused.
+MAX_AMOUNT = Decimal("10000000")
 ANSWER_SUBJECT = _l("Compensation statement: the answer to the request for review")
 
 
@@ -42,8 +46,7 @@ def _year_end(year: int) -> datetime:
 
 def deadline(year: int) -> date:
     """The last day to contest the statement of `year`."""
-    days = int(current_app.config["EMPLOYER_STATEMENT_REVIEW_DAYS"])
-    return date(year, 12, 31) + timedelta(days=days)
+    return statements.review_deadline(year)
 
 
 def is_open(year: int, today: date) -> bool:
@@ -101,15 +104,26 @@ def contestable_for_reservist(reservist_id: int, today: date) -> list[tuple[Empl
     return list(found.values())
 
 
-def ask(actor: User, employer: Employer, year: int, reason: str, today: date) -> StatementReview:
-    """The request of an HR user of the enterprise or of a reservist on the statement.
-    Flushes; the caller commits."""
+def ask(actor: User, employer: Employer, year: int, reason: str, today: date,
+        line: int | None = None) -> StatementReview:
+    """The request of an HR user of the enterprise (about the whole statement, or the line
+    of the reservist `line`) or of a reservist on the statement (their own line). Keeps the
+    amount contested as the statement shows it now. Flushes; the caller commits."""
     if actor.role == Role.EMPLOYER and is_member(actor, employer.id):
         reservist_id = None
     elif actor.role == Role.CITIZEN and on_statement(actor.id, employer.id, year):
-        reservist_id = actor.id
+        reservist_id = line = actor.id
     else:
         raise Refusal(_("You are not allowed to take this action."))
+    statement = statements.statement_for(employer, year)
+    if line is None:
+        amount = statement.total
+    else:
+        found = [item for item in statement.lines if item.reservist_id == line]
+        if not found:
+            # TRANSLATORS: formal (to an enterprise's HR user)
+            raise Refusal(_("Choose a line of this statement."), "line")
+        amount = found[0].due
     if not is_open(year, today):
         raise Refusal(
             _(
@@ -118,7 +132,8 @@ def ask(actor: User, employer: Employer, year: int, reason: str, today: date) ->
                 date=format_date(deadline(year), "long"),
             )
         )
-    if any(r.is_open and r.asked_by_id == actor.id for r in for_statement(employer.id, year)):
+    if any(r.is_open and r.asked_by_id == actor.id and r.line_reservist_id == line
+           for r in for_statement(employer.id, year)):
         raise Refusal(_("You already asked for a review of this statement."))
     reason = (reason or "").strip()
     if len(reason) < REASON_MIN:
@@ -131,14 +146,31 @@ def ask(actor: User, employer: Employer, year: int, reason: str, today: date) ->
         employer_id=employer.id,
         year=year,
         reservist_id=reservist_id,
+        line_reservist_id=line,
+        amount_cents=statements.cents(amount),
         asked_by_id=actor.id,
         reason=reason,
         created_at=utcnow(),
     )
     db.session.add(review)
     db.session.flush()
-    audit.record(actor, "statement_review.created", review, employer_id=employer.id, year=year)
+    audit.record(actor, "statement_review.created", review, employer_id=employer.id, year=year,
+                 line_reservist_id=line, amount_cents=review.amount_cents)
     return review
+
+
+def parse_amount(text: str | None) -> Decimal | None:
+    """An amount in euros as typed ("1234.50", "1.234,50", "€ 1234"); None if it is not one."""
+    text = (text or "").replace("€", "").replace(" ", "").replace("\u00a0", "").strip()
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or value < 0 or value != value.quantize(statements.CENT):
+        return None
+    return value
 
 
 def deciders(review: StatementReview) -> set[int]:
@@ -193,9 +225,11 @@ def answer_letter(review: StatementReview) -> Letter | None:
         Letter.subject_id == str(review.id)).order_by(Letter.id.desc()).limit(1))
 
 
-def answer(actor: User, review_id: int, outcome: str, text: str) -> StatementReview:
-    """A Defence administrator's answer; the e-mail to the one who asked follows the commit.
-    Flushes."""
+def answer(actor: User, review_id: int, outcome: str, text: str,
+           corrected: str | None = None) -> StatementReview:
+    """A Defence administrator's answer: upheld, or corrected with the corrected amount in
+    euros (of the line contested, or the statement's total). The e-mail to the one who asked
+    follows the commit. Flushes."""
     review = lock_row(StatementReview, review_id)
     text = (text or "").strip()
     if actor.role != Role.ADMIN:
@@ -216,6 +250,14 @@ def answer(actor: User, review_id: int, outcome: str, text: str) -> StatementRev
             _("Give the reason for your answer, in at least %(num)d characters.", num=REASON_MIN),
             "answer",
         )
+    amount = None
+    if outcome == "corrected":
+        amount = parse_amount(corrected)
+        if amount is None:
+            raise Refusal(_("Give the corrected amount in euros and cents."), "corrected")
+        if amount > MAX_AMOUNT:
+            raise Refusal(_("This amount is larger than any statement can be."), "corrected")
+        review.corrected_cents = statements.cents(amount)
     review.outcome, review.answer = outcome, text[:REASON_MAX]
     review.answered_by_id, review.answered_at = actor.id, utcnow()
     db.session.flush()
@@ -226,6 +268,9 @@ def answer(actor: User, review_id: int, outcome: str, text: str) -> StatementRev
         outcome=outcome,
         employer_id=review.employer_id,
         year=review.year,
+        line_reservist_id=review.line_reservist_id,
+        amount_cents=review.amount_cents,
+        corrected_cents=review.corrected_cents,
     )
     asker = db.session.get(User, review.asked_by_id)
     issue_answer_letter(review, actor, asker)
@@ -255,6 +300,19 @@ def answer(actor: User, review_id: int, outcome: str, text: str) -> StatementRev
         name=asker.first_name or asker.email,
         link=link,
         link_label=None,
-        lines=(first, OUTCOMES[outcome], review.answer),
+        lines=(first, OUTCOMES[outcome], *corrected_lines(review), review.answer),
     )
     return review
+
+
+def corrected_lines(review: StatementReview) -> tuple:
+    """What the answer's e-mail says of the amount: before and after the correction."""
+    if review.corrected_cents is None or review.amount_cents is None:
+        return ()
+    was = format_decimal(terms.euros(review.amount_cents), format="#,##0.00")
+    now = format_decimal(terms.euros(review.corrected_cents), format="#,##0.00")
+    if review.line_reservist_id is None:
+        return (_l("The statement's total is corrected from € %(was)s to € %(now)s.",
+                   was=was, now=now),)
+    return (_l("The amount of %(name)s is corrected from € %(was)s to € %(now)s.",
+               name=review.line_reservist.full_name, was=was, now=now),)

@@ -1,5 +1,7 @@
 """Yearly compensation statements: per enterprise, the days each reservist served (from
-attendance, through the period source) times the rate of the agreement they signed.
+attendance, through the period source) times the rate of the agreement they signed, pro rata
+of the reservist's working time there; amounts Defence corrected on review replace those
+counted. What Defence pays, into which account and on which date (a setting) goes with it.
 
 One statement = a PDF (through the letter engine, archived) and a CSV. `run()` writes both
 for every enterprise with a signed agreement; spread over LETTER_WORKERS spawned processes.
@@ -11,17 +13,18 @@ import io
 import multiprocessing
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from flask import current_app
+from stdnum import iban as ibans
 
 from portal import audit, csvsafe, jobs, regions
 from portal.accounts.models import User
 from portal.employers import effects, periods, terms
-from portal.employers.models import Agreement, Employer
+from portal.employers.models import Agreement, Employer, StatementReview
 from portal.extensions import db
 from portal.letters import services as letters
 
@@ -33,6 +36,10 @@ class Line:
     agreed_days: int
     rate: Decimal
     reservist_id: int = 0
+    # Working time at the enterprise, in percent of full time (the agreement's).
+    work_percent: int = 100
+    # The amount Defence set on review of this line, if it corrected it.
+    corrected: Decimal | None = None
 
     @property
     def compensated_days(self) -> int:
@@ -40,8 +47,21 @@ class Line:
         return min(self.served_days, self.agreed_days)
 
     @property
+    def part_time(self) -> bool:
+        return self.work_percent != 100
+
+    @property
     def amount(self) -> Decimal:
-        return self.rate * self.compensated_days
+        """Rate × days compensated, pro rata of the working time, to the cent."""
+        counted = self.rate * self.compensated_days * self.work_percent / 100
+        return Decimal(counted).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def due(self) -> Decimal:
+        return self.amount if self.corrected is None else self.corrected
+
+
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -49,14 +69,84 @@ class Statement:
     employer: Employer
     year: int
     lines: tuple[Line, ...]
+    # The total Defence set on review of the whole statement, if it corrected it.
+    corrected_total: Decimal | None = None
+    # Whether a request to review it waits for an answer (the amounts may still change).
+    open_reviews: bool = False
 
     @property
     def total(self) -> Decimal:
+        """What Defence pays: the lines as counted or corrected, or the corrected total."""
+        if self.corrected_total is not None:
+            return self.corrected_total
+        return sum((line.due for line in self.lines), Decimal("0.00"))
+
+    @property
+    def counted_total(self) -> Decimal:
+        """The total as counted, before any correction on review."""
         return sum((line.amount for line in self.lines), Decimal("0.00"))
 
     @property
     def total_days(self) -> int:
         return sum(line.compensated_days for line in self.lines)
+
+    @property
+    def iban(self) -> str | None:
+        """The enterprise's account, grouped by four as printed; None until it gives one."""
+        return format_iban(self.employer.iban) or None
+
+    @property
+    def payment_days(self) -> int:
+        return int(current_app.config["EMPLOYER_PAYMENT_DAYS"])
+
+    @property
+    def payment_date(self) -> date:
+        return payment_date(self.year)
+
+    @property
+    def review_deadline(self) -> date:
+        return review_deadline(self.year)
+
+
+def format_iban(value: str | None) -> str:
+    return ibans.format(value) if value else ""
+
+
+def review_deadline(year: int) -> date:
+    """The last day to contest the statement of `year`: EMPLOYER_STATEMENT_REVIEW_DAYS after
+    the end of that year."""
+    days = int(current_app.config["EMPLOYER_STATEMENT_REVIEW_DAYS"])
+    return date(year, 12, 31) + timedelta(days=days)
+
+
+def payment_date(year: int) -> date:
+    """When Defence pays the statement of `year`: EMPLOYER_PAYMENT_DAYS after the last day
+    it may be contested (so that it pays what the reviews settled)."""
+    days = int(current_app.config["EMPLOYER_PAYMENT_DAYS"])
+    return review_deadline(year) + timedelta(days=days)
+
+
+def cents(amount: Decimal) -> int:
+    return int((amount * 100).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def _under_review(employer_ids: list[int], year: int) -> set[int]:
+    return set(db.session.scalars(db.select(StatementReview.employer_id).where(
+        StatementReview.employer_id.in_(employer_ids), StatementReview.year == year,
+        StatementReview.answered_at.is_(None))))
+
+
+def _corrections(employer_ids: list[int], year: int) -> dict[tuple[int, int | None], Decimal]:
+    """The amounts Defence corrected on review: (enterprise, line's reservist or None for
+    the whole statement) → amount, the latest answer winning."""
+    found: dict[tuple[int, int | None], Decimal] = {}
+    for review in db.session.scalars(db.select(StatementReview).where(
+            StatementReview.employer_id.in_(employer_ids), StatementReview.year == year,
+            StatementReview.outcome == "corrected", StatementReview.corrected_cents.is_not(None))
+            .order_by(StatementReview.answered_at, StatementReview.id)):
+        found[(review.employer_id, review.line_reservist_id)] = terms.euros(
+            review.corrected_cents)
+    return found
 
 
 def _agreements(employer_ids: list[int], year: int) -> list[Agreement]:
@@ -73,16 +163,22 @@ def statements_for(employer_ids: list[int], year: int) -> list[Statement]:
     served = periods.source().served_days(sorted({a.reservist_id for a in agreements}), year)
     users = {u.id: u for u in db.session.scalars(
         db.select(User).where(User.id.in_({a.reservist_id for a in agreements})))}
+    corrections = _corrections(employer_ids, year)
+    under_review = _under_review(employer_ids, year)
     by_employer: dict[int, list[Line]] = {}
     for a in agreements:
         by_employer.setdefault(a.employer_id, []).append(Line(
             reservist=users[a.reservist_id].full_name,
             served_days=served.get(a.reservist_id, 0), agreed_days=a.terms.days_per_year,
-            rate=terms.euros(a.terms.compensation_cents), reservist_id=a.reservist_id))
+            rate=terms.euros(a.terms.compensation_cents), reservist_id=a.reservist_id,
+            work_percent=a.work_percent,
+            corrected=corrections.get((a.employer_id, a.reservist_id))))
     employers = {e.id: e for e in db.session.scalars(
         db.select(Employer).where(Employer.id.in_(employer_ids)))}
     return [Statement(employers[i], year, tuple(sorted(by_employer.get(i, []),
-                                                        key=lambda line: line.reservist)))
+                                                        key=lambda line: line.reservist)),
+                      corrected_total=corrections.get((i, None)),
+                      open_reviews=i in under_review)
             for i in employer_ids if i in employers]
 
 
@@ -94,12 +190,17 @@ def to_csv(statement: Statement) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["enterprise_number", "enterprise", "year", "reservist", "served_days",
-                     "agreed_days_per_year", "compensated_days", "rate_eur", "amount_eur"])
+                     "agreed_days_per_year", "compensated_days", "rate_eur", "work_percent",
+                     "amount_eur", "corrected_amount_eur", "iban", "payment_date"])
     employer = statement.employer
+    paid_on = statement.payment_date.isoformat()
     for line in statement.lines:
         writer.writerow([employer.formatted_number, csvsafe.cell(employer.name), statement.year,
                          csvsafe.cell(line.reservist), line.served_days, line.agreed_days,
-                         line.compensated_days, f"{line.rate:.2f}", f"{line.amount:.2f}"])
+                         line.compensated_days, f"{line.rate:.2f}", line.work_percent,
+                         f"{line.amount:.2f}",
+                         "" if line.corrected is None else f"{line.corrected:.2f}",
+                         employer.iban or "", paid_on])
     return out.getvalue()
 
 

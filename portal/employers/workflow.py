@@ -20,6 +20,8 @@ STAFF = frozenset({R, A})
 # (from_status, action) -> (to_status, roles allowed)
 TRANSITIONS: dict[tuple[AgreementStatus, str], tuple[AgreementStatus, frozenset]] = {
     (S.PROPOSED, "sign"): (S.SIGNED, frozenset({E})),
+    # A public employer grants the leave by law: it is notified, nobody signs.
+    (S.PROPOSED, "notify"): (S.SIGNED, frozenset({C}) | STAFF),
     (S.PROPOSED, "decline"): (S.DECLINED, frozenset({E})),
     (S.PROPOSED, "withdraw"): (S.ENDED, frozenset({C}) | STAFF),
     (S.SIGNED, "suspend"): (S.SUSPENDED, frozenset({E}) | STAFF),
@@ -30,11 +32,14 @@ TRANSITIONS: dict[tuple[AgreementStatus, str], tuple[AgreementStatus, frozenset]
 
 # Moves that need a reason from the person making them.
 NEEDS_REASON = frozenset({"decline", "suspend", "end"})
+# Moves the portal makes itself (when a reservist names a public employer): no button.
+PORTAL_MOVES = frozenset({"notify"})
 
 
 def allowed_actions(agreement: Agreement, role: Role | str) -> list[str]:
     return [action for (status, action), (_to, roles) in TRANSITIONS.items()
-            if status == agreement.status and Role(role) in roles]
+            if status == agreement.status and Role(role) in roles
+            and action not in PORTAL_MOVES]
 
 
 def may_act_for(agreement: Agreement, actor) -> bool:
@@ -61,6 +66,9 @@ def transition(agreement: Agreement, action: str, actor, reason: str = "", *,
         raise Refusal(_("This action is not possible in the agreement's current state."))
     to_status, roles = TRANSITIONS[key]
     if Role(actor.role) not in roles or not may_act_for(agreement, actor):
+        raise Refusal(_("You are not allowed to take this action."))
+    if action == "notify" and not agreement.employer.is_public:
+        # Leave by law only for public employers: every other employer signs.
         raise Refusal(_("You are not allowed to take this action."))
     reason = (reason or "").strip()
     if action in NEEDS_REASON and not reason:

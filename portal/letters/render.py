@@ -44,6 +44,8 @@ TITLES = {
     "reserve": _l("Your application to the Reserve — Reserve of Defence"),
     "data_export": _l("The data the portal holds on you — Service Year"),
     "statement_review_answer": _l("Answer on a compensation statement — Reserve of Defence"),
+    "leave_statement": _l("Compensatory leave statement — Reserve of Defence"),
+    "self_statement": _l("Your compensation as a self-employed reservist — Reserve of Defence"),
 }
 # The signatory's rank (LETTER_SIGNATORY_RANK), printed in each language section's language.
 RANKS = {

@@ -299,6 +299,9 @@ EVENTS: dict[tuple[str, str], Message] = {
     # --- employer agreements (employers/workflow.py): to the reservist and the employer --
     ("agreement", "sign"): Message(
         "agreement_signed", _l("The employer agreement is signed"), sent_by=EMPLOYERS),
+    ("agreement", "notify"): Message(
+        "agreement_notified", _l("The public employer is notified of the leave"),
+        sent_by=EMPLOYERS),
     ("agreement", "decline"): Message(
         "agreement_declined", _l("The employer agreement was declined"), sent_by=EMPLOYERS),
     ("agreement", "withdraw"): Message(

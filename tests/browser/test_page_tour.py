@@ -50,7 +50,9 @@ def test_staff_pages_in_french_and_with_errors(page: Page, pages, live_server):
         f"/review/intakes/{intake.id}", f"/review/intakes/{intake.id}/dashboard",
         "/review/targets",
         f"/review/intakes/{intake.id}/selection-days", f"/selection-days/{day.id}/adjustments",
-        "/admin/letter-runs", "/account", f"/review/applications/{uncleared.id}"])
+        "/admin/letter-runs", "/admin/employers/public-employers",
+        "/admin/employers/statement-reviews", "/account",
+        f"/review/applications/{uncleared.id}"])
     # Creating staff accounts asks the password again first ("Confirm it is you").
     page.goto("/account/confirm-password?next=/admin/staff")
     pages.check()
@@ -134,6 +136,90 @@ def test_security_officer_pages_in_dutch_with_errors(page: Page, pages, live_ser
     page.goto(f"/security-screening/{requested.id}")
     page.locator("input[name=outcome][value=unfavourable]").check()
     page.locator("main form .primary").last.click()  # no reason given: an error
+    page.wait_for_load_state("load")
+    assert page.title().startswith("Fout")
+    pages.check()
+    pages.finish()
+
+
+@pytest.fixture
+def calendar():
+    """Days served as the units recorded them, for this test only."""
+    from portal.employers import periods
+    from tests.employers.helpers import MemoryPeriods
+
+    source = MemoryPeriods()
+    previous = periods.use_source(source)
+    yield source
+    periods.use_source(previous)
+
+
+def test_employer_pages_in_german_with_payment_and_planning_address(page: Page, pages,
+                                                                   live_server, app, calendar):
+    """The employer space's statement (payment, a contested line, working time), the
+    enterprise's account (with an error) and the planning address, in formal German."""
+    from datetime import UTC, date, datetime
+
+    from portal.employers import services as employers
+    from portal.employers import statement_reviews
+    from tests.employers.helpers import employer, signed_agreement
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    app.config["EMPLOYER_STATEMENT_REVIEW_DAYS"] = 400
+    year = date.today().year - 1
+    company = employer("0400000086", "Bäckerei Schmitz GmbH", language="de")
+    hr = factories.user("employer", language="de")
+    employers.add_member(company, hr, admin=True, actor=None)
+    reservist = factories.user("citizen", first_name="Anna", last_name="Schmitz")
+    agreement = signed_agreement(company, hr=hr, reservist=reservist)
+    agreement.signed_at = datetime(year, 3, 1, tzinfo=UTC)
+    agreement.work_percent = 80
+    calendar.served[(reservist.id, year)] = 5
+    statement_reviews.ask(hr, company, year, "Zwei Tage der Übung fehlen.", date.today(),
+                          line=reservist.id)
+    db.session.commit()
+    page.goto("/login")
+    pages.check()
+    log_in(page, hr.email, factories.PASSWORD)
+    base = f"/employer/enterprises/{company.id}"
+    _visit(page, pages, ["/employer/", base, f"{base}/statements/{year}",
+                         f"/employer/agreements/{agreement.id}",
+                         f"{base}/planning/subscription"])
+    page.locator("main form[action$='/renew'] button").click()  # the address, shown once
+    page.wait_for_load_state("load")
+    pages.check()
+    page.goto(base)
+    page.locator("#iban").fill("DE00 1234")  # not an IBAN: its error
+    page.locator("main form[action$='/account'] button").click()
+    page.wait_for_load_state("load")
+    assert page.title().startswith("Fehler")
+    pages.check()
+    pages.finish()
+
+
+def test_a_self_employed_reservists_pages_in_dutch(page: Page, pages, live_server, app,
+                                                    calendar):
+    """The reservist's employer page with the self-employed form (and its error), and their
+    own compensation statement."""
+    from datetime import date
+
+    from portal.employers import self_employed
+    from tests.employers import helpers
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    reservist = helpers.reservist(language="nl", password=factories.PASSWORD)
+    self_employed.declare(reservist, "0400000086", "BE71096123456769", date.today())
+    calendar.served[(reservist.id, date.today().year)] = 4
+    db.session.commit()
+    page.goto("/login")
+    pages.check()
+    log_in(page, reservist.email, factories.PASSWORD)
+    pages.check()
+    _visit(page, pages, ["/reserve/employer/",
+                         f"/reserve/employer/self-employed/statements/{date.today().year}"])
+    page.goto("/reserve/employer/")
+    page.locator("#self-iban").fill("BE00")  # not an IBAN: its error
+    page.locator("main form[action$='/self-employed'] button").click()
     page.wait_for_load_state("load")
     assert page.title().startswith("Fout")
     pages.check()

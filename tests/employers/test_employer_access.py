@@ -46,24 +46,34 @@ def test_every_employer_page_refuses_another_enterprises_objects(app, client, lo
     token = csrf_token(client, "/employer/")
     checked = []
     for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith("employers_hr.") or not rule.arguments:
+        if not rule.endpoint.startswith(("employers_hr.", "employers_planning.",
+                                         "employers_payment.", "employers_feed.")) or (
+                not rule.arguments):
             continue
-        if rule.endpoint in ("employers_hr.open_link", "employers_hr.sign_in_with_link"):
-            continue  # public: the e-mailed links, reached by their secret
+        if rule.endpoint in ("employers_hr.open_link", "employers_hr.sign_in_with_link",
+                             "employers_feed.feed_ics", "employers_feed.feed_csv"):
+            continue  # public: the e-mailed links and the planning address, by their secret
         url = _url_for_other(rule, two_enterprises)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            response = client.open(url, method=method, data={"csrf_token": token,
-                                                             "reason": "x", "revision": "r1"})
+            response = client.open(url, method=method, data={
+                "csrf_token": token, "reason": "x", "revision": "r1",
+                "iban": "BE71096123456769", "work_percent": "50"})
             assert response.status_code == 404, (method, url, response.status_code)
             checked.append((method, rule.endpoint))
     endpoints = {endpoint for _m, endpoint in checked}
     assert {"employers_hr.agreement", "employers_hr.sign", "employers_hr.move",
             "employers_hr.letter", "employers_hr.enterprise", "employers_hr.invite",
             "employers_hr.answer_period", "employers_hr.statement",
-            "employers_hr.statement_pdf", "employers_hr.statement_csv"} <= endpoints
+            "employers_hr.statement_pdf", "employers_hr.statement_csv",
+            "employers_planning.leave_pdf", "employers_planning.planning_ics",
+            "employers_payment.account", "employers_payment.working_time",
+            "employers_feed.subscription", "employers_feed.renew",
+            "employers_feed.revoke"} <= endpoints
     # Nothing changed for the other enterprise.
     db.session.refresh(two_enterprises["agreement"])
     assert two_enterprises["agreement"].status == "signed"
+    assert two_enterprises["agreement"].work_percent == 100
+    assert two_enterprises["theirs"].iban is None
 
 
 def test_my_own_period_of_another_reservist_is_a_404_too(client, login_as, two_enterprises):

@@ -41,12 +41,13 @@ def _statement_url(company, year=LAST_YEAR):
     return f"/employer/enterprises/{company.id}/statements/{year}"
 
 
-def _answer(client, admin, review, outcome="upheld", text="The attendance list shows 9 days."):
+def _answer(client, admin, review, outcome="upheld", text="The attendance list shows 9 days.",
+            corrected=""):
     login(client, admin)
     return post_form(
         client,
         f"/admin/employers/statement-reviews/{review.id}",
-        {"outcome": outcome, "answer": text},
+        {"outcome": outcome, "answer": text, "corrected": corrected},
         page="/admin/employers/statement-reviews",
     )
 
@@ -103,8 +104,10 @@ def test_a_reservist_contests_their_days_and_gets_the_answer_in_their_language(c
     )
     assert response.status_code == 302
     review = db.session.scalar(db.select(StatementReview))
-    assert review.reservist_id == reservist.id
-    assert _answer(client, admin, review, outcome="corrected").status_code == 302
+    assert review.reservist_id == review.line_reservist_id == reservist.id
+    assert _answer(client, admin, review, outcome="corrected", corrected="1.234,50"
+                   ).status_code == 302
+    assert db.session.get(StatementReview, review.id).corrected_cents == 123450
     mail = last_mail_to(reservist.email)
     assert "Vergoedingsoverzicht" in mail["Subject"]
     login(client, reservist)

@@ -36,7 +36,8 @@ RECIPIENT_DE = dict(
 NAMES = ("invitation", "invitation_reminder", "acknowledgement", "convocation",
          "decision-selected", "decision-waitlisted", "decision-rejected", "reserve-approved",
          "reserve-rejected",
-         "agreement-sign", "agreement-suspend", "statement", "data_export",
+         "agreement-sign", "agreement-notify", "agreement-suspend", "statement",
+         "leave_statement", "self_statement", "data_export",
          "review_answer-upheld", "review_answer-reserve", "statement_review_answer-employer",
          "statement_review_answer-reservist")
 # Language orders of letters: Flemish, Walloon and the German area (three sections).
@@ -89,11 +90,26 @@ def _longest(labels) -> str:
 
 
 def _statement():
+    # Part-time and corrected on review: the longest cells of the table.
     lines = tuple(SimpleNamespace(
         reservist=f"{name} Van den Bossche-de Ryhove", served_days=30, agreed_days=30,
-        compensated_days=30, rate=Decimal("145.50"), amount=Decimal("4365.00"))
+        compensated_days=30, rate=Decimal("145.50"), amount=Decimal("4365.00"),
+        work_percent=85, part_time=True, corrected=Decimal("12345.67"),
+        due=Decimal("12345.67"))
         for name in ("Marie-Charlotte", "Jean-Baptiste", "Anne-Sophie", "Pieter-Jan"))
-    return SimpleNamespace(year=2027, lines=lines, total=Decimal("17460.00"), total_days=120)
+    return SimpleNamespace(year=2027, lines=lines, total=Decimal("49382.68"), total_days=120,
+                           corrected_total=Decimal("49382.68"),
+                           counted_total=Decimal("17460.00"), iban="BE71 0961 2345 6769",
+                           payment_date=date(2028, 4, 29), review_deadline=date(2028, 3, 30),
+                           payment_days=30, open_reviews=True, employer=EMPLOYER)
+
+
+def _leave():
+    lines = [SimpleNamespace(reservist=f"{name} Van den Bossche-de Ryhove", served_days=30,
+                             work_percent=85, leave_days=25.5)
+             for name in ("Marie-Charlotte", "Jean-Baptiste", "Anne-Sophie", "Pieter-Jan")]
+    return {"statement": _statement(), "employer": EMPLOYER, "formal": True,
+            "leave_lines": lines, "leave_total": 102.0, "leave_rate": 1.0}
 
 
 def _export_sections():
@@ -143,6 +159,8 @@ def kinds() -> dict[str, dict]:
               "council_days": 60, "application": APPLICATION, "intake": INTAKE}
     statement_review = SimpleNamespace(
         year=2027, created_at=datetime(2028, 2, 2, 10, 0), outcome="corrected",
+        line_reservist_id=1, line_reservist=RESERVIST, amount_cents=436_500,
+        corrected_cents=1_234_567,
         answer="The unit's attendance list of the June exercise shows four days, not two: "
                "a corrected statement with the four days follows.")
     answer = ("We looked again at every result of your selection days, at the medical file "
@@ -194,10 +212,21 @@ def kinds() -> dict[str, dict]:
         "reserve-approved": {"kind": "reserve", "context": {**reserve, "outcome": "approved"}},
         "reserve-rejected": {"kind": "reserve", "context": {**reserve, "outcome": "rejected"}},
         "agreement-sign": {"kind": "agreement", "context": {**agreement, "action": "sign"}},
+        "agreement-notify": {"kind": "agreement", "context": {**agreement,
+                                                              "action": "notify"}},
         "agreement-suspend": {"kind": "agreement", "context": {**agreement,
                                                                "action": "suspend"}},
         "statement": {"kind": "statement", "context": {
             "statement": _statement(), "employer": EMPLOYER}},
+        "leave_statement": {"kind": "leave_statement", "context": _leave()},
+        "self_statement": {"kind": "self_statement", "context": {"formal": False, "statement":
+            SimpleNamespace(
+                year=2027, name=RESERVIST.full_name,
+                row=SimpleNamespace(formatted_number="0123.456.789"),
+                line=SimpleNamespace(served_days=365, rate=Decimal("12345.67")),
+                total=Decimal("4506169.55"), iban="BE71 0961 2345 6769 1234 5678 9012 34",
+                payment_date=date(2028, 4, 29), review_deadline=date(2028, 3, 30),
+                payment_days=30)}},
         "data_export": {"kind": "data_export", "context": {
             "sections": _export_sections(), "controller": "Defence, Rue d'Evere 1, 1140 Evere",
             "dpo": LONG_SETTINGS["LETTER_DPO_EMAIL"], "rules": _rules(),

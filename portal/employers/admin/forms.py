@@ -50,3 +50,12 @@ class StatementAnswerForm(FlaskForm):
     outcome = RadioField(_l("Answer"), choices=[], validate_choice=False)
     answer = TextAreaField(_l("Reason for your answer"), filters=[_strip],
                            validators=[Length(max=4000)])
+    corrected = StringField(_l("Corrected amount in euros (only when you correct it)"),
+                            filters=[_strip], validators=[Length(max=20)])
+
+
+class PublicEmployerForm(FlaskForm):
+    enterprise_number = StringField(_l("Enterprise number"), filters=[_strip],
+                                    validators=[Length(max=20)])
+    name = StringField(_l("Name (when the portal does not know the enterprise yet)"),
+                       filters=[_strip], validators=[Length(max=200)])

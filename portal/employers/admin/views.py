@@ -6,10 +6,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.employers import joining, periods, statement_reviews
+from portal.employers import joining, periods, public_employers, statement_reviews
 from portal.employers.admin import services
 from portal.employers.admin.forms import (
     JoinDecisionForm,
+    PublicEmployerForm,
     SectorAgreementForm,
     StatementAnswerForm,
 )
@@ -136,7 +137,7 @@ def answer_statement_review(request_id: int):
     if form.validate_on_submit():
         try:
             statement_reviews.answer(current_user, request_id, form.outcome.data or "",
-                                     form.answer.data)
+                                     form.answer.data, corrected=form.corrected.data)
         except Refusal as refusal:
             show_refusal(form, refusal)
         else:
@@ -144,3 +145,37 @@ def answer_statement_review(request_id: int):
             flash(_("Answer sent."), "success")
             return redirect(url_for("employers_admin.statement_reviews_queue"))
     return _reviews_page(form, request_id, 400)
+
+
+@bp.route("/public-employers", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def public_list():
+    """The public employers: notified of each reservist instead of signing an agreement."""
+    form = PublicEmployerForm()
+    if form.validate_on_submit():
+        try:
+            employer = public_employers.mark(current_user, form.enterprise_number.data,
+                                             form.name.data)
+        except Refusal as refusal:
+            show_refusal(form, refusal)
+        else:
+            commit_and_send()
+            flash(_("%(name)s is on the list of public employers.", name=employer.name),
+                  "success")
+            return redirect(url_for("employers_admin.public_list"))
+    return render_template("employers/admin/public_employers.html", form=form,
+                           employers=public_employers.listed()), (
+        400 if form.is_submitted() else 200)
+
+
+@bp.post("/public-employers/<int:employer_id>/remove")
+@role_required(Role.ADMIN)
+def public_remove(employer_id: int):
+    try:
+        employer = public_employers.unmark(current_user, employer_id)
+    except Refusal:
+        abort(404)
+    commit_and_send()
+    flash(_("%(name)s is no longer on the list of public employers.", name=employer.name),
+          "success")
+    return redirect(url_for("employers_admin.public_list"))

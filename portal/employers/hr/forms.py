@@ -123,5 +123,12 @@ class SignInLinkForm(FlaskForm):
                                     Length(max=254)])
 
 
+class BankAccountForm(FlaskForm):
+    iban = StringField(_l("Account number (IBAN)"), filters=[_strip],
+                       validators=[Length(max=50)])
+
+
 class StatementReviewForm(FlaskForm):
+    # "" for the whole statement, else the reservist id of a line (choices set by the view).
+    line = SelectField(_l("What you contest"), choices=[], validate_choice=False)
     reason = TextAreaField(_l("Reason"), filters=[_strip], validators=[Length(max=4000)])

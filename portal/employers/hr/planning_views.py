@@ -1,6 +1,6 @@
 """The enterprise's planning of its reservists' training, for HR users of the enterprise:
-the home page's two downloads (CSV and iCalendar, next 12 months), and the statement page's
-compensatory leave of a year for payroll (CSV)."""
+the home page's two downloads (CSV and iCalendar, next months), and the statement page's
+compensatory leave of a year for payroll (CSV and PDF)."""
 from __future__ import annotations
 
 from io import BytesIO
@@ -10,6 +10,7 @@ from flask import Blueprint, abort, send_file
 from portal import clock
 from portal.employers import planning, statements
 from portal.employers.hr.views import _employer_or_404  # the enterprise's members only
+from portal.letters.services import new_reference
 from portal.security import Role, role_required
 
 bp = Blueprint("employers_planning", __name__, url_prefix="/employer")
@@ -40,12 +41,24 @@ def planning_ics(employer_id: int):
     return _download(body, "text/calendar", f"{planning.file_stem(employer, today)}.ics")
 
 
-@bp.get("/enterprises/<int:employer_id>/statements/<int:year>/leave.csv")
-@role_required(Role.EMPLOYER)
-def leave_csv(employer_id: int, year: int):
+def _statement(employer_id: int, year: int):
     employer = _employer_or_404(employer_id)
     if not 2000 <= year <= 2100:
         abort(404)
-    body = planning.leave_csv(statements.statement_for(employer, year)).encode("utf-8-sig")
-    return _download(body, "text/csv",
-                     f"compensatory-leave-{employer.enterprise_number}-{year}.csv")
+    return statements.statement_for(employer, year)
+
+
+@bp.get("/enterprises/<int:employer_id>/statements/<int:year>/leave.csv")
+@role_required(Role.EMPLOYER)
+def leave_csv(employer_id: int, year: int):
+    statement = _statement(employer_id, year)
+    body = planning.leave_csv(statement).encode("utf-8-sig")
+    return _download(body, "text/csv", f"{planning.leave_file_stem(statement)}.csv")
+
+
+@bp.get("/enterprises/<int:employer_id>/statements/<int:year>/leave.pdf")
+@role_required(Role.EMPLOYER)
+def leave_pdf(employer_id: int, year: int):
+    statement = _statement(employer_id, year)
+    pdf, _pages = planning.render_leave_pdf(statement, new_reference("leave_statement"))
+    return _download(pdf, "application/pdf", f"{planning.leave_file_stem(statement)}.pdf")

@@ -37,6 +37,7 @@ from portal.employers import (
     workflow,
 )
 from portal.employers.hr.forms import (
+    BankAccountForm,
     ColleagueForm,
     EmployerForm,
     JoinForm,
@@ -369,12 +370,15 @@ def _postal(form: EmployerForm, employer: Employer) -> dict:
             "contact": contact if employer.contact_name or any(contact.values()) else None}
 
 
-def _enterprise_page(employer, form, colleague_form, status=200):
+def _enterprise_page(employer, form, colleague_form, status=200, bank_form=None):
     member = services.membership(current_user, employer.id)
     requests = joining.pending_for(employer.id) if member is not None and member.is_admin else []
+    if bank_form is None:
+        bank_form = BankAccountForm(formdata=None)
+        bank_form.iban.data = statements.format_iban(employer.iban)
     return render_template("employers/hr/enterprise.html", employer=employer, form=form,
                            colleague_form=colleague_form, member=member,
-                           members=effects.hr_users(employer.id),
+                           members=effects.hr_users(employer.id), bank_form=bank_form,
                            join_requests=requests), status
 
 
@@ -450,6 +454,8 @@ def statement(employer_id: int, year: int):
 
 
 def _statement_page(item, form, status=200):
+    form.line.choices = [("", _("The whole statement"))] + [
+        (str(line.reservist_id), line.reservist) for line in item.lines]
     return render_template(
         "employers/hr/statement.html", statement=item, form=form,
         reviews=statement_reviews.for_statement(item.employer.id, item.year),
@@ -466,7 +472,7 @@ def contest_statement(employer_id: int, year: int):
     if form.validate_on_submit():
         try:
             statement_reviews.ask(current_user, item.employer, year, form.reason.data,
-                                  clock.today())
+                                  clock.today(), line=_int(form.line.data))
         except Refusal as refusal:
             show_refusal(form, refusal)
         else:

@@ -37,3 +37,12 @@ class ReasonForm(FlaskForm):
 
 class StatementReviewForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), filters=[_strip], validators=[Length(max=4000)])
+
+
+class SelfEmploymentForm(FlaskForm):
+    """Prefixed: it sits on the employer page beside the form that names an employer."""
+
+    enterprise_number = StringField(_l("Your enterprise number (KBO/BCE)"), filters=[_strip],
+                                    validators=[Length(max=20)])
+    iban = StringField(_l("The account to pay your compensation into (IBAN)"),
+                       filters=[_strip], validators=[Length(max=50)])

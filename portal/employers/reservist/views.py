@@ -1,6 +1,8 @@
 """The reservist's employer page: name an employer, follow the agreement, release the hold."""
 from __future__ import annotations
 
+from io import BytesIO
+
 from flask import (
     Blueprint,
     abort,
@@ -10,6 +12,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -19,15 +22,22 @@ from portal import clock
 from portal.employers import (
     periods,
     reserve_calendar,
+    self_employed,
     services,
     statement_reviews,
     statements,
     workflow,
 )
 from portal.employers.models import Agreement, Employer, Nomination
-from portal.employers.reservist.forms import NominationForm, ReasonForm, StatementReviewForm
+from portal.employers.reservist.forms import (
+    NominationForm,
+    ReasonForm,
+    SelfEmploymentForm,
+    StatementReviewForm,
+)
 from portal.employers.web import commit_and_send, show_refusal
 from portal.extensions import db, limiter
+from portal.letters.services import new_reference
 from portal.refusals import Refusal
 from portal.security import Role, role_required
 
@@ -70,7 +80,7 @@ def _reservists_only() -> None:
         abort(403)
 
 
-def _page(form, status=200, review_form=None):
+def _page(form, status=200, review_form=None, self_form=None):
     nominations = db.session.scalars(db.select(Nomination).where(
         Nomination.reservist_id == current_user.id).order_by(Nomination.id)).all()
     agreements = db.session.scalars(db.select(Agreement).where(
@@ -82,7 +92,19 @@ def _page(form, status=200, review_form=None):
                            statement_lines=_statement_lines(),
                            statement_reviews=statement_reviews.of_reservist(current_user.id),
                            review_form=review_form or StatementReviewForm(),
-                           outcomes=statement_reviews.OUTCOMES), status
+                           outcomes=statement_reviews.OUTCOMES,
+                           self_employment=self_employed.current(current_user.id),
+                           self_years=self_employed.years(current_user, clock.today()),
+                           self_form=self_form or _self_form()), status
+
+
+def _self_form() -> SelfEmploymentForm:
+    form = SelfEmploymentForm(prefix="self", formdata=None)
+    row = self_employed.current(current_user.id)
+    if row is not None:
+        form.enterprise_number.data = row.formatted_number
+        form.iban.data = statements.format_iban(row.iban)
+    return form
 
 
 def _statement_lines() -> list[tuple]:
@@ -184,3 +206,60 @@ def move(agreement_id: int, action: str):
     commit_and_send()
     flash(_("Done: the agreement has ended."), "success")
     return redirect(url_for("employers_reservist.index"))
+
+
+# ------------------------------------------------------------------ self-employed
+
+
+@bp.post("/self-employed")
+@role_required(Role.CITIZEN)
+def declare_self_employed():
+    _reservists_only()
+    form = SelfEmploymentForm(prefix="self")
+    if form.validate_on_submit():
+        try:
+            self_employed.declare(current_user, form.enterprise_number.data, form.iban.data,
+                                  clock.today())
+        except Refusal as refusal:
+            show_refusal(form, refusal)
+        else:
+            commit_and_send()
+            flash(_("Saved: you get your own compensation statement for the days you serve."),
+                  "success")
+            return redirect(url_for("employers_reservist.index", _anchor="self-employed"))
+    return _page(NominationForm(hr_language=current_user.language), 400, self_form=form)
+
+
+@bp.post("/self-employed/stop")
+@role_required(Role.CITIZEN)
+def stop_self_employed():
+    if self_employed.stop(current_user, clock.today()):
+        commit_and_send()
+        flash(_("Saved: you are no longer self-employed from today. Your statements of the "
+                "years before stay."), "success")
+    return redirect(url_for("employers_reservist.index", _anchor="self-employed"))
+
+
+def _self_statement(year: int):
+    if not 2000 <= year <= 2100:
+        abort(404)
+    return self_employed.statement_for(current_user, year) or abort(404)
+
+
+@bp.get("/self-employed/statements/<int:year>")
+@role_required(Role.CITIZEN)
+def self_statement(year: int):
+    return render_template("employers/reservist/self_statement.html",
+                           statement=_self_statement(year))
+
+
+@bp.get("/self-employed/statements/<int:year>.pdf")
+@role_required(Role.CITIZEN)
+def self_statement_pdf(year: int):
+    statement = _self_statement(year)
+    pdf, _pages = self_employed.render_pdf(current_user, statement,
+                                           new_reference("self_statement"))
+    response = send_file(BytesIO(pdf), mimetype="application/pdf",
+                         download_name=f"self-employed-statement-{year}.pdf", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,157 @@
+"""The enterprise's planning as a subscribable address: the page where its HR users make,
+renew or stop it, and the address itself (iCalendar and CSV), read by calendar apps
+without signing in."""
+from __future__ import annotations
+
+import logging
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from portal import clock, i18n
+from portal.employers import planning, planning_feed
+from portal.employers.hr.views import _employer_or_404  # the enterprise's members only
+from portal.employers.models import Employer
+from portal.employers.web import commit_and_send, show_refusal
+from portal.extensions import db, limiter
+from portal.refusals import Refusal
+from portal.security import Role, public, role_required, secret_in_url
+
+bp = Blueprint("employers_feed", __name__, url_prefix="/employer")
+log = logging.getLogger(__name__)
+SESSION_KEY = "employer_planning_feed"
+
+
+@bp.get("/enterprises/<int:employer_id>/planning/subscription")
+@role_required(Role.EMPLOYER)
+def subscription(employer_id: int):
+    employer = _employer_or_404(employer_id)
+    fresh = session.pop(SESSION_KEY, None)
+    token = None
+    if isinstance(fresh, dict) and fresh.get("employer_id") == employer.id:
+        token = planning_feed.unseal(fresh.get("sealed", ""))
+    return render_template("employers/hr/planning_feed.html", employer=employer,
+                           address=planning_feed.Address.of(token) if token else None,
+                           current=planning_feed.current(employer.id), form=FlaskForm())
+
+
+def _back(employer: Employer):
+    return redirect(url_for("employers_feed.subscription", employer_id=employer.id))
+
+
+@bp.post("/enterprises/<int:employer_id>/planning/subscription/renew")
+@role_required(Role.EMPLOYER)
+def renew(employer_id: int):
+    employer = _employer_or_404(employer_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        token = planning_feed.renew(current_user, employer)
+    except Refusal as refusal:
+        show_refusal(None, refusal)
+        return _back(employer)
+    commit_and_send()
+    # Shown once on the next page; never stored, logged or put in a cookie in the clear.
+    session[SESSION_KEY] = {"employer_id": employer.id, "sealed": planning_feed.seal(token)}
+    flash(_("The new address is ready. Any older address of the enterprise no longer works."),
+          "success")
+    return _back(employer)
+
+
+@bp.post("/enterprises/<int:employer_id>/planning/subscription/revoke")
+@role_required(Role.EMPLOYER)
+def revoke(employer_id: int):
+    employer = _employer_or_404(employer_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        stopped = planning_feed.revoke(current_user, employer)
+    except Refusal as refusal:
+        show_refusal(None, refusal)
+        return _back(employer)
+    commit_and_send()
+    if stopped:
+        flash(_("The address no longer works: calendars that read it get nothing new."),
+              "success")
+    return _back(employer)
+
+
+# Calendar apps of many enterprises share a few servers' addresses: each address is counted
+# on its own; unknown or stopped addresses per client address, so guessing stops (the
+# Reserve's feed limits, RESERVE_FEED_LIMIT and RESERVE_FEED_MISS_LIMIT).
+def _limit() -> str:
+    return current_app.config["RESERVE_FEED_LIMIT"]
+
+
+def _miss_limit() -> str:
+    return current_app.config["RESERVE_FEED_MISS_LIMIT"]
+
+
+def _key() -> str:
+    return planning_feed.throttle_key((request.view_args or {}).get("token", ""))
+
+
+def _live() -> bool:
+    return planning_feed.find((request.view_args or {}).get("token", "")) is not None
+
+
+def _serve(token: str, kind: str):
+    feed = planning_feed.find(token)
+    if feed is None:
+        abort(404)
+    employer = db.session.get(Employer, feed.employer_id)
+    today = clock.today()
+    try:
+        found = planning.rows(employer, today)
+        with i18n.locale(i18n.valid(employer.language) or i18n.DEFAULT):
+            if kind == "ics":
+                body, mimetype = planning.to_ical(employer, found), "text/calendar"
+            else:
+                body = planning.to_csv(employer, found).encode("utf-8-sig")
+                mimetype = "text/csv"
+    except Exception:
+        # Flask would log the request's path, which is the secret: name the feed instead.
+        log.exception("planning feed %s could not be made", feed.id)
+        abort(500)
+    planning_feed.mark_read(feed)
+    db.session.commit()
+    response = current_app.response_class(body, mimetype=mimetype)
+    name = f"{planning.file_stem(employer, today)}.{kind}"
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["Cache-Control"] = "private, max-age=0, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@bp.get("/planning/<token>.ics")
+@public
+@secret_in_url()
+@limiter.limit(_limit, key_func=_key, scope="employer-feed")
+@limiter.limit(_miss_limit, scope="employer-feed-miss", exempt_when=_live)
+def feed_ics(token: str):
+    """The enterprise's planning for a calendar app: anyone holding the address reads it;
+    a stopped one is 404."""
+    return _serve(token, "ics")
+
+
+@bp.get("/planning/<token>.csv")
+@public
+@secret_in_url()
+@limiter.limit(_limit, key_func=_key, scope="employer-feed")
+@limiter.limit(_miss_limit, scope="employer-feed-miss", exempt_when=_live)
+def feed_csv(token: str):
+    """The same planning as a spreadsheet, for a payroll tool that fetches it."""
+    return _serve(token, "csv")
