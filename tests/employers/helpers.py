@@ -55,6 +55,7 @@ def proposed_agreement(employer_, reservist=None, hr_email: str = "hr@bakkerij.b
     db.session.add(nomination)
     db.session.flush()
     agreement = services.contact(nomination, reservist)
+    letters_now()  # a public employer's agreement holds at once, with its letter
     outbox.discard()  # the set-up sends nothing
     return agreement
 
