@@ -129,7 +129,8 @@ def on_call_up_sent(row, **_kwargs) -> None:
                          signed_on=agreement.signed_at, notice=signed.notice_days,
                          days_per_year=signed.days_per_year,
                          rate=terms.euros(signed.compensation_cents),
-                         late=lead < signed.notice_days)
+                         public=agreement.employer.is_public,
+                         late=lead < signed.notice_days and not agreement.employer.is_public)
 
 
 def connect() -> None:

@@ -136,6 +136,25 @@ def test_the_reservists_employer_is_told_formally_in_their_language(app):
     assert (signed.terms.notice_days > 10) == ("später als die vereinbarte" in body)
 
 
+def test_a_public_employer_reads_the_law_that_grants_the_leave(app):
+    from tests.employers import helpers as employers
+
+    staff = factories.user(role="unit_staff")
+    unit = helpers.unit(staff=[staff])
+    reservist = factories.user(role="citizen")
+    city = employers.employer(employers.NUMBERS[1], "Stad Gent", is_public=True)
+    employers.hr_user(city, language="fr", email="rh@gent.be")
+    # A public employer is notified: its agreement holds at once, nothing is signed.
+    assert employers.proposed_agreement(city, reservist).status == "signed"
+    helpers.engagement(reservist, status=EngagementStatus.ACTIVE, unit=unit)
+    _call_up(staff, unit)
+    db.session.commit()
+    mail, = [m for m in outbox() if "rh@gent.be" in (m["To"] or "")]
+    body = " ".join(mail.get_body(("plain",)).get_content().split())
+    assert "En tant qu'employeur public" in body and "loi du 16 mai 2001" in body
+    assert "convention signée" not in body
+
+
 def test_a_call_up_within_the_agreed_notice_says_it_is_late(app):
     from tests.employers import helpers as employers
 
