@@ -44,6 +44,12 @@ _SUBSET_FLAGS = (hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.RETAIN_GIDS
 _DROP = ("GSUB", "GPOS", "GDEF", "kern", "BASE", "JSTF", "DSIG", "LTSH", "PCLT", "VDMX",
          "hdmx", "MATH", "FFTM", "morx", "mort", "feat", "Silf", "Glat", "Gloc")
 _DROP_TAGS = [int.from_bytes(tag.encode(), "big") for tag in _DROP]
+# A renumbered subset is only ever read through its CIDFont's CIDToGIDMap, by glyph id:
+# the tables that map characters or name things are not read there (ISO 32000-1 9.9: a
+# CIDFontType2 program needs glyf, head, hhea, hmtx, loca and maxp; `post`, 32 bytes, is
+# kept for the font parsers that insist on it).
+_COMPACT_DROP_TAGS = _DROP_TAGS + [int.from_bytes(tag.encode(), "big")
+                                   for tag in ("cmap", "name", "OS/2", "gasp")]
 
 
 class MissingGlyph(ValueError):
@@ -113,18 +119,18 @@ class Face:
         """A subset with its glyphs renumbered 0, 1, 2 ... (no empty slots for the glyphs
         left out), and the new id of each glyph id of the face."""
         plan = hb.SubsetPlan(self._hb_face, self._subset_input(
-            gids, _SUBSET_FLAGS & ~hb.SubsetFlags.RETAIN_GIDS))
+            gids, _SUBSET_FLAGS & ~hb.SubsetFlags.RETAIN_GIDS, _COMPACT_DROP_TAGS))
         face = plan.execute()
         if face is None:
             raise RuntimeError(f"HarfBuzz could not subset {self.file}")
         return face.blob.data, dict(plan.old_to_new_glyph_mapping)
 
     @staticmethod
-    def _subset_input(gids: set[int], flags) -> hb.SubsetInput:
+    def _subset_input(gids: set[int], flags, drop=_DROP_TAGS) -> hb.SubsetInput:
         subset_input = hb.SubsetInput()
         for gid in sorted(gids | {0}):
             subset_input.glyph_set.add(gid)
-        for tag in _DROP_TAGS:
+        for tag in drop:
             subset_input.drop_table_tag_set.add(tag)
         subset_input.flags = flags
         return subset_input
