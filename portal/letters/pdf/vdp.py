@@ -99,9 +99,12 @@ class Layout:
     prints its own text under the same id, so the one structure tree fits every letter."""
 
     def __init__(self, document, pdf: bytes, languages, title: str, qr_prefix: bytes = b"",
-                 bookmarks: list[str] | None = None):
+                 bookmarks: list[str] | None = None, slots: list[Slot] | None = None):
+        """`slots`: those `find_slots` found in this layout before (then `document` is not
+        read: a layout kept by another process of the run, see variants.Variant.kept)."""
         self.languages = tuple(languages)
-        self.slots = find_slots(document)
+        self.slots = find_slots(document) if slots is None else slots
+        self.pdf = pdf
         self.template = Template(pdf)
         self.page_count = len(self.template.pages)
         self.title = title
