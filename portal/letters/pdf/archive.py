@@ -30,7 +30,7 @@ from portal.letters.pdf.vdp import STOCK, File, LetterParts, Numbers, _close, wr
 # The most an archived letter of any kind may take, in bytes. At 58.7 kB a letter a
 # 150,000-letter cohort took 8.8 GB of archive; at this budget it takes at most 4.7 GB
 # (3.6 GB as measured: README, "Letter kinds"). The largest now is a trilingual run letter
-# (29.8 kB); the budget leaves it 4 % for text changes. Every archived letter is PDF/A-2a
+# (29.2 kB); the budget leaves it 6 % for text changes. Every archived letter is PDF/A-2a
 # (its sRGB output intent: 0.4 kB). The aim of 20 kB is reached by bilingual letters of the
 # shorter kinds only: what stays is what a letter prints, the outlines of its glyphs (about
 # 7-8 kB for two weights of DejaVu Sans, TrueType without hinting) and its pages' text
@@ -295,7 +295,7 @@ def _font_objects(base: int, font: _LayoutFont, added: dict[int, str],
     name = f"{subset_tag(program, face.postscript)}+{face.postscript}".encode()
     type0, cid, descriptor = base + font.type0, base + font.cid, base + font.descriptor
     file2, to_unicode = base + font.program, base + font.to_unicode
-    w = b" ".join(b"%d [%d]" % (gid, widths[gid]) for gid in sorted(widths))
+    w = _w_array(widths)
     return {
         type0: plain_object(type0, b"<</Type /Font /Subtype /Type0 /BaseFont /%s "
                                    b"/Encoding /Identity-H /DescendantFonts [%d 0 R] "
@@ -311,6 +311,18 @@ def _font_objects(base: int, font: _LayoutFont, added: dict[int, str],
         to_unicode: deflated_stream(to_unicode, zlib.compress(fonts._to_unicode(texts), 6)),  # noqa: SLF001
         cid_to_gid: deflated_stream(cid_to_gid, zlib.compress(bytes(mapping), 6)),
     }
+
+
+def _w_array(widths: dict[int, int]) -> bytes:
+    """A CIDFont's /W array, glyphs that follow each other in one run: "19 [636 636]"."""
+    runs: list[list[int]] = []
+    for cid in sorted(widths):
+        if runs and cid == runs[-1][0] + len(runs[-1]) - 1:
+            runs[-1].append(widths[cid])
+        else:
+            runs.append([cid, widths[cid]])
+    return b" ".join(b"%d [%s]" % (run[0], b" ".join(b"%d" % w for w in run[1:]))
+                     for run in runs)
 
 
 def letter_pdf(parts: LetterParts) -> bytes:

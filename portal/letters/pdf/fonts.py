@@ -264,8 +264,30 @@ def _to_unicode(pairs: dict[int, str]) -> bytes:
              b"/CMapName /Adobe-Identity-UCS def /CMapType 2 def",
              b"1 begincodespacerange <0000> <FFFF> endcodespacerange"]
     items = sorted((gid, text) for gid, text in pairs.items() if text)
-    for start in range(0, len(items), 100):
-        block = items[start:start + 100]
+    # Glyphs that follow each other with characters that follow each other (a font's
+    # digits, its letters a-z) as one range; a range stays within one last byte (ISO
+    # 32000-1 9.10.3).
+    ranges, chars = [], []
+    for gid, text in items:
+        last = ranges[-1] if ranges else None
+        if (last is not None and len(text) == 1 and len(last[2]) == 1 and gid == last[1] + 1
+                and gid >> 8 == last[0] >> 8 and ord(text) == ord(last[2]) + gid - last[0]
+                and ord(text) < 0x10000):
+            last[1] = gid
+        else:
+            ranges.append([gid, gid, text])
+    for low, high, text in ranges:
+        if high == low:
+            chars.append((low, text))
+    spans = [(low, high, text) for low, high, text in ranges if high > low]
+    for start in range(0, len(spans), 100):
+        block = spans[start:start + 100]
+        lines.append(b"%d beginbfrange" % len(block))
+        lines.extend(b"<%04x> <%04x> <%s>" % (low, high, text.encode("utf-16-be").hex().encode())
+                     for low, high, text in block)
+        lines.append(b"endbfrange")
+    for start in range(0, len(chars), 100):
+        block = chars[start:start + 100]
         lines.append(b"%d beginbfchar" % len(block))
         lines.extend(b"<%04x> <%s>" % (gid, text.encode("utf-16-be").hex().encode())
                      for gid, text in block)
