@@ -105,8 +105,8 @@ def _reported(claims, progress: Callable[[], None], wait: float) -> None:
 
 
 def _pool_drain(job_id: int) -> None:
-    limits.cap_worker_memory()
     while (number := _claim(_claims)) is not None:
+        limits.cap_worker_memory()  # for each batch, as _pool_batch
         try:
             runs.run_batch(job_id, number)
         finally:
