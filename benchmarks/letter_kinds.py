@@ -1,6 +1,6 @@
 """`make bench`: each letter kind as archived. Per kind: pages and duplex sheets (bilingual /
 trilingual), bytes archived, bytes in print, the PDF's title in each first language, and
-the PDF/UA checks it passes.
+the PDF/UA and PDF/A checks it passes.
 
 Full renders are the specimens of every kind with the longest realistic values
 (tests/support/letter_specimens.py), archived as PDF/A-2a + PDF/UA-1 and printed from that
@@ -71,6 +71,43 @@ def ua_checks(pdf: bytes, languages) -> dict[str, bool]:
     }
 
 
+PDF_A_CHECKS = ("PDF/A-2a declared", "sRGB output intent with its profile",
+                "metadata unfiltered", "no DeviceCMYK", "CIDFonts embedded with a CIDToGIDMap")
+
+
+def pdf_a_checks(pdf: bytes) -> dict[str, bool]:
+    """The PDF/A checks of tests/letters/test_pdf_a.py on one file."""
+    import re
+
+    import pikepdf
+
+    document = pikepdf.open(BytesIO(pdf))
+    root = document.Root
+    with document.open_metadata() as xmp:
+        declared = xmp.get("pdfaid:part") == "2" and xmp.get("pdfaid:conformance") == "A"
+    intents = root.get("/OutputIntents") or []
+    profile = intents[0].get("/DestOutputProfile") if len(intents) == 1 else None
+    content, fonts_ok = b"", True
+    for page in document.pages:
+        if "/Contents" in page:
+            contents = page.Contents
+            content += b"".join(c.read_bytes() for c in (
+                contents if isinstance(contents, pikepdf.Array) else [contents]))
+        for font in (page.Resources.get("/Font") or {}).values():
+            cid = font.DescendantFonts[0]
+            fonts_ok &= "/FontFile2" in cid.FontDescriptor and "/CIDToGIDMap" in cid
+    return {
+        "PDF/A-2a declared": declared,
+        "sRGB output intent with its profile": profile is not None
+        and intents[0].get("/S") == "/GTS_PDFA1" and profile.get("/N") == 3
+        and profile.read_bytes()[36:40] == b"acsp",
+        "metadata unfiltered": "/Filter" not in root.Metadata,
+        "no DeviceCMYK": b"DeviceCMYK" not in content
+        and not re.search(rb"\bk\b|\bK\b", content),
+        "CIDFonts embedded with a CIDToGIDMap": fonts_ok,
+    }
+
+
 def _elements(node, seen=None):
     """The structure elements under a node, in order."""
     import pikepdf
@@ -137,6 +174,7 @@ def full_renders(app, workdir: Path) -> list[dict]:
                 row["bytes"].setdefault(len(order), []).append(len(pdf))
                 row["titles"][order[0]] = _title(pdf)
                 row["checks"].append(ua_checks(pdf, order))
+                row.setdefault("pdf_a", []).append(pdf_a_checks(pdf))
             rows.append(row)
     for path, ok in pdfjs_ok({path: order for path, (_row, order) in files.items()}).items():
         files[path][0]["checks"].append({CHECKS[-1]: ok})
@@ -177,6 +215,7 @@ def run_letters(count: int, workdir: Path) -> dict:
     for order, pdf in samples.items():
         row["titles"][order[0]] = _title(pdf)
         row["checks"].append(ua_checks(pdf, order))
+        row.setdefault("pdf_a", []).append(pdf_a_checks(pdf))
     paths = {}
     for order, pdf in samples.items():
         path = workdir / f"run-{'-'.join(order)}.pdf"
@@ -196,19 +235,22 @@ def _title(pdf: bytes) -> str:
 
 def table(rows: list[dict]) -> str:
     lines = ["| kind | pages (2 / 3 languages) | sheets | bytes archived, largest "
-             "(2 / 3 languages) | bytes in print | title (nl / fr / de) | PDF/UA checks passed |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
+             "(2 / 3 languages) | bytes in print | title (nl / fr / de) | PDF/UA checks passed "
+             "| PDF/A checks passed |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for row in rows:
         pages = [row["pages"].get(n) for n in (2, 3)]
         sizes = [max(row["bytes"][n]) / 1000 if row["bytes"].get(n) else None for n in (2, 3)]
         passed = sum(ok for checks in row["checks"] for ok in checks.values())
         total = sum(len(checks) for checks in row["checks"])
+        a_passed = sum(ok for checks in row.get("pdf_a", []) for ok in checks.values())
+        a_total = sum(len(checks) for checks in row.get("pdf_a", []))
         lines.append(
             f"| {row['kind']} | {' / '.join(str(p) for p in pages if p)} | "
             f"{' / '.join(str((p + 1) // 2) for p in pages if p)} | "
             f"{' / '.join(f'{s:.1f} kB' for s in sizes if s)} | {row['print']} | "
             f"{' / '.join(row['titles'].get(lang, '') for lang in ('nl', 'fr', 'de'))} | "
-            f"{passed} of {total} |")
+            f"{passed} of {total} | {a_passed} of {a_total} |")
     run = rows[-1]
     if "all" in run:
         lines.append(f"\nRun letters: {run['all'][0] / 1000:.1f} kB archived on average, "

@@ -119,7 +119,9 @@ def _bench(app, args, workdir: Path) -> None:
         languages=("nl", "fr"), reference="WARM-UP", slots={"code": "X"})
     naive_bytes = 0
     sample = people[:max(1, min(args.naive_sample, len(people)))]
-    started = time.perf_counter()
+    # CPU of this process and of the children each letter may be rendered in (see
+    # LETTER_RENDER_MAX_MEMORY), reaped when they end.
+    started, naive_cpu = time.perf_counter(), time.process_time() + _children_cpu()
     for person in sample:
         code = codes.generate()
         pdf, _pages = services.render_letter(
@@ -129,6 +131,7 @@ def _bench(app, args, workdir: Path) -> None:
             reference=f"NAIVE-{person.id}", slots={"code": code})
         naive_bytes += len(pdf)
     naive_seconds = time.perf_counter() - started
+    naive_cpu = time.process_time() + _children_cpu() - naive_cpu
     naive_rate = len(sample) / naive_seconds
     naive_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
@@ -148,8 +151,11 @@ def _bench(app, args, workdir: Path) -> None:
         for child in multiprocessing.active_children():
             worker_peaks[child.pid] = max(worker_peaks.get(child.pid, 0), _peak_kb(child.pid))
 
+    run_cpu = time.process_time() + _children_cpu()
     runner.execute(job_id, progress=progress)
     run_seconds = time.perf_counter() - started
+    # CPU of this process and of the run's workers (reaped when the pool closes).
+    run_cpu = time.process_time() + _children_cpu() - run_cpu
     db.session.expire_all()
     job = db.session.get(Job, job_id)
     run_rate = job.done / run_seconds
@@ -176,6 +182,8 @@ def _bench(app, args, workdir: Path) -> None:
     print(f"{'letters per second (all in)':34}{naive_rate:>14.1f}{run_rate:>16.1f}")
     print(f"{'letters per second (steady)':34}{naive_rate:>14.1f}{steady_rate:>16.1f}")
     print(f"{'processes':34}{1:>14}{args.workers:>16}")
+    naive_ms, run_ms = naive_cpu * 1000 / len(sample), run_cpu * 1000 / max(1, job.done)
+    print(f"{'CPU per letter (all in)':34}{naive_ms:>12.1f}ms{run_ms:>14.1f}ms")
     print(f"{'bytes per letter (own PDF)':34}{naive_bytes / len(sample):>14.0f}"
           f"{archived:>16.0f}")
     per_batch_letter = batch_bytes / max(1, job.done)
@@ -185,6 +193,9 @@ def _bench(app, args, workdir: Path) -> None:
     print(f"Ratio letter run / naive: {run_rate / naive_rate:.1f}x all in, "
           f"{steady_rate / naive_rate:.1f}x steady "
           f"(per process: {steady_rate / args.workers / naive_rate:.1f}x)")
+    print(f"Ratio by CPU time, all in (what other processes on the machine take does not "
+          f"count): {naive_ms / run_ms:.1f}x less CPU per letter; with {args.workers} "
+          f"processes on an idle machine: up to {naive_ms / run_ms * args.workers:.1f}x naive")
     print(f"Start-up of the run (spawn, imports, one layout per language variant): "
           f"about {startup:.0f} s")
     projected = startup + COHORT_TARGET / steady_rate
@@ -203,6 +214,11 @@ def _bench(app, args, workdir: Path) -> None:
     print(f"Sheets per 1,000 letters (from the run's manifest): "
           f"{sheets * 1000 / max(1, job.done):,.0f}")
     print(f"ratio to naive, all in, at {job.done:,} letters: {run_rate / naive_rate:.1f}×")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _bench_import(db, rows: int, year: int) -> None:

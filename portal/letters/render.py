@@ -11,7 +11,6 @@ import threading
 from datetime import date, timedelta
 from functools import cache
 from html import unescape
-from importlib.resources import files
 from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,7 +24,7 @@ from markupsafe import Markup
 from PIL import Image
 
 from portal import clock, i18n
-from portal.letters.pdf import archive, fonts, qrfast
+from portal.letters.pdf import archive, fonts, qrfast, vdp
 
 ASSETS = (Path(__file__).resolve().parent.parent / "static" / "letters").resolve()
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "letters"
@@ -296,14 +295,16 @@ def layout(html: str):
 
 
 # Tagged (structure tree, /Lang per section, reading order) and PDF/UA-1: the layouts of
-# letter runs, whose print batches need text in black ink only (DeviceCMYK K), which PDF/A
-# allows only with a CMYK output profile (none is packaged).
+# letter runs. Their black ink is DeviceGray as in the archived full render (`to_pdf`), and
+# the run's own writer (pdf/vdp.py) adds the sRGB output intent and the PDF/A-2a
+# identification to every run letter and print batch.
 PDF_OPTIONS = {"pdf_tags": True, "pdf_variant": "pdf/ua-1"}
 # The archived copy of a full render: PDF/A-2a (tagged; sRGB output intent, every font
 # embedded) that also declares PDF/UA-1. Its K-only inks become DeviceGray of the same
 # darkness, which PDF/A allows with any output intent and printers put on black ink.
-# The output intent is WeasyPrint's own sRGB profile, read once per process (WeasyPrint's
-# default for PDF/A opens the file for every document and never closes it).
+# The output intent is the packaged 588-byte sRGB profile (static/letters/srgb.icc, the
+# same as run letters embed), read once per process (WeasyPrint's default for PDF/A opens
+# its own 3 kB profile for every document and never closes it).
 ARCHIVE_OPTIONS = {"pdf_tags": True, "pdf_variant": "pdf/a-2a", "output_intent": "letters-srgb"}
 _CMYK_SPACE = re.compile(rb"/DeviceCMYK (cs|CS)")
 _K_ONLY = re.compile(rb"0 0 0 (\d+(?:\.\d+)?|\.\d+) (scn|SCN)")
@@ -451,7 +452,41 @@ def _finish_structure(document, pdf) -> None:
 
 
 def to_pdf(document) -> bytes:
-    return document.write_pdf(finisher=_finish_structure, **PDF_OPTIONS)
+    """A run layout: tagged, PDF/UA-1, its black ink as DeviceGray and its content streams
+    written compact, as in the full render's archived copy (its letters are PDF/A too)."""
+    def finish(document, pdf):
+        _finish_structure(document, pdf)
+        _gray_inks(pdf)
+        _compact_contents(pdf)
+
+    return document.write_pdf(finisher=finish, **PDF_OPTIONS)
+
+
+_DECIMALS = re.compile(rb"-?\d+\.\d{4,}")
+
+
+def _short(match) -> bytes:
+    return (b"%.3f" % float(match.group(0))).rstrip(b"0").rstrip(b".")
+
+
+def _compact_contents(pdf) -> None:
+    """Every content stream as it prints, shorter: the glyphs of a text array joined where
+    nothing moves them apart ("<0035><0048>" for "<0035>0<0048>"), and coordinates, sizes
+    and colours to a thousandth of a unit (WeasyPrint writes six decimals; a thousandth
+    of a point is 0.35 micrometres). Whole operator items only; marked-content properties
+    are left as they are."""
+    for obj in pdf.objects:
+        items = getattr(obj, "stream", None)
+        if not isinstance(items, list) or getattr(obj, "extra", {}).get("Type") == "/Metadata":
+            continue
+        changed = []
+        for item in items:
+            if isinstance(item, bytes) and b"BDC" not in item and b"(" not in item:
+                if item.endswith(b"] TJ"):
+                    item = item.replace(b">0<", b"")
+                item = _DECIMALS.sub(_short, item)
+            changed.append(item)
+        obj.stream[:] = changed
 
 
 def _gray_inks(pdf) -> None:
@@ -489,9 +524,11 @@ def _srgb():
     # WeasyPrint is imported on first use (see _weasy).
     from weasyprint.css import ColorProfile
 
-    profile = (files("weasyprint") / "pdf" / "sRGB2014.icc").read_bytes()
-    return ColorProfile(BytesIO(profile), "sRGB2014.icc", "relative-colorimetric",
-                        (["r"], ["g"], ["b"]))
+    class Profile(ColorProfile):
+        name = vdp.SRGB_NAME  # the output condition, named as run letters name it
+
+    return Profile(BytesIO(vdp.SRGB.read_bytes()), vdp.SRGB.name, "relative-colorimetric",
+                   (["r"], ["g"], ["b"]))
 
 
 def to_archive_pdf(document) -> bytes:
@@ -501,6 +538,7 @@ def to_archive_pdf(document) -> bytes:
     def finish(document, pdf):
         _finish_structure(document, pdf)
         _gray_inks(pdf)
+        _compact_contents(pdf)
         _declare_ua(pdf)
         archive.compact_font_programs(pdf, lambda reference: _resolve(pdf, reference))
 

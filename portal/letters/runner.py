@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import queue
 import threading
 from collections.abc import Callable
 
@@ -18,11 +19,16 @@ from portal.letters import limits, runs
 log = logging.getLogger(__name__)
 _threads: dict[int, threading.Thread] = {}
 _worker_app = None
+_claims = None  # in a pool worker: (the next batch's index, batches to do, batches done)
 
 
-def execute(job_id: int, progress: Callable[[], None] | None = None) -> None:
+def execute(job_id: int, progress: Callable[[], None] | None = None,
+            take_part: bool = True) -> None:
     """Start or resume a run. In-process it returns when the run is over; with RQ, once the
-    pending batches are queued."""
+    pending batches are queued. With LETTER_WORKERS processes, this process is one of them
+    (`take_part`, not in a web process): it has the portal loaded already, while a spawned
+    worker first spends seconds importing it, so it renders batches from the start and
+    spares the start-up of one worker."""
     job = db.session.get(Job, job_id)
     todo = runs.prepare(job)
     if not todo:
@@ -50,10 +56,62 @@ def execute(job_id: int, progress: Callable[[], None] | None = None) -> None:
             progress()
         return
     context = multiprocessing.get_context("spawn")  # never fork a process holding WeasyPrint
-    with context.Pool(workers, initializer=_init_worker,
-                      initargs=(jobs.picklable_config(current_app),)) as pool:
-        for _ in pool.imap_unordered(_pool_batch, [(job_id, n) for n in todo]):
+    if not take_part:
+        with context.Pool(workers, initializer=_init_worker,
+                          initargs=(jobs.picklable_config(current_app),)) as pool:
+            for _ in pool.imap_unordered(_pool_batch, [(job_id, n) for n in todo]):
+                progress()
+        return
+    # Batches are claimed one at a time from a shared counter, by this process and by the
+    # spawned ones alike, in print order.
+    claims = (context.Value("i", 0), list(todo), context.Queue())
+    with context.Pool(workers - 1, initializer=_init_worker,
+                      initargs=(jobs.picklable_config(current_app), claims)) as pool:
+        drained = pool.map_async(_pool_drain, [job_id] * (workers - 1))
+        while (number := _claim(claims)) is not None:
+            runs.run_batch(job_id, number)
             progress()
+            _reported(claims, progress, wait=0)
+        while not drained.ready():
+            _reported(claims, progress, wait=0.2)
+        drained.get()  # a worker's own failure (not a batch's: those are recorded)
+        _reported(claims, progress, wait=0)
+
+
+def _claim(claims) -> int | None:
+    counter, todo, _done = claims
+    with counter.get_lock():
+        index = counter.value
+        if index >= len(todo):
+            return None
+        counter.value = index + 1
+    return todo[index]
+
+
+def _reported(claims, progress: Callable[[], None], wait: float) -> None:
+    """Calls `progress` for every batch the workers finished since the last call."""
+    done = claims[2]
+    try:
+        done.get(timeout=wait) if wait else done.get_nowait()
+    except queue.Empty:
+        return
+    progress()
+    while True:
+        try:
+            done.get_nowait()
+        except queue.Empty:
+            return
+        progress()
+
+
+def _pool_drain(job_id: int) -> None:
+    while (number := _claim(_claims)) is not None:
+        limits.cap_worker_memory()  # for each batch, as _pool_batch
+        try:
+            runs.run_batch(job_id, number)
+        finally:
+            db.session.remove()
+        _claims[2].put(number)
 
 
 def _falling_back(job_id: int, exc: BaseException) -> None:
@@ -64,12 +122,13 @@ def _falling_back(job_id: int, exc: BaseException) -> None:
     db.session.commit()
 
 
-def _init_worker(config: dict) -> None:
-    global _worker_app
+def _init_worker(config: dict, claims=None) -> None:
+    global _worker_app, _claims
     # The app factory imports every domain, this module among them: imported here, in
     # the spawned worker, the arrow keeps pointing from the factory to the engine.
     from portal import create_app
 
+    _claims = claims
     _worker_app = create_app(config)
     _worker_app.app_context().push()
     limits.mark_dedicated()
@@ -96,7 +155,7 @@ def launch(job_id: int) -> str:
 
     def main():
         with app.app_context():
-            execute(job_id)
+            execute(job_id, take_part=False)  # the web process renders nothing itself
 
     thread = threading.Thread(target=main, name=f"letter-run-{job_id}", daemon=True)
     _threads[job_id] = thread

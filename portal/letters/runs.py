@@ -24,6 +24,7 @@ import logging
 import math
 import os
 import secrets
+import shutil
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
@@ -264,8 +265,13 @@ def _variant(job_id: int, source: RunSource, scope, params: Params, languages) -
     if key not in _variants:
         if len(_variants) > 32:
             _variants.clear()
-        _variants[key] = Variant(source.kind, languages, context)
+        _variants[key] = Variant.kept(_layouts(job_id), source.kind, languages, context)
     return _variants[key]
+
+
+def _layouts(job_id: int) -> Path:
+    """Where the processes of a run keep its layouts (variants.Variant.kept) while it runs."""
+    return Path(current_app.instance_path) / "letter-layouts" / str(job_id)
 
 
 def _manifest_rows(number: int, rows, sha256: str) -> str:
@@ -581,6 +587,7 @@ def finish(job_id: int) -> None:
     audit.record(None, "letters.run_finished", job, done=job.done, failed=job.failed,
                  **({"manifest": False} if problems else {}))
     db.session.commit()
+    shutil.rmtree(_layouts(job_id), ignore_errors=True)  # a resumed run lays out again
 
 
 def _batch_failed(job_id: int, number: int) -> None:

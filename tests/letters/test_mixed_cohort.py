@@ -153,7 +153,10 @@ def test_personal_texts_print_in_black_ink_only(app, tmp_path):
     _run(app, cohort, tmp_path)
     letter = db.session.scalar(db.select(Letter))
     page = PdfReader(BytesIO(letter.pdf)).pages[0]
+    # Black ink only: DeviceGray (a printer puts it on K; PDF/A allows it with the sRGB
+    # intent), never a colour mixed from inks, in the letter's own texts and its layout.
     overlay = page.raw_get("/Contents")[-1].get_object().get_data()
-    assert b" 0 0 0 1 k " in overlay and b" rg " not in overlay
+    assert b" 0 g " in overlay and b" rg " not in overlay and b" k " not in overlay
     template = page.raw_get("/Contents")[1].get_object().get_data()
-    assert b"/DeviceCMYK cs" in template and b"0 0 0 1 scn" in template
+    assert b"\n0 g\n" in template
+    assert b"DeviceCMYK" not in template and b" scn" not in template

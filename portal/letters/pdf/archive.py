@@ -28,13 +28,14 @@ from portal.letters.pdf.pdfparts import (
 from portal.letters.pdf.vdp import STOCK, File, LetterParts, Numbers, _close, write_parts
 
 # The most an archived letter of any kind may take, in bytes. At 58.7 kB a letter a
-# 150,000-letter cohort took 8.8 GB of archive; at this budget it takes at most 5.0 GB
-# (3.8 GB as measured: README, "Letter kinds"). The largest now is a trilingual invitation
-# rendered in full (32.0 kB); the budget leaves it 3 % for text changes. The aim of 20 kB
-# is not reached: what stays is what a letter prints, the outlines of its glyphs (about
-# 9 kB for two weights), its pages' text (about 3-5 kB a page) and, in a full render, the
-# sRGB profile its PDF/A output intent embeds (2.5 kB).
-ARCHIVED_LETTER_MAX_BYTES = 33_000
+# 150,000-letter cohort took 8.8 GB of archive; at this budget it takes at most 4.7 GB
+# (3.6 GB as measured: README, "Letter kinds"). The largest now is a trilingual run letter
+# (29.2 kB); the budget leaves it 6 % for text changes. Every archived letter is PDF/A-2a
+# (its sRGB output intent: 0.4 kB). The aim of 20 kB is reached by bilingual letters of the
+# shorter kinds only: what stays is what a letter prints, the outlines of its glyphs (about
+# 7-8 kB for two weights of DejaVu Sans, TrueType without hinting) and its pages' text
+# (about 3 kB a page, two thirds of it the glyph codes).
+ARCHIVED_LETTER_MAX_BYTES = 31_000
 
 _STREAM_END = b"endstream\nendobj\n"
 _ROW = struct.Struct(">BIH")  # a cross-reference stream entry: /W [1 4 2]
@@ -45,58 +46,133 @@ _BFRANGE = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>"
 
 class CompactWriter:
     """Collects objects with the calls of pdfparts.Writer and writes the whole file at
-    `finish`: stream objects as they are, every other object in one compressed object
-    stream, then a compressed cross-reference stream."""
+    `finish`: stream objects as they are, every other object in compressed object streams,
+    then a compressed cross-reference stream.
+
+    Chunks (a layout's objects, its structure elements) are the same bytes for every letter
+    of a layout: their plain objects go into an object stream of their own, packed and
+    compressed once per layout (level 9) and written again as it is; the letter's own
+    objects (pages, fonts, catalog) go into a second one."""
 
     def __init__(self, fh):
         self.fh = fh
         self.objects: dict[int, bytes] = {}
+        self._chunks: list[tuple[bytes, tuple[tuple[int, int], ...]]] = []
 
     def chunk(self, data: bytes, entries) -> None:
-        ends = [offset for _num, offset in entries[1:]] + [len(data)]
-        for (num, offset), end in zip(entries, ends, strict=True):
-            self.objects[num] = data[offset:end]
+        self._chunks.append((data, tuple(entries)))
 
     def add(self, num: int, data: bytes) -> None:
         self.objects[num] = data
 
+    def _shared(self) -> _Packed:
+        """The chunks' objects not replaced by the letter's own (its merged fonts)."""
+        replaced = frozenset(num for _data, entries in self._chunks for num, _ in entries
+                             if num in self.objects)
+        key = (tuple(id(data) for data, _entries in self._chunks), replaced)
+        packed = _PACKED.get(key)
+        if packed is not None and all(a is b for a, (b, _e) in zip(
+                packed.sources, self._chunks, strict=True)):
+            return packed
+        streams: dict[int, bytes] = {}
+        plain: dict[int, bytes] = {}
+        for data, entries in self._chunks:
+            ends = [offset for _num, offset in entries[1:]] + [len(data)]
+            for (num, offset), end in zip(entries, ends, strict=True):
+                if num not in replaced:
+                    obj = data[offset:end]
+                    (streams if obj.endswith(_STREAM_END) else plain)[num] = obj
+        head, body = _pack(plain)
+        packed = _Packed(tuple(data for data, _entries in self._chunks), streams,
+                         tuple(sorted(plain)), len(plain), len(head),
+                         zlib.compress(head + body, 9))
+        if len(_PACKED) >= _PACKED_KEPT:
+            _PACKED.clear()
+        _PACKED[key] = packed
+        return packed
+
     def finish(self, root: int, info: int, seed: bytes) -> None:
         out = BytesIO()
         out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-        size = max(self.objects) + 3
-        packed, xref_num = size - 2, size - 1
+        shared = self._shared() if self._chunks else None
+        objects = dict(shared.streams) if shared else {}
+        objects.update(self.objects)
+        size = max([*objects, *(shared.plain if shared else ())]) + 4
+        shared_num, packed, xref_num = size - 3, size - 2, size - 1
+        table = bytearray(_ROW.size * size)  # every row free (0 0 0) until written
         rows: dict[int, tuple[int, int, int]] = {}
-        header, bodies, length = [], [], 0
-        for num in sorted(self.objects):
-            data = self.objects[num]
-            start = b"%d 0 obj\n" % num
-            if not data.startswith(start):
-                raise ValueError(f"object {num} is not written as 'N 0 obj'")
+        own: dict[int, bytes] = {}
+        for num in sorted(objects):
+            data = objects[num]
             if data.endswith(_STREAM_END):  # a stream cannot go into an object stream
                 rows[num] = (1, out.tell(), 0)
                 out.write(data)
-                continue
-            body = data[len(start):-len(b"\nendobj\n")] + b"\n"
-            rows[num] = (2, packed, len(bodies))
-            header.append(b"%d %d" % (num, length))
-            bodies.append(body)
-            length += len(body)
-        head = b" ".join(header) + b"\n"
+            else:
+                own[num] = data
+        if shared is not None:
+            for start, row in shared.rows(shared_num):
+                table[start:start + _ROW.size] = row
+            rows[shared_num] = (1, out.tell(), 0)
+            out.write(deflated_stream(shared_num, shared.deflated, b"/Type /ObjStm /N %d "
+                                      b"/First %d " % (shared.count, shared.first)))
+        head, body = _pack(own)
+        rows.update((num, (2, packed, n)) for n, num in enumerate(sorted(own)))
         rows[packed] = (1, out.tell(), 0)
-        out.write(stream_object(packed, head + b"".join(bodies),
-                                b"/Type /ObjStm /N %d /First %d " % (len(bodies), len(head)),
-                                ))
+        out.write(stream_object(packed, head + body,
+                                b"/Type /ObjStm /N %d /First %d " % (len(own), len(head))))
         rows[xref_num] = (1, out.tell(), 0)
         rows[0] = (0, 0, 65535)  # the head of the free list
-        free = (0, 0, 0)
-        table = b"".join(_ROW.pack(*rows.get(n, free)) for n in range(size))
+        for num, row in rows.items():
+            table[_ROW.size * num:_ROW.size * (num + 1)] = _ROW.pack(*row)
         ident = hashlib.md5(seed, usedforsecurity=False).hexdigest().encode()
         xref = out.tell()
-        out.write(stream_object(xref_num, table, b"/Type /XRef /Size %d /W [1 4 2] /Root %d 0 R "
-                                                 b"/Info %d 0 R /ID [<%s><%s>] "
-                                % (size, root, info, ident, ident), ))
+        out.write(stream_object(xref_num, bytes(table),
+                                b"/Type /XRef /Size %d /W [1 4 2] /Root %d 0 R /Info %d 0 R "
+                                b"/ID [<%s><%s>] " % (size, root, info, ident, ident)))
         out.write(b"startxref\n%d\n%%%%EOF\n" % xref)
         self.fh.write(out.getvalue())
+
+
+def _pack(objects: dict[int, bytes]) -> tuple[bytes, bytes]:
+    """The header and the bodies of an object stream holding these plain objects, in the
+    order of their numbers."""
+    header, bodies, length = [], [], 0
+    for num in sorted(objects):
+        data = objects[num]
+        start = b"%d 0 obj\n" % num
+        if not data.startswith(start):
+            raise ValueError(f"object {num} is not written as 'N 0 obj'")
+        body = data[len(start):-len(b"\nendobj\n")] + b"\n"
+        header.append(b"%d %d" % (num, length))
+        bodies.append(body)
+        length += len(body)
+    return b" ".join(header) + b"\n", b"".join(bodies)
+
+
+@dataclass(frozen=True)
+class _Packed:
+    """A layout's chunks as written into every letter of it: their streams as they are,
+    their plain objects as one compressed object stream."""
+
+    sources: tuple[bytes, ...]  # the chunks it was made of (kept: the key holds their ids)
+    streams: dict[int, bytes]
+    plain: tuple[int, ...]      # the numbers of the packed objects, in their order
+    count: int
+    first: int
+    deflated: bytes
+    _rows: dict = field(default_factory=dict, compare=False)
+
+    def rows(self, number: int) -> list[tuple[int, bytes]]:
+        """The cross-reference rows of the packed objects in an object stream `number`, as
+        (offset in the table, row)."""
+        if number not in self._rows:
+            self._rows[number] = [(_ROW.size * num, _ROW.pack(2, number, n))
+                                  for n, num in enumerate(self.plain)]
+        return self._rows[number]
+
+
+_PACKED: dict[tuple, _Packed] = {}
+_PACKED_KEPT = 64
 
 
 @dataclass(frozen=True)
@@ -219,7 +295,7 @@ def _font_objects(base: int, font: _LayoutFont, added: dict[int, str],
     name = f"{subset_tag(program, face.postscript)}+{face.postscript}".encode()
     type0, cid, descriptor = base + font.type0, base + font.cid, base + font.descriptor
     file2, to_unicode = base + font.program, base + font.to_unicode
-    w = b" ".join(b"%d [%d]" % (gid, widths[gid]) for gid in sorted(widths))
+    w = _w_array(widths)
     return {
         type0: plain_object(type0, b"<</Type /Font /Subtype /Type0 /BaseFont /%s "
                                    b"/Encoding /Identity-H /DescendantFonts [%d 0 R] "
@@ -237,6 +313,18 @@ def _font_objects(base: int, font: _LayoutFont, added: dict[int, str],
     }
 
 
+def _w_array(widths: dict[int, int]) -> bytes:
+    """A CIDFont's /W array, glyphs that follow each other in one run: "19 [636 636]"."""
+    runs: list[list[int]] = []
+    for cid in sorted(widths):
+        if runs and cid == runs[-1][0] + len(runs[-1]) - 1:
+            runs[-1].append(widths[cid])
+        else:
+            runs.append([cid, widths[cid]])
+    return b" ".join(b"%d [%s]" % (run[0], b" ".join(b"%d" % w for w in run[1:]))
+                     for run in runs)
+
+
 def letter_pdf(parts: LetterParts) -> bytes:
     """One recipient's letter as a PDF of its own, as archived and served."""
     variant = parts.variant
@@ -251,7 +339,8 @@ def letter_pdf(parts: LetterParts) -> bytes:
     shared: dict[bytes, int] = {}
     for font in layout_fonts:
         own = [subset for subset in parts.fonts.values() if subset.face is font.face]
-        writer.objects.update(_merged_objects(0, font, own, numbers.take()))
+        for num, data in _merged_objects(0, font, own, numbers.take()).items():
+            writer.add(num, data)
         shared.update((subset.name, font.type0) for subset in own)
     written = write_parts(writer, parts, 0, numbers, file, shared)
     _close(writer, numbers, file, [written], variant.title, variant.languages[0],

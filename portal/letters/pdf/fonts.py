@@ -44,6 +44,12 @@ _SUBSET_FLAGS = (hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.RETAIN_GIDS
 _DROP = ("GSUB", "GPOS", "GDEF", "kern", "BASE", "JSTF", "DSIG", "LTSH", "PCLT", "VDMX",
          "hdmx", "MATH", "FFTM", "morx", "mort", "feat", "Silf", "Glat", "Gloc")
 _DROP_TAGS = [int.from_bytes(tag.encode(), "big") for tag in _DROP]
+# A renumbered subset is only ever read through its CIDFont's CIDToGIDMap, by glyph id:
+# the tables that map characters or name things are not read there (ISO 32000-1 9.9: a
+# CIDFontType2 program needs glyf, head, hhea, hmtx, loca and maxp; `post`, 32 bytes, is
+# kept for the font parsers that insist on it).
+_COMPACT_DROP_TAGS = _DROP_TAGS + [int.from_bytes(tag.encode(), "big")
+                                   for tag in ("cmap", "name", "OS/2", "gasp")]
 
 
 class MissingGlyph(ValueError):
@@ -113,18 +119,18 @@ class Face:
         """A subset with its glyphs renumbered 0, 1, 2 ... (no empty slots for the glyphs
         left out), and the new id of each glyph id of the face."""
         plan = hb.SubsetPlan(self._hb_face, self._subset_input(
-            gids, _SUBSET_FLAGS & ~hb.SubsetFlags.RETAIN_GIDS))
+            gids, _SUBSET_FLAGS & ~hb.SubsetFlags.RETAIN_GIDS, _COMPACT_DROP_TAGS))
         face = plan.execute()
         if face is None:
             raise RuntimeError(f"HarfBuzz could not subset {self.file}")
         return face.blob.data, dict(plan.old_to_new_glyph_mapping)
 
     @staticmethod
-    def _subset_input(gids: set[int], flags) -> hb.SubsetInput:
+    def _subset_input(gids: set[int], flags, drop=_DROP_TAGS) -> hb.SubsetInput:
         subset_input = hb.SubsetInput()
         for gid in sorted(gids | {0}):
             subset_input.glyph_set.add(gid)
-        for tag in _DROP_TAGS:
+        for tag in drop:
             subset_input.drop_table_tag_set.add(tag)
         subset_input.flags = flags
         return subset_input
@@ -258,8 +264,30 @@ def _to_unicode(pairs: dict[int, str]) -> bytes:
              b"/CMapName /Adobe-Identity-UCS def /CMapType 2 def",
              b"1 begincodespacerange <0000> <FFFF> endcodespacerange"]
     items = sorted((gid, text) for gid, text in pairs.items() if text)
-    for start in range(0, len(items), 100):
-        block = items[start:start + 100]
+    # Glyphs that follow each other with characters that follow each other (a font's
+    # digits, its letters a-z) as one range; a range stays within one last byte (ISO
+    # 32000-1 9.10.3).
+    ranges, chars = [], []
+    for gid, text in items:
+        last = ranges[-1] if ranges else None
+        if (last is not None and len(text) == 1 and len(last[2]) == 1 and gid == last[1] + 1
+                and gid >> 8 == last[0] >> 8 and ord(text) == ord(last[2]) + gid - last[0]
+                and ord(text) < 0x10000):
+            last[1] = gid
+        else:
+            ranges.append([gid, gid, text])
+    for low, high, text in ranges:
+        if high == low:
+            chars.append((low, text))
+    spans = [(low, high, text) for low, high, text in ranges if high > low]
+    for start in range(0, len(spans), 100):
+        block = spans[start:start + 100]
+        lines.append(b"%d beginbfrange" % len(block))
+        lines.extend(b"<%04x> <%04x> <%s>" % (low, high, text.encode("utf-16-be").hex().encode())
+                     for low, high, text in block)
+        lines.append(b"endbfrange")
+    for start in range(0, len(chars), 100):
+        block = chars[start:start + 100]
         lines.append(b"%d beginbfchar" % len(block))
         lines.extend(b"<%04x> <%s>" % (gid, text.encode("utf-16-be").hex().encode())
                      for gid, text in block)

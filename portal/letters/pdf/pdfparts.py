@@ -22,11 +22,17 @@ from pypdf.generic import (
 _PAGE_KEYS_SET_HERE = {"/Type", "/Parent", "/Contents", "/Resources", "/Annots",
                        "/StructParents"}
 _MARKED = re.compile(rb"/(\w+)\s*<</MCID (\d+)>>\s*BDC\b(.*?)\bEMC\b", re.S)
+_HEX = re.compile(rb"<([0-9a-fA-F]*)>")
 _TEXT_MATRIX = re.compile(rb"1 0 0 -1 (-?[\d.]+) (-?[\d.]+) Tm")
 _GLYPHS = re.compile(rb"\[((?:<[0-9a-fA-F]+>-?[\d.]*)+)\] ?TJ")
 # Placeholders in per-letter structure bytes: struct elements, pages, template objects.
 _ELEM, _PAGE, _TEMPLATE, _PARENT = 10_000_000, 20_000_000, 30_000_000, 40_000_000
 _TOKEN = re.compile(rb"\b([1-4])(\d{7}) 0 R")
+
+
+def _glyph_count(array: bytes) -> int:
+    """The glyphs of a TJ array's strings (two-byte codes, several to a string)."""
+    return sum(len(code) // 4 for code in _HEX.findall(array))
 
 
 def subset_tag(program: bytes, name: str) -> str:
@@ -198,7 +204,7 @@ class Template:
                 if matrix is None or glyphs is None:
                     continue
                 out.append(Marked(int(match.group(2)), float(matrix.group(1)),
-                                  float(matrix.group(2)), glyphs.group(1).count(b"<")))
+                                  float(matrix.group(2)), _glyph_count(glyphs.group(1))))
         return out
 
     def strip_marked(self, page: int, mcids: set[int]) -> None:
@@ -212,6 +218,8 @@ class Template:
             stripped = _MARKED.sub(keep, data)
             if stripped != data:
                 stream.set_data(stripped)
+                if stream.get("/Filter") == "/FlateDecode" and "/DecodeParms" not in stream:
+                    stream._data = zlib.compress(stripped, 9)  # as WeasyPrint compresses
                 self.chunk.cache_clear()
 
     def _visit(self, obj) -> None:
@@ -331,6 +339,7 @@ class Structure:
         self.elements: list[int] = []
         self.parent_tree: list[list[int | None]] = [[] for _ in page_numbers]
         self._formats: list[bytes] = []
+        self._chunks: dict[tuple, tuple[bytes, list[tuple[int, int]]]] = {}
         if root is None:
             return
         root = root.get_object()
@@ -401,7 +410,17 @@ class Structure:
     def chunk(self, base: int, pages: list[int], template_base: int, parent: int
               ) -> tuple[bytes, list[tuple[int, int]]]:
         """The elements numbered base.., pointing at these pages and at `parent` (the
-        file's StructTreeRoot); as bytes and (num, offset) of each object."""
+        file's StructTreeRoot); as bytes and (num, offset) of each object. The same
+        numbers give the same bytes object (every archived letter of a layout)."""
+        key = (base, tuple(pages), template_base, parent)
+        if key not in self._chunks:
+            if len(self._chunks) >= 8:  # a print batch numbers each letter anew
+                self._chunks.clear()
+            self._chunks[key] = self._chunk(base, pages, template_base, parent)
+        return self._chunks[key]
+
+    def _chunk(self, base: int, pages: list[int], template_base: int, parent: int
+               ) -> tuple[bytes, list[tuple[int, int]]]:
         shift = (0, base, 0, template_base, 0)
         numbers = [pages[v] if k == 2 else parent if k == 4 else shift[k] + v
                    for k, v in zip(self._kinds, self._values, strict=True)]

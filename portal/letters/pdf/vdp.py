@@ -12,6 +12,8 @@ from __future__ import annotations
 import secrets
 import zlib
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from portal.letters.pdf import fonts, qrfast
@@ -46,7 +48,7 @@ class Slot:
     style: str      # "regular" | "bold"
     size: float     # pt
     baseline: float  # pt, PDF space
-    color: bytes    # the fill colour operator, e.g. b"0 0 0 1 k" (black ink only)
+    color: bytes    # the fill colour operator, e.g. b"0 g" (black ink only)
     mcid: int | None = None  # its marked-content id in the structure tree (tagged PDF)
     block: bool = True  # a line of its own (its width is the line's, not its text's)
 
@@ -97,9 +99,12 @@ class Layout:
     prints its own text under the same id, so the one structure tree fits every letter."""
 
     def __init__(self, document, pdf: bytes, languages, title: str, qr_prefix: bytes = b"",
-                 bookmarks: list[str] | None = None):
+                 bookmarks: list[str] | None = None, slots: list[Slot] | None = None):
+        """`slots`: those `find_slots` found in this layout before (then `document` is not
+        read: a layout kept by another process of the run, see variants.Variant.kept)."""
         self.languages = tuple(languages)
-        self.slots = find_slots(document)
+        self.slots = find_slots(document) if slots is None else slots
+        self.pdf = pdf
         self.template = Template(pdf)
         self.page_count = len(self.template.pages)
         self.title = title
@@ -148,10 +153,15 @@ def _visible(color, parent_color):
 
 
 def _fill(color) -> bytes:
-    """The PDF fill operator of a CSS colour: device-cmyk stays CMYK (black text is K only)."""
+    """The PDF fill operator of a CSS colour. Black ink only (device-cmyk with K alone) is
+    DeviceGray of the same darkness, as in the layout (`render._gray_inks`): PDF/A allows
+    it with any output intent and printers put it on the black ink."""
     space = getattr(color, "space", "srgb")
     coordinates = tuple(getattr(color, "coordinates", (0, 0, 0)))
     if space == "device-cmyk":
+        c, m, y, k = (tuple(coordinates) + (0, 0, 0, 0))[:4]
+        if c == m == y == 0:
+            return b"%s g" % _fmt(1 - k)
         return b"%s %s %s %s k" % tuple(_fmt(v) for v in coordinates[:4])
     r, g, b = (coordinates + (0, 0, 0))[:3]
     return b"%s %s %s rg" % (_fmt(r), _fmt(g), _fmt(b))
@@ -177,7 +187,7 @@ def _qr_ops(slot: Slot, modules: int) -> bytes:
     module = min(slot.width, slot.height) / (modules + 2 * QR_QUIET_ZONE)
     side = module * modules
     margin = module * QR_QUIET_ZONE
-    return b"q 0 0 0 1 k %s 0 0 %s %s %s cm /%s Do Q" % (
+    return b"q 0 g %s 0 0 %s %s %s cm /%s Do Q" % (
         _fmt(side), _fmt(side), _fmt(slot.x + margin), _fmt(slot.top - margin - side),
         QR_NAME.encode())
 
@@ -232,7 +242,7 @@ class SheetMarks:
     MARK_SIZE = 6.5
     HEADER_BASELINE = 13 * MM  # from the top edge
     HEADER_SIZE = 7.5
-    INK = b"0 0 0 1 k"
+    INK = b"0 g"
 
     @staticmethod
     def mark(reference: str, page: int, pages: int) -> str:
@@ -448,13 +458,28 @@ def _outlines(writer, numbers: Numbers, bookmarks) -> int | None:
     return outlines
 
 
+# The output intent of every tagged letter and batch, as of a full render's archived copy
+# (render.ARCHIVE_OPTIONS): sRGB, its ICC profile embedded (scripts/srgb_profile.py).
+SRGB = Path(__file__).resolve().parents[2] / "static" / "letters" / "srgb.icc"
+SRGB_NAME = "sRGB IEC61966-2.1"
+
+
+@cache
+def _srgb_deflated() -> bytes:
+    return zlib.compress(SRGB.read_bytes(), 9)
+
+
 def xmp(title: str, lang: str) -> bytes:
-    """The XMP metadata of a tagged letter or batch: PDF/UA-1, as the full render declares
-    it, and the document title (dc:title, the same as the Info dictionary's Title)."""
+    """The XMP metadata of a tagged letter or batch: PDF/A-2a and PDF/UA-1, as the full
+    render's archived copy declares them, and the document title (dc:title, the same as the
+    Info dictionary's Title)."""
     return (
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
         '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
         '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">'
+        '<pdfaid:part>2</pdfaid:part><pdfaid:conformance>A</pdfaid:conformance>'
+        '</rdf:Description>'
         '<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">'
         '<pdfuaid:part>1</pdfuaid:part></rdf:Description>'
         '<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">'
@@ -492,6 +517,12 @@ def _close(writer, numbers: Numbers, file: File, letters: list[Written],
         writer.add(metadata, stream_object(metadata, xmp(title, lang),
                                            b"/Type /Metadata /Subtype /XML ", compress=False))
         catalog += b"/Metadata %d 0 R " % metadata
+        profile = numbers.take()
+        writer.add(profile, deflated_stream(profile, _srgb_deflated(), b"/N 3 "))
+        name = pdf_string(SRGB_NAME)
+        catalog += (b"/OutputIntents [<</Type /OutputIntent /S /GTS_PDFA1 "
+                    b"/OutputConditionIdentifier %s /Info %s /DestOutputProfile %d 0 R>>] "
+                    % (name, name, profile))
     root, info = numbers.take(), numbers.take()
     writer.add(root, plain_object(root, b"<</Type /Catalog /Pages %d 0 R /Lang %s %s>>"
                                   % (file.pages_ref, pdf_string(lang), catalog)))
