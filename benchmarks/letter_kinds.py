@@ -24,7 +24,7 @@ from xml.etree import ElementTree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import cohort as generated  # noqa: E402
+from benchmarks import cohort as generated
 
 ORDERS = (("nl", "fr"), ("fr", "nl"), ("de", "fr", "nl"))
 NS = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",

@@ -269,7 +269,7 @@ def main() -> int:
         deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
                 break
             except OSError:
                 if time.monotonic() > deadline or gunicorn.poll() is not None:
@@ -281,10 +281,10 @@ def main() -> int:
         for _round in range(5 * args.workers):
             for page in ("/", "/start", "/login", "/apply"):
                 with contextlib.suppress(OSError):
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}{page}", timeout=10)  # noqa: S310
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}{page}", timeout=10)
         workers = [subprocess.Popen(
             [str(bin_dir / "flask"), "--app", "portal", "jobs", "worker"], cwd=ROOT, env=env,
-            preexec_fn=lambda: os.nice(10), stdout=subprocess.DEVNULL,  # noqa: PLW1509
+            preexec_fn=lambda: os.nice(10), stdout=subprocess.DEVNULL,
             stderr=(workdir / f"worker{i}.log").open("w"))
             for i in range(args.queue_workers if queue else 0)]
         prefix = workdir / "stats"

@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
+from flask_migrate import upgrade
 
-from portal import create_app  # noqa: E402
-from portal.extensions import db  # noqa: E402
-from tests.conftest import make_test_config  # noqa: E402
+from portal import create_app
+from portal.extensions import db
+from tests.conftest import make_test_config
 
 
 def _timed(move) -> float:

@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, text, update  # noqa: E402
+from sqlalchemy import insert, text, update
 
-from benchmarks.review_queue_bench import _database  # noqa: E402
+from benchmarks.review_queue_bench import _database
 
 CHUNK = 10_000
 

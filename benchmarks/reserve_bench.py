@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, insert, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import event, insert, text
+from sqlalchemy.engine import make_url
 
-from benchmarks.review_queue_bench import (  # noqa: E402
+from benchmarks.review_queue_bench import (
     _database,
     _session_key,
     _signed_in,

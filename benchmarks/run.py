@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import cohort as generated  # noqa: E402
+from benchmarks import cohort as generated
 
 COHORT_TARGET = 150_000
 

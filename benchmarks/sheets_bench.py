@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import cohort as generated  # noqa: E402
+from benchmarks import cohort as generated
 
 
 def main() -> None:

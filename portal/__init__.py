@@ -40,7 +40,7 @@ DOMAINS = (
 class BoundedInt(IntegerConverter):
     """`<int:...>` that fits a database integer: a larger number is a 404, not a 500."""
 
-    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's name
+    def __init__(self, map, *args, **kwargs):  # werkzeug's name
         kwargs.setdefault("max", numbers.DB_INT_MAX)
         super().__init__(map, *args, **kwargs)
 

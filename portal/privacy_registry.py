@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import union
 
 
-def N_(message: str) -> str:  # noqa: N802
+def N_(message: str) -> str:
     """Marks a message for translation without translating it: kept records store the
     English message id and are shown in the reader's language (gettext at display)."""
     return message

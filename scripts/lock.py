@@ -74,7 +74,7 @@ def audit() -> int:
     command = [sys.executable, "-m", "pip_audit", "--requirement", str(LOCK),
                "--require-hashes", "--disable-pip", "--no-deps", "--format", "json",
                "--progress-spinner", "off", "--timeout", "20"]
-    result = subprocess.run(command, capture_output=True, text=True)  # noqa: S603
+    result = subprocess.run(command, capture_output=True, text=True)
     try:
         report = json.loads(result.stdout)
     except json.JSONDecodeError:

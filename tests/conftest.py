@@ -14,9 +14,9 @@ from tests.support import client as support_client
 from tests.support import factories
 
 IN_CI = os.environ.get("CI") == "true"
-TEST_HEALTH_KEY = "ZGllbnN0amFhci10ZXN0cy1ub3QtcHJvZHVjdGlvbiE="  # noqa: S105 (tests only)
-TEST_TOTP_KEY = "ZGllbnN0amFhci10b3RwLXRlc3RzLW5vdC1wcm9kISE="  # noqa: S105 (tests only)
-TEST_OUTBOX_KEY = "ZGllbnN0amFhci1vdXRib3gtdGVzdHMtbm90LXByb2Q="  # noqa: S105 (tests only)
+TEST_HEALTH_KEY = "ZGllbnN0amFhci10ZXN0cy1ub3QtcHJvZHVjdGlvbiE="  # tests only
+TEST_TOTP_KEY = "ZGllbnN0amFhci10b3RwLXRlc3RzLW5vdC1wcm9kISE="  # tests only
+TEST_OUTBOX_KEY = "ZGllbnN0amFhci1vdXRib3gtdGVzdHMtbm90LXByb2Q="  # tests only
 
 
 def _fresh_database(tmp_path_factory) -> tuple[str, callable]:

@@ -20,7 +20,7 @@ class _Inbox:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's name
         self.messages.append((envelope.rcpt_tos, envelope.content.decode()))
         return "250 OK"
 

@@ -22,7 +22,7 @@ class _Inbox:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's name
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 

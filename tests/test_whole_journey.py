@@ -24,7 +24,7 @@ from tests.support.factories import national_number
 from tests.support.letters import pdf_text
 from tests.support.mail import last_mail_to, links_in, path_of
 
-PASSWORD = "een lange en ongewone wachtzin"  # noqa: S105
+PASSWORD = "een lange en ongewone wachtzin"
 CODE = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]\b")
 # "Your personal invitation code", as each language section of the letter prints it.
 CODE_LABEL = {"nl": "Jouw persoonlijke uitnodigingscode", "fr": "Ton code d'invitation personnel",

@@ -5,7 +5,6 @@ signals.application_moved; it knows none of what follows (see effects.py).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
@@ -85,12 +84,6 @@ FOUR_EYES = frozenset({"select", "reject", "waitlist"})
 # Statuses in which an application waits for a recruiter's decision (flagged when stale).
 UNDECIDED = (S.SUBMITTED, S.SCREENING, S.TESTS_SCHEDULED, S.TESTS_PASSED, S.TESTS_FAILED)
 DECIDING = {"select", "waitlist", "reject"}
-
-
-@dataclass(frozen=True)
-class Move:
-    to_status: Status
-    roles: frozenset
 
 
 def _tests_all_passed(application: Application) -> str | None:

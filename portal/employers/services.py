@@ -20,7 +20,7 @@ from portal import audit, i18n, mail, outbox, textclean
 from portal.accounts import services as accounts
 from portal.accounts.models import User
 from portal.employers import enterprise, joining, terms, workflow
-from portal.employers.joining import add_member  # noqa: F401 (re-exported)
+from portal.employers.joining import add_member  # re-exported
 from portal.employers.members import employers_of, is_member, membership  # noqa: F401 (re-exported)
 from portal.employers.models import (
     LIVE,

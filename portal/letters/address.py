@@ -37,7 +37,7 @@ BOX_WORDS = {"nl": "bus", "fr": "bte", "de": "Bfk."}
 _NBSP = "\u00a0"
 
 
-class AddressDoesNotFit(ValueError):  # noqa: N818
+class AddressDoesNotFit(ValueError):
     """The address cannot be printed in the window without cutting something off."""
 
 

@@ -55,7 +55,7 @@ class RenderLimitExceeded(Refusal):
         return type(self), (self.limit, self.detail)
 
 
-class _Interrupted(BaseException):  # noqa: N818
+class _Interrupted(BaseException):
     """Raised inside a letter whose time is up; BaseException, so nothing swallows it."""
 
 

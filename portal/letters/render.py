@@ -60,7 +60,7 @@ RANKS = {
 SHARED_FILES = ("_base.html", "_letterhead.html", "_document.html")
 
 
-class AssetRefused(BaseException):  # noqa: N818
+class AssetRefused(BaseException):
     """A letter asked for something other than its own assets or a data: URL. Like
     WeasyPrint's FatalURLFetchingError it is no Exception, so nothing swallows it."""
 
@@ -72,7 +72,7 @@ def _weasy():
     # Imported on first use: importing WeasyPrint costs most of a second, which web
     # requests that never render a letter should not pay.
     import weasyprint
-    from weasyprint.text.fonts import FontConfiguration  # noqa: I001 (see above)
+    from weasyprint.text.fonts import FontConfiguration  # see above
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # idem
 
     class LetterFetcher(URLFetcher):

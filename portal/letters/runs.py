@@ -198,7 +198,7 @@ def open_run(source: str, scope_id: int) -> Job | None:
     return None
 
 
-class NothingToPrint(Exception):  # noqa: N818
+class NothingToPrint(Exception):
     """Everyone the source would letter in this group already has a letter."""
 
 

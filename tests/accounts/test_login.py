@@ -209,7 +209,7 @@ class _SlowInbox:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's name
         import asyncio
 
         await asyncio.sleep(1.5)

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 900}
 EMAIL = "lotte.peeters@example.be"
-PASSWORD = "een lange en ongewone wachtzin"  # noqa: S105
+PASSWORD = "een lange en ongewone wachtzin"
 HR = "hr@bakkerij-janssens.example.be"
 CODE = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]\b")
 # The operator's cron list (README), in its order.

@@ -18,7 +18,7 @@ from joserfc.jwk import KeySet, RSAKey
 
 class Provider:
     client_id = "portal-test"
-    client_secret = "portal-test-secret"  # noqa: S105
+    client_secret = "portal-test-secret"
 
     def __init__(self):
         self.key = RSAKey.generate_key(2048, parameters={"kid": "op-key"})

@@ -27,7 +27,7 @@ from tests.support.letters import pdf_text
 class _Canary(BaseHTTPRequestHandler):
     hits: list[str] = []
 
-    def do_GET(self):  # noqa: N802 (http.server's name)
+    def do_GET(self):  # http.server's name
         _Canary.hits.append(self.path)
         self.send_response(200)
         self.send_header("Content-Type", "image/png")

@@ -18,7 +18,7 @@ from portal.models import utcnow
 
 _seq = itertools.count(1)
 
-PASSWORD = "correct horse battery staple"  # noqa: S105
+PASSWORD = "correct horse battery staple"
 
 
 def user(role: str = "citizen", email: str | None = None, password: str | None = PASSWORD,

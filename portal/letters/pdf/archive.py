@@ -230,7 +230,7 @@ def _layout_fonts(template: Template) -> list[_LayoutFont]:
     if template in _LAYOUT_FONTS:
         return _LAYOUT_FONTS[template]
     found, seen = [], set()
-    local = template._local  # noqa: SLF001 (the template's numbering, same package)
+    local = template._local  # the template's numbering, same package
     for page in template.pages:
         font_dict = page.resources.get("/Font") or {}
         for ref in font_dict.values():
@@ -308,7 +308,7 @@ def _font_objects(base: int, font: _LayoutFont, added: dict[int, str],
                                              b"/FontFile2 %d 0 R>>" % (name, face.descriptor,
                                                                        file2)),
         file2: deflated_stream(file2, zlib.compress(program, 6), b"/Length1 %d " % len(program)),
-        to_unicode: deflated_stream(to_unicode, zlib.compress(fonts._to_unicode(texts), 6)),  # noqa: SLF001
+        to_unicode: deflated_stream(to_unicode, zlib.compress(fonts._to_unicode(texts), 6)),
         cid_to_gid: deflated_stream(cid_to_gid, zlib.compress(bytes(mapping), 6)),
     }
 

@@ -116,7 +116,7 @@ def test_candidates_racing_for_the_last_places_never_overfill_a_session(app: Fla
             except sessions.BookingError:
                 db.session.rollback()
                 outcomes.append("full")
-            except Exception:  # noqa: BLE001 - SQLite may refuse a concurrent writer outright
+            except Exception:  # SQLite may refuse a concurrent writer outright
                 db.session.rollback()
                 outcomes.append("refused")
             finally:

@@ -36,7 +36,7 @@ def test_two_recruiters_proposing_the_same_waitlisting_at_once_get_a_refusal(app
                                    follow_redirects=True)
             codes.append(response.status_code)
             bodies.append(response.get_data(as_text=True))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
             barrier.abort()
 
