@@ -305,12 +305,22 @@ def answer(actor: User, review_id: int, outcome: str, text: str,
     return review
 
 
+class _Euros:
+    """An amount written in the language of the message it is put in ("1.234,50" in Dutch,
+    "1,234.50" in English): formatted when the message is rendered, for its reader."""
+
+    def __init__(self, cents: int):
+        self.cents = cents
+
+    def __str__(self) -> str:
+        return format_decimal(terms.euros(self.cents), format="#,##0.00")
+
+
 def corrected_lines(review: StatementReview) -> tuple:
     """What the answer's e-mail says of the amount: before and after the correction."""
     if review.corrected_cents is None or review.amount_cents is None:
         return ()
-    was = format_decimal(terms.euros(review.amount_cents), format="#,##0.00")
-    now = format_decimal(terms.euros(review.corrected_cents), format="#,##0.00")
+    was, now = _Euros(review.amount_cents), _Euros(review.corrected_cents)
     if review.line_reservist_id is None:
         return (_l("The statement's total is corrected from € %(was)s to € %(now)s.",
                    was=was, now=now),)

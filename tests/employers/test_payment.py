@@ -263,3 +263,16 @@ def test_a_line_of_another_statement_cannot_be_contested(client, bakery):
     response = _contest(client, company, str(outsider.id))
     assert response.status_code == 400 and "Choose a line" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(StatementReview)) is None
+
+
+def test_the_corrected_amounts_are_written_in_the_readers_language(client, bakery):
+    company, hr, *_rest, admin = bakery
+    hr.language, admin.language = "nl", "en"
+    db.session.commit()
+    login(client, hr)
+    assert _contest(client, company, "").status_code == 302
+    review = db.session.scalar(db.select(StatementReview))
+    assert _answer(client, admin, review, "corrected", "1800.00").status_code == 302
+    mail = text_of(last_mail_to("hr@bakkerij.be"))
+    assert "€ 1.680,00" in mail and "€ 1.800,00" in mail, mail
+    assert "1,800.00" not in mail
