@@ -42,6 +42,7 @@ from portal.applications.review.forms import (
     VersionForm,
 )
 from portal.applications.vetting import services as vetting_services
+from portal.applications.vetting.models import cleared
 from portal.applications.vocab import (
     ACTION_LABELS,
     COMPONENT_LABELS,
@@ -163,6 +164,7 @@ def _render_detail(app_: Application, status: int = 200, **forms):
         by_post=correspondence.has_postal_address(app_),
         clashes=identity_clashes.for_application(app_.id),
         security=vetting_services.summary(app_), security_status_labels=SECURITY_STATUS_LABELS,
+        security_cleared=cleared(app_),
         **inbox_views.on_application_page(app_),
     ), status
 

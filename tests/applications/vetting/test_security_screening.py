@@ -139,6 +139,10 @@ def test_a_favourable_outcome_lets_two_recruiters_select_and_the_candidate_sees_
     db.session.commit()
     login(client, first)
     assert _request(client, app_.id).status_code == 302
+    # The page offers no selection yet: it says what it waits for.
+    waiting = client.get(f"/review/applications/{app_.id}").get_data(as_text=True)
+    assert 'id="selection-waits"' in waiting and "Propose to select</h3>" not in waiting
+    assert "Put on the waitlist" not in waiting
     refused = h.propose(client, app_.id, "select", component="land")
     page = client.get(refused.headers["Location"]).get_data(as_text=True)
     assert "The security screening must first end with a favourable outcome." in page
@@ -160,8 +164,9 @@ def test_a_favourable_outcome_lets_two_recruiters_select_and_the_candidate_sees_
     assert viewed and set(viewed) == {officer.id}  # every opening of the page
 
     login(client, first)
-    assert "Security screening favourable" in client.get(
-        f"/review/applications/{app_.id}").get_data(as_text=True)
+    cleared = client.get(f"/review/applications/{app_.id}").get_data(as_text=True)
+    assert "Security screening favourable" in cleared
+    assert "Propose to select</h3>" in cleared and 'id="selection-waits"' not in cleared
     assert h.propose(client, app_.id, "select", component="land").status_code == 302
     login(client, second)
     assert h.confirm(client, app_.id).status_code == 302
