@@ -154,12 +154,10 @@ def issue_later(kind: str, application: Application, actor, decision=None, *,
     params = {"decision_id": getattr(decision, "id", None), "outcome": str(application.status)}
     if changed:
         params["changed"] = True
-    row = pending.later(kind, make, subject=application, user=user, person=person,
-                        actor=actor, params=params)
-    printed, _delivery = services.for_delivery(recipient(application, person))
-    services.check_printable(recipient=printed, languages=languages(application, person),
-                             reference=row.reference)
-    return row
+    return pending.later_printable(
+        kind, make, subject=application, recipient=recipient(application, person),
+        languages=languages(application, person), user=user, person=person, actor=actor,
+        params=params)
 
 
 def make(row) -> None:

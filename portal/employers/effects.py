@@ -62,13 +62,10 @@ def issue_letter_later(agreement: Agreement, actor, action: str, reason: str = "
     answers at once. Its reference is fixed now, and an address or name the letter could
     not print refuses the move now."""
     reservist = db.session.get(User, agreement.reservist_id)
-    row = pending.later("agreement", make_letter, subject=agreement, user=reservist,
-                        actor=actor, params={"action": action, "reason": reason,
-                                             "terms_id": agreement.terms_id})
-    printed, _delivery = letters.for_delivery(recipient(agreement.employer))
-    letters.check_printable(recipient=printed, languages=letter_languages(agreement),
-                            reference=row.reference)
-    return row
+    return pending.later_printable(
+        "agreement", make_letter, subject=agreement, recipient=recipient(agreement.employer),
+        languages=letter_languages(agreement), user=reservist, actor=actor,
+        params={"action": action, "reason": reason, "terms_id": agreement.terms_id})
 
 
 def make_letter(row) -> None:

@@ -26,6 +26,7 @@ from sqlalchemy import delete, select
 
 from portal import outbox
 from portal.extensions import db
+from portal.letters import services
 from portal.letters.models import PendingLetter
 from portal.letters.services import new_reference
 from portal.models import utcnow
@@ -49,6 +50,18 @@ def later(kind: str, maker: Callable[[PendingLetter], object], *, subject, user=
     db.session.add(row)
     db.session.flush()
     outbox.after_commit(render, [row.id])
+    return row
+
+
+def later_printable(kind: str, maker: Callable[[PendingLetter], object], *, subject,
+                    recipient, languages, user=None, person=None, actor=None,
+                    params: dict | None = None) -> PendingLetter:
+    """`later(...)`, and what would stop the letter from printing (a name too long for its
+    line, an address the window cannot hold) refuses the move now, not after its commit."""
+    row = later(kind, maker, subject=subject, user=user, person=person, actor=actor,
+                params=params)
+    printed, _delivery = services.for_delivery(recipient)
+    services.check_printable(recipient=printed, languages=languages, reference=row.reference)
     return row
 
 

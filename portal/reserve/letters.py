@@ -68,13 +68,10 @@ def issue_later(engagement: Engagement, actor):
     user = db.session.get(User, engagement.user_id)
     to, person = recipient(engagement, user)
     last = engagement.events[-1] if engagement.events else None
-    row = pending.later("reserve", make, subject=engagement, user=user, person=person,
-                        actor=actor, params={"outcome": str(engagement.status),
-                                             "reason": last.reason if last else ""})
-    printed, _delivery = letter_services.for_delivery(to)
-    letter_services.check_printable(recipient=printed, languages=languages(engagement, person),
-                                    reference=row.reference)
-    return row
+    return pending.later_printable(
+        "reserve", make, subject=engagement, recipient=to,
+        languages=languages(engagement, person), user=user, person=person, actor=actor,
+        params={"outcome": str(engagement.status), "reason": last.reason if last else ""})
 
 
 def make(row) -> None:
