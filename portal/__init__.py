@@ -72,8 +72,21 @@ def create_app(config: dict | None = None) -> Flask:
     errors.register(app)
     templating.register(app)
 
-    # By name, not imported at the top: the domains import portal's modules, and the
-    # letter workers import create_app; names keep that one-way.
+    # By name, not imported at the top: the domains import portal's modules; names keep
+    # that one-way.
     for name in (*PLATFORM, *DOMAINS):
         import_module(name).init_app(app)
+    # How a domain starts the processes it spawns (letter runs, statements): by this entry
+    # point, read from the app, so that no module below the factory imports it.
+    app.extensions["start_worker"] = start_worker
     return app
+
+
+def start_worker(config: dict, setup=None, *args) -> None:
+    """The entry point of a spawned worker process: the app built once for the process
+    from the parent's settings, its context pushed, then the spawning engine's own
+    `setup(app, *args)` (a module-level function, named by reference to the child)."""
+    app = create_app(config)
+    app.app_context().push()
+    if setup is not None:
+        setup(app, *args)

@@ -115,12 +115,8 @@ def init_app(app) -> None:
         # SimpleWorker runs jobs in this process: no fork after WeasyPrint is loaded, and
         # the fonts and layouts a worker has cached serve every job it takes.
         if not app.testing:
-            # A worker of its own: its letters may be capped in memory (render limits).
-            from portal.letters import limits, services  # the engine's, loaded with it
-
-            limits.mark_dedicated()
-            # The boxes a submit measures a name against, laid out before any submit needs
-            # them (once per version of the letter frame; kept in the instance folder).
-            services.prepare_slot_boxes()
+            # What the domains do before a worker of its own takes its first job.
+            for ready in app.extensions.get("queue_worker_ready", ()):
+                ready()
         SimpleWorker([queue(app)], connection=redis_connection(app)).work(
             burst=burst, with_scheduler=False)

@@ -299,8 +299,8 @@ def run(year: int, out: Path, workers: int | None = None) -> RunResult:
             files += write_chunk(chunk, year, out)
     else:
         context = multiprocessing.get_context("spawn")  # never fork a process holding WeasyPrint
-        with context.Pool(workers, initializer=_init_worker,
-                          initargs=(jobs.picklable_config(current_app),)) as pool:
+        with context.Pool(workers, initializer=current_app.extensions["start_worker"],
+                          initargs=(jobs.picklable_config(current_app), _init_worker)) as pool:
             for count in pool.imap_unordered(_pool_chunk, [(c, year, str(out)) for c in chunks]):
                 files += count
     return RunResult(len(ids), files, time.perf_counter() - started)
@@ -309,12 +309,10 @@ def run(year: int, out: Path, workers: int | None = None) -> RunResult:
 _worker_app = None
 
 
-def _init_worker(config: dict) -> None:
+def _init_worker(app) -> None:
+    """A pool worker's own set-up, once its app is built (portal.start_worker)."""
     global _worker_app
-    from portal import create_app  # the app factory names this domain: import it late
-
-    _worker_app = create_app(config)
-    _worker_app.app_context().push()
+    _worker_app = app
 
 
 def _pool_chunk(args) -> int:

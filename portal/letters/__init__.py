@@ -8,7 +8,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.extensions import db
-from portal.letters import cli, limits, models, run_views, views  # noqa: F401 (models: tables)
+from portal.letters import (  # noqa: F401 (models: tables)
+    cli,
+    limits,
+    models,
+    run_views,
+    services,
+    views,
+)
 from portal.letters import privacy as letters_privacy
 from portal.navigation import StaffTask, add_staff_task
 from portal.security import Role
@@ -24,6 +31,17 @@ def init_app(app) -> None:
         (Role.ADMIN,), order=30))
     letters_privacy.init_app(app)  # its share of export, erasure and retention
     app.register_error_handler(limits.RenderLimitExceeded, _render_stopped)
+    # A queue worker of its own (`flask jobs worker`) gets ready for letters before its
+    # first job: see _queue_worker_ready.
+    app.extensions.setdefault("queue_worker_ready", []).append(_queue_worker_ready)
+
+
+def _queue_worker_ready() -> None:
+    """A worker of its own: its letters may be capped in memory (render limits), and the
+    boxes a submit measures a name against are laid out before any submit needs them (once
+    per version of the letter frame; kept in the instance folder)."""
+    limits.mark_dedicated()
+    services.prepare_slot_boxes()
 
 
 def _render_stopped(exc: limits.RenderLimitExceeded):

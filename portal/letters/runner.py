@@ -57,16 +57,17 @@ def execute(job_id: int, progress: Callable[[], None] | None = None,
         return
     context = multiprocessing.get_context("spawn")  # never fork a process holding WeasyPrint
     if not take_part:
-        with context.Pool(workers, initializer=_init_worker,
-                          initargs=(jobs.picklable_config(current_app),)) as pool:
+        with context.Pool(workers, initializer=current_app.extensions["start_worker"],
+                          initargs=(jobs.picklable_config(current_app), _init_worker)) as pool:
             for _ in pool.imap_unordered(_pool_batch, [(job_id, n) for n in todo]):
                 progress()
         return
     # Batches are claimed one at a time from a shared counter, by this process and by the
     # spawned ones alike, in print order.
     claims = (context.Value("i", 0), list(todo), context.Queue())
-    with context.Pool(workers - 1, initializer=_init_worker,
-                      initargs=(jobs.picklable_config(current_app), claims)) as pool:
+    with context.Pool(workers - 1, initializer=current_app.extensions["start_worker"],
+                      initargs=(jobs.picklable_config(current_app), _init_worker,
+                                claims)) as pool:
         drained = pool.map_async(_pool_drain, [job_id] * (workers - 1))
         while (number := _claim(claims)) is not None:
             runs.run_batch(job_id, number)
@@ -122,15 +123,11 @@ def _falling_back(job_id: int, exc: BaseException) -> None:
     db.session.commit()
 
 
-def _init_worker(config: dict, claims=None) -> None:
+def _init_worker(app, claims=None) -> None:
+    """A pool worker's own set-up, once its app is built (portal.start_worker)."""
     global _worker_app, _claims
-    # The app factory imports every domain, this module among them: imported here, in
-    # the spawned worker, the arrow keeps pointing from the factory to the engine.
-    from portal import create_app
-
     _claims = claims
-    _worker_app = create_app(config)
-    _worker_app.app_context().push()
+    _worker_app = app
     limits.mark_dedicated()
 
 
