@@ -192,3 +192,34 @@ def test_every_module_imports_in_a_fresh_interpreter_in_any_order(label, order):
     done = subprocess.run([sys.executable, "-c", code, *order], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
+
+
+def _in_function_imports_of_portal() -> list[str]:
+    found = []
+    for module, path in MODULES.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, (ast.Import, ast.ImportFrom)) and _targets(module, node):
+                    found.append(f"{module}:{node.lineno}")
+    return sorted(set(found))
+
+
+def test_at_most_three_in_function_imports_of_portal_modules():
+    assert len(_in_function_imports_of_portal()) <= 3, _in_function_imports_of_portal()
+
+
+def test_no_module_below_the_factory_imports_it():
+    """Only wsgi.py (the web) imports create_app; spawned workers start by the factory's own
+    entry point (portal.start_worker), which the app hands to the engine that spawns them."""
+    importers = []
+    for module, path in MODULES.items():
+        if module == "portal":
+            continue
+        for node in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "portal" and any(
+                    alias.name == "create_app" for alias in node.names):
+                importers.append(module)
+    assert importers == []
