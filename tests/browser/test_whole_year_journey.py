@@ -414,7 +414,7 @@ def test_a_whole_year_from_the_letter_to_the_last_training_day(
     # 9. Lotte names her employer, from the menu; the HR contact signs through the e-mail.
     _menu(page, "My employer")
     pages.check()
-    page.get_by_label(_("Enterprise number (KBO/BCE)")).fill("0400.000.086")
+    page.get_by_label(_("Enterprise number (KBO/BCE)"), exact=True).fill("0400.000.086")
     page.get_by_label(_("Company name")).fill("Bakkerij Janssens BV")
     page.get_by_label(_("E-mail address of your HR contact")).fill(HR)
     page.get_by_role("button", name=_("Save")).click()

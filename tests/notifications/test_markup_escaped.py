@@ -3,6 +3,7 @@ markup in it is escaped in every HTML part, whichever message carries it."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,7 @@ def _context(entry) -> dict:
                 name=MARKUP, first_name=MARKUP, reservist_name=MARKUP, inviter=MARKUP,
                 reason=MARKUP, letter_reference=MARKUP, audience="reservist",
                 action="assign", late=True, notice=3, hours=3, kind=entry.kind,
+                days_per_year=3, rate=Decimal("120.00"), signed_on=date.today(),
                 lines=_every_line(entry), link="https://portal.example.be/x",
                 login_link="https://portal.example.be/login",
                 reset_link="https://portal.example.be/reset", link_label=entry.link_label,
