@@ -202,6 +202,8 @@ def announce_member(employer: Employer, member: EmployerUser, *, approved_by: in
 
 
 def _notice(user: User, subject, link: str, *lines) -> None:
-    outbox.later(user.email, "notice", user.language, subject,
-                 name=user.first_name or user.email, lines=tuple(lines), link=link,
-                 link_label=None)
+    """An e-mail to an enterprise's HR user (formal) or to a reservist."""
+    formal = user.role == Role.EMPLOYER
+    outbox.later(user.email, "notice", user.language, subject, formal=formal,
+                 name=(user.full_name if formal else user.first_name) or user.email,
+                 lines=tuple(lines), link=link, link_label=None)

@@ -47,8 +47,8 @@ def set_account(actor, employer: Employer, raw: str | None) -> bool:
                    employer=employer.name)
         second = (_l("The new account: %(iban)s.", iban=now) if now else
                   _l("The enterprise has no account for the compensation any more."))
-        outbox.later(user.email, "notice", user.language, CHANGED_SUBJECT,
-                     name=user.first_name or user.email, link=link, link_label=None,
+        outbox.later(user.email, "notice", user.language, CHANGED_SUBJECT, formal=True,
+                     name=user.full_name or user.email, link=link, link_label=None,
                      # TRANSLATORS: formal (to an enterprise's HR user)
                      lines=(first, second, _l("If you did not expect this change, check it "
                                               "with your colleagues and correct it.")))

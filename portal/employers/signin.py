@@ -72,7 +72,7 @@ def send(email: str, next_path: str = "") -> None:
     token = _serializer().dumps({"u": user.id, "f": _fingerprint(user), "n": next_path})
     audit.record(None, WITHHELD if stand_in else SENT, user if known else None)
     outbox.later(user.email, "notice", user.language, SUBJECT, after_response=True,
-                 stand_in=stand_in, name=user.first_name or user.email,
+                 stand_in=stand_in, name=user.full_name or user.email, formal=True,
                  # TRANSLATORS: formal (to an enterprise's HR user)
                  lines=(_l("Open this link to continue in the employer space of the Reserve "
                            "portal. It works once, for %(minutes)d minutes.",

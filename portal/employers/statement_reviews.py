@@ -297,7 +297,10 @@ def answer(actor: User, review_id: int, outcome: str, text: str,
         "notice",
         asker.language,
         ANSWER_SUBJECT,
-        name=asker.first_name or asker.email,
+        # An enterprise's HR user is written to formally; a reservist as everywhere else.
+        formal=asker.role == Role.EMPLOYER,
+        name=(asker.full_name if asker.role == Role.EMPLOYER else asker.first_name)
+        or asker.email,
         link=link,
         link_label=None,
         lines=(first, OUTCOMES[outcome], *corrected_lines(review), review.answer),

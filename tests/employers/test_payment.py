@@ -276,3 +276,5 @@ def test_the_corrected_amounts_are_written_in_the_readers_language(client, baker
     mail = text_of(last_mail_to("hr@bakkerij.be"))
     assert "€ 1.680,00" in mail and "€ 1.800,00" in mail, mail
     assert "1,800.00" not in mail
+    # To an enterprise's HR user: formal, by their full name.
+    assert mail.startswith(f"Geachte {hr.full_name},"), mail[:80]
