@@ -5,7 +5,7 @@ through workflow.transition() like any other rejection (its letter, its appeal).
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import gettext as _
@@ -25,6 +25,7 @@ from portal.applications.workflow import SECURITY_REASON, TRANSITIONS, check_ver
 from portal.extensions import db
 from portal.locking import lock
 from portal.models import utcnow
+from portal.paging import Numbered, locate
 from portal.refusals import Refusal
 from portal.security import Role
 
@@ -125,21 +126,40 @@ class Row:
     recorded_by_id: int | None
 
 
-def queue(actor, limit: int) -> tuple[list[Row], int]:
-    """The open screenings, oldest request first (at most `limit`), and how many there are."""
+@dataclass
+class QueueFilters:
+    """The officers' queue has no filter but its page."""
+
+    page: int = 1
+
+    def args(self, **changes) -> dict:
+        values = {"page": self.page, **changes}
+        return {k: v for k, v in values.items() if not (k == "page" and v == 1)}
+
+
+@dataclass
+class QueuePage(Numbered):
+    filters: QueueFilters = field(default_factory=QueueFilters)
+    asked: int = 1
+
+
+def queue(actor, f: QueueFilters, per_page: int) -> QueuePage:
+    """One page of the open screenings, oldest request first."""
     _check_officer(actor)
     where = SecurityScreening.concluded_at.is_(None)
     total = db.session.scalar(db.select(db.func.count(SecurityScreening.id)).where(where)) or 0
+    number, pages = locate(total, f.page, per_page)
     found = db.session.execute(
         db.select(SecurityScreening, Application.reference, Application.first_name,
                   Application.last_name, Intake.name)
         .join(Application, Application.id == SecurityScreening.application_id)
         .join(Intake, Intake.id == Application.intake_id)
         .where(where).order_by(SecurityScreening.requested_at, SecurityScreening.id)
-        .limit(limit)).all()
+        .limit(per_page).offset((number - 1) * per_page)).all()
     rows = [Row(s.id, s.reference, ref, f"{last} {first}".strip(), intake, s.requested_at,
                 s.state, s.recorded_by_id) for s, ref, first, last, intake in found]
-    return rows, total
+    return QueuePage(rows=rows, total=total, page=number, pages=pages, per_page=per_page,
+                     filters=f, asked=f.page)
 
 
 def screening_for(actor, screening_id: int) -> SecurityScreening | None:

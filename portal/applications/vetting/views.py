@@ -6,7 +6,17 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,12 +27,12 @@ from portal.applications.vetting import services
 from portal.applications.vetting.forms import ButtonForm, OutcomeForm
 from portal.applications.vocab import SECURITY_STATE_LABELS, STATUS_LABELS
 from portal.extensions import db
+from portal.paging import asked_page
 from portal.refusals import Refusal
 from portal.security import STAFF, Role, role_required
 
 bp = Blueprint("vetting", __name__)
 # The room lists this many open screenings; the CSV holds every pending request.
-QUEUE_LIMIT = 200
 
 
 # --- the recruiter's request ----------------------------------------------------------------
@@ -54,9 +64,10 @@ def request_screening(application_id: int):
 @bp.get("/security-screening/")
 @role_required(Role.SECURITY_OFFICER)
 def queue():
-    rows, total = services.queue(current_user, QUEUE_LIMIT)
-    return render_template("applications/vetting/queue.html", rows=rows, total=total,
-                           state_labels=SECURITY_STATE_LABELS)
+    f = services.QueueFilters(page=asked_page(request.args))
+    page = services.queue(current_user, f, current_app.config["REVIEW_QUEUE_PAGE_SIZE"])
+    return render_template("applications/vetting/queue.html", page=page, rows=page.rows,
+                           total=page.total, state_labels=SECURITY_STATE_LABELS)
 
 
 @bp.get("/security-screening/requests.csv")

@@ -476,3 +476,24 @@ def test_recruiters_filter_their_queue_by_where_the_screening_stands(app, client
     everything = client.get(f"/review/intakes/{intake.id}?security=nonsense").get_data(
         as_text=True)
     assert all(a.reference in everything for a in (never, running, cleared))
+
+
+def test_the_officers_queue_is_paged_oldest_first(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "REVIEW_QUEUE_PAGE_SIZE", 2)
+    recruiter = factories.user("recruiter", language="en")
+    officer = factories.user("security_officer", language="en")
+    screenings = []
+    for _ in range(3):
+        app_, _candidate = _scene()
+        screenings.append(services.request(app_, recruiter, None))
+        db.session.commit()
+    login(client, officer)
+    first = client.get("/security-screening/").get_data(as_text=True)
+    assert "3 screenings are open." in first and "1–2 of 3" in first
+    assert screenings[0].reference in first and screenings[2].reference not in first
+    assert 'href="/security-screening/?page=2"' in first
+    second = client.get("/security-screening/?page=2").get_data(as_text=True)
+    assert screenings[2].reference in second and screenings[0].reference not in second
+    # A page past the last shows the last one and says so.
+    past = client.get("/security-screening/?page=9").get_data(as_text=True)
+    assert screenings[2].reference in past and "Page 9 does not exist" in past
