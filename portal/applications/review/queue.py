@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, exists, func, or_
+from sqlalchemy.orm import aliased
 
 from portal import clock, regions
 from portal.applications.models import Application, Decision, Intake, Status
@@ -156,12 +157,17 @@ def conditions(intake: Intake, f: Filters) -> list:
 
 
 def _security_clause(security: str):
+    """Where the application's latest screening stands (an older outcome, followed by a new
+    request, no longer counts)."""
     screened = SecurityScreening.application_id == Application.id
     if security == "none":
         return ~exists().where(screened)
     if security == "requested":
         return exists().where(screened, SecurityScreening.concluded_at.is_(None))
-    return exists().where(screened, SecurityScreening.outcome == Outcome(security))
+    later = aliased(SecurityScreening)
+    latest = ~exists().where(later.application_id == SecurityScreening.application_id,
+                             later.id > SecurityScreening.id)
+    return exists().where(screened, SecurityScreening.outcome == Outcome(security), latest)
 
 
 def page(intake: Intake, f: Filters, per_page: int = PER_PAGE) -> Page:

@@ -476,6 +476,17 @@ def test_recruiters_filter_their_queue_by_where_the_screening_stands(app, client
     everything = client.get(f"/review/intakes/{intake.id}?security=nonsense").get_data(
         as_text=True)
     assert all(a.reference in everything for a in (never, running, cleared))
+    # An older unfavourable outcome followed by a new request reads as running only.
+    again = h.application(intake, status=Status.SCREENING, cleared=False, last_name="Again")
+    db.session.add(SecurityScreening(application_id=again.id, reference="VS-OLD-1",
+                                     outcome="unfavourable", concluded_at=utcnow()))
+    db.session.flush()
+    services.request(again, factories.user("recruiter"), None)
+    db.session.commit()
+    for security, shown in (("unfavourable", False), ("requested", True)):
+        page = client.get(f"/review/intakes/{intake.id}?security={security}").get_data(
+            as_text=True)
+        assert (again.reference in page) == shown, security
 
 
 def test_the_officers_queue_is_paged_oldest_first(app, client, monkeypatch):
