@@ -72,7 +72,7 @@ def ua_checks(pdf: bytes, languages) -> dict[str, bool]:
 
 
 PDF_A_CHECKS = ("PDF/A-2a declared", "sRGB output intent with its profile",
-                "metadata unfiltered", "no DeviceCMYK", "CIDFonts embedded with a CIDToGIDMap")
+                "metadata readable", "no DeviceCMYK", "CIDFonts embedded with a CIDToGIDMap")
 
 
 def pdf_a_checks(pdf: bytes) -> dict[str, bool]:
@@ -101,7 +101,7 @@ def pdf_a_checks(pdf: bytes) -> dict[str, bool]:
         "sRGB output intent with its profile": profile is not None
         and intents[0].get("/S") == "/GTS_PDFA1" and profile.get("/N") == 3
         and profile.read_bytes()[36:40] == b"acsp",
-        "metadata unfiltered": "/Filter" not in root.Metadata,
+        "metadata readable": b"pdfaid:part" in root.Metadata.read_bytes(),
         "no DeviceCMYK": b"DeviceCMYK" not in content
         and not re.search(rb"\bk\b|\bK\b", content),
         "CIDFonts embedded with a CIDToGIDMap": fonts_ok,

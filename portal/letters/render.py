@@ -24,7 +24,7 @@ from markupsafe import Markup
 from PIL import Image
 
 from portal import clock, i18n
-from portal.letters.pdf import archive, fonts, qrfast, vdp
+from portal.letters.pdf import archive, fonts, pydyf_compact, qrfast, vdp
 
 ASSETS = (Path(__file__).resolve().parent.parent / "static" / "letters").resolve()
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "letters"
@@ -439,7 +439,8 @@ def _id_tree(pdf, structure, elements) -> None:
 
 def _finish_structure(document, pdf) -> None:
     """What WeasyPrint's structure tree lacks for PDF/UA: a /Lang per section, the page
-    numbers as artifacts, the ID tree of table headers; and no empty elements."""
+    numbers as artifacts, the ID tree of table headers; and no empty elements nor bare
+    Span wrappers (pydyf_compact)."""
     _mark_languages(document, pdf)
     root = pdf.catalog.get("StructTreeRoot")
     if root is None:
@@ -449,6 +450,7 @@ def _finish_structure(document, pdf) -> None:
     _pagination_artifacts(pdf, structure, {id(element) for element in elements})
     _id_tree(pdf, structure, elements)
     _drop_empty(pdf, [structure, *elements])
+    pydyf_compact.flatten_spans(pdf, structure, _tree_elements(pdf, structure))
 
 
 def to_pdf(document) -> bytes:
@@ -458,6 +460,7 @@ def to_pdf(document) -> bytes:
         _finish_structure(document, pdf)
         _gray_inks(pdf)
         _compact_contents(pdf)
+        pydyf_compact.drop_unused_resources(pdf)
 
     return document.write_pdf(finisher=finish, **PDF_OPTIONS)
 
@@ -541,5 +544,7 @@ def to_archive_pdf(document) -> bytes:
         _compact_contents(pdf)
         _declare_ua(pdf)
         archive.compact_font_programs(pdf, lambda reference: _resolve(pdf, reference))
+        pydyf_compact.drop_unused_resources(pdf)
+        pydyf_compact.drop_unreferenced(pdf)
 
     return document.write_pdf(finisher=finish, **ARCHIVE_OPTIONS)

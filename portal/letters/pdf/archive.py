@@ -27,15 +27,15 @@ from portal.letters.pdf.pdfparts import (
 )
 from portal.letters.pdf.vdp import STOCK, File, LetterParts, Numbers, _close, write_parts
 
-# The most an archived letter of any kind may take, in bytes. At 58.7 kB a letter a
-# 150,000-letter cohort took 8.8 GB of archive; at this budget it takes at most 4.7 GB
-# (3.6 GB as measured: README, "Letter kinds"). The largest now is a trilingual run letter
-# (29.2 kB); the budget leaves it 6 % for text changes. Every archived letter is PDF/A-2a
-# (its sRGB output intent: 0.4 kB). The aim of 20 kB is reached by bilingual letters of the
-# shorter kinds only: what stays is what a letter prints, the outlines of its glyphs (about
-# 7-8 kB for two weights of DejaVu Sans, TrueType without hinting) and its pages' text
-# (about 3 kB a page, two thirds of it the glyph codes).
-ARCHIVED_LETTER_MAX_BYTES = 31_000
+# The most an archived letter of any kind may take, in bytes, by its number of language
+# sections. At 58.7 kB a letter a 150,000-letter cohort took 8.8 GB of archive; at 20 kB
+# it takes at most 3.0 GB. Every archived letter is PDF/A-2a (its sRGB output intent:
+# 0.4 kB). What a bilingual letter keeps (19.5 kB at most): the outlines of its glyphs in
+# two weights (about 5.5 kB, drawn on fonts.ARCHIVE_UPEM), its pages' text (about 3 kB a
+# page, two thirds of it the glyph codes), its structure tree (1 kB) and the PDF/A parts.
+# A German-area letter holds a third language section, a third page of text and the glyphs
+# of a third language: 24 kB at most.
+ARCHIVED_LETTER_MAX_BYTES = {2: 20_000, 3: 24_500}
 
 _STREAM_END = b"endstream\nendobj\n"
 _ROW = struct.Struct(">BIH")  # a cross-reference stream entry: /W [1 4 2]
@@ -307,9 +307,10 @@ def _font_objects(base: int, font: _LayoutFont, added: dict[int, str],
         descriptor: plain_object(descriptor, b"<</Type /FontDescriptor /FontName /%s %s"
                                              b"/FontFile2 %d 0 R>>" % (name, face.descriptor,
                                                                        file2)),
-        file2: deflated_stream(file2, zlib.compress(program, 6), b"/Length1 %d " % len(program)),
-        to_unicode: deflated_stream(to_unicode, zlib.compress(fonts._to_unicode(texts), 6)),
-        cid_to_gid: deflated_stream(cid_to_gid, zlib.compress(bytes(mapping), 6)),
+        # Level 9: written once per layout and set of added glyphs, kept in every letter.
+        file2: deflated_stream(file2, zlib.compress(program, 9), b"/Length1 %d " % len(program)),
+        to_unicode: deflated_stream(to_unicode, zlib.compress(fonts._to_unicode(texts), 9)),
+        cid_to_gid: deflated_stream(cid_to_gid, zlib.compress(bytes(mapping), 9)),
     }
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import uharfbuzz as hb
 from fontTools.ttLib import TTFont
+from fontTools.ttLib.scaleUpem import scale_upem
 
 from portal.letters.pdf.pdfparts import deflated_stream, plain_object, subset_tag
 
@@ -50,6 +51,13 @@ _DROP_TAGS = [int.from_bytes(tag.encode(), "big") for tag in _DROP]
 # kept for the font parsers that insist on it).
 _COMPACT_DROP_TAGS = _DROP_TAGS + [int.from_bytes(tag.encode(), "big")
                                    for tag in ("cmap", "name", "OS/2", "gasp")]
+
+
+# The outlines of an archived letter's fonts are drawn on a grid of this many units to the
+# em instead of the faces' 2048: a point moves at most 1/512 em (0.007 mm in 10 pt text, a
+# sixth of a 600 dpi printer dot), and the outlines take a quarter fewer bytes. Their
+# advance widths are the PDF's /W, in thousandths of an em as before: nothing moves.
+ARCHIVE_UPEM = 256
 
 
 class MissingGlyph(ValueError):
@@ -117,13 +125,9 @@ class Face:
 
     def compact_subset(self, gids: set[int]) -> tuple[bytes, dict[int, int]]:
         """A subset with its glyphs renumbered 0, 1, 2 ... (no empty slots for the glyphs
-        left out), and the new id of each glyph id of the face."""
-        plan = hb.SubsetPlan(self._hb_face, self._subset_input(
-            gids, _SUBSET_FLAGS & ~hb.SubsetFlags.RETAIN_GIDS, _COMPACT_DROP_TAGS))
-        face = plan.execute()
-        if face is None:
-            raise RuntimeError(f"HarfBuzz could not subset {self.file}")
-        return face.blob.data, dict(plan.old_to_new_glyph_mapping)
+        left out) and drawn on the ARCHIVE_UPEM grid, and the new id of each glyph id of
+        the face. Kept per set of glyphs: the letters of one kind share most of theirs."""
+        return _compact_subset(self.file, frozenset(gids))
 
     @staticmethod
     def _subset_input(gids: set[int], flags, drop=_DROP_TAGS) -> hb.SubsetInput:
@@ -134,6 +138,22 @@ class Face:
             subset_input.drop_table_tag_set.add(tag)
         subset_input.flags = flags
         return subset_input
+
+
+@lru_cache(maxsize=256)
+def _compact_subset(file: str, gids: frozenset[int]) -> tuple[bytes, dict[int, int]]:
+    face_ = face_file(file)
+    plan = hb.SubsetPlan(face_._hb_face, face_._subset_input(
+        set(gids), _SUBSET_FLAGS & ~hb.SubsetFlags.RETAIN_GIDS, _COMPACT_DROP_TAGS))
+    subset = plan.execute()
+    if subset is None:
+        raise RuntimeError(f"HarfBuzz could not subset {file}")
+    program = TTFont(BytesIO(subset.blob.data))
+    if program["head"].unitsPerEm > ARCHIVE_UPEM:
+        scale_upem(program, ARCHIVE_UPEM)
+    out = BytesIO()
+    program.save(out, reorderTables=False)
+    return out.getvalue(), dict(plan.old_to_new_glyph_mapping)
 
 
 @cache

@@ -442,5 +442,13 @@ class Structure:
 
 
 def pdf_string(text: str) -> bytes:
-    """A PDF text string (UTF-16BE with BOM), safe for any characters."""
-    return b"<feff" + text.encode("utf-16-be").hex().encode() + b">"
+    """A PDF text string: printable ASCII as it is, anything else as UTF-16BE with its
+    byte order mark (ISO 32000-1 7.9.2.2), both as literal strings with their delimiters
+    and line ends escaped."""
+    if text.isascii() and text.isprintable():
+        data = text.encode("ascii")
+    else:
+        data = b"\xfe\xff" + text.encode("utf-16-be")
+    return b"(" + data.replace(b"\\", b"\\\\").replace(
+        b"(", b"\\(").replace(b")", b"\\)").replace(b"\r", b"\\r").replace(
+        b"\n", b"\\n") + b")"

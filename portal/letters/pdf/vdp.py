@@ -322,16 +322,17 @@ def compose(variant: Layout, personal: Personal) -> LetterParts:
 def _tj(run: fonts.Run, glyphs: dict[int, str]) -> bytes:
     """A TJ array printing the shaped glyphs with their shaped advances (kerning): after
     each glyph the pen moves by its width in the font's /W, corrected to the advance."""
-    out = []
+    out = [b"<"]
     widths = run.face.advances
     for gid, advance, text in run.glyphs:
         if text or gid not in glyphs:
             glyphs.setdefault(gid, text)
-        out.append(b"<%04x>" % gid)
+        out.append(b"%04x" % gid)
         correction = widths[gid] - advance
-        if correction:
-            out.append(b"%d" % correction)
-    return b"".join(out)
+        if correction:  # glyphs with nothing between them stay in one string
+            out.append(b">%d<" % correction)
+    out.append(b">")
+    return b"".join(out).replace(b"<>", b"")
 
 
 # Glyphs every letter may share: the invitation code's alphabet, in any weight.
@@ -514,8 +515,9 @@ def _close(writer, numbers: Numbers, file: File, letters: list[Written],
         catalog += b"/Outlines %d 0 R /PageMode /UseOutlines " % outlines
     if documents:
         metadata = numbers.take()
+        # Compressed, as PDF/A-2 allows (PDF/A-1 did not) and the full renders have it.
         writer.add(metadata, stream_object(metadata, xmp(title, lang),
-                                           b"/Type /Metadata /Subtype /XML ", compress=False))
+                                           b"/Type /Metadata /Subtype /XML "))
         catalog += b"/Metadata %d 0 R " % metadata
         profile = numbers.take()
         writer.add(profile, deflated_stream(profile, _srgb_deflated(), b"/N 3 "))
