@@ -223,3 +223,36 @@ def test_no_module_below_the_factory_imports_it():
                     alias.name == "create_app" for alias in node.names):
                 importers.append(module)
     assert importers == []
+
+
+def test_every_letter_kind_lives_with_the_domain_that_declares_it(app):
+    """A domain declares the letters it sends (portal.letters.kinds) and keeps their
+    templates in its own templates/letters/: the engine's folder holds no kind's template,
+    and no kind's template sits in another domain."""
+    from importlib import import_module
+
+    from portal.letters import kinds
+
+    portal_dir = Path(import_module("portal").__file__).resolve().parent
+    owners = {}
+    for name in DOMAINS:
+        for kind in getattr(import_module(name), "LETTER_KINDS", ()):
+            owners[kind.name] = name
+    declared = {kind.name: kind for kind in kinds.declared()}
+    assert set(declared) == set(owners), "every declared kind is in its domain's LETTER_KINDS"
+    for name, kind in declared.items():
+        domain = portal_dir / owners[name].removeprefix("portal.")
+        assert kind.template == domain / "templates" / "letters" / f"{name}.html", name
+        assert kind.template.is_file(), name
+    template_files = {path.stem: path for path in portal_dir.rglob("templates/letters/*.html")}
+    misplaced = {name: str(path.relative_to(portal_dir)) for name, path in template_files.items()
+                 if name in declared and path != declared[name].template}
+    assert misplaced == {}
+    # Every letter template is a declared kind's, a partial (_name) or a staff page of the
+    # engine (its letter runs).
+    undeclared = [str(path.relative_to(portal_dir)) for path in template_files.values()
+                  if not path.stem.startswith("_") and path.stem not in declared
+                  and path.stem not in ("run", "runs")]
+    assert declared and undeclared == []
+    assert not [path for path in (portal_dir / "templates" / "letters").glob("*.html")
+                if path.stem in declared]

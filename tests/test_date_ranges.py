@@ -10,7 +10,6 @@ import importlib
 import pkgutil
 import re
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from flask_babel import force_locale
@@ -23,12 +22,10 @@ from portal import dateranges
 from portal.extensions import db
 from portal.invitations.models import Cohort
 from portal.reserve.models import Assignment, Engagement, EngagementStatus, TrainingPeriod
-from tests.support import factories
+from tests.support import factories, templates
 from tests.support import reserve as helpers
 from tests.support.client import login, post_form
 from tests.support.mail import outbox
-
-TEMPLATES = Path(portal.__file__).parent / "templates"
 
 
 def _all_forms() -> list[type[FlaskForm]]:
@@ -99,7 +96,7 @@ def test_a_date_out_of_range_gets_the_range_in_the_readers_language(app, languag
 
 def test_no_template_writes_a_date_input_of_its_own():
     """Raw <input type="date"> would miss the range: date inputs come from the fields."""
-    raw = [str(p.relative_to(TEMPLATES)) for p in TEMPLATES.rglob("*.html")
+    raw = [str(p.relative_to(templates.PORTAL)) for p in templates.files(".html")
            if re.search(r"<input[^>]*type=\"(date|datetime-local)\"", p.read_text())]
     assert raw == []
 

@@ -77,8 +77,8 @@ def _readers() -> dict[str, set[str]]:
         str(ROOT),
         method_map=[
             ("portal/**.py", "python"),
-            ("portal/templates/**.html", "jinja2"),
-            ("portal/templates/**.txt", "jinja2"),
+            ("portal/**/templates/**.html", "jinja2"),
+            ("portal/**/templates/**.txt", "jinja2"),
         ],
         keywords={
             "_": None,
@@ -88,7 +88,7 @@ def _readers() -> dict[str, set[str]]:
             "ngettext": (1, 2),
             "N_": None,
         },
-        options_map={"portal/templates/**": {"trimmed": "true"}},
+        options_map={"portal/**/templates/**": {"trimmed": "true"}},
         comment_tags=("TRANSLATORS:",),
     ):
         key = message if isinstance(message, str) else message[0]

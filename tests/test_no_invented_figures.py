@@ -23,9 +23,10 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from portal.i18n import TRANSLATED
+from tests.support import templates
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "portal" / "templates"
+
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|%%|\{\{?\s*\w+\s*\}?\}")
 
@@ -159,7 +160,7 @@ def _template_prose(source: str) -> str:
 
 
 def _templates():
-    return sorted(p for p in TEMPLATES.rglob("*") if p.suffix in (".html", ".txt"))
+    return templates.files(".html", ".txt")
 
 
 def test_no_template_text_outside_messages_holds_a_figure():

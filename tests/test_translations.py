@@ -130,11 +130,11 @@ def _employer_facing_ids() -> set[str]:
     ids = set()
     for filename, _line, message, comments, _ctx in extract_from_dir(
             str(ROOT), method_map=[("portal/**.py", "python"),
-                                   ("portal/templates/**.html", "jinja2"),
-                                   ("portal/templates/**.txt", "jinja2")],
+                                   ("portal/**/templates/**.html", "jinja2"),
+                                   ("portal/**/templates/**.txt", "jinja2")],
             keywords={"_": None, "_l": None, "gettext": None, "lazy_gettext": None,
                       "ngettext": (1, 2)},
-            options_map={"portal/templates/**": {"trimmed": "true"}},
+            options_map={"portal/**/templates/**": {"trimmed": "true"}},
             comment_tags=("TRANSLATORS:",)):
         key = message if isinstance(message, str) else message[0]
         if filename.startswith(EMPLOYER_FACING + PARENT_FACING) or any(

@@ -5,13 +5,12 @@ together by a barrier; on PostgreSQL (CI) they truly run at once."""
 from __future__ import annotations
 
 import re
-import threading
 
 from portal.applications.intakes.models import Booking
 from portal.applications.models import Application, ApplicationEvent, Status
 from portal.extensions import db
 from portal.letters.models import Letter
-from tests.support import factories
+from tests.support import factories, races
 from tests.support import review as rh
 from tests.support.candidate import fill, ready_to_apply, start, step_data
 from tests.support.client import session_key
@@ -23,30 +22,16 @@ _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 def _all_at_once(app, token: str, page: str, url: str, data: dict) -> list[int]:
     """N clients signed in with the same session token: each opens `page` for its CSRF
     token, then all POST `data` to `url` at once. Returns the status codes."""
-    barrier = threading.Barrier(N)
-    codes: list[int] = []
-    errors: list[BaseException] = []
 
-    def one():
-        try:
-            client = app.test_client()
-            with client.session_transaction() as session:
-                session["_user_id"] = token
-                session["_fresh"] = True
-            html = client.get(page).get_data(as_text=True)
-            csrf = _TOKEN.search(html).group(1)
-            barrier.wait(timeout=60)
-            codes.append(client.post(url, data={"csrf_token": csrf, **data}).status_code)
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-            barrier.abort()
+    def one(client):
+        with client.session_transaction() as session:
+            session["_user_id"] = token
+            session["_fresh"] = True
+        html = client.get(page).get_data(as_text=True)
+        csrf = _TOKEN.search(html).group(1)
+        return lambda: client.post(url, data={"csrf_token": csrf, **data}).status_code
 
-    threads = [threading.Thread(target=one) for _ in range(N)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    assert not errors, errors
+    codes = races.requests_at_once(app, [one] * N)
     assert len(codes) == N
     return codes
 

@@ -41,12 +41,34 @@ from portal.applications.vetting import cli as vetting_cli
 from portal.applications.vetting import models as vetting_models  # noqa: F401 (its table)
 from portal.applications.vetting import services as vetting_services
 from portal.applications.vetting import views as vetting_views
+from portal.letters import kinds as letter_kinds
 from portal.navigation import StaffTask, add_staff_task, set_landing
 from portal.security import Role
+
+# The letters this domain sends (their templates in templates/letters/).
+LETTER_KINDS = (
+    letter_kinds.Kind.of(
+        __file__, "acknowledgement",
+        _l("Acknowledgement of your application — Service Year"),
+        prefix="ACK"),
+    letter_kinds.Kind.of(
+        __file__, "convocation",
+        _l("Convocation to the selection tests — Service Year"),
+        prefix="CNV"),
+    letter_kinds.Kind.of(
+        __file__, "decision",
+        _l("Decision on your application — Service Year"),
+        prefix="DEC"),
+    letter_kinds.Kind.of(
+        __file__, "review_answer",
+        _l("Answer to your request for a review — Service Year"),
+        prefix="REV"),
+)
 
 
 def init_app(app) -> None:
     app.register_blueprint(intake_views.bp)
+    letter_kinds.declare(*LETTER_KINDS)
     app.register_blueprint(candidate_views.bp)
     app.register_blueprint(interest.bp)  # the interest questionnaire
     app.register_blueprint(background.bp)  # the optional question about background

@@ -9,7 +9,7 @@ from portal.applications import correspondence, waitlist
 from portal.applications.models import Status
 from portal.applications.signals import application_moved, convocation_changed
 
-# The letter each move issues (portal/templates/letters/<kind>.html).
+# The letter each move issues (templates/letters/<kind>.html, declared in LETTER_KINDS).
 LETTERS = {
     "submit": "acknowledgement",
     "schedule_tests": "convocation",

@@ -35,6 +35,7 @@ from portal.employers.hr import feed_views, payment_views, planning_views
 from portal.employers.hr import views as hr_views
 from portal.employers.reservist import views as reservist_views
 from portal.employers.units import views as units_views
+from portal.letters import kinds as letter_kinds
 from portal.navigation import StaffTask, add_staff_task, set_landing
 from portal.security import Role
 
@@ -58,8 +59,32 @@ SETTINGS = {
 }
 
 
+# The letters this domain sends (their templates in templates/letters/).
+LETTER_KINDS = (
+    letter_kinds.Kind.of(
+        __file__, "agreement",
+        _l("Employer agreement — Reserve of Defence"),
+        prefix="AGR", audience=letter_kinds.ENTERPRISE),
+    letter_kinds.Kind.of(
+        __file__, "statement",
+        _l("Compensation statement — Reserve of Defence"),
+        audience=letter_kinds.ENTERPRISE),
+    letter_kinds.Kind.of(
+        __file__, "statement_review_answer",
+        _l("Answer on a compensation statement — Reserve of Defence")),
+    letter_kinds.Kind.of(
+        __file__, "leave_statement",
+        _l("Compensatory leave statement — Reserve of Defence"),
+        audience=letter_kinds.ENTERPRISE),
+    letter_kinds.Kind.of(
+        __file__, "self_statement",
+        _l("Your compensation as a self-employed reservist — Reserve of Defence")),
+)
+
+
 def init_app(app) -> None:
     """Register the employers domain: settings, blueprints, CLI, demo seed, signal handlers."""
+    letter_kinds.declare(*LETTER_KINDS)
     for key, (env, default) in SETTINGS.items():
         app.config.setdefault(key, int(os.environ.get(env, default)))
     # EMPLOYER_CONTACT_LIMIT: how often a reservist may make the portal write to HR contacts.

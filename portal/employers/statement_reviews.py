@@ -23,6 +23,7 @@ from portal.employers import effects, statements, terms
 from portal.employers.members import is_member
 from portal.employers.models import Agreement, Employer, StatementReview
 from portal.extensions import db
+from portal.letters import pending
 from portal.letters import services as letters
 from portal.letters.models import Letter
 from portal.locking import lock_row
@@ -200,9 +201,9 @@ def waiting() -> list[StatementReview]:
     )
 
 
-def issue_answer_letter(review: StatementReview, actor: User, asker: User):
-    """The answer as a letter, archived for the one who asked (flushes): to the enterprise
-    at its postal address, formally, or to the reservist, each in their own languages."""
+def _answer_recipient(review: StatementReview, asker: User):
+    """Who the answer goes to, whether formally, and in which languages: the enterprise at
+    its postal address, formally, or the reservist, each in their own languages."""
     if review.reservist_id is None:
         to, formal = effects.recipient(review.employer), True
         language = review.employer.language
@@ -212,10 +213,32 @@ def issue_answer_letter(review: StatementReview, actor: User, asker: User):
               letters.Recipient(name=asker.full_name, address_lines=(), postcode="",
                                 first_name=asker.first_name or None))
         formal, language = False, asker.language
-    return letters.issue(
+    return to, formal, regions.REGISTER_LANGUAGES.get(
+        language, regions.REGISTER_LANGUAGES["nl"])
+
+
+def issue_answer_letter(review: StatementReview, actor: User, asker: User):
+    """The answer as a letter, archived for the one who asked: made once the answer is
+    committed (letters.pending); what would stop it from printing refuses the answer now."""
+    to, _formal, languages = _answer_recipient(review, asker)
+    return pending.later_printable("statement_review_answer", make_answer_letter,
+                                   subject=review, recipient=to, languages=languages,
+                                   user=asker, actor=actor)
+
+
+def make_answer_letter(row) -> None:
+    """Issue a pending answer letter (letters.pending calls it after the commit). A review
+    erased meanwhile gets no letter."""
+    review = db.session.get(StatementReview, int(row.subject_id))
+    asker = db.session.get(User, row.user_id) if row.user_id else None
+    if review is None or asker is None:
+        return
+    actor = db.session.get(User, row.actor_id) if row.actor_id else None
+    to, formal, languages = _answer_recipient(review, asker)
+    letters.issue(
         "statement_review_answer", recipient=to, actor=actor, user=asker, subject=review,
-        context={"review": review, "employer": review.employer, "formal": formal},
-        languages=regions.REGISTER_LANGUAGES.get(language, regions.REGISTER_LANGUAGES["nl"]))
+        reference=row.reference, languages=languages,
+        context={"review": review, "employer": review.employer, "formal": formal})
 
 
 def answer_letter(review: StatementReview) -> Letter | None:

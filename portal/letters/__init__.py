@@ -6,10 +6,12 @@ import logging
 from flask import render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from jinja2 import ChoiceLoader
 
 from portal.extensions import db
 from portal.letters import (  # noqa: F401 (models: tables)
     cli,
+    kinds,
     limits,
     models,
     run_views,
@@ -22,6 +24,8 @@ from portal.security import Role
 
 
 def init_app(app) -> None:
+    # The letter kinds' templates, kept with the domains that declare them (kinds.Loader).
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, kinds.Loader()])
     app.register_blueprint(views.bp)
     app.register_blueprint(run_views.bp)
     cli.register(app)

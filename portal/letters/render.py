@@ -24,28 +24,12 @@ from markupsafe import Markup
 from PIL import Image
 
 from portal import clock, i18n
+from portal.letters import kinds
 from portal.letters.pdf import archive, fonts, pydyf_compact, qrfast, vdp
 
 ASSETS = (Path(__file__).resolve().parent.parent / "static" / "letters").resolve()
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "letters"
 BASE_URL = ASSETS.as_uri() + "/"
-# The document title of each kind (the PDF's Title, shown by readers instead of the file
-# name), in the letter's first language.
-TITLES = {
-    "invitation": _l("Invitation — Service Year"),
-    "invitation_reminder": _l("Reminder of your invitation — Service Year"),
-    "acknowledgement": _l("Acknowledgement of your application — Service Year"),
-    "convocation": _l("Convocation to the selection tests — Service Year"),
-    "decision": _l("Decision on your application — Service Year"),
-    "agreement": _l("Employer agreement — Reserve of Defence"),
-    "statement": _l("Compensation statement — Reserve of Defence"),
-    "review_answer": _l("Answer to your request for a review — Service Year"),
-    "reserve": _l("Your application to the Reserve — Reserve of Defence"),
-    "data_export": _l("The data the portal holds on you — Service Year"),
-    "statement_review_answer": _l("Answer on a compensation statement — Reserve of Defence"),
-    "leave_statement": _l("Compensatory leave statement — Reserve of Defence"),
-    "self_statement": _l("Your compensation as a self-employed reservist — Reserve of Defence"),
-}
 # The signatory's rank (LETTER_SIGNATORY_RANK), printed in each language section's language.
 RANKS = {
     "general": _l("General"),
@@ -126,8 +110,10 @@ def warm() -> None:
 
 def _warm() -> None:
     fonts.covered("Dienstjaar")  # the packaged faces, read once
-    for path in TEMPLATES.glob("*.html"):  # compiled templates
+    for path in TEMPLATES.glob("*.html"):  # compiled templates: the engine's and the kinds'
         current_app.jinja_env.get_template(f"letters/{path.name}")
+    for kind in kinds.declared():
+        current_app.jinja_env.get_template(f"letters/{kind.name}.html")
     for lang in i18n.LETTER_LANGUAGES:  # the catalogues of every letter language
         document_title("invitation", lang)
     image = qr_data_uri("https://dienstjaar.example/start")
@@ -155,8 +141,14 @@ def _template_files(name: str) -> list[str]:
         if current in found:
             continue
         found.append(current)
-        todo.extend(_INCLUDED.findall((TEMPLATES / current).read_text()))
+        todo.extend(_INCLUDED.findall(_template_path(current).read_text()))
     return found
+
+
+def _template_path(name: str) -> Path:
+    """A letter template's file: the engine's own, or one kept with the domain that
+    declared the kind."""
+    return kinds.template_file(f"letters/{name}") or TEMPLATES / name
 
 
 @cache
@@ -164,7 +156,7 @@ def template_version(kind: str) -> str:
     """A short hash of everything that shapes a letter of this kind."""
     digest = hashlib.sha256()
     for name in (*_template_files(f"{kind}.html"), *SHARED_FILES):
-        digest.update((TEMPLATES / name).read_bytes())
+        digest.update(_template_path(name).read_bytes())
     for path in sorted(ASSETS.rglob("*")):
         if path.is_file():
             digest.update(path.name.encode())
@@ -219,7 +211,7 @@ def url_text(address: str) -> Markup:
 def document_title(kind: str, language: str) -> str:
     """The title of a letter of this kind in this language, naming the letter."""
     with i18n.locale(language):
-        return str(TITLES.get(kind) or _("Letter — Service Year"))
+        return str(kinds.title(kind) or _("Letter — Service Year"))
 
 
 def add_days(day: date, days: int) -> date:

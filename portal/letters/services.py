@@ -18,7 +18,7 @@ from sqlalchemy import String, cast, delete, select
 
 from portal import audit, clock, i18n, regions
 from portal.extensions import db
-from portal.letters import address, limits, render
+from portal.letters import address, kinds, limits, render
 from portal.letters.models import Letter, PendingLetter
 from portal.letters.pdf import fonts, vdp
 from portal.refusals import Refusal
@@ -26,15 +26,6 @@ from portal.security import Role
 
 # Crockford base32 without the check symbols: readable on paper and over the phone.
 _REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-KIND_PREFIX = {
-    "invitation": "INV",
-    "acknowledgement": "ACK",
-    "convocation": "CNV",
-    "decision": "DEC",
-    "review_answer": "REV",
-    "reserve": "RES",
-    "agreement": "AGR",
-}
 
 
 log = logging.getLogger(__name__)
@@ -211,7 +202,7 @@ def new_reference(kind: str, today: date | None = None) -> str:
     """e.g. INV-2611-7K3M9Q2X: kind, year and month, 40 random bits."""
     today = today or clock.today()
     tail = "".join(secrets.choice(_REF_ALPHABET) for _ in range(8))
-    return f"{KIND_PREFIX.get(kind, kind[:3].upper())}-{today:%y%m}-{tail}"
+    return f"{kinds.reference_prefix(kind)}-{today:%y%m}-{tail}"
 
 
 def salutation_pattern() -> str:
@@ -423,7 +414,8 @@ def store(kind: str, *, pdf: bytes, page_count: int, reference: str, languages, 
 def issue(kind: str, *, recipient: Recipient, context: dict, actor, languages=None,
           person=None, user=None, cohort=None, subject=None, reference: str | None = None,
           slots: dict | None = None, delivery: str | None = None) -> Letter:
-    """Render `templates/letters/<kind>.html` for each language in order, archive and audit it.
+    """Render the kind's template (declared by its domain, see kinds) for each language in
+    order, archive and audit it.
 
     `context` is available in the template; `slots` are extra personal texts printed in the
     template's data-slot elements. `delivery` (see for_delivery): "post" refuses an address

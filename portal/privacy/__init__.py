@@ -13,6 +13,7 @@ from portal import drafts
 from portal import privacy_registry as registry
 from portal.audit import AuditEvent
 from portal.extensions import db
+from portal.letters import kinds as letter_kinds
 from portal.mail import OutboxMail
 from portal.navigation import StaffTask, add_staff_task
 from portal.privacy import cli, models, services, views  # noqa: F401 - models: the table
@@ -107,8 +108,17 @@ def _tasks():
     )
 
 
+# The letters this domain sends (their templates in templates/letters/).
+LETTER_KINDS = (
+    letter_kinds.Kind.of(
+        __file__, "data_export",
+        _l("The data the portal holds on you — Service Year")),
+)
+
+
 def init_app(app) -> None:
     app.register_blueprint(views.bp)
+    letter_kinds.declare(*LETTER_KINDS)
     app.register_blueprint(views.admin)
     cli.register(app)
     registry.contribute(app, CORE)

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal import demo as demo_seeds
 from portal import privacy_registry
+from portal.letters import kinds as letter_kinds
 from portal.navigation import StaffTask, add_first_task, add_staff_task, set_landing
 from portal.reserve import (  # noqa: F401 (models: the tables)
     callup_views,
@@ -47,8 +48,18 @@ STAFF_TASKS = (
 )
 
 
+# The letters this domain sends (their templates in templates/letters/).
+LETTER_KINDS = (
+    letter_kinds.Kind.of(
+        __file__, "reserve",
+        _l("Your application to the Reserve — Reserve of Defence"),
+        prefix="RES"),
+)
+
+
 def init_app(app) -> None:
     """Register the Reserve's pages, commands, demo seed, staff tasks and subscriptions."""
+    letter_kinds.declare(*LETTER_KINDS)
     for bp in (candidate_views.bp, staff_views.bp, units_views.bp, callup_views.bp):
         app.register_blueprint(bp)
     cli.register(app)

@@ -29,7 +29,8 @@ TRANSITIONS: dict[tuple[S, str], tuple[S, frozenset]] = {
     (S.APPROVED, "withdraw"): (S.WITHDRAWN, frozenset({C})),
 }
 
-# The letter each move issues (templates/letters/<kind>.html), by a signal subscriber.
+# The letter each move issues (templates/letters/<kind>.html, declared in LETTER_KINDS), by a
+# signal subscriber.
 LETTERS = {"approve": "reserve", "reject": "reserve"}
 
 # Engagements waiting for a recruiter, and those that make someone a reservist.

@@ -201,3 +201,26 @@ def test_a_reservists_requests_are_in_their_export_and_go_with_their_erasure(cli
     assert exported["statement_reviews"][0]["reason"] == REASON
     privacy.erase(reservist, None, utcnow())
     assert db.session.scalar(db.select(StatementReview)) is None
+
+
+def test_the_answer_letter_is_made_after_the_answer_is_kept(app, bakery):
+    """No PDF is rendered inside the answer's transaction: the letter waits for its commit
+    (letters.pending), and the answer stands even before the letter exists."""
+    from portal.accounts.models import User
+    from portal.employers import statement_reviews
+    from portal.letters.models import PendingLetter
+
+    company, hr, _reservist, admin = bakery
+    review = statement_reviews.ask(db.session.get(User, hr.id), company, LAST_YEAR, REASON,
+                                   date.today())
+    db.session.commit()
+    answers = db.select(Letter).where(Letter.kind == "statement_review_answer")
+    statement_reviews.answer(admin, review.id, "upheld", "The attendance list shows 9 days.")
+    assert db.session.scalars(answers).all() == []
+    (pending,) = db.session.scalars(db.select(PendingLetter)).all()
+    assert pending.kind == "statement_review_answer"
+    reference = pending.reference
+    db.session.commit()
+    (letter,) = db.session.scalars(answers).all()
+    assert letter.reference == reference and letter.user_id == hr.id
+    assert "The attendance list shows 9 days." in " ".join(pdf_text(letter.pdf).split())

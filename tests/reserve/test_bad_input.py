@@ -1,8 +1,8 @@
 """Bad input is refused with a clear, translated message and nothing is stored."""
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
+from functools import partial
 from io import BytesIO
 
 import pytest
@@ -19,7 +19,7 @@ from portal.reserve.models import (
     Proof,
     YearEndChoice,
 )
-from tests.support import factories
+from tests.support import factories, races
 from tests.support import reserve as helpers
 from tests.support import review as rh
 from tests.support.client import login, post_form
@@ -170,34 +170,22 @@ def test_two_planners_filling_the_last_place_at_once_never_overfill(app):
     period = helpers.period(unit, capacity=1)
     reservists = [_serving(unit) for _ in range(2)]
     db.session.commit()
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
 
-    def assign(engagement_id: int, user_id: int) -> None:
+    def attempt(engagement_id: int, user_id: int):
         from portal.accounts.models import User
         from portal.reserve.models import TrainingPeriod
 
-        with app.app_context(), i18n.locale("en"):
-            user = db.session.get(User, user_id)
-            engagement = db.session.get(Engagement, engagement_id)
-            target = db.session.get(TrainingPeriod, period.id)
-            barrier.wait()
-            try:
-                training.assign(target, engagement, user)
-                db.session.commit()
-                outcomes.append("assigned")
-            except Refusal as err:
-                db.session.rollback()
-                outcomes.append(err.message)
-            finally:
-                db.session.remove()
+        user = db.session.get(User, user_id)
+        engagement = db.session.get(Engagement, engagement_id)
+        target = db.session.get(TrainingPeriod, period.id)
 
-    threads = [threading.Thread(target=assign, args=(r.id, s.id))
-               for r, s in zip(reservists, staff, strict=True)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+        def move():
+            training.assign(target, engagement, user)
+            return "assigned"
+        return move
+
+    outcomes = races.at_once(app, [partial(attempt, r.id, s.id)
+                                   for r, s in zip(reservists, staff, strict=True)])
     assert sorted(outcomes) == ["The period is full: its capacity is 1.", "assigned"]
     db.session.expire_all()
     assert training.taken(period.id) == 1

@@ -17,6 +17,8 @@ import zlib
 from dataclasses import dataclass, field
 from io import BytesIO
 
+import pydyf  # WeasyPrint's writer: the full renders' objects, before they are written
+
 from portal.letters.pdf import fonts
 from portal.letters.pdf.pdfparts import (
     Template,
@@ -351,10 +353,10 @@ def letter_pdf(parts: LetterParts) -> bytes:
 
 def compact_font_programs(pdf, resolve) -> None:
     """In a WeasyPrint PDF (pydyf objects; `resolve` turns a reference into its object):
-    each embedded subset of a packaged face becomes a renumbered subset of the same glyphs
-    with a CIDToGIDMap. The text, its CIDs and its widths stay as they are."""
-    import pydyf  # WeasyPrint's writer, present wherever a letter is laid out
-
+    each embedded subset of a packaged face becomes a renumbered subset of the same glyphs.
+    A subset of at most 256 glyphs gets one-byte codes (fonts.ONE_BYTE: each glyph's code
+    its new number, its CID too), its text and widths renumbered alike; a larger one keeps
+    its CIDs with a CIDToGIDMap. Either way every glyph prints as before."""
     groups: dict[int, list] = {}
     for obj in list(pdf.objects):
         if not (isinstance(obj, pydyf.Dictionary) and obj.get("Subtype") == "/CIDFontType2"
@@ -364,6 +366,8 @@ def compact_font_programs(pdf, resolve) -> None:
         program = resolve(descriptor["FontFile2"]) if "FontFile2" in descriptor else None
         if isinstance(program, pydyf.Stream):
             groups.setdefault(id(program), [program]).append(obj)
+    recoded: dict[int, dict[int, int]] = {}  # id of a CIDFont -> new code of each CID
+    mapped: list[tuple[list, set[int], dict[int, int]]] = []  # (CIDFonts, gids, new ids)
     for program, *cid_fonts in groups.values():
         names = [font["BaseFont"] for font in cid_fonts]
         files = {_FACES.get((name.decode() if isinstance(name, bytes) else str(name))
@@ -375,12 +379,120 @@ def compact_font_programs(pdf, resolve) -> None:
         for font in cid_fonts:
             gids |= set(_widths(font.get("W", [])))
         data, new_ids = face.compact_subset(gids)
+        program.stream = [data]
+        program.extra["Length1"] = len(data)
+        mapped.append((cid_fonts, gids, new_ids))
+        if max(new_ids.values(), default=0) < 256:
+            for font in cid_fonts:
+                recoded[id(font)] = {gid: new_ids[gid] for gid in gids}
+    type0s = {}
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Dictionary) and obj.get("Subtype") == "/Type0":
+            type0s[id(obj)] = (obj, resolve(obj["DescendantFonts"][0]))
+    codes = {key: recoded[id(cid)] for key, (_type0, cid) in type0s.items()
+             if id(cid) in recoded}
+    if codes and _recode_text(pdf, resolve, codes):
+        cmap = pydyf.Stream([fonts.ONE_BYTE], compress=True)
+        cmap.extra.update(Type="/CMap", CMapName="/" + fonts.ONE_BYTE_NAME, WMode=0,
+                          CIDSystemInfo=pydyf.Dictionary({
+                              "Registry": pydyf.String("Adobe"),
+                              "Ordering": pydyf.String("Identity"), "Supplement": 0}))
+        pdf.add_object(cmap)
+        for key, recode in codes.items():
+            type0, cid = type0s[key]
+            type0["Encoding"] = cmap.reference
+            cid["W"] = pydyf.Array(_w_items(
+                {recode[gid]: width for gid, width in _widths(cid.get("W", [])).items()}))
+    else:
+        codes = {}
+    done = {id(cid) for key, (_type0, cid) in type0s.items() if key in codes}
+    for cid_fonts, gids, new_ids in mapped:
+        if all(id(font) in done for font in cid_fonts):
+            continue  # CIDs renumbered: the CIDToGIDMap stays /Identity
         mapping = bytearray(2 * (max(gids, default=0) + 1))
         for gid in gids:
             mapping[2 * gid:2 * gid + 2] = new_ids[gid].to_bytes(2, "big")
-        program.stream = [data]
-        program.extra["Length1"] = len(data)
         cid_to_gid = pydyf.Stream([bytes(mapping)], compress=True)
         pdf.add_object(cid_to_gid)
         for font in cid_fonts:
             font["CIDToGIDMap"] = cid_to_gid.reference
+    _compact_to_unicode(pdf, resolve, codes)
+
+
+_HEX = re.compile(rb"<([0-9a-fA-F]*)>")
+_TF = re.compile(rb"/(\S+) [-\d.]+ Tf$")
+
+
+def _recode_text(pdf, resolve, codes: dict[int, dict[int, int]]) -> bool:
+    """The glyph strings drawn with the fonts in `codes` (id of a Type0 font -> new code of
+    each CID) written again with one byte a glyph. False, and nothing changed, when a string
+    holds a glyph a font's codes lack."""
+    by_name = {}
+    for obj in pdf.objects:
+        resources = obj.extra.get("Resources") if isinstance(obj, pydyf.Stream) else (
+            obj.get("Resources") if isinstance(obj, dict) else None)
+        resources = resolve(resources) if resources is not None else None
+        font_dict = resources.get("Font") if isinstance(resources, dict) else None
+        font_dict = resolve(font_dict) if font_dict is not None else None
+        for name, ref in (font_dict or {}).items():
+            by_name[name.encode() if isinstance(name, str) else name] = id(resolve(ref))
+    changes = []
+    for obj in pdf.objects:
+        items = getattr(obj, "stream", None)
+        if not isinstance(obj, pydyf.Stream) or not isinstance(items, list):
+            continue
+        current = None
+        for n, item in enumerate(items):
+            if not isinstance(item, bytes):
+                continue
+            if item.endswith(b" Tf") and (match := _TF.search(item)):
+                current = codes.get(by_name.get(match.group(1)))
+            elif current is not None and (item.endswith(b"TJ") or item.endswith(b"Tj")):
+                try:
+                    changes.append((items, n, _HEX.sub(
+                        lambda m, c=current: _literal(bytes(
+                            c[int(m.group(1)[i:i + 4], 16)]
+                            for i in range(0, len(m.group(1)), 4))), item)))
+                except KeyError:
+                    return False
+    for items, n, item in changes:
+        items[n] = item
+    return True
+
+
+def _literal(data: bytes) -> bytes:
+    """A literal string of these bytes, its delimiters and line ends escaped."""
+    return b"(" + data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(
+        b")", b"\\)").replace(b"\r", b"\\r").replace(b"\n", b"\\n") + b")"
+
+
+def _w_items(widths: dict[int, int]) -> list:
+    """A /W array as pydyf items: first CID, then the widths of the run from it."""
+    items: list = []
+    for cid in sorted(widths):
+        if items and cid == items[-2] + len(items[-1]):
+            items[-1].append(widths[cid])
+        else:
+            items.extend([cid, pydyf.Array([widths[cid]])])
+    return items
+
+
+def _compact_to_unicode(pdf, resolve, codes: dict[int, dict[int, int]]) -> None:
+    """Each ToUnicode CMap of a WeasyPrint PDF (one entry per glyph) written again with
+    ranges where glyphs and characters follow each other: the same texts, fewer bytes; keyed
+    by the one-byte codes of the fonts in `codes` (id of a Type0 font -> code of each CID)."""
+    for obj in list(pdf.objects):
+        if not (isinstance(obj, pydyf.Dictionary) and obj.get("Subtype") == "/Type0"
+                and "ToUnicode" in obj):
+            continue
+        cmap = resolve(obj["ToUnicode"])
+        items = getattr(cmap, "stream", None)
+        if not isinstance(items, list) or not all(isinstance(i, bytes) for i in items):
+            continue
+        texts = _texts(b"\n".join(items))
+        recode = codes.get(id(obj))
+        if recode is not None:
+            cmap.stream = [fonts._to_unicode(
+                {recode[cid]: text for cid, text in texts.items() if cid in recode}, width=1)]
+        elif texts:
+            cmap.stream = [fonts._to_unicode(texts)]

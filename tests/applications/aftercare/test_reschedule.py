@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 
-from portal import i18n
 from portal.accounts.models import User
 from portal.applications.intakes import reschedule
 from portal.applications.intakes import services as intake_services
@@ -19,8 +18,7 @@ from portal.audit import AuditEvent
 from portal.extensions import db
 from portal.letters.models import Letter
 from portal.notifications.models import Notification
-from portal.refusals import Refusal
-from tests.support import factories
+from tests.support import factories, races
 from tests.support import review as h
 from tests.support.client import login, post_form, version_on
 from tests.support.letters import pdf_text
@@ -158,29 +156,17 @@ def test_two_candidates_moving_to_the_last_place_at_once_never_overfill_it(app):
         h.convoke(candidate, held)
     db.session.commit()
     ids = [(c.id, c.user_id) for c in candidates]
-    barrier = threading.Barrier(len(ids))
-    outcomes: list[str] = []
 
-    def move(application_id: int, user_id: int) -> None:
-        with app.app_context(), i18n.locale("en"):
-            application = db.session.get(Application, application_id)
-            user = db.session.get(User, user_id)
-            barrier.wait()
-            try:
-                reschedule.move(application, last.id, user, date.today(), application.version)
-                db.session.commit()
-                outcomes.append("moved")
-            except Refusal as error:
-                db.session.rollback()
-                outcomes.append(error.message)
-            finally:
-                db.session.remove()
+    def attempt(application_id: int, user_id: int):
+        application = db.session.get(Application, application_id)
+        user = db.session.get(User, user_id)
 
-    threads = [threading.Thread(target=move, args=pair) for pair in ids]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+        def move():
+            reschedule.move(application, last.id, user, date.today(), application.version)
+            return "moved"
+        return move
+
+    outcomes = races.at_once(app, [partial(attempt, *pair) for pair in ids])
     assert sorted(outcomes) == sorted(["moved",
                                        "This selection day is full. Choose another one."])
     db.session.expire_all()

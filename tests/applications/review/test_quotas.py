@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-import threading
+from functools import partial
 
 import pytest
 
@@ -13,7 +13,7 @@ from portal.applications.review import services as review_services
 from portal.applications.workflow import SYSTEM, TransitionError, transition
 from portal.extensions import db
 from portal.letters.models import Letter
-from tests.support import factories
+from tests.support import factories, races
 from tests.support import review as h
 
 
@@ -57,33 +57,20 @@ def test_declined_and_rejected_do_not_hold_places(app):
 def _race(app, pairs) -> list[str]:
     """Each (decision id, user id) confirmed in its own thread, session and connection,
     all released at the same moment; returns "selected" or the refusal of each."""
-    barrier = threading.Barrier(len(pairs))
-    outcomes: list[str] = []
+    from portal.accounts.models import User
 
-    def confirm(decision_id: int, user_id: int) -> None:
-        from portal.accounts.models import User
+    def attempt(decision_id: int, user_id: int):
+        decision = db.session.get(Decision, decision_id)
+        user = db.session.get(User, user_id)
+        seen = decision.application.version  # the page both recruiters have open
 
-        with app.app_context(), i18n.locale("en"):
-            decision = db.session.get(Decision, decision_id)
-            user = db.session.get(User, user_id)
-            seen = decision.application.version  # the page both recruiters have open
-            barrier.wait()
-            try:
-                review_services.confirm(decision, user, seen)
-                db.session.commit()
-                outcomes.append("selected")
-            except TransitionError as error:
-                db.session.rollback()
-                outcomes.append(error.message)
-            finally:
-                db.session.remove()
+        def move():
+            review_services.confirm(decision, user, seen)
+            return "selected"
+        return move
 
-    threads = [threading.Thread(target=confirm, args=pair) for pair in pairs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return sorted(outcomes)
+    return races.at_once(app, [partial(attempt, *pair) for pair in pairs],
+                         refused=(TransitionError,))
 
 
 @pytest.mark.postgres

@@ -2,11 +2,9 @@
 the other recruiter reads a translated refusal (the unique index decides), never a 500."""
 from __future__ import annotations
 
-import threading
-
 from portal.applications.models import Decision
 from portal.extensions import db
-from tests.support import factories
+from tests.support import factories, races
 from tests.support import review as rh
 from tests.support.client import csrf_token, session_key
 
@@ -21,39 +19,25 @@ def test_two_recruiters_proposing_the_same_waitlisting_at_once_get_a_refusal(app
     version = application.version
     keys = [session_key(u) for u in recruiters]
     db.session.remove()
-    barrier = threading.Barrier(len(keys))
-    codes, bodies, errors = [], [], []
 
     def one(key):
-        try:
-            client = app.test_client()
+        def prepare(client):
             with client.session_transaction() as s:
                 s["_user_id"] = key
                 s["_fresh"] = True
             token = csrf_token(client, page)
-            barrier.wait(timeout=60)
-            response = client.post(url, data={"csrf_token": token, "version": version},
-                                   follow_redirects=True)
-            codes.append(response.status_code)
-            bodies.append(response.get_data(as_text=True))
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-            barrier.abort()
+            return lambda: client.post(url, data={"csrf_token": token, "version": version},
+                                       follow_redirects=True)
+        return prepare
 
     refused = 0
     for _round in range(4):  # a race: several rounds make the collision certain enough
         db.session.execute(db.delete(Decision))
         db.session.commit()
         db.session.remove()
-        barrier.reset()
-        codes.clear()
-        bodies.clear()
-        threads = [threading.Thread(target=one, args=(k,)) for k in keys]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(120)
-        assert not errors, errors
+        responses = races.requests_at_once(app, [one(key) for key in keys])
+        codes = [response.status_code for response in responses]
+        bodies = [response.get_data(as_text=True) for response in responses]
         assert codes == [200, 200], codes
         assert db.session.scalar(db.select(db.func.count()).select_from(Decision)) == 1
         refused += sum("already waiting for confirmation" in b for b in bodies)
