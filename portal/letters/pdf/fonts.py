@@ -18,6 +18,7 @@ import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.scaleUpem import scale_upem
 
+from portal.letters.pdf import upem
 from portal.letters.pdf.pdfparts import deflated_stream, plain_object, subset_tag
 
 FONTS = Path(__file__).resolve().parents[2] / "static" / "letters" / "fonts"
@@ -148,12 +149,15 @@ def _compact_subset(file: str, gids: frozenset[int]) -> tuple[bytes, dict[int, i
     subset = plan.execute()
     if subset is None:
         raise RuntimeError(f"HarfBuzz could not subset {file}")
-    program = TTFont(BytesIO(subset.blob.data))
-    if program["head"].unitsPerEm > ARCHIVE_UPEM:
-        scale_upem(program, ARCHIVE_UPEM)
-    out = BytesIO()
-    program.save(out, reorderTables=False)
-    return out.getvalue(), dict(plan.old_to_new_glyph_mapping)
+    data = subset.blob.data
+    program = upem.scaled(data, ARCHIVE_UPEM)
+    if program is None and TTFont(BytesIO(data))["head"].unitsPerEm > ARCHIVE_UPEM:
+        font = TTFont(BytesIO(data))  # a table upem.scaled does not know: fontTools
+        scale_upem(font, ARCHIVE_UPEM)
+        out = BytesIO()
+        font.save(out, reorderTables=False)
+        program = out.getvalue()
+    return program or data, dict(plan.old_to_new_glyph_mapping)
 
 
 @cache
