@@ -45,6 +45,11 @@ def test_archived_run_letters_fit_the_budget_and_stay_whole(app, client, login_a
         # One font per weight (the layout's and the letter's own glyphs), each embedded.
         assert sorted(name.split("+")[1] for name in embedded_fonts(letter.pdf)) == [
             "Letter-Sans", "Letter-Sans-Bold"]
+        # Its text one byte a glyph: each font's codes through the embedded one-byte CMap.
+        document = pikepdf.open(BytesIO(letter.pdf))
+        encodings = {str(font.Encoding.CMapName) for page in document.pages
+                     for font in page.Resources.Font.values()}
+        assert encodings == {"/Letter-OneByte-H"}
         # Every character printed is drawn by a glyph with outlines (none lost or swapped
         # when the subsets were merged and renumbered; -1: a composite glyph, such as À).
         for char, drawn in drawn_glyphs(letter.pdf).items():

@@ -62,6 +62,11 @@ def test_a_full_render_keeps_every_piece_of_text_in_its_element(app, name):
         targets.append(pages.index(item.Dest[0].objgen))
         item = item.get("/Next")
     assert targets == [0, 1, 2]
+    # Its text one byte a glyph (fonts.ONE_BYTE), as a reader finds it in its ToUnicode.
+    encodings = {str(font.Encoding.CMapName) if isinstance(font.Encoding, pikepdf.Stream)
+                 else str(font.Encoding) for page in document.pages
+                 for font in page.Resources.Font.values()}
+    assert encodings == {"/Letter-OneByte-H"}
 
 
 def test_a_run_letter_keeps_every_piece_of_text_in_its_element(app, client, tmp_path):

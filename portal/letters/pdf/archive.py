@@ -3,9 +3,11 @@ as in its print batch, written compact. Its plain objects (~200 structure elemen
 dictionaries, pages) go into one compressed object stream with a cross-reference stream
 (PDF 1.5, ISO 32000-1 7.5.7 and 7.5.8), and each weight is one embedded font: the layout's
 subset and the letter's own subset of the same face become one subset with its glyphs
-renumbered (no empty slots for the thousands of glyphs it does not use) and a CIDToGIDMap.
-Every font stays embedded; the text, its glyph ids (CIDs) and its widths are the same.
-`compact_font_programs` renumbers the font subsets of a full render (WeasyPrint) alike."""
+renumbered (no empty slots for the thousands of glyphs it does not use). Its text is
+written one byte a glyph (fonts.ONE_BYTE: the layout's glyphs first, then the letter's
+own; a CIDToGIDMap leads each code to its glyph) where the glyphs fit 255 codes, else with
+the print batch's two-byte CIDs. Every font stays embedded; what prints, and where, is the
+same. `compact_font_programs` does alike for the font subsets of a full render."""
 from __future__ import annotations
 
 import hashlib
@@ -32,12 +34,12 @@ from portal.letters.pdf.vdp import STOCK, File, LetterParts, Numbers, _close, wr
 # The most an archived letter of any kind may take, in bytes, by its number of language
 # sections. At 58.7 kB a letter a 150,000-letter cohort took 8.8 GB of archive; at 20 kB
 # it takes at most 3.0 GB. Every archived letter is PDF/A-2a (its sRGB output intent:
-# 0.4 kB). What a bilingual letter keeps (19.5 kB at most): the outlines of its glyphs in
-# two weights (about 5.5 kB, drawn on fonts.ARCHIVE_UPEM), its pages' text (about 3 kB a
-# page, two thirds of it the glyph codes), its structure tree (1 kB) and the PDF/A parts.
+# 0.4 kB). What a bilingual letter keeps (19 kB at most): the outlines of its glyphs in two
+# weights (about 5.5 kB, drawn on fonts.ARCHIVE_UPEM), its pages' text (about 2.5 kB a
+# page, one byte a glyph: fonts.ONE_BYTE), its structure tree (1 kB) and the PDF/A parts.
 # A German-area letter holds a third language section, a third page of text and the glyphs
-# of a third language: 24 kB at most.
-ARCHIVED_LETTER_MAX_BYTES = {2: 20_000, 3: 24_500}
+# of a third language: 23 kB at most.
+ARCHIVED_LETTER_MAX_BYTES = {2: 20_000, 3: 23_500}
 
 _STREAM_END = b"endstream\nendobj\n"
 _ROW = struct.Struct(">BIH")  # a cross-reference stream entry: /W [1 4 2]
@@ -192,6 +194,8 @@ class _LayoutFont:
     texts: dict[int, str]
     # Written objects by the glyphs a letter adds: most letters add none or the same few.
     merged: dict = field(default_factory=dict, compare=False)
+    # One-byte code of each glyph of the layout (fonts.ONE_BYTE), None past 255 glyphs.
+    codes: dict | None = field(default=None, compare=False)
 
 
 _LAYOUT_FONTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -263,27 +267,40 @@ def _layout_fonts(template: Template) -> list[_LayoutFont]:
                         texts.setdefault(gid, text)
             found.append(_LayoutFont(
                 local[ref.idnum], local[cid_ref.idnum], local[descriptor_ref.idnum],
-                local[program_ref.idnum], local[to_unicode.idnum], face, widths, texts))
+                local[program_ref.idnum], local[to_unicode.idnum], face, widths, texts,
+                codes={gid: code for code, gid in enumerate(sorted(widths), start=1)}
+                if len(widths) < 256 else None))
     _LAYOUT_FONTS[template] = found
     return found
 
 
 def _merged_objects(base: int, font: _LayoutFont, own: list[fonts.SubsetFont],
-                    cid_to_gid: int) -> dict[int, bytes]:
+                    cid_to_gid: int, cmap: int | None = None):
     """The objects of one font for a layout font and the letter's own subsets of its face,
-    under the layout font's numbers (and `cid_to_gid`, a new one)."""
+    under the layout font's numbers (and `cid_to_gid`, a new one), and the one-byte code of
+    each glyph when written with the CMap `cmap` (fonts.ONE_BYTE), else None."""
     added = {gid: text for subset in own for gid, text in subset.used.items()
              if gid not in font.widths}
-    key = (base, cid_to_gid, frozenset(added))
+    key = (base, cid_to_gid, cmap, frozenset(added))
     if key not in font.merged:
         if len(font.merged) >= _MERGED_KEPT:
             font.merged.clear()
-        font.merged[key] = _font_objects(base, font, added, cid_to_gid)
+        font.merged[key] = _font_objects(base, font, added, cid_to_gid, cmap)
     return font.merged[key]
 
 
+def _letter_codes(font: _LayoutFont, added) -> dict[int, int] | None:
+    """The one-byte codes of a layout font with the glyphs a letter adds (after the
+    layout's own, in the order of their ids); None when they pass 255."""
+    if font.codes is None or len(font.codes) + len(added) > 255:
+        return None
+    codes = dict(font.codes)
+    codes.update((gid, len(font.codes) + n) for n, gid in enumerate(sorted(added), start=1))
+    return codes
+
+
 def _font_objects(base: int, font: _LayoutFont, added: dict[int, str],
-                  cid_to_gid: int) -> dict[int, bytes]:
+                  cid_to_gid: int, cmap: int | None = None):
     face = font.face
     widths, texts = dict(font.widths), dict(font.texts)
     for gid, text in added.items():
@@ -291,29 +308,46 @@ def _font_objects(base: int, font: _LayoutFont, added: dict[int, str],
         if text:
             texts.setdefault(gid, text)
     program, new_ids = face.compact_subset(set(widths))
-    mapping = bytearray(2 * (max(widths, default=0) + 1))
-    for gid in widths:
-        mapping[2 * gid:2 * gid + 2] = new_ids[gid].to_bytes(2, "big")
+    codes = _letter_codes(font, added) if cmap is not None else None
+    if codes is not None:  # one byte a glyph: CID = code, mapped to the glyph's new id
+        encoding = b"%d 0 R" % cmap
+        mapping = bytearray(2 * (max(codes.values()) + 1))
+        for gid, code in codes.items():
+            mapping[2 * code:2 * code + 2] = new_ids[gid].to_bytes(2, "big")
+        identity = all(codes[gid] == new_ids[gid] for gid in codes)
+        w = _w_array({codes[gid]: width for gid, width in widths.items()})
+        cmap_data = fonts._to_unicode({codes[gid]: text for gid, text in texts.items()},
+                                      width=1)
+    else:
+        encoding, identity = b"/Identity-H", False
+        mapping = bytearray(2 * (max(widths, default=0) + 1))
+        for gid in widths:
+            mapping[2 * gid:2 * gid + 2] = new_ids[gid].to_bytes(2, "big")
+        w = _w_array(widths)
+        cmap_data = fonts._to_unicode(texts)
     name = f"{subset_tag(program, face.postscript)}+{face.postscript}".encode()
     type0, cid, descriptor = base + font.type0, base + font.cid, base + font.descriptor
     file2, to_unicode = base + font.program, base + font.to_unicode
-    w = _w_array(widths)
-    return {
+    objects = {
         type0: plain_object(type0, b"<</Type /Font /Subtype /Type0 /BaseFont /%s "
-                                   b"/Encoding /Identity-H /DescendantFonts [%d 0 R] "
-                                   b"/ToUnicode %d 0 R>>" % (name, cid, to_unicode)),
+                                   b"/Encoding %s /DescendantFonts [%d 0 R] "
+                                   b"/ToUnicode %d 0 R>>" % (name, encoding, cid, to_unicode)),
         cid: plain_object(cid, b"<</Type /Font /Subtype /CIDFontType2 /BaseFont /%s "
                                b"/CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) "
                                b"/Supplement 0>> /FontDescriptor %d 0 R /W [%s] "
-                               b"/CIDToGIDMap %d 0 R>>" % (name, descriptor, w, cid_to_gid)),
+                               b"/CIDToGIDMap %s>>" % (
+                                   name, descriptor, w,
+                                   b"/Identity" if identity else b"%d 0 R" % cid_to_gid)),
         descriptor: plain_object(descriptor, b"<</Type /FontDescriptor /FontName /%s %s"
                                              b"/FontFile2 %d 0 R>>" % (name, face.descriptor,
                                                                        file2)),
         # Level 9: written once per layout and set of added glyphs, kept in every letter.
         file2: deflated_stream(file2, zlib.compress(program, 9), b"/Length1 %d " % len(program)),
-        to_unicode: deflated_stream(to_unicode, zlib.compress(fonts._to_unicode(texts), 9)),
-        cid_to_gid: deflated_stream(cid_to_gid, zlib.compress(bytes(mapping), 9)),
+        to_unicode: deflated_stream(to_unicode, zlib.compress(cmap_data, 9)),
     }
+    if not identity:
+        objects[cid_to_gid] = deflated_stream(cid_to_gid, zlib.compress(bytes(mapping), 9))
+    return objects, codes
 
 
 def _w_array(widths: dict[int, int]) -> bytes:
@@ -329,26 +363,111 @@ def _w_array(widths: dict[int, int]) -> bytes:
 
 
 def letter_pdf(parts: LetterParts) -> bytes:
-    """One recipient's letter as a PDF of its own, as archived and served."""
+    """One recipient's letter as a PDF of its own, as archived and served. Its text is
+    written with one-byte glyph codes (fonts.ONE_BYTE) wherever its fonts allow."""
     variant = parts.variant
     template = variant.template
     out = BytesIO()
     writer = CompactWriter(out)
-    writer.chunk(*template.chunk(0))
-    numbers = Numbers(template.count + 1)
-    file = File(numbers)
     # The letter's own subsets are written as part of the layout's font of the same face.
     layout_fonts = _layout_fonts(template) if isinstance(template, Template) else []
+    owns = [[subset for subset in parts.fonts.values() if subset.face is font.face]
+            for font in layout_fonts]
+    chunk = _one_byte_chunk(template, layout_fonts) if layout_fonts and all(
+        _letter_codes(font, {gid for subset in own for gid in subset.used
+                             if gid not in font.widths}) is not None
+        for font, own in zip(layout_fonts, owns, strict=True)) else None
+    writer.chunk(*(chunk or template.chunk(0)))
+    numbers = Numbers(template.count + 1)
+    file = File(numbers)
+    cmap = None
+    if chunk is not None:
+        cmap = numbers.take()
+        writer.add(cmap, stream_object(cmap, fonts.ONE_BYTE, fonts.ONE_BYTE_DICT, level=9))
     shared: dict[bytes, int] = {}
-    for font in layout_fonts:
-        own = [subset for subset in parts.fonts.values() if subset.face is font.face]
-        for num, data in _merged_objects(0, font, own, numbers.take()).items():
+    codes_by_name: dict[bytes, dict[int, int]] = {}
+    for font, own in zip(layout_fonts, owns, strict=True):
+        objects, codes = _merged_objects(0, font, own, numbers.take(), cmap)
+        for num, data in objects.items():
             writer.add(num, data)
         shared.update((subset.name, font.type0) for subset in own)
-    written = write_parts(writer, parts, 0, numbers, file, shared)
+        if codes is not None:
+            codes_by_name.update((name.encode(), codes) for name, subset in parts.fonts.items()
+                                 if subset.face is font.face)
+    recode = None
+    if codes_by_name:
+        def recode(overlay: bytes) -> bytes:
+            text = _recoded(zlib.decompress(overlay), codes_by_name)
+            if text is None:
+                raise ValueError("an overlay prints a glyph its font's codes lack")
+            return zlib.compress(text, 6)
+    written = write_parts(writer, parts, 0, numbers, file, shared, recode)
     _close(writer, numbers, file, [written], variant.title, variant.languages[0],
            parts.personal.seed.encode() + secrets.token_bytes(8))
     return out.getvalue()
+
+
+_ONE_BYTE_CHUNKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_OPS = re.compile(rb"/([^\s/\[\]()<>{}%]+) [-\d.]+ Tf|\[[^\]]*\]\s*TJ|<[0-9a-fA-F]*>\s*Tj")
+_STREAM_HEAD = re.compile(rb"(\d+) 0 obj\n<</Filter /FlateDecode\s*/Length (\d+)>>\nstream\n")
+
+
+def _one_byte_chunk(template: Template, layout_fonts: list[_LayoutFont]):
+    """The layout's objects with its pages' text in one-byte glyph codes (written once per
+    layout), or None when a page prints a glyph the codes lack."""
+    if template in _ONE_BYTE_CHUNKS:
+        return _ONE_BYTE_CHUNKS[template]
+    by_type0 = {font.type0: font.codes for font in layout_fonts}
+    names: dict[bytes, dict[int, int]] = {}
+    for page in template.pages:
+        for name, ref in (page.resources.get("/Font") or {}).items():
+            codes = by_type0.get(template._local.get(getattr(ref, "idnum", None)))
+            if codes is not None:
+                names[name[1:].encode()] = codes
+    contents = {num for page in template.pages for num in page.contents}
+    data, entries = template.chunk(0)
+    ends = [offset for _num, offset in entries[1:]] + [len(data)]
+    pieces, new_entries, position, result = [], [], 0, None
+    for (num, offset), end in zip(entries, ends, strict=True):
+        obj = data[offset:end]
+        if num in contents:
+            head = _STREAM_HEAD.match(obj)
+            if head is None:
+                break
+            start = head.end()
+            text = _recoded(zlib.decompress(obj[start:start + int(head.group(2))]), names)
+            if text is None:
+                break
+            obj = deflated_stream(num, zlib.compress(text, 9))
+        new_entries.append((num, position))
+        pieces.append(obj)
+        position += len(obj)
+    else:
+        result = (b"".join(pieces), tuple(new_entries))
+    _ONE_BYTE_CHUNKS[template] = result
+    return result
+
+
+def _recoded(content: bytes, names: dict[bytes, dict[int, int]]) -> bytes | None:
+    """A content stream with the glyph strings of the fonts in `names` (resource name ->
+    one-byte code of each CID) in one byte a glyph; None when a glyph has no code."""
+    out, position, current = [], 0, None
+    for match in _OPS.finditer(content):
+        if match.group(1) is not None:
+            current = names.get(match.group(1))
+            continue
+        if current is None:
+            continue
+        try:
+            text = _HEX.sub(lambda m, c=current: _literal(bytes(
+                c[int(m.group(1)[i:i + 4], 16)] for i in range(0, len(m.group(1)), 4))),
+                match.group(0))
+        except KeyError:
+            return None
+        out += [content[position:match.start()], text]
+        position = match.end()
+    out.append(content[position:])
+    return b"".join(out)
 
 
 def compact_font_programs(pdf, resolve) -> None:

@@ -380,9 +380,11 @@ class File:
 
 
 def write_parts(writer, parts: LetterParts, base: int, numbers: Numbers,
-                file: File, shared: dict[bytes, int] | None = None) -> Written:
+                file: File, shared: dict[bytes, int] | None = None,
+                recode=None) -> Written:
     """Writes one letter's own objects (fonts, overlays, pages, structure elements).
-    `shared` keeps the fonts already written to this file (per process stock subsets)."""
+    `shared` keeps the fonts already written to this file (per process stock subsets);
+    `recode(overlay)` rewrites an overlay's deflated content (its glyph codes)."""
     pages_ref = file.pages_ref
     variant = parts.variant
     template = variant.template
@@ -416,7 +418,7 @@ def write_parts(writer, parts: LetterParts, base: int, numbers: Numbers,
                     base + template.big_q]
         if overlay:
             num = numbers.take()
-            writer.add(num, deflated_stream(num, overlay))
+            writer.add(num, deflated_stream(num, recode(overlay) if recode else overlay))
             contents.append(num)
         tagged = b""
         if structure:
