@@ -33,6 +33,26 @@ CONSENT_AND_RECRUITING = _l("Consent and the public task of recruiting for Defen
                             "6(1)(a) and (e))")
 
 
+# The words the readable export uses for keys every part means the same by (a record's
+# reference and status, a life cycle's history, answers, periods); a part names the others.
+LABELS = {
+    "reference": _l("Reference"),
+    "status": _l("Status"),
+    "submitted_at": _l("Submitted on"),
+    "decided_at": _l("Decided on"),
+    "history": _l("History"),
+    "action": _l("Action"),
+    "from_status": _l("From"),
+    "to_status": _l("To"),
+    "reason": _l("Reason"),
+    "at": _l("When"),
+    "answer": _l("Answer"),
+    "answered_at": _l("Answered on"),
+    "starts_on": _l("From"),
+    "ends_on": _l("To"),
+}
+
+
 @dataclass(frozen=True)
 class Kept:
     """Something erasure keeps because the law requires it: what, until when, why."""
@@ -86,10 +106,11 @@ class Part:
     """A domain's share. Each callable takes the user (a citizen account) first.
 
     export(user) -> JSON-able dict or list (None: nothing held); `labels` names its keys
-    for the readable PDF. erase(user, actor, now, kept_subjects=set) -> Erased: deletes
-    or minimises at once (the privacy service flushes and expires the session after each
-    part); a part that keeps records adds their (type, id) to `kept_subjects` so that
-    later parts (letters) keep what belongs to them.
+    for the readable PDF, beyond those LABELS names (a part's own word wins).
+    erase(user, actor, now, kept_subjects=set) -> Erased: deletes or minimises at once
+    (the privacy service flushes and expires the session after each part); a part that
+    keeps records adds their (type, id) to `kept_subjects` so that later parts (letters)
+    keep what belongs to them.
     deletion_dates(user, days) -> list[DeletionDate] where `days` is RETENTION_DAYS.
     holds_users() -> a select of user ids whose accounts the domain still needs (e.g.
     an application in progress): the account retention rule leaves them alone.
@@ -104,6 +125,9 @@ class Part:
     labels: dict = field(default_factory=dict)
     holds_users: Callable[[], Any] | None = None
     order: int = 100  # erasure order: dependent data (letters, applications) before accounts
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "labels", {**LABELS, **self.labels})
 
 
 def contribute(app, part: Part) -> None:
@@ -190,6 +214,12 @@ def delete_children(ids, *columns) -> None:
     of ids): the records a file is made of, before the file itself."""
     for column in columns:
         delete_rows(column.class_, column.in_(ids))
+
+
+def delete_owned(result: Erased, user, **columns) -> None:
+    """Delete the rows that point at the user with each column, counted under its kind."""
+    for kind, column in columns.items():
+        result.counts[kind] = delete_rows(column.class_, column == user.id)
 
 
 def owned(column, user) -> list:

@@ -41,19 +41,9 @@ SERVED = (S.IN_SERVICE, S.COMPLETED, S.CAREER, S.RESERVE)
 
 
 LABELS = {
-    "reference": _l("Reference"),
     "intake": _l("Intake"),
-    "status": _l("Status"),
     "component": _l("Component"),
-    "submitted_at": _l("Submitted on"),
-    "decided_at": _l("Decided on"),
     "answers": _l("Your answers"),
-    "history": _l("History"),
-    "action": _l("Action"),
-    "from_status": _l("From"),
-    "to_status": _l("To"),
-    "reason": _l("Reason"),
-    "at": _l("When"),
     "tests": _l("Test results"),
     "kind": _l("Test"),
     "passed": _l("Passed"),
@@ -67,8 +57,6 @@ LABELS = {
     "body": _l("Message"),
     "review_requests": _l("Requests for a review"),
     "contested": _l("Contested decision:"),
-    "answer": _l("Answer"),
-    "answered_at": _l("Answered on"),
     "session": _l("Session"),
     "created_at": _l("Booked on"),
     "cancelled_at": _l("Cancelled on"),
@@ -180,7 +168,7 @@ def erase(user, actor, now, kept_subjects=None, **_kw) -> registry.Erased:
     registry.keep_or_delete(result, _applications(user), kind="applications", keeps=keeps,
                             minimise=_minimise, delete=_delete_applications,
                             kept_subjects=kept_subjects)
-    result.counts["bookings"] = registry.delete_rows(Booking, Booking.user_id == user.id)
+    registry.delete_owned(result, user, bookings=Booking.user_id)
     result.counts["interests"] = interest.erase(user)
     result.counts["background_answers"] = background.erase(user)
     return result

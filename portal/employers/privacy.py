@@ -41,20 +41,11 @@ LABELS = {
     "hold": _l("Not to be contacted yet"),
     "contacted_at": _l("Contacted on"),
     "agreements": _l("Employer agreements"),
-    "status": _l("Status"),
     "signed_name": _l("Signed by"),
     "signed_at": _l("Signed on"),
     "days_per_year": _l("Days a year"),
     "notice_days": _l("Notice in days"),
-    "history": _l("History"),
-    "action": _l("Action"),
-    "reason": _l("Reason"),
-    "at": _l("When"),
     "period_answers": _l("Your employer's answers to your training periods"),
-    "starts_on": _l("From"),
-    "ends_on": _l("To"),
-    "answer": _l("Answer"),
-    "answered_at": _l("Answered on"),
     "statement_reviews": _l("Your requests to review a compensation statement"),
     "year": _l("Year"),
     "self_employment": _l("Self-employed"),
@@ -121,12 +112,9 @@ def erase(user, actor, now, kept_subjects=None, **_kw) -> registry.Erased:
         kept_subjects=kept_subjects)
     # Their requests about their days in a statement go; the days served stay with the
     # Reserve's attendance.
-    result.counts["statement_reviews"] = registry.delete_rows(
-        StatementReview, StatementReview.asked_by_id == user.id)
-    result.counts["nominations"] = registry.delete_rows(
-        Nomination, Nomination.reservist_id == user.id)
-    result.counts["self_employment"] = registry.delete_rows(
-        SelfEmployment, SelfEmployment.reservist_id == user.id)
+    registry.delete_owned(result, user, statement_reviews=StatementReview.asked_by_id,
+                          nominations=Nomination.reservist_id,
+                          self_employment=SelfEmployment.reservist_id)
     return result
 
 
@@ -191,15 +179,9 @@ HR_LABELS = {
     "answers_given": _l("Your answers to training periods"),
     "employer": _l("Employer"),
     "reservist": _l("Reservist"),
-    "status": _l("Status"),
     "function": _l("Function"),
-    "at": _l("When"),
-    "answer": _l("Answer"),
-    "starts_on": _l("From"),
     "statement_reviews": _l("Your requests to review a compensation statement"),
     "year": _l("Year"),
-    "reason": _l("Reason"),
-    "answered_at": _l("Answered on"),
 }
 
 
@@ -239,12 +221,9 @@ def erase_hr(user, actor, now, **_kw) -> registry.Erased:
     """An HR user leaves: their access to enterprises and agreements and their open requests
     go; the agreements they signed and their answers stay, as the enterprise's own acts."""
     result = registry.Erased()
-    result.counts["employer_memberships"] = registry.delete_rows(
-        EmployerUser, EmployerUser.user_id == user.id)
-    result.counts["agreement_contacts"] = registry.delete_rows(
-        AgreementContact, AgreementContact.user_id == user.id)
-    result.counts["join_requests"] = registry.delete_rows(
-        JoinRequest, JoinRequest.user_id == user.id)
+    registry.delete_owned(result, user, employer_memberships=EmployerUser.user_id,
+                          agreement_contacts=AgreementContact.user_id,
+                          join_requests=JoinRequest.user_id)
     # Requests to review a statement made for the enterprise are its own acts, like its
     # answers: they stay with the statement.
     if registry.count_rows(StatementReview, StatementReview.asked_by_id == user.id):

@@ -22,7 +22,6 @@ LABELS = {
     "language": _l("Language of our letters"),
     "national_number_held": _l("National register number still held"),
     "invitations": _l("Invitations"),
-    "reference": _l("Reference"),
     "issued_at": _l("Issued on"),
     "expires_on": _l("Valid until"),
     "used_at": _l("Used on"),

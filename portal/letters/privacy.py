@@ -17,7 +17,6 @@ from portal.mail import external_url
 
 LABELS = {
     "kind": _l("Kind of letter"),
-    "reference": _l("Reference"),
     "created_at": _l("Issued on"),
     "languages": _l("Languages"),
     "sha256": _l("SHA-256 of the PDF"),

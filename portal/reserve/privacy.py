@@ -41,9 +41,7 @@ CLOSED = (S.REJECTED, S.WITHDRAWN)
 
 LABELS = {
     "engagements": _l("Your applications to the Reserve"),
-    "reference": _l("Reference"),
     "pillar": _l("Pillar"),
-    "status": _l("Status"),
     "rank_category": _l("Category"),
     "days_per_year": _l("Days a year"),
     "commitment_months": _l("Commitment in months"),
@@ -55,24 +53,14 @@ LABELS = {
     "unit": _l("Unit"),
     "start_date": _l("Start"),
     "end_date": _l("End"),
-    "submitted_at": _l("Submitted on"),
-    "decided_at": _l("Decided on"),
     "skills": _l("Skills"),
     "unit_wishes": _l("Units you would like to serve in"),
     "unavailable": _l("Periods you cannot serve"),
-    "history": _l("History"),
-    "action": _l("Action"),
-    "from_status": _l("From"),
-    "to_status": _l("To"),
-    "reason": _l("Reason"),
-    "at": _l("When"),
     "proofs": _l("Uploaded files"),
     "filename": _l("File"),
     "size": _l("Size in bytes"),
     "uploaded_at": _l("Uploaded on"),
     "training": _l("Training periods"),
-    "starts_on": _l("From"),
-    "ends_on": _l("To"),
     "place": _l("Place"),
     "served_days": _l("Days served"),
     "year_end_choices": _l("Your choice after the service year"),
@@ -172,8 +160,7 @@ def erase(user, actor, now, kept_subjects=None, **_kw) -> registry.Erased:
 
     result = registry.Erased()
     result.counts["reserve_proofs"] = _delete_proofs(_proofs(Proof.user_id == user.id))
-    result.counts["calendar_addresses"] = registry.delete_rows(
-        CalendarFeed, CalendarFeed.user_id == user.id)
+    registry.delete_owned(result, user, calendar_addresses=CalendarFeed.user_id)
     registry.keep_or_delete(result, _engagements(user), kind="engagements", keeps=keeps,
                             minimise=minimise, delete=_delete_engagements,
                             kept_subjects=kept_subjects)
