@@ -239,13 +239,13 @@ def rows(records: Iterable, *fields) -> list[dict]:
 
 
 def keep_or_delete(result: Erased, records: Iterable, *, kind: str,
-                   keeps: Callable[[Any], Kept | None], delete: Callable[[list], Any],
+                   keeps: Callable[[Any], Kept | None], remove: Callable[[list], Any],
                    minimise: Callable[[Any], Any] | None = None,
                    kept_subjects: set | None = None) -> None:
     """An erasure of records the law may keep: `keeps(record)` says why one stays (None: it
     goes). Kept records are minimised (and counted as such) and named in `kept_subjects` so
     that later parts keep what belongs to them (their letters); the others are deleted with
-    their files by `delete(ids)`. Adds the counts and what is kept to `result`."""
+    their files by `remove(ids)`. Adds the counts and what is kept to `result`."""
     doomed = []
     for record in records:
         kept = keeps(record)
@@ -259,7 +259,7 @@ def keep_or_delete(result: Erased, records: Iterable, *, kind: str,
         if kept_subjects is not None:
             kept_subjects.add((type(record).__name__, str(record.id)))
     if doomed:
-        delete(doomed)
+        remove(doomed)
     result.counts[kind] = len(doomed)
 
 

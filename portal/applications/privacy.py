@@ -166,7 +166,7 @@ def erase(user, actor, now, kept_subjects=None, **_kw) -> registry.Erased:
 
     result = registry.Erased()
     registry.keep_or_delete(result, _applications(user), kind="applications", keeps=keeps,
-                            minimise=_minimise, delete=_delete_applications,
+                            minimise=_minimise, remove=_delete_applications,
                             kept_subjects=kept_subjects)
     registry.delete_owned(result, user, bookings=Booking.user_id)
     result.counts["interests"] = interest.erase(user)

@@ -107,7 +107,7 @@ _SIGNED = registry.Kept(
 def erase(user, actor, now, kept_subjects=None, **_kw) -> registry.Erased:
     result = registry.Erased()
     registry.keep_or_delete(
-        result, _agreements(user), kind="agreements", delete=_delete_agreements,
+        result, _agreements(user), kind="agreements", remove=_delete_agreements,
         keeps=lambda agreement: _SIGNED if agreement.status in SIGNED_ONCE else None,
         kept_subjects=kept_subjects)
     # Their requests about their days in a statement go; the days served stay with the

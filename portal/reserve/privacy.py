@@ -162,7 +162,7 @@ def erase(user, actor, now, kept_subjects=None, **_kw) -> registry.Erased:
     result.counts["reserve_proofs"] = _delete_proofs(_proofs(Proof.user_id == user.id))
     registry.delete_owned(result, user, calendar_addresses=CalendarFeed.user_id)
     registry.keep_or_delete(result, _engagements(user), kind="engagements", keeps=keeps,
-                            minimise=minimise, delete=_delete_engagements,
+                            minimise=minimise, remove=_delete_engagements,
                             kept_subjects=kept_subjects)
     result.counts["year_end_choices"] = registry.delete_rows(
         YearEndChoice, YearEndChoice.user_id == user.id,
