@@ -7,18 +7,50 @@ This module imports no domain.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import union
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, delete, func, select, union
+
+from portal.extensions import db
 
 
 def N_(message: str) -> str:
     """Marks a message for translation without translating it: kept records store the
     English message id and are shown in the reader's language (gettext at display)."""
     return message
+
+
+# The legal bases several kinds of data share, worded once for the record of processing.
+PUBLIC_TASK = _l("Public task (GDPR Art. 6(1)(e))")
+PUBLIC_TASK_SERVICE_YEAR = _l("Public task (GDPR Art. 6(1)(e)), the law on the service year")
+RECRUITING = _l("The public task of recruiting for Defence (GDPR Art. 6(1)(e))")
+CONSENT_AND_RECRUITING = _l("Consent and the public task of recruiting for Defence (GDPR Art. "
+                            "6(1)(a) and (e))")
+
+
+# The words the readable export uses for keys every part means the same by (a record's
+# reference and status, a life cycle's history, answers, periods); a part names the others.
+LABELS = {
+    "reference": _l("Reference"),
+    "status": _l("Status"),
+    "submitted_at": _l("Submitted on"),
+    "decided_at": _l("Decided on"),
+    "history": _l("History"),
+    "action": _l("Action"),
+    "from_status": _l("From"),
+    "to_status": _l("To"),
+    "reason": _l("Reason"),
+    "at": _l("When"),
+    "answer": _l("Answer"),
+    "answered_at": _l("Answered on"),
+    "starts_on": _l("From"),
+    "ends_on": _l("To"),
+}
 
 
 @dataclass(frozen=True)
@@ -74,9 +106,11 @@ class Part:
     """A domain's share. Each callable takes the user (a citizen account) first.
 
     export(user) -> JSON-able dict or list (None: nothing held); `labels` names its keys
-    for the readable PDF. erase(user, actor, now, kept_subjects=set) -> Erased: deletes
-    or minimises at once; a part that keeps records adds their (type, id) to
-    `kept_subjects` so that later parts (letters) keep what belongs to them.
+    for the readable PDF, beyond those LABELS names (a part's own word wins).
+    erase(user, actor, now, kept_subjects=set) -> Erased: deletes or minimises at once
+    (the privacy service flushes and expires the session after each part); a part that
+    keeps records adds their (type, id) to `kept_subjects` so that later parts (letters)
+    keep what belongs to them.
     deletion_dates(user, days) -> list[DeletionDate] where `days` is RETENTION_DAYS.
     holds_users() -> a select of user ids whose accounts the domain still needs (e.g.
     an application in progress): the account retention rule leaves them alone.
@@ -91,6 +125,9 @@ class Part:
     labels: dict = field(default_factory=dict)
     holds_users: Callable[[], Any] | None = None
     order: int = 100  # erasure order: dependent data (letters, applications) before accounts
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "labels", {**LABELS, **self.labels})
 
 
 def contribute(app, part: Part) -> None:
@@ -115,3 +152,117 @@ def held_users(app):
     if not selects:
         return None
     return selects[0] if len(selects) == 1 else union(*selects)
+
+
+# The shapes the parts share: a part declares what is its own (which rows, which columns,
+# what the law keeps) and leaves the counting, deleting and chunking to these.
+
+Purge = Callable[[datetime, datetime, bool], int]
+
+
+def delete_rows(model, *where) -> int:
+    """Delete the rows of `model` that match `where` in one statement and say how many. The
+    session is not synchronised: a part that goes on reading expires what it holds."""
+    return db.session.execute(delete(model).where(*where)
+                              .execution_options(synchronize_session=False)).rowcount
+
+
+def count_rows(model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def count_or_delete(model, *where, dry_run: bool) -> int:
+    """A purge of the rows of `model` that match `where`: counted on a dry run, deleted
+    otherwise; either way, how many."""
+    return count_rows(model, *where) if dry_run else delete_rows(model, *where)
+
+
+def older(column, *where) -> Purge:
+    """A rule's purge of the rows whose `column` lies before the cutoff (a date column is
+    compared with the cutoff's day) and that match `where`."""
+    on_day = column.type.python_type is date
+
+    def purge(cutoff: datetime, now: datetime, dry_run: bool) -> int:
+        limit = cutoff.date() if on_day else cutoff
+        return count_or_delete(column.class_, column < limit, *where, dry_run=dry_run)
+
+    return purge
+
+
+def count_or_remove(query: Select, remove: Callable[[Any], Any], *, dry_run: bool,
+                    chunk: int | None = 5000) -> int:
+    """A purge of what `query` selects (ids, rows or records) where removing takes more than
+    one delete: counted on a dry run; otherwise fetched and handed to `remove` `chunk` at a
+    time. With chunk=None nothing is fetched: `remove` gets the query itself (to use in
+    `in_`) once. Returns how many."""
+    if dry_run or chunk is None:
+        count = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        if not dry_run and count:
+            remove(query)
+        return count
+    if len(query.column_descriptions) == 1:
+        found = db.session.scalars(query).all()
+    else:
+        found = db.session.execute(query).all()
+    for start in range(0, len(found), chunk):
+        remove(found[start:start + chunk])
+    return len(found)
+
+
+def delete_children(ids, *columns) -> None:
+    """Delete the rows that point with one of `columns` at one of `ids` (a list or a select
+    of ids): the records a file is made of, before the file itself."""
+    for column in columns:
+        delete_rows(column.class_, column.in_(ids))
+
+
+def delete_owned(result: Erased, user, **columns) -> None:
+    """Delete the rows that point at the user with each column, counted under its kind."""
+    for kind, column in columns.items():
+        result.counts[kind] = delete_rows(column.class_, column == user.id)
+
+
+def owned(column, user) -> list:
+    """The records whose `column` points at the user, oldest first."""
+    model = column.class_
+    return db.session.scalars(select(model).where(column == user.id).order_by(model.id)).all()
+
+
+def rows(records: Iterable, *fields) -> list[dict]:
+    """Records as an export shows them, a dict each, keys in the order given. A field is an
+    attribute name, or a pair (key, dotted attribute path or function of the record)."""
+    getters = []
+    for spec in fields:
+        key, how = (spec, spec) if isinstance(spec, str) else spec
+        getters.append((key, attrgetter(how) if isinstance(how, str) else how))
+    return [{key: get(record) for key, get in getters} for record in records]
+
+
+def keep_or_delete(result: Erased, records: Iterable, *, kind: str,
+                   keeps: Callable[[Any], Kept | None], remove: Callable[[list], Any],
+                   minimise: Callable[[Any], Any] | None = None,
+                   kept_subjects: set | None = None) -> None:
+    """An erasure of records the law may keep: `keeps(record)` says why one stays (None: it
+    goes). Kept records are minimised (and counted as such) and named in `kept_subjects` so
+    that later parts keep what belongs to them (their letters); the others are deleted with
+    their files by `remove(ids)`. Adds the counts and what is kept to `result`."""
+    doomed = []
+    for record in records:
+        kept = keeps(record)
+        if kept is None:
+            doomed.append(record.id)
+            continue
+        if minimise is not None:
+            minimise(record)
+            result.counts[f"{kind}_minimised"] = result.counts.get(f"{kind}_minimised", 0) + 1
+        result.kept.append(kept)
+        if kept_subjects is not None:
+            kept_subjects.add((type(record).__name__, str(record.id)))
+    if doomed:
+        remove(doomed)
+    result.counts[kind] = len(doomed)
+
+
+def days_after(moment: datetime, days: int) -> date:
+    """The day a period of `days` that starts at `moment` ends."""
+    return (moment + timedelta(days=days)).date()

@@ -1,11 +1,9 @@
 """The accounts domain's share of export, erasure and retention."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, cast, delete, func, literal, update
+from sqlalchemy import String, cast, func, literal, select, update
 
 from portal import privacy_registry as registry
 from portal.accounts import sessions
@@ -57,12 +55,9 @@ def erase(user: User, actor, now, **_kw) -> registry.Erased:
     (network address, browser)."""
     email = user.email
     anonymise(user)
-    mails = db.session.execute(delete(OutboxMail).where(OutboxMail.recipient == email)
-                               .execution_options(synchronize_session=False)).rowcount
-    logins = db.session.execute(delete(UserSession).where(UserSession.user_id == user.id)
-                                .execution_options(synchronize_session=False)).rowcount
-    db.session.execute(delete(FormDraft).where(FormDraft.user_id == user.id)
-                       .execution_options(synchronize_session=False))
+    mails = registry.delete_rows(OutboxMail, OutboxMail.recipient == email)
+    logins = registry.delete_rows(UserSession, UserSession.user_id == user.id)
+    registry.delete_rows(FormDraft, FormDraft.user_id == user.id)
     user.current_session = None
     return registry.Erased(counts={"accounts": 1, "outbox_mails": mails,
                                    "login_sessions": logins}, kept=[registry.Kept(
@@ -74,12 +69,14 @@ def erase(user: User, actor, now, **_kw) -> registry.Erased:
 def deletion_dates(user: User, days: dict) -> list[registry.DeletionDate]:
     last = user.last_login_at or user.created_at
     return [registry.DeletionDate(
-        _l("Your account"), (last + timedelta(days=days["accounts_inactive"])).date(),
+        _l("Your account"), registry.days_after(last, days["accounts_inactive"]),
         _l("Counted from your last sign-in, and only once no application of yours is in "
            "progress."))]
 
 
 def purge_inactive(cutoff, now, dry_run: bool) -> int:
+    """Citizen accounts nobody signed in to since the cutoff and no domain still needs:
+    closed and anonymised, their login sessions deleted."""
     held = registry.held_users(current_app)
     where = [
         User.role == Role.CITIZEN,
@@ -87,27 +84,16 @@ def purge_inactive(cutoff, now, dry_run: bool) -> int:
         func.coalesce(User.last_login_at, User.created_at) < cutoff,
         User.id.not_in(held) if held is not None else literal(True),
     ]
-    if dry_run:
-        return db.session.scalar(db.select(func.count(User.id)).where(*where)) or 0
-    closing = db.select(User.id).where(*where).scalar_subquery()
-    db.session.execute(delete(UserSession).where(UserSession.user_id.in_(closing))
-                       .execution_options(synchronize_session=False))
-    result = db.session.execute(
-        update(User).where(*where).values(
+
+    def close(closing) -> None:
+        registry.delete_rows(UserSession, UserSession.user_id.in_(closing))
+        db.session.execute(update(User).where(*where).values(
             email=literal("erased-") + cast(User.id, String) + literal("@" + ERASED_DOMAIN),
             first_name="", last_name="", password_hash=None, active=False,
         ).execution_options(synchronize_session=False))
-    return result.rowcount
 
-
-def purge_sessions(cutoff, now, dry_run: bool) -> int:
-    """Login sessions (browser, address, times) whose last request is older than the cutoff;
-    they stopped signing in long before (SESSION_IDLE_MINUTES)."""
-    where = [UserSession.last_seen_at < cutoff]
-    if dry_run:
-        return db.session.scalar(db.select(func.count(UserSession.id)).where(*where)) or 0
-    return db.session.execute(delete(UserSession).where(*where)
-                              .execution_options(synchronize_session=False)).rowcount
+    return registry.count_or_remove(select(User.id).where(*where), close, dry_run=dry_run,
+                                    chunk=None)
 
 
 PART = registry.Part(
@@ -122,8 +108,7 @@ PART = registry.Part(
         kind="accounts_inactive",
         label=_l("Citizen accounts"),
         purpose=_l("Let citizens sign in, apply and follow their file"),
-        legal_basis=_l("Consent and the public task of recruiting for Defence (GDPR Art. 6(1)(a) "
-                       "and (e))"),
+        legal_basis=registry.CONSENT_AND_RECRUITING,
         categories=_l("E-mail address, name, language, password hash, sign-in times"),
         since=_l("the last sign-in"),
         purge=purge_inactive,
@@ -136,7 +121,9 @@ PART = registry.Part(
         legal_basis=_l("The security of processing (GDPR Art. 32)"),
         categories=_l("Browser, network address, sign-in and last request times"),
         since=_l("the last request"),
-        purge=purge_sessions,
+        # Sessions whose last request is older than the cutoff stopped signing in long
+        # before (SESSION_IDLE_MINUTES).
+        purge=registry.older(UserSession.last_seen_at),
         stage=20,
     )),
 )

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import select, update
 
 from portal import privacy_registry as registry
 from portal.applications import adjustments, background, conversation, health, interest
@@ -41,19 +41,9 @@ SERVED = (S.IN_SERVICE, S.COMPLETED, S.CAREER, S.RESERVE)
 
 
 LABELS = {
-    "reference": _l("Reference"),
     "intake": _l("Intake"),
-    "status": _l("Status"),
     "component": _l("Component"),
-    "submitted_at": _l("Submitted on"),
-    "decided_at": _l("Decided on"),
     "answers": _l("Your answers"),
-    "history": _l("History"),
-    "action": _l("Action"),
-    "from_status": _l("From"),
-    "to_status": _l("To"),
-    "reason": _l("Reason"),
-    "at": _l("When"),
     "tests": _l("Test results"),
     "kind": _l("Test"),
     "passed": _l("Passed"),
@@ -67,8 +57,6 @@ LABELS = {
     "body": _l("Message"),
     "review_requests": _l("Requests for a review"),
     "contested": _l("Contested decision:"),
-    "answer": _l("Answer"),
-    "answered_at": _l("Answered on"),
     "session": _l("Session"),
     "created_at": _l("Booked on"),
     "cancelled_at": _l("Cancelled on"),
@@ -90,10 +78,8 @@ LABELS = {
 }
 
 
-def _applications(user):
-    return db.session.scalars(
-        select(Application).where(Application.user_id == user.id).order_by(Application.id)
-    ).all()
+def _applications(user) -> list[Application]:
+    return registry.owned(Application.user_id, user)
 
 
 def export(user) -> dict | None:
@@ -114,92 +100,77 @@ def export(user) -> dict | None:
             "decided_at": a.decided_at, "answers": stored_answers.own(a),
             "adjustments": adjustments.export(a),
             # Whether it runs or is done, never the outcome or the vetting authority's reason.
-            "security_screenings": [
-                {"requested_at": v.requested_at,
-                 "status": "in_progress" if v.is_open else "done", "done_at": v.concluded_at}
-                for v in db.session.scalars(select(SecurityScreening).where(
-                    SecurityScreening.application_id == a.id).order_by(SecurityScreening.id))],
-            "history": [{"action": e.action, "from_status": e.from_status,
-                         "to_status": e.to_status, "reason": e.reason, "at": e.at}
-                        for e in a.events],
+            "security_screenings": registry.rows(
+                registry.owned(SecurityScreening.application_id, a), "requested_at",
+                ("status", lambda v: "in_progress" if v.is_open else "done"),
+                ("done_at", "concluded_at")),
+            "history": registry.rows(a.events, "action", "from_status", "to_status", "reason",
+                                     "at"),
             "tests": [{"kind": t.kind, "passed": t.passed, "score": t.score,
                        **({"reason": health.decrypt_text(t.medical_reason)}
                           if t.medical_reason else {})} for t in tests],
-            "decisions": [{"action": d.action, "reason_code": d.reason_code,
-                           "at": d.resolved_at} for d in decisions],
-            "messages": [{"from_staff": m.from_staff, "body": m.body, "at": m.created_at}
-                         for m in conversation.thread(a)],
-            "review_requests": [
-                {"contested": r.contested, "reason": r.reason, "at": r.created_at,
-                 "outcome": r.outcome, "answer": r.answer, "answered_at": r.answered_at}
-                for r in db.session.scalars(select(ReviewRequest).where(
-                    ReviewRequest.application_id == a.id).order_by(ReviewRequest.id))],
+            "decisions": registry.rows(decisions, "action", "reason_code", ("at", "resolved_at")),
+            "messages": registry.rows(conversation.thread(a), "from_staff", "body",
+                                      ("at", "created_at")),
+            "review_requests": registry.rows(
+                registry.owned(ReviewRequest.application_id, a), "contested", "reason",
+                ("at", "created_at"), "outcome", "answer", "answered_at"),
         })
     return {
         "applications": items,
-        "bookings": [{"session": b.session.place, "at": b.session.starts_at,
-                      "created_at": b.created_at, "cancelled_at": b.cancelled_at}
-                     for b in bookings],
+        "bookings": registry.rows(bookings, ("session", "session.place"),
+                                  ("at", "session.starts_at"), "created_at", "cancelled_at"),
         **(questionnaire or {}),
         **(origin or {}),
     }
 
 
-def _delete_files(ids) -> None:
-    """An application's whole file: history, convocation, tests, decisions, letters,
+def _delete_applications(ids) -> None:
+    """Applications with their whole file: history, convocation, tests, decisions, letters,
     messages and review requests."""
-    opts = {"synchronize_session": False}
-    for model, column in ((ApplicationMessage, ApplicationMessage.application_id),
-                          (ReviewRequest, ReviewRequest.application_id),
-                          (ApplicationEvent, ApplicationEvent.application_id),
-                          (Convocation, Convocation.application_id),
-                          (TestResult, TestResult.application_id),
-                          (Decision, Decision.application_id),
-                          (SecurityScreening, SecurityScreening.application_id)):
-        db.session.execute(delete(model).where(column.in_(ids)).execution_options(**opts))
+    registry.delete_children(
+        ids, ApplicationMessage.application_id, ReviewRequest.application_id,
+        ApplicationEvent.application_id, Convocation.application_id,
+        TestResult.application_id, Decision.application_id,
+        SecurityScreening.application_id)
     adjustments.delete_of(ids)
     letter_services.delete_of_subjects(Application, ids)
+    registry.delete_rows(Application, Application.id.in_(ids))
+
+
+def _minimise(application: Application) -> None:
+    """What a kept record does not need: the answers, health data, screening notes and the
+    address."""
+    application.answers = "{}"
+    application.health_answers = None
+    adjustments.delete_of([application.id])
+    _forget_medical_reasons([application.id])
+    _forget_screening_notes([application.id])
+    application.postcode = application.province = ""
 
 
 def erase(user, actor, now, kept_subjects=None, **_kw) -> registry.Erased:
     appeal = timedelta(days=current_app.config["APPEAL_PERIOD_DAYS"])
-    result = registry.Erased()
-    doomed = []
-    for a in _applications(user):
+
+    def keeps(a: Application) -> registry.Kept | None:
         if a.status in SERVED:
-            until, what, why = None, registry.N_("Your service record"), registry.N_(
-                "The law on military personnel keeps the record of your service.")
-        elif a.decided_at is not None and a.decided_at + appeal > now:
-            until = (a.decided_at + appeal).date()
-            what = registry.N_("The decision on your application and how it was reached")
-            why = registry.N_("You may still appeal the decision: until then the law "
-                              "requires us to keep it. Your answers were removed.")
-        else:
-            doomed.append(a.id)
-            continue
-        # Kept, minimised: the decision and its history, not the answers or the address.
-        a.answers = "{}"
-        a.health_answers = None
-        adjustments.delete_of([a.id])
-        _forget_medical_reasons([a.id])
-        _forget_screening_notes([a.id])
-        a.postcode = a.province = ""
-        result.kept.append(registry.Kept(what, until, why))
-        if kept_subjects is not None:
-            kept_subjects.add(("Application", str(a.id)))
-        result.counts["applications_minimised"] = (
-            result.counts.get("applications_minimised", 0) + 1)
-    if doomed:
-        _delete_files(doomed)
-        db.session.execute(delete(Application).where(Application.id.in_(doomed))
-                           .execution_options(synchronize_session=False))
-    result.counts["applications"] = len(doomed)
-    result.counts["bookings"] = db.session.execute(
-        delete(Booking).where(Booking.user_id == user.id)).rowcount
+            return registry.Kept(registry.N_("Your service record"), None, registry.N_(
+                "The law on military personnel keeps the record of your service."))
+        if a.decided_at is not None and a.decided_at + appeal > now:
+            return registry.Kept(
+                registry.N_("The decision on your application and how it was reached"),
+                (a.decided_at + appeal).date(),
+                registry.N_("You may still appeal the decision: until then the law "
+                            "requires us to keep it. Your answers were removed."))
+        return None
+
+    result = registry.Erased()
+    registry.keep_or_delete(result, _applications(user), kind="applications", keeps=keeps,
+                            minimise=_minimise, remove=_delete_applications,
+                            kept_subjects=kept_subjects)
+    registry.delete_owned(result, user, bookings=Booking.user_id)
     result.counts["interests"] = interest.erase(user)
     result.counts["background_answers"] = background.erase(user)
-    db.session.flush()
-    db.session.expire_all()
     return result
 
 
@@ -209,7 +180,7 @@ def deletion_dates(user, days: dict) -> list[registry.DeletionDate]:
         if a.status in CLOSED:
             dates.append(registry.DeletionDate(
                 _l("Application %(reference)s", reference=a.reference),
-                (a.status_changed_at + timedelta(days=days["applications_closed"])).date()))
+                registry.days_after(a.status_changed_at, days["applications_closed"])))
         else:
             dates.append(registry.DeletionDate(
                 _l("Application %(reference)s", reference=a.reference), None,
@@ -237,7 +208,7 @@ def screening_deletion_date(screening: SecurityScreening, status: str, days: dic
     outcome is final; None while it runs or a selection still waits for it."""
     if screening.concluded_at is None or status in SELECTION_PENDING:
         return None
-    return (screening.concluded_at + timedelta(days=days["security_screenings"])).date()
+    return registry.days_after(screening.concluded_at, days["security_screenings"])
 
 
 def health_deletion_date(application: Application, days: dict) -> date | None:
@@ -250,7 +221,7 @@ def health_deletion_date(application: Application, days: dict) -> date | None:
     period = days["health_answers"]
     if application.status in CLOSED:
         period = min(period, days["applications_closed"])
-    return (application.status_changed_at + timedelta(days=period)).date()
+    return registry.days_after(application.status_changed_at, period)
 
 
 def holds_users():
@@ -258,17 +229,10 @@ def holds_users():
 
 
 def purge_closed(cutoff, now, dry_run: bool) -> int:
-    doomed = select(Application.id).where(Application.status.in_(CLOSED),
-                                          Application.status_changed_at < cutoff)
-    if dry_run:
-        return db.session.scalar(select(func.count()).select_from(doomed.subquery())) or 0
-    ids = db.session.scalars(doomed).all()
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start:start + 5000]
-        _delete_files(chunk)
-        db.session.execute(delete(Application).where(Application.id.in_(chunk))
-                           .execution_options(synchronize_session=False))
-    return len(ids)
+    return registry.count_or_remove(
+        select(Application.id).where(Application.status.in_(CLOSED),
+                                     Application.status_changed_at < cutoff),
+        _delete_applications, dry_run=dry_run)
 
 
 def _forget_medical_reasons(ids) -> None:
@@ -287,41 +251,35 @@ def purge_screenings(cutoff, now, dry_run: bool) -> int:
     """Security screenings whose outcome became final before `cutoff`, unless a selection
     still waits for them (a favourable outcome lets a waitlisted candidate be offered a
     place later)."""
-    doomed = select(SecurityScreening.id).join(
-        Application, Application.id == SecurityScreening.application_id).where(
-        SecurityScreening.concluded_at < cutoff, Application.status.not_in(SELECTION_PENDING))
-    if dry_run:
-        return db.session.scalar(select(func.count()).select_from(doomed.subquery())) or 0
-    ids = db.session.scalars(doomed).all()
-    for start in range(0, len(ids), 5000):
-        db.session.execute(delete(SecurityScreening).where(
-            SecurityScreening.id.in_(ids[start:start + 5000]))
-            .execution_options(synchronize_session=False))
-    return len(ids)
+    return registry.count_or_remove(
+        select(SecurityScreening.id).join(
+            Application, Application.id == SecurityScreening.application_id).where(
+            SecurityScreening.concluded_at < cutoff,
+            Application.status.not_in(SELECTION_PENDING)),
+        lambda ids: registry.delete_rows(SecurityScreening, SecurityScreening.id.in_(ids)),
+        dry_run=dry_run)
 
 
 def purge_health(cutoff, now, dry_run: bool) -> int:
     """The health answers (the medical test's reason, the adjustments asked for the day)
     once the tests are long past."""
-    ids = db.session.scalars(select(Application.id).where(
-        Application.status.in_(PAST_MEDICAL), Application.status_changed_at < cutoff,
-        db.or_(Application.health_answers.is_not(None),
-               Application.id.in_(select(TestResult.application_id).where(
-                   TestResult.medical_reason.is_not(None))),
-               Application.id.in_(select(adjustments.Adjustment.application_id))))).all()
-    if ids and not dry_run:
-        for start in range(0, len(ids), 5000):
-            chunk = ids[start:start + 5000]
-            db.session.execute(update(Application).where(Application.id.in_(chunk))
-                               .values(health_answers=None)
-                               .execution_options(synchronize_session=False))
-            _forget_medical_reasons(chunk)
-            adjustments.delete_of(chunk)
-    return len(ids)
+    return registry.count_or_remove(
+        select(Application.id).where(
+            Application.status.in_(PAST_MEDICAL), Application.status_changed_at < cutoff,
+            db.or_(Application.health_answers.is_not(None),
+                   Application.id.in_(select(TestResult.application_id).where(
+                       TestResult.medical_reason.is_not(None))),
+                   Application.id.in_(select(adjustments.Adjustment.application_id)))),
+        _forget_health, dry_run=dry_run)
 
 
-_DOMAIN_BASIS = _l("Consent and the public task of recruiting for Defence (GDPR Art. 6(1)(a) "
-                   "and (e))")
+def _forget_health(ids) -> None:
+    db.session.execute(update(Application).where(Application.id.in_(ids))
+                       .values(health_answers=None)
+                       .execution_options(synchronize_session=False))
+    _forget_medical_reasons(ids)
+    adjustments.delete_of(ids)
+
 
 PART = registry.Part(
     name="applications",
@@ -337,7 +295,7 @@ PART = registry.Part(
             kind="applications_closed",
             label=_l("Applications that ended without service"),
             purpose=_l("Select candidates for the service year within the quota"),
-            legal_basis=_DOMAIN_BASIS,
+            legal_basis=registry.CONSENT_AND_RECRUITING,
             categories=_l("Identity, contact details, answers, test results, decisions, "
                           "letters"),
             since=_l("the application's last status change"),
@@ -362,7 +320,7 @@ PART = registry.Part(
             label=_l("Security screenings"),
             purpose=_l("Admit to military service only candidates the vetting authority "
                        "cleared"),
-            legal_basis=_l("The public task of recruiting for Defence (GDPR Art. 6(1)(e))"),
+            legal_basis=registry.RECRUITING,
             categories=_l("The request to the vetting authority, its outcome and the security "
                           "officers' note"),
             since=_l("the final outcome, once no selection waits for it"),

@@ -5,29 +5,22 @@ stored; any HR user of the enterprise may stop it or make a new one (the old one
 stops). What it serves is planning.rows of that one enterprise, nothing else."""
 from __future__ import annotations
 
-import base64
-import hashlib
-import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
-from cryptography.fernet import Fernet, InvalidToken
-from flask import current_app
 from flask_babel import gettext as _
 
-from portal import audit, mail
+from portal import audit, mail, secret_addresses
 from portal.employers.members import is_member
 from portal.employers.models import Employer, PlanningFeed
 from portal.extensions import db
 from portal.models import utcnow
 from portal.refusals import Refusal
 
-READ_NOTED_EVERY = timedelta(minutes=10)
-SHOWN_WITHIN = timedelta(minutes=10)
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+ADDRESSES = secret_addresses.Kind(PlanningFeed, "portal.employers.planning_feed",
+                                  throttle_prefix="employer-")
+_hash = secret_addresses.hash_of
+find, seal, unseal = ADDRESSES.find, ADDRESSES.seal, ADDRESSES.unseal
+mark_read = secret_addresses.mark_read
 
 
 def current(employer_id: int) -> PlanningFeed | None:
@@ -48,7 +41,7 @@ def renew(actor, employer: Employer) -> str:
     if old is not None:
         old.revoked_at = utcnow()
         db.session.flush()
-    token = secrets.token_urlsafe(32)
+    token = secret_addresses.new_token()
     feed = PlanningFeed(employer_id=employer.id, token_hash=_hash(token),
                         created_by_id=actor.id)
     db.session.add(feed)
@@ -69,14 +62,6 @@ def revoke(actor, employer: Employer) -> bool:
     return True
 
 
-def find(token: str) -> PlanningFeed | None:
-    """The live address of this token; None for unknown or stopped tokens (a 404)."""
-    if not token or len(token) > 100:
-        return None
-    return db.session.scalar(db.select(PlanningFeed).where(
-        PlanningFeed.token_hash == _hash(token), PlanningFeed.revoked_at.is_(None)))
-
-
 @dataclass(frozen=True)
 class Address:
     """A fresh address as the HR user subscribes to it: https (Outlook, Google), webcal://
@@ -89,38 +74,5 @@ class Address:
     @classmethod
     def of(cls, token: str) -> Address:
         https = mail.external_url("employers_feed.feed_ics", token=token)
-        return cls(https=https, webcal="webcal://" + https.split("://", 1)[1],
+        return cls(https=https, webcal=secret_addresses.webcal(https),
                    csv=mail.external_url("employers_feed.feed_csv", token=token))
-
-
-def _fernet() -> Fernet:
-    secret = current_app.secret_key
-    secret = secret.encode() if isinstance(secret, str) else secret
-    key = hashlib.sha256(b"portal.employers.planning_feed: address in the session\0"
-                         + secret).digest()
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
-def seal(token: str) -> str:
-    """The fresh token as it crosses the redirect (the session cookie is signed only)."""
-    return _fernet().encrypt(token.encode()).decode("ascii")
-
-
-def unseal(sealed: str) -> str | None:
-    try:
-        return _fernet().decrypt(sealed.encode("ascii"),
-                                 ttl=int(SHOWN_WITHIN.total_seconds())).decode()
-    except (InvalidToken, ValueError, AttributeError):
-        return None
-
-
-def throttle_key(token: str) -> str:
-    return "employer-" + _hash(token)[:16]
-
-
-def mark_read(feed: PlanningFeed) -> None:
-    """When a calendar app last read it (shown to the HR users), at most every few minutes."""
-    now = utcnow()
-    if feed.last_fetched_at is None or now - feed.last_fetched_at > READ_NOTED_EVERY:
-        feed.last_fetched_at = now
-        db.session.flush()

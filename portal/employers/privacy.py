@@ -10,7 +10,7 @@ their answers to training periods. Their accounts are accounts like any other.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select, tuple_, update
+from sqlalchemy import or_, select, tuple_, update
 
 from portal import privacy_registry as registry
 from portal.employers.models import (
@@ -41,20 +41,11 @@ LABELS = {
     "hold": _l("Not to be contacted yet"),
     "contacted_at": _l("Contacted on"),
     "agreements": _l("Employer agreements"),
-    "status": _l("Status"),
     "signed_name": _l("Signed by"),
     "signed_at": _l("Signed on"),
     "days_per_year": _l("Days a year"),
     "notice_days": _l("Notice in days"),
-    "history": _l("History"),
-    "action": _l("Action"),
-    "reason": _l("Reason"),
-    "at": _l("When"),
     "period_answers": _l("Your employer's answers to your training periods"),
-    "starts_on": _l("From"),
-    "ends_on": _l("To"),
-    "answer": _l("Answer"),
-    "answered_at": _l("Answered on"),
     "statement_reviews": _l("Your requests to review a compensation statement"),
     "year": _l("Year"),
     "self_employment": _l("Self-employed"),
@@ -66,13 +57,11 @@ LABELS = {
 
 
 def _agreements(user) -> list[Agreement]:
-    return db.session.scalars(select(Agreement).where(Agreement.reservist_id == user.id)
-                              .order_by(Agreement.id)).all()
+    return registry.owned(Agreement.reservist_id, user)
 
 
 def export(user) -> dict | None:
-    nominations = db.session.scalars(select(Nomination).where(
-        Nomination.reservist_id == user.id).order_by(Nomination.id)).all()
+    nominations = registry.owned(Nomination.reservist_id, user)
     agreements = _agreements(user)
     reviews = _reviews_asked(user)
     own = db.session.scalar(select(SelfEmployment).where(
@@ -83,69 +72,49 @@ def export(user) -> dict | None:
         PeriodAnswer.agreement_id.in_([a.id for a in agreements]))
         .order_by(PeriodAnswer.starts_on)).all() if agreements else []
     return {
-        "nominations": [{"employer": n.employer.name, "hr_email": n.hr_email, "hold": n.hold,
-                         "contacted_at": n.contacted_at} for n in nominations],
-        "agreements": [{
-            "employer": a.employer.name, "status": a.status, "signed_name": a.signed_name,
-            "signed_at": a.signed_at, "days_per_year": a.terms.days_per_year,
-            "notice_days": a.terms.notice_days,
-            "history": [{"action": e.action, "reason": e.reason, "at": e.at}
-                        for e in a.events],
-        } for a in agreements],
-        "period_answers": [{"employer": p.agreement.employer.name, "starts_on": p.starts_on,
-                            "ends_on": p.ends_on, "answer": p.answer, "reason": p.reason,
-                            "answered_at": p.answered_at} for p in answers],
+        "nominations": registry.rows(nominations, ("employer", "employer.name"), "hr_email",
+                                     "hold", "contacted_at"),
+        "agreements": registry.rows(
+            agreements, ("employer", "employer.name"), "status", "signed_name", "signed_at",
+            ("days_per_year", "terms.days_per_year"), ("notice_days", "terms.notice_days"),
+            ("history", lambda a: registry.rows(a.events, "action", "reason", "at"))),
+        "period_answers": registry.rows(answers, ("employer", "agreement.employer.name"),
+                                        "starts_on", "ends_on", "answer", "reason",
+                                        "answered_at"),
         "statement_reviews": reviews,
-        "self_employment": [{"enterprise_number": own.formatted_number, "iban": own.iban,
-                             "declared_on": own.declared_on, "ended_on": own.ended_on}]
-        if own is not None else [],
+        "self_employment": registry.rows([own] if own is not None else [],
+                                         ("enterprise_number", "formatted_number"), "iban",
+                                         "declared_on", "ended_on"),
     }
 
 
 def _delete_agreements(ids) -> None:
     """Agreements with their history, answers, links and letters."""
-    opts = {"synchronize_session": False}
     db.session.execute(update(JoinRequest).where(JoinRequest.agreement_id.in_(ids))
-                       .values(agreement_id=None).execution_options(**opts))
-    for model, column in ((AgreementEvent, AgreementEvent.agreement_id),
-                          (PeriodAnswer, PeriodAnswer.agreement_id),
-                          (AgreementContact, AgreementContact.agreement_id),
-                          (AccessLink, AccessLink.agreement_id)):
-        db.session.execute(delete(model).where(column.in_(ids)).execution_options(**opts))
+                       .values(agreement_id=None).execution_options(synchronize_session=False))
+    registry.delete_children(ids, AgreementEvent.agreement_id, PeriodAnswer.agreement_id,
+                             AgreementContact.agreement_id, AccessLink.agreement_id)
     letter_services.delete_of_subjects(Agreement, ids)
-    db.session.execute(delete(Agreement).where(Agreement.id.in_(ids)).execution_options(**opts))
+    registry.delete_rows(Agreement, Agreement.id.in_(ids))
+
+
+_SIGNED = registry.Kept(
+    registry.N_("The agreement your employer signed for you"), None,
+    registry.N_("It is a contract under which the State compensates your employer for the "
+                "days you serve; it is kept with your record in the Reserve."))
 
 
 def erase(user, actor, now, kept_subjects=None, **_kw) -> registry.Erased:
     result = registry.Erased()
-    doomed = []
-    for agreement in _agreements(user):
-        if agreement.status in SIGNED_ONCE:
-            result.kept.append(registry.Kept(
-                registry.N_("The agreement your employer signed for you"), None,
-                registry.N_("It is a contract under which the State compensates your "
-                            "employer for the days you serve; it is kept with your record "
-                            "in the Reserve.")))
-            if kept_subjects is not None:
-                kept_subjects.add(("Agreement", str(agreement.id)))
-        else:
-            doomed.append(agreement.id)
-    if doomed:
-        _delete_agreements(doomed)
-    result.counts["agreements"] = len(doomed)
+    registry.keep_or_delete(
+        result, _agreements(user), kind="agreements", remove=_delete_agreements,
+        keeps=lambda agreement: _SIGNED if agreement.status in SIGNED_ONCE else None,
+        kept_subjects=kept_subjects)
     # Their requests about their days in a statement go; the days served stay with the
     # Reserve's attendance.
-    result.counts["statement_reviews"] = db.session.execute(
-        delete(StatementReview).where(StatementReview.asked_by_id == user.id)
-        .execution_options(synchronize_session=False)).rowcount
-    result.counts["nominations"] = db.session.execute(
-        delete(Nomination).where(Nomination.reservist_id == user.id)
-        .execution_options(synchronize_session=False)).rowcount
-    result.counts["self_employment"] = db.session.execute(
-        delete(SelfEmployment).where(SelfEmployment.reservist_id == user.id)
-        .execution_options(synchronize_session=False)).rowcount
-    db.session.flush()
-    db.session.expire_all()
+    registry.delete_owned(result, user, statement_reviews=StatementReview.asked_by_id,
+                          nominations=Nomination.reservist_id,
+                          self_employment=SelfEmployment.reservist_id)
     return result
 
 
@@ -153,31 +122,26 @@ def holds_users():
     return select(Agreement.reservist_id).where(Agreement.status.in_(LIVE))
 
 
-def _closed(cutoff):
-    return [or_(Agreement.status == A.DECLINED, Agreement.status == A.ENDED),
-            Agreement.status_changed_at < cutoff]
-
-
 def purge_closed(cutoff, now, dry_run: bool) -> int:
     """Declined and ended agreements older than the cutoff, and the nominations that led
     to them."""
-    where = _closed(cutoff)
-    if dry_run:
-        return db.session.scalar(select(func.count(Agreement.id)).where(*where)) or 0
-    rows = db.session.execute(select(Agreement.id, Agreement.reservist_id,
-                                     Agreement.employer_id).where(*where)).all()
-    for start in range(0, len(rows), 500):
-        chunk = rows[start:start + 500]
-        _delete_agreements([r.id for r in chunk])
-        pairs = [(r.reservist_id, r.employer_id) for r in chunk]
-        # A nomination goes once no agreement of that reservist and employer is left.
-        remaining = select(Agreement.id).where(
-            Agreement.reservist_id == Nomination.reservist_id,
-            Agreement.employer_id == Nomination.employer_id)
-        db.session.execute(delete(Nomination).where(
-            tuple_(Nomination.reservist_id, Nomination.employer_id).in_(pairs),
-            ~remaining.exists()).execution_options(synchronize_session=False))
-    return len(rows)
+    return registry.count_or_remove(
+        select(Agreement.id, Agreement.reservist_id, Agreement.employer_id).where(
+            or_(Agreement.status == A.DECLINED, Agreement.status == A.ENDED),
+            Agreement.status_changed_at < cutoff),
+        _delete_closed, dry_run=dry_run, chunk=500)
+
+
+def _delete_closed(rows) -> None:
+    _delete_agreements([r.id for r in rows])
+    pairs = [(r.reservist_id, r.employer_id) for r in rows]
+    # A nomination goes once no agreement of that reservist and employer is left.
+    remaining = select(Agreement.id).where(
+        Agreement.reservist_id == Nomination.reservist_id,
+        Agreement.employer_id == Nomination.employer_id)
+    registry.delete_rows(Nomination, tuple_(Nomination.reservist_id,
+                                            Nomination.employer_id).in_(pairs),
+                         ~remaining.exists())
 
 
 PART = registry.Part(
@@ -215,52 +179,40 @@ HR_LABELS = {
     "answers_given": _l("Your answers to training periods"),
     "employer": _l("Employer"),
     "reservist": _l("Reservist"),
-    "status": _l("Status"),
     "function": _l("Function"),
-    "at": _l("When"),
-    "answer": _l("Answer"),
-    "starts_on": _l("From"),
     "statement_reviews": _l("Your requests to review a compensation statement"),
     "year": _l("Year"),
-    "reason": _l("Reason"),
-    "answered_at": _l("Answered on"),
 }
 
 
 def _reviews_asked(user) -> list[dict]:
-    rows = db.session.scalars(select(StatementReview).where(
-        StatementReview.asked_by_id == user.id).order_by(StatementReview.id)).all()
-    return [{"employer": r.employer.name, "year": r.year, "reason": r.reason,
-             "at": r.created_at, "answer": r.answer, "answered_at": r.answered_at}
-            for r in rows]
+    return registry.rows(registry.owned(StatementReview.asked_by_id, user),
+                         ("employer", "employer.name"), "year", "reason", ("at", "created_at"),
+                         "answer", "answered_at")
 
 
 def export_hr(user) -> dict | None:
-    memberships = db.session.scalars(select(EmployerUser).where(
-        EmployerUser.user_id == user.id).order_by(EmployerUser.id)).all()
-    contacts = db.session.scalars(select(AgreementContact).where(
-        AgreementContact.user_id == user.id).order_by(AgreementContact.id)).all()
-    requests = db.session.scalars(select(JoinRequest).where(
-        JoinRequest.user_id == user.id).order_by(JoinRequest.id)).all()
-    signed = db.session.scalars(select(Agreement).where(
-        Agreement.signed_by_id == user.id).order_by(Agreement.id)).all()
-    answers = db.session.scalars(select(PeriodAnswer).where(
-        PeriodAnswer.answered_by_id == user.id).order_by(PeriodAnswer.id)).all()
+    memberships = registry.owned(EmployerUser.user_id, user)
+    contacts = registry.owned(AgreementContact.user_id, user)
+    requests = registry.owned(JoinRequest.user_id, user)
+    signed = registry.owned(Agreement.signed_by_id, user)
+    answers = registry.owned(PeriodAnswer.answered_by_id, user)
     reviews = _reviews_asked(user)
     if not (memberships or contacts or requests or signed or answers or reviews):
         return None
     return {
-        "enterprises": [{"employer": m.employer.name, "administrator": m.is_admin,
-                         "at": m.created_at} for m in memberships],
-        "contact_of": [{"employer": c.agreement.employer.name,
-                        "reservist": c.agreement.reservist.full_name, "at": c.created_at}
-                       for c in contacts],
-        "join_requests": [{"employer": r.employer.name, "function": r.function,
-                           "status": r.status, "at": r.requested_at} for r in requests],
-        "signed": [{"employer": a.employer.name, "reservist": a.reservist.full_name,
-                    "function": a.signed_function, "at": a.signed_at} for a in signed],
-        "answers_given": [{"employer": a.agreement.employer.name, "answer": a.answer,
-                           "starts_on": a.starts_on, "at": a.answered_at} for a in answers],
+        "enterprises": registry.rows(memberships, ("employer", "employer.name"),
+                                     ("administrator", "is_admin"), ("at", "created_at")),
+        "contact_of": registry.rows(contacts, ("employer", "agreement.employer.name"),
+                                    ("reservist", "agreement.reservist.full_name"),
+                                    ("at", "created_at")),
+        "join_requests": registry.rows(requests, ("employer", "employer.name"), "function",
+                                       "status", ("at", "requested_at")),
+        "signed": registry.rows(signed, ("employer", "employer.name"),
+                                ("reservist", "reservist.full_name"),
+                                ("function", "signed_function"), ("at", "signed_at")),
+        "answers_given": registry.rows(answers, ("employer", "agreement.employer.name"),
+                                       "answer", "starts_on", ("at", "answered_at")),
         "statement_reviews": reviews,
     }
 
@@ -268,36 +220,23 @@ def export_hr(user) -> dict | None:
 def erase_hr(user, actor, now, **_kw) -> registry.Erased:
     """An HR user leaves: their access to enterprises and agreements and their open requests
     go; the agreements they signed and their answers stay, as the enterprise's own acts."""
-    opts = {"synchronize_session": False}
     result = registry.Erased()
-    result.counts["employer_memberships"] = db.session.execute(
-        delete(EmployerUser).where(EmployerUser.user_id == user.id)
-        .execution_options(**opts)).rowcount
-    result.counts["agreement_contacts"] = db.session.execute(
-        delete(AgreementContact).where(AgreementContact.user_id == user.id)
-        .execution_options(**opts)).rowcount
-    result.counts["join_requests"] = db.session.execute(
-        delete(JoinRequest).where(JoinRequest.user_id == user.id)
-        .execution_options(**opts)).rowcount
+    registry.delete_owned(result, user, employer_memberships=EmployerUser.user_id,
+                          agreement_contacts=AgreementContact.user_id,
+                          join_requests=JoinRequest.user_id)
     # Requests to review a statement made for the enterprise are its own acts, like its
     # answers: they stay with the statement.
-    asked = db.session.scalar(select(func.count(StatementReview.id)).where(
-        StatementReview.asked_by_id == user.id)) or 0
-    if asked:
+    if registry.count_rows(StatementReview, StatementReview.asked_by_id == user.id):
         result.kept.append(registry.Kept(
             registry.N_("Your requests to review a compensation statement, with the answers"),
             None, registry.N_("They belong to the enterprise's compensation record.")))
-    signed = db.session.scalar(select(func.count(Agreement.id)).where(
-        Agreement.signed_by_id == user.id)) or 0
-    answered = db.session.scalar(select(func.count(PeriodAnswer.id)).where(
-        PeriodAnswer.answered_by_id == user.id)) or 0
-    if signed or answered:
+    if (registry.count_rows(Agreement, Agreement.signed_by_id == user.id)
+            or registry.count_rows(PeriodAnswer, PeriodAnswer.answered_by_id == user.id)):
         result.kept.append(registry.Kept(
             registry.N_("The agreements you signed and your answers to training periods, "
                         "with the name and function you signed with"), None,
             registry.N_("They are the enterprise's commitments, under which the State "
                         "compensates it; they are kept with the agreement.")))
-    db.session.flush()
     return result
 
 

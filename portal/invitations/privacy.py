@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import or_, select
 
 from portal import privacy_registry as registry
 from portal.accounts.models import User
 from portal.accounts.privacy import ERASED_DOMAIN
-from portal.extensions import db
 from portal.invitations.models import Cohort, Invitation, Person
 from portal.letters.models import Letter
 
@@ -23,7 +22,6 @@ LABELS = {
     "language": _l("Language of our letters"),
     "national_number_held": _l("National register number still held"),
     "invitations": _l("Invitations"),
-    "reference": _l("Reference"),
     "issued_at": _l("Issued on"),
     "expires_on": _l("Valid until"),
     "used_at": _l("Used on"),
@@ -47,11 +45,8 @@ def export(user: User) -> dict | None:
         # The number itself never leaves the portal (exports, e-mails, URLs): only whether
         # it is still held.
         "national_number_held": person.national_number is not None,
-        "invitations": [
-            {"reference": i.reference, "issued_at": i.issued_at, "expires_on": i.expires_on,
-             "used_at": i.used_at}
-            for i in person.invitations
-        ],
+        "invitations": registry.rows(person.invitations, "reference", "issued_at",
+                                     "expires_on", "used_at"),
     }
 
 
@@ -59,8 +54,7 @@ def erase(user: User, actor, now, **_kw) -> registry.Erased:
     person = user.person
     if person is None:
         return registry.Erased()
-    invitations = db.session.execute(
-        delete(Invitation).where(Invitation.person_id == person.id)).rowcount
+    invitations = registry.delete_rows(Invitation, Invitation.person_id == person.id)
     # The keyed hash of the register number stays (nothing else of the person): without it
     # the next register extract would invite the person again.
     person.national_number = None
@@ -69,7 +63,6 @@ def erase(user: User, actor, now, **_kw) -> registry.Erased:
     person.municipality = ""
     person.nis_code = None
     user.person = None
-    db.session.flush()
     return registry.Erased(
         counts={"register_data": 1, "invitations": invitations},
         kept=[registry.Kept(
@@ -88,40 +81,25 @@ def deletion_dates(user: User, days: dict) -> list[registry.DeletionDate]:
            days=days["persons_never_signed_up"]))]
 
 
-def _expired_cohorts(cutoff):
-    return select(Cohort.id).where(Cohort.expires_on < cutoff.date())
-
-
-def purge_unused_invitations(cutoff, now, dry_run: bool) -> int:
-    where = [Invitation.used_at.is_(None), Invitation.expires_on < cutoff.date()]
-    if dry_run:
-        return db.session.scalar(select(func.count(Invitation.id)).where(*where)) or 0
-    return db.session.execute(
-        delete(Invitation).where(*where).execution_options(synchronize_session=False)
-    ).rowcount
-
-
 def purge_persons(cutoff, now, dry_run: bool) -> int:
     """People of an expired cohort without an account: their register data, remaining
     invitations and invitation letters."""
     erased = select(User.id).where(User.active.is_(False),
                                    User.email.like(f"%@{ERASED_DOMAIN}"))
     doomed = select(Person.id).where(
-        Person.cohort_id.in_(_expired_cohorts(cutoff)),
+        Person.cohort_id.in_(select(Cohort.id).where(Cohort.expires_on < cutoff.date())),
         # Never signed up, or their account was closed by erasure or inactivity.
         or_(Person.user_id.is_(None), Person.user_id.in_(erased)),
     )
-    if dry_run:
-        return db.session.scalar(select(func.count()).select_from(doomed.subquery())) or 0
-    opts = {"synchronize_session": False}
-    db.session.execute(delete(Letter).where(Letter.person_id.in_(doomed))
-                       .execution_options(**opts))
-    db.session.execute(delete(Invitation).where(Invitation.person_id.in_(doomed))
-                       .execution_options(**opts))
-    return db.session.execute(delete(Person).where(Person.id.in_(doomed))
-                              .execution_options(**opts)).rowcount
+    return registry.count_or_remove(doomed, _delete_persons, dry_run=dry_run, chunk=None)
 
 
+def _delete_persons(ids) -> None:
+    registry.delete_children(ids, Letter.person_id, Invitation.person_id)
+    registry.delete_rows(Person, Person.id.in_(ids))
+
+
+_INVITING = _l("Invite the people of a cohort to the service year")
 _REGISTER = _l("Name, date of birth, sex, address, language and national register number "
                "from the National Register")
 
@@ -137,17 +115,17 @@ PART = registry.Part(
         registry.Rule(
             kind="invitations_unused",
             label=_l("Invitation codes not taken up"),
-            purpose=_l("Invite the people of a cohort to the service year"),
-            legal_basis=_l("Public task (GDPR Art. 6(1)(e)), the law on the service year"),
+            purpose=_INVITING,
+            legal_basis=registry.PUBLIC_TASK_SERVICE_YEAR,
             categories=_l("Keyed hash of the invitation code, reference, dates"),
             since=_l("the end of the invitation's validity"),
-            purge=purge_unused_invitations,
+            purge=registry.older(Invitation.expires_on, Invitation.used_at.is_(None)),
         ),
         registry.Rule(
             kind="persons_never_signed_up",
             label=_l("National Register data of people who never signed up"),
-            purpose=_l("Invite the people of a cohort to the service year"),
-            legal_basis=_l("Public task (GDPR Art. 6(1)(e)), the law on the service year"),
+            purpose=_INVITING,
+            legal_basis=registry.PUBLIC_TASK_SERVICE_YEAR,
             categories=_REGISTER,
             since=_l("the end of the cohort's invitations"),
             purge=purge_persons,

@@ -2,12 +2,11 @@
 letters of a person or an account are found by their ids alone."""
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import func, or_, select
 
 from portal import privacy_registry as registry
 from portal.extensions import db
@@ -18,7 +17,6 @@ from portal.mail import external_url
 
 LABELS = {
     "kind": _l("Kind of letter"),
-    "reference": _l("Reference"),
     "created_at": _l("Issued on"),
     "languages": _l("Languages"),
     "sha256": _l("SHA-256 of the PDF"),
@@ -40,16 +38,14 @@ def export(user) -> list | None:
     letters = db.session.scalars(select(Letter).where(_of(user)).order_by(Letter.id)).all()
     pending = db.session.scalars(select(PendingLetter).where(_of(user, PendingLetter))
                                  .order_by(PendingLetter.id)).all()
-    return [
-        {"kind": letter.kind, "reference": letter.reference, "created_at": letter.created_at,
-         "languages": letter.languages, "sha256": letter.sha256,
-         "url": external_url("letters.download", public_id=letter.public_id)}
-        for letter in letters
-    ] + [
-        {"kind": row.kind, "reference": row.reference, "created_at": row.created_at,
-         "state": str(_("Could not be made") if row.failed_at else _("Being prepared"))}
-        for row in pending
-    ] or None
+    return registry.rows(
+        letters, "kind", "reference", "created_at", "languages", "sha256",
+        ("url", lambda letter: external_url("letters.download", public_id=letter.public_id)),
+    ) + registry.rows(
+        pending, "kind", "reference", "created_at",
+        ("state", lambda row: str(_("Could not be made") if row.failed_at
+                                  else _("Being prepared"))),
+    ) or None
 
 
 def erase(user, actor, now, kept_subjects=frozenset(), **_kw) -> registry.Erased:
@@ -63,9 +59,7 @@ def erase(user, actor, now, kept_subjects=frozenset(), **_kw) -> registry.Erased
             continue
         db.session.delete(letter)
         deleted += 1
-    deleted += db.session.execute(delete(PendingLetter).where(_of(user, PendingLetter))
-                                  .execution_options(synchronize_session=False)).rowcount
-    db.session.flush()
+    deleted += registry.delete_rows(PendingLetter, _of(user, PendingLetter))
     return registry.Erased(counts={"letters": deleted})
 
 
@@ -74,22 +68,16 @@ def deletion_dates(user, days: dict) -> list[registry.DeletionDate]:
     if first is None:
         return []
     return [registry.DeletionDate(
-        _l("Your letters"), (first + timedelta(days=days["letters"])).date(),
+        _l("Your letters"), registry.days_after(first, days["letters"]),
         _l("Each letter is deleted %(days)s days after it was issued; this is the date of "
            "the oldest.", days=days["letters"]))]
 
 
 def purge_letters(cutoff, now, dry_run: bool) -> int:
     """Letters issued before `cutoff`, and letters given up before it (never issued)."""
-    count = 0
-    for table, where in ((Letter, Letter.created_at < cutoff),
-                         (PendingLetter, PendingLetter.failed_at < cutoff)):
-        if dry_run:
-            count += db.session.scalar(select(func.count(table.id)).where(where)) or 0
-        else:
-            count += db.session.execute(delete(table).where(where).execution_options(
-                synchronize_session=False)).rowcount
-    return count
+    return (registry.count_or_delete(Letter, Letter.created_at < cutoff, dry_run=dry_run)
+            + registry.count_or_delete(PendingLetter, PendingLetter.failed_at < cutoff,
+                                       dry_run=dry_run))
 
 
 def purge_print_files(cutoff, now, dry_run: bool) -> int:
@@ -132,7 +120,7 @@ PART = registry.Part(
         kind="letters",
         label=_l("Letters"),
         purpose=_l("Send and show again the letters of the service year exactly as issued"),
-        legal_basis=_l("Public task (GDPR Art. 6(1)(e))"),
+        legal_basis=registry.PUBLIC_TASK,
         categories=_l("Name, address, reference and the letter's text (PDF)"),
         since=_l("the letter's issue"),
         purge=purge_letters,
@@ -141,7 +129,7 @@ PART = registry.Part(
         kind="print_files",
         label=_l("Print files of letter runs"),
         purpose=_l("Hand the letters of a run to the printer and check that none is missing"),
-        legal_basis=_l("Public task (GDPR Art. 6(1)(e))"),
+        legal_basis=registry.PUBLIC_TASK,
         categories=_l("Names, addresses and letters of a run, as PDF and CSV files for the "
                       "printer"),
         since=_l("the end of the run"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import text
 
 from portal import drafts
 from portal import privacy_registry as registry
@@ -27,35 +27,19 @@ def purge_mail_files(cutoff, now, dry_run: bool) -> int:
     limit = cutoff.timestamp()
     old = [p for p in directory.glob("*.eml") if p.stat().st_mtime < limit] \
         if directory.is_dir() else []
-    sent = OutboxMail.sent_at < cutoff
-    if dry_run:
-        return len(old) + (db.session.scalar(select(func.count(OutboxMail.id)).where(sent))
-                           or 0)
-    for path in old:
-        os.remove(path)
-    return len(old) + db.session.execute(
-        delete(OutboxMail).where(sent).execution_options(synchronize_session=False)).rowcount
-
-
-def purge_form_drafts(cutoff, now, dry_run: bool) -> int:
-    """Forms typed before a session expired and never taken back (drafts delete them an
-    hour after; this catches those left when nobody posted again)."""
-    if dry_run:
-        return db.session.scalar(select(func.count(drafts.FormDraft.id)).where(
-            drafts.FormDraft.created_at < cutoff)) or 0
-    return drafts.purge(cutoff)
+    if not dry_run:
+        for path in old:
+            os.remove(path)
+    return len(old) + registry.count_or_delete(OutboxMail, OutboxMail.sent_at < cutoff,
+                                               dry_run=dry_run)
 
 
 def purge_audit_log(cutoff, now, dry_run: bool) -> int:
-    where = AuditEvent.at < cutoff
-    if dry_run:
-        return db.session.scalar(select(func.count(AuditEvent.id)).where(where)) or 0
-    if db.engine.dialect.name == "postgresql":
+    if not dry_run and db.engine.dialect.name == "postgresql":
         # The append-only trigger lets only the retention purge delete, and only within
         # this transaction (migration 0023).
         db.session.execute(text("SELECT set_config('portal.retention_purge', 'on', true)"))
-    return db.session.execute(
-        delete(AuditEvent).where(where).execution_options(synchronize_session=False)).rowcount
+    return registry.count_or_delete(AuditEvent, AuditEvent.at < cutoff, dry_run=dry_run)
 
 
 CORE = registry.Part(
@@ -68,7 +52,7 @@ CORE = registry.Part(
             kind="mail_files",
             label=_l("E-mails sent"),
             purpose=_l("Tell people what happened to their file and what to do next"),
-            legal_basis=_l("Public task (GDPR Art. 6(1)(e))"),
+            legal_basis=registry.PUBLIC_TASK,
             categories=_l("E-mail address, name, the message"),
             since=_l("sending"),
             purge=purge_mail_files,
@@ -78,10 +62,12 @@ CORE = registry.Part(
             kind="form_drafts",
             label=_l("Forms typed before a session expired"),
             purpose=_l("Fill the form in again so that nothing typed is lost"),
-            legal_basis=_l("Public task (GDPR Art. 6(1)(e))"),
+            legal_basis=registry.PUBLIC_TASK,
             categories=_l("What was typed into the form, health answers included (encrypted)"),
             since=_l("typing"),
-            purge=purge_form_drafts,
+            # Drafts go an hour after by themselves (portal.drafts); this catches those
+            # left when nobody posted again.
+            purge=registry.older(drafts.FormDraft.created_at),
         ),
         registry.Rule(
             kind="audit_log",

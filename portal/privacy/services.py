@@ -162,17 +162,8 @@ def erase(user, actor) -> ErasureRequest:
     """Carry out an erasure request at once: every part deletes what it may and minimises
     what the law keeps. Returns the request, which says what was kept and until when."""
     now = utcnow()
-    counts: dict[str, int] = {}
-    kept: list[registry.Kept] = []
-    kept_subjects: set = set()
     user_id = user.id
-    for part in registry.parts(current_app):
-        if part.erase is None:
-            continue
-        done = part.erase(user, actor, now, kept_subjects=kept_subjects)
-        for kind, n in done.counts.items():
-            counts[kind] = counts.get(kind, 0) + n
-        kept.extend(done.kept)
+    counts, kept = _erase_parts(user, actor, now, kept_subjects=set())
     dated = [k.until for k in kept if k.until is not None]
     lasting = [k for k in kept if k.until is None and not _always_kept(k)]
     request = ErasureRequest(
@@ -190,6 +181,26 @@ def erase(user, actor) -> ErasureRequest:
     audit.record(actor, "privacy.erased", request, user_id=user_id, counts=counts,
                  kept=len(kept))
     return request
+
+
+def _erase_parts(user, actor, now, kept_subjects: set | None
+                 ) -> tuple[dict[str, int], list[registry.Kept]]:
+    """Every part erases in turn; what one left is what the next reads (the session is
+    flushed and expired after each, as parts delete in bulk). With kept_subjects=None no
+    part keeps anything for another."""
+    counts: dict[str, int] = {}
+    kept: list[registry.Kept] = []
+    for part in registry.parts(current_app):
+        if part.erase is None:
+            continue
+        done = part.erase(user, actor, now,
+                          kept_subjects=set() if kept_subjects is None else kept_subjects)
+        db.session.flush()
+        db.session.expire_all()
+        for kind, n in done.counts.items():
+            counts[kind] = counts.get(kind, 0) + n
+        kept.extend(done.kept)
+    return counts, kept
 
 
 def _always_kept(kept: registry.Kept) -> bool:
@@ -212,12 +223,7 @@ def finish(request: ErasureRequest, actor, note: str = "") -> ErasureRequest:
         raise Refusal(_("What this request keeps must stay until %(date)s.",
                         date=format_date(request.kept_until, "long")))
     user = db.session.get(User, request.user_id)
-    now = utcnow()
-    counts = {}
-    for part in registry.parts(current_app):
-        if part.erase is not None:
-            for kind, n in part.erase(user, actor, now, kept_subjects=set()).counts.items():
-                counts[kind] = counts.get(kind, 0) + n
+    counts, _kept = _erase_parts(user, actor, utcnow(), kept_subjects=None)
     request.status = ErasureStatus.CLOSED
     request.handled_by_id = actor.id
     request.handled_at = utcnow()

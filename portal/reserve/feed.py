@@ -8,20 +8,15 @@ STATUS:CANCELLED so calendars remove it.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
-import secrets
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 import icalendar
 import segno
-from cryptography.fernet import Fernet, InvalidToken
-from flask import current_app
 from flask_babel import gettext as _
 
-from portal import audit, calendars, i18n, mail
+from portal import audit, calendars, i18n, mail, secret_addresses
 from portal.extensions import db
 from portal.models import utcnow
 from portal.reserve import training, vocab
@@ -29,8 +24,6 @@ from portal.reserve.models import AssignmentStatus, CalendarFeed, PeriodKind
 
 TZ = ZoneInfo("Europe/Brussels")
 DAY_STARTS, DAY_ENDS = time(8, 0), time(17, 0)
-READ_NOTED_EVERY = timedelta(minutes=10)
-SHOWN_WITHIN = timedelta(minutes=10)
 
 # Europe/Brussels as the tz database's own iCalendar exports write it: one yearly rule per
 # change (the EU rule since 1996: last Sunday of March and of October, at 01:00 UTC).
@@ -58,8 +51,8 @@ END:VTIMEZONE
 """
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+ADDRESSES = secret_addresses.Kind(CalendarFeed, "portal.reserve.feed")
+_hash = secret_addresses.hash_of
 
 
 def current(user_id: int) -> CalendarFeed | None:
@@ -70,7 +63,7 @@ def current(user_id: int) -> CalendarFeed | None:
 def renew(user) -> str:
     """Revoke the current address (if any) and make a new one; returns the new token."""
     revoke(user, audit_it=False)
-    token = secrets.token_urlsafe(32)
+    token = secret_addresses.new_token()
     feed = CalendarFeed(user_id=user.id, token_hash=_hash(token))
     db.session.add(feed)
     db.session.flush()
@@ -89,12 +82,7 @@ def revoke(user, audit_it: bool = True) -> bool:
     return True
 
 
-def find(token: str) -> CalendarFeed | None:
-    """The live feed of this token; None for unknown or revoked tokens (a 404)."""
-    if not token or len(token) > 100:
-        return None
-    return db.session.scalar(db.select(CalendarFeed).where(
-        CalendarFeed.token_hash == _hash(token), CalendarFeed.revoked_at.is_(None)))
+find = ADDRESSES.find
 
 
 @dataclass(frozen=True)
@@ -110,46 +98,13 @@ class Address:
     @classmethod
     def of(cls, token: str) -> Address:
         https = mail.external_url("reserve.feed_ics", token=token)
-        webcal = "webcal://" + https.split("://", 1)[1]
+        webcal = secret_addresses.webcal(https)
         qr = segno.make(webcal, error="m").svg_data_uri(scale=4, border=2)
         return cls(https=https, webcal=webcal, qr=qr)
 
 
-def _session_fernet() -> Fernet:
-    secret = current_app.secret_key
-    secret = secret.encode() if isinstance(secret, str) else secret
-    key = hashlib.sha256(b"portal.reserve.feed: address in the session\0" + secret).digest()
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
-def seal(token: str) -> str:
-    """The fresh token as it crosses the redirect to the page that shows it: the session
-    cookie is signed, not encrypted, and may be kept or logged on the way."""
-    return _session_fernet().encrypt(token.encode()).decode("ascii")
-
-
-def unseal(sealed: str) -> str | None:
-    """The token of `seal`, if sealed here within the last SHOWN_WITHIN; else None."""
-    try:
-        return _session_fernet().decrypt(sealed.encode("ascii"),
-                                         ttl=int(SHOWN_WITHIN.total_seconds())).decode()
-    except (InvalidToken, ValueError, AttributeError):
-        return None
-
-
-def throttle_key(token: str) -> str:
-    """What the rate limit counts one address under: part of its hash, as Flask-Limiter
-    writes the key of a limit it enforces to the log."""
-    return _hash(token)[:16]
-
-
-def mark_read(item: CalendarFeed) -> None:
-    """Note when a calendar app last read the address (shown to its owner), at most once
-    every few minutes so that polling does not write on every read."""
-    now = utcnow()
-    if item.last_fetched_at is None or now - item.last_fetched_at > READ_NOTED_EVERY:
-        item.last_fetched_at = now
-        db.session.flush()
+seal, unseal = ADDRESSES.seal, ADDRESSES.unseal
+mark_read = secret_addresses.mark_read
 
 
 def calendar_bytes(user) -> bytes:

@@ -8,11 +8,9 @@ import logging
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
-    request,
     session,
     url_for,
 )
@@ -20,12 +18,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from portal import clock, i18n
+from portal import clock, i18n, secret_addresses
 from portal.employers import planning, planning_feed
 from portal.employers.hr.views import _employer_or_404  # the enterprise's members only
 from portal.employers.models import Employer
 from portal.employers.web import commit_and_send, show_refusal
-from portal.extensions import db, limiter
+from portal.extensions import db
 from portal.refusals import Refusal
 from portal.security import Role, public, role_required, secret_in_url
 
@@ -88,25 +86,6 @@ def revoke(employer_id: int):
     return _back(employer)
 
 
-# Calendar apps of many enterprises share a few servers' addresses: each address is counted
-# on its own; unknown or stopped addresses per client address, so guessing stops (the
-# Reserve's feed limits, RESERVE_FEED_LIMIT and RESERVE_FEED_MISS_LIMIT).
-def _limit() -> str:
-    return current_app.config["RESERVE_FEED_LIMIT"]
-
-
-def _miss_limit() -> str:
-    return current_app.config["RESERVE_FEED_MISS_LIMIT"]
-
-
-def _key() -> str:
-    return planning_feed.throttle_key((request.view_args or {}).get("token", ""))
-
-
-def _live() -> bool:
-    return planning_feed.find((request.view_args or {}).get("token", "")) is not None
-
-
 def _serve(token: str, kind: str):
     feed = planning_feed.find(token)
     if feed is None:
@@ -127,20 +106,16 @@ def _serve(token: str, kind: str):
         abort(500)
     planning_feed.mark_read(feed)
     db.session.commit()
-    response = current_app.response_class(body, mimetype=mimetype)
-    name = f"{planning.file_stem(employer, today)}.{kind}"
-    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
-    response.headers["Cache-Control"] = "private, max-age=0, no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    return secret_addresses.response(body, mimetype,
+                                     f"{planning.file_stem(employer, today)}.{kind}")
 
 
 @bp.get("/planning/<token>.ics")
 @public
 @secret_in_url()
-@limiter.limit(_limit, key_func=_key, scope="employer-feed")
-@limiter.limit(_miss_limit, scope="employer-feed-miss", exempt_when=_live)
+# Calendar apps of many enterprises share a few servers' addresses: each address is
+# counted on its own, unknown or stopped ones per client address (the Reserve's limits).
+@planning_feed.ADDRESSES.throttled("employer-feed")
 def feed_ics(token: str):
     """The enterprise's planning for a calendar app: anyone holding the address reads it;
     a stopped one is 404."""
@@ -150,8 +125,7 @@ def feed_ics(token: str):
 @bp.get("/planning/<token>.csv")
 @public
 @secret_in_url()
-@limiter.limit(_limit, key_func=_key, scope="employer-feed")
-@limiter.limit(_miss_limit, scope="employer-feed-miss", exempt_when=_live)
+@planning_feed.ADDRESSES.throttled("employer-feed")
 def feed_csv(token: str):
     """The same planning as a spreadsheet, for a payroll tool that fetches it."""
     return _serve(token, "csv")

@@ -22,10 +22,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from portal import audit, clock, drafts, i18n, paging
+from portal import audit, clock, drafts, i18n, paging, secret_addresses
 from portal.accounts.guards import verified_required
 from portal.accounts.models import User
-from portal.extensions import db, limiter
+from portal.extensions import db
 from portal.letters import pending
 from portal.letters.models import Letter
 from portal.refusals import Refusal
@@ -396,29 +396,10 @@ def revoke_feed():
     return redirect(url_for("reserve.calendar"))
 
 
-def _feed_limit() -> str:
-    return current_app.config["RESERVE_FEED_LIMIT"]
-
-
-def _feed_miss_limit() -> str:
-    return current_app.config["RESERVE_FEED_MISS_LIMIT"]
-
-
-def _feed_key() -> str:
-    return feed.throttle_key((request.view_args or {}).get("token", ""))
-
-
-def _live_feed() -> bool:
-    return feed.find((request.view_args or {}).get("token", "")) is not None
-
-
 @bp.get("/feed/<token>.ics")
 @public
 @secret_in_url()
-# Each address at its own rate (calendar apps of many people share a few servers' addresses);
-# unknown or stopped addresses per client address, so guessing stops but a live one never.
-@limiter.limit(_feed_limit, key_func=_feed_key, scope="reserve-feed")
-@limiter.limit(_feed_miss_limit, scope="reserve-feed-miss", exempt_when=_live_feed)
+@feed.ADDRESSES.throttled("reserve-feed")
 def feed_ics(token: str):
     """The private calendar: anyone holding the address reads it; a revoked one is 404."""
     item = feed.find(token)
@@ -433,9 +414,4 @@ def feed_ics(token: str):
         abort(500)
     feed.mark_read(item)
     db.session.commit()
-    response = current_app.response_class(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = 'inline; filename="reserve.ics"'
-    response.headers["Cache-Control"] = "private, max-age=0, no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    return secret_addresses.response(body, "text/calendar", "reserve.ics")
