@@ -121,7 +121,6 @@ class LifeCycle:
     - `refusal`: the Refusal class raised.
     """
 
-    name: str
     model: type
     event: type
     states: type[StrEnum]
@@ -164,10 +163,10 @@ class LifeCycle:
         commits. Returns the event row.
 
         `actor` is a User, or SYSTEM (None) when the portal itself acts; `version`, when
-        given, is the version the actor saw; `decision` is the proposal a four-eyes move
-        confirms; `options` go to the life cycle's `prepare`. Any refusal leaves the record
-        as it was. What follows a move is done by the receivers of `signal`, sent last,
-        inside the transaction.
+        given, is the version the actor saw; `reason` is kept trimmed of surrounding
+        spaces; `decision` is the proposal a four-eyes move confirms; `options` go to the
+        life cycle's `prepare`. Any refusal leaves the record as it was. What follows a
+        move is done by the receivers of `signal`, sent last, inside the transaction.
         """
         # One move at a time per record: a second one waits here, then sees the first (the
         # row is read again), so a double click or two tabs cannot move it twice.

@@ -188,7 +188,7 @@ def _stamp(application: Application, action: str, _reason: str) -> None:
 
 
 APPLICATIONS = LifeCycle(
-    name="application", model=Application, event=ApplicationEvent, states=Status,
+    model=Application, event=ApplicationEvent, states=Status,
     transitions=TRANSITIONS, guards=GUARDS, four_eyes=FOUR_EYES,
     may_act=citizen_owns("user_id"), prepare=_place_in_quota, stamp=_stamp,
     signal=application_moved, audit_prefix="application", refusal=TransitionError,

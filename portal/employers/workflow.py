@@ -56,7 +56,7 @@ def _stamp(agreement: Agreement, action: str, reason: str) -> None:
 
 
 AGREEMENTS = LifeCycle(
-    name="agreement", model=Agreement, event=AgreementEvent, states=S,
+    model=Agreement, event=AgreementEvent, states=S,
     transitions=TRANSITIONS, guards={"notify": _public_employer}, may_act=may_act_for,
     reason_required=NEEDS_REASON, portal_moves=PORTAL_MOVES, stamp=_stamp,
     audit_details=lambda agreement: {"terms_id": agreement.terms_id},

@@ -57,7 +57,7 @@ def _stamp(engagement: Engagement, action: str, _reason: str) -> None:
 
 
 ENGAGEMENTS = LifeCycle(
-    name="engagement", model=Engagement, event=EngagementEvent, states=S,
+    model=Engagement, event=EngagementEvent, states=S,
     transitions=TRANSITIONS, guards=GUARDS, may_act=citizen_owns("user_id"), stamp=_stamp,
     signal=engagement_moved, audit_prefix="reserve.engagement",
     not_possible=_l("This action is not possible in the engagement's current state."),
