@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.i18n import in_language
+from portal.lifecycle import EventRow
 from portal.models import TimestampMixin, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -163,20 +164,12 @@ class Application(TimestampMixin, db.Model):
     )
 
 
-class ApplicationEvent(db.Model):
+class ApplicationEvent(EventRow, db.Model):
     """One state change of an application: from, to, who, why, when."""
 
     __tablename__ = "application_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
-    action: Mapped[str] = mapped_column(String(30))
-    from_status: Mapped[str] = mapped_column(String(20))
-    to_status: Mapped[str] = mapped_column(String(20))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    reason: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
     application: Mapped[Application] = relationship(back_populates="events")
 
 

@@ -1,4 +1,5 @@
-"""The application life cycle: one table of allowed moves and one transition().
+"""The application life cycle, declared on the portal's life-cycle core: the table of
+allowed moves, their guards and the decisions two people take.
 
 transition() checks a move, makes it, records and audits it, then announces it with
 signals.application_moved; it knows none of what follows (see effects.py).
@@ -8,8 +9,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from portal import audit, clock
+from portal import clock
 from portal.applications import quotas, selection
 from portal.applications.models import (
     Application,
@@ -23,8 +25,7 @@ from portal.applications.refusals import TransitionError
 from portal.applications.signals import application_moved
 from portal.applications.vetting.models import cleared
 from portal.extensions import db
-from portal.locking import lock
-from portal.models import utcnow
+from portal.lifecycle import SYSTEM, FourEyes, LifeCycle, citizen_owns
 from portal.security import Role
 
 S = Status
@@ -36,7 +37,6 @@ STAFF = frozenset({R, A})
 # scheduled, where recruiters themselves do not reject.
 REFUSERS = STAFF | {SO}
 SECURITY_REASON = "security"
-SYSTEM = None  # transitions made by the portal itself (deadlines, waitlist moves)
 
 # (from_status, action) -> (to_status, roles allowed; SYSTEM means no user needed)
 TRANSITIONS: dict[tuple[Status, str], tuple[Status, frozenset]] = {
@@ -73,13 +73,6 @@ WITHDRAWABLE = (
 )
 for _status in WITHDRAWABLE:
     TRANSITIONS[(_status, "withdraw")] = (S.WITHDRAWN, frozenset({C}))
-
-
-# Selections, rejections and waitlistings are decisions: one recruiter proposes them, a
-# different one confirms (a Decision). The portal's own move, offering a freed place to the
-# first on the waitlist, needs the confirmed waitlisting of that candidate: every path to
-# selected or rejected carries a decision confirmed by two people.
-FOUR_EYES = frozenset({"select", "reject", "waitlist"})
 
 # Statuses in which an application waits for a recruiter's decision (flagged when stale).
 UNDECIDED = (S.SUBMITTED, S.SCREENING, S.TESTS_SCHEDULED, S.TESTS_PASSED, S.TESTS_FAILED)
@@ -132,132 +125,83 @@ GUARDS = {"schedule_tests": _convoked, "pass_tests": _tests_all_passed,
           "select": _security_cleared, "waitlist": _security_cleared}
 
 
-def allowed_actions(application: Application, role: Role | str | None) -> list[str]:
-    role = Role(role) if role else SYSTEM
-    return [
-        action for (status, action), (_to, roles) in TRANSITIONS.items()
-        if status == application.status and role in roles
-    ]
-
-
-def transition(
-    application: Application, action: str, actor, reason: str = "", *,
-    version: int | None = None, decision=None, component: str | None = None,
-) -> ApplicationEvent:
-    """Check and make one move: record it, audit it, announce it. Flushes; the caller commits.
-
-    `actor` is a User, or None when the portal itself acts. `version`, when given,
-    is the version the actor saw: a different current version means the page was stale.
-    A recruiter's select or reject needs `decision`, a Decision proposed by someone else;
-    `component` (for select) defaults to the decision's, then the candidate's preference.
-    What follows a move (its letter, the waitlist's ranks, a freed place offered to the
-    next in line) is done by the receivers of signals.application_moved, sent last.
-    """
-    # One move at a time per application: a second one waits here, then sees the first
-    # (the row is re-read), so a double click or two tabs cannot move it twice.
-    lock(application)
-    check_version(application, version)
-    key = (Status(application.status), action)
-    if key not in TRANSITIONS:
-        raise TransitionError(_("This action is not possible in the application's current state."))
-    to_status, roles = TRANSITIONS[key]
-    role = Role(actor.role) if actor is not None else SYSTEM
-    if role not in roles:
-        raise TransitionError(_("You are not allowed to take this action."))
-    if role == Role.CITIZEN and actor.id != application.user_id:
-        raise TransitionError(_("You are not allowed to take this action."))
-    if action in FOUR_EYES and actor is not None:
-        _check_four_eyes(application, action, actor, decision)
-        _check_security_ground(actor, decision)
-    elif action == "select" and actor is None:
-        decision = _confirmed_waitlisting(application)
-    guard = GUARDS.get(action)
-    problem = guard(application) if guard else None
-    if problem:
-        raise TransitionError(problem)
-    if action == "select":
-        component = component or getattr(decision, "component", None) or application.component
-        quotas.check_place(application.intake, component)
-        application.component = component
-    from_status = application.status
-    application.status = to_status
-    application.version += 1
-    application.status_changed_at = utcnow()
-    _stamp(application, action, to_status)
-    event = ApplicationEvent(
-        application=application, action=action, from_status=from_status,
-        to_status=to_status, actor_id=getattr(actor, "id", None), reason=reason,
-    )
-    db.session.add(event)
-    audit.record(actor, f"application.{action}", application,
-                 from_status=str(from_status), to_status=str(to_status), reason=reason,
-                 **({"decision_id": decision.id} if decision is not None else {}))
-    db.session.flush()
-    application_moved.send(application, event=event, action=action,
-                           from_status=Status(from_status), to_status=to_status,
-                           actor=actor, decision=decision)
-    return event
-
-
-def is_stale(application: Application, seen) -> bool:
-    """True when `seen`, the version a page or form showed, is not the current one.
-
-    Every change to an application bumps its version, so a form from another tab, the
-    back button or a slow colleague is recognised. None means: no version to check.
-    """
-    if seen is None:
-        return False
-    try:
-        return int(seen) != application.version
-    except (TypeError, ValueError):
-        return True
-
-
-def check_version(application: Application, version: int | None) -> None:
-    """Refuse a move made from a stale page: `version` is the one the actor saw (None: no check)."""
-    if is_stale(application, version):
-        raise TransitionError(
-            _("This application was changed by someone else meanwhile. Check it and try again.")
-        )
-
-
-def _check_four_eyes(application: Application, action: str, actor, decision) -> None:
-    if (decision is None or decision.application_id != application.id
-            or decision.action != action or not decision.is_open):
-        raise TransitionError(_("A final decision must be proposed first and confirmed by a "
-                                "second recruiter."))
-    if decision.proposed_by_id == actor.id:
-        raise TransitionError(_("A second recruiter must confirm this decision: you proposed it."))
-
-
-def _check_security_ground(actor, decision) -> None:
-    """Security officers refuse on the security ground only, and only they do."""
-    security = getattr(decision, "reason_code", "") == SECURITY_REASON
-    if security != (Role(actor.role) == SO):
-        raise TransitionError(_("You are not allowed to take this action."))
-
-
-def _confirmed_waitlisting(application: Application) -> Decision:
+def _confirmed_waitlisting(application: Application) -> Decision | None:
     """The two-person decision that put this candidate on the waitlist (the portal's
     offer of a freed place rests on it)."""
-    decision = db.session.scalar(
+    return db.session.scalar(
         db.select(Decision).where(Decision.application_id == application.id,
                                   Decision.action == "waitlist",
                                   Decision.outcome == "confirmed")
         .order_by(Decision.id.desc()).limit(1))
-    if decision is None or decision.resolved_by_id == decision.proposed_by_id:
-        raise TransitionError(_("This candidate's place on the waitlist was not confirmed by "
-                                "a second recruiter."))
-    return decision
 
 
-def _stamp(application: Application, action: str, to_status: Status) -> None:
+def _proposes(application: Application, action: str, decision) -> bool:
+    return (decision.application_id == application.id and decision.action == action
+            and decision.is_open)
+
+
+def _may_confirm(actor, decision) -> bool:
+    """Security officers refuse on the security ground only, and only they do."""
+    security = getattr(decision, "reason_code", "") == SECURITY_REASON
+    return security == (Role(actor.role) == SO)
+
+
+_PROPOSED_BY_ANOTHER = {
+    "proposes": _proposes, "may_confirm": _may_confirm,
+    "missing": _l("A final decision must be proposed first and confirmed by a second "
+                  "recruiter."),
+    "same_person": _l("A second recruiter must confirm this decision: you proposed it."),
+}
+# Selections, rejections and waitlistings are decisions: one recruiter proposes them, a
+# different one confirms (a Decision). The portal's own move, offering a freed place to the
+# first on the waitlist, needs the confirmed waitlisting of that candidate: every path to
+# selected or rejected carries a decision confirmed by two people.
+FOUR_EYES = {
+    "select": FourEyes(**_PROPOSED_BY_ANOTHER, standing=_confirmed_waitlisting,
+                       unconfirmed=_l("This candidate's place on the waitlist was not "
+                                      "confirmed by a second recruiter.")),
+    "reject": FourEyes(**_PROPOSED_BY_ANOTHER),
+    "waitlist": FourEyes(**_PROPOSED_BY_ANOTHER),
+}
+
+
+def _place_in_quota(application: Application, action: str, decision, *,
+                    component: str | None = None) -> None:
+    """A selection takes a place of the intake's quota, overall and for its component:
+    `component` when given, else the decision's, else the candidate's preference."""
+    if action == "select":
+        component = component or getattr(decision, "component", None) or application.component
+        quotas.check_place(application.intake, component)
+        application.component = component
+
+
+def _stamp(application: Application, action: str, _reason: str) -> None:
     now = application.status_changed_at
-    if to_status == S.SUBMITTED:
+    if application.status == S.SUBMITTED:
         application.submitted_at = now
     if action in DECIDING:
         application.decided_at = now
-    if to_status == S.SELECTED:
+    if application.status == S.SELECTED:
         application.offer_deadline = clock.today() + timedelta(days=application.intake.offer_days)
-    if to_status != S.WAITLISTED:
+    if application.status != S.WAITLISTED:
         application.waitlist_rank = None
+
+
+APPLICATIONS = LifeCycle(
+    model=Application, event=ApplicationEvent, states=Status,
+    transitions=TRANSITIONS, guards=GUARDS, four_eyes=FOUR_EYES,
+    may_act=citizen_owns("user_id"), prepare=_place_in_quota, stamp=_stamp,
+    signal=application_moved, audit_prefix="application", refusal=TransitionError,
+    not_possible=_l("This action is not possible in the application's current state."),
+    stale=_l("This application was changed by someone else meanwhile. Check it and try again."),
+)
+
+# A move: transition(application, action, actor, reason="", *, version=None, decision=None,
+# component=None) -> ApplicationEvent. A recruiter's select, waitlist or reject needs
+# `decision`, proposed by someone else; `component` (select) defaults to the decision's,
+# then the candidate's preference. What follows a move (its letter, the waitlist's ranks, a
+# freed place offered to the next in line) is done by the receivers of
+# signals.application_moved.
+transition = APPLICATIONS.move
+allowed_actions = APPLICATIONS.allowed_actions
+check_version = APPLICATIONS.check_version

@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
+from portal.lifecycle import EventRow
 from portal.models import TimestampMixin, UTCDateTime, utcnow
 
 
@@ -209,20 +210,16 @@ class Agreement(TimestampMixin, db.Model):
         return self.status in LIVE
 
 
-class AgreementEvent(db.Model):
+class AgreementEvent(EventRow, db.Model):
     """One move of an agreement's life cycle."""
 
     __tablename__ = "agreement_events"
+    action_length = 20
+    status_length = 12
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
-    action: Mapped[str] = mapped_column(String(20))
+    # Nullable in this table only, as it was created; every move sets it.
     from_status: Mapped[str | None] = mapped_column(String(12))
-    to_status: Mapped[str] = mapped_column(String(12))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    reason: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
     agreement: Mapped[Agreement] = relationship(back_populates="events")
 
 

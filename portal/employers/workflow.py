@@ -1,16 +1,14 @@
-"""The employer agreement's life cycle: one table of allowed moves and one transition()."""
+"""The employer agreement's life cycle, declared on the portal's life-cycle core: one table
+of allowed moves, who may act on an agreement, the moves that need a reason."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from portal import audit
 from portal.employers import signals
 from portal.employers.members import may_answer
 from portal.employers.models import Agreement, AgreementEvent, AgreementStatus
-from portal.extensions import db
-from portal.locking import lock_row
-from portal.models import utcnow
-from portal.refusals import Refusal
+from portal.lifecycle import LifeCycle
 from portal.security import Role
 
 S = AgreementStatus
@@ -36,12 +34,6 @@ NEEDS_REASON = frozenset({"decline", "suspend", "end"})
 PORTAL_MOVES = frozenset({"notify"})
 
 
-def allowed_actions(agreement: Agreement, role: Role | str) -> list[str]:
-    return [action for (status, action), (_to, roles) in TRANSITIONS.items()
-            if status == agreement.status and Role(role) in roles
-            and action not in PORTAL_MOVES]
-
-
 def may_act_for(agreement: Agreement, actor) -> bool:
     role = Role(actor.role)
     if role in STAFF:
@@ -51,40 +43,29 @@ def may_act_for(agreement: Agreement, actor) -> bool:
     return may_answer(actor, agreement)
 
 
-def transition(agreement: Agreement, action: str, actor, reason: str = "", *,
-               version: int | None = None) -> AgreementEvent:
-    """Check and make one move: record, audit, announce (agreement_moved). Flushes.
-
-    `version` is the agreement version the actor saw; a different one means the page was
-    stale. Raises Refusal with a message for the user.
-    """
-    agreement = lock_row(Agreement, agreement.id)
-    if version is not None and version != agreement.version:
-        raise Refusal(_("This agreement was changed meanwhile. Check it and try again."))
-    key = (S(agreement.status), action)
-    if key not in TRANSITIONS:
-        raise Refusal(_("This action is not possible in the agreement's current state."))
-    to_status, roles = TRANSITIONS[key]
-    if Role(actor.role) not in roles or not may_act_for(agreement, actor):
-        raise Refusal(_("You are not allowed to take this action."))
-    if action == "notify" and not agreement.employer.is_public:
+def _public_employer(agreement: Agreement) -> str | None:
+    if not agreement.employer.is_public:
         # Leave by law only for public employers: every other employer signs.
-        raise Refusal(_("You are not allowed to take this action."))
-    reason = (reason or "").strip()
-    if action in NEEDS_REASON and not reason:
-        raise Refusal(_("Give a reason."), "reason")
-    from_status = agreement.status
-    agreement.status = to_status
-    agreement.version += 1
-    agreement.status_changed_at = utcnow()
+        return _("You are not allowed to take this action.")
+    return None
+
+
+def _stamp(agreement: Agreement, action: str, reason: str) -> None:
     if action == "decline":
         agreement.decline_reason = reason
-    event = AgreementEvent(agreement=agreement, action=action, from_status=from_status,
-                           to_status=to_status, actor_id=actor.id, reason=reason)
-    db.session.add(event)
-    audit.record(actor, f"agreement.{action}", agreement, from_status=str(from_status),
-                 to_status=str(to_status), reason=reason, terms_id=agreement.terms_id)
-    db.session.flush()
-    signals.agreement_moved.send(agreement, event=event, action=action,
-                                 from_status=from_status, to_status=to_status, actor=actor)
-    return event
+
+
+AGREEMENTS = LifeCycle(
+    model=Agreement, event=AgreementEvent, states=S,
+    transitions=TRANSITIONS, guards={"notify": _public_employer}, may_act=may_act_for,
+    reason_required=NEEDS_REASON, portal_moves=PORTAL_MOVES, stamp=_stamp,
+    audit_details=lambda agreement: {"terms_id": agreement.terms_id},
+    signal=signals.agreement_moved, audit_prefix="agreement",
+    not_possible=_l("This action is not possible in the agreement's current state."),
+    stale=_l("This agreement was changed meanwhile. Check it and try again."),
+)
+
+# A move: transition(agreement, action, actor, reason="", *, version=None) ->
+# AgreementEvent; `version` is the agreement version the actor saw.
+transition = AGREEMENTS.move
+allowed_actions = AGREEMENTS.allowed_actions

@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
+from portal.lifecycle import EventRow
 from portal.models import TimestampMixin, UTCDateTime, utcnow
 
 
@@ -233,20 +234,12 @@ class UnavailablePeriod(db.Model):
     ends_on: Mapped[date] = mapped_column(Date)
 
 
-class EngagementEvent(db.Model):
+class EngagementEvent(EventRow, db.Model):
     """One state change of an engagement: from, to, who, why, when."""
 
     __tablename__ = "reserve_engagement_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     engagement_id: Mapped[int] = mapped_column(ForeignKey("reserve_engagements.id"), index=True)
-    action: Mapped[str] = mapped_column(String(30))
-    from_status: Mapped[str] = mapped_column(String(20))
-    to_status: Mapped[str] = mapped_column(String(20))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    reason: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
     engagement: Mapped[Engagement] = relationship(back_populates="events")
 
 

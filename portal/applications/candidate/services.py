@@ -15,10 +15,11 @@ from portal.applications.answers import store as store_answers
 from portal.applications.intakes import booking as sessions
 from portal.applications.models import Application, Component, Intake, Status
 from portal.applications.questions import STEPS
-from portal.applications.workflow import TransitionError, is_stale, transition
+from portal.applications.workflow import TransitionError, transition
 from portal.extensions import db
 from portal.invitations import identity
 from portal.invitations.services import nn_hash
+from portal.lifecycle import is_stale
 from portal.locking import lock
 from portal.refusals import Refusal
 
