@@ -12,7 +12,7 @@ from portal.accounts import sessions
 from portal.accounts.models import User, UserSession
 from portal.drafts import FormDraft
 from portal.extensions import db
-from portal.mail import OutboxMail
+from portal.outbox import Delivery
 from portal.security import Role
 
 ERASED_DOMAIN = "erased.invalid"
@@ -57,7 +57,7 @@ def erase(user: User, actor, now, **_kw) -> registry.Erased:
     (network address, browser)."""
     email = user.email
     anonymise(user)
-    mails = db.session.execute(delete(OutboxMail).where(OutboxMail.recipient == email)
+    mails = db.session.execute(delete(Delivery).where(Delivery.recipient == email)
                                .execution_options(synchronize_session=False)).rowcount
     logins = db.session.execute(delete(UserSession).where(UserSession.user_id == user.id)
                                 .execution_options(synchronize_session=False)).rowcount

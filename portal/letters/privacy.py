@@ -7,14 +7,16 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 
 from portal import privacy_registry as registry
 from portal.extensions import db
 from portal.jobs import Job
 from portal.letters import runs
-from portal.letters.models import Letter, PendingLetter, RunBatch
+from portal.letters.models import Letter, RunBatch
+from portal.letters.pending import LETTERS
 from portal.mail import external_url
+from portal.outbox import Delivery
 
 LABELS = {
     "kind": _l("Kind of letter"),
@@ -28,18 +30,18 @@ LABELS = {
 
 
 def _of(user, table=Letter):
-    """The letters (or, with table=PendingLetter, those still being made) of an account and
+    """The letters (or, with table=Delivery, those still being made) of an account and
     of its register person."""
     clauses = [table.user_id == user.id]
     if getattr(user, "person", None) is not None:
         clauses.append(table.person_id == user.person.id)
-    return or_(*clauses)
+    return and_(LETTERS, or_(*clauses)) if table is Delivery else or_(*clauses)
 
 
 def export(user) -> list | None:
     letters = db.session.scalars(select(Letter).where(_of(user)).order_by(Letter.id)).all()
-    pending = db.session.scalars(select(PendingLetter).where(_of(user, PendingLetter))
-                                 .order_by(PendingLetter.id)).all()
+    pending = db.session.scalars(select(Delivery).where(_of(user, Delivery))
+                                 .order_by(Delivery.id)).all()
     return [
         {"kind": letter.kind, "reference": letter.reference, "created_at": letter.created_at,
          "languages": letter.languages, "sha256": letter.sha256,
@@ -63,7 +65,7 @@ def erase(user, actor, now, kept_subjects=frozenset(), **_kw) -> registry.Erased
             continue
         db.session.delete(letter)
         deleted += 1
-    deleted += db.session.execute(delete(PendingLetter).where(_of(user, PendingLetter))
+    deleted += db.session.execute(delete(Delivery).where(_of(user, Delivery))
                                   .execution_options(synchronize_session=False)).rowcount
     db.session.flush()
     return registry.Erased(counts={"letters": deleted})
@@ -83,7 +85,7 @@ def purge_letters(cutoff, now, dry_run: bool) -> int:
     """Letters issued before `cutoff`, and letters given up before it (never issued)."""
     count = 0
     for table, where in ((Letter, Letter.created_at < cutoff),
-                         (PendingLetter, PendingLetter.failed_at < cutoff)):
+                         (Delivery, and_(LETTERS, Delivery.failed_at < cutoff))):
         if dry_run:
             count += db.session.scalar(select(func.count(table.id)).where(where)) or 0
         else:

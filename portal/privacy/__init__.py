@@ -13,27 +13,27 @@ from portal import drafts
 from portal import privacy_registry as registry
 from portal.audit import AuditEvent
 from portal.extensions import db
-from portal.mail import OutboxMail
 from portal.navigation import StaffTask, add_staff_task
+from portal.outbox import Delivery
 from portal.privacy import cli, models, services, views  # noqa: F401 - models: the table
 from portal.security import Role
 
 
 def purge_mail_files(cutoff, now, dry_run: bool) -> int:
-    """E-mails written as files (no MAIL_URL) and sent outbox entries older than the
-    cutoff. Messages still waiting in the outbox stay until they are sent."""
+    """E-mails written as files (no MAIL_URL) and deliveries sent before the cutoff.
+    Those still waiting stay until they are delivered."""
     directory = Path(current_app.config["MAIL_DIR"])
     limit = cutoff.timestamp()
     old = [p for p in directory.glob("*.eml") if p.stat().st_mtime < limit] \
         if directory.is_dir() else []
-    sent = OutboxMail.sent_at < cutoff
+    sent = Delivery.sent_at < cutoff
     if dry_run:
-        return len(old) + (db.session.scalar(select(func.count(OutboxMail.id)).where(sent))
+        return len(old) + (db.session.scalar(select(func.count(Delivery.id)).where(sent))
                            or 0)
     for path in old:
         os.remove(path)
     return len(old) + db.session.execute(
-        delete(OutboxMail).where(sent).execution_options(synchronize_session=False)).rowcount
+        delete(Delivery).where(sent).execution_options(synchronize_session=False)).rowcount
 
 
 def purge_form_drafts(cutoff, now, dry_run: bool) -> int:

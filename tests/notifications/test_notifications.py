@@ -14,7 +14,7 @@ from portal.applications.workflow import SYSTEM, transition
 from portal.extensions import db
 from portal.mail import OutboxMail
 from portal.notifications.models import Notification, SmsChoice
-from portal.notifications.sms import FileGateway, SmsError
+from portal.sms import FileGateway, SmsError
 from tests.support import factories
 from tests.support import review as h
 from tests.support.candidate import fill, ready_to_apply, start, step_data
