@@ -394,7 +394,9 @@ def _attempt(id_: int) -> bool:
         db.session.rollback()
         final = channel == SMS and _attempts(id_) + 1 >= current_app.config[
             "NOTIFY_MAX_ATTEMPTS"]
-        _failed(id_, f"{type(exc).__name__}: {exc}", final=final)
+        # An e-mail's error names its type only: the server's answer may quote addresses.
+        _failed(id_, type(exc).__name__ if channel == EMAIL else f"{type(exc).__name__}: {exc}",
+                final=final)
         log.warning("%s %s (%s) waits for a retry: %s", channel, id_, kind,
                     type(exc).__name__)
         return final

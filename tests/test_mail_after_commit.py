@@ -10,7 +10,7 @@ from aiosmtpd.controller import Controller
 
 from portal import outbox
 from portal.extensions import db
-from portal.mail import OutboxMail
+from portal.outbox import Delivery as OutboxMail
 from tests.live import Client, serving
 from tests.support import factories
 from tests.support.mail import outbox as mail_files
@@ -83,8 +83,8 @@ def test_a_reset_mail_whose_sending_after_the_response_fails_waits_in_the_outbox
         controller = Controller(inbox, hostname="127.0.0.1", port=port)
         controller.start()
         runner = app.test_cli_runner()
-        assert "sent 1; 0 still queued" in runner.invoke(args=["mail", "retry", "--all"]).output
-        assert "sent 0; 0 still queued" in runner.invoke(args=["mail", "retry", "--all"]).output
+        assert "delivered 1; 0 still waiting" in runner.invoke(args=["deliveries", "sweep", "--all"]).output
+        assert "delivered 0; 0 still waiting" in runner.invoke(args=["deliveries", "sweep", "--all"]).output
     finally:
         app.config["MAIL_URL"] = None
         if controller is not None:

@@ -8,7 +8,7 @@ from email import message_from_bytes, policy
 from aiosmtpd.controller import Controller
 
 from portal.extensions import db
-from portal.mail import OutboxMail
+from portal.outbox import Delivery as OutboxMail
 from tests.support.client import post_form
 
 
@@ -42,14 +42,14 @@ def test_a_mail_sent_while_the_server_is_down_is_queued_and_retried_once(app, cl
         assert [(m.recipient, m.sent_at) for m in queued] == [("lina@example.be", None)]
         runner = app.test_cli_runner()
         # Still down: the retry keeps it, and waits longer before the next try.
-        assert "sent 0; 1 still queued" in runner.invoke(args=["mail", "retry", "--all"]).output
+        assert "delivered 0; 1 still waiting" in runner.invoke(args=["deliveries", "sweep", "--all"]).output
         db.session.expire_all()
         assert db.session.scalar(db.select(OutboxMail.attempts)) == 2
 
         controller = Controller(inbox, hostname="127.0.0.1", port=port)
         controller.start()
-        assert "sent 1; 0 still queued" in runner.invoke(args=["mail", "retry", "--all"]).output
-        assert "sent 0; 0 still queued" in runner.invoke(args=["mail", "retry", "--all"]).output
+        assert "delivered 1; 0 still waiting" in runner.invoke(args=["deliveries", "sweep", "--all"]).output
+        assert "delivered 0; 0 still waiting" in runner.invoke(args=["deliveries", "sweep", "--all"]).output
     finally:
         app.config["MAIL_URL"] = None
         if controller is not None:

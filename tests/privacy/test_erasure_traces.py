@@ -8,8 +8,8 @@ import re
 
 from portal.accounts.models import User, UserSession
 from portal.extensions import db
-from portal.mail import OutboxMail
 from portal.models import utcnow
+from portal.outbox import Delivery as OutboxMail
 from tests.support import factories
 from tests.support.client import login, post_form
 from tests.support.mail import last_mail_to, text_of
@@ -23,11 +23,11 @@ def _outbox_rows(email: str) -> list[OutboxMail]:
 def test_erasure_deletes_the_addresss_outbox_rows_and_the_sessions_at_once(client):
     user = factories.user(email="lien@example.be")
     db.session.add_all([
-        OutboxMail(recipient="lien@example.be", subject="Sent", message=None,
+        OutboxMail(channel="email", recipient="lien@example.be", subject="Sent", message=None,
                    sent_at=utcnow(), attempts=1, last_error=""),
-        OutboxMail(recipient="lien@example.be", subject="Waiting", message=b"x",
+        OutboxMail(channel="email", recipient="lien@example.be", subject="Waiting", message=b"x",
                    attempts=1, last_error="ConnectionRefusedError"),
-        OutboxMail(recipient="someone.else@example.be", subject="Other", message=None,
+        OutboxMail(channel="email", recipient="someone.else@example.be", subject="Other", message=None,
                    sent_at=utcnow(), attempts=1, last_error="")])
     db.session.commit()
     user_id = user.id
