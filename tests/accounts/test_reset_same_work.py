@@ -10,7 +10,7 @@ from flask import request_finished
 from sqlalchemy import event, text
 
 from portal.extensions import db
-from portal.outbox import Delivery as OutboxMail
+from portal.outbox import Delivery
 from tests.support import factories
 from tests.support.client import csrf_token
 from tests.support.mail import outbox
@@ -71,7 +71,7 @@ def test_a_reset_for_a_known_and_an_unknown_address_does_the_same_work(app, clie
     # Afterwards: one e-mail, to the account; no trace of the unknown address.
     assert [m["To"] for m in outbox()] == ["known@example.be"]
     db.session.expire_all()
-    assert db.session.scalars(db.select(OutboxMail.recipient)).all() == ["known@example.be"]
+    assert db.session.scalars(db.select(Delivery.recipient)).all() == ["known@example.be"]
 
 
 def test_a_reset_link_waiting_in_the_outbox_is_not_stored_in_clear(app, client):

@@ -13,7 +13,7 @@ from portal.applications.review import services as review_services
 from portal.applications.workflow import SYSTEM, transition
 from portal.extensions import db
 from portal.notifications.models import Notification, SmsChoice
-from portal.outbox import Delivery as OutboxMail  # every delivery
+from portal.outbox import Delivery
 from portal.sms import FileGateway, SmsError
 from tests.support import factories
 from tests.support import review as h
@@ -44,7 +44,7 @@ def test_submitting_sends_an_email_in_the_candidates_language_after_the_commit(c
     text = text_of(mail)
     assert "Bonjour Lotte," in text and "Peeters" not in text and "Peeters" not in html_of(mail)
     assert any(link.endswith(f"/my-application/{application_id}") for link in links_in(mail))
-    sent = db.session.scalar(db.select(OutboxMail).where(OutboxMail.kind == "submitted"))
+    sent = db.session.scalar(db.select(Delivery).where(Delivery.kind == "submitted"))
     assert (sent.channel, _state(sent), sent.attempts) == ("email", "sent", 1)
 
 
@@ -54,7 +54,7 @@ def _state(row) -> str:
 
 def _states() -> dict:
     """Where the delivery of each channel stands."""
-    return {row.channel: _state(row) for row in db.session.scalars(db.select(OutboxMail))}
+    return {row.channel: _state(row) for row in db.session.scalars(db.select(Delivery))}
 
 
 def test_a_move_that_rolls_back_tells_nobody(app):
@@ -113,9 +113,9 @@ def test_a_mail_outage_hands_the_email_to_the_mail_outbox_which_sends_it_once(ap
     finally:
         app.config["MAIL_URL"] = None
     db.session.expire_all()
-    handed = db.session.scalar(db.select(OutboxMail))
+    handed = db.session.scalar(db.select(Delivery))
     assert handed.last_error == "ConnectionRefusedError" and _state(handed) == "pending"
-    assert db.session.scalar(db.select(db.func.count(OutboxMail.id))) == 1
+    assert db.session.scalar(db.select(db.func.count(Delivery.id))) == 1
     assert db.session.get(type(application), application.id).status == Status.OFFER_DECLINED
     assert outbox() == []
 
@@ -157,7 +157,7 @@ def test_a_text_message_that_keeps_failing_stops_after_the_maximum(app, tmp_path
         transition(application, "expire_offer", SYSTEM, "offer deadline passed")
         db.session.commit()
         db.session.expire_all()
-        texted = db.session.scalar(db.select(OutboxMail).where(OutboxMail.channel == "sms"))
+        texted = db.session.scalar(db.select(Delivery).where(Delivery.channel == "sms"))
         assert _state(texted) == "pending" and texted.attempts == 1
         app.test_cli_runner().invoke(args=["deliveries", "sweep", "--all"])
     finally:

@@ -66,7 +66,8 @@ def test_the_page_says_a_letter_is_being_made_or_could_not_be(app, client):
     owner, engagement = _screened(language="en")
     for failed in (None, utcnow()):
         db.session.add(Delivery(
-            channel="letter", kind="reserve", reference=f"RS-{engagement.id}-{'F' if failed else 'P'}",
+            channel="letter", kind="reserve",
+            reference=f"RS-{engagement.id}-{'F' if failed else 'P'}",
             maker="portal.reserve.letters:make", subject_type="Engagement",
             subject_id=str(engagement.id), user_id=owner.id, params="{}",
             created_at=utcnow(), attempts=1 if failed else 0, failed_at=failed))
