@@ -210,12 +210,17 @@ def _packed(value):
         return {"~": type(value).__name__, "v": [_packed(item) for item in value]}
     if isinstance(value, db.Model):
         state = inspect(value)
-        if state.persistent and not state.modified:
+        # Stored rows are read again after the commit, with what this transaction wrote.
+        if state.persistent:
             return {"~": "row", "c": _name(type(value)), "v": list(state.identity)}
         raise TypeError(f"{type(value).__name__} not stored as it is")
     if type(value).__name__ == "LongDate":  # reserve.notify: a date written out
         return {"~": "obj", "c": _name(type(value)), "v": _packed(value.day)}
     raise TypeError(f"cannot store {type(value).__name__}")
+
+
+class _Gone(LookupError):
+    """A row an e-mail was about has been deleted since (erased, purged)."""
 
 
 def _unpacked(value, session):
@@ -241,7 +246,10 @@ def _unpacked(value, session):
         items = [_unpacked(item, session) for item in inner]
         return items if tag == "list" else tuple(items)
     if tag == "row":
-        return session.get(_named(value["c"]), tuple(inner))
+        row = session.get(_named(value["c"]), tuple(inner))
+        if row is None:
+            raise _Gone(value["c"])
+        return row
     if tag == "obj":
         return _named(value["c"])(_unpacked(inner, session))
     raise ValueError(f"unknown stored value: {tag}")
@@ -264,7 +272,11 @@ def _named(name: str):
 def from_template(row: Delivery) -> EmailMessage | None:
     """The maker of e-mails queued by later(): renders it from the sealed values."""
     spec = json.loads(mail.KEYS.decrypt(bytes(row.message).decode("ascii")))
-    context = _unpacked(spec["context"], db.session)
+    try:
+        context = _unpacked(spec["context"], db.session)
+    except _Gone as gone:  # what it was about is no longer kept: nothing to tell
+        log.info("e-mail %s not sent: its %s was deleted", row.id, gone)
+        return None
     return mail.build(spec["to"], spec["template"], spec["language"],
                       _unpacked(spec["subject"], db.session), **context)
 

@@ -1,6 +1,6 @@
 """E-mails sent after the commit go through the mail outbox: stored in the transaction that
 caused them, so a rollback sends nothing and a failure after the commit (or after the
-response) loses nothing: `flask mail retry` sends them, exactly once."""
+response) loses nothing: `flask deliveries sweep` sends them, exactly once."""
 from __future__ import annotations
 
 import socket
@@ -58,7 +58,7 @@ def test_a_mail_queued_in_a_transaction_goes_out_once_it_commits(app):
 
 def test_a_reset_mail_whose_sending_after_the_response_fails_waits_in_the_outbox(app):
     """The reset mail is written to the outbox before the page is answered; the mail
-    server is down when it is sent after the response, and `mail retry` sends it later."""
+    server is down when it is sent after the response, and `deliveries sweep` sends it later."""
     factories.user(email="known@example.be")
     db.session.commit()
     port = _free_port()

@@ -1,5 +1,5 @@
 """Mail server down: nothing is lost. The e-mail waits in the outbox and goes once the
-server is back (`flask mail retry`), exactly once."""
+server is back (`flask deliveries sweep`), exactly once."""
 from __future__ import annotations
 
 import socket

@@ -1,4 +1,4 @@
-"""The outbox of notifications (one row per message and channel) and who wants SMS."""
+"""What candidates were told (one row per message and channel) and who wants SMS."""
 from __future__ import annotations
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint

@@ -1,6 +1,6 @@
 """Letters made after the commit of the move that issues them (letters.pending): with a job
 queue the move answers at once and a worker makes the letter; a lost job is made by
-`flask letters pending`; a letter refused at render is shown to staff and candidate; a
+`flask deliveries sweep`; a letter refused at render is shown to staff and candidate; a
 decision letter announces the decision even when the application moved on meanwhile."""
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def test_with_a_job_queue_the_submit_answers_and_a_worker_makes_the_letter(
         assert db.session.get(Application, application_id).reference in pdf_text(letter.pdf)
 
 
-def test_a_letter_whose_job_was_lost_is_made_by_letters_pending(app, client, login_as):
+def test_a_letter_whose_job_was_lost_is_made_by_the_sweep(app, client, login_as):
     with _job_queue(app) as queue:
         _submit(client, login_as)
         queue.empty()  # Redis lost its jobs (a restart without persistence)

@@ -101,7 +101,7 @@ def test_each_move_a_candidate_must_know_sends_one_email(app):
     assert convocation, "the convocation names the place"
 
 
-def test_a_mail_outage_hands_the_email_to_the_mail_outbox_which_sends_it_once(app):
+def test_a_mail_outage_leaves_the_email_waiting_and_the_sweep_sends_it_once(app):
     intake = factories.intake()
     application = h.application(intake, status=Status.SELECTED, score=70,
                                 offer_deadline=date.today())
