@@ -176,3 +176,19 @@ def test_a_move_request_opens_no_smtp_connection_the_worker_sends_it(app, client
             controller.stop()
         Queue(name, connection=Redis.from_url(url)).delete(delete_jobs=True)
         app.config.update(saved)
+
+
+def test_an_email_about_something_erased_before_it_went_is_not_sent(app, monkeypatch):
+    erased = factories.user(email="weg@example.be")
+    db.session.commit()
+    monkeypatch.setattr(outbox, "_deliver_here", lambda ids: list(ids))  # a lost hand-over
+    outbox.later("someone@example.be", "notice", "nl", "Onderwerp", name="Lien", lines=(),
+                 link=None, link_label=None, about=erased)
+    db.session.commit()
+    monkeypatch.undo()
+    db.session.delete(erased)
+    db.session.commit()
+
+    assert "0 still waiting; 0 given up" in _sweep(app)
+    assert written_mails() == []
+    assert db.session.scalar(db.select(db.func.count(Delivery.id))) == 0
