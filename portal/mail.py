@@ -134,6 +134,16 @@ class MailQueued(OSError):
     it later. Callers may tell the user it is delayed, and must not send it again."""
 
 
+def transmit(message: EmailMessage) -> None:
+    """Hand one built message to the mail server (MAIL_URL), or write it as a file."""
+    url = current_app.config.get("MAIL_URL")
+    if url:
+        _send_smtp(parse_mail_url(url), message)
+    else:
+        _write_file(message)
+    log.info("mail sent to %s: %s", message["To"], message["Subject"])
+
+
 def _sender_domain() -> str:
     sender = current_app.config["MAIL_FROM"]
     return sender.rsplit("@", 1)[-1].strip(" >") or "localhost"

@@ -33,7 +33,7 @@ from flask import after_this_request, current_app, has_request_context
 from flask.cli import AppGroup
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, event, insert, inspect, select
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, event, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal import jobs, mail, sms
@@ -141,27 +141,24 @@ def params(row: Delivery) -> dict:
 
 
 def add(row: Delivery, *, after_response: bool = False) -> Delivery:
-    """Store `row` in this transaction (flushes) and deliver it once that commits."""
+    """Store `row` in this transaction and deliver it once that commits (it is written
+    with the transaction's other rows, at its next flush)."""
     db.session.add(row)
-    db.session.flush()
-    db.session.info.setdefault(_PENDING, []).append((row.id, after_response))
+    db.session.info.setdefault(_PENDING, []).append((row, after_response))
     return row
 
 
 def send(to: str, template: str, language: str, subject, **context) -> None:
-    """An e-mail asked for after the caller's commit: stored in a transaction of its own
-    (nothing later undoes it) and handed over at once. Without a job queue, when the mail
-    server cannot take it now MailQueued (an OSError) is raised so the caller can tell the
-    user it is delayed; the sweeper sends it later."""
+    """An e-mail asked for after the caller's commit: stored and committed at once (that
+    commit writes only this e-mail) and handed over like any other. Without a job queue,
+    when the mail server cannot take it now MailQueued (an OSError) is raised so the caller
+    can tell the user it is delayed; the sweeper sends it later."""
     message = mail.build(to, template, language, subject, **context)
-    now = utcnow()
-    with db.engine.begin() as conn:
-        id_ = conn.execute(insert(Delivery).returning(Delivery.id), [{
-            "channel": EMAIL, "kind": template[:40], "recipient": to, "params": "{}",
-            "subject": str(message["Subject"])[:300], "message": mail.seal(message),
-            "created_at": now, "attempts": 0, "next_attempt_at": now + GRACE}]).scalar_one()
-    app = current_app._get_current_object()
-    if not _enqueued(app, [id_]) and _deliver_here([id_]):
+    add(Delivery(channel=EMAIL, kind=template[:40], recipient=to,
+                 subject=str(message["Subject"])[:300], message=mail.seal(message),
+                 created_at=utcnow(), attempts=0, next_attempt_at=utcnow() + GRACE))
+    db.session.commit()
+    if delayed():
         raise MailQueued("the mail server could not take it; it waits in the outbox")
 
 
@@ -172,9 +169,11 @@ def send_to_user(user, template: str, subject, **context) -> None:
 
 def discard() -> None:
     """Deliver nothing of what this transaction queued so far (demo data, test set-up)."""
-    ids = [id_ for id_, _after in db.session.info.pop(_PENDING, [])]
-    if ids:
-        db.session.execute(db.delete(Delivery).where(Delivery.id.in_(ids)))
+    for row, _after in db.session.info.pop(_PENDING, []):
+        if inspect(row).persistent:
+            db.session.delete(row)
+        elif inspect(row).pending:
+            db.session.expunge(row)
 
 
 def delayed() -> bool:
@@ -286,7 +285,9 @@ def from_template(row: Delivery) -> EmailMessage | None:
 def _after_commit(session: Session) -> None:
     if session.in_nested_transaction():  # a savepoint was released: the transaction goes on
         return
-    work = session.info.pop(_PENDING, None)
+    work = [(_id_of(row), after_response)
+            for row, after_response in session.info.pop(_PENDING, None) or ()]
+    work = [(id_, after_response) for id_, after_response in work if id_ is not None]
     if not work:
         return
     app = current_app._get_current_object()
@@ -300,6 +301,12 @@ def _after_commit(session: Session) -> None:
             _after_response(app, ids)
         elif _deliver_here(ids):
             session.info[_DELAYED] = True
+
+
+def _id_of(row: Delivery) -> int | None:
+    """The id of a committed row without loading it again (None: it was not written)."""
+    identity = inspect(row).identity
+    return identity[0] if identity else None
 
 
 def _after_rollback(session: Session, previous) -> None:
@@ -438,12 +445,7 @@ def _deliver_one(row: Delivery):
         if message is None:
             return None
         row.subject = str(message["Subject"])[:300]
-    url = current_app.config.get("MAIL_URL")
-    if url:
-        mail._send_smtp(mail.parse_mail_url(url), message)
-    else:
-        mail._write_file(message)
-    log.info("mail sent to %s: %s", row.recipient, row.subject)
+    mail.transmit(message)
     return message
 
 

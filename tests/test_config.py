@@ -149,6 +149,7 @@ def test_files_the_portal_writes_into_its_instance_folder_are_private(tmp_path):
         from portal import outbox
         from portal.extensions import db
 
+        db.create_all()
         outbox.send("someone@example.org", "email_changed", "nl", "Test",
                     user={"full_name": "A", "email": "someone@example.org"})
         with db.engine.begin() as conn:
