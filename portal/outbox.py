@@ -256,7 +256,7 @@ def _unpacked(value, session):
 
 def _name(thing) -> str:
     name = f"{thing.__module__}:{thing.__qualname__}"
-    if not (thing.__module__.startswith(("portal.", "flask_babel"))):
+    if not thing.__module__.startswith(("portal.", "flask_babel")) or "<" in name:
         raise TypeError(f"not a portal or translation function: {name}")
     return name
 
