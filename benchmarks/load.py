@@ -193,11 +193,13 @@ def _queue(workers: int) -> str | None:
 def _letters_left(app, deadline: float) -> dict:
     """Letters issued, and those still pending once the queue had until `deadline`."""
     from portal.extensions import db
-    from portal.letters.models import Letter, PendingLetter
+    from portal.letters.models import Letter
+    from portal.letters.pending import LETTERS
+    from portal.outbox import Delivery
 
     with app.app_context():
         while True:
-            pending = db.session.scalar(db.select(db.func.count(PendingLetter.id))) or 0
+            pending = db.session.scalar(db.select(db.func.count(Delivery.id)).where(LETTERS)) or 0
             db.session.rollback()
             if not pending or time.monotonic() > deadline:
                 break

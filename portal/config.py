@@ -86,9 +86,9 @@ class Config:
     TOTP_KEYS = os.environ.get("TOTP_KEYS")
 
     # OUTBOX_KEYS: Fernet keys (comma-separated) that encrypt the e-mails waiting in the
-    # mail outbox (their reset and verification links sign people in). A ring of its own.
-    # To rotate, put a new key first and keep the old one until `flask mail retry --all`
-    # has emptied the outbox (a sent message's text is cleared). Required in production.
+    # deliveries table (their reset and verification links sign people in). A ring of its
+    # own. To rotate, put a new key first and keep the old one until `flask deliveries sweep
+    # --all` has emptied it (a sent message's text is cleared). Required in production.
     # Elsewhere, when unset, a key is generated once into instance/outbox_key (0600).
     OUTBOX_KEYS = os.environ.get("OUTBOX_KEYS")
 
@@ -116,7 +116,8 @@ class Config:
     # send(phone, text) for a real provider.
     SMS_GATEWAY = os.environ.get("SMS_GATEWAY") or None
     SMS_DIR = os.environ.get("SMS_DIR", str(INSTANCE / "sms"))
-    # NOTIFY_MAX_ATTEMPTS: tries per notification before it is left as failed.
+    # NOTIFY_MAX_ATTEMPTS: tries per text message before its delivery is given up (e-mails
+    # are never given up).
     NOTIFY_MAX_ATTEMPTS = _int("NOTIFY_MAX_ATTEMPTS", 5)
     # DASHBOARD_MIN_CELL: the intake dashboard (page, charts, CSV) shows no count below
     # this as a number but as "< N", and hides a second cell of the row or column so that

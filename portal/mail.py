@@ -12,7 +12,7 @@ import ssl
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -23,13 +23,9 @@ from flask import current_app, flash, render_template
 from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup
-from sqlalchemy import Index, LargeBinary, String, Text, insert
-from sqlalchemy.orm import Mapped, mapped_column
 
 from portal import i18n
-from portal.extensions import db
 from portal.keyring import InvalidToken, KeyRing
-from portal.models import UTCDateTime, utcnow
 
 log = logging.getLogger(__name__)
 # Waits between attempts to send a queued message grow from one minute to at most an hour;
@@ -138,28 +134,14 @@ class MailQueued(OSError):
     it later. Callers may tell the user it is delayed, and must not send it again."""
 
 
-def send(to: str, template: str, language: str, subject, **context) -> EmailMessage:
-    """Build and deliver one e-mail. When the mail server cannot take it, the message is
-    queued in the outbox for `flask mail retry` and MailQueued (an OSError) is raised so
-    the caller can tell the user it is delayed."""
-    message = build(to, template, language, subject, **context)
+def transmit(message: EmailMessage) -> None:
+    """Hand one built message to the mail server (MAIL_URL), or write it as a file."""
     url = current_app.config.get("MAIL_URL")
     if url:
-        try:
-            _send_smtp(parse_mail_url(url), message)
-        except (OSError, smtplib.SMTPException) as exc:
-            # Nothing is lost: the outbox keeps it and `flask mail retry` sends it later.
-            queue(message, exc)
-            raise MailQueued(f"{type(exc).__name__}: {exc}") from exc
+        _send_smtp(parse_mail_url(url), message)
     else:
         _write_file(message)
-    log.info("mail sent to %s: %s", to, message["Subject"])
-    return message
-
-
-def send_to_user(user, template: str, subject, **context) -> EmailMessage:
-    """An e-mail to a portal user, in the language of their account."""
-    return send(user.email, template, user.language, subject, user=user, **context)
+    log.info("mail sent to %s: %s", message["To"], message["Subject"])
 
 
 def _sender_domain() -> str:
@@ -204,24 +186,6 @@ def deliver(send, *args) -> bool:
         return False
 
 
-# --- The outbox: messages the mail server could not take --------------------------------
-
-
-class OutboxMail(db.Model):
-    __tablename__ = "mail_outbox"
-    __table_args__ = (Index("ix_mail_outbox_due", "sent_at", "next_attempt_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    recipient: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(300))
-    message: Mapped[bytes | None] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    attempts: Mapped[int] = mapped_column(default=1)
-    last_error: Mapped[str] = mapped_column(Text, default="")
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
 # The outbox's messages are stored sealed under this ring: their links sign people in.
 KEYS = KeyRing("OUTBOX_KEYS")
 
@@ -244,16 +208,3 @@ def unseal(stored: bytes) -> bytes:
 
 def wait_before(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** min(attempts - 1, 10)), MAX_WAIT)
-
-
-def queue(message, error: BaseException) -> None:
-    """Keep a message that could not be delivered. Written in a transaction of its own:
-    the request's work is already committed, and a later rollback must not lose it."""
-    now = utcnow()
-    with db.engine.begin() as conn:
-        conn.execute(insert(OutboxMail), [{
-            "recipient": str(message["To"]), "subject": str(message["Subject"])[:300],
-            "message": seal(message), "created_at": now, "attempts": 1,
-            "last_error": type(error).__name__, "next_attempt_at": now + wait_before(1),
-        }])
-    log.warning("mail to %s queued for retry: %s", message["To"], type(error).__name__)

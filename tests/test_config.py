@@ -146,11 +146,12 @@ def test_files_the_portal_writes_into_its_instance_folder_are_private(tmp_path):
                       "MAIL_DIR": str(instance / "mail"), "MAIL_URL": None})
     assert (instance.stat().st_mode & 0o777) == 0o700
     with app.app_context():
-        from portal import mail
+        from portal import outbox
         from portal.extensions import db
 
-        mail.send("someone@example.org", "email_changed", "nl", "Test",
-                  user={"full_name": "A", "email": "someone@example.org"})
+        db.create_all()
+        outbox.send("someone@example.org", "email_changed", "nl", "Test",
+                    user={"full_name": "A", "email": "someone@example.org"})
         with db.engine.begin() as conn:
             conn.exec_driver_sql("CREATE TABLE probe (x INTEGER)")
         db.engine.dispose()

@@ -1,6 +1,6 @@
 """E-mails sent after the commit go through the mail outbox: stored in the transaction that
 caused them, so a rollback sends nothing and a failure after the commit (or after the
-response) loses nothing: `flask mail retry` sends them, exactly once."""
+response) loses nothing: `flask deliveries sweep` sends them, exactly once."""
 from __future__ import annotations
 
 import socket
@@ -10,7 +10,7 @@ from aiosmtpd.controller import Controller
 
 from portal import outbox
 from portal.extensions import db
-from portal.mail import OutboxMail
+from portal.outbox import Delivery
 from tests.live import Client, serving
 from tests.support import factories
 from tests.support.mail import outbox as mail_files
@@ -33,7 +33,7 @@ def _free_port() -> int:
 
 def _rows():
     db.session.expire_all()
-    return db.session.scalars(db.select(OutboxMail).order_by(OutboxMail.id)).all()
+    return db.session.scalars(db.select(Delivery).order_by(Delivery.id)).all()
 
 
 def test_a_mail_queued_in_a_transaction_that_rolls_back_is_never_sent(app):
@@ -58,7 +58,7 @@ def test_a_mail_queued_in_a_transaction_goes_out_once_it_commits(app):
 
 def test_a_reset_mail_whose_sending_after_the_response_fails_waits_in_the_outbox(app):
     """The reset mail is written to the outbox before the page is answered; the mail
-    server is down when it is sent after the response, and `mail retry` sends it later."""
+    server is down when it is sent after the response, and `deliveries sweep` sends it later."""
     factories.user(email="known@example.be")
     db.session.commit()
     port = _free_port()
@@ -83,8 +83,10 @@ def test_a_reset_mail_whose_sending_after_the_response_fails_waits_in_the_outbox
         controller = Controller(inbox, hostname="127.0.0.1", port=port)
         controller.start()
         runner = app.test_cli_runner()
-        assert "sent 1; 0 still queued" in runner.invoke(args=["mail", "retry", "--all"]).output
-        assert "sent 0; 0 still queued" in runner.invoke(args=["mail", "retry", "--all"]).output
+        assert "delivered 1; 0 still waiting" in runner.invoke(
+            args=["deliveries", "sweep", "--all"]).output
+        assert "delivered 0; 0 still waiting" in runner.invoke(
+            args=["deliveries", "sweep", "--all"]).output
     finally:
         app.config["MAIL_URL"] = None
         if controller is not None:

@@ -1,5 +1,5 @@
 """Mail server down: nothing is lost. The e-mail waits in the outbox and goes once the
-server is back (`flask mail retry`), exactly once."""
+server is back (`flask deliveries sweep`), exactly once."""
 from __future__ import annotations
 
 import socket
@@ -8,7 +8,7 @@ from email import message_from_bytes, policy
 from aiosmtpd.controller import Controller
 
 from portal.extensions import db
-from portal.mail import OutboxMail
+from portal.outbox import Delivery
 from tests.support.client import post_form
 
 
@@ -38,18 +38,21 @@ def test_a_mail_sent_while_the_server_is_down_is_queued_and_retried_once(app, cl
             "language": "nl", "password": "een lange zin als wachtwoord",
             "confirm": "een lange zin als wachtwoord"}, follow_redirects=True)
         assert response.status_code == 200
-        queued = db.session.scalars(db.select(OutboxMail)).all()
+        queued = db.session.scalars(db.select(Delivery)).all()
         assert [(m.recipient, m.sent_at) for m in queued] == [("lina@example.be", None)]
         runner = app.test_cli_runner()
         # Still down: the retry keeps it, and waits longer before the next try.
-        assert "sent 0; 1 still queued" in runner.invoke(args=["mail", "retry", "--all"]).output
+        assert "delivered 0; 1 still waiting" in runner.invoke(
+            args=["deliveries", "sweep", "--all"]).output
         db.session.expire_all()
-        assert db.session.scalar(db.select(OutboxMail.attempts)) == 2
+        assert db.session.scalar(db.select(Delivery.attempts)) == 2
 
         controller = Controller(inbox, hostname="127.0.0.1", port=port)
         controller.start()
-        assert "sent 1; 0 still queued" in runner.invoke(args=["mail", "retry", "--all"]).output
-        assert "sent 0; 0 still queued" in runner.invoke(args=["mail", "retry", "--all"]).output
+        assert "delivered 1; 0 still waiting" in runner.invoke(
+            args=["deliveries", "sweep", "--all"]).output
+        assert "delivered 0; 0 still waiting" in runner.invoke(
+            args=["deliveries", "sweep", "--all"]).output
     finally:
         app.config["MAIL_URL"] = None
         if controller is not None:
@@ -60,6 +63,6 @@ def test_a_mail_sent_while_the_server_is_down_is_queued_and_retried_once(app, cl
     assert "/verify-email/" in message.get_body(preferencelist=("plain",)).get_content() \
         or "verif" in message.get_body(preferencelist=("plain",)).get_content()
     db.session.expire_all()
-    row = db.session.scalar(db.select(OutboxMail))
+    row = db.session.scalar(db.select(Delivery))
     # Sent: the message (its link carries a token) is no longer kept.
     assert row.sent_at is not None and row.message is None

@@ -17,7 +17,7 @@ from flask import current_app, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal import mail
+from portal import outbox
 from portal.accounts.passwords import verify_password
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read from a phone
@@ -75,5 +75,5 @@ SUBJECTS = {"erase": _l("Your code to erase your account"),
 
 
 def send(user, code: str, purpose: str = "erase") -> None:
-    mail.send_to_user(user, "erasure_code", SUBJECTS[purpose], code=code, purpose=purpose,
-                      minutes=current_app.config["ERASURE_CODE_MINUTES"])
+    outbox.send_to_user(user, "erasure_code", SUBJECTS[purpose], code=code, purpose=purpose,
+                         minutes=current_app.config["ERASURE_CODE_MINUTES"])

@@ -10,7 +10,7 @@ from portal.accounts import sessions
 from portal.accounts.models import User, UserSession
 from portal.drafts import FormDraft
 from portal.extensions import db
-from portal.mail import OutboxMail
+from portal.outbox import Delivery
 from portal.security import Role
 
 ERASED_DOMAIN = "erased.invalid"
@@ -55,7 +55,7 @@ def erase(user: User, actor, now, **_kw) -> registry.Erased:
     (network address, browser)."""
     email = user.email
     anonymise(user)
-    mails = registry.delete_rows(OutboxMail, OutboxMail.recipient == email)
+    mails = registry.delete_rows(Delivery, Delivery.recipient == email)
     logins = registry.delete_rows(UserSession, UserSession.user_id == user.id)
     registry.delete_rows(FormDraft, FormDraft.user_id == user.id)
     user.current_session = None

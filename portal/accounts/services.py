@@ -282,8 +282,8 @@ def change_email(user: User, current_password: str, new_email: str) -> str | Non
 def send_verification(user: User) -> None:
     """The 'confirm your e-mail address' message with a signed, single-use link."""
     link = mail.external_url("accounts.verify_email", token=tokens.make(tokens.VERIFY, user))
-    mail.send_to_user(user, "verify", _l("Confirm your e-mail address"), link=link,
-                      hours=tokens.max_age() // 3600)
+    outbox.send_to_user(user, "verify", _l("Confirm your e-mail address"), link=link,
+                         hours=tokens.max_age() // 3600)
 
 
 def send_password_reset(email: str) -> None:
@@ -318,8 +318,8 @@ def send_guessing_alert(email: str) -> None:
 def send_set_password(user: User) -> None:
     """For a new staff account: choose a password through a reset link."""
     link = mail.external_url("accounts.reset_with_token", token=tokens.make(tokens.RESET, user))
-    mail.send_to_user(user, "set_password", _l("Your account on the service year portal"),
-                      link=link, hours=tokens.max_age() // 3600, role=str(user.role))
+    outbox.send_to_user(user, "set_password", _l("Your account on the service year portal"),
+                         link=link, hours=tokens.max_age() // 3600, role=str(user.role))
 
 
 def send_account_exists(email: str) -> None:
@@ -327,12 +327,12 @@ def send_account_exists(email: str) -> None:
     user = find_by_email(email)
     if user is None:
         return
-    mail.send_to_user(user, "account_exists", _l("You already have an account"),
-                      login_link=mail.external_url("accounts.login"),
-                      reset_link=mail.external_url("accounts.forgot_password"))
+    outbox.send_to_user(user, "account_exists", _l("You already have an account"),
+                         login_link=mail.external_url("accounts.login"),
+                         reset_link=mail.external_url("accounts.forgot_password"))
 
 
 def send_email_changed(user: User, old_email: str) -> None:
     """Warn the previous address that the account moved to another one."""
-    mail.send(old_email, "email_changed", user.language,
-              _l("The e-mail address of your account was changed"), user=user)
+    outbox.send(old_email, "email_changed", user.language,
+                _l("The e-mail address of your account was changed"), user=user)

@@ -10,8 +10,8 @@ import click
 from portal import jobs
 from portal.extensions import db
 from portal.jobs import Job
-from portal.letters import pending, runner, runs
-from portal.letters.models import Letter, PendingLetter
+from portal.letters import runner, runs
+from portal.letters.models import Letter
 from portal.refusals import Refusal
 
 
@@ -147,15 +147,3 @@ def register(app) -> None:
             count += 1
         click.echo(f"{count} letters written to {target.resolve()}")
 
-    @letters.command("pending")
-    def pending_command():
-        """Issue the letters still waiting to be rendered (cron, every few minutes, like
-        `mail retry`): those whose job was lost or failed. Letters refused for good (a text
-        that cannot be printed) are listed, not tried again."""
-        issued, waiting = pending.render_all()
-        given_up = db.session.scalars(db.select(PendingLetter).where(
-            PendingLetter.failed_at.is_not(None)).order_by(PendingLetter.id)).all()
-        click.echo(f"issued {issued}; {waiting} still pending; {len(given_up)} refused")
-        for row in given_up:
-            click.echo(f"  refused {row.reference} ({row.kind}, {row.subject_type} "
-                       f"{row.subject_id}): {row.last_error}")

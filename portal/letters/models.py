@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from portal.extensions import db
@@ -81,33 +81,3 @@ class RunBatch(db.Model):
     size: Mapped[int] = mapped_column(default=0)
     sha256: Mapped[str | None] = mapped_column(String(64))  # of the batch PDF
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
-class PendingLetter(db.Model):
-    """A letter decided in a transaction and rendered after its commit (on the job queue
-    when there is one): the move that issues it stays fast, and a render that fails or is
-    lost is tried again (`flask letters pending`). Its reference is fixed at once, so the
-    audit trail and the reader's page can name it before it exists. A render refused for
-    good (a text that cannot be printed, a render past its limits) keeps the row with
-    `failed_at` and the reason, for staff to see."""
-
-    __tablename__ = "pending_letters"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    reference: Mapped[str] = mapped_column(String(40), unique=True)
-    # "portal.<module>:<function>": builds and issues the letter from this row.
-    maker: Mapped[str] = mapped_column(String(120))
-    subject_type: Mapped[str | None] = mapped_column(String(40))
-    subject_id: Mapped[str | None] = mapped_column(String(64))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                                index=True)
-    person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("persons.id", ondelete="CASCADE"), index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    # What the maker needs beyond the subject, as JSON (ids and codes, nothing personal).
-    params: Mapped[str] = mapped_column(Text, default="{}")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str | None] = mapped_column(String(300))
-    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -6,14 +6,16 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from portal import privacy_registry as registry
 from portal.extensions import db
 from portal.jobs import Job
 from portal.letters import runs
-from portal.letters.models import Letter, PendingLetter, RunBatch
+from portal.letters.models import Letter, RunBatch
+from portal.letters.pending import LETTERS
 from portal.mail import external_url
+from portal.outbox import Delivery
 
 LABELS = {
     "kind": _l("Kind of letter"),
@@ -26,18 +28,18 @@ LABELS = {
 
 
 def _of(user, table=Letter):
-    """The letters (or, with table=PendingLetter, those still being made) of an account and
+    """The letters (or, with table=Delivery, those still being made) of an account and
     of its register person."""
     clauses = [table.user_id == user.id]
     if getattr(user, "person", None) is not None:
         clauses.append(table.person_id == user.person.id)
-    return or_(*clauses)
+    return and_(LETTERS, or_(*clauses)) if table is Delivery else or_(*clauses)
 
 
 def export(user) -> list | None:
     letters = db.session.scalars(select(Letter).where(_of(user)).order_by(Letter.id)).all()
-    pending = db.session.scalars(select(PendingLetter).where(_of(user, PendingLetter))
-                                 .order_by(PendingLetter.id)).all()
+    pending = db.session.scalars(select(Delivery).where(_of(user, Delivery))
+                                 .order_by(Delivery.id)).all()
     return registry.rows(
         letters, "kind", "reference", "created_at", "languages", "sha256",
         ("url", lambda letter: external_url("letters.download", public_id=letter.public_id)),
@@ -59,7 +61,7 @@ def erase(user, actor, now, kept_subjects=frozenset(), **_kw) -> registry.Erased
             continue
         db.session.delete(letter)
         deleted += 1
-    deleted += registry.delete_rows(PendingLetter, _of(user, PendingLetter))
+    deleted += registry.delete_rows(Delivery, _of(user, Delivery))
     return registry.Erased(counts={"letters": deleted})
 
 
@@ -76,7 +78,7 @@ def deletion_dates(user, days: dict) -> list[registry.DeletionDate]:
 def purge_letters(cutoff, now, dry_run: bool) -> int:
     """Letters issued before `cutoff`, and letters given up before it (never issued)."""
     return (registry.count_or_delete(Letter, Letter.created_at < cutoff, dry_run=dry_run)
-            + registry.count_or_delete(PendingLetter, PendingLetter.failed_at < cutoff,
+            + registry.count_or_delete(Delivery, and_(LETTERS, Delivery.failed_at < cutoff),
                                        dry_run=dry_run))
 
 

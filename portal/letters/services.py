@@ -19,8 +19,9 @@ from sqlalchemy import String, cast, delete, select
 from portal import audit, clock, i18n, regions
 from portal.extensions import db
 from portal.letters import address, kinds, limits, render
-from portal.letters.models import Letter, PendingLetter
+from portal.letters.models import Letter
 from portal.letters.pdf import fonts, vdp
+from portal.outbox import Delivery
 from portal.refusals import Refusal
 from portal.security import Role
 
@@ -370,7 +371,7 @@ def delete_of_subjects(model, ids) -> None:
     """Delete the archived letters (and those still being made) whose subject is a row of
     `model` among `ids` (a list or a select of ids): a domain erasing or purging its
     records takes their letters too."""
-    for table in (Letter, PendingLetter):
+    for table in (Letter, Delivery):
         db.session.execute(delete(table).where(
             table.subject_type == model.__name__,
             table.subject_id.in_(select(cast(model.id, String)).where(model.id.in_(ids))),

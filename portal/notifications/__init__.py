@@ -8,12 +8,13 @@ move's transaction and sends after the commit (see outbox.py).
 """
 from __future__ import annotations
 
+from portal import sms
 from portal.applications.signals import (
     application_moved,
     convocation_changed,
     security_screening_changed,
 )
-from portal.notifications import cli, models, outbox, sms, views  # noqa: F401 (models: tables)
+from portal.notifications import cli, models, outbox, views  # noqa: F401 (models: tables)
 
 
 def init_app(app) -> None:

@@ -1,4 +1,4 @@
-"""`flask notifications remind` (daily) and `flask notifications send-pending` (often)."""
+"""`flask notifications remind` (daily); `flask deliveries sweep` retries what failed."""
 from __future__ import annotations
 
 import click
@@ -17,10 +17,3 @@ def remind_command():
     count = outbox.remind_offers(clock.today())
     db.session.commit()  # sends them (after the commit)
     click.echo(f"{count} reminders queued.")
-
-
-@group.command("send-pending")
-def send_pending_command():
-    """Try again every notification a mail or SMS outage left pending."""
-    sent, pending = outbox.send_pending()
-    click.echo(f"{sent} sent, {pending} still pending.")

@@ -1,18 +1,16 @@
-"""The outbox of notifications (one row per message and channel) and who wants SMS."""
+"""What candidates were told (one row per message and channel) and who wants SMS."""
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
-from portal.models import TimestampMixin, UTCDateTime
+from portal.models import TimestampMixin
 
 
 class Notification(TimestampMixin, db.Model):
-    """A message to a candidate, written in the transaction of what it tells, delivered
-    after the commit and retried until sent (or NOTIFY_MAX_ATTEMPTS)."""
+    """A message to a candidate, written in the transaction of what it tells (once per
+    key and channel); its delivery (portal.outbox) makes and sends it after the commit."""
 
     __tablename__ = "notifications"
     __table_args__ = (UniqueConstraint("user_id", "kind", "key", "channel",
@@ -27,10 +25,6 @@ class Notification(TimestampMixin, db.Model):
     # for a reminder): the same thing is never told twice.
     key: Mapped[str] = mapped_column(String(80))
     channel: Mapped[str] = mapped_column(String(10), default="email")  # email | sms
-    state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
-    attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SmsChoice(TimestampMixin, db.Model):

@@ -1,30 +1,25 @@
-"""Notifications from the outbox: written in the transaction of the move they tell about,
-handed to the platform's after-commit delivery (portal.outbox: on the job queue when there
-is one), retried on failure.
+"""Notifications through the platform's delivery path: written in the transaction of the
+move they tell about, each with its delivery (portal.outbox) made and sent after the commit.
 
 A move that rolls back leaves no notification and sends nothing; a mail or SMS outage
-leaves the notification pending, tried again by the queue's retries and by
-`flask notifications send-pending`.
+leaves the delivery waiting, tried again by the queue's retries and by
+`flask deliveries sweep`.
 """
 from __future__ import annotations
 
 import logging
-import smtplib
 from datetime import date, timedelta
 
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from portal import i18n, mail
+from portal import i18n, mail, sms
 from portal import outbox as platform_outbox
 from portal.accounts.models import User
 from portal.applications import correspondence
 from portal.applications.models import Application, Convocation, Status
 from portal.extensions import db
-from portal.models import utcnow
-from portal.notifications import sms
 from portal.notifications.messages import BY_KIND, NOTIFICATIONS, message
 from portal.notifications.models import Notification, SmsChoice
 
@@ -62,6 +57,7 @@ def add(application: Application, kind: str, key: str) -> list[Notification]:
             and db.session.get(SmsChoice, application.user_id) is not None):
         channels.append("sms")
     added = []
+    email = db.session.get(User, application.user_id).email
     for channel in channels:
         notification = Notification(user_id=application.user_id, application_id=application.id,
                                     kind=kind, key=key, channel=channel)
@@ -71,54 +67,34 @@ def add(application: Application, kind: str, key: str) -> list[Notification]:
         except IntegrityError:  # told already
             continue
         added.append(notification)
-    if added:
-        platform_outbox.after_commit(deliver, [n.id for n in added])
+        platform_outbox.made_later(channel, make, kind=kind, user_id=application.user_id,
+                                   recipient=email if channel == "email" else "",
+                                   params={"notification_id": notification.id})
     return added
 
 
-# --- sending: after the commit (portal.outbox hands the ids over) ---------------------
+# --- making the message: after the commit (portal.outbox delivers it) -------------------
 
-def deliver(ids: list[int]) -> list[int]:
-    """Send the pending notifications among `ids`, in a session of their own (the caller's
-    has just committed). Returns the ids still pending after a failure."""
-    failed = []
-    with Session(db.engine, expire_on_commit=False) as session:
-        for notification_id in ids:
-            notification = session.get(Notification, notification_id)
-            if notification is None or notification.state != "pending":
-                continue
-            try:
-                _send(session, notification)
-            except mail.MailQueued as exc:
-                # Handed over: the mail outbox sends it once the server is back; sending it
-                # again from here would make a second copy.
-                notification.attempts += 1
-                notification.state, notification.sent_at = "sent", utcnow()
-                notification.last_error = f"held in the mail outbox: {exc}"[:1000]
-            except (OSError, smtplib.SMTPException, sms.SmsError) as exc:
-                notification.attempts += 1
-                notification.last_error = f"{type(exc).__name__}: {exc}"[:1000]
-                if notification.attempts >= current_app.config["NOTIFY_MAX_ATTEMPTS"]:
-                    notification.state = "failed"
-                else:
-                    failed.append(notification.id)
-                log.warning("notification %s (%s) not sent: %s", notification.id,
-                            notification.kind, notification.last_error)
-            else:
-                notification.attempts += 1
-                notification.state, notification.sent_at = "sent", utcnow()
-                notification.last_error = None
-            session.commit()
-    return failed
-
-
-def send_pending() -> tuple[int, int]:
-    """Try every pending notification again: (sent, still pending)."""
-    ids = list(db.session.scalars(db.select(Notification.id).where(
-        Notification.state == "pending").order_by(Notification.id)))
-    db.session.commit()
-    still = deliver(ids)
-    return len(ids) - len(still), len(still)
+def make(row):
+    """The maker of a notification's delivery: the e-mail, or (phone, text) of the text
+    message; None when there is nothing left to tell (erased, or SMS no longer chosen)."""
+    notification = db.session.get(Notification, platform_outbox.params(row)["notification_id"])
+    if notification is None or notification.application_id is None:
+        return None
+    user = db.session.get(User, notification.user_id)
+    context = _context(db.session, notification)
+    language = (i18n.valid(context.pop("language")) or i18n.valid(user.language)
+                or i18n.DEFAULT)
+    subject = BY_KIND[notification.kind].subject
+    if notification.channel == "email":
+        return mail.build(user.email, "notification", language, subject, **context)
+    choice = db.session.get(SmsChoice, user.id)
+    if choice is None:
+        return None
+    with i18n.locale(language):
+        text = render_template("notifications/sms.txt", subject=str(subject), language=language,
+                               **context)
+    return choice.phone, text.strip()
 
 
 def _context(session, notification: Notification) -> dict:
@@ -154,25 +130,6 @@ LETTER_KINDS = ("submitted", "convocation", "convocation_changed", "offer", "wai
                 "rejected")
 NOT_BY_POST = _l("We have no complete postal address of yours, so this letter does not come "
                  "by post: read it on the page of your application.")
-
-
-def _send(session, notification: Notification) -> None:
-    user = session.get(User, notification.user_id)
-    context = _context(session, notification)
-    language = (i18n.valid(context.pop("language")) or i18n.valid(user.language)
-                or i18n.DEFAULT)
-    subject = BY_KIND[notification.kind].subject
-    if notification.channel == "email":
-        mail.send(user.email, "notification", language, subject, **context)
-        return
-    choice = session.get(SmsChoice, user.id)
-    if choice is None:
-        notification.state = "cancelled"
-        return
-    with i18n.locale(language):
-        text = render_template("notifications/sms.txt", subject=str(subject), language=language,
-                               **context)
-    sms.gateway().send(choice.phone, text.strip())
 
 
 # --- reminders ---------------------------------------------------------------------------

@@ -12,9 +12,8 @@ from wtforms import RadioField, TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from portal import audit
+from portal import audit, sms
 from portal.extensions import db
-from portal.notifications import sms
 from portal.notifications.models import SmsChoice
 from portal.security import Role, role_required
 

@@ -14,15 +14,15 @@ from portal import privacy_registry as registry
 from portal.audit import AuditEvent
 from portal.extensions import db
 from portal.letters import kinds as letter_kinds
-from portal.mail import OutboxMail
 from portal.navigation import StaffTask, add_staff_task
+from portal.outbox import Delivery
 from portal.privacy import cli, models, services, views  # noqa: F401 - models: the table
 from portal.security import Role
 
 
 def purge_mail_files(cutoff, now, dry_run: bool) -> int:
-    """E-mails written as files (no MAIL_URL) and sent outbox entries older than the
-    cutoff. Messages still waiting in the outbox stay until they are sent."""
+    """E-mails written as files (no MAIL_URL) and deliveries sent before the cutoff.
+    Those still waiting stay until they are delivered."""
     directory = Path(current_app.config["MAIL_DIR"])
     limit = cutoff.timestamp()
     old = [p for p in directory.glob("*.eml") if p.stat().st_mtime < limit] \
@@ -30,7 +30,7 @@ def purge_mail_files(cutoff, now, dry_run: bool) -> int:
     if not dry_run:
         for path in old:
             os.remove(path)
-    return len(old) + registry.count_or_delete(OutboxMail, OutboxMail.sent_at < cutoff,
+    return len(old) + registry.count_or_delete(Delivery, Delivery.sent_at < cutoff,
                                                dry_run=dry_run)
 
 

@@ -10,7 +10,7 @@ from flask import request_finished
 from sqlalchemy import event, text
 
 from portal.extensions import db
-from portal.mail import OutboxMail
+from portal.outbox import Delivery
 from tests.support import factories
 from tests.support.client import csrf_token
 from tests.support.mail import outbox
@@ -65,13 +65,13 @@ def test_a_reset_for_a_known_and_an_unknown_address_does_the_same_work(app, clie
     db.session.remove()
     known = _ask_reset(app, client, "known@example.be")
     unknown = _ask_reset(app, client, "nobody@example.be")
-    assert any(s.startswith("INSERT INTO mail_outbox") for s in known.statements)
+    assert any(s.startswith("INSERT INTO deliveries") for s in known.statements)
     assert unknown.statements == known.statements
     assert unknown.commits == known.commits >= 1
     # Afterwards: one e-mail, to the account; no trace of the unknown address.
     assert [m["To"] for m in outbox()] == ["known@example.be"]
     db.session.expire_all()
-    assert db.session.scalars(db.select(OutboxMail.recipient)).all() == ["known@example.be"]
+    assert db.session.scalars(db.select(Delivery.recipient)).all() == ["known@example.be"]
 
 
 def test_a_reset_link_waiting_in_the_outbox_is_not_stored_in_clear(app, client):
@@ -84,12 +84,12 @@ def test_a_reset_link_waiting_in_the_outbox_is_not_stored_in_clear(app, client):
         _ask_reset(app, client, "known@example.be")
     finally:
         app.config["MAIL_URL"] = None
-    [raw] = db.session.execute(text("SELECT message FROM mail_outbox")).scalars().all()
+    [raw] = db.session.execute(text("SELECT message FROM deliveries")).scalars().all()
     raw = bytes(raw)
     for clear in (b"reset-password", b"portal.test", b"known@example.be", b"Reset"):
         assert clear not in raw
-    assert "sent 1; 0 still queued" in app.test_cli_runner().invoke(
-        args=["mail", "retry", "--all"]).output
+    assert "delivered 1; 0 still waiting" in app.test_cli_runner().invoke(
+        args=["deliveries", "sweep", "--all"]).output
     [message] = outbox()
     link = re.search(r"http://portal\.test(/reset-password/\S+)",
                      message.get_body(preferencelist=("plain",)).get_content()).group(1)

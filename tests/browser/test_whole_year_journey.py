@@ -39,7 +39,8 @@ CODE = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]\b")
 # The operator's cron list (README), in its order.
 DAILY = [["notifications", "remind"], ["applications", "expire-offers"],
          ["applications", "start-service"], ["reserve", "close-years"],
-         ["reserve", "remind-choices"], ["reserve", "start-engagements"]]
+         ["reserve", "remind-choices"], ["reserve", "start-engagements"],
+         ["deliveries", "sweep"]]
 
 
 def _(message, **values):

@@ -8,7 +8,8 @@ from portal import outbox
 from portal.employers import effects, periods, services
 from portal.employers.models import Agreement, Nomination
 from portal.extensions import db
-from portal.letters.models import PendingLetter
+from portal.letters.pending import LETTERS
+from portal.outbox import Delivery
 from tests.support import factories
 from tests.support import reserve as reserve_support
 from tests.support.mail import last_mail_to, links_in, path_of
@@ -73,8 +74,8 @@ def signed_agreement(employer_, hr=None, reservist=None) -> Agreement:
 def letters_now() -> None:
     """Make the agreement letters the set-up's moves decided, in this transaction, as the
     commit would (the set-up's own commits send nothing)."""
-    for row in db.session.scalars(db.select(PendingLetter).where(
-            PendingLetter.kind == "agreement")).all():
+    for row in db.session.scalars(db.select(Delivery).where(LETTERS).where(
+            Delivery.kind == "agreement")).all():
         effects.make_letter(row)
         db.session.delete(row)
     db.session.flush()

@@ -5,7 +5,9 @@ from portal.audit import AuditEvent
 from portal.employers import workflow
 from portal.employers.models import AgreementStatus, AgreementTerms
 from portal.extensions import db
-from portal.letters.models import Letter, PendingLetter
+from portal.letters.models import Letter
+from portal.letters.pending import LETTERS
+from portal.outbox import Delivery
 from portal.refusals import Refusal
 from tests.employers.helpers import (
     ADDRESS,
@@ -55,7 +57,7 @@ def test_every_status_action_and_role(app, status, action, role):
     assert db.session.scalar(db.select(AuditEvent).where(
         AuditEvent.action == f"agreement.{action}")) is not None
     # The move decides its letter; the letter is made once the move commits.
-    assert db.session.scalar(db.select(PendingLetter).where(PendingLetter.kind == "agreement"))
+    assert db.session.scalar(db.select(Delivery).where(LETTERS).where(Delivery.kind == "agreement"))
 
 
 def test_an_hr_user_of_another_enterprise_cannot_move_it(app):
@@ -277,4 +279,4 @@ def test_the_letter_is_made_after_the_commit_and_tells_the_reason_of_its_move(ap
         db.select(Letter).where(Letter.kind == "agreement").order_by(Letter.id)).all()
     assert "Inventaire annuel" in pdf_text(suspension.pdf)
     assert "Inventaire annuel" not in pdf_text(resumption.pdf)
-    assert db.session.scalar(db.select(db.func.count(PendingLetter.id))) == 0
+    assert db.session.scalar(db.select(db.func.count(Delivery.id)).where(LETTERS)) == 0

@@ -208,7 +208,8 @@ def test_the_answer_letter_is_made_after_the_answer_is_kept(app, bakery):
     (letters.pending), and the answer stands even before the letter exists."""
     from portal.accounts.models import User
     from portal.employers import statement_reviews
-    from portal.letters.models import PendingLetter
+    from portal.letters.pending import LETTERS
+    from portal.outbox import Delivery
 
     company, hr, _reservist, admin = bakery
     review = statement_reviews.ask(db.session.get(User, hr.id), company, LAST_YEAR, REASON,
@@ -217,7 +218,7 @@ def test_the_answer_letter_is_made_after_the_answer_is_kept(app, bakery):
     answers = db.select(Letter).where(Letter.kind == "statement_review_answer")
     statement_reviews.answer(admin, review.id, "upheld", "The attendance list shows 9 days.")
     assert db.session.scalars(answers).all() == []
-    (pending,) = db.session.scalars(db.select(PendingLetter)).all()
+    (pending,) = db.session.scalars(db.select(Delivery).where(LETTERS)).all()
     assert pending.kind == "statement_review_answer"
     reference = pending.reference
     db.session.commit()

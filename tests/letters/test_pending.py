@@ -1,6 +1,6 @@
 """Letters made after the commit of the move that issues them (letters.pending): with a job
 queue the move answers at once and a worker makes the letter; a lost job is made by
-`flask letters pending`; a letter refused at render is shown to staff and candidate; a
+`flask deliveries sweep`; a letter refused at render is shown to staff and candidate; a
 decision letter announces the decision even when the application moved on meanwhile."""
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from portal.accounts.models import User
 from portal.applications.models import Application, Status
 from portal.applications.workflow import SYSTEM, transition
 from portal.extensions import db
-from portal.letters.models import Letter, PendingLetter
+from portal.letters.models import Letter
+from portal.letters.pending import LETTERS
+from portal.outbox import Delivery
 from tests.support import factories
 from tests.support import review as h
 from tests.support.candidate import fill, ready_to_apply, start, step_data
@@ -64,7 +66,7 @@ def test_with_a_job_queue_the_submit_answers_and_a_worker_makes_the_letter(
         application_id = _submit(client, login_as)
         # Submitted, the letter's reference fixed, the letter itself not made yet.
         assert db.session.get(Application, application_id).status == Status.SUBMITTED
-        row = db.session.scalar(db.select(PendingLetter))
+        row = db.session.scalar(db.select(Delivery).where(LETTERS))
         assert row.kind == "acknowledgement" and queue.count >= 1
         assert db.session.scalar(db.select(Letter)) is None
         page = client.get(f"/my-application/{application_id}").get_data(as_text=True)
@@ -74,27 +76,27 @@ def test_with_a_job_queue_the_submit_answers_and_a_worker_makes_the_letter(
         _work(app)
         letter = db.session.scalar(db.select(Letter))
         assert letter.reference == reference and letter.kind == "acknowledgement"
-        assert db.session.scalar(db.select(PendingLetter)) is None
+        assert db.session.scalar(db.select(Delivery).where(LETTERS)) is None
         page = client.get(f"/my-application/{application_id}").get_data(as_text=True)
         assert f"/letters/{letter.public_id}.pdf" in page
         assert "being prepared" not in page
         assert db.session.get(Application, application_id).reference in pdf_text(letter.pdf)
 
 
-def test_a_letter_whose_job_was_lost_is_made_by_letters_pending(app, client, login_as):
+def test_a_letter_whose_job_was_lost_is_made_by_the_sweep(app, client, login_as):
     with _job_queue(app) as queue:
         _submit(client, login_as)
         queue.empty()  # Redis lost its jobs (a restart without persistence)
         _work(app)
         assert db.session.scalar(db.select(Letter)) is None
 
-        result = app.test_cli_runner().invoke(args=["letters", "pending"])
-        assert result.exit_code == 0 and "issued 1; 0 still pending; 0 refused" in result.output
+        result = app.test_cli_runner().invoke(args=["deliveries", "sweep", "--all"])
+        assert result.exit_code == 0 and "; 0 still waiting; 0 given up" in result.output
         db.session.expire_all()
         assert db.session.scalar(db.select(Letter)).kind == "acknowledgement"
         # Run again (cron): nothing left, nothing issued twice.
-        again = app.test_cli_runner().invoke(args=["letters", "pending"])
-        assert "issued 0; 0 still pending" in again.output
+        again = app.test_cli_runner().invoke(args=["deliveries", "sweep", "--all"])
+        assert "delivered 0; 0 still waiting" in again.output
         assert len(db.session.scalars(db.select(Letter)).all()) == 1
 
 
@@ -107,13 +109,13 @@ def test_a_letter_refused_at_render_is_shown_to_staff_and_to_the_candidate(
             _work(app)
         finally:
             app.config["LETTER_RENDER_TIMEOUT"] = 20
-        row = db.session.scalar(db.select(PendingLetter))
+        row = db.session.scalar(db.select(Delivery).where(LETTERS))
         assert row.failed_at is not None and "LETTER_RENDER_TIMEOUT" in row.last_error
         assert db.session.scalar(db.select(Letter)) is None
         page = client.get(f"/my-application/{application_id}").get_data(as_text=True)
         assert "This letter could not be made" in page
-        listed = app.test_cli_runner().invoke(args=["letters", "pending"])
-        assert f"refused {row.reference}" in listed.output  # listed, not tried again
+        listed = app.test_cli_runner().invoke(args=["deliveries", "sweep", "--all"])
+        assert f"given up letter {row.reference}" in listed.output  # listed, not tried again
 
         login_as("recruiter", language="en")
         staff = client.get(f"/review/applications/{application_id}").get_data(as_text=True)
@@ -155,7 +157,7 @@ def test_a_name_too_long_for_its_line_refuses_the_submit_at_once(app, client, lo
                         follow_redirects=True)
         assert "cannot be printed whole" in response.get_data(as_text=True)
         assert db.session.get(Application, application_id).status == Status.DRAFT
-        assert db.session.scalar(db.select(PendingLetter)) is None and queue.count == 0
+        assert db.session.scalar(db.select(Delivery).where(LETTERS)) is None and queue.count == 0
 
 
 @pytest.mark.parametrize("kind,status", [("acknowledgement", Status.SUBMITTED),
@@ -193,14 +195,14 @@ def test_a_letter_being_prepared_is_in_the_export_and_goes_with_the_erasure(
 
     with _job_queue(app):
         _submit(client, login_as)
-        row = db.session.scalar(db.select(PendingLetter))
+        row = db.session.scalar(db.select(Delivery).where(LETTERS))
         exported = json.loads(download_my_data(client, "json").data)["data"]["letters"]
         assert {"kind": "acknowledgement", "reference": row.reference,
                 "state": "Being prepared"}.items() <= exported[-1].items()
         user = db.session.get(User, row.user_id)
         privacy.erase(user, user)
         db.session.commit()
-        assert db.session.scalar(db.select(PendingLetter)) is None
+        assert db.session.scalar(db.select(Delivery).where(LETTERS)) is None
 
 
 def test_with_the_queue_down_the_letter_is_made_right_after_the_commit(app, client, login_as):
@@ -213,7 +215,7 @@ def test_with_the_queue_down_the_letter_is_made_right_after_the_commit(app, clie
     db.session.expire_all()
     letter = db.session.scalar(db.select(Letter))
     assert letter.kind == "acknowledgement" and letter.subject_id == str(application_id)
-    assert db.session.scalar(db.select(PendingLetter)) is None
+    assert db.session.scalar(db.select(Delivery).where(LETTERS)) is None
 
 
 def test_a_read_only_instance_folder_does_not_stop_the_check(app, monkeypatch, tmp_path):

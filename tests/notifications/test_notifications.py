@@ -12,9 +12,9 @@ from portal.applications.models import Status
 from portal.applications.review import services as review_services
 from portal.applications.workflow import SYSTEM, transition
 from portal.extensions import db
-from portal.mail import OutboxMail
 from portal.notifications.models import Notification, SmsChoice
-from portal.notifications.sms import FileGateway, SmsError
+from portal.outbox import Delivery
+from portal.sms import FileGateway, SmsError
 from tests.support import factories
 from tests.support import review as h
 from tests.support.candidate import fill, ready_to_apply, start, step_data
@@ -44,8 +44,17 @@ def test_submitting_sends_an_email_in_the_candidates_language_after_the_commit(c
     text = text_of(mail)
     assert "Bonjour Lotte," in text and "Peeters" not in text and "Peeters" not in html_of(mail)
     assert any(link.endswith(f"/my-application/{application_id}") for link in links_in(mail))
-    sent = db.session.scalar(db.select(Notification))
-    assert (sent.kind, sent.state, sent.attempts) == ("submitted", "sent", 1)
+    sent = db.session.scalar(db.select(Delivery).where(Delivery.kind == "submitted"))
+    assert (sent.channel, _state(sent), sent.attempts) == ("email", "sent", 1)
+
+
+def _state(row) -> str:
+    return "sent" if row.sent_at else "failed" if row.failed_at else "pending"
+
+
+def _states() -> dict:
+    """Where the delivery of each channel stands."""
+    return {row.channel: _state(row) for row in db.session.scalars(db.select(Delivery))}
 
 
 def test_a_move_that_rolls_back_tells_nobody(app):
@@ -92,7 +101,7 @@ def test_each_move_a_candidate_must_know_sends_one_email(app):
     assert convocation, "the convocation names the place"
 
 
-def test_a_mail_outage_hands_the_email_to_the_mail_outbox_which_sends_it_once(app):
+def test_a_mail_outage_leaves_the_email_waiting_and_the_sweep_sends_it_once(app):
     intake = factories.intake()
     application = h.application(intake, status=Status.SELECTED, score=70,
                                 offer_deadline=date.today())
@@ -104,16 +113,16 @@ def test_a_mail_outage_hands_the_email_to_the_mail_outbox_which_sends_it_once(ap
     finally:
         app.config["MAIL_URL"] = None
     db.session.expire_all()
-    handed = db.session.scalar(db.select(Notification))
-    assert handed.last_error.startswith("held in the mail outbox")
-    assert db.session.scalar(db.select(db.func.count(OutboxMail.id))) == 1
+    handed = db.session.scalar(db.select(Delivery))
+    assert handed.last_error == "ConnectionRefusedError" and _state(handed) == "pending"
+    assert db.session.scalar(db.select(db.func.count(Delivery.id))) == 1
     assert db.session.get(type(application), application.id).status == Status.OFFER_DECLINED
     assert outbox() == []
 
     runner = app.test_cli_runner()
-    assert "sent 1" in runner.invoke(args=["mail", "retry", "--all"]).output
-    runner.invoke(args=["notifications", "send-pending"])
-    runner.invoke(args=["mail", "retry", "--all"])
+    assert "delivered 1" in runner.invoke(args=["deliveries", "sweep", "--all"]).output
+    runner.invoke(args=["deliveries", "sweep", "--all"])
+    runner.invoke(args=["deliveries", "sweep", "--all"])
     assert len(outbox()) == 1  # once, not once per retry mechanism
 
 
@@ -148,13 +157,13 @@ def test_a_text_message_that_keeps_failing_stops_after_the_maximum(app, tmp_path
         transition(application, "expire_offer", SYSTEM, "offer deadline passed")
         db.session.commit()
         db.session.expire_all()
-        texted = db.session.scalar(db.select(Notification).where(Notification.channel == "sms"))
-        assert texted.state == "pending" and texted.attempts == 1
-        app.test_cli_runner().invoke(args=["notifications", "send-pending"])
+        texted = db.session.scalar(db.select(Delivery).where(Delivery.channel == "sms"))
+        assert _state(texted) == "pending" and texted.attempts == 1
+        app.test_cli_runner().invoke(args=["deliveries", "sweep", "--all"])
     finally:
         app.config.update(SMS_GATEWAY=None, NOTIFY_MAX_ATTEMPTS=5)
     db.session.expire_all()
-    by_channel = {n.channel: n.state for n in db.session.scalars(db.select(Notification))}
+    by_channel = _states()
     assert by_channel == {"sms": "failed", "email": "sent"}
 
 
@@ -235,7 +244,7 @@ def test_with_a_job_queue_messages_go_through_it_and_are_retried(app, tmp_path):
         # The SMS provider is down: the job fails and the queue keeps it for a retry.
         app.test_cli_runner().invoke(args=["jobs", "worker", "--burst"])
         db.session.expire_all()
-        states = {n.channel: n.state for n in db.session.scalars(db.select(Notification))}
+        states = _states()
         assert states == {"email": "sent", "sms": "pending"}
         assert len(outbox()) == 1
         [job_id] = queue.scheduled_job_registry.get_job_ids()
@@ -246,7 +255,7 @@ def test_with_a_job_queue_messages_go_through_it_and_are_retried(app, tmp_path):
         queue.enqueue_job(queue.fetch_job(job_id))
         app.test_cli_runner().invoke(args=["jobs", "worker", "--burst"])
         db.session.expire_all()
-        assert {n.state for n in db.session.scalars(db.select(Notification))} == {"sent"}
+        assert set(_states().values()) == {"sent"}
         assert len(list(tmp_path.glob("*.txt"))) == 1
         assert len(outbox()) == 1
     finally:

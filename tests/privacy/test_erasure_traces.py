@@ -8,27 +8,27 @@ import re
 
 from portal.accounts.models import User, UserSession
 from portal.extensions import db
-from portal.mail import OutboxMail
 from portal.models import utcnow
+from portal.outbox import Delivery
 from tests.support import factories
 from tests.support.client import login, post_form
 from tests.support.mail import last_mail_to, text_of
 
 
-def _outbox_rows(email: str) -> list[OutboxMail]:
+def _outbox_rows(email: str) -> list[Delivery]:
     db.session.expire_all()
-    return db.session.scalars(db.select(OutboxMail).where(OutboxMail.recipient == email)).all()
+    return db.session.scalars(db.select(Delivery).where(Delivery.recipient == email)).all()
 
 
 def test_erasure_deletes_the_addresss_outbox_rows_and_the_sessions_at_once(client):
     user = factories.user(email="lien@example.be")
     db.session.add_all([
-        OutboxMail(recipient="lien@example.be", subject="Sent", message=None,
-                   sent_at=utcnow(), attempts=1, last_error=""),
-        OutboxMail(recipient="lien@example.be", subject="Waiting", message=b"x",
-                   attempts=1, last_error="ConnectionRefusedError"),
-        OutboxMail(recipient="someone.else@example.be", subject="Other", message=None,
-                   sent_at=utcnow(), attempts=1, last_error="")])
+        Delivery(channel="email", recipient="lien@example.be", subject="Sent", message=None,
+                 sent_at=utcnow(), attempts=1, last_error=""),
+        Delivery(channel="email", recipient="lien@example.be", subject="Waiting",
+                 message=b"x", attempts=1, last_error="ConnectionRefusedError"),
+        Delivery(channel="email", recipient="someone.else@example.be", subject="Other",
+                 message=None, sent_at=utcnow(), attempts=1, last_error="")])
     db.session.commit()
     user_id = user.id
     response = post_form(client, "/login", {"email": "lien@example.be",

@@ -9,8 +9,10 @@ from flask_babel import gettext
 
 from portal import i18n
 from portal.extensions import db
-from portal.letters.models import Letter, PendingLetter
+from portal.letters.models import Letter
+from portal.letters.pending import LETTERS
 from portal.models import utcnow
+from portal.outbox import Delivery
 from portal.reserve import vocab, workflow
 from portal.reserve.models import EngagementEvent, EngagementStatus
 from tests.support import factories
@@ -32,14 +34,14 @@ def test_the_move_renders_no_letter_the_commit_does(app):
     recruiter = factories.user(role="recruiter")
     _owner, engagement = _screened()
     workflow.transition(engagement, "approve", recruiter)
-    waiting = db.session.scalar(db.select(PendingLetter))
+    waiting = db.session.scalar(db.select(Delivery).where(LETTERS))
     assert waiting is not None and waiting.kind == "reserve"
     reference = waiting.reference
     assert db.session.scalar(db.select(db.func.count(Letter.id))) == 0
     db.session.commit()
     letter = db.session.scalar(db.select(Letter).where(Letter.kind == "reserve"))
     assert letter is not None and letter.reference == reference
-    assert db.session.scalar(db.select(db.func.count(PendingLetter.id))) == 0
+    assert db.session.scalar(db.select(db.func.count(Delivery.id)).where(LETTERS)) == 0
 
 
 def test_the_letter_tells_the_move_it_was_issued_for(app):
@@ -63,8 +65,9 @@ def test_the_letter_tells_the_move_it_was_issued_for(app):
 def test_the_page_says_a_letter_is_being_made_or_could_not_be(app, client):
     owner, engagement = _screened(language="en")
     for failed in (None, utcnow()):
-        db.session.add(PendingLetter(
-            kind="reserve", reference=f"RS-{engagement.id}-{'F' if failed else 'P'}",
+        db.session.add(Delivery(
+            channel="letter", kind="reserve",
+            reference=f"RS-{engagement.id}-{'F' if failed else 'P'}",
             maker="portal.reserve.letters:make", subject_type="Engagement",
             subject_id=str(engagement.id), user_id=owner.id, params="{}",
             created_at=utcnow(), attempts=1 if failed else 0, failed_at=failed))

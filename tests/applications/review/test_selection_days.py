@@ -12,8 +12,10 @@ from portal.applications.models import Status
 from portal.applications.review import services as review_services
 from portal.audit import AuditEvent
 from portal.extensions import db
-from portal.letters.models import Letter, PendingLetter
+from portal.letters.models import Letter
+from portal.letters.pending import LETTERS
 from portal.notifications.models import Notification
+from portal.outbox import Delivery
 from tests.support import factories
 from tests.support import review as h
 from tests.support.client import login, post_form
@@ -180,7 +182,7 @@ def test_new_hours_send_each_candidate_still_to_come_a_new_convocation_and_a_mes
     assert "Selection day saved. 2 candidates get a new convocation" in page
 
     db.session.commit()  # the letters are rendered once the edit commits
-    assert db.session.scalar(db.select(PendingLetter)) is None
+    assert db.session.scalar(db.select(Delivery).where(LETTERS)) is None
     for name in ("first", "second"):
         letters = _convocations(candidates[name])
         assert len(letters) == 1, name
@@ -243,7 +245,7 @@ def test_changing_only_the_capacity_sends_nothing(app, client, login_as):
     db.session.refresh(day)
     assert day.capacity == 8
     assert db.session.scalar(db.select(Letter)) is None
-    assert db.session.scalar(db.select(PendingLetter)) is None
+    assert db.session.scalar(db.select(Delivery).where(LETTERS)) is None
     assert _told() == set()
     event = db.session.scalar(db.select(AuditEvent).where(
         AuditEvent.action == "selection_day.updated"))
