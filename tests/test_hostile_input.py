@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 from datetime import date
 from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
 
+import pytest
+from flask import current_app, request
+from flask_wtf.csrf import CSRFError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from itsdangerous import URLSafeTimedSerializer
 from stdnum.be import nn as be_nn
 from wtforms.fields.core import UnboundField
 
@@ -169,12 +174,19 @@ def _urls(app, ids: dict, review_id: int) -> list[str]:
     return sorted(set(urls))
 
 
-def _login(client, user):
+def _login(client, user) -> str:
+    """Sign `user` in (None: nobody) and give the session the CSRF token its pages would
+    carry, so that a form is sent without fetching its page again first: the attack is on
+    the values, not the token."""
     if user is None:
         with client.session_transaction() as s:
             s.clear()
     else:
         login(client, user)
+    raw = secrets.token_hex(20)
+    with client.session_transaction() as s:
+        s["csrf_token"] = raw
+    return URLSafeTimedSerializer(current_app.secret_key, salt="wtf-csrf-token").dumps(raw)
 
 
 def _targets(app, client, users, urls):
@@ -245,19 +257,33 @@ def test_every_query_parameter_of_every_page_survives_edge_values(app, client):
     assert failures == []
 
 
-def _submit(client, page, form, values):
-    if form["method"] == "post":
-        # A fresh token from the page: the attack is on the values, not the token.
-        html = client.get(page).get_data(as_text=True)
-        token = re.search(r'name="(?:[a-z]+-)?csrf_token"[^>]*value="([^"]+)"', html)
-        for name in values:
-            if name.endswith("csrf_token") and token:
-                values[name] = token.group(1)
-        return client.post(form["action"], data=values)
-    return client.get(form["action"], query_string=values)
+def _submit(client, form, values, token):
+    """Send the form with `values`, its CSRF fields carrying the session's `token`."""
+    if form["method"] != "post":
+        return client.get(form["action"], query_string=values)
+    for name in values:
+        if name.endswith("csrf_token"):
+            values[name] = token
+    return client.post(form["action"], data=values)
 
 
-def test_every_form_survives_edge_values(app, client):
+@pytest.fixture
+def csrf_refusals(app) -> list[str]:
+    """The addresses whose form the app refused for its CSRF token: a refused form never
+    had its values read, so each test asserts there were none."""
+    refused: list[str] = []
+    handlers = app.error_handler_spec[None][400]
+    shown = handlers[CSRFError]
+
+    def counted(err):
+        refused.append(request.path)
+        return shown(err)
+
+    handlers[CSRFError] = counted
+    return refused
+
+
+def test_every_form_survives_edge_values(app, client, csrf_refusals):
     """Every field of every form each role sees gets each value of SWEEP (a number beyond a
     database integer among them), the others keeping their defaults: never a 500, nothing
     invalid stored."""
@@ -265,19 +291,21 @@ def test_every_form_survives_edge_values(app, client):
     forms, _pages = _targets(app, client, users, _urls(app, ids, review_id))
     failures = []
     for value in SWEEP:
-        for user, page, form in forms:
-            _login(client, user)
+        for user, _page, form in forms:
+            token = _login(client, user)
             values = {name: (default if name.endswith("csrf_token") else value)
                       for name, default in form["fields"].items()}
-            response = _submit(client, page, form, values)
+            response = _submit(client, form, values, token)
             if response.status_code >= 500:
                 failures.append((form["action"], value, response.status_code))
             db.session.rollback()
     assert failures == []
+    assert csrf_refusals == []
     _stored_values_are_valid()
 
 
-def test_every_form_and_every_query_parameter_survive_hostile_values(app, client):
+def test_every_form_and_every_query_parameter_survive_hostile_values(app, client,
+                                                                    csrf_refusals):
     users, ids, review_id = _scene()
     urls = _urls(app, ids, review_id)
     forms, pages = _targets(app, client, users, urls)
@@ -288,16 +316,17 @@ def test_every_form_and_every_query_parameter_survive_hostile_values(app, client
     # within hypothesis' buffer (drawing for every form at once overran it, and each
     # overrun example was thrown away after minutes of requests), and a failure shrinks
     # the values of one form only.
-    for user, page, form in forms:
-        _attack_form(client, user, page, form)
+    for user, _page, form in forms:
+        _attack_form(client, user, form)
+    assert csrf_refusals == []
     for start in range(0, len(pages), 25):
         _attack_pages(client, pages[start:start + 25], names)
 
 
-def _attack_form(client, user, page, form):
+def _attack_form(client, user, form):
     @given(data=st.data())
     def attack(data):
-        _login(client, user)
+        token = _login(client, user)
         values = {}
         for name, default in form["fields"].items():
             if name == "csrf_token" or name.endswith("-csrf_token"):
@@ -306,7 +335,7 @@ def _attack_form(client, user, page, form):
             choices = form["choices"].get(name)
             strategy = TEXT if not choices else st.one_of(st.sampled_from(choices), TEXT)
             values[name] = data.draw(st.one_of(strategy, st.lists(strategy, max_size=2)))
-        response = _submit(client, page, form, values)
+        response = _submit(client, form, values, token)
         assert response.status_code < 500, (form["action"], values, response.status_code)
         db.session.rollback()
         _stored_values_are_valid()
