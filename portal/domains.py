@@ -30,7 +30,8 @@ class Domain:
     `register` does them in this order:
 
     - `settings`: config key -> (environment variable, default); the value read from the
-      environment is of the default's type, and a key the config already has is kept.
+      environment is made of the default's type (an int or a str: bool("false") would be
+      True), and a key the config already has is kept.
     - `blueprints`: registered in their order.
     - `cli`: click commands and groups added to `flask`. A group named like one already
       there (`flask privacy`, `flask applications`) adds its commands to it.
@@ -79,6 +80,8 @@ def register(app: Flask, domain: Domain) -> None:
         raise ValueError(f"the domain {domain.name!r} is registered twice")
     registered[domain.name] = domain
     for key, (variable, default) in domain.settings.items():
+        if type(default) not in (int, str):
+            raise TypeError(f"{key}: a domain's setting is an int or a str")
         app.config.setdefault(key, type(default)(os.environ.get(variable, default)))
     for blueprint in domain.blueprints:
         app.register_blueprint(blueprint)
