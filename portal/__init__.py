@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from portal import config as config_module
-from portal import errors, i18n, numbers, security, templating, textclean
+from portal import domains, errors, i18n, numbers, security, templating, textclean
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # Pieces every domain relies on, each with init_app(app): bulk jobs (and the Job table),
@@ -20,9 +20,11 @@ from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 PLATFORM = ("portal.jobs", "portal.demo", "portal.audit_views", "portal.outbox",
             "portal.accesslog")
 
-# The domains. Each is a package whose init_app(app) imports its models and registers its
-# blueprints, CLI commands, demo seeds, staff tasks and signal handlers. Adding a domain:
-# create its package and name it here (the accounts first: the others build on them).
+# The domains. Each is a package that imports its models and declares what it brings (its
+# blueprints, CLI commands, letter kinds, privacy part, signal handlers, demo seeds, staff
+# tasks...) as `DOMAIN = portal.domains.Domain(...)`; `domains.register` registers it.
+# Adding a domain: create its package and name it here (the accounts first: the others
+# build on them).
 DOMAINS = (
     "portal.public",
     "portal.accounts",
@@ -74,8 +76,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     # By name, not imported at the top: the domains import portal's modules; names keep
     # that one-way.
-    for name in (*PLATFORM, *DOMAINS):
+    for name in PLATFORM:
         import_module(name).init_app(app)
+    for name in DOMAINS:
+        domains.register(app, import_module(name).DOMAIN)
     # How a domain starts the processes it spawns (letter runs, statements): by this entry
     # point, read from the app, so that no module below the factory imports it.
     app.extensions["start_worker"] = start_worker

@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal import domains
 from portal.extensions import db
 from portal.models import TimestampMixin, UTCDateTime
 
@@ -116,7 +117,7 @@ def init_app(app) -> None:
         # the fonts and layouts a worker has cached serve every job it takes.
         if not app.testing:
             # What the domains do before a worker of its own takes its first job.
-            for ready in app.extensions.get("queue_worker_ready", ()):
+            for ready in domains.declared(app, "queue_worker_ready"):
                 ready()
         SimpleWorker([queue(app)], connection=redis_connection(app)).work(
             burst=burst, with_scheduler=False)

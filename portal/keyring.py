@@ -127,16 +127,14 @@ def rekey_command(name: str, ring: KeyRing, columns: Sequence[InstrumentedAttrib
     return command
 
 
-def add_privacy_command(app, command: click.Command) -> None:
-    """Rekey commands sit in `flask privacy`; the privacy domain may create that group
-    before or after the domain that owns the ring: share it."""
-    group = app.cli.commands.get("privacy")
-    if group is None:
-        group = AppGroup("privacy", help="Retention schedule and rights of the people "
-                                         "concerned.")
-        app.cli.add_command(group)
-    group.add_command(command)
+def privacy_group(*commands: click.Command) -> AppGroup:
+    """`flask privacy` with the rekey commands of the domain that owns a ring: the contract
+    (portal.domains) joins it with the privacy domain's own group of that name."""
+    group = AppGroup("privacy", help="Retention schedule and rights of the people concerned.")
+    for command in commands:
+        group.add_command(command)
+    return group
 
 
-__all__ = ["InvalidToken", "KeyRing", "add_privacy_command", "fernet_for", "rekey",
+__all__ = ["InvalidToken", "KeyRing", "fernet_for", "privacy_group", "rekey",
            "rekey_command"]

@@ -1,12 +1,12 @@
 """Where each role lands after login, the tasks listed on the staff start page, and the
 one thing a user must do first.
 
-All are filled by the domains at start-up, in their init_app: set_landing(app, role,
-endpoint) points a role at a domain's page, add_staff_task(app, StaffTask(...)) lists a
-task (it shows only when its endpoint exists and the user's role fits), by `order`;
-add_first_task(app, find) names a question with a deadline the user must answer before
-anything else (find(user) returns a FirstTask or None): until it is answered, login lands
-on it, the menu leads with it and every page shows it at the top.
+All are filled at start-up from what the domains declare (portal.domains):
+set_landing(app, role, endpoint) points a role at a domain's page, add_staff_task(app,
+StaffTask(...)) lists a task (it shows only when its endpoint exists and the user's role
+fits), by `order`; add_first_task(app, find) names a question with a deadline the user
+must answer before anything else (find(user) returns a FirstTask or None): until it is
+answered, login lands on it, the menu leads with it and every page shows it at the top.
 Part of the platform, not of a domain, so that every domain can add to it.
 """
 from __future__ import annotations

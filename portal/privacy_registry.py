@@ -1,8 +1,9 @@
 """What each domain contributes to the rights of the people concerned and to retention.
 
-A domain describes its personal data once, in a `Part`, and adds it in its `init_app`
-with `contribute(app, part)`: the export, the erasure, the purge, the citizen's deletion
-dates and the record of processing then cover it without the privacy domain knowing it.
+A domain describes its personal data once, in a `Part`, and names it in its DOMAIN's
+privacy parts (portal.domains), which `contribute(app, part)` adds: the export, the
+erasure, the purge, the citizen's deletion dates and the record of processing then cover
+it without the privacy domain knowing it.
 This module imports no domain.
 """
 from __future__ import annotations

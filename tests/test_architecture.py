@@ -1,17 +1,20 @@
 """The shape of portal/: no import cycles, the letter engine and the accounts import no
-domain, comments on every in-function import, and every module imports on its own in a
-fresh interpreter, whatever the order."""
+domain, comments on every in-function import, every module imports on its own in a fresh
+interpreter, whatever the order, and every domain joins the app through the one contract
+(portal.domains) and registers nothing by hand."""
 from __future__ import annotations
 
 import ast
 import random
 import subprocess
 import sys
+from importlib import import_module
 from pathlib import Path
 
 import pytest
 
 from portal import DOMAINS
+from portal.domains import Domain
 
 ROOT = Path(__file__).resolve().parent.parent
 PORTAL = ROOT / "portal"
@@ -236,10 +239,10 @@ def test_every_letter_kind_lives_with_the_domain_that_declares_it(app):
     portal_dir = Path(import_module("portal").__file__).resolve().parent
     owners = {}
     for name in DOMAINS:
-        for kind in getattr(import_module(name), "LETTER_KINDS", ()):
+        for kind in import_module(name).DOMAIN.letter_kinds:
             owners[kind.name] = name
     declared = {kind.name: kind for kind in kinds.declared()}
-    assert set(declared) == set(owners), "every declared kind is in its domain's LETTER_KINDS"
+    assert set(declared) == set(owners), "every declared kind is in its domain's DOMAIN"
     for name, kind in declared.items():
         domain = portal_dir / owners[name].removeprefix("portal.")
         assert kind.template == domain / "templates" / "letters" / f"{name}.html", name
@@ -256,3 +259,145 @@ def test_every_letter_kind_lives_with_the_domain_that_declares_it(app):
     assert declared and undeclared == []
     assert not [path for path in (portal_dir / "templates" / "letters").glob("*.html")
                 if path.stem in declared]
+
+
+# The domains that use the contract's escape hatch, `Domain(setup=...)`, and what for. The
+# list only changes on purpose: what a second domain needs as well belongs in a field.
+DOMAINS_WITH_SETUP = {
+    "portal.accounts": "Flask-Login's login page, messages and user loader",
+    "portal.letters": "the Jinja loader of the letter kinds' templates",
+    "portal.employers": "the period source EMPLOYER_PERIOD_SOURCE names",
+}
+
+# What only portal.domains.register calls: the platform's registries...
+REGISTRIES = {
+    "portal.domains.register",
+    "portal.privacy_registry.contribute",
+    "portal.demo.add_seed",
+    "portal.navigation.add_staff_task",
+    "portal.navigation.set_landing",
+    "portal.navigation.add_first_task",
+}
+# ...and Flask's, called on whatever object.
+APP_METHODS = {"register_blueprint", "register_error_handler", "add_template_global",
+               "add_template_filter"}
+
+
+def _aliases(tree: ast.AST) -> dict[str, str]:
+    """Local name -> the dotted name it was imported as."""
+    found = {}
+    for node in _imports(tree):
+        for alias in node.names:
+            if isinstance(node, ast.Import):
+                local = alias.asname or alias.name.partition(".")[0]
+                found[local] = alias.name if alias.asname else local
+            else:
+                found[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return found
+
+
+def _dotted(node: ast.AST, aliases: dict[str, str]) -> str:
+    """`a.b.c` as written, its first name resolved through the imports ("" for calls on
+    anything but names and attributes)."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return ""
+    return ".".join([aliases.get(node.id, node.id), *reversed(parts)])
+
+
+def registrations_by_hand(source: str) -> list[str]:
+    """What a module of a domain registers itself instead of declaring it in its DOMAIN:
+    an `init_app`, a call of a registry or of Flask's registration methods, a signal
+    connected, a command added to `flask`, settings, Jinja names or app extensions set."""
+    tree = ast.parse(source)
+    aliases = _aliases(tree)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                and node.name == "init_app":
+            found.append((node.lineno, "def init_app"))
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        for target in targets:
+            name = _dotted(target.value, aliases) if isinstance(target, ast.Subscript) else ""
+            if name.endswith(("jinja_env.globals", "jinja_env.filters", ".extensions")):
+                found.append((node.lineno, f"{name}[...] ="))
+        if not isinstance(node, ast.Call):
+            continue
+        name = _dotted(node.func, aliases)
+        method = name.rpartition(".")[2]
+        if (name in REGISTRIES or method in APP_METHODS
+                or name.endswith((".cli.add_command", ".cli.group", ".cli.command",
+                                  "config.setdefault", "extensions.setdefault",
+                                  "jinja_env.globals.update", "jinja_env.filters.update"))
+                # A signal's receiver (an engine's connect() takes no argument).
+                or (method == "connect" and node.args)):
+            found.append((node.lineno, f"{name}()"))
+    return [f"{line}: {what}" for line, what in sorted(found)]
+
+
+def test_every_domain_declares_its_domain():
+    for name in DOMAINS:
+        declared = getattr(import_module(name), "DOMAIN", None)
+        assert isinstance(declared, Domain), f"{name} declares no DOMAIN = Domain(...)"
+        assert declared.name == name.rpartition(".")[2], name
+    with_setup = {name for name in DOMAINS if import_module(name).DOMAIN.setup is not None}
+    assert with_setup == set(DOMAINS_WITH_SETUP)
+
+
+def test_the_factory_registers_every_domain_through_the_contract(app):
+    from portal import domains
+
+    assert [domain.name for domain in domains.registered(app)] == [
+        name.rpartition(".")[2] for name in DOMAINS]
+
+
+def test_no_domain_registers_anything_by_hand():
+    found = {f"{MODULES[module].relative_to(ROOT)}:{where}"
+             for module in MODULES if _domain_of(module) in DOMAINS
+             for where in registrations_by_hand(MODULES[module].read_text("utf-8"))}
+    assert found == set()
+
+
+def test_a_registration_by_hand_would_be_found():
+    planted = """
+from flask import current_app
+from portal import demo as demo_seeds
+from portal.navigation import add_staff_task
+from portal.applications.signals import application_moved
+from portal.letters import kinds
+
+def init_app(app):
+    app.register_blueprint(views.bp)
+    app.cli.add_command(cli.group)
+    demo_seeds.add_seed(app, seed, order=10)
+    add_staff_task(app, TASK)
+    application_moved.connect(on_moved)
+    app.jinja_env.globals["euros"] = euros
+    app.config.setdefault("LIMIT", 10)
+
+current_app.extensions["queue_worker_ready"] = []
+"""
+    assert [line.partition(":")[2].strip() for line in registrations_by_hand(planted)] == [
+        "def init_app",
+        "app.register_blueprint()",
+        "app.cli.add_command()",
+        "portal.demo.add_seed()",
+        "portal.navigation.add_staff_task()",
+        "portal.applications.signals.application_moved.connect()",
+        "app.jinja_env.globals[...] =",
+        "app.config.setdefault()",
+        "flask.current_app.extensions[...] =",
+    ]
+    # What a domain does besides: build its own click groups, open a connection, look a
+    # template up.
+    assert registrations_by_hand("""
+from flask.cli import AppGroup
+group = AppGroup("reserve")
+group.add_command(close_year)
+with db.engine.connect() as connection:
+    pass
+current_app.jinja_env.get_template("letters/decision.html")
+""") == []

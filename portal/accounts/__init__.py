@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal import demo as demo_seeds
 from portal.accounts import (
     cli,
     demo,
@@ -19,8 +18,9 @@ from portal.accounts import (
     views,
 )
 from portal.accounts import privacy as accounts_privacy
+from portal.domains import Domain
 from portal.extensions import login_manager
-from portal.navigation import StaffTask, add_staff_task
+from portal.navigation import StaffTask
 from portal.security import Role
 
 # The accounts domain's own tasks.
@@ -34,26 +34,22 @@ ACCOUNT_TASKS = (
 )
 
 
-def init_app(app) -> None:
-    app.register_blueprint(views.bp)
-    app.register_blueprint(second_factor_views.bp)
-    app.register_blueprint(reauth.bp)
-    app.register_blueprint(staff_views.bp)
-    expiry.init_app(app)
-    cli.register(app)
-    demo_seeds.add_seed(app, demo.seed_users, order=10)
-    for task in ACCOUNT_TASKS:
-        add_staff_task(app, task)
-    _init_login()
-    accounts_privacy.init_app(app)  # its share of export, erasure and retention
-
-
-def _init_login() -> None:
+def _setup(app) -> None:
+    """Flask-Login: where it sends those not signed in, and how it finds their user."""
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to open this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    login_manager.unauthorized_handler(expiry.unauthorized)
+    login_manager.user_loader(sessions.load)
 
-    @login_manager.user_loader
-    def load_user(session_key: str):
-        return sessions.load(session_key)
+
+DOMAIN = Domain(
+    "accounts",
+    blueprints=(views.bp, second_factor_views.bp, reauth.bp, staff_views.bp, expiry.bp),
+    cli=(cli.users, cli.privacy),
+    privacy_parts=(accounts_privacy.PART,),  # its share of export, erasure and retention
+    demo_seeds=((10, demo.seed_users),),
+    staff_tasks=ACCOUNT_TASKS,
+    setup=_setup,
+)

@@ -54,7 +54,5 @@ rekey_totp = keyring.rekey_command(
     "rekey-totp", second_factor.KEYS, (User.totp_secret,), "privacy.totp_rekeyed",
     "Re-encrypt the staff's two-step verification secrets with the first TOTP_KEYS key.")
 
-
-def register(app) -> None:
-    app.cli.add_command(users)
-    keyring.add_privacy_command(app, rekey_totp)
+# `flask privacy rekey-totp`.
+privacy = keyring.privacy_group(rekey_totp)

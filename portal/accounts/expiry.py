@@ -95,8 +95,3 @@ def unauthorized():
             flash(_("Your session has ended. Log in again to go on."), "info")
         next_url = page or _page_to_return_to()
     return redirect(url_for("accounts.login", next=next_url or None))
-
-
-def init_app(app) -> None:
-    app.register_blueprint(bp)
-    login_manager.unauthorized_handler(unauthorized)

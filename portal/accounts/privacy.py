@@ -127,7 +127,3 @@ PART = registry.Part(
         stage=20,
     )),
 )
-
-
-def init_app(app) -> None:
-    registry.contribute(app, PART)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal import demo as demo_seeds
 from portal.applications import (  # noqa: F401 (models, identity_clashes: their tables)
     adjustments,
     background,
@@ -41,8 +40,9 @@ from portal.applications.vetting import cli as vetting_cli
 from portal.applications.vetting import models as vetting_models  # noqa: F401 (its table)
 from portal.applications.vetting import services as vetting_services
 from portal.applications.vetting import views as vetting_views
+from portal.domains import Domain
 from portal.letters import kinds as letter_kinds
-from portal.navigation import StaffTask, add_staff_task, set_landing
+from portal.navigation import StaffTask
 from portal.security import Role
 
 # The letters this domain sends (their templates in templates/letters/).
@@ -66,48 +66,57 @@ LETTER_KINDS = (
 )
 
 
-def init_app(app) -> None:
-    app.register_blueprint(intake_views.bp)
-    letter_kinds.declare(*LETTER_KINDS)
-    app.register_blueprint(candidate_views.bp)
-    app.register_blueprint(interest.bp)  # the interest questionnaire
-    app.register_blueprint(background.bp)  # the optional question about background
-    app.register_blueprint(adjustments.bp)  # adjustments asked for the selection day
-    app.register_blueprint(review_views.bp)
-    app.register_blueprint(medical_views.bp)
-    app.register_blueprint(vetting_views.bp)
-    review_cli.register(app)
-    medical_cli.register(app)
-    vetting_cli.register(app)
-    effects.connect()
-    # An application that ends withdraws its running security screening.
-    application_moved.connect(vetting_services.on_application_moved)
-    demo_seeds.add_seed(app, intake_demo.seed_intake, order=20)
-    demo_seeds.add_seed(app, review_demo.seed_applications, order=40)
-    set_landing(app, Role.CITIZEN, "applications.mine")
-    set_landing(app, Role.MEDICAL_STAFF, "medical.queue")
-    set_landing(app, Role.SECURITY_OFFICER, "vetting.queue")
-    add_staff_task(app, StaffTask(
-        "review.intakes", _l("Review applications"),
-        _l("The queue of each intake: screening, tests, decisions within the quota."),
-        (Role.RECRUITER, Role.ADMIN), order=10))
-    add_staff_task(app, StaffTask(
-        "review.review_requests", _l("Requests for a review"),
-        _l("Candidates who contest a decision; answered by someone who did not take it."),
-        (Role.RECRUITER, Role.ADMIN), order=11))
-    add_staff_task(app, StaffTask(
-        "review.messages", _l("Messages from candidates"),
-        _l("Questions sent from the page of an application, waiting for an answer."),
-        (Role.RECRUITER, Role.ADMIN), order=12))
-    add_staff_task(app, StaffTask(
-        "review.targets_page", _l("Targets"),
-        _l("The policy note's targets against the records: selected, started, Reserve."),
-        (Role.RECRUITER, Role.ADMIN), order=13))
-    add_staff_task(app, StaffTask(
-        "intakes.index", _l("Intakes"),
-        _l("Create and edit intakes, their quotas, windows and information sessions."),
-        (Role.ADMIN,), order=20))
-    applications_privacy.init_app(app)  # its share of export, erasure and retention
+DOMAIN = Domain(
+    "applications",
+    blueprints=(
+        intake_views.bp,
+        candidate_views.bp,
+        interest.bp,  # the interest questionnaire
+        background.bp,  # the optional question about background
+        adjustments.bp,  # adjustments asked for the selection day
+        review_views.bp,
+        medical_views.bp,
+        vetting_views.bp,
+    ),
+    cli=(review_cli.applications, medical_cli.privacy, vetting_cli.applications),
+    privacy_parts=(applications_privacy.PART,),  # its share of export, erasure and retention
+    signals=(
+        *effects.SUBSCRIPTIONS,
+        # An application that ends withdraws its running security screening.
+        (application_moved, vetting_services.on_application_moved),
+    ),
+    demo_seeds=((20, intake_demo.seed_intake), (40, review_demo.seed_applications)),
+    staff_tasks=(
+        StaffTask(
+            "review.intakes", _l("Review applications"),
+            _l("The queue of each intake: screening, tests, decisions within the quota."),
+            (Role.RECRUITER, Role.ADMIN), order=10),
+        StaffTask(
+            "review.review_requests", _l("Requests for a review"),
+            _l("Candidates who contest a decision; answered by someone who did not take it."),
+            (Role.RECRUITER, Role.ADMIN), order=11),
+        StaffTask(
+            "review.messages", _l("Messages from candidates"),
+            _l("Questions sent from the page of an application, waiting for an answer."),
+            (Role.RECRUITER, Role.ADMIN), order=12),
+        StaffTask(
+            "review.targets_page", _l("Targets"),
+            _l("The policy note's targets against the records: selected, started, Reserve."),
+            (Role.RECRUITER, Role.ADMIN), order=13),
+        StaffTask(
+            "intakes.index", _l("Intakes"),
+            _l("Create and edit intakes, their quotas, windows and information sessions."),
+            (Role.ADMIN,), order=20),
+    ),
+    landings={
+        Role.CITIZEN: "applications.mine",
+        Role.MEDICAL_STAFF: "medical.queue",
+        Role.SECURITY_OFFICER: "vetting.queue",
+    },
     # The review of a decision, shown on the Reserve's engagement pages too.
-    app.jinja_env.globals["review_of"] = aftercare.review_of
-    app.jinja_env.globals["review_requests_of"] = inbox_views.review_requests_of
+    template_globals={
+        "review_of": aftercare.review_of,
+        "review_requests_of": inbox_views.review_requests_of,
+    },
+    letter_kinds=LETTER_KINDS,
+)

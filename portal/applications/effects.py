@@ -1,6 +1,6 @@
 """What follows a move of the life cycle: the receivers of signals.application_moved.
 
-Connected by the applications domain's init_app. Each is complete on its own (they run
+Connected by the applications domain's DOMAIN (SUBSCRIPTIONS). Each is complete on its own (they run
 in no set order) and works inside the transaction of the move.
 """
 from __future__ import annotations
@@ -50,8 +50,10 @@ def offer_freed_place(application, *, from_status, to_status, actor, **_kw) -> N
         waitlist.on_place_freed(application.intake, application.component, actor)
 
 
-def connect() -> None:
-    """Subscribe the receivers (connecting twice changes nothing)."""
-    for receiver in (issue_letter, rerank_waitlist, offer_freed_place):
-        application_moved.connect(receiver)
-    convocation_changed.connect(reissue_convocation)
+# (signal, receiver), connected by the domain's contract (portal.domains).
+SUBSCRIPTIONS = (
+    (application_moved, issue_letter),
+    (application_moved, rerank_waitlist),
+    (application_moved, offer_freed_place),
+    (convocation_changed, reissue_convocation),
+)

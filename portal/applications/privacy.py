@@ -330,7 +330,3 @@ PART = registry.Part(
         ),
     ),
 )
-
-
-def init_app(app) -> None:
-    registry.contribute(app, PART)

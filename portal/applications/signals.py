@@ -1,6 +1,6 @@
 """Signals of the application life cycle, for the rooms and domains that act on its moves.
 
-Connect a receiver in your domain's init_app (blinker: `application_moved.connect(fn)`).
+Connect a receiver by naming (signal, receiver) in your DOMAIN's signals (portal.domains).
 Receivers run inside the transaction of the move, after it is recorded and audited and
 before the caller commits: what they write commits or rolls back with the move, and an
 exception in one refuses the move as a whole. They run in no set order: each must be

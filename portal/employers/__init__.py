@@ -14,8 +14,7 @@ from importlib import import_module
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
-from portal import demo as demo_seeds
-from portal import privacy_registry
+from portal.domains import Domain
 from portal.employers import (  # noqa: F401 (models: their tables)
     cli,
     demo,
@@ -36,7 +35,7 @@ from portal.employers.hr import views as hr_views
 from portal.employers.reservist import views as reservist_views
 from portal.employers.units import views as units_views
 from portal.letters import kinds as letter_kinds
-from portal.navigation import StaffTask, add_staff_task, set_landing
+from portal.navigation import StaffTask
 from portal.security import Role
 
 # Settings of this domain (environment variables), with their defaults.
@@ -56,6 +55,10 @@ SETTINGS = {
     # Compensation per day served of a self-employed reservist (no employer to compensate),
     # in euro cents: Defence's setting, not in the policy note.
     "SELF_EMPLOYED_COMPENSATION_CENTS": ("SELF_EMPLOYED_COMPENSATION_CENTS", 12000),
+    # How often a reservist may make the portal write to HR contacts.
+    "EMPLOYER_CONTACT_LIMIT": ("EMPLOYER_CONTACT_LIMIT", "10 per hour"),
+    # The same per account and day, from any address.
+    "EMPLOYER_CONTACT_DAILY_LIMIT": ("EMPLOYER_CONTACT_DAILY_LIMIT", "20 per day"),
 }
 
 
@@ -82,62 +85,61 @@ LETTER_KINDS = (
 )
 
 
-def init_app(app) -> None:
-    """Register the employers domain: settings, blueprints, CLI, demo seed, signal handlers."""
-    letter_kinds.declare(*LETTER_KINDS)
-    for key, (env, default) in SETTINGS.items():
-        app.config.setdefault(key, int(os.environ.get(env, default)))
-    # EMPLOYER_CONTACT_LIMIT: how often a reservist may make the portal write to HR contacts.
-    app.config.setdefault("EMPLOYER_CONTACT_LIMIT",
-                          os.environ.get("EMPLOYER_CONTACT_LIMIT", "10 per hour"))
-    # EMPLOYER_CONTACT_DAILY_LIMIT: the same per account and day, from any address.
-    app.config.setdefault("EMPLOYER_CONTACT_DAILY_LIMIT",
-                          os.environ.get("EMPLOYER_CONTACT_DAILY_LIMIT", "20 per day"))
+def _money(n) -> str:
+    return format_decimal(n, format="#,##0.00") if n is not None else ""
 
-    app.jinja_env.globals["statement_answer_letter"] = statement_reviews.answer_letter
-    app.jinja_env.globals["planning_months"] = planning.MONTHS_AHEAD
-    app.jinja_env.globals["euros"] = terms.euros
-    app.jinja_env.globals["work_percent_range"] = payments.WORK_PERCENT_RANGE
-    app.jinja_env.globals["format_iban"] = statements.format_iban
-    app.jinja_env.filters["money"] = (
-        lambda n: format_decimal(n, format="#,##0.00") if n is not None else "")
-    for module in (reservist_views, hr_views, planning_views, payment_views, feed_views,
-                   admin_views):
-        app.register_blueprint(module.bp)
-    app.cli.add_command(cli.employers)
-    effects.connect()
-    privacy_registry.contribute(app, privacy.PART)
-    privacy_registry.contribute(app, privacy.HR_PART)
-    periods.connect()
-    # EMPLOYER_PERIOD_SOURCE ("module:factory") names where training periods and attendance
-    # come from (spawned letter workers build the same app, hence the same source); by
-    # default the reserve's training calendar.
-    source = app.config.get("EMPLOYER_PERIOD_SOURCE") or os.environ.get(
-        "EMPLOYER_PERIOD_SOURCE")
-    reserve_calendar.connect()
-    app.register_blueprint(units_views.bp)
-    add_staff_task(app, StaffTask(
-        "employers_units.answers", _l("Employers' answers"),
-        _l("What the employers answered about the training periods of your units."),
-        (Role.UNIT_STAFF, Role.ADMIN), order=27))
-    source = source or "portal.employers.reserve_calendar:ReserveCalendar"
+
+def _setup(app) -> None:
+    """EMPLOYER_PERIOD_SOURCE ("module:factory") names where training periods and
+    attendance come from (spawned letter workers build the same app, hence the same
+    source); by default the reserve's training calendar."""
+    source = (app.config.get("EMPLOYER_PERIOD_SOURCE")
+              or os.environ.get("EMPLOYER_PERIOD_SOURCE")
+              or "portal.employers.reserve_calendar:ReserveCalendar")
     module_name, _, factory = source.partition(":")
     periods.use_source(getattr(import_module(module_name), factory)())
-    demo_seeds.add_seed(app, demo.seed_employer, order=50)
-    set_landing(app, Role.EMPLOYER, "employers_hr.home")
-    add_staff_task(app, StaffTask(
-        "employers_admin.join_requests", _l("First HR administrators"),
-        _l("People asking for access to an enterprise that has no HR administrator yet: "
-           "check with the enterprise, then decide."), (Role.ADMIN,), order=61))
-    add_staff_task(app, StaffTask(
-        "employers_admin.statement_reviews_queue", _l("Contested compensation statements"),
-        _l("Enterprises and reservists who contest a yearly compensation statement; answered "
-           "by someone who did not issue it."), (Role.ADMIN,), order=62))
-    add_staff_task(app, StaffTask(
-        "employers_admin.public_list", _l("Public employers"),
-        _l("Authorities and public bodies that grant reservists leave by law: notified "
-           "instead of signing an agreement."), (Role.ADMIN,), order=63))
-    add_staff_task(app, StaffTask(
-        "employers_admin.sectors", _l("Sector agreements"),
-        _l("Default terms of employer agreements per sector; every employer agreement."),
-        (Role.ADMIN,), order=60))
+
+
+DOMAIN = Domain(
+    "employers",
+    settings=SETTINGS,
+    blueprints=(reservist_views.bp, hr_views.bp, planning_views.bp, payment_views.bp,
+                feed_views.bp, admin_views.bp, units_views.bp),
+    cli=(cli.employers,),
+    privacy_parts=(privacy.PART, privacy.HR_PART),
+    signals=(*effects.SUBSCRIPTIONS, *periods.SUBSCRIPTIONS, *reserve_calendar.SUBSCRIPTIONS),
+    demo_seeds=((50, demo.seed_employer),),
+    staff_tasks=(
+        StaffTask(
+            "employers_units.answers", _l("Employers' answers"),
+            _l("What the employers answered about the training periods of your units."),
+            (Role.UNIT_STAFF, Role.ADMIN), order=27),
+        StaffTask(
+            "employers_admin.join_requests", _l("First HR administrators"),
+            _l("People asking for access to an enterprise that has no HR administrator yet: "
+               "check with the enterprise, then decide."), (Role.ADMIN,), order=61),
+        StaffTask(
+            "employers_admin.statement_reviews_queue", _l("Contested compensation statements"),
+            _l("Enterprises and reservists who contest a yearly compensation statement; "
+               "answered by someone who did not issue it."), (Role.ADMIN,), order=62),
+        StaffTask(
+            "employers_admin.public_list", _l("Public employers"),
+            _l("Authorities and public bodies that grant reservists leave by law: notified "
+               "instead of signing an agreement."), (Role.ADMIN,), order=63),
+        StaffTask(
+            "employers_admin.sectors", _l("Sector agreements"),
+            _l("Default terms of employer agreements per sector; every employer agreement."),
+            (Role.ADMIN,), order=60),
+    ),
+    landings={Role.EMPLOYER: "employers_hr.home"},
+    template_globals={
+        "statement_answer_letter": statement_reviews.answer_letter,
+        "planning_months": planning.MONTHS_AHEAD,
+        "euros": terms.euros,
+        "work_percent_range": payments.WORK_PERCENT_RANGE,
+        "format_iban": statements.format_iban,
+    },
+    template_filters={"money": _money},
+    letter_kinds=LETTER_KINDS,
+    setup=_setup,
+)

@@ -1,5 +1,5 @@
 """What follows a move of an agreement: its letter and the e-mails to the people concerned.
-Connected to workflow's `agreement_moved` signal in the domain's init_app."""
+Connected to workflow's `agreement_moved` signal by the domain's DOMAIN (SUBSCRIPTIONS)."""
 from __future__ import annotations
 
 from sqlalchemy import or_
@@ -118,5 +118,5 @@ def on_agreement_moved(agreement: Agreement, *, event, action, from_status, to_s
                      audience="employer", link=link, letter_reference=letter.reference)
 
 
-def connect() -> None:
-    signals.agreement_moved.connect(on_agreement_moved)
+# (signal, receiver), connected by the domain's contract (portal.domains).
+SUBSCRIPTIONS = ((signals.agreement_moved, on_agreement_moved),)

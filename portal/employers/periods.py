@@ -3,7 +3,7 @@
 The employers domain does not read the reserve's tables itself: it asks a *period source*
 for the planned periods of its reservists (dates, place, when announced) and for the days
 they served. `use_source()` installs the source; the reserve domain's adapter is installed
-in init_app once the reserve is there. Without one, no period is planned.
+by the domain's set-up (EMPLOYER_PERIOD_SOURCE). Without one, no period is planned.
 """
 from __future__ import annotations
 
@@ -191,5 +191,5 @@ def latest_answers(limit: int = 500) -> list[PeriodAnswer]:
                                    .order_by(PeriodAnswer.answered_at.desc()).limit(limit)))
 
 
-def connect() -> None:
-    signals.period_answered.connect(on_period_answered)
+# (signal, receiver), connected by the domain's contract (portal.domains).
+SUBSCRIPTIONS = ((signals.period_answered, on_period_answered),)

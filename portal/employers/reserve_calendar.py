@@ -133,9 +133,11 @@ def on_call_up_sent(row, **_kwargs) -> None:
                          late=lead < signed.notice_days and not agreement.employer.is_public)
 
 
-def connect() -> None:
-    assignment_changed.connect(on_assignment_changed)
-    call_up_sent.connect(on_call_up_sent)
+# (signal, receiver), connected by the domain's contract (portal.domains).
+SUBSCRIPTIONS = (
+    (assignment_changed, on_assignment_changed),
+    (call_up_sent, on_call_up_sent),
+)
 
 
 def answers_for_units_of(user) -> list[tuple]:

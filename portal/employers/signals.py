@@ -1,5 +1,5 @@
 """What the employers domain announces. Other rooms (letters, e-mail, later the reserve)
-subscribe in their init_app; senders never import them.
+subscribe in their DOMAIN's signals (portal.domains); senders never import them.
 
 - `agreement_moved`: sent by workflow.transition() inside the transaction, after the move
   is recorded and audited. sender = the Agreement; keyword arguments `event`

@@ -5,8 +5,7 @@ identity's national register number links to).
 """
 from __future__ import annotations
 
+from portal.domains import Domain
 from portal.identity import views
 
-
-def init_app(app) -> None:
-    app.register_blueprint(views.bp)
+DOMAIN = Domain("identity", blueprints=(views.bp,))

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal import demo as demo_seeds
+from portal.domains import Domain
 from portal.invitations import admin_views, cli, demo, models, views  # noqa: F401 (models: tables)
 from portal.invitations import privacy as invitations_privacy
 from portal.invitations.letters import REMINDER, SOURCE
 from portal.letters import kinds as letter_kinds
-from portal.letters import runs
-from portal.navigation import StaffTask, add_staff_task
+from portal.navigation import StaffTask
 from portal.security import Role
 
 # The letters this domain sends (their templates in templates/letters/).
@@ -25,16 +24,18 @@ LETTER_KINDS = (
 )
 
 
-def init_app(app) -> None:
-    app.register_blueprint(views.bp)
-    letter_kinds.declare(*LETTER_KINDS)
-    app.register_blueprint(admin_views.bp)
-    cli.register(app)
-    runs.register_source(app, SOURCE)  # the cohort's invitation letters, in letter runs
-    runs.register_source(app, REMINDER)  # and the one reminder to those who did not answer
-    demo_seeds.add_seed(app, demo.seed_cohort, order=30)
-    add_staff_task(app, StaffTask(
+DOMAIN = Domain(
+    "invitations",
+    blueprints=(views.bp, admin_views.bp),
+    cli=(cli.invitations_cli,),
+    privacy_parts=(invitations_privacy.PART,),  # its share of export, erasure and retention
+    demo_seeds=((30, demo.seed_cohort),),
+    staff_tasks=(StaffTask(
         "cohorts.index", _l("Cohorts"),
         _l("Create cohorts, import National Register extracts, follow sign-ups."),
-        (Role.ADMIN,), order=50))
-    invitations_privacy.init_app(app)  # its share of export, erasure and retention
+        (Role.ADMIN,), order=50),),
+    letter_kinds=LETTER_KINDS,
+    # The cohort's invitation letters, in letter runs, and the one reminder to those who did
+    # not answer.
+    run_sources=(SOURCE, REMINDER),
+)

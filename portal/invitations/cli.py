@@ -73,7 +73,3 @@ def import_file(file: Path, cohort_name: str):
                f"imported, {record.rejected} rejected.")
     if record.created == 0:
         click.echo("Nothing changed.")
-
-
-def register(app) -> None:
-    app.cli.add_command(invitations_cli)

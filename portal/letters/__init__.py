@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from jinja2 import ChoiceLoader
 
+from portal.domains import Domain
 from portal.extensions import db
 from portal.letters import (  # noqa: F401 (models: tables)
     cli,
@@ -19,25 +20,13 @@ from portal.letters import (  # noqa: F401 (models: tables)
     views,
 )
 from portal.letters import privacy as letters_privacy
-from portal.navigation import StaffTask, add_staff_task
+from portal.navigation import StaffTask
 from portal.security import Role
 
 
-def init_app(app) -> None:
+def _setup(app) -> None:
     # The letter kinds' templates, kept with the domains that declare them (kinds.Loader).
     app.jinja_loader = ChoiceLoader([app.jinja_loader, kinds.Loader()])
-    app.register_blueprint(views.bp)
-    app.register_blueprint(run_views.bp)
-    cli.register(app)
-    add_staff_task(app, StaffTask(
-        "letter_runs.list_runs", _l("Letter runs"),
-        _l("Print and archive the invitation letters of a cohort, and follow the runs."),
-        (Role.ADMIN,), order=30))
-    letters_privacy.init_app(app)  # its share of export, erasure and retention
-    app.register_error_handler(limits.RenderLimitExceeded, _render_stopped)
-    # A queue worker of its own (`flask jobs worker`) gets ready for letters before its
-    # first job: see _queue_worker_ready.
-    app.extensions.setdefault("queue_worker_ready", []).append(_queue_worker_ready)
 
 
 def _queue_worker_ready() -> None:
@@ -55,3 +44,20 @@ def _render_stopped(exc: limits.RenderLimitExceeded):
     db.session.rollback()
     return render_template("errors/error.html", title=_("The letter could not be made"),
                            message=exc.message), 422
+
+
+DOMAIN = Domain(
+    "letters",
+    blueprints=(views.bp, run_views.bp),
+    cli=(cli.letters,),
+    privacy_parts=(letters_privacy.PART,),  # its share of export, erasure and retention
+    staff_tasks=(StaffTask(
+        "letter_runs.list_runs", _l("Letter runs"),
+        _l("Print and archive the invitation letters of a cohort, and follow the runs."),
+        (Role.ADMIN,), order=30),),
+    error_handlers={limits.RenderLimitExceeded: _render_stopped},
+    # A queue worker of its own (`flask jobs worker`) gets ready for letters before its
+    # first job.
+    queue_worker_ready=(_queue_worker_ready,),
+    setup=_setup,
+)

@@ -1,10 +1,10 @@
 """The letter kinds, as the domains that send them declare them.
 
-A domain declares each kind of letter it sends once, in its `init_app`, with `declare`: its
-template (kept with the domain, in its `templates/letters/`), the document title a PDF
-reader shows, the prefix of its references and who reads it. The engine (rendering, runs,
-references, the archive) reads kinds from here and knows no domain; this module imports
-none.
+A domain declares each kind of letter it sends once, in its `Domain(letter_kinds=...)`
+(portal.domains): its template (kept with the domain, in its `templates/letters/`), the
+document title a PDF reader shows, the prefix of its references and who reads it. The
+engine (rendering, runs, references, the archive) reads the kinds of the app's domains
+from here and knows no domain; this module imports none.
 """
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from jinja2 import BaseLoader, TemplateNotFound
+
+from portal import domains
 
 # Who reads a kind: a person (addressed informally: tu, je, du) or an enterprise (formally:
 # vous, u, Sie, greeting its contact person).
@@ -30,6 +33,12 @@ class Kind:
     prefix: str | None = None  # of its references ("INV-2709-…"); the name's first letters
     audience: str = PERSON
 
+    def __post_init__(self):
+        if self.template.name != f"{self.name}.html" or self.template.parent.name != "letters":
+            raise ValueError(f"{self.template} is not templates/letters/{self.name}.html")
+        if self.audience not in (PERSON, ENTERPRISE):
+            raise ValueError(f"unknown audience {self.audience!r} of {self.name}")
+
     @classmethod
     def of(cls, domain_file: str, name: str, title, **kw) -> Kind:
         """A kind whose template lies in the domain of `domain_file` (its __init__.py)."""
@@ -41,41 +50,32 @@ class Kind:
         return self.prefix or self.name[:3].upper()
 
 
-_KINDS: dict[str, Kind] = {}
-
-
-def declare(*kinds: Kind) -> None:
-    """Adds kinds to the registry (again at every app made in one process: the same kind
-    replaces itself)."""
-    for kind in kinds:
-        if kind.template.name != f"{kind.name}.html" or kind.template.parent.name != "letters":
-            raise ValueError(f"{kind.template} is not templates/letters/{kind.name}.html")
-        if kind.audience not in (PERSON, ENTERPRISE):
-            raise ValueError(f"unknown audience {kind.audience!r} of {kind.name}")
-        _KINDS[kind.name] = kind
+def _kinds() -> dict[str, Kind]:
+    """The kinds the app's domains declare, by name."""
+    return {kind.name: kind for kind in domains.declared(current_app, "letter_kinds")}
 
 
 def get(name: str) -> Kind:
     try:
-        return _KINDS[name]
+        return _kinds()[name]
     except KeyError:
         raise LookupError(f"no letter kind {name!r} is declared") from None
 
 
 def reference_prefix(name: str) -> str:
     """The prefix of a kind's references (a kind not declared: its first three letters)."""
-    kind = _KINDS.get(name)
+    kind = _kinds().get(name)
     return kind.reference_prefix if kind is not None else name[:3].upper()
 
 
 def title(name: str):
     """The lazy document title of a kind, None for a kind not declared."""
-    kind = _KINDS.get(name)
+    kind = _kinds().get(name)
     return kind.title if kind is not None else None
 
 
 def declared() -> list[Kind]:
-    return sorted(_KINDS.values(), key=lambda kind: kind.name)
+    return sorted(_kinds().values(), key=lambda kind: kind.name)
 
 
 def template_file(name: str) -> Path | None:
@@ -84,10 +84,11 @@ def template_file(name: str) -> Path | None:
     folder, _, file = name.partition("/")
     if folder != "letters" or "/" in file or not file.endswith(".html"):
         return None
-    kind = _KINDS.get(file.removesuffix(".html"))
+    kinds = _kinds()
+    kind = kinds.get(file.removesuffix(".html"))
     if kind is not None:
         return kind.template
-    for folder_ in dict.fromkeys(kind.template.parent for kind in _KINDS.values()):
+    for folder_ in dict.fromkeys(kind.template.parent for kind in kinds.values()):
         if (folder_ / file).is_file():
             return folder_ / file
     return None

@@ -139,7 +139,3 @@ PART = registry.Part(
         recipients=_l("The printer of the letters (processor)"),
     )),
 )
-
-
-def init_app(app) -> None:
-    registry.contribute(app, PART)

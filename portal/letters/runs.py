@@ -2,9 +2,9 @@
 letter archived on its own, resumable after a crash, spread over processes or RQ workers.
 
 The engine knows no domain. Who is in a run, which template and which personal fields
-come from a run source (`RunSource`) that a domain registers at app start with
-`register_source` (invitations: a cohort's invitation letters; employer statements and
-reserve letters the same way).
+come from a run source (`RunSource`) that a domain declares in its
+`Domain(run_sources=...)` (portal.domains; invitations: a cohort's invitation letters and
+the reminder).
 
 A run is a Job. Its recipients are fixed when it starts, as numbered run items in postcode
 order; item N belongs to batch N // batch_size. A batch is rendered, written to
@@ -37,7 +37,7 @@ from flask import current_app
 from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 
-from portal import audit, clock, csvsafe, jobs, locking
+from portal import audit, clock, csvsafe, domains, jobs, locking
 from portal.extensions import db
 from portal.jobs import Job
 from portal.letters import limits, services
@@ -144,15 +144,10 @@ class RunSource(ABC):
         (e.g. to store the invitations whose codes they print)."""
 
 
-_SOURCES = "letters.run_sources"
-
-
-def register_source(app, source: RunSource) -> None:
-    app.extensions.setdefault(_SOURCES, {})[source.name] = source
-
-
 def sources() -> dict[str, RunSource]:
-    return current_app.extensions.get(_SOURCES, {})
+    """The run sources of the app's domains, by name."""
+    return {source.name: source
+            for source in domains.declared(current_app, "run_sources")}
 
 
 def source_of(job: Job) -> RunSource:

@@ -14,19 +14,22 @@ from portal.applications.signals import (
     convocation_changed,
     security_screening_changed,
 )
+from portal.domains import Domain
 from portal.notifications import cli, models, outbox, views  # noqa: F401 (models: tables)
-
-
-def init_app(app) -> None:
-    application_moved.connect(outbox.on_application_moved)
-    convocation_changed.connect(outbox.on_convocation_changed)
-    security_screening_changed.connect(outbox.on_security_screening_changed)
-    app.register_blueprint(views.bp)
-    app.cli.add_command(cli.group)
-    app.jinja_env.globals["sms_choice_offered"] = _sms_offered
 
 
 def _sms_offered() -> bool:
     return sms.enabled()
 
 
+DOMAIN = Domain(
+    "notifications",
+    blueprints=(views.bp,),
+    cli=(cli.group,),
+    signals=(
+        (application_moved, outbox.on_application_moved),
+        (convocation_changed, outbox.on_convocation_changed),
+        (security_screening_changed, outbox.on_security_screening_changed),
+    ),
+    template_globals={"sms_choice_offered": _sms_offered},
+)

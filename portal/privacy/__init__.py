@@ -1,5 +1,6 @@
 """Privacy by design: export and erasure for citizens, the retention purge, the record of
-processing. Domains add their share through `portal.privacy_registry` in their init_app."""
+processing. Domains add their share through `portal.privacy_registry`, as the privacy parts
+of their DOMAIN (portal.domains)."""
 from __future__ import annotations
 
 import os
@@ -12,9 +13,10 @@ from sqlalchemy import text
 from portal import drafts
 from portal import privacy_registry as registry
 from portal.audit import AuditEvent
+from portal.domains import Domain
 from portal.extensions import db
 from portal.letters import kinds as letter_kinds
-from portal.navigation import StaffTask, add_staff_task
+from portal.navigation import StaffTask
 from portal.outbox import Delivery
 from portal.privacy import cli, models, services, views  # noqa: F401 - models: the table
 from portal.security import Role
@@ -83,17 +85,6 @@ CORE = registry.Part(
 )
 
 
-def _tasks():
-    return (
-        StaffTask("privacy_admin.requests", _l("Erasure requests"),
-                  _l("Citizens' erasure requests: what was erased, what is kept until when."),
-                  (Role.ADMIN,), order=70),
-        StaffTask("privacy_admin.record", _l("Record of processing"),
-                  _l("What personal data the portal holds, why, and for how long (Art. 30)."),
-                  (Role.ADMIN,), order=75),
-    )
-
-
 # The letters this domain sends (their templates in templates/letters/).
 LETTER_KINDS = (
     letter_kinds.Kind.of(
@@ -102,12 +93,19 @@ LETTER_KINDS = (
 )
 
 
-def init_app(app) -> None:
-    app.register_blueprint(views.bp)
-    letter_kinds.declare(*LETTER_KINDS)
-    app.register_blueprint(views.admin)
-    cli.register(app)
-    registry.contribute(app, CORE)
-    app.jinja_env.globals["privacy_deletion_dates"] = services.deletion_dates
-    for task in _tasks():
-        add_staff_task(app, task)
+DOMAIN = Domain(
+    "privacy",
+    blueprints=(views.bp, views.admin),
+    cli=(cli.privacy,),
+    privacy_parts=(CORE,),
+    staff_tasks=(
+        StaffTask("privacy_admin.requests", _l("Erasure requests"),
+                  _l("Citizens' erasure requests: what was erased, what is kept until when."),
+                  (Role.ADMIN,), order=70),
+        StaffTask("privacy_admin.record", _l("Record of processing"),
+                  _l("What personal data the portal holds, why, and for how long (Art. 30)."),
+                  (Role.ADMIN,), order=75),
+    ),
+    template_globals={"privacy_deletion_dates": services.deletion_dates},
+    letter_kinds=LETTER_KINDS,
+)

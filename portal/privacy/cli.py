@@ -26,12 +26,3 @@ def purge(dry_run: bool):
     click.echo(f"{'total':<{width}}  {'':>5}       {verb} {sum(x.count for x in lines)}"
                f" in {time.monotonic() - started:.1f} s")
 
-
-def register(app) -> None:
-    # Domains add their own commands (e.g. `rekey-health`) to the same group.
-    existing = app.cli.commands.get("privacy")
-    if existing is None:
-        app.cli.add_command(privacy)
-    else:
-        for command in privacy.commands.values():
-            existing.add_command(command)

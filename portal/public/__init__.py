@@ -1,8 +1,7 @@
 """Public pages: home, the service year explained, the language switch."""
 from __future__ import annotations
 
+from portal.domains import Domain
 from portal.public import views
 
-
-def init_app(app) -> None:
-    app.register_blueprint(views.bp)
+DOMAIN = Domain("public", blueprints=(views.bp,))

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal import demo as demo_seeds
-from portal import privacy_registry
+from portal.domains import Domain
 from portal.letters import kinds as letter_kinds
-from portal.navigation import StaffTask, add_first_task, add_staff_task, set_landing
+from portal.navigation import StaffTask
 from portal.reserve import (  # noqa: F401 (models: the tables)
     callup_views,
     callups,
@@ -57,16 +56,15 @@ LETTER_KINDS = (
 )
 
 
-def init_app(app) -> None:
-    """Register the Reserve's pages, commands, demo seed, staff tasks and subscriptions."""
-    letter_kinds.declare(*LETTER_KINDS)
-    for bp in (candidate_views.bp, staff_views.bp, units_views.bp, callup_views.bp):
-        app.register_blueprint(bp)
-    cli.register(app)
-    demo_seeds.add_seed(app, demo.seed_reserve, order=60)
-    for task in STAFF_TASKS:
-        add_staff_task(app, task)
-    set_landing(app, Role.UNIT_STAFF, "reserve_units.my_units")
-    add_first_task(app, year_end.first_task)
-    handlers.connect()
-    privacy_registry.contribute(app, privacy.PART)
+DOMAIN = Domain(
+    "reserve",
+    blueprints=(candidate_views.bp, staff_views.bp, units_views.bp, callup_views.bp),
+    cli=(cli.reserve,),
+    privacy_parts=(privacy.PART,),
+    signals=handlers.SUBSCRIPTIONS,
+    demo_seeds=((60, demo.seed_reserve),),
+    staff_tasks=STAFF_TASKS,
+    landings={Role.UNIT_STAFF: "reserve_units.my_units"},
+    first_tasks=(year_end.first_task,),
+    letter_kinds=LETTER_KINDS,
+)

@@ -52,7 +52,3 @@ def count_call_ups(today):
     n = callups.count_served(_day(today))
     db.session.commit()
     click.echo(f"{n} reservist(s) counted.")
-
-
-def register(app) -> None:
-    app.cli.add_command(reserve)

@@ -16,7 +16,8 @@ def on_engagement_moved(engagement, *, action, actor, **_kwargs) -> None:
     letters.after_move(engagement, action, actor)
 
 
-def connect() -> None:
-    # weak=False: module-level functions, connected once however many apps are created.
-    application_moved.connect(on_application_moved, weak=False)
-    engagement_moved.connect(on_engagement_moved, weak=False)
+# (signal, receiver), connected by the domain's contract (portal.domains).
+SUBSCRIPTIONS = (
+    (application_moved, on_application_moved),
+    (engagement_moved, on_engagement_moved),
+)

@@ -8,6 +8,8 @@ import time
 
 import pytest
 
+from portal import domains
+from portal.domains import Domain
 from portal.extensions import db
 from portal.invitations.letters import InvitationRun
 from portal.jobs import Job
@@ -91,7 +93,8 @@ def test_a_run_letter_past_the_time_limit_fails_alone_with_its_reason(app, limit
     for postcode in ("9000", "5000", "4700"):
         factories.person(cohort, postcode=postcode)
     db.session.commit()
-    runs.register_source(app, PathologicalRun())
+    # A domain of the test's own, whose run source makes one pathological letter.
+    domains.register(app, Domain("pathological", run_sources=(PathologicalRun(),)))
     try:
         job = runs.start("pathological-invitation", cohort.id, tmp_path, actor=None)
         db.session.commit()
@@ -107,7 +110,7 @@ def test_a_run_letter_past_the_time_limit_fails_alone_with_its_reason(app, limit
         assert "rendering stopped after 1 s" in reason
         assert db.session.scalar(db.select(db.func.count(Letter.id))) == 2
     finally:
-        runs.sources().pop("pathological-invitation")
+        app.extensions[domains.EXTENSION].pop("pathological")
 
 
 def test_the_letter_timer_keeps_the_job_timeout_of_an_rq_worker(app, limited):

@@ -14,6 +14,5 @@ rekey_health = keyring.rekey_command(
     "rekey-health", health.KEYS, ENCRYPTED, "privacy.health_rekeyed",
     "Re-encrypt health answers and medical reasons with the first HEALTH_DATA_KEYS key.")
 
-
-def register(app) -> None:
-    keyring.add_privacy_command(app, rekey_health)
+# `flask privacy rekey-health`.
+privacy = keyring.privacy_group(rekey_health)

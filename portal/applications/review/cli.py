@@ -36,11 +36,7 @@ def start_service(today):
     click.echo(f"{len(started)} service year(s) started.")
 
 
-def register(app) -> None:
-    # Another module may already have created the `applications` group: share it.
-    group = app.cli.commands.get("applications")
-    if group is None:
-        group = AppGroup("applications", help="Applications of the service year.")
-        app.cli.add_command(group)
-    group.add_command(expire_offers)
-    group.add_command(start_service)
+# `flask applications`: joined with the other rooms' commands of that name (portal.domains).
+applications = AppGroup("applications", help="Applications of the service year.")
+applications.add_command(expire_offers)
+applications.add_command(start_service)

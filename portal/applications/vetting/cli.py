@@ -38,9 +38,6 @@ def security_requests(officer_email, output):
         csv.writer(sys.stdout).writerows(rows)
 
 
-def register(app) -> None:
-    group = app.cli.commands.get("applications")
-    if group is None:
-        group = AppGroup("applications", help="Applications of the service year.")
-        app.cli.add_command(group)
-    group.add_command(security_requests)
+# `flask applications`: joined with the other rooms' commands of that name (portal.domains).
+applications = AppGroup("applications", help="Applications of the service year.")
+applications.add_command(security_requests)
