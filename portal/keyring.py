@@ -13,11 +13,11 @@ from collections.abc import Sequence
 import click
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
-from flask.cli import AppGroup
 from sqlalchemy import select, update
 from sqlalchemy.orm import InstrumentedAttribute
 
 from portal import audit
+from portal.commands import add_to_group
 from portal.config import split_keys
 from portal.extensions import db
 
@@ -130,12 +130,8 @@ def rekey_command(name: str, ring: KeyRing, columns: Sequence[InstrumentedAttrib
 def add_privacy_command(app, command: click.Command) -> None:
     """Rekey commands sit in `flask privacy`; the privacy domain may create that group
     before or after the domain that owns the ring: share it."""
-    group = app.cli.commands.get("privacy")
-    if group is None:
-        group = AppGroup("privacy", help="Retention schedule and rights of the people "
-                                         "concerned.")
-        app.cli.add_command(group)
-    group.add_command(command)
+    add_to_group(app, "privacy", "Retention schedule and rights of the people concerned.",
+                 command)
 
 
 __all__ = ["InvalidToken", "KeyRing", "add_privacy_command", "fernet_for", "rekey",

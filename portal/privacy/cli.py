@@ -6,6 +6,7 @@ import time
 import click
 from flask.cli import AppGroup
 
+from portal.commands import add_to_group
 from portal.extensions import db
 from portal.privacy import services
 
@@ -29,9 +30,4 @@ def purge(dry_run: bool):
 
 def register(app) -> None:
     # Domains add their own commands (e.g. `rekey-health`) to the same group.
-    existing = app.cli.commands.get("privacy")
-    if existing is None:
-        app.cli.add_command(privacy)
-    else:
-        for command in privacy.commands.values():
-            existing.add_command(command)
+    add_to_group(app, "privacy", privacy.help, *privacy.commands.values())

@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import date
 
 import click
-from flask.cli import AppGroup
 
 from portal.applications import service_start, waitlist
+from portal.commands import add_to_group
 from portal.extensions import db
 
 
@@ -37,10 +37,5 @@ def start_service(today):
 
 
 def register(app) -> None:
-    # Another module may already have created the `applications` group: share it.
-    group = app.cli.commands.get("applications")
-    if group is None:
-        group = AppGroup("applications", help="Applications of the service year.")
-        app.cli.add_command(group)
-    group.add_command(expire_offers)
-    group.add_command(start_service)
+    add_to_group(app, "applications", "Applications of the service year.", expire_offers,
+                 start_service)

@@ -6,10 +6,10 @@ import csv
 import sys
 
 import click
-from flask.cli import AppGroup
 
 from portal.accounts.models import User
 from portal.applications.vetting import services
+from portal.commands import add_to_group
 from portal.extensions import db
 from portal.refusals import Refusal
 
@@ -39,8 +39,4 @@ def security_requests(officer_email, output):
 
 
 def register(app) -> None:
-    group = app.cli.commands.get("applications")
-    if group is None:
-        group = AppGroup("applications", help="Applications of the service year.")
-        app.cli.add_command(group)
-    group.add_command(security_requests)
+    add_to_group(app, "applications", "Applications of the service year.", security_requests)
