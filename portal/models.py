@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Index, text
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -41,3 +41,12 @@ class UTCDateTime(TypeDecorator):
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+def unique_while_null(name: str, *columns: str, null: str) -> Index:
+    """A unique index over `columns` among the rows whose column `null` is NULL (those still
+    open or active): at most one such row per key, whatever the request race, on SQLite and
+    PostgreSQL alike."""
+    open_rows = text(f"{null} IS NULL")
+    return Index(name, *columns, unique=True, sqlite_where=open_rows,
+                 postgresql_where=open_rows)

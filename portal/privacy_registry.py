@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from operator import attrgetter
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, delete, func, select, union
 
@@ -178,14 +179,32 @@ def count_or_delete(model, *where, dry_run: bool) -> int:
     return count_rows(model, *where) if dry_run else delete_rows(model, *where)
 
 
-def older(column, *where) -> Purge:
+def older(column, *where, remove: Callable[[Any], Any] | None = None, of=None,
+          chunk: int | None = 5000) -> Purge:
     """A rule's purge of the rows whose `column` lies before the cutoff (a date column is
-    compared with the cutoff's day) and that match `where`."""
+    compared with the cutoff's day) and that match `where`: deleted in one statement, or,
+    for a file that takes more than one delete, selected and handed to `remove` as
+    count_or_remove does. `of` is what is selected for `remove`: the model's ids, or the
+    model (its records) or a tuple of columns (rows of them)."""
     on_day = column.type.python_type is date
+    model = column.class_
+    chosen = (model.id,) if of is None else of if isinstance(of, tuple) else (of,)
 
     def purge(cutoff: datetime, now: datetime, dry_run: bool) -> int:
         limit = cutoff.date() if on_day else cutoff
-        return count_or_delete(column.class_, column < limit, *where, dry_run=dry_run)
+        if remove is None:
+            return count_or_delete(model, column < limit, *where, dry_run=dry_run)
+        return count_or_remove(select(*chosen).where(column < limit, *where), remove,
+                               dry_run=dry_run, chunk=chunk)
+
+    return purge
+
+
+def together(*purges: Purge) -> Purge:
+    """One rule's purge made of several (the rows of more than one table): how many in all."""
+
+    def purge(cutoff: datetime, now: datetime, dry_run: bool) -> int:
+        return sum(each(cutoff, now, dry_run) for each in purges)
 
     return purge
 
@@ -262,6 +281,24 @@ def keep_or_delete(result: Erased, records: Iterable, *, kind: str,
     if doomed:
         remove(doomed)
     result.counts[kind] = len(doomed)
+
+
+def export_of(**sections) -> dict | None:
+    """An export made of sections (lists of rows, or rows): None when all are empty, that
+    is when the part holds nothing on the person."""
+    return sections if any(sections.values()) else None
+
+
+def under_appeal(decided_at: datetime | None, now: datetime, what: str) -> Kept | None:
+    """What erasure keeps of a decision the person may still appeal (APPEAL_PERIOD_DAYS
+    after it): `what` (an N_ message id) until the period ends; None once it has."""
+    if decided_at is None:
+        return None
+    until = decided_at + timedelta(days=current_app.config["APPEAL_PERIOD_DAYS"])
+    if until <= now:
+        return None
+    return Kept(what, until.date(), N_("You may still appeal the decision: until then the law "
+                                       "requires us to keep it. Your answers were removed."))
 
 
 def days_after(moment: datetime, days: int) -> date:

@@ -15,7 +15,6 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
-    text,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 from portal.i18n import in_language
 from portal.lifecycle import EventRow
-from portal.models import TimestampMixin, UTCDateTime, utcnow
+from portal.models import TimestampMixin, UTCDateTime, unique_while_null, utcnow
 
 if TYPE_CHECKING:
     from portal.applications.intakes.models import SelectionDay
@@ -231,11 +230,8 @@ class Decision(db.Model):
 
     __tablename__ = "decisions"
     __table_args__ = (
-        Index(
-            "uq_decisions_open_per_application", "application_id", unique=True,
-            sqlite_where=text("resolved_at IS NULL"),
-            postgresql_where=text("resolved_at IS NULL"),
-        ),
+        unique_while_null("uq_decisions_open_per_application", "application_id",
+                          null="resolved_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -267,16 +263,10 @@ class ReviewRequest(db.Model):
 
     __tablename__ = "review_requests"
     __table_args__ = (
-        Index(
-            "uq_review_requests_open_per_application", "application_id", unique=True,
-            sqlite_where=text("answered_at IS NULL"),
-            postgresql_where=text("answered_at IS NULL"),
-        ),
-        Index(
-            "uq_review_requests_open_per_engagement", "engagement_id", unique=True,
-            sqlite_where=text("answered_at IS NULL"),
-            postgresql_where=text("answered_at IS NULL"),
-        ),
+        unique_while_null("uq_review_requests_open_per_application", "application_id",
+                          null="answered_at"),
+        unique_while_null("uq_review_requests_open_per_engagement", "engagement_id",
+                          null="answered_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

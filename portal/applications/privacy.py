@@ -1,9 +1,8 @@
 """The applications domain's share of export, erasure and retention."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
@@ -150,19 +149,12 @@ def _minimise(application: Application) -> None:
 
 
 def erase(user, actor, now, kept_subjects=None, **_kw) -> registry.Erased:
-    appeal = timedelta(days=current_app.config["APPEAL_PERIOD_DAYS"])
-
     def keeps(a: Application) -> registry.Kept | None:
         if a.status in SERVED:
             return registry.Kept(registry.N_("Your service record"), None, registry.N_(
                 "The law on military personnel keeps the record of your service."))
-        if a.decided_at is not None and a.decided_at + appeal > now:
-            return registry.Kept(
-                registry.N_("The decision on your application and how it was reached"),
-                (a.decided_at + appeal).date(),
-                registry.N_("You may still appeal the decision: until then the law "
-                            "requires us to keep it. Your answers were removed."))
-        return None
+        return registry.under_appeal(a.decided_at, now, registry.N_(
+            "The decision on your application and how it was reached"))
 
     result = registry.Erased()
     registry.keep_or_delete(result, _applications(user), kind="applications", keeps=keeps,
@@ -228,13 +220,6 @@ def holds_users():
     return select(Application.user_id).where(Application.status.in_(OPEN))
 
 
-def purge_closed(cutoff, now, dry_run: bool) -> int:
-    return registry.count_or_remove(
-        select(Application.id).where(Application.status.in_(CLOSED),
-                                     Application.status_changed_at < cutoff),
-        _delete_applications, dry_run=dry_run)
-
-
 def _forget_medical_reasons(ids) -> None:
     db.session.execute(update(TestResult).where(
         TestResult.application_id.in_(ids), TestResult.medical_reason.is_not(None))
@@ -247,38 +232,31 @@ def _forget_screening_notes(ids) -> None:
         .values(note="").execution_options(synchronize_session=False))
 
 
-def purge_screenings(cutoff, now, dry_run: bool) -> int:
-    """Security screenings whose outcome became final before `cutoff`, unless a selection
-    still waits for them (a favourable outcome lets a waitlisted candidate be offered a
-    place later)."""
-    return registry.count_or_remove(
-        select(SecurityScreening.id).join(
-            Application, Application.id == SecurityScreening.application_id).where(
-            SecurityScreening.concluded_at < cutoff,
-            Application.status.not_in(SELECTION_PENDING)),
-        lambda ids: registry.delete_rows(SecurityScreening, SecurityScreening.id.in_(ids)),
-        dry_run=dry_run)
-
-
-def purge_health(cutoff, now, dry_run: bool) -> int:
-    """The health answers (the medical test's reason, the adjustments asked for the day)
-    once the tests are long past."""
-    return registry.count_or_remove(
-        select(Application.id).where(
-            Application.status.in_(PAST_MEDICAL), Application.status_changed_at < cutoff,
-            db.or_(Application.health_answers.is_not(None),
-                   Application.id.in_(select(TestResult.application_id).where(
-                       TestResult.medical_reason.is_not(None))),
-                   Application.id.in_(select(adjustments.Adjustment.application_id)))),
-        _forget_health, dry_run=dry_run)
-
-
 def _forget_health(ids) -> None:
     db.session.execute(update(Application).where(Application.id.in_(ids))
                        .values(health_answers=None)
                        .execution_options(synchronize_session=False))
     _forget_medical_reasons(ids)
     adjustments.delete_of(ids)
+
+
+purge_closed = registry.older(Application.status_changed_at, Application.status.in_(CLOSED),
+                              remove=_delete_applications)
+# Security screenings whose outcome became final before the cutoff, unless a selection
+# still waits for them (a favourable outcome lets a waitlisted candidate be offered a place
+# later).
+purge_screenings = registry.older(
+    SecurityScreening.concluded_at, SecurityScreening.application_id.in_(
+        select(Application.id).where(Application.status.not_in(SELECTION_PENDING))))
+# The health answers (the medical test's reason, the adjustments asked for the day) once
+# the tests are long past.
+purge_health = registry.older(
+    Application.status_changed_at, Application.status.in_(PAST_MEDICAL),
+    db.or_(Application.health_answers.is_not(None),
+           Application.id.in_(select(TestResult.application_id).where(
+               TestResult.medical_reason.is_not(None))),
+           Application.id.in_(select(adjustments.Adjustment.application_id))),
+    remove=_forget_health)
 
 
 PART = registry.Part(

@@ -22,14 +22,21 @@ BY_ATTENDANCE = "present on the first day"
 def start_due(today: date | None = None) -> list[Application]:
     """Daily: every accepted place whose intake started by `today` moves into service.
     Running it twice changes nothing the second time. Flushes; the command commits."""
-    today = today or clock.today()
+    return move_started(Status.OFFER_ACCEPTED, today or clock.today(), "start_service",
+                        BY_COMMAND)
+
+
+def move_started(status: Status, started_by: date, action: str, reason: str
+                 ) -> list[Application]:
+    """The portal makes `action` on every application in `status` whose intake started by
+    `started_by`, oldest first; returns them. Flushes."""
     due = db.session.scalars(
         db.select(Application).join(Intake)
-        .where(Application.status == Status.OFFER_ACCEPTED, Intake.start_date <= today)
+        .where(Application.status == status, Intake.start_date <= started_by)
         .order_by(Application.id)
     ).all()
     for application in due:
-        transition(application, "start_service", SYSTEM, BY_COMMAND)
+        transition(application, action, SYSTEM, reason)
     return due
 
 

@@ -61,31 +61,25 @@ def _agreements(user) -> list[Agreement]:
 
 
 def export(user) -> dict | None:
-    nominations = registry.owned(Nomination.reservist_id, user)
     agreements = _agreements(user)
-    reviews = _reviews_asked(user)
-    own = db.session.scalar(select(SelfEmployment).where(
-        SelfEmployment.reservist_id == user.id))
-    if not nominations and not agreements and not reviews and own is None:
-        return None
     answers = db.session.scalars(select(PeriodAnswer).where(
         PeriodAnswer.agreement_id.in_([a.id for a in agreements]))
         .order_by(PeriodAnswer.starts_on)).all() if agreements else []
-    return {
-        "nominations": registry.rows(nominations, ("employer", "employer.name"), "hr_email",
-                                     "hold", "contacted_at"),
-        "agreements": registry.rows(
+    return registry.export_of(
+        nominations=registry.rows(registry.owned(Nomination.reservist_id, user),
+                                  ("employer", "employer.name"), "hr_email", "hold",
+                                  "contacted_at"),
+        agreements=registry.rows(
             agreements, ("employer", "employer.name"), "status", "signed_name", "signed_at",
             ("days_per_year", "terms.days_per_year"), ("notice_days", "terms.notice_days"),
             ("history", lambda a: registry.rows(a.events, "action", "reason", "at"))),
-        "period_answers": registry.rows(answers, ("employer", "agreement.employer.name"),
-                                        "starts_on", "ends_on", "answer", "reason",
-                                        "answered_at"),
-        "statement_reviews": reviews,
-        "self_employment": registry.rows([own] if own is not None else [],
-                                         ("enterprise_number", "formatted_number"), "iban",
-                                         "declared_on", "ended_on"),
-    }
+        period_answers=registry.rows(answers, ("employer", "agreement.employer.name"),
+                                     "starts_on", "ends_on", "answer", "reason", "answered_at"),
+        statement_reviews=_reviews_asked(user),
+        self_employment=registry.rows(registry.owned(SelfEmployment.reservist_id, user),
+                                      ("enterprise_number", "formatted_number"), "iban",
+                                      "declared_on", "ended_on"),
+    )
 
 
 def _delete_agreements(ids) -> None:
@@ -122,16 +116,6 @@ def holds_users():
     return select(Agreement.reservist_id).where(Agreement.status.in_(LIVE))
 
 
-def purge_closed(cutoff, now, dry_run: bool) -> int:
-    """Declined and ended agreements older than the cutoff, and the nominations that led
-    to them."""
-    return registry.count_or_remove(
-        select(Agreement.id, Agreement.reservist_id, Agreement.employer_id).where(
-            or_(Agreement.status == A.DECLINED, Agreement.status == A.ENDED),
-            Agreement.status_changed_at < cutoff),
-        _delete_closed, dry_run=dry_run, chunk=500)
-
-
 def _delete_closed(rows) -> None:
     _delete_agreements([r.id for r in rows])
     pairs = [(r.reservist_id, r.employer_id) for r in rows]
@@ -142,6 +126,13 @@ def _delete_closed(rows) -> None:
     registry.delete_rows(Nomination, tuple_(Nomination.reservist_id,
                                             Nomination.employer_id).in_(pairs),
                          ~remaining.exists())
+
+
+# Declined and ended agreements older than the cutoff, and the nominations that led to them.
+purge_closed = registry.older(
+    Agreement.status_changed_at, or_(Agreement.status == A.DECLINED, Agreement.status == A.ENDED),
+    remove=_delete_closed, of=(Agreement.id, Agreement.reservist_id, Agreement.employer_id),
+    chunk=500)
 
 
 PART = registry.Part(
@@ -192,29 +183,25 @@ def _reviews_asked(user) -> list[dict]:
 
 
 def export_hr(user) -> dict | None:
-    memberships = registry.owned(EmployerUser.user_id, user)
-    contacts = registry.owned(AgreementContact.user_id, user)
-    requests = registry.owned(JoinRequest.user_id, user)
-    signed = registry.owned(Agreement.signed_by_id, user)
-    answers = registry.owned(PeriodAnswer.answered_by_id, user)
-    reviews = _reviews_asked(user)
-    if not (memberships or contacts or requests or signed or answers or reviews):
-        return None
-    return {
-        "enterprises": registry.rows(memberships, ("employer", "employer.name"),
-                                     ("administrator", "is_admin"), ("at", "created_at")),
-        "contact_of": registry.rows(contacts, ("employer", "agreement.employer.name"),
-                                    ("reservist", "agreement.reservist.full_name"),
-                                    ("at", "created_at")),
-        "join_requests": registry.rows(requests, ("employer", "employer.name"), "function",
-                                       "status", ("at", "requested_at")),
-        "signed": registry.rows(signed, ("employer", "employer.name"),
-                                ("reservist", "reservist.full_name"),
-                                ("function", "signed_function"), ("at", "signed_at")),
-        "answers_given": registry.rows(answers, ("employer", "agreement.employer.name"),
-                                       "answer", "starts_on", ("at", "answered_at")),
-        "statement_reviews": reviews,
-    }
+    return registry.export_of(
+        enterprises=registry.rows(registry.owned(EmployerUser.user_id, user),
+                                  ("employer", "employer.name"), ("administrator", "is_admin"),
+                                  ("at", "created_at")),
+        contact_of=registry.rows(registry.owned(AgreementContact.user_id, user),
+                                 ("employer", "agreement.employer.name"),
+                                 ("reservist", "agreement.reservist.full_name"),
+                                 ("at", "created_at")),
+        join_requests=registry.rows(registry.owned(JoinRequest.user_id, user),
+                                    ("employer", "employer.name"), "function", "status",
+                                    ("at", "requested_at")),
+        signed=registry.rows(registry.owned(Agreement.signed_by_id, user),
+                             ("employer", "employer.name"), ("reservist", "reservist.full_name"),
+                             ("function", "signed_function"), ("at", "signed_at")),
+        answers_given=registry.rows(registry.owned(PeriodAnswer.answered_by_id, user),
+                                    ("employer", "agreement.employer.name"), "answer",
+                                    "starts_on", ("at", "answered_at")),
+        statement_reviews=_reviews_asked(user),
+    )
 
 
 def erase_hr(user, actor, now, **_kw) -> registry.Erased:

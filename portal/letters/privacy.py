@@ -75,11 +75,9 @@ def deletion_dates(user, days: dict) -> list[registry.DeletionDate]:
            "the oldest.", days=days["letters"]))]
 
 
-def purge_letters(cutoff, now, dry_run: bool) -> int:
-    """Letters issued before `cutoff`, and letters given up before it (never issued)."""
-    return (registry.count_or_delete(Letter, Letter.created_at < cutoff, dry_run=dry_run)
-            + registry.count_or_delete(Delivery, and_(LETTERS, Delivery.failed_at < cutoff),
-                                       dry_run=dry_run))
+# Letters issued before the cutoff, and letters given up before it (never issued).
+purge_letters = registry.together(registry.older(Letter.created_at),
+                                  registry.older(Delivery.failed_at, LETTERS))
 
 
 def purge_print_files(cutoff, now, dry_run: bool) -> int:

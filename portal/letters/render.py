@@ -470,39 +470,48 @@ def _compact_contents(pdf) -> None:
     and colours to a thousandth of a unit (WeasyPrint writes six decimals; a thousandth
     of a point is 0.35 micrometres). Whole operator items only; marked-content properties
     are left as they are."""
-    for obj in pdf.objects:
-        items = getattr(obj, "stream", None)
-        if not isinstance(items, list) or getattr(obj, "extra", {}).get("Type") == "/Metadata":
-            continue
-        changed = []
-        for item in items:
-            if isinstance(item, bytes) and b"BDC" not in item and b"(" not in item:
-                if item.endswith(b"] TJ"):
-                    item = item.replace(b">0<", b"")
-                item = _DECIMALS.sub(_short, item)
-            changed.append(item)
-        obj.stream[:] = changed
+
+    def compact(item: bytes) -> bytes:
+        if b"BDC" in item or b"(" in item:
+            return item
+        if item.endswith(b"] TJ"):
+            item = item.replace(b">0<", b"")
+        return _DECIMALS.sub(_short, item)
+
+    _rewrite_contents(pdf, compact)
 
 
 def _gray_inks(pdf) -> None:
     """Black-ink-only colours (DeviceCMYK 0 0 0 k) of every content stream as DeviceGray,
     and the glyphs of a text array joined where nothing moves them apart. WeasyPrint writes
     one operator per stream item, so whole items are matched."""
+
+    def gray(item: bytes) -> bytes | None:
+        if _CMYK_SPACE.fullmatch(item):
+            return None
+        if item.endswith(b"] TJ"):
+            # Glyphs with no adjustment between them: one string ("<0035><0048>").
+            item = item.replace(b">0<", b"")
+        if match := _K_ONLY.fullmatch(item):
+            level = 1 - float(match.group(1))
+            item = b"%s %s" % (f"{level:.4g}".encode(), b"g" if match.group(2) == b"scn"
+                               else b"G")
+        return item
+
+    _rewrite_contents(pdf, gray)
+
+
+def _rewrite_contents(pdf, rewrite) -> None:
+    """Every content stream's operators (its bytes items) through `rewrite`, which returns
+    the item as it prints now, or None to drop it; the XMP metadata is left alone."""
     for obj in pdf.objects:
         items = getattr(obj, "stream", None)
         if not isinstance(items, list) or getattr(obj, "extra", {}).get("Type") == "/Metadata":
             continue
         changed = []
         for item in items:
-            if isinstance(item, bytes) and _CMYK_SPACE.fullmatch(item):
+            if isinstance(item, bytes) and (item := rewrite(item)) is None:
                 continue
-            if isinstance(item, bytes) and item.endswith(b"] TJ"):
-                # Glyphs with no adjustment between them: one string ("<0035><0048>").
-                item = item.replace(b">0<", b"")
-            if isinstance(item, bytes) and (match := _K_ONLY.fullmatch(item)):
-                gray = 1 - float(match.group(1))
-                item = b"%s %s" % (f"{gray:.4g}".encode(), b"g" if match.group(2) == b"scn"
-                                   else b"G")
             changed.append(item)
         obj.stream[:] = changed
 

@@ -7,9 +7,6 @@ and calendar addresses.
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -77,15 +74,9 @@ def _engagements(user) -> list[Engagement]:
 
 
 def export(user) -> dict | None:
-    engagements = _engagements(user)
-    choices = registry.owned(YearEndChoice.user_id, user)
-    assignments = registry.owned(Assignment.user_id, user)
-    feeds = registry.owned(CalendarFeed.user_id, user)
-    if not (engagements or choices or assignments or feeds):
-        return None
-    return {
-        "engagements": registry.rows(
-            engagements, "reference", "pillar", "status", "rank_category", "days_per_year",
+    return registry.export_of(
+        engagements=registry.rows(
+            _engagements(user), "reference", "pillar", "status", "rank_category", "days_per_year",
             "commitment_months", "availability", "preferred_province",
             ("address", lambda e: " ".join(x for x in (e.street, e.postcode) if x)),
             ("expertise", "expertise_text"), "motivation",
@@ -97,13 +88,14 @@ def export(user) -> dict | None:
             ("history", lambda e: registry.rows(e.events, "action", "from_status",
                                                 "to_status", "reason", "at")),
             ("proofs", lambda e: registry.rows(e.proofs, "filename", "size", "uploaded_at"))),
-        "year_end_choices": registry.rows(choices, "status", "deadline", "decided_at"),
-        "training": registry.rows(assignments, ("starts_on", "period.starts_on"),
-                                  ("ends_on", "period.ends_on"), ("place", "period.place"),
-                                  "status", "served_days"),
-        "calendar_addresses": registry.rows(feeds, "created_at", "revoked_at",
-                                            "last_fetched_at"),
-    }
+        year_end_choices=registry.rows(registry.owned(YearEndChoice.user_id, user), "status",
+                                       "deadline", "decided_at"),
+        training=registry.rows(registry.owned(Assignment.user_id, user),
+                               ("starts_on", "period.starts_on"), ("ends_on", "period.ends_on"),
+                               ("place", "period.place"), "status", "served_days"),
+        calendar_addresses=registry.rows(registry.owned(CalendarFeed.user_id, user),
+                                         "created_at", "revoked_at", "last_fetched_at"),
+    )
 
 
 def _delete_proofs(proofs) -> int:
@@ -131,7 +123,6 @@ def _delete_engagements(ids) -> None:
 
 
 def erase(user, actor, now, kept_subjects=None, **_kw) -> registry.Erased:
-    appeal = timedelta(days=current_app.config["APPEAL_PERIOD_DAYS"])
     kept_choices = set()
 
     def keeps(e: Engagement) -> registry.Kept | None:
@@ -140,12 +131,9 @@ def erase(user, actor, now, kept_subjects=None, **_kw) -> registry.Erased:
                 "The law on military personnel keeps the record of your engagement and the "
                 "days you served; your address, motivation, wishes and uploaded files were "
                 "removed."))
-        if e.status == S.REJECTED and e.decided_at is not None and e.decided_at + appeal > now:
-            return registry.Kept(
-                registry.N_("The decision on your application to the Reserve"),
-                (e.decided_at + appeal).date(),
-                registry.N_("You may still appeal the decision: until then the law "
-                            "requires us to keep it. Your answers were removed."))
+        if e.status == S.REJECTED:
+            return registry.under_appeal(e.decided_at, now, registry.N_(
+                "The decision on your application to the Reserve"))
         return None
 
     def minimise(e: Engagement) -> None:
@@ -191,20 +179,14 @@ def holds_users():
     return select(Engagement.user_id).where(Engagement.status.in_(OPEN))
 
 
-def purge_proofs(cutoff, now, dry_run: bool) -> int:
-    """Uploaded proofs older than the cutoff, once their engagement is decided."""
-    return registry.count_or_remove(
-        select(Proof).where(Proof.uploaded_at < cutoff, Proof.engagement_id.in_(
-            select(Engagement.id).where(Engagement.status.not_in(UNDER_REVIEW)))),
-        _delete_proofs, dry_run=dry_run)
-
-
-def purge_closed(cutoff, now, dry_run: bool) -> int:
-    """Rejected and withdrawn engagements whose last change is older than the cutoff."""
-    return registry.count_or_remove(
-        select(Engagement.id).where(Engagement.status.in_(CLOSED),
-                                    Engagement.status_changed_at < cutoff),
-        _delete_engagements, dry_run=dry_run, chunk=500)
+# Uploaded proofs older than the cutoff, once their engagement is decided.
+purge_proofs = registry.older(
+    Proof.uploaded_at, Proof.engagement_id.in_(
+        select(Engagement.id).where(Engagement.status.not_in(UNDER_REVIEW))),
+    remove=_delete_proofs, of=Proof)
+# Rejected and withdrawn engagements whose last change is older than the cutoff.
+purge_closed = registry.older(Engagement.status_changed_at, Engagement.status.in_(CLOSED),
+                              remove=_delete_engagements, chunk=500)
 
 
 PART = registry.Part(

@@ -18,8 +18,9 @@ from flask_babel import lazy_gettext as _l
 
 from portal import audit, clock
 from portal.accounts.models import User
+from portal.applications import service_start
 from portal.applications import workflow as application_workflow
-from portal.applications.models import Application, Intake, Status
+from portal.applications.models import Application, Status
 from portal.extensions import db
 from portal.models import utcnow
 from portal.navigation import FirstTask
@@ -174,16 +175,8 @@ def close_years(today: date | None = None) -> int:
     """
     today = today or clock.today()
     months = current_app.config["SERVICE_YEAR_MONTHS"]
-    started_before = add_months(today, -months)
-    due = db.session.scalars(
-        db.select(Application).join(Intake)
-        .where(Application.status == Status.IN_SERVICE, Intake.start_date <= started_before)
-        .order_by(Application.id)
-    ).all()
-    for application in due:
-        application_workflow.transition(application, "complete", None,
-                                        reason="service year ended")
-    return len(due)
+    return len(service_start.move_started(Status.IN_SERVICE, add_months(today, -months),
+                                          "complete", "service year ended"))
 
 
 def add_months(day: date, months: int) -> date:

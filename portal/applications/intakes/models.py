@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import Date, ForeignKey, Index, String, Time, UniqueConstraint, text
+from sqlalchemy import Date, ForeignKey, String, Time, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.applications.models import Intake
 from portal.extensions import db
-from portal.models import TimestampMixin, UTCDateTime, utcnow
+from portal.models import TimestampMixin, UTCDateTime, unique_while_null, utcnow
 
 
 class InfoSession(TimestampMixin, db.Model):
@@ -43,11 +43,8 @@ class Booking(db.Model):
     __tablename__ = "bookings"
     __table_args__ = (
         # At most one active booking per user and intake, whatever the request race.
-        Index(
-            "uq_bookings_active_per_intake", "intake_id", "user_id", unique=True,
-            sqlite_where=text("cancelled_at IS NULL"),
-            postgresql_where=text("cancelled_at IS NULL"),
-        ),
+        unique_while_null("uq_bookings_active_per_intake", "intake_id", "user_id",
+                          null="cancelled_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.applications.models import Application
 from portal.extensions import db
-from portal.models import UTCDateTime, utcnow
+from portal.models import UTCDateTime, unique_while_null, utcnow
 
 
 class Outcome(StrEnum):
@@ -35,9 +35,8 @@ class State(StrEnum):
 class SecurityScreening(db.Model):
     __tablename__ = "security_screenings"
     __table_args__ = (
-        Index("uq_security_screenings_open_per_application", "application_id", unique=True,
-              sqlite_where=text("concluded_at IS NULL"),
-              postgresql_where=text("concluded_at IS NULL")),
+        unique_while_null("uq_security_screenings_open_per_application", "application_id",
+                          null="concluded_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
