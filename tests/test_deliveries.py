@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 from datetime import date, timedelta
-from email import message_from_bytes, policy
 from pathlib import Path
-
-from aiosmtpd.controller import Controller
 
 from portal import outbox
 from portal.applications.models import Status
@@ -26,21 +22,7 @@ from tests.support import reserve as helpers
 from tests.support import review as h
 from tests.support.client import post_form
 from tests.support.mail import outbox as written_mails
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class _Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's name
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
+from tests.support.smtp import smtp_server
 
 
 def _sweep(app) -> str:
@@ -58,10 +40,7 @@ def test_an_email_the_mail_server_refused_arrives_once_after_the_sweep(app):
     expert, engagement = _screened_engagement()
     recruiter = factories.user(role="recruiter")
     db.session.commit()
-    port = _free_port()
-    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{port}"  # nothing listens there yet
-    inbox, controller = _Inbox(), None
-    try:
+    with smtp_server(app, started=False) as inbox:
         workflow.transition(engagement, "approve", recruiter)
         db.session.commit()  # the move stays although its e-mail could not go
         db.session.expire_all()
@@ -70,14 +49,9 @@ def test_an_email_the_mail_server_refused_arrives_once_after_the_sweep(app):
         assert waiting.sent_at is None and waiting.last_error == "ConnectionRefusedError"
         assert expert.email.encode() not in bytes(waiting.message)  # sealed
 
-        controller = Controller(inbox, hostname="127.0.0.1", port=port)
-        controller.start()
+        inbox.start()
         assert "0 still waiting" in _sweep(app)
         _sweep(app)  # cron again: nothing is sent twice
-    finally:
-        app.config["MAIL_URL"] = None
-        if controller is not None:
-            controller.stop()
     [message] = [m for m in inbox.messages if m["To"] == expert.email]
     assert message["Content-Language"] == "fr"  # made after the commit, in their language
     assert db.session.get(type(engagement), engagement.id).status == EngagementStatus.APPROVED
@@ -150,30 +124,24 @@ def test_a_move_request_opens_no_smtp_connection_the_worker_sends_it(app, client
     unit = engagement.unit
     db.session.commit()
     login_as("recruiter", language="en")
-    port = _free_port()
-    inbox, controller = _Inbox(), None
-    saved = {k: app.config[k] for k in ("REDIS_URL", "JOBS_INLINE", "RQ_QUEUE", "MAIL_URL")}
+    saved = {k: app.config[k] for k in ("REDIS_URL", "JOBS_INLINE", "RQ_QUEUE")}
     try:
-        controller = Controller(inbox, hostname="127.0.0.1", port=port)
-        controller.start()
-        app.config.update(REDIS_URL=url, JOBS_INLINE=False, RQ_QUEUE=name,
-                          MAIL_URL=f"smtp://127.0.0.1:{port}")
-        page = f"/staff/reserve/engagements/{engagement.id}"
-        response = post_form(client, f"{page}/move", {
-            "action": "approve", "version": str(engagement.version), "unit_id": str(unit.id),
-            "start_date": (date.today() + timedelta(days=30)).isoformat()}, page=page)
-        assert response.status_code == 302
-        db.session.expire_all()
-        assert engagement.status == EngagementStatus.APPROVED
-        assert inbox.messages == []  # the request answered without talking to the server
-        assert Queue(name, connection=Redis.from_url(url)).count >= 1
+        with smtp_server(app) as inbox:
+            app.config.update(REDIS_URL=url, JOBS_INLINE=False, RQ_QUEUE=name)
+            page = f"/staff/reserve/engagements/{engagement.id}"
+            response = post_form(client, f"{page}/move", {
+                "action": "approve", "version": str(engagement.version), "unit_id": str(unit.id),
+                "start_date": (date.today() + timedelta(days=30)).isoformat()}, page=page)
+            assert response.status_code == 302
+            db.session.expire_all()
+            assert engagement.status == EngagementStatus.APPROVED
+            assert inbox.messages == []  # the request answered without talking to the server
+            assert Queue(name, connection=Redis.from_url(url)).count >= 1
 
-        app.test_cli_runner().invoke(args=["jobs", "worker", "--burst"])
-        assert [m["To"] for m in inbox.messages] == [expert.email]
-        assert db.session.scalar(db.select(Letter).where(Letter.kind == "reserve"))
+            app.test_cli_runner().invoke(args=["jobs", "worker", "--burst"])
+            assert [m["To"] for m in inbox.messages] == [expert.email]
+            assert db.session.scalar(db.select(Letter).where(Letter.kind == "reserve"))
     finally:
-        if controller is not None:
-            controller.stop()
         Queue(name, connection=Redis.from_url(url)).delete(delete_jobs=True)
         app.config.update(saved)
 

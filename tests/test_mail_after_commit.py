@@ -3,10 +3,7 @@ caused them, so a rollback sends nothing and a failure after the commit (or afte
 response) loses nothing: `flask deliveries sweep` sends them, exactly once."""
 from __future__ import annotations
 
-import socket
 import time
-
-from aiosmtpd.controller import Controller
 
 from portal import outbox
 from portal.extensions import db
@@ -14,21 +11,8 @@ from portal.outbox import Delivery
 from tests.live import Client, serving
 from tests.support import factories
 from tests.support.mail import outbox as mail_files
-
-
-class _Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's name
-        self.messages.append((envelope.rcpt_tos, envelope.content.decode()))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.support.mail import text_of
+from tests.support.smtp import smtp_server
 
 
 def _rows():
@@ -61,11 +45,7 @@ def test_a_reset_mail_whose_sending_after_the_response_fails_waits_in_the_outbox
     server is down when it is sent after the response, and `deliveries sweep` sends it later."""
     factories.user(email="known@example.be")
     db.session.commit()
-    port = _free_port()
-    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{port}"  # nothing listens there yet
-    inbox = _Inbox()
-    controller = None
-    try:
+    with smtp_server(app, started=False) as inbox:
         with serving(app) as base:
             for email in ("known@example.be", "nobody@example.be"):
                 status, headers, _html = Client(base).post_form("/forgot-password",
@@ -80,16 +60,12 @@ def test_a_reset_mail_whose_sending_after_the_response_fails_waits_in_the_outbox
         assert (row.recipient, row.sent_at, row.last_error) == (
             "known@example.be", None, "ConnectionRefusedError")
 
-        controller = Controller(inbox, hostname="127.0.0.1", port=port)
-        controller.start()
+        inbox.start()
         runner = app.test_cli_runner()
         assert "delivered 1; 0 still waiting" in runner.invoke(
             args=["deliveries", "sweep", "--all"]).output
         assert "delivered 0; 0 still waiting" in runner.invoke(
             args=["deliveries", "sweep", "--all"]).output
-    finally:
-        app.config["MAIL_URL"] = None
-        if controller is not None:
-            controller.stop()
-    [(to, content)] = inbox.messages
-    assert to == ["known@example.be"] and "/reset-password/" in content
+    [received] = inbox.received
+    assert received.rcpt_tos == ("known@example.be",)
+    assert "/reset-password/" in text_of(received.message)

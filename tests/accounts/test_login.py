@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -9,8 +10,10 @@ from argon2 import PasswordHasher
 from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.extensions import db
+from tests.live import Client, serving
 from tests.support import factories
 from tests.support.client import csrf_token, give_second_factor, post_form
+from tests.support.smtp import smtp_server
 
 WRONG = "not the password at all"
 
@@ -205,21 +208,7 @@ def test_successful_logins_do_not_use_up_the_attempts_of_an_address(client):
         post_form(client, "/logout", {}, page="/account")
 
 
-class _SlowInbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's name
-        import asyncio
-
-        await asyncio.sleep(1.5)
-        self.messages.append(envelope.rcpt_tos)
-        return "250 OK"
-
-
 def _timed_reset_request(live_client, email):
-    import time
-
     start = time.perf_counter()
     status, headers, _html = live_client.post_form("/forgot-password", {"email": email})
     return time.perf_counter() - start, status, headers["Location"]
@@ -228,55 +217,26 @@ def _timed_reset_request(live_client, email):
 def test_password_reset_answers_alike_and_as_fast_for_known_and_unknown_addresses(app):
     """The reset mail leaves after the response: a slow mail server does not tell which
     addresses have an account."""
-    import socket
-    import time
-
-    from aiosmtpd.controller import Controller
-
-    from tests.live import Client, serving
-
     factories.user(email="known@example.be")
     db.session.commit()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    inbox = _SlowInbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{port}"
-    try:
-        with serving(app) as base:
-            known = _timed_reset_request(Client(base), "known@example.be")
-            unknown = _timed_reset_request(Client(base), "nobody@example.be")
-            assert known[1:] == unknown[1:] == (302, "/forgot-password/sent")
-            assert known[0] < 1.0 and unknown[0] < 1.0, (known, unknown)
-            for _ in range(100):
-                if inbox.messages:
-                    break
-                time.sleep(0.05)
-            assert inbox.messages == [["known@example.be"]]
-    finally:
-        app.config["MAIL_URL"] = None
-        controller.stop()
+    with smtp_server(app, delay=1.5) as inbox, serving(app) as base:
+        known = _timed_reset_request(Client(base), "known@example.be")
+        unknown = _timed_reset_request(Client(base), "nobody@example.be")
+        assert known[1:] == unknown[1:] == (302, "/forgot-password/sent")
+        assert known[0] < 1.0 and unknown[0] < 1.0, (known, unknown)
+        inbox.wait_for(1)
+        assert [r.rcpt_tos for r in inbox.received] == [("known@example.be",)]
 
 
 def test_a_mail_outage_looks_the_same_for_known_and_unknown_addresses(app, client):
-    import socket
-
     factories.user(email="known@example.be")
     db.session.commit()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        closed = s.getsockname()[1]
-    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{closed}"
     pages = []
-    try:
+    with smtp_server(app, started=False):
         for email in ("known@example.be", "nobody@example.be"):
             other = app.test_client()
             response = post_form(other, "/forgot-password", {"email": email})
             assert response.location.endswith("/forgot-password/sent")
             page = other.get(response.location).get_data(as_text=True)
             pages.append(re.sub(r'name="csrf_token"[^>]*>', "", page.replace(email, "EMAIL")))
-    finally:
-        app.config["MAIL_URL"] = None
     assert pages[0] == pages[1]

@@ -21,6 +21,7 @@ from tests.employers.helpers import (
 from tests.support import factories
 from tests.support.client import post_form
 from tests.support.mail import outbox, text_of
+from tests.support.matrix import matrix
 
 S = AgreementStatus
 ROLES = ("employer", "citizen", "recruiter", "admin")
@@ -38,9 +39,8 @@ def _agreement_in(status: str):
                        "admin": factories.user(role="admin", password=None, language="en")}
 
 
-@pytest.mark.parametrize("status", list(S))
-@pytest.mark.parametrize("action", sorted({a for (_s, a) in workflow.TRANSITIONS}))
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("status", "action", "role"), matrix(
+    status=S, action=sorted({a for (_s, a) in workflow.TRANSITIONS}), role=ROLES))
 def test_every_status_action_and_role(app, status, action, role):
     agreement, actors = _agreement_in(status)
     # Only a public employer is notified instead of signing (test_public_employers.py).

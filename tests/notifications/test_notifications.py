@@ -3,7 +3,6 @@ know about, sent after the commit, retried after an outage; reminders before an 
 text messages for those who chose them."""
 from __future__ import annotations
 
-import socket
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -20,12 +19,7 @@ from tests.support import review as h
 from tests.support.candidate import fill, ready_to_apply, start, step_data
 from tests.support.client import post_form, version_on
 from tests.support.mail import html_of, last_mail_to, links_in, outbox, text_of
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.support.smtp import smtp_server
 
 
 def test_submitting_sends_an_email_in_the_candidates_language_after_the_commit(client,
@@ -106,12 +100,9 @@ def test_a_mail_outage_leaves_the_email_waiting_and_the_sweep_sends_it_once(app)
     application = h.application(intake, status=Status.SELECTED, score=70,
                                 offer_deadline=date.today())
     db.session.commit()
-    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{_free_port()}"
-    try:
+    with smtp_server(app, started=False):  # the mail server is down
         transition(application, "expire_offer", SYSTEM, "offer deadline passed")
         db.session.commit()  # the move is kept although the e-mail could not go
-    finally:
-        app.config["MAIL_URL"] = None
     db.session.expire_all()
     handed = db.session.scalar(db.select(Delivery))
     assert handed.last_error == "ConnectionRefusedError" and _state(handed) == "pending"

@@ -12,6 +12,7 @@ from portal.reserve.models import EngagementEvent, EngagementStatus
 from portal.security import Role
 from tests.support import factories
 from tests.support import reserve as helpers
+from tests.support.matrix import matrix
 
 ACTIONS = sorted({action for (_status, action) in workflow.TRANSITIONS})
 ROLES = ["owner", "other_citizen", *[str(r) for r in Role if r != Role.CITIZEN], "system"]
@@ -30,8 +31,7 @@ def _expected(status, action, role) -> bool:
 
 
 # Every (status, action) pair, each tried by every role in a savepoint of its own.
-@pytest.mark.parametrize(("status", "action"),
-                         [(s, a) for s in EngagementStatus for a in ACTIONS])
+@pytest.mark.parametrize(("status", "action"), matrix(status=EngagementStatus, action=ACTIONS))
 def test_each_move_is_allowed_exactly_for_the_roles_of_the_table(app, status, action):
     owner = factories.user()
     unit = helpers.unit()

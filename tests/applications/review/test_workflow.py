@@ -20,11 +20,11 @@ from portal.models import utcnow
 from portal.security import Role
 from tests.support import factories
 from tests.support import review as h
+from tests.support.matrix import matrix
 
 ACTIONS = sorted({action for _status, action in TRANSITIONS})
 ROLES = [Role.CITIZEN, Role.RECRUITER, Role.ADMIN, Role.EMPLOYER, Role.SECURITY_OFFICER,
          SYSTEM]
-CASES = [(status, action) for status in Status for action in ACTIONS]
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +56,7 @@ def _prepare(app_, action, actor):
     return None
 
 
-@pytest.mark.parametrize(("status", "action"), CASES, ids=[f"{s}-{a}" for s, a in CASES])
+@pytest.mark.parametrize(("status", "action"), matrix(status=Status, action=ACTIONS))
 def test_every_status_action_and_role(app, status, action):
     intake = factories.intake()
     move = TRANSITIONS.get((status, action))
