@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import clock, regions
+from portal import clock, refusals, regions
 from portal.extensions import db
 from portal.i18n import LANGUAGE_LABELS
 from portal.invitations import importer, services
@@ -120,8 +120,7 @@ def reprint(cohort_id: int):
                               field="reference")
             letter = invitation_letters.reprint(person, current_user, form.reason.data)
         except Refusal as refusal:
-            db.session.rollback()
-            getattr(form, refusal.field or "reference").errors.append(refusal.message)
+            refusals.show(refusal, form, fields={None: "reference"})
         else:
             db.session.commit()
             flash(_("Letter %(new)s replaces %(old)s; the old code no longer works.",

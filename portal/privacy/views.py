@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 
-from portal import audit, i18n
+from portal import audit, i18n, refusals
 from portal import privacy_registry as registry
 from portal.accounts import confirmation
 from portal.accounts.models import User
@@ -196,7 +196,7 @@ def request_detail(request_id: int):
         try:
             services.finish(item, current_user, form.note.data or "")
         except Refusal as refusal:
-            form.note.errors.append(refusal.message)
+            refusals.show(refusal, form, fields={None: "note"})
         else:
             db.session.commit()
             flash(_("The request is closed."), "success")

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
+from portal import refusals
 from portal.dateranges import DateField, DateRange, horizon, today
 from portal.extensions import db
 from portal.numbers import record_id
@@ -64,11 +65,7 @@ def new():
             flash(_("The call-up is sent."), "success")
             return redirect(url_for("reserve_callups.answers", call_up_id=call_up.id))
         except Refusal as err:
-            db.session.rollback()
-            if err.field and err.field in form:
-                form[err.field].errors = [*form[err.field].errors, err.message]
-            else:
-                flash(err.message, "error")
+            refusals.show(err, form)
     sent = [c for c in db.session.scalars(db.select(CallUp).order_by(CallUp.id.desc())
                                           .limit(50))
             if callups.visible_to(current_user, c.id) is not None]
@@ -98,8 +95,7 @@ def answer(answer_id: int):
         db.session.commit()
         flash(_("Your answer is recorded."), "success")
     except Refusal as err:
-        db.session.rollback()
-        flash(err.message, "error")
+        refusals.show(err)
     return redirect(url_for("reserve_callups.mine"))
 
 

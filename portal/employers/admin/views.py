@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import refusals
 from portal.employers import joining, periods, public_employers, statement_reviews
 from portal.employers.admin import services
 from portal.employers.admin.forms import (
@@ -16,7 +17,7 @@ from portal.employers.admin.forms import (
 )
 from portal.employers.models import Agreement, JoinRequest, SectorAgreement, StatementReview
 from portal.employers.terms import euros
-from portal.employers.web import commit_and_send, show_refusal
+from portal.employers.web import commit_and_send
 from portal.extensions import db
 from portal.refusals import Refusal
 from portal.security import Role, role_required
@@ -43,7 +44,7 @@ def create_sector():
         try:
             sector = services.create(current_user, _values(form))
         except Refusal as refusal:
-            show_refusal(form, refusal)
+            refusals.show(refusal, form)
         else:
             commit_and_send()
             flash(_("Sector agreement %(name)s saved.", name=sector.sector_name), "success")
@@ -64,7 +65,7 @@ def edit_sector(sector_id: int):
         try:
             services.update(current_user, sector, _values(form))
         except Refusal as refusal:
-            show_refusal(form, refusal)
+            refusals.show(refusal, form)
             sector = db.session.get(SectorAgreement, sector_id)
         else:
             commit_and_send()
@@ -109,7 +110,7 @@ def decide_join(request_id: int, decision: str):
         joining.decide(current_user, request_id, approve=decision == "approve",
                        verified_by=form.verified_by.data or "", note=form.note.data or "")
     except Refusal as refusal:
-        show_refusal(None, refusal)
+        refusals.show(refusal)
         return redirect(url_for("employers_admin.join_requests"))
     commit_and_send()
     flash(_("Access given.") if decision == "approve" else _("Request refused."), "success")
@@ -139,7 +140,7 @@ def answer_statement_review(request_id: int):
             statement_reviews.answer(current_user, request_id, form.outcome.data or "",
                                      form.answer.data, corrected=form.corrected.data)
         except Refusal as refusal:
-            show_refusal(form, refusal)
+            refusals.show(refusal, form)
         else:
             commit_and_send()
             flash(_("Answer sent."), "success")
@@ -157,7 +158,7 @@ def public_list():
             employer = public_employers.mark(current_user, form.enterprise_number.data,
                                              form.name.data)
         except Refusal as refusal:
-            show_refusal(form, refusal)
+            refusals.show(refusal, form)
         else:
             commit_and_send()
             flash(_("%(name)s is on the list of public employers.", name=employer.name),

@@ -8,7 +8,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func
 
-from portal import paging
+from portal import paging, refusals
 from portal.extensions import db
 from portal.refusals import Refusal
 from portal.reserve import engagements, vocab, workflow, year_end
@@ -80,8 +80,7 @@ def move(engagement_id: int):
                            start_date=form.start_date.data)
         db.session.commit()
     except Refusal as err:
-        db.session.rollback()
-        flash(err.message, "error")
+        refusals.show(err)
     else:
         flash(_("Done: %(status)s.", status=vocab.STATUS_LABELS[EngagementStatus(item.status)]),
               "success")
@@ -106,6 +105,5 @@ def take_up(choice_id: int):
         db.session.commit()
         flash(_("You took up this career application."), "success")
     except Refusal as err:
-        db.session.rollback()
-        flash(err.message, "error")
+        refusals.show(err)
     return redirect(url_for("reserve_staff.careers"))

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
-from portal import clock, i18n, paging
+from portal import clock, i18n, paging, refusals
 from portal.extensions import db
 from portal.refusals import Refusal
 from portal.reserve import training, vocab
@@ -45,13 +45,6 @@ def _period_or_404(period_id: int) -> TrainingPeriod:
     if period is None or not training.works_for(current_user, period.unit_id):
         abort(404)
     return period
-
-
-def _refused(err: Refusal, form=None) -> None:
-    if form is not None and err.field and err.field in form:
-        form[err.field].errors = [*form[err.field].errors, err.message]
-    else:
-        flash(err.message, "error")
 
 
 @bp.get("/units")
@@ -113,8 +106,7 @@ def new_period(unit_id: int):
                 notes=form.notes.data or "")
             db.session.commit()
         except Refusal as err:
-            db.session.rollback()
-            _refused(err, form)
+            refusals.show(err, form)
         else:
             flash(_("The training period is planned."), "success")
             return redirect(url_for("reserve_units.period", period_id=period.id))
@@ -157,8 +149,7 @@ def assign(period_id: int):
         db.session.commit()
         flash(_("The reservist is assigned and informed."), "success")
     except Refusal as err:
-        db.session.rollback()
-        flash(err.message, "error")
+        refusals.show(err)
     return redirect(url_for("reserve_units.period", period_id=period_id))
 
 
@@ -173,8 +164,7 @@ def cancel_period(period_id: int):
         db.session.commit()
         flash(_("The training period is cancelled; the reservists are informed."), "success")
     except Refusal as err:
-        db.session.rollback()
-        flash(err.message, "error")
+        refusals.show(err)
     return redirect(url_for("reserve_units.period", period_id=period_id))
 
 
@@ -197,8 +187,7 @@ def assignment_action(assignment_id: int, action: str):
         db.session.commit()
         flash(_("Saved."), "success")
     except Refusal as err:
-        db.session.rollback()
-        flash(err.message, "error")
+        refusals.show(err)
     return redirect(url_for("reserve_units.period", period_id=assignment.period_id))
 
 
@@ -238,8 +227,7 @@ def edit_unit(unit_id: int | None):
                 skill_ids=form.skills.data, member_ids=form.members.data)
             db.session.commit()
         except Refusal as err:
-            db.session.rollback()
-            _refused(err, form)
+            refusals.show(err, form)
         else:
             flash(_("The unit is saved."), "success")
             return redirect(url_for("reserve_units.edit_unit", unit_id=saved.id))
@@ -257,8 +245,7 @@ def skills_admin():
                                 name_fr=form.name_fr.data, name_de=form.name_de.data)
             db.session.commit()
         except Refusal as err:
-            db.session.rollback()
-            _refused(err, form)
+            refusals.show(err, form)
         else:
             flash(_("The skill is added."), "success")
             return redirect(url_for("reserve_units.skills_admin"))
