@@ -2,7 +2,7 @@
 answered what, and who did not."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
-from portal import refusals
+from portal import paging, refusals
 from portal.dateranges import DateField, DateRange, horizon, today
 from portal.extensions import db
 from portal.numbers import record_id
@@ -66,9 +66,8 @@ def new():
             return redirect(url_for("reserve_callups.answers", call_up_id=call_up.id))
         except Refusal as err:
             refusals.show(err, form)
-    sent = [c for c in db.session.scalars(db.select(CallUp).order_by(CallUp.id.desc())
-                                          .limit(50))
-            if callups.visible_to(current_user, c.id) is not None]
+    sent = paging.numbered(callups.visible_newest_first(current_user), request.args,
+                           current_app.config["STAFF_LIST_PAGE_SIZE"])
     return render_template("reserve/units/call_up_form.html", form=form, sent=sent)
 
 

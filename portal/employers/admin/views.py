@@ -2,11 +2,12 @@
 requests of enterprises' first HR administrators."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
-from portal import refusals
+from portal import paging, refusals
 from portal.employers import joining, periods, public_employers, statement_reviews
 from portal.employers.admin import services
 from portal.employers.admin.forms import (
@@ -78,9 +79,17 @@ def edit_sector(sector_id: int):
 @bp.get("/agreements")
 @role_required(Role.ADMIN, Role.RECRUITER)
 def agreements():
-    rows = db.session.scalars(db.select(Agreement).order_by(Agreement.id.desc()).limit(500))
-    return render_template("employers/admin/agreements.html", agreements=rows.all(),
-                           answers=periods.latest_answers())
+    # Two lists on one page, each with its own page number, each link keeping the other's.
+    per_page = current_app.config["STAFF_LIST_PAGE_SIZE"]
+    agreements = paging.numbered(
+        db.select(Agreement).options(joinedload(Agreement.employer),
+                                     joinedload(Agreement.reservist))
+        .order_by(Agreement.id.desc()), request.args, per_page,
+        answers_page=request.args.get("answers_page", ""))
+    answers = paging.numbered(periods.answers_newest_first(), request.args, per_page,
+                              name="answers_page", page=request.args.get("page", ""))
+    return render_template("employers/admin/agreements.html", agreements=agreements,
+                           answers=answers)
 
 
 def _decision_form() -> JoinDecisionForm:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -29,7 +29,6 @@ from portal.security import Role, role_required
 
 bp = Blueprint("reserve_units", __name__)
 PLANNERS = (Role.UNIT_STAFF, Role.ADMIN)
-PAGE_SIZE = 100
 
 
 def _unit_or_404(unit_id: int) -> Unit:
@@ -64,7 +63,6 @@ def my_units():
 def unit(unit_id: int):
     item = _unit_or_404(unit_id)
     year = paging.asked_year(request.args)
-    page = paging.asked_page(request.args)
     periods = db.session.scalars(db.select(TrainingPeriod).where(
         TrainingPeriod.unit_id == item.id, TrainingPeriod.starts_on >= date(year, 1, 1),
         TrainingPeriod.starts_on <= date(year, 12, 31)).order_by(TrainingPeriod.starts_on)).all()
@@ -79,16 +77,12 @@ def unit(unit_id: int):
         .group_by(Assignment.period_id)).all())
     reservists_query = db.select(Engagement).where(Engagement.unit_id == item.id,
                                                    Engagement.status.in_(training.SERVING))
-    total = db.session.scalar(reservists_query.with_only_columns(func.count()).order_by(None))
-    page, pages = paging.locate(total, page, PAGE_SIZE)
-    reservists = db.session.scalars(reservists_query.order_by(Engagement.last_name,
-                                                              Engagement.id)
-                                    .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    planned = training.planned_days_by_engagement([e.id for e in reservists], year)
+    page = paging.numbered(reservists_query.order_by(Engagement.last_name, Engagement.id),
+                           request.args, current_app.config["STAFF_LIST_PAGE_SIZE"])
+    planned = training.planned_days_by_engagement([e.id for e in page.rows], year)
     return render_template(
         "reserve/units/unit.html", unit=item, year=year, periods=periods, taken=taken,
-        swaps=swaps, reservists=reservists, planned=planned, total=total, page=page,
-        pages=pages, vocab=vocab,
+        swaps=swaps, page=page, planned=planned, vocab=vocab,
         minimum={"soldier": training.minimum_days("soldier"),
                  "cadre": training.minimum_days("nco")})
 
