@@ -4,23 +4,22 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, Optional
 
-from portal import audit, clock, dateranges
+from portal import audit, clock, dateranges, paging
 from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.extensions import db
 from portal.navigation import StaffTask, add_staff_task
-from portal.numbers import IntegerField
 from portal.security import Role, role_required
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
-PAGE_SIZE = 50
+FILTERS = ("action", "actor", "object_type", "object_id", "since", "until")
 
 
 def first_event_day(_form=None) -> date:
@@ -43,17 +42,15 @@ class AuditFilterForm(FlaskForm):
     object_id = StringField(_l("Object number"), validators=[Optional(), Length(max=64)])
     since = dateranges.DateField(_l("From"), validators=[Optional(), EVENT_DAYS])
     until = dateranges.DateField(_l("Until"), validators=[Optional(), EVENT_DAYS])
-    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100_000)], default=1)
 
 
 @bp.get("")
 @role_required(Role.ADMIN)
 def events():
     form = AuditFilterForm(request.args)
-    rows, has_next = [], False
-    page = 1
+    per_page = current_app.config["STAFF_LIST_PAGE_SIZE"]
+    page = paging.Numbered(rows=[], total=0, page=1, pages=1, per_page=per_page)
     if form.validate():
-        page = form.page.data or 1
         query = (
             db.select(AuditEvent, User.email)
             .outerjoin(User, User.id == AuditEvent.actor_id)
@@ -71,13 +68,14 @@ def events():
             query = query.where(AuditEvent.at >= _utc(form.since.data, time.min))
         if form.until.data:
             query = query.where(AuditEvent.at <= _utc(form.until.data, time.max))
-        found = db.session.execute(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
-        rows, has_next = found[:PAGE_SIZE], len(found) > PAGE_SIZE
+        page = paging.numbered(query, request.args, per_page,
+                               **{name: request.args.get(name, "") for name in FILTERS})
     audit.record(current_user, "audit.viewed", None,
                  filters={k: v for k, v in request.args.items() if k != "page"})
+    # Rendered before the commit, which would expire every row shown: one query each.
+    html = render_template("audit/events.html", form=form, page=page)
     db.session.commit()
-    return render_template("audit/events.html", form=form, rows=rows, page=page,
-                           has_next=has_next)
+    return html
 
 
 def _utc(day, at):

@@ -134,6 +134,9 @@ class Config:
     MEDICAL_QUEUE_PAGE_SIZE = _int("MEDICAL_QUEUE_PAGE_SIZE", 50)
     # REVIEW_QUEUE_PAGE_SIZE: applications per page of the recruiters' queue of an intake.
     REVIEW_QUEUE_PAGE_SIZE = _int("REVIEW_QUEUE_PAGE_SIZE", 50)
+    # STAFF_LIST_PAGE_SIZE: rows per page of the other staff lists (a unit's reservists,
+    # the audit log, agreements, erasure requests, letter runs, call-ups, import problems).
+    STAFF_LIST_PAGE_SIZE = _int("STAFF_LIST_PAGE_SIZE", 50)
 
     # BASE_URL: public address of the portal, used in e-mails, letters and QR codes.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")

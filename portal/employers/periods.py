@@ -13,6 +13,7 @@ from typing import Protocol
 
 from flask_babel import format_date
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from portal import audit, clock, mail, outbox
 from portal.accounts.models import User
@@ -186,9 +187,13 @@ def answers_for_reservist(user_id: int) -> list[PeriodAnswer]:
         .order_by(PeriodAnswer.starts_on)))
 
 
-def latest_answers(limit: int = 500) -> list[PeriodAnswer]:
-    return list(db.session.scalars(db.select(PeriodAnswer)
-                                   .order_by(PeriodAnswer.answered_at.desc()).limit(limit)))
+def answers_newest_first():
+    """Every answer about a training period, the newest first, with its agreement's
+    enterprise and reservist (a statement, for a list to page through)."""
+    return (db.select(PeriodAnswer)
+            .options(joinedload(PeriodAnswer.agreement).joinedload(Agreement.employer),
+                     joinedload(PeriodAnswer.agreement).joinedload(Agreement.reservist))
+            .order_by(PeriodAnswer.answered_at.desc(), PeriodAnswer.id.desc()))
 
 
 # (signal, receiver), connected by the domain's contract (portal.domains).

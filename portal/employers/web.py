@@ -1,4 +1,4 @@
-"""Small helpers the employers' views share: a refusal onto its form, commit then e-mail."""
+"""What the employers' views share: commit, then e-mail."""
 from __future__ import annotations
 
 from flask import flash
@@ -6,16 +6,6 @@ from flask_babel import gettext as _
 
 from portal import outbox
 from portal.extensions import db
-from portal.refusals import Refusal
-
-
-def show_refusal(form, refusal: Refusal) -> None:
-    """Put the refusal's message next to its field, or on top of the page."""
-    db.session.rollback()
-    if form is not None and refusal.field and refusal.field in form:
-        form[refusal.field].errors = [*form[refusal.field].errors, refusal.message]
-    else:
-        flash(refusal.message, "error")
 
 
 def commit_and_send() -> None:

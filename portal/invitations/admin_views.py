@@ -5,6 +5,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -15,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import clock, regions
+from portal import clock, paging, refusals, regions
 from portal.extensions import db
 from portal.i18n import LANGUAGE_LABELS
 from portal.invitations import importer, services
@@ -28,7 +29,6 @@ from portal.security import Role, role_required
 bp = Blueprint("cohorts", __name__, url_prefix="/admin/cohorts")
 
 # Rows of a report shown on the page; all of them are in the CSV download.
-REPORT_ROWS_ON_PAGE = 100
 
 
 def _cohort(cohort_id: int) -> Cohort:
@@ -120,8 +120,7 @@ def reprint(cohort_id: int):
                               field="reference")
             letter = invitation_letters.reprint(person, current_user, form.reason.data)
         except Refusal as refusal:
-            db.session.rollback()
-            getattr(form, refusal.field or "reference").errors.append(refusal.message)
+            refusals.show(refusal, form, fields={None: "reference"})
         else:
             db.session.commit()
             flash(_("Letter %(new)s replaces %(old)s; the old code no longer works.",
@@ -141,16 +140,11 @@ def _import(cohort_id: int, import_id: int) -> CohortImport:
 @role_required(Role.ADMIN)
 def import_report(cohort_id: int, import_id: int):
     record = _import(cohort_id, import_id)
-    kept = importer.kept_errors(record)
-    pages = max(1, -(-kept // REPORT_ROWS_ON_PAGE))
-    page = request.args.get("page", 1, type=int) or 1
-    if not 1 <= page <= pages:
-        abort(404)
-    errors = importer.report_errors(record, (page - 1) * REPORT_ROWS_ON_PAGE,
-                                    REPORT_ROWS_ON_PAGE)
+    page = paging.numbered(importer.kept_in_file_order(record), request.args,
+                           current_app.config["STAFF_LIST_PAGE_SIZE"])
     return render_template(
-        "cohorts/import_report.html", cohort=record.cohort, record=record, errors=errors,
-        page=page, pages=pages, not_kept=record.problems - kept,
+        "cohorts/import_report.html", cohort=record.cohort, record=record, page=page,
+        errors=[importer.row_error(e) for e in page.rows], not_kept=record.problems - page.total,
         field_label=importer.field_label, reason_text=importer.reason_text,
     )
 

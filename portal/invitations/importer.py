@@ -417,15 +417,21 @@ def import_csv(cohort: Cohort, source: bytes | BinaryIO, actor, filename: str = 
     return record
 
 
-def report_errors(record: CohortImport, offset: int = 0,
-                  limit: int | None = None) -> list[RowError]:
-    """The kept problems of an import, in file order, a page at a time."""
-    query = (db.select(CohortImportError).where(CohortImportError.import_id == record.id)
-             .order_by(CohortImportError.id).offset(offset))
-    if limit is not None:
-        query = query.limit(limit)
-    return [RowError(e.row, e.field, e.reason, json.loads(e.params or "{}"))
-            for e in db.session.scalars(query)]
+def kept_in_file_order(record: CohortImport, after_id: int = 0):
+    """The statement of an import's kept problems (CohortImportError) in file order, those
+    after `after_id` (for the report to page through, or a batch after the last one)."""
+    return (db.select(CohortImportError)
+            .where(CohortImportError.import_id == record.id, CohortImportError.id > after_id)
+            .order_by(CohortImportError.id))
+
+
+def row_error(kept: CohortImportError) -> RowError:
+    return RowError(kept.row, kept.field, kept.reason, json.loads(kept.params or "{}"))
+
+
+def report_errors(record: CohortImport) -> list[RowError]:
+    """The kept problems of an import, in file order."""
+    return [row_error(e) for e in db.session.scalars(kept_in_file_order(record))]
 
 
 def kept_errors(record: CohortImport) -> int:
@@ -446,14 +452,15 @@ def errors_csv(record: CohortImport):
         return out.getvalue()
 
     yield "\ufeff" + line([str(FIELD_LABELS["row"]), str(_l("Field")), str(_l("Reason"))])
-    offset = 0
+    written = last_id = 0
     while True:
-        page = report_errors(record, offset, 1000)
-        if not page:
+        batch = db.session.scalars(kept_in_file_order(record, last_id).limit(1000)).all()
+        if not batch:
             break
-        for e in page:
+        for kept in batch:
+            e = row_error(kept)
             yield line([e.row, field_label(e.field), reason_text(e.reason, e.params)])
-        offset += len(page)
-    if record.problems > offset:
+        written, last_id = written + len(batch), batch[-1].id
+    if record.problems > written:
         yield line(["", "", str(_l("%(count)s more problems were counted but not kept.",
-                                   count=record.problems - offset))])
+                                   count=record.problems - written))])

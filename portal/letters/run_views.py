@@ -20,7 +20,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import audit, clock
+from portal import audit, clock, paging, refusals
 from portal.extensions import db
 from portal.jobs import Job
 from portal.letters import runner, runs
@@ -48,8 +48,9 @@ def _labels() -> dict[tuple[str, int], str]:
 
 
 def _page(form, status=200):
-    jobs = db.session.scalars(db.select(Job).where(Job.kind == runs.KIND)
-                              .order_by(Job.id.desc()).limit(50)).all()
+    jobs = paging.numbered(db.select(Job).where(Job.kind == runs.KIND).order_by(Job.id.desc()),
+                           request.args, current_app.config["STAFF_LIST_PAGE_SIZE"],
+                           scope=request.args.get("scope", ""))
     labels = _labels()
 
     def scope_of(job):
@@ -87,8 +88,7 @@ def start_run():
         job = runs.start(source_name, scope_id, out, current_user,
                          batch_size=form.batch_size.data)
     except Refusal as refusal:
-        db.session.rollback()
-        form.scope.errors.append(refusal.message)
+        refusals.show(refusal, form, fields={None: "scope"})
         return _page(form, status=400)
     except runs.NothingToPrint:
         db.session.rollback()

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 
-from portal import audit, i18n
+from portal import audit, i18n, paging, refusals
 from portal import privacy_registry as registry
 from portal.accounts import confirmation
 from portal.accounts.models import User
@@ -179,10 +179,10 @@ def erased():
 @admin.get("/requests")
 @role_required(Role.ADMIN)
 def requests():
-    rows = db.session.scalars(db.select(ErasureRequest).order_by(
-        ErasureRequest.status != ErasureStatus.KEEPING, ErasureRequest.id.desc()).limit(500)
-    ).all()
-    return render_template("privacy/requests.html", rows=rows, today=utcnow().date())
+    page = paging.numbered(db.select(ErasureRequest).order_by(
+        ErasureRequest.status != ErasureStatus.KEEPING, ErasureRequest.id.desc()),
+        request.args, current_app.config["STAFF_LIST_PAGE_SIZE"])
+    return render_template("privacy/requests.html", page=page, today=utcnow().date())
 
 
 @admin.route("/requests/<int:request_id>", methods=["GET", "POST"])
@@ -196,7 +196,7 @@ def request_detail(request_id: int):
         try:
             services.finish(item, current_user, form.note.data or "")
         except Refusal as refusal:
-            form.note.errors.append(refusal.message)
+            refusals.show(refusal, form, fields={None: "note"})
         else:
             db.session.commit()
             flash(_("The request is closed."), "success")

@@ -2,7 +2,7 @@
 answered what, and who did not."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
+from portal import paging, refusals
 from portal.dateranges import DateField, DateRange, horizon, today
 from portal.extensions import db
 from portal.numbers import record_id
@@ -64,14 +65,9 @@ def new():
             flash(_("The call-up is sent."), "success")
             return redirect(url_for("reserve_callups.answers", call_up_id=call_up.id))
         except Refusal as err:
-            db.session.rollback()
-            if err.field and err.field in form:
-                form[err.field].errors = [*form[err.field].errors, err.message]
-            else:
-                flash(err.message, "error")
-    sent = [c for c in db.session.scalars(db.select(CallUp).order_by(CallUp.id.desc())
-                                          .limit(50))
-            if callups.visible_to(current_user, c.id) is not None]
+            refusals.show(err, form)
+    sent = paging.numbered(callups.visible_newest_first(current_user), request.args,
+                           current_app.config["STAFF_LIST_PAGE_SIZE"])
     return render_template("reserve/units/call_up_form.html", form=form, sent=sent)
 
 
@@ -98,8 +94,7 @@ def answer(answer_id: int):
         db.session.commit()
         flash(_("Your answer is recorded."), "success")
     except Refusal as err:
-        db.session.rollback()
-        flash(err.message, "error")
+        refusals.show(err)
     return redirect(url_for("reserve_callups.mine"))
 
 

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint, or_
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint, false, literal, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal import audit, clock
@@ -27,6 +27,7 @@ from portal.reserve.models import (
     PeriodKind,
     Pillar,
     TrainingPeriod,
+    UnitMember,
 )
 from portal.reserve.signals import call_up_sent
 from portal.reserve.training import works_for
@@ -157,6 +158,19 @@ def visible_to(actor, call_up_id: int) -> CallUp | None:
     if actor.role == Role.UNIT_STAFF and any(works_for(actor, u) for u in call_up.target_units):
         return call_up
     return None
+
+
+def visible_newest_first(actor):
+    """The statement of the call-ups visible_to `actor`, the newest first (for a list to
+    page through)."""
+    query = db.select(CallUp).order_by(CallUp.id.desc())
+    if actor.role in (Role.RECRUITER, Role.ADMIN):
+        return query
+    units = db.session.scalars(db.select(UnitMember.unit_id).where(
+        UnitMember.user_id == actor.id)).all() if actor.role == Role.UNIT_STAFF else []
+    # unit_ids is a comma-separated list: ",3,17," contains ",3," for unit 3.
+    targets = literal(",") + CallUp.unit_ids + literal(",")
+    return query.where(or_(false(), *(targets.contains(f",{unit},") for unit in units)))
 
 
 def _period(call_up: CallUp, unit_id: int) -> TrainingPeriod:

@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
-from portal import clock
+from portal import clock, refusals
 from portal.applications import adjustments, appeals, conversation, first_day, selection
 from portal.applications.candidate import forms
 from portal.applications.candidate import services as service
@@ -44,12 +44,6 @@ def review_of(subject) -> dict:
 def _back(application: Application, anchor: str | None = None):
     return redirect(url_for("applications.status", application_id=application.id,
                             _anchor=anchor))
-
-
-def _refused(form, error: Refusal) -> None:
-    db.session.rollback()
-    target = form[error.field] if error.field and error.field in form else None
-    (target.errors if target is not None else form.form_errors).append(error.message)
 
 
 def _day_label(day, left: int) -> str:
@@ -85,13 +79,15 @@ def selection_day(application_id: int):
     # with its reason); the page offers those with places left.
     form.selection_day.choices = [SelectChoice(day.id, _day_label(day, left))
                                   for day, left in days]
+    refused = False
     if form.validate_on_submit():
         try:
             day = reschedule.move(application, form.selection_day.data, current_user, today,
                                   form.version.data)
             db.session.commit()
         except Refusal as error:
-            _refused(form, error)
+            refusals.show(error, form)
+            refused = True
         else:
             flash(_("Your selection day is now %(date)s at %(place)s. Your new convocation "
                     "letter replaces the earlier one.", date=_date(day.day), place=day.place),
@@ -101,7 +97,8 @@ def selection_day(application_id: int):
         "applications/candidate/selection_day.html", application=application, form=form,
         current=selection.convocation_of(application).selection_day, days=days,
         open_ids={day.id for day, left in days if left > 0},
-        deadline=reschedule.last_day_to_move(application)), 400 if form.errors else 200
+        deadline=reschedule.last_day_to_move(application)), \
+        400 if form.errors or refused else 200
 
 
 @role_required(Role.CITIZEN)
@@ -126,6 +123,7 @@ def _review_request(subject, back: str, contested: str):
     """Ask for a review of the decision on an Application or a reserve Engagement."""
     existing = appeals.current(subject)
     form = forms.ReviewRequestForm()
+    refused = False
     if request.method == "POST":
         if existing is not None:
             flash(_("You already asked for a review of this decision."), "info")
@@ -139,7 +137,8 @@ def _review_request(subject, back: str, contested: str):
                 flash(_("You already asked for a review of this decision."), "info")
                 return redirect(f"{back}#review")
             except Refusal as error:
-                _refused(form, error)
+                refusals.show(error, form)
+                refused = True
             else:
                 flash(_("Your request for a review is sent. A staff member who did not take "
                         "the decision will answer it; you will get a letter and an e-mail."),
@@ -150,26 +149,28 @@ def _review_request(subject, back: str, contested: str):
     return render_template(
         "applications/candidate/review_request.html", back=back, form=form,
         existing=existing, deadline=appeals.deadline(subject), contested=contested), \
-        400 if form.errors else 200
+        400 if form.errors or refused else 200
 
 
 @role_required(Role.CITIZEN)
 def write_message(application_id: int):
     application = _own(application_id)
     form = forms.MessageForm()
+    refused = False
     if form.validate_on_submit():
         try:
             conversation.write(application, form.body.data, current_user)
             db.session.commit()
         except Refusal as error:
-            _refused(form, error)
+            refusals.show(error, form)
+            refused = True
         else:
             flash(_("Your message is sent to the recruitment team. You will get an e-mail "
                     "when they answer."), "success")
             return _back(application, "messages")
     return render_template("applications/candidate/messages.html", application=application,
                            form=form, thread=conversation.thread(application)), \
-        400 if form.errors else 200
+        400 if form.errors or refused else 200
 
 
 @role_required(Role.CITIZEN)

@@ -25,12 +25,12 @@ from portal.refusals import Refusal
 
 
 class ApplicationError(Refusal):
-    """An action the application refuses; `messages` (the first is `message`) are shown
-    to the candidate."""
+    """An action the application refuses, for one reason or several (what is missing):
+    each of `messages` is one problem, the first is `message`."""
 
     def __init__(self, *messages: str):
         super().__init__(messages[0])
-        self.messages = list(messages)
+        self.problems = [self, *(Refusal(message) for message in messages[1:])]
 
 
 def for_candidate(user_id: int, application_id: int) -> Application | None:

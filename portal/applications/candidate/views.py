@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from wtforms.validators import DataRequired, Length
 
-from portal import clock, drafts
+from portal import clock, drafts, refusals
 from portal.accounts.guards import verified_required
 from portal.applications import answers, background, interest, offer_terms
 from portal.applications.candidate import aftercare, forms
@@ -86,8 +86,7 @@ def book_session(intake_id: int):
         booking = sessions.book(current_user, target.id)
         db.session.commit()
     except sessions.BookingError as err:
-        db.session.rollback()
-        flash(err.message, "error")
+        refusals.show(err)
         return redirect(url_for("applications.info_sessions", intake_id=intake.id))
     except IntegrityError:
         # The same user booking twice at the very same moment: the first one counts.
@@ -106,8 +105,7 @@ def cancel_booking(intake_id: int):
         cancelled = sessions.cancel(current_user, intake.id)
         db.session.commit()
     except sessions.BookingError as err:
-        db.session.rollback()
-        flash(err.message, "error")
+        refusals.show(err)
         return redirect(url_for("applications.info_sessions", intake_id=intake.id))
     if cancelled:
         flash(_("Your booking is cancelled."), "success")
@@ -126,9 +124,7 @@ def start_application(intake_id: int):
         application = service.start(current_user, intake, _today())
         db.session.commit()
     except service.ApplicationError as err:
-        db.session.rollback()
-        for message in err.messages:
-            flash(message, "error")
+        refusals.show(err)
         return redirect(url_for("applications.intakes_open"))
     if application.status != Status.DRAFT:
         return redirect(url_for("applications.status", application_id=application.id))
@@ -194,8 +190,7 @@ def step(application_id: int, step: str):
             try:
                 service.save_step(application, step, data, current_user, form.version.data)
             except service.ApplicationError as err:
-                db.session.rollback()
-                flash(err.messages[0], "error")
+                refusals.show(err)
                 return redirect(url_for("applications.step", application_id=application.id,
                                         step=step))
             db.session.commit()
@@ -257,10 +252,8 @@ def submit(application_id: int):
         return redirect(url_for("applications.status", application_id=application.id))
     try:
         service.submit(application, current_user, form.version.data, _today())
-    except Refusal as err:  # what is missing, or an acknowledgement that cannot be printed
-        db.session.rollback()
-        for message in getattr(err, "messages", None) or [err.message]:
-            flash(message, "error")
+    except Refusal as err:
+        refusals.show(err)
         return redirect(url_for("applications.review", application_id=application.id))
     db.session.commit()
     flash(_("Your application is submitted. You will find the acknowledgement letter below."),
@@ -316,8 +309,7 @@ def withdraw(application_id: int):
         try:
             service.withdraw(application, current_user, form.version.data)
         except service.ApplicationError as err:
-            db.session.rollback()
-            flash(err.messages[0], "error")
+            refusals.show(err)
             return redirect(url_for("applications.status", application_id=application.id))
         db.session.commit()
         flash(_("Your application is withdrawn."), "success")
@@ -350,8 +342,7 @@ def offer(application_id: int):
             service.answer_offer(application, current_user, choice == "accept",
                                  form.version.data, _today())
         except service.ApplicationError as err:
-            db.session.rollback()
-            flash(err.messages[0], "error")
+            refusals.show(err)
             return redirect(url_for("applications.status", application_id=application.id))
         db.session.commit()
         flash(_("Thank you: you accepted the offer.") if choice == "accept"

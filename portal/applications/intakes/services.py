@@ -36,13 +36,14 @@ NATIONALITY_RULES = ("belgian", "eu")
 
 
 class IntakeError(Refusal):
-    """Settings that do not hold together; `errors` maps a field name to its message
-    (the first is `message` and `field`)."""
+    """Settings that do not hold together: `errors` maps a field name to its message, one
+    problem each (the first is `message` and `field`)."""
 
     def __init__(self, errors: dict[str, str]):
         field, message = next(iter(errors.items()))
         super().__init__(message, field)
-        self.errors = errors
+        self.problems = [self, *(Refusal(text, name) for name, text in
+                                 list(errors.items())[1:])]
 
 
 def check(values: dict) -> dict[str, str]:

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import refusals
 from portal.applications.intakes import services as service
 from portal.applications.intakes.forms import CapacityForm, IntakeForm, SessionForm
 from portal.applications.intakes.models import InfoSession
@@ -25,11 +26,6 @@ def _values(form: IntakeForm) -> dict:
     if values["reschedule_days"] is None:  # left empty: the intake keeps its number
         del values["reschedule_days"]
     return values
-
-
-def _show_errors(form, errors: dict[str, str]) -> None:
-    for name, message in errors.items():
-        form[name].errors = [*form[name].errors, message]
 
 
 @bp.get("/")
@@ -54,7 +50,7 @@ def create():
         try:
             intake = service.create(_values(form), current_user)
         except service.IntakeError as err:
-            _show_errors(form, err.errors)
+            refusals.show(err, form)
         else:
             db.session.commit()
             flash(_("Intake %(name)s created.", name=intake.name), "success")
@@ -72,8 +68,7 @@ def edit(intake_id: int):
         try:
             service.update(intake, _values(form), current_user)
         except service.IntakeError as err:
-            db.session.rollback()
-            _show_errors(form, err.errors)
+            refusals.show(err, form)
         else:
             db.session.commit()
             flash(_("Intake %(name)s saved.", name=intake.name), "success")
@@ -112,8 +107,7 @@ def session_capacity(intake_id: int, session_id: int):
             if session.online:
                 service.change_join_url(session, form.join_url.data or "", current_user)
         except service.IntakeError as err:
-            db.session.rollback()
-            _show_errors(form, err.errors)
+            refusals.show(err, form)
         else:
             db.session.commit()
             flash(_("Capacity saved."), "success")

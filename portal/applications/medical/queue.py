@@ -22,7 +22,7 @@ from portal.applications.models import (
     TestResult,
 )
 from portal.extensions import db
-from portal.paging import Numbered, asked_page, locate
+from portal.paging import Numbered, asked_page, fetch
 
 # Which candidates: medical test not recorded yet, recorded (fit or unfit), or both.
 SHOWS = ("pending", "decided", "all")
@@ -76,7 +76,6 @@ class Page(Numbered):
     """A page of rows (Row)."""
 
     filters: Filters = field(default_factory=Filters)
-    asked: int = 1  # the page the request asked for
 
 
 def _conditions(f: Filters) -> list:
@@ -103,19 +102,16 @@ def page(f: Filters, per_page: int) -> Page:
     # A convocation and a medical result are unique per application: the outer joins never
     # multiply rows, and the count needs no convocation at all. Going through the intakes
     # lets the (intake, status) index find the convoked when no intake is chosen.
-    total = db.session.scalar(
-        select(func.count(Application.id))
-        .join(Intake, Intake.id == Application.intake_id)
-        .outerjoin(TestResult, _medical_result()).where(*where)) or 0
-    number, pages = locate(total, f.page, per_page)
-    found = db.session.execute(
+    found, total, number, pages = fetch(
         select(*COLUMNS)
         .join(Intake, Intake.id == Application.intake_id)
         .outerjoin(Convocation, Convocation.application_id == Application.id)
         .outerjoin(SelectionDay, SelectionDay.id == Convocation.selection_day_id)
         .outerjoin(TestResult, _medical_result())
-        .where(*where).order_by(*ORDER).limit(per_page).offset((number - 1) * per_page)
-    ).all()
+        .where(*where).order_by(*ORDER),
+        select(func.count(Application.id))
+        .join(Intake, Intake.id == Application.intake_id)
+        .outerjoin(TestResult, _medical_result()).where(*where), f.page, per_page)
     rows = [Row(id=r.id, reference=r.reference, name=f"{r.last_name} {r.first_name}".strip(),
                 intake=r.intake_name, selection_day=r.selection_day, fit=r.passed)
             for r in found]

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import refusals
 from portal.applications.medical import queue as medical_queue
 from portal.applications.medical import services
 from portal.applications.medical.forms import MedicalForm
@@ -68,11 +69,9 @@ def record(application_id: int):
         services.record_medical(app_, form.outcome.data == "fit", form.reason.data or "",
                                 current_user, form.seen_version())
     except Refusal as error:
-        db.session.rollback()
-        if error.field == "reason":
-            form.reason.errors = [error.message]
+        refusals.show(error, form)
+        if error.field in form:
             return _render(app_, form, 400)
-        flash(error.message, "error")
         return redirect(url_for("medical.application", application_id=app_.id,
                                 **_queue_args()))
     db.session.commit()

@@ -15,8 +15,7 @@ from portal.applications.models import (
     Intake,
     ReviewRequest,
 )
-from portal.extensions import db
-from portal.paging import Numbered, asked_page, locate
+from portal.paging import Numbered, asked_page, fetch
 from portal.reserve.models import Engagement
 
 KINDS = ("reviews", "messages")
@@ -55,7 +54,6 @@ class Row:
 @dataclass
 class Page(Numbered):
     filters: Filters = field(default_factory=Filters)
-    asked: int = 1
 
 
 COLUMNS = (Application.id, Application.reference, Application.first_name,
@@ -106,9 +104,7 @@ def page(f: Filters, per_page: int) -> Page:
     if f.intake is not None:
         count = count.where(Application.intake_id == f.intake)
         rows = rows.where(Application.intake_id == f.intake)
-    total = db.session.scalar(count) or 0
-    number, pages = locate(total, f.page, per_page)
-    found = db.session.execute(rows.limit(per_page).offset((number - 1) * per_page)).all()
+    found, total, number, pages = fetch(rows, count, f.page, per_page)
     return Page(rows=[Row(application_id=r.id, reference=r.reference,
                           name=f"{r.last_name} {r.first_name}".strip(), intake=r.intake_name or "",
                           since=r.since, what=getattr(r, "what", "") or "",

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from portal import audit
+from portal import audit, refusals
 from portal.applications import appeals, conversation
 from portal.applications.models import Application, ReviewRequest, Status
 from portal.applications.review import inbox
@@ -48,8 +48,8 @@ def _back(application_id: int, anchor: str):
 
 
 def _refused(application_id: int, error: Refusal, section: str):
-    db.session.rollback()
-    flash(error.message, f"refusal-{section}")
+    """Back to the application, the refusal shown on top of the page's `section`."""
+    refusals.show(error, section=section)
     return _back(application_id, f"{section}-refusal")
 
 
@@ -66,20 +66,19 @@ def _page_of(request_: ReviewRequest, anchor: str) -> str:
 def answer_review(request_id: int):
     request_ = db.get_or_404(ReviewRequest, request_id)
     form = AnswerReviewForm()
-    problem = None
+    refusal = None
     if not form.validate_on_submit():
-        problem = next(e for field_errors in form.errors.values() for e in field_errors)
+        refusal = Refusal(str(next(e for errors in form.errors.values() for e in errors)))
     else:
         try:
             appeals.answer(request_, form.outcome.data, form.answer.data, current_user)
             db.session.commit()
         except Refusal as error:
-            problem = error.message
+            refusal = error
         except IntegrityError:
-            problem = _("This request was already answered.")
-    if problem is not None:
-        db.session.rollback()
-        flash(str(problem), "refusal-review")
+            refusal = Refusal(_("This request was already answered."))
+    if refusal is not None:
+        refusals.show(refusal, section="review")
         return redirect(_page_of(request_, "review-refusal"))
     flash(_("Answer recorded; the letter and the e-mail go to the candidate."), "success")
     return redirect(_page_of(request_, "review-requests-title"))

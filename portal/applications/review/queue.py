@@ -18,7 +18,7 @@ from portal.applications.vetting.models import Outcome, SecurityScreening
 from portal.applications.workflow import UNDECIDED
 from portal.extensions import db
 from portal.models import utcnow
-from portal.paging import Numbered, asked_page, locate
+from portal.paging import Numbered, asked_page, fetch
 
 PER_PAGE = 50
 # What a reference looks like (DJ-2027-000123): searched on its own, by its unique index.
@@ -100,7 +100,6 @@ class Page(Numbered):
     """A page of rows (Row)."""
 
     filters: Filters = field(default_factory=Filters)
-    asked: int = 1  # the page the request asked for
 
 
 def flag_cutoff(intake: Intake, now: datetime | None = None) -> datetime:
@@ -172,12 +171,9 @@ def _security_clause(security: str):
 
 def page(intake: Intake, f: Filters, per_page: int = PER_PAGE) -> Page:
     where = conditions(intake, f)
-    query = db.select(*COLUMNS).where(*where)
-    total = db.session.scalar(db.select(func.count(Application.id)).where(*where))
-    number, pages = locate(total, f.page, per_page)
-    found = db.session.execute(
-        query.order_by(*SORTS[f.sort]).limit(per_page).offset((number - 1) * per_page)
-    ).all()
+    found, total, number, pages = fetch(
+        db.select(*COLUMNS).where(*where).order_by(*SORTS[f.sort]),
+        db.select(func.count(Application.id)).where(*where), f.page, per_page)
     ids = [r.id for r in found]
     pending = dict(db.session.execute(
         db.select(Decision.application_id, Decision.action)

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from wtforms import SelectChoice
 
-from portal import audit
+from portal import audit, refusals
 from portal.accounts.models import User
 from portal.applications import (
     adjustments,
@@ -184,8 +184,7 @@ def _done(app_: Application, message: str):
 def _refused(app_id: int, error: Refusal, section: str = "decision"):
     """Back to the application with the refusal shown next to the action that was refused
     (the page's `section`: "tests" or "decision"), not at the top of a long page."""
-    db.session.rollback()
-    flash(error.message, f"refusal-{section}")
+    refusals.show(error, section=section)
     return redirect(url_for("review.application", application_id=app_id,
                             _anchor=f"{section}-refusal"))
 
@@ -341,9 +340,7 @@ def _save_selection_day(form: SelectionDayForm, save) -> bool:
         form.day.errors.append(_("There is already a selection day on this date and place."))
         return False
     except intake_services.IntakeError as error:
-        db.session.rollback()
-        for name, message in error.errors.items():
-            form[name].errors.append(message)
+        refusals.show(error, form)
         return False
     return True
 

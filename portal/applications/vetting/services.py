@@ -25,7 +25,7 @@ from portal.applications.workflow import SECURITY_REASON, TRANSITIONS, check_ver
 from portal.extensions import db
 from portal.locking import lock
 from portal.models import utcnow
-from portal.paging import Numbered, locate
+from portal.paging import Numbered, fetch
 from portal.refusals import Refusal
 from portal.security import Role
 
@@ -140,22 +140,19 @@ class QueueFilters:
 @dataclass
 class QueuePage(Numbered):
     filters: QueueFilters = field(default_factory=QueueFilters)
-    asked: int = 1
 
 
 def queue(actor, f: QueueFilters, per_page: int) -> QueuePage:
     """One page of the open screenings, oldest request first."""
     _check_officer(actor)
     where = SecurityScreening.concluded_at.is_(None)
-    total = db.session.scalar(db.select(db.func.count(SecurityScreening.id)).where(where)) or 0
-    number, pages = locate(total, f.page, per_page)
-    found = db.session.execute(
+    found, total, number, pages = fetch(
         db.select(SecurityScreening, Application.reference, Application.first_name,
                   Application.last_name, Intake.name)
         .join(Application, Application.id == SecurityScreening.application_id)
         .join(Intake, Intake.id == Application.intake_id)
-        .where(where).order_by(SecurityScreening.requested_at, SecurityScreening.id)
-        .limit(per_page).offset((number - 1) * per_page)).all()
+        .where(where).order_by(SecurityScreening.requested_at, SecurityScreening.id),
+        db.select(db.func.count(SecurityScreening.id)).where(where), f.page, per_page)
     rows = [Row(s.id, s.reference, ref, f"{last} {first}".strip(), intake, s.requested_at,
                 s.state, s.recorded_by_id) for s, ref, first, last, intake in found]
     return QueuePage(rows=rows, total=total, page=number, pages=pages, per_page=per_page,

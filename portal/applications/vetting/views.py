@@ -20,6 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import refusals
 from portal.accounts.models import User
 from portal.applications.models import Application, Status
 from portal.applications.review.forms import VersionForm
@@ -49,8 +50,7 @@ def request_screening(application_id: int):
     try:
         services.request(application, current_user, form.seen_version())
     except Refusal as error:
-        db.session.rollback()
-        flash(error.message, "refusal-security")
+        refusals.show(error, section="security")
         return redirect(url_for("review.application", application_id=application_id,
                                 _anchor="security-refusal"))
     db.session.commit()
@@ -123,11 +123,9 @@ def record(screening_id: int):
         services.record_outcome(screening, form.outcome.data, form.note.data or "",
                                 current_user)
     except Refusal as error:
-        db.session.rollback()
-        if error.field in ("outcome", "note"):
-            getattr(form, error.field).errors = [error.message]
+        refusals.show(error, form)
+        if error.field in form:
             return _render(screening, form, 400)
-        flash(error.message, "error")
         return _back(screening_id)
     db.session.commit()
     if screening.outcome is None:
@@ -160,8 +158,7 @@ def _button(screening_id: int, service, message: str):
     try:
         service(screening, current_user)
     except Refusal as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        refusals.show(error)
         return _back(screening_id)
     db.session.commit()
     flash(message, "success")

@@ -2,10 +2,12 @@
 requests of enterprises' first HR administrators."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
+from portal import paging, refusals
 from portal.employers import joining, periods, public_employers, statement_reviews
 from portal.employers.admin import services
 from portal.employers.admin.forms import (
@@ -16,7 +18,7 @@ from portal.employers.admin.forms import (
 )
 from portal.employers.models import Agreement, JoinRequest, SectorAgreement, StatementReview
 from portal.employers.terms import euros
-from portal.employers.web import commit_and_send, show_refusal
+from portal.employers.web import commit_and_send
 from portal.extensions import db
 from portal.refusals import Refusal
 from portal.security import Role, role_required
@@ -43,7 +45,7 @@ def create_sector():
         try:
             sector = services.create(current_user, _values(form))
         except Refusal as refusal:
-            show_refusal(form, refusal)
+            refusals.show(refusal, form)
         else:
             commit_and_send()
             flash(_("Sector agreement %(name)s saved.", name=sector.sector_name), "success")
@@ -64,7 +66,7 @@ def edit_sector(sector_id: int):
         try:
             services.update(current_user, sector, _values(form))
         except Refusal as refusal:
-            show_refusal(form, refusal)
+            refusals.show(refusal, form)
             sector = db.session.get(SectorAgreement, sector_id)
         else:
             commit_and_send()
@@ -77,9 +79,17 @@ def edit_sector(sector_id: int):
 @bp.get("/agreements")
 @role_required(Role.ADMIN, Role.RECRUITER)
 def agreements():
-    rows = db.session.scalars(db.select(Agreement).order_by(Agreement.id.desc()).limit(500))
-    return render_template("employers/admin/agreements.html", agreements=rows.all(),
-                           answers=periods.latest_answers())
+    # Two lists on one page, each with its own page number, each link keeping the other's.
+    per_page = current_app.config["STAFF_LIST_PAGE_SIZE"]
+    agreements = paging.numbered(
+        db.select(Agreement).options(joinedload(Agreement.employer),
+                                     joinedload(Agreement.reservist))
+        .order_by(Agreement.id.desc()), request.args, per_page,
+        answers_page=request.args.get("answers_page", ""))
+    answers = paging.numbered(periods.answers_newest_first(), request.args, per_page,
+                              name="answers_page", page=request.args.get("page", ""))
+    return render_template("employers/admin/agreements.html", agreements=agreements,
+                           answers=answers)
 
 
 def _decision_form() -> JoinDecisionForm:
@@ -109,7 +119,7 @@ def decide_join(request_id: int, decision: str):
         joining.decide(current_user, request_id, approve=decision == "approve",
                        verified_by=form.verified_by.data or "", note=form.note.data or "")
     except Refusal as refusal:
-        show_refusal(None, refusal)
+        refusals.show(refusal)
         return redirect(url_for("employers_admin.join_requests"))
     commit_and_send()
     flash(_("Access given.") if decision == "approve" else _("Request refused."), "success")
@@ -139,7 +149,7 @@ def answer_statement_review(request_id: int):
             statement_reviews.answer(current_user, request_id, form.outcome.data or "",
                                      form.answer.data, corrected=form.corrected.data)
         except Refusal as refusal:
-            show_refusal(form, refusal)
+            refusals.show(refusal, form)
         else:
             commit_and_send()
             flash(_("Answer sent."), "success")
@@ -157,7 +167,7 @@ def public_list():
             employer = public_employers.mark(current_user, form.enterprise_number.data,
                                              form.name.data)
         except Refusal as refusal:
-            show_refusal(form, refusal)
+            refusals.show(refusal, form)
         else:
             commit_and_send()
             flash(_("%(name)s is on the list of public employers.", name=employer.name),

@@ -18,11 +18,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from portal import clock, i18n, secret_addresses
+from portal import clock, i18n, refusals, secret_addresses
 from portal.employers import planning, planning_feed
 from portal.employers.hr.views import _employer_or_404  # the enterprise's members only
 from portal.employers.models import Employer
-from portal.employers.web import commit_and_send, show_refusal
+from portal.employers.web import commit_and_send
 from portal.extensions import db
 from portal.refusals import Refusal
 from portal.security import Role, public, role_required, secret_in_url
@@ -58,7 +58,7 @@ def renew(employer_id: int):
     try:
         token = planning_feed.renew(current_user, employer)
     except Refusal as refusal:
-        show_refusal(None, refusal)
+        refusals.show(refusal)
         return _back(employer)
     commit_and_send()
     # Shown once on the next page; never stored, logged or put in a cookie in the clear.
@@ -77,7 +77,7 @@ def revoke(employer_id: int):
     try:
         stopped = planning_feed.revoke(current_user, employer)
     except Refusal as refusal:
-        show_refusal(None, refusal)
+        refusals.show(refusal)
         return _back(employer)
     commit_and_send()
     if stopped:

@@ -7,10 +7,11 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import refusals
 from portal.employers import payments
 from portal.employers.hr.forms import BankAccountForm, ColleagueForm, EmployerForm
 from portal.employers.hr.views import _agreement_or_404, _employer_or_404, _enterprise_page
-from portal.employers.web import commit_and_send, show_refusal
+from portal.employers.web import commit_and_send
 from portal.refusals import Refusal
 from portal.security import Role, role_required
 
@@ -26,7 +27,7 @@ def account(employer_id: int):
         try:
             changed = payments.set_account(current_user, employer, form.iban.data)
         except Refusal as refusal:
-            show_refusal(form, refusal)
+            refusals.show(refusal, form)
             employer = _employer_or_404(employer_id)
         else:
             commit_and_send()
@@ -53,7 +54,7 @@ def working_time(agreement_id: int):
         changed = payments.set_work_percent(current_user, agreement,
                                             request.form.get("work_percent"))
     except Refusal as refusal:
-        show_refusal(None, refusal)
+        refusals.show(refusal)
         return back
     commit_and_send()
     flash(_("The working time is saved: the statements count it from now on.") if changed

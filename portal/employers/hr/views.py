@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from portal import clock, drafts, i18n
+from portal import clock, drafts, i18n, refusals
 from portal.accounts import sessions
 from portal.accounts.services import find_by_email
 from portal.employers import (
@@ -56,7 +56,7 @@ from portal.employers.models import (
     PeriodAnswer,
 )
 from portal.employers.terms import euros, text_template
-from portal.employers.web import commit_and_send, show_refusal
+from portal.employers.web import commit_and_send
 from portal.extensions import db, limiter
 from portal.letters.models import Letter
 from portal.letters.services import new_reference
@@ -100,8 +100,8 @@ def open_link(secret: str):
             raise Refusal(_("This link was sent to another e-mail address than the one you "
                             "are logged in with. Log out first, then open the link again."))
     except Refusal as refusal:
-        db.session.rollback()
-        return render_template("employers/hr/link_refused.html", message=refusal.message), 400
+        refusals.show(refusal)
+        return render_template("employers/hr/link_refused.html"), 400
     known = find_by_email(link.email)
     language = services.link_language(link)
     form = OpenLinkForm()
@@ -113,12 +113,9 @@ def open_link(secret: str):
                 secret, current_user, first_name=form.first_name.data or "",
                 last_name=form.last_name.data or "", language=form.language.data)
         except Refusal as refusal:
-            if refusal.field:
-                show_refusal(form, refusal)
-            else:
-                db.session.rollback()
-                return render_template("employers/hr/link_refused.html",
-                                       message=refusal.message), 400
+            refusals.show(refusal, form)
+            if not refusal.field:
+                return render_template("employers/hr/link_refused.html"), 400
         else:
             commit_and_send()
             _sign_in(user)
@@ -256,7 +253,7 @@ def sign(agreement_id: int):
                       terms_id=_int(form.terms_id.data), version=_int(form.version.data),
                       address=form.address(), contact=form.contact())
     except Refusal as refusal:
-        show_refusal(form, refusal)
+        refusals.show(refusal, form)
         item = _agreement_or_404(agreement_id)
         return _agreement_page(item, sign_form=form, status=400)
     commit_and_send()
@@ -278,7 +275,7 @@ def move(agreement_id: int, action: str):
         workflow.transition(item, action, current_user, form.reason.data,
                             version=_int(form.version.data))
     except Refusal as refusal:
-        show_refusal(form, refusal)
+        refusals.show(refusal, form)
         item = _agreement_or_404(agreement_id)
         return _agreement_page(item, reason_form=form, status=400)
     commit_and_send()
@@ -310,7 +307,7 @@ def request_join(agreement_id: int):
     try:
         joining.request_join(current_user, item, function=form.function.data)
     except Refusal as refusal:
-        show_refusal(form, refusal)
+        refusals.show(refusal, form)
         item = _agreement_or_404(agreement_id)
         return _agreement_page(item, join_form=form, status=400)
     commit_and_send()
@@ -330,7 +327,7 @@ def decide_join(employer_id: int, request_id: int, decision: str):
     try:
         joining.decide(current_user, request_row.id, approve=decision == "approve")
     except Refusal as refusal:
-        show_refusal(None, refusal)
+        refusals.show(refusal)
         return redirect(url_for("employers_hr.enterprise", employer_id=employer.id))
     commit_and_send()
     flash(_("Access given.") if decision == "approve" else _("Request refused."), "success")
@@ -351,7 +348,7 @@ def enterprise(employer_id: int):
                                      joint_committee=form.joint_committee.data,
                                      language=form.language.data, **_postal(form, employer))
         except Refusal as refusal:
-            show_refusal(form, refusal)
+            refusals.show(refusal, form)
             employer = _employer_or_404(employer_id)
         else:
             commit_and_send()
@@ -392,7 +389,7 @@ def invite(employer_id: int):
             services.invite_colleague(current_user, employer, form.email.data,
                                       admin=form.admin.data)
         except Refusal as refusal:
-            show_refusal(form, refusal)
+            refusals.show(refusal, form)
             employer = _employer_or_404(employer_id)
         else:
             commit_and_send()
@@ -429,7 +426,7 @@ def answer_period(agreement_id: int, key: str, answer: str):
                        confirm=answer == "confirm", reason=form.reason.data or "",
                        proposed_date=form.proposed_date.data)
     except Refusal as refusal:
-        show_refusal(None, refusal)
+        refusals.show(refusal)
         return redirect(url_for("employers_hr.agreement", agreement_id=item.id))
     commit_and_send()
     flash(_("Your answer is saved; the reservist and the unit see it now."), "success")
@@ -474,7 +471,7 @@ def contest_statement(employer_id: int, year: int):
             statement_reviews.ask(current_user, item.employer, year, form.reason.data,
                                   clock.today(), line=_int(form.line.data))
         except Refusal as refusal:
-            show_refusal(form, refusal)
+            refusals.show(refusal, form)
         else:
             commit_and_send()
             flash(_("Your request is sent. Defence will answer it by e-mail."), "success")

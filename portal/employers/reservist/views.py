@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import clock
+from portal import clock, refusals
 from portal.employers import (
     periods,
     reserve_calendar,
@@ -35,7 +35,7 @@ from portal.employers.reservist.forms import (
     SelfEmploymentForm,
     StatementReviewForm,
 )
-from portal.employers.web import commit_and_send, show_refusal
+from portal.employers.web import commit_and_send
 from portal.extensions import db, limiter
 from portal.letters.services import new_reference
 from portal.refusals import Refusal
@@ -132,7 +132,7 @@ def contest_statement(employer_id: int, year: int):
         try:
             statement_reviews.ask(current_user, employer, year, form.reason.data, clock.today())
         except Refusal as refusal:
-            show_refusal(form, refusal)
+            refusals.show(refusal, form)
         else:
             commit_and_send()
             flash(_("Your request is sent. We will answer it by e-mail."), "success")
@@ -158,7 +158,7 @@ def index():
                 name=form.name.data, hr_email=form.hr_email.data, hold=form.hold.data,
                 language=form.hr_language.data)
         except Refusal as refusal:
-            show_refusal(form, refusal)
+            refusals.show(refusal, form)
             return _page(form, 400)
         commit_and_send()
         if nomination.hold:
@@ -182,7 +182,7 @@ def contact(nomination_id: int):
     try:
         services.release_hold(current_user, nomination.id)
     except Refusal as refusal:
-        show_refusal(None, refusal)
+        refusals.show(refusal)
         return redirect(url_for("employers_reservist.index"))
     commit_and_send()
     flash(_("We sent your HR contact a link to the agreement."), "success")
@@ -201,7 +201,7 @@ def move(agreement_id: int, action: str):
     try:
         workflow.transition(agreement, action, current_user, form.reason.data)
     except Refusal as refusal:
-        show_refusal(None, refusal)
+        refusals.show(refusal)
         return redirect(url_for("employers_reservist.index"))
     commit_and_send()
     flash(_("Done: the agreement has ended."), "success")
@@ -221,7 +221,7 @@ def declare_self_employed():
             self_employed.declare(current_user, form.enterprise_number.data, form.iban.data,
                                   clock.today())
         except Refusal as refusal:
-            show_refusal(form, refusal)
+            refusals.show(refusal, form)
         else:
             commit_and_send()
             flash(_("Saved: you get your own compensation statement for the days you serve."),

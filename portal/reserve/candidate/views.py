@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from portal import audit, clock, drafts, i18n, paging, secret_addresses
+from portal import audit, clock, drafts, i18n, paging, refusals, secret_addresses
 from portal.accounts.guards import verified_required
 from portal.accounts.models import User
 from portal.extensions import db
@@ -56,24 +56,16 @@ def _own_assignment(assignment_id: int) -> Assignment:
 FIELD_OF = {"units": "unit_1", "unavailable": "unavailable_1_from"}
 
 
-def _refused(err: Refusal, form=None) -> None:
-    """Each problem of the refusal next to its field (all at once), the rest as a notice."""
-    for problem in err.problems:
-        name = FIELD_OF.get(problem.field, problem.field)
-        if form is not None and name and name in form:
-            if problem.message not in form[name].errors:
-                form[name].errors = [*form[name].errors, problem.message]
-        else:
-            flash(problem.message, "error")
-
-
-def _add_rule_problems(form, found: list[Refusal]) -> None:
+def _show_rule_problems(form, found: list[Refusal]) -> None:
     """The service's rules next to the fields the form's own checks found nothing wrong
     with: one submission shows every error (a field left empty keeps its own message)."""
-    for problem in found:
+    def own_error(problem: Refusal) -> bool:
         name = FIELD_OF.get(problem.field, problem.field)
-        if name in form and not form[name].errors:
-            form[name].errors = [problem.message]
+        return name in form and bool(form[name].errors)
+
+    kept = [problem for problem in found if not own_error(problem)]
+    if kept:
+        refusals.show(Refusal.of_all(kept), form, fields=FIELD_OF)
 
 
 @bp.get("/pillars")
@@ -125,8 +117,7 @@ def choice():
                 year_end.choose(current_user, open_choice, form.option.data)
                 db.session.commit()
             except Refusal as err:
-                db.session.rollback()
-                _refused(err, form)
+                refusals.show(err, form, fields=FIELD_OF)
             else:
                 flash(_("Your choice is recorded."), "success")
                 return redirect(url_for("reserve.home"))
@@ -186,14 +177,13 @@ def apply():
         valid = form.validate_on_submit()
         found = engagements.problems(_request_from(form))
         if not valid or found:
-            _add_rule_problems(form, found)
+            _show_rule_problems(form, found)
         else:
             try:
                 engagement = engagements.apply(current_user, _request_from(form))
                 db.session.commit()
             except Refusal as err:
-                db.session.rollback()
-                _refused(err, form)
+                refusals.show(err, form, fields=FIELD_OF)
             else:
                 flash(_("Your application to the Reserve is in."), "success")
                 return redirect(url_for("reserve.engagement", engagement_id=engagement.id))
@@ -244,8 +234,7 @@ def withdraw(engagement_id: int):
         db.session.commit()
         flash(_("You withdrew your application to the Reserve."), "success")
     except Refusal as err:
-        db.session.rollback()
-        flash(err.message, "error")
+        refusals.show(err)
     return redirect(url_for("reserve.engagement", engagement_id=item.id))
 
 
@@ -266,8 +255,7 @@ def upload_proof(engagement_id: int):
         db.session.commit()
         flash(_("Your file is uploaded."), "success")
     except Refusal as err:
-        db.session.rollback()
-        flash(err.message, "error")
+        refusals.show(err)
     return redirect(url_for("reserve.engagement", engagement_id=item.id))
 
 
@@ -313,8 +301,7 @@ def confirm(assignment_id: int):
         db.session.commit()
         flash(_("You confirmed the period."), "success")
     except Refusal as err:
-        db.session.rollback()
-        flash(err.message, "error")
+        refusals.show(err)
     return redirect(url_for("reserve.year", year=assignment.period.starts_on.year))
 
 
@@ -328,8 +315,7 @@ def swap(assignment_id: int):
             training.move(assignment, "request_swap", current_user, reason=form.reason.data)
             db.session.commit()
         except Refusal as err:
-            db.session.rollback()
-            _refused(err, form)
+            refusals.show(err, form, fields=FIELD_OF)
         else:
             flash(_("Your request is sent to the unit."), "success")
             return redirect(url_for("reserve.year", year=assignment.period.starts_on.year))

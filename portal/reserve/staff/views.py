@@ -2,13 +2,12 @@
 and the career queue of participants who chose a career after their service year."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func
 
-from portal import paging
+from portal import paging, refusals
 from portal.extensions import db
 from portal.refusals import Refusal
 from portal.reserve import engagements, vocab, workflow, year_end
@@ -18,7 +17,6 @@ from portal.security import Role, role_required
 
 bp = Blueprint("reserve_staff", __name__, url_prefix="/staff/reserve")
 STAFF = (Role.RECRUITER, Role.ADMIN)
-PAGE_SIZE = 50
 
 
 @bp.get("/engagements")
@@ -26,7 +24,6 @@ PAGE_SIZE = 50
 def queue():
     status = request.args.get("status", "")
     pillar = request.args.get("pillar", "")
-    page = paging.asked_page(request.args)
     query = db.select(Engagement)
     if status in set(EngagementStatus):
         query = query.where(Engagement.status == status)
@@ -37,12 +34,10 @@ def queue():
         query = query.where(Engagement.pillar == pillar)
     else:
         pillar = ""
-    total = db.session.scalar(query.with_only_columns(func.count()).order_by(None))
-    page, pages = paging.locate(total, page, PAGE_SIZE)
-    rows = db.session.scalars(query.order_by(Engagement.submitted_at, Engagement.id)
-                              .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return render_template("reserve/staff/queue.html", rows=rows, total=total, page=page,
-                           pages=pages,
+    page = paging.numbered(query.order_by(Engagement.submitted_at, Engagement.id), request.args,
+                           current_app.config["REVIEW_QUEUE_PAGE_SIZE"],
+                           status=status, pillar=pillar)
+    return render_template("reserve/staff/queue.html", page=page,
                            filters={"status": status, "pillar": pillar}, vocab=vocab)
 
 
@@ -80,8 +75,7 @@ def move(engagement_id: int):
                            start_date=form.start_date.data)
         db.session.commit()
     except Refusal as err:
-        db.session.rollback()
-        flash(err.message, "error")
+        refusals.show(err)
     else:
         flash(_("Done: %(status)s.", status=vocab.STATUS_LABELS[EngagementStatus(item.status)]),
               "success")
@@ -106,6 +100,5 @@ def take_up(choice_id: int):
         db.session.commit()
         flash(_("You took up this career application."), "success")
     except Refusal as err:
-        db.session.rollback()
-        flash(err.message, "error")
+        refusals.show(err)
     return redirect(url_for("reserve_staff.careers"))

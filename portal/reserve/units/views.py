@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
-from portal import clock, i18n, paging
+from portal import clock, i18n, paging, refusals
 from portal.extensions import db
 from portal.refusals import Refusal
 from portal.reserve import training, vocab
@@ -29,7 +29,6 @@ from portal.security import Role, role_required
 
 bp = Blueprint("reserve_units", __name__)
 PLANNERS = (Role.UNIT_STAFF, Role.ADMIN)
-PAGE_SIZE = 100
 
 
 def _unit_or_404(unit_id: int) -> Unit:
@@ -45,13 +44,6 @@ def _period_or_404(period_id: int) -> TrainingPeriod:
     if period is None or not training.works_for(current_user, period.unit_id):
         abort(404)
     return period
-
-
-def _refused(err: Refusal, form=None) -> None:
-    if form is not None and err.field and err.field in form:
-        form[err.field].errors = [*form[err.field].errors, err.message]
-    else:
-        flash(err.message, "error")
 
 
 @bp.get("/units")
@@ -71,7 +63,6 @@ def my_units():
 def unit(unit_id: int):
     item = _unit_or_404(unit_id)
     year = paging.asked_year(request.args)
-    page = paging.asked_page(request.args)
     periods = db.session.scalars(db.select(TrainingPeriod).where(
         TrainingPeriod.unit_id == item.id, TrainingPeriod.starts_on >= date(year, 1, 1),
         TrainingPeriod.starts_on <= date(year, 12, 31)).order_by(TrainingPeriod.starts_on)).all()
@@ -86,16 +77,12 @@ def unit(unit_id: int):
         .group_by(Assignment.period_id)).all())
     reservists_query = db.select(Engagement).where(Engagement.unit_id == item.id,
                                                    Engagement.status.in_(training.SERVING))
-    total = db.session.scalar(reservists_query.with_only_columns(func.count()).order_by(None))
-    page, pages = paging.locate(total, page, PAGE_SIZE)
-    reservists = db.session.scalars(reservists_query.order_by(Engagement.last_name,
-                                                              Engagement.id)
-                                    .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    planned = training.planned_days_by_engagement([e.id for e in reservists], year)
+    page = paging.numbered(reservists_query.order_by(Engagement.last_name, Engagement.id),
+                           request.args, current_app.config["STAFF_LIST_PAGE_SIZE"])
+    planned = training.planned_days_by_engagement([e.id for e in page.rows], year)
     return render_template(
         "reserve/units/unit.html", unit=item, year=year, periods=periods, taken=taken,
-        swaps=swaps, reservists=reservists, planned=planned, total=total, page=page,
-        pages=pages, vocab=vocab,
+        swaps=swaps, page=page, planned=planned, vocab=vocab,
         minimum={"soldier": training.minimum_days("soldier"),
                  "cadre": training.minimum_days("nco")})
 
@@ -113,8 +100,7 @@ def new_period(unit_id: int):
                 notes=form.notes.data or "")
             db.session.commit()
         except Refusal as err:
-            db.session.rollback()
-            _refused(err, form)
+            refusals.show(err, form)
         else:
             flash(_("The training period is planned."), "success")
             return redirect(url_for("reserve_units.period", period_id=period.id))
@@ -157,8 +143,7 @@ def assign(period_id: int):
         db.session.commit()
         flash(_("The reservist is assigned and informed."), "success")
     except Refusal as err:
-        db.session.rollback()
-        flash(err.message, "error")
+        refusals.show(err)
     return redirect(url_for("reserve_units.period", period_id=period_id))
 
 
@@ -173,8 +158,7 @@ def cancel_period(period_id: int):
         db.session.commit()
         flash(_("The training period is cancelled; the reservists are informed."), "success")
     except Refusal as err:
-        db.session.rollback()
-        flash(err.message, "error")
+        refusals.show(err)
     return redirect(url_for("reserve_units.period", period_id=period_id))
 
 
@@ -197,8 +181,7 @@ def assignment_action(assignment_id: int, action: str):
         db.session.commit()
         flash(_("Saved."), "success")
     except Refusal as err:
-        db.session.rollback()
-        flash(err.message, "error")
+        refusals.show(err)
     return redirect(url_for("reserve_units.period", period_id=assignment.period_id))
 
 
@@ -238,8 +221,7 @@ def edit_unit(unit_id: int | None):
                 skill_ids=form.skills.data, member_ids=form.members.data)
             db.session.commit()
         except Refusal as err:
-            db.session.rollback()
-            _refused(err, form)
+            refusals.show(err, form)
         else:
             flash(_("The unit is saved."), "success")
             return redirect(url_for("reserve_units.edit_unit", unit_id=saved.id))
@@ -257,8 +239,7 @@ def skills_admin():
                                 name_fr=form.name_fr.data, name_de=form.name_de.data)
             db.session.commit()
         except Refusal as err:
-            db.session.rollback()
-            _refused(err, form)
+            refusals.show(err, form)
         else:
             flash(_("The skill is added."), "success")
             return redirect(url_for("reserve_units.skills_admin"))
