@@ -5,8 +5,9 @@
 
 Seeds N enterprises with 1–3 signed agreements each (reservists, terms), and attendance
 from a synthetic period source (days served per reservist), then runs what
-`flask employers statements --year Y --out DIR` runs: one PDF (letter engine, archived)
-and one CSV per enterprise, over --workers processes. Prints the figures.
+`flask employers statements --year Y --out DIR` runs: the statement letter run (each
+statement laid out in full and archived, print batches and their manifest) over --workers
+processes, then each enterprise's PDF and CSV. Prints the figures.
 """
 from __future__ import annotations
 
@@ -106,6 +107,8 @@ def main() -> None:
     from portal import create_app
     from portal.employers import statements
     from portal.extensions import db
+    from portal.jobs import Job
+    from portal.letters import runner, runs
 
     url, drop = _database(os.environ.get("BENCH_DATABASE_URL"))
     config = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True,
@@ -124,16 +127,27 @@ def main() -> None:
             print(f"seeded {args.enterprises:,} enterprises, {reservists:,} signed agreements "
                   f"in {time.perf_counter() - start:.1f} s")
             cpu_before = _cpu()
-            result = statements.run(YEAR, out, workers=args.workers)
+            started = time.perf_counter()
+            job = runs.start(statements.SOURCE.name, YEAR, out, actor=None)
+            db.session.commit()
+            runner.execute(job.id)
+            files = statements.write_files(YEAR, out)
+            seconds = time.perf_counter() - started
             cpu = _cpu() - cpu_before
+            db.session.expire_all()
+            job = db.session.get(Job, job.id)
             size = sum(p.stat().st_size for p in out.iterdir())
-            pdfs = [p for p in out.iterdir() if p.suffix == ".pdf"]
-            n = result.enterprises
-            print(f"{n:,} statements (PDF + CSV, PDFs archived) with {args.workers} workers: "
-                  f"{result.seconds:.1f} s wall, {n / result.seconds:.1f} statements/s")
+            pdfs = [p for p in out.iterdir() if p.name.startswith("statement-")
+                    and p.suffix == ".pdf"]
+            n = job.total
+            print(f"{n:,} statements (letter run: {job.done:,} archived, {job.failed} failed, "
+                  f"{runs.count_batches(job)} print batches; then a PDF + CSV per enterprise) "
+                  f"with {args.workers} workers: {seconds:.1f} s wall, "
+                  f"{n / seconds:.1f} statements/s")
             print(f"CPU: {cpu:.0f} s in all, {cpu / n * 1000:.0f} ms per statement "
                   f"(on an otherwise idle machine: about {cpu / args.workers:.0f} s wall)")
-            print(f"files: {result.files:,}, {size / 1e6:.1f} MB, "
+            print(f"files: {files:,} of the enterprises and the run's batches, "
+                  f"{size / 1e6:.1f} MB, "
                   f"{sum(p.stat().st_size for p in pdfs) / len(pdfs) / 1000:.1f} kB per PDF; "
                   f"load average {os.getloadavg()[0]:.1f}")
     finally:

@@ -288,7 +288,7 @@ def check_database(directory: Path, rows: list[dict], url: str) -> list[str]:
         if job.state not in ("done", "failed"):
             problems.append(f"run {job.id}: not finished ({job.state})")
         items = conn.execute(text(
-            "SELECT i.position, i.batch, i.failure, l.reference, l.page_count "
+            "SELECT i.position, i.batch, i.failure, l.reference, l.page_count, l.delivery "
             "FROM letter_run_items i LEFT JOIN letters l ON l.id = i.letter_id "
             "WHERE i.job_id = :job ORDER BY i.position"), {"job": job.id}).all()
         batches = {b.number: b for b in conn.execute(text(
@@ -301,6 +301,8 @@ def check_database(directory: Path, rows: list[dict], url: str) -> list[str]:
     for item in items:
         if item.reference is None:
             unaccounted += item.failure is None
+            continue
+        if item.delivery == "online":  # archived for the recipient's own space, not printed
             continue
         archived.add(item.reference)
         row = listed.get(item.reference)

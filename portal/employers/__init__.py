@@ -141,5 +141,6 @@ DOMAIN = Domain(
     },
     template_filters={"money": _money},
     letter_kinds=LETTER_KINDS,
+    run_sources=(statements.SOURCE,),
     setup=_setup,
 )

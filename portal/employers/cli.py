@@ -7,6 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from portal.employers import statements
+from portal.letters import cli as letter_runs
 
 employers = AppGroup("employers", help="Employers of reservists: agreements and statements.")
 
@@ -14,9 +15,18 @@ employers = AppGroup("employers", help="Employers of reservists: agreements and 
 @employers.command("statements")
 @click.option("--year", type=int, required=True, help="Calendar year of the statements.")
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Directory for the PDF and CSV of every enterprise.")
-def statements_command(year: int, out: Path):
-    """Write the compensation statement (PDF and CSV) of every enterprise with an agreement."""
-    result = statements.run(year, out)
-    click.echo(f"{result.enterprises} enterprises, {result.files} files in {out} "
-               f"({result.seconds:.1f} s)")
+              help="Directory for the print batches, their manifest, and the PDF and CSV of "
+                   "every enterprise.")
+@click.option("--batch-size", type=int, default=None, help="Statements per print batch.")
+def statements_command(year: int, out: Path, batch_size: int | None):
+    """Make every enterprise's compensation statement of the year: a letter run (print
+    batches in postcode order, each statement archived; resumes an interrupted run, letters
+    only the enterprises still without one), then each enterprise's PDF and CSV.
+
+    Exits with status 1 if any statement failed."""
+    finished = letter_runs.run_group(statements.SOURCE, year, str(year), str(out),
+                                     batch_size=batch_size)
+    files = statements.write_files(year, out)
+    click.echo(f"{files // 2} enterprises, {files} files in {out}")
+    if not finished:
+        raise SystemExit(1)

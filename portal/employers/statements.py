@@ -3,30 +3,36 @@ attendance, through the period source) times the rate of the agreement they sign
 of the reservist's working time there; amounts Defence corrected on review replace those
 counted. What Defence pays, into which account and on which date (a setting) goes with it.
 
-One statement = a PDF (through the letter engine, archived) and a CSV. `run()` writes both
-for every enterprise with a signed agreement; spread over LETTER_WORKERS spawned processes.
+One statement = a PDF (through the letter engine, archived) and a CSV. Every enterprise's
+statement of a year is made by a letter run of the source below (`flask employers
+statements`, or the administrators' letter-run page); `write_files` then puts each
+enterprise's archived PDF and its CSV beside the run's print batches.
 """
 from __future__ import annotations
 
 import csv
 import io
-import multiprocessing
-import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from datetime import time as clock
+from datetime import time as clock_time
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from stdnum import iban as ibans
 
-from portal import audit, csvsafe, jobs, regions
+from portal import audit, clock, csvsafe, jobs, regions
 from portal.accounts.models import User
 from portal.employers import effects, periods, terms
 from portal.employers.models import Agreement, Employer, StatementReview
 from portal.extensions import db
+from portal.letters import runs
 from portal.letters import services as letters
+from portal.letters.models import Letter
+from portal.refusals import Refusal
 
 
 @dataclass(frozen=True)
@@ -243,84 +249,116 @@ def file_stem(statement: Statement) -> str:
     return f"statement-{statement.year}-{statement.employer.enterprise_number}"
 
 
-# ------------------------------------------------------------------ the bulk run
+CHUNK = 200
 
 
-@dataclass(frozen=True)
-class RunResult:
-    enterprises: int
-    files: int
-    seconds: float
+# ------------------------------------------------------------------ the yearly run
 
 
-CHUNK = 50
+class StatementRun(runs.RunSource):
+    """Every enterprise's statement of a year, as a letter run: print batches in postcode
+    order with their manifest, each statement archived, resumable, on the run's workers.
+    A statement's table of lines differs from one enterprise to the next, so each is laid
+    out in full. An enterprise without a deliverable postal address gets its statement
+    online only (archived for its employer space, never in a batch)."""
+
+    name = "statement"
+    kind = "statement"
+    label = _l("Compensation statements")
+    delivery = None
+    laid_out_per_letter = True
+
+    def scopes(self) -> list[tuple[int, str]]:
+        first = db.session.scalar(db.select(db.func.min(Agreement.signed_at)))
+        if first is None:
+            return []
+        return [(year, str(year)) for year in range(clock.today().year, first.year - 1, -1)]
+
+    def find_scope(self, label: str) -> int | None:
+        label = label.strip()
+        return int(label) if label.isdigit() and len(label) == 4 else None
+
+    def scope(self, scope_id: int) -> int:
+        return scope_id
+
+    def recipients(self, scope_id: int, reprint: bool = False):
+        query = db.select(Employer.id).where(Employer.id.in_(_signed_by(scope_id)))
+        if not reprint:  # a later run letters only the enterprises still without one
+            query = query.where(~Employer.id.in_(_lettered(scope_id)))
+        return query.order_by(Employer.postcode, Employer.id)
+
+    def reprint(self, letter: Letter, actor, reason: str) -> Letter:
+        employer = db.session.get(Employer, int(letter.subject_id or 0))
+        job = db.session.get(jobs.Job, letter.job_id) if letter.job_id else None
+        if employer is None or job is None:
+            raise Refusal(_("This statement was not made by a yearly run: show the "
+                            "enterprise's statement from its page instead."))
+        new = issue(statement_for(employer, runs.Params.of(job).scope_id), actor=actor)
+        audit.record(actor, "letter.reprinted", new, replaces=letter.reference, reason=reason)
+        return new
+
+    def load(self, keys: Sequence[int]) -> dict[int, Employer]:
+        return {e.id: e for e in db.session.scalars(
+            db.select(Employer).where(Employer.id.in_(list(keys))))}
+
+    def recipient(self, item: Employer) -> letters.Recipient:
+        return effects.recipient(item)
+
+    def describe(self, key: int) -> str:
+        return f"enterprise {key}"
+
+    def context(self, scope: int, letter_date: date) -> dict:
+        return {"year": scope}
+
+    def letter(self, item: Employer, scope: int) -> runs.RunLetter:
+        return runs.RunLetter(
+            recipient=self.recipient(item), reference=letters.new_reference(self.kind),
+            languages=languages(item), subject=("Employer", item.id))
+
+    def letter_context(self, item: Employer, scope: int, letter_date: date) -> dict:
+        statement = statement_for(item, scope)
+        return {"statement": statement, "employer": item, "title": "statement",
+                "formal": True, "letter_date": letter_date}
 
 
-def employer_ids_with_agreements(year: int) -> list[int]:
-    end = date(year, 12, 31)
-    ids = db.session.scalars(db.select(Agreement.employer_id).where(
-        Agreement.signed_at.is_not(None), Agreement.signed_at <= _end_of(end))
-        .distinct().order_by(Agreement.employer_id))
-    return list(ids)
+def _signed_by(year: int):
+    """The enterprises with an agreement signed by the end of `year`."""
+    return db.select(Agreement.employer_id).where(
+        Agreement.signed_at.is_not(None), Agreement.signed_at <= _end_of(date(year, 12, 31)))
+
+
+def _lettered(year: int):
+    """The enterprises a run of `year` has already archived a statement for."""
+    return db.select(db.cast(Letter.subject_id, db.Integer)).where(
+        Letter.kind == StatementRun.kind, Letter.subject_type == "Employer",
+        Letter.job_id.in_(runs.runs_of(StatementRun.name, year)))
 
 
 def _end_of(day: date):
-    return datetime.combine(day, clock(23, 59, 59), tzinfo=UTC)
+    return datetime.combine(day, clock_time(23, 59, 59), tzinfo=UTC)
 
 
-def write_chunk(employer_ids: list[int], year: int, out: Path) -> int:
-    """Render, write and archive the statements of these enterprises; commits. Returns the
-    number of files. Everything is rendered before the first write, so the transaction that
-    archives them is short (SQLite has one writer at a time)."""
-    rendered = []
-    for statement in statements_for(employer_ids, year):
-        reference = letters.new_reference("statement")
-        pdf, pages = render_pdf(statement, reference)
-        stem = file_stem(statement)
-        (out / f"{stem}.pdf").write_bytes(pdf)
-        (out / f"{stem}.csv").write_text(to_csv(statement), encoding="utf-8-sig")
-        rendered.append((statement, (reference, pdf, pages)))
-    for statement, letter in rendered:
-        issue(statement, rendered=letter)
-    db.session.commit()
-    return 2 * len(rendered)
+SOURCE = StatementRun()
 
 
-def run(year: int, out: Path, workers: int | None = None) -> RunResult:
-    """Every enterprise's statement of the year, in chunks over `workers` processes."""
-    started = time.perf_counter()
+def write_files(year: int, out: Path) -> int:
+    """Each enterprise's statement of `year` as files beside the run's print batches: the
+    PDF its run archived (byte for byte, not rendered again) and the CSV of its lines for
+    the payment. Returns the number of files written."""
     out.mkdir(parents=True, exist_ok=True)
-    ids = employer_ids_with_agreements(year)
-    chunks = [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
-    workers = min(workers or int(current_app.config["LETTER_WORKERS"]), len(chunks))
+    archived: dict[int, Letter] = {}
+    for letter in db.session.scalars(db.select(Letter).where(
+            Letter.kind == StatementRun.kind, Letter.subject_type == "Employer",
+            Letter.job_id.in_(runs.runs_of(StatementRun.name, year))).order_by(Letter.id)
+            .execution_options(yield_per=200)):
+        archived[int(letter.subject_id)] = letter  # a reprint's replaces the earlier one
+    ids = sorted(archived)
     files = 0
-    if workers <= 1:
-        for chunk in chunks:
-            files += write_chunk(chunk, year, out)
-    else:
-        context = multiprocessing.get_context("spawn")  # never fork a process holding WeasyPrint
-        with context.Pool(workers, initializer=current_app.extensions["start_worker"],
-                          initargs=(jobs.picklable_config(current_app), _init_worker)) as pool:
-            for count in pool.imap_unordered(_pool_chunk, [(c, year, str(out)) for c in chunks]):
-                files += count
-    return RunResult(len(ids), files, time.perf_counter() - started)
-
-
-_worker_app = None
-
-
-def _init_worker(app) -> None:
-    """A pool worker's own set-up, once its app is built (portal.start_worker)."""
-    global _worker_app
-    _worker_app = app
-
-
-def _pool_chunk(args) -> int:
-    employer_ids, year, out = args
-    try:
-        return write_chunk(employer_ids, year, Path(out))
-    except Exception as exc:  # database errors carry unpicklable parameters (the PDF bytes)
-        raise RuntimeError(f"statements of enterprises {employer_ids[0]}–{employer_ids[-1]}: "
-                           f"{type(exc).__name__}: {str(exc)[:300]}") from None
-    finally:
-        db.session.remove()
+    for first in range(0, len(ids), CHUNK):
+        for statement in statements_for(ids[first:first + CHUNK], year):
+            stem = file_stem(statement)
+            (out / f"{stem}.pdf").write_bytes(archived[statement.employer.id].pdf)
+            (out / f"{stem}.csv").write_text(to_csv(statement), encoding="utf-8-sig")
+            files += 2
+        db.session.expire_all()
+    return files

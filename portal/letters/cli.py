@@ -13,6 +13,7 @@ from portal.extensions import db
 from portal.jobs import Job
 from portal.letters import runner, runs
 from portal.letters.models import Letter
+from portal.letters.services import ONLINE
 from portal.refusals import Refusal
 
 
@@ -58,6 +59,16 @@ def run(source_name: str, scope_name: str, out: str, batch_size: int | None,
 
     Waits for the run to end; exits with status 1 if any letter failed."""
     source, scope_id = _scope(source_name, scope_name)
+    if not run_group(source, scope_id, scope_name, out, batch_size=batch_size,
+                     reprint_all=reprint_all, reason=reason, yes=yes):
+        raise SystemExit(1)
+
+
+def run_group(source: runs.RunSource, scope_id: int, scope_name: str, out: str, *,
+              batch_size: int | None = None, reprint_all: bool = False,
+              reason: str | None = None, yes: bool = False) -> bool:
+    """Start (or resume) the run of a group and wait for its end, with a progress bar.
+    Returns False when a letter failed or the run did not finish (its report printed)."""
     job = runs.open_run(source.name, scope_id)
     if job is not None:
         click.echo(f"Resuming letter run {job.id} into {runs.Params.of(job).out}")
@@ -75,9 +86,9 @@ def run(source_name: str, scope_name: str, out: str, batch_size: int | None,
             raise click.ClickException(refusal.message) from None
         except runs.NothingToPrint:
             click.echo(f"Nothing to print: everyone in {scope_name} already has a letter "
-                       "(or an account). Reprint one person's letter with "
+                       "(or an account). Reprint one letter with "
                        "`letters reprint --reference ...`.")
-            return
+            return True
         db.session.commit()
         click.echo(f"Letter run {job.id}: {job.total} letters into {Path(out).resolve()}")
     job_id = job.id
@@ -100,11 +111,15 @@ def run(source_name: str, scope_name: str, out: str, batch_size: int | None,
         progress()
     db.session.expire_all()
     job = db.session.get(Job, job_id)
-    click.echo(f"{job.done} letters printed and archived, {job.failed} failed "
-               f"({runs.count_batches(job)} batches, manifest.csv).")
+    online = db.session.scalar(db.select(db.func.count()).where(
+        Letter.job_id == job_id, Letter.delivery == ONLINE)) or 0
+    click.echo(f"{job.done} letters archived ({job.done - online} printed, {online} online "
+               f"only), {job.failed} failed ({runs.count_batches(job)} batches, "
+               "manifest.csv).")
     if job.failed or job.state != "done":
         click.echo(job.error or "", err=True)
-        raise SystemExit(1)
+        return False
+    return True
 
 
 @letters.command("reprint")

@@ -92,6 +92,15 @@ class RunSource(ABC):
     name: str = ""
     kind: str = ""
     label: str = ""  # what the administrators' run page calls these letters
+    # services.POST: a recipient whose address the post cannot deliver fails in the run
+    # report (a letter that carries a code only reaches them by post). None: such a letter
+    # is archived for online delivery only (their own space), never in a print batch.
+    delivery: str | None = services.POST
+    # True for a kind whose letters differ in more than their slots (a statement's table of
+    # lines): each letter is laid out in full from `letter_context`, in this process under
+    # the render limits, instead of being filled into the run's one layout. Slower (a
+    # layout per letter), with the same batches, archive, manifest and resumption.
+    laid_out_per_letter: bool = False
 
     @abstractmethod
     def scopes(self) -> list[tuple[int, str]]:
@@ -139,6 +148,10 @@ class RunSource(ABC):
     def letter(self, item, scope) -> RunLetter:
         """One recipient's letter: address, reference, personal fields."""
 
+    def letter_context(self, item, scope, letter_date: date) -> dict:
+        """With `laid_out_per_letter`: the template context of one recipient's letter."""
+        raise NotImplementedError(f"{self.name}: letters laid out per letter need a context")
+
     def done(self, letters: list[RunLetter]) -> None:  # noqa: B027 (optional hook)
         """Called in the transaction that archives a batch, before its letters are stored
         (e.g. to store the invitations whose codes they print)."""
@@ -179,14 +192,18 @@ class Params:
         return stem.with_suffix(".pdf"), stem.with_suffix(".csv")
 
 
+def runs_of(source: str, scope_id: int) -> Select:
+    """A query of the ids of every run of this source for this group."""
+    prefix = json.dumps({"source": source, "scope_id": scope_id})[:-1] + ","
+    return db.select(Job.id).where(Job.kind == KIND, Job.params.like(prefix + "%"))
+
+
 def open_run(source: str, scope_id: int) -> Job | None:
     """The group's unfinished run, if one was interrupted. A run that went to its end with
     some letters failed is finished: the next run letters whoever still has none."""
-    prefix = json.dumps({"source": source, "scope_id": scope_id})[:-1] + ","
     for job in db.session.scalars(
-            db.select(Job).where(Job.kind == KIND,
-                                 Job.state.in_(("queued", "running", "finishing", "failed")),
-                                 Job.params.like(prefix + "%"))
+            db.select(Job).where(Job.id.in_(runs_of(source, scope_id)),
+                                 Job.state.in_(("queued", "running", "finishing", "failed")))
             .order_by(Job.id.desc())):
         if job.state != "failed" or job.finished_at is None or pending(job):
             return job
@@ -300,6 +317,37 @@ class _Made:
     parts: vdp.LetterParts
     pdf: bytes
     languages: tuple[str, ...]
+    delivery: str = services.POST
+
+    @property
+    def printed(self) -> bool:
+        return self.delivery == services.POST
+
+
+def _make(job_id: int, source: RunSource, scope, params: Params, recipient) -> _Made:
+    """One recipient's letter, rendered and made archivable (not yet stored)."""
+    letter = source.letter(recipient, scope)
+    # A run prints for the post: an address it cannot deliver is this letter's failure in
+    # the run report (IncompleteAddress), unless the source sends such letters online.
+    letter.recipient, delivery = services.for_delivery(letter.recipient, source.delivery)
+    languages = tuple(letter.languages or letter.recipient.languages())
+    if source.laid_out_per_letter:
+        context = source.letter_context(recipient, scope,
+                                        date.fromisoformat(params.letter_date))
+        with limits.guarded():
+            pdf, _pages = services.render_here(
+                source.kind, recipient=letter.recipient, context=context,
+                languages=languages, reference=letter.reference, slots=letter.fields)
+        return _Made(None, letter, vdp.archived_parts(pdf, languages), pdf, languages,
+                     delivery)
+    # The run's layout of this language order is made once (its first letter waits for
+    # it, unlimited: it shows no recipient's data); each letter is limited.
+    variant = _variant(job_id, source, scope, params, languages)
+    with limits.guarded():
+        parts = variant.compose(letter.recipient, letter.reference, letter.fields,
+                                letter.qr_url)
+        pdf = archive.letter_pdf(parts)
+    return _Made(None, letter, parts, pdf, languages, delivery)
 
 
 def _batch_row(job_id: int, number: int) -> RunBatch | None:
@@ -334,19 +382,9 @@ def process_batch(job_id: int, number: int, recover: bool = False) -> tuple[int,
             recipient = recipients.get(item.key)
             if recipient is None:
                 raise LookupError("no longer in the register")
-            letter = source.letter(recipient, scope)
-            # A run prints for the post: an address it cannot deliver is this letter's
-            # failure in the run report (IncompleteAddress), never a letter without one.
-            services.for_delivery(letter.recipient, services.POST)
-            languages = tuple(letter.languages or letter.recipient.languages())
-            # The run's layout of this language order is made once (its first letter waits
-            # for it, unlimited: it shows no recipient's data); each letter is limited.
-            variant = _variant(job_id, source, scope, params, languages)
-            with limits.guarded():
-                parts = variant.compose(letter.recipient, letter.reference, letter.fields,
-                                        letter.qr_url)
-                pdf = archive.letter_pdf(parts)
-            made.append(_Made(item, letter, parts, pdf, languages))
+            one = _make(job_id, source, scope, params, recipient)
+            one.item = item
+            made.append(one)
         except Exception as exc:  # one bad record must not stop the other 149,999
             failures.append((item, f"{type(exc).__name__}: {exc}"))
     Path(params.out).mkdir(parents=True, exist_ok=True)
@@ -354,20 +392,21 @@ def process_batch(job_id: int, number: int, recover: bool = False) -> tuple[int,
     # only one of them archive it, and only that one renames its files into place.
     tag = f"{os.getpid()}-{secrets.token_hex(4)}.part"
     part_pdf, part_csv = (Path(f"{p}.{tag}") for p in (pdf_path, csv_path))
+    printed = [m for m in made if m.printed]  # online letters are archived only
     with part_pdf.open("wb") as fh:
-        vdp.batch_pdf(fh, [m.parts for m in made])
+        vdp.batch_pdf(fh, [m.parts for m in printed])
     sha256, size = _file_facts(part_pdf)
-    paper = [_paper(m.parts.variant.page_count) for m in made]
+    paper = [_paper(m.parts.variant.page_count) for m in printed]
     part_csv.write_text(_manifest_rows(number, (
         (m.letter.reference, m.letter.recipient.name, m.letter.recipient.postcode,
-         *sheets, ",".join(m.languages)) for m, sheets in zip(made, paper, strict=True)),
+         *sheets, ",".join(m.languages)) for m, sheets in zip(printed, paper, strict=True)),
         sha256), encoding="utf-8")
     try:
         _archive(job, source, made)
         # The batch's row, in the archive's transaction: a second worker on the same batch
         # fails here at the latest.
         db.session.add(RunBatch(job_id=job_id, number=number, state="archived",
-                                letters=len(made), pages=sum(p + b for p, b, _s in paper),
+                                letters=len(printed), pages=sum(p + b for p, b, _s in paper),
                                 size=size, sha256=sha256))
         for item, reason in failures:
             item.failure = reason[:300]
@@ -411,7 +450,7 @@ def _archive(job: Job, source: RunSource, made: list[_Made]) -> None:
             source.kind, pdf=m.pdf, page_count=m.parts.variant.page_count,
             reference=m.letter.reference, languages=m.languages, actor=actor,
             person=m.letter.person, cohort=m.letter.cohort, subject=m.letter.subject,
-            job_id=job.id, flush=False))
+            job_id=job.id, flush=False, delivery=m.delivery))
     db.session.flush()
     for m, letter in zip(made, stored, strict=True):
         claimed = db.session.execute(
@@ -436,7 +475,8 @@ def _rebuild_from_archive(job: Job, params: Params, number: int,
     record it final. Flushes."""
 
     letters = {letter.id: letter for letter in db.session.scalars(db.select(Letter).where(
-        Letter.id.in_([i.letter_id for i in items if i.letter_id is not None])))}
+        Letter.id.in_([i.letter_id for i in items if i.letter_id is not None]),
+        Letter.delivery == services.POST))}  # online letters were never in the batch
     source = sources()[params.source]
     recipients = source.load([i.key for i in items if i.letter_id is not None])
     parts = []
@@ -536,7 +576,8 @@ def _checked_lines(job: Job, params: Params, number: int, row: RunBatch) -> str:
     listed = [line[2] for line in csv.reader(StringIO(lines))]
     archived = list(db.session.scalars(
         db.select(Letter.reference).join(RunItem, RunItem.letter_id == Letter.id)
-        .where(RunItem.job_id == job.id, RunItem.batch == number)
+        .where(RunItem.job_id == job.id, RunItem.batch == number,
+               Letter.delivery == services.POST)
         .order_by(RunItem.position)))
     if listed != archived or any(line[-1] != row.sha256
                                  for line in csv.reader(StringIO(lines))):

@@ -258,7 +258,7 @@ def render_letter(kind: str, *, recipient: Recipient, context: dict, languages, 
     child process under the render limits: raises limits.RenderLimitExceeded (a Refusal)
     when they are passed."""
     render.warm()
-    return limits.isolated(_render_letter, kind, recipient=recipient, context=context,
+    return limits.isolated(render_here, kind, recipient=recipient, context=context,
                            languages=tuple(languages), reference=reference, slots=slots)
 
 
@@ -348,8 +348,10 @@ def prepare_slot_boxes() -> int:
     return len(orders)
 
 
-def _render_letter(kind: str, *, recipient: Recipient, context: dict, languages,
-                   reference: str, slots: dict | None = None) -> tuple[bytes, int]:
+def render_here(kind: str, *, recipient: Recipient, context: dict, languages,
+                reference: str, slots: dict | None = None) -> tuple[bytes, int]:
+    """As render_letter, in this process: for a dedicated worker that sets its own limits
+    (a letter run's per-letter layout, under limits.guarded)."""
     context = {**context, "letter_date": context.get("letter_date") or clock.today()}
     try:
         # The address is laid out (measured) here: a character no font has stops it too.

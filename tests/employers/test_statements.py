@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.letters.models import Letter
 from tests.employers.helpers import NUMBERS, employer, hr_user, pdf_text, signed_agreement
 from tests.support import factories
+from tests.support.letters import print_shop_check
 
 YEAR = date.today().year
 
@@ -71,30 +72,100 @@ def test_csv_cells_never_start_a_formula(app, calendar):
     assert rows[1][3] == "'@SUM(A1) -2+3"
 
 
-def test_the_bulk_run_writes_every_enterprise_and_archives_the_pdfs(app, bakery, calendar,
-                                                                    tmp_path):
-    other = employer(NUMBERS[2], "Garage Dubois SRL", language="fr")
-    signed_agreement(other)
+GARAGE_ADDRESS = {"contact_name": "Marie Dubois"}  # signing gives it the helpers' address
+
+
+def _statements_run(app, out, *more):
+    return app.test_cli_runner().invoke(args=["employers", "statements", "--year", str(YEAR),
+                                              "--out", str(out), *more])
+
+
+def test_the_yearly_run_prints_the_enterprises_with_an_address_and_files_every_one(
+        app, bakery, calendar, tmp_path):
+    garage = employer(NUMBERS[2], "Garage Dubois SRL", language="fr", **GARAGE_ADDRESS)
+    signed_agreement(garage)
     employer(NUMBERS[3], "No agreement BV")
+    bakery[0].street = None  # an address the post can no longer deliver
     db.session.commit()
-    result = statements.run(YEAR, tmp_path, workers=1)
-    assert result.enterprises == 2
-    names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == [f"statement-{YEAR}-0400000086.csv", f"statement-{YEAR}-0400000086.pdf",
-                     f"statement-{YEAR}-0400000284.csv", f"statement-{YEAR}-0400000284.pdf"]
-    french = pdf_text((tmp_path / f"statement-{YEAR}-0400000284.pdf").read_bytes())
-    assert french.index("Relevé des indemnités") < french.index("Vergoedingsoverzicht")
-    letters = db.session.scalars(db.select(Letter).where(Letter.kind == "statement")).all()
-    assert len(letters) == 2 and {x.subject_type for x in letters} == {"Employer"}
-
-
-def test_the_flask_command(app, bakery, tmp_path):
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["employers", "statements", "--year", str(YEAR),
-                                 "--out", str(tmp_path / "out")])
+    result = _statements_run(app, tmp_path)
     assert result.exit_code == 0, result.output
-    assert "1 enterprises, 2 files" in result.output
-    assert (tmp_path / "out" / f"statement-{YEAR}-0400000086.csv").exists()
+    assert "2 letters archived (1 printed, 1 online only), 0 failed" in result.output
+    assert "2 enterprises, 4 files" in result.output
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["batch-0001.csv", "batch-0001.pdf", "manifest.csv",
+                     f"statement-{YEAR}-0400000086.csv", f"statement-{YEAR}-0400000086.pdf",
+                     f"statement-{YEAR}-0400000284.csv", f"statement-{YEAR}-0400000284.pdf"]
+    letters = {x.subject_id: x for x in db.session.scalars(
+        db.select(Letter).where(Letter.kind == "statement"))}
+    printed, online = letters[str(garage.id)], letters[str(bakery[0].id)]
+    assert (printed.delivery, online.delivery) == ("post", "online")
+    # The print shop gets the enterprise with a postal address only, in its window.
+    manifest = list(csv.DictReader(io.StringIO((tmp_path / "manifest.csv").read_text())))
+    assert [row["reference"] for row in manifest] == [printed.reference]
+    batch = pdf_text((tmp_path / "batch-0001.pdf").read_bytes())
+    assert "Marie Dubois" in batch and "Brouwerijstraat 12" in batch
+    # The print shop's own check agrees: pages, sheet marks, and the run as archived.
+    checked = print_shop_check(tmp_path, app.config["SQLALCHEMY_DATABASE_URI"])
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    # Each enterprise's file is its archived statement, byte for byte, in its language first.
+    pdf = (tmp_path / f"statement-{YEAR}-0400000284.pdf").read_bytes()
+    assert pdf == printed.pdf
+    french = pdf_text(pdf)
+    assert french.index("Relevé des indemnités") < french.index("Vergoedingsoverzicht")
+    assert (tmp_path / f"statement-{YEAR}-0400000086.pdf").read_bytes() == online.pdf
+    rows = list(csv.reader(io.StringIO(
+        (tmp_path / f"statement-{YEAR}-0400000086.csv").read_text(encoding="utf-8-sig"))))
+    assert {row[3] for row in rows[1:]} == {"An Peeters", "Bo Claes"}
+
+
+def test_a_second_run_letters_only_the_enterprises_still_without_a_statement(
+        app, bakery, calendar, tmp_path):
+    assert _statements_run(app, tmp_path / "first").exit_code == 0
+    again = _statements_run(app, tmp_path / "again")
+    assert again.exit_code == 0 and "Nothing to print" in again.output
+    late = employer(NUMBERS[2], "Garage Dubois SRL", language="fr", **GARAGE_ADDRESS)
+    signed_agreement(late)
+    db.session.commit()
+    result = _statements_run(app, tmp_path / "late")
+    assert "1 letters archived (1 printed, 0 online only)" in result.output
+    subjects = db.session.scalars(db.select(Letter.subject_id).where(
+        Letter.kind == "statement").order_by(Letter.id)).all()
+    assert subjects == [str(bakery[0].id), str(late.id)]
+    # The files of the year are every enterprise's, whichever run made them.
+    assert "2 enterprises, 4 files" in result.output
+
+
+def test_a_statement_that_cannot_be_laid_out_fails_alone_in_the_run_report(
+        app, bakery, calendar, tmp_path):
+    garage = employer(NUMBERS[2], "Garage Dubois SRL", language="fr", **GARAGE_ADDRESS)
+    signed_agreement(garage)
+    bakery[0].contact_name = "Jan \U00020000 Janssens"  # a character no letter font has
+    db.session.commit()
+    result = _statements_run(app, tmp_path)
+    assert result.exit_code == 1
+    assert f"enterprise {bakery[0].id}: NotPrintable" in result.output
+    assert "1 letters archived (1 printed, 0 online only), 1 failed" in result.output
+    assert db.session.scalar(db.select(db.func.count()).where(Letter.kind == "statement")) == 1
+
+
+def test_a_statement_of_the_run_is_reprinted_for_its_year(app, bakery, calendar, tmp_path):
+    assert _statements_run(app, tmp_path / "run").exit_code == 0
+    first = db.session.scalar(db.select(Letter).where(Letter.kind == "statement"))
+    result = app.test_cli_runner().invoke(args=[
+        "letters", "reprint", "--reference", first.reference, "--reason", "lost in the post",
+        "--out", str(tmp_path / "reprint")])
+    assert result.exit_code == 0, result.output
+    new = db.session.scalars(db.select(Letter).where(Letter.kind == "statement")
+                             .order_by(Letter.id.desc())).first()
+    assert new.reference != first.reference
+    assert str(YEAR) in pdf_text(new.pdf)
+
+
+def test_the_administrators_start_a_statement_run_from_the_letter_runs_page(
+        app, client, login_as, bakery, calendar):
+    login_as(factories.user(role="admin"))
+    page = client.get("/admin/letter-runs").get_data(as_text=True)
+    assert f'value="statement:{YEAR}"' in page and "Compensation statements" in page
 
 
 def test_the_compensatory_leave_of_the_year_for_payroll(app, client, login_as, bakery,

@@ -24,6 +24,7 @@ from portal.jobs import Job
 from portal.letters import runner
 from portal.letters.models import Letter, RunItem
 from tests.support import factories
+from tests.support.letters import print_shop_check
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTCODES = ["1000", "2000", "4700", "5000", "9000", "8000", "3000", "6000"]
@@ -44,11 +45,7 @@ def _manifest(out: Path) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
-def check(out: Path, database: str | None = None) -> subprocess.CompletedProcess:
-    args = [sys.executable, str(ROOT / "scripts" / "letters_check.py"), str(out)]
-    if database:
-        args += ["--database", database]
-    return subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=ROOT)
+check = print_shop_check
 
 
 def assert_complete(app, job_id: int, out: Path) -> list[dict]:

@@ -1,9 +1,23 @@
 """Reading letters back the way a person or a printer would: text and fonts of the PDF."""
 from __future__ import annotations
 
+import subprocess
+import sys
 from io import BytesIO
+from pathlib import Path
 
 from pypdf import PdfReader
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def print_shop_check(out: Path, database: str | None = None) -> subprocess.CompletedProcess:
+    """`make letters-check` on a run's directory, as the print shop runs it (with the
+    portal's database: the manifest compared with the run as archived)."""
+    args = [sys.executable, str(ROOT / "scripts" / "letters_check.py"), str(out)]
+    if database:
+        args += ["--database", database]
+    return subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=ROOT)
 
 
 def pdf_text(pdf: bytes) -> str:
