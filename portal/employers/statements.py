@@ -265,6 +265,8 @@ class StatementRun(runs.RunSource):
     name = "statement"
     kind = "statement"
     label = _l("Compensation statements")
+    nothing_to_print = _l("Nothing to print: every enterprise with an agreement signed by "
+                          "the end of this year already has its statement.")
     delivery = None
     laid_out_per_letter = True
 

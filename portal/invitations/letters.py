@@ -77,6 +77,8 @@ class InvitationRun(runs.RunSource):
     name = "invitation"
     kind = KIND
     label = _l("Invitations")
+    nothing_to_print = _l("Nothing to print: everyone here already has a letter or an "
+                          "account. Print one person's letter again from the cohort page.")
 
     def scopes(self) -> list[tuple[int, str]]:
         return [(c.id, c.name) for c in db.session.scalars(

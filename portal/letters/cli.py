@@ -113,9 +113,9 @@ def run_group(source: runs.RunSource, scope_id: int, scope_name: str, out: str, 
     job = db.session.get(Job, job_id)
     online = db.session.scalar(db.select(db.func.count()).where(
         Letter.job_id == job_id, Letter.delivery == ONLINE)) or 0
-    click.echo(f"{job.done} letters archived ({job.done - online} printed, {online} online "
-               f"only), {job.failed} failed ({runs.count_batches(job)} batches, "
-               "manifest.csv).")
+    online_only = f", {online} archived for online delivery only" if online else ""
+    click.echo(f"{job.done - online} letters printed and archived{online_only}, "
+               f"{job.failed} failed ({runs.count_batches(job)} batches, manifest.csv).")
     if job.failed or job.state != "done":
         click.echo(job.error or "", err=True)
         return False

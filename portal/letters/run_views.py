@@ -80,7 +80,7 @@ def start_run():
     source_name, scope_id = form.scope.data.split(":", 1)
     scope_id = int(scope_id)
     if runs.open_run(source_name, scope_id) is not None:
-        form.scope.errors.append(_("This cohort has an unfinished run: resume it below."))
+        form.scope.errors.append(_("This group has an unfinished run: resume it below."))
         return _page(form, status=400)
     out = Path(current_app.config["LETTER_RUN_DIR"]) / (
         f"{source_name}-{scope_id}-{clock.today():%Y%m%d}-{secrets.token_hex(3)}")
@@ -92,9 +92,7 @@ def start_run():
         return _page(form, status=400)
     except runs.NothingToPrint:
         db.session.rollback()
-        form.scope.errors.append(_("Nothing to print: everyone here already has a letter or "
-                                   "an account. Print one person's letter again from the "
-                                   "cohort page."))
+        form.scope.errors.append(str(runs.sources()[source_name].nothing_to_print))
         return _page(form, status=400)
     db.session.commit()
     mode = runner.launch(job.id)

@@ -34,6 +34,7 @@ from io import StringIO
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 
@@ -92,6 +93,8 @@ class RunSource(ABC):
     name: str = ""
     kind: str = ""
     label: str = ""  # what the administrators' run page calls these letters
+    # What the run page says when everyone of the group already has a letter.
+    nothing_to_print = _l("Nothing to print: everyone here already has a letter.")
     # services.POST: a recipient whose address the post cannot deliver fails in the run
     # report (a letter that carries a code only reaches them by post). None: such a letter
     # is archived for online delivery only (their own space), never in a print batch.

@@ -9,9 +9,12 @@ import pytest
 
 from portal.employers import statements
 from portal.extensions import db
+from portal.jobs import Job
+from portal.letters import runner
 from portal.letters.models import Letter
 from tests.employers.helpers import NUMBERS, employer, hr_user, pdf_text, signed_agreement
 from tests.support import factories
+from tests.support.client import post_form
 from tests.support.letters import print_shop_check
 
 YEAR = date.today().year
@@ -89,7 +92,8 @@ def test_the_yearly_run_prints_the_enterprises_with_an_address_and_files_every_o
     db.session.commit()
     result = _statements_run(app, tmp_path)
     assert result.exit_code == 0, result.output
-    assert "2 letters archived (1 printed, 1 online only), 0 failed" in result.output
+    assert ("1 letters printed and archived, 1 archived for online delivery only, 0 failed"
+            in result.output)
     assert "2 enterprises, 4 files" in result.output
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["batch-0001.csv", "batch-0001.pdf", "manifest.csv",
@@ -127,7 +131,7 @@ def test_a_second_run_letters_only_the_enterprises_still_without_a_statement(
     signed_agreement(late)
     db.session.commit()
     result = _statements_run(app, tmp_path / "late")
-    assert "1 letters archived (1 printed, 0 online only)" in result.output
+    assert "1 letters printed and archived, 0 failed" in result.output
     subjects = db.session.scalars(db.select(Letter.subject_id).where(
         Letter.kind == "statement").order_by(Letter.id)).all()
     assert subjects == [str(bakery[0].id), str(late.id)]
@@ -144,7 +148,7 @@ def test_a_statement_that_cannot_be_laid_out_fails_alone_in_the_run_report(
     result = _statements_run(app, tmp_path)
     assert result.exit_code == 1
     assert f"enterprise {bakery[0].id}: NotPrintable" in result.output
-    assert "1 letters archived (1 printed, 0 online only), 1 failed" in result.output
+    assert "1 letters printed and archived, 1 failed" in result.output
     assert db.session.scalar(db.select(db.func.count()).where(Letter.kind == "statement")) == 1
 
 
@@ -162,10 +166,26 @@ def test_a_statement_of_the_run_is_reprinted_for_its_year(app, bakery, calendar,
 
 
 def test_the_administrators_start_a_statement_run_from_the_letter_runs_page(
-        app, client, login_as, bakery, calendar):
-    login_as(factories.user(role="admin"))
+        app, client, login_as, bakery, calendar, tmp_path):
+    app.config["LETTER_RUN_DIR"] = str(tmp_path)
+    login_as("admin")
     page = client.get("/admin/letter-runs").get_data(as_text=True)
-    assert f'value="statement:{YEAR}"' in page and "Compensation statements" in page
+    assert f'<option value="statement:{YEAR}">Vergoedingsoverzichten · {YEAR}</option>' in page
+    response = post_form(client, "/admin/letter-runs",
+                         {"scope": f"statement:{YEAR}", "batch_size": ""},
+                         page="/admin/letter-runs")
+    assert response.status_code == 302
+    job_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
+    runner.wait_here(job_id, timeout=120)
+    db.session.expire_all()
+    assert db.session.get(Job, job_id).state == "done"
+    letter = db.session.scalar(db.select(Letter).where(Letter.kind == "statement"))
+    assert letter.subject_id == str(bakery[0].id) and letter.job_id == job_id
+    # Everyone has theirs now: the page says so, in the words of statements.
+    again = post_form(client, "/admin/letter-runs", {"scope": f"statement:{YEAR}"},
+                      page="/admin/letter-runs")
+    assert again.status_code == 400
+    assert "heeft haar overzicht al" in again.get_data(as_text=True)
 
 
 def test_the_compensatory_leave_of_the_year_for_payroll(app, client, login_as, bakery,
