@@ -163,7 +163,7 @@ def erase(user, actor) -> ErasureRequest:
     what the law keeps. Returns the request, which says what was kept and until when."""
     now = utcnow()
     user_id = user.id
-    counts, kept = _erase_parts(user, actor, now, kept_subjects=set())
+    counts, kept = _erase_parts(user, actor, now)
     dated = [k.until for k in kept if k.until is not None]
     lasting = [k for k in kept if k.until is None and not _always_kept(k)]
     request = ErasureRequest(
@@ -183,18 +183,17 @@ def erase(user, actor) -> ErasureRequest:
     return request
 
 
-def _erase_parts(user, actor, now, kept_subjects: set | None
-                 ) -> tuple[dict[str, int], list[registry.Kept]]:
+def _erase_parts(user, actor, now) -> tuple[dict[str, int], list[registry.Kept]]:
     """Every part erases in turn; what one left is what the next reads (the session is
-    flushed and expired after each, as parts delete in bulk). With kept_subjects=None no
-    part keeps anything for another."""
+    flushed and expired after each, as parts delete in bulk). The records a part keeps are
+    named to the parts after it, so that what belongs to them (their letters) stays too."""
     counts: dict[str, int] = {}
     kept: list[registry.Kept] = []
+    kept_subjects: set[tuple[str, str]] = set()
     for part in registry.parts(current_app):
         if part.erase is None:
             continue
-        done = part.erase(user, actor, now,
-                          kept_subjects=set() if kept_subjects is None else kept_subjects)
+        done = part.erase(user, actor, now, kept_subjects=kept_subjects)
         db.session.flush()
         db.session.expire_all()
         for kind, n in done.counts.items():
@@ -223,7 +222,8 @@ def finish(request: ErasureRequest, actor, note: str = "") -> ErasureRequest:
         raise Refusal(_("What this request keeps must stay until %(date)s.",
                         date=format_date(request.kept_until, "long")))
     user = db.session.get(User, request.user_id)
-    counts, _kept = _erase_parts(user, actor, utcnow(), kept_subjects=None)
+    # What is still kept (a service record, without end) stays with its letters.
+    counts, _kept = _erase_parts(user, actor, utcnow())
     request.status = ErasureStatus.CLOSED
     request.handled_by_id = actor.id
     request.handled_at = utcnow()

@@ -13,8 +13,9 @@ from portal.extensions import db
 from portal.invitations.models import Invitation, Person
 from portal.letters.models import Letter
 from portal.privacy.models import ErasureRequest
-from tests.privacy.scene import citizen_with_everything
+from tests.privacy.scene import citizen_with_everything, letter
 from tests.support import factories
+from tests.support import review as rh
 from tests.support.client import download_my_data, post_form
 from tests.support.client import login as _login
 
@@ -133,6 +134,37 @@ def test_erasure_keeps_a_decision_under_appeal_minimised_and_says_so(client, log
     assert db.session.get(Application, app_id) is None
     assert db.session.scalars(db.select(Letter)).all() == []
     assert db.session.get(ErasureRequest, request.id).handled_by_id == admin.id
+
+
+def test_closing_a_request_keeps_the_letters_of_a_service_record_the_law_keeps(
+        client, login_as):
+    """A request kept open by an appeal period is closed once it ends: the decision and its
+    letters go then, while the record of a service year (kept by law, without end) keeps
+    its letters, as at the erasure itself."""
+    user, _person, rejected = citizen_with_everything(status=Status.REJECTED,
+                                                      decided_days_ago=5)
+    served = rh.application(factories.intake(), status=Status.COMPLETED, user=user)
+    letter("offer", user=user, subject=served)
+    db.session.commit()
+    served_id, rejected_id = served.id, rejected.id
+    _login(client, user)
+    post_form(client, "/account/erase", {"current_password": factories.PASSWORD, "confirm": "y"})
+    db.session.expire_all()
+    assert sorted(x.kind for x in db.session.scalars(db.select(Letter))) == [
+        "acknowledgement", "decision", "offer"]
+    request = db.session.scalar(db.select(ErasureRequest))
+    request.kept_until = request.kept_until.replace(year=request.kept_until.year - 1)
+    decided = db.session.get(Application, rejected_id)
+    decided.decided_at = decided.decided_at.replace(year=decided.decided_at.year - 1)
+    db.session.commit()
+    login_as("admin")
+    assert post_form(client, f"/admin/privacy/requests/{request.id}",
+                     {"note": "appeal period over"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Application, rejected_id) is None
+    assert db.session.get(Application, served_id) is not None
+    assert [(x.kind, x.subject_id) for x in db.session.scalars(db.select(Letter))] == [
+        ("offer", str(served_id))]
 
 
 def test_the_record_of_processing_is_generated_from_the_schedule(client, login_as, app):
