@@ -114,6 +114,7 @@ def main() -> None:
     config = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True,
               "REDIS_URL": None, "MAIL_URL": None, "JOBS_INLINE": True,
               "RATELIMIT_STORAGE_URI": "memory://", "LETTER_WORKERS": args.workers,
+              "TODAY": f"{YEAR + 1}-01-10",  # a year's statements are made once it is over
               "EMPLOYER_PERIOD_SOURCE": "benchmarks.statements_bench:SyntheticAttendance"}
     app = create_app(config)
     out = Path(tempfile.mkdtemp()) / "statements"

@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from stdnum import iban as ibans
@@ -271,10 +272,20 @@ class StatementRun(runs.RunSource):
     laid_out_per_letter = True
 
     def scopes(self) -> list[tuple[int, str]]:
+        """The years that are over, from the last back to the first agreement's."""
         first = db.session.scalar(db.select(db.func.min(Agreement.signed_at)))
         if first is None:
             return []
-        return [(year, str(year)) for year in range(clock.today().year, first.year - 1, -1)]
+        return [(year, str(year)) for year in range(clock.today().year - 1, first.year - 1, -1)]
+
+    def refusal(self, scope_id: int) -> str | None:
+        # A statement counts the days served in the whole year: one made earlier would be
+        # printed, archived and paid short.
+        if scope_id >= clock.today().year:
+            return _("The statements of %(year)s are made once that year is over, from "
+                     "%(date)s.", year=scope_id,
+                     date=format_date(date(scope_id + 1, 1, 1), "long"))
+        return None
 
     def find_scope(self, label: str) -> int | None:
         label = label.strip()

@@ -79,8 +79,18 @@ GARAGE_ADDRESS = {"contact_name": "Marie Dubois"}  # signing gives it the helper
 
 
 def _statements_run(app, out, *more):
+    app.config["TODAY"] = date(YEAR + 1, 1, 10)  # a year's statements follow its end
     return app.test_cli_runner().invoke(args=["employers", "statements", "--year", str(YEAR),
                                               "--out", str(out), *more])
+
+
+def test_a_year_is_lettered_once_it_is_over(app, bakery, calendar, tmp_path):
+    result = app.test_cli_runner().invoke(args=["employers", "statements", "--year",
+                                                str(YEAR), "--out", str(tmp_path)])
+    # The command speaks the portal's default language (Dutch), as its refusals do.
+    assert result.exit_code == 1 and f"1 januari {YEAR + 1}" in result.output
+    assert db.session.scalar(db.select(db.func.count()).where(Letter.kind == "statement")) == 0
+    assert _statements_run(app, tmp_path).exit_code == 0
 
 
 def test_the_yearly_run_prints_the_enterprises_with_an_address_and_files_every_one(
@@ -168,6 +178,7 @@ def test_a_statement_of_the_run_is_reprinted_for_its_year(app, bakery, calendar,
 def test_the_administrators_start_a_statement_run_from_the_letter_runs_page(
         app, client, login_as, bakery, calendar, tmp_path):
     app.config["LETTER_RUN_DIR"] = str(tmp_path)
+    app.config["TODAY"] = date(YEAR + 1, 1, 10)
     login_as("admin")
     page = client.get("/admin/letter-runs").get_data(as_text=True)
     assert f'<option value="statement:{YEAR}">Vergoedingsoverzichten · {YEAR}</option>' in page
