@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import threading
@@ -19,6 +18,7 @@ from pathlib import Path
 from werkzeug.serving import make_server
 
 from tests.conftest import TEST_HEALTH_KEY, TEST_OUTBOX_KEY, TEST_TOTP_KEY
+from tests.support.own_services import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,12 +34,6 @@ def _secret_urls() -> dict[str, str]:
     return urls
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str, referer: str | None = None) -> int:
     request = urllib.request.Request(url, headers={"Referer": referer} if referer else {})  # noqa: S310 - loopback
     try:
@@ -50,7 +44,7 @@ def _get(url: str, referer: str | None = None) -> int:
 
 
 def test_gunicorn_writes_no_bearer_secret_to_its_access_log(app, database_url, tmp_path):
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "access.log"
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "MAIL_URL")}
     env.update(PORTAL_ENV="testing", SECRET_KEY="test-secret", DATABASE_URL=database_url,

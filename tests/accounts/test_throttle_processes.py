@@ -5,7 +5,6 @@ import http.cookiejar
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -19,22 +18,17 @@ from redis import Redis
 
 from portal.extensions import db
 from tests.support import factories
+from tests.support.own_services import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class _Portal:
     """A real `flask run` process on its own port, with a browser-like cookie jar."""
 
     def __init__(self, env: dict):
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "portal", "run", "--no-reload",
