@@ -86,13 +86,18 @@ def tn(singular: str, plural: str, n: int, language: str, **values) -> str:
     return _catalogue(language).ngettext(singular, plural, n) % {"num": n, **values}
 
 
+# An element's boxes, measured once the page's fonts are in and two frames are painted: on
+# a busy machine a measure taken earlier can see the fallback font's line heights.
+SETTLED = """e => document.fonts.ready.then(() => new Promise(done => requestAnimationFrame(
+  () => requestAnimationFrame(() => done((() => {%s})())))))"""
+
+
 def label_clear_of(field) -> None:
     """The field's label shows (not only to screen readers) and stands above it, clear of the
     focus ring (5 px around a focused field), as on a phone where the cell is narrow."""
-    boxes = field.evaluate("""e => {
+    boxes = field.evaluate(SETTLED % """
       const l = e.labels[0].getBoundingClientRect(), f = e.getBoundingClientRect();
-      return {width: l.width, height: l.height, bottom: l.bottom, top: f.top};
-    }""")
+      return {width: l.width, height: l.height, bottom: l.bottom, top: f.top};""")
     assert boxes["width"] > 10 and boxes["height"] > 10, boxes
     assert boxes["bottom"] + 5 <= boxes["top"], boxes
 
@@ -100,11 +105,10 @@ def label_clear_of(field) -> None:
 def tappable_beside_its_label(checkbox) -> None:
     """A checkbox large enough to tap (22 px, as the portal's other checkboxes) with its label
     on the same line, to its right."""
-    boxes = checkbox.evaluate("""e => {
+    boxes = checkbox.evaluate(SETTLED % """
       const c = e.getBoundingClientRect(), l = e.labels[0].getBoundingClientRect();
       return {width: c.width, height: c.height, top: c.top, right: c.right,
-              label_left: l.left, label_top: l.top, label_bottom: l.bottom};
-    }""")
+              label_left: l.left, label_top: l.top, label_bottom: l.bottom};""")
     assert boxes["width"] >= 22 and boxes["height"] >= 22, boxes
     assert boxes["label_left"] >= boxes["right"], boxes
     assert boxes["label_top"] < boxes["top"] + boxes["height"], boxes
