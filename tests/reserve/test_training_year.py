@@ -10,6 +10,7 @@ from portal import i18n
 from portal.extensions import db
 from portal.reserve import feed, training
 from portal.reserve.models import EngagementStatus
+from portal.reserve.units import views as unit_views
 from tests.support import factories
 from tests.support import reserve as helpers
 from tests.support.client import login, post_form
@@ -146,3 +147,36 @@ def test_unit_pages_show_periods_and_reservists(app, client):
     page = client.get(f"/units/{unit.id}?year={period.starts_on.year}").get_data(as_text=True)
     assert "1 / 10" in page and engagement.full_name in page
     assert unit.name in client.get("/units").get_data(as_text=True)
+
+
+def test_a_large_unit_finds_the_reservist_to_assign_by_name_or_reference(app, client,
+                                                                          monkeypatch):
+    """The assignment list offers the first reservists by last name and says how many there
+    are; a search by name or reference reaches anyone of the unit, even beyond the list."""
+    monkeypatch.setattr(unit_views, "ASSIGNABLE_LISTED", 3)
+    staff, unit, first, _user = _scene()
+    names = ["Aerts", "Baert", "Claes", "Desmet", "Wouters"]
+    people = {name: helpers.engagement(status=EngagementStatus.ACTIVE, unit=unit,
+                                       user=factories.user(first_name="Lien", last_name=name))
+              for name in names}
+    period = helpers.period(unit, starts_in=20, days=3)
+    db.session.commit()
+    login(client, staff)
+    url = f"/units/periods/{period.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "De eerste 3 van de 6 reservisten die kunnen worden toegewezen" in page
+    assert "Lien Aerts" in page and "Lien Wouters" not in page
+    found = client.get(url, query_string={"q": "wouters"}).get_data(as_text=True)
+    assert "Lien Wouters" in found and "Lien Aerts" not in found
+    by_reference = client.get(url, query_string={"q": people["Desmet"].reference})
+    assert f"Lien Desmet ({people['Desmet'].reference})" in by_reference.get_data(as_text=True)
+    # A wildcard is a character like another, never "everyone".
+    none = client.get(url, query_string={"q": "%"}).get_data(as_text=True)
+    assert "Geen reservist van de eenheid die kan worden toegewezen" in none
+    assert 'name="engagement_id"' not in none
+    response = post_form(client, f"{url}/assign",
+                         {"engagement_id": str(people["Wouters"].id)}, page=f"{url}?q=wouters")
+    assert response.status_code == 302
+    after = client.get(url, query_string={"q": "wouters"}).get_data(as_text=True)
+    assert "Lien Wouters" in after.split('id="assigned-title"')[1]  # on the period now
+    assert "Geen reservist van de eenheid die kan worden toegewezen" in after

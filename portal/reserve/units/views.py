@@ -117,14 +117,36 @@ def period(period_id: int):
         .order_by(Assignment.id)).all()
     assigned = {a.engagement_id for a in assignments if a.status in training.COUNTING}
     form = forms.AssignForm()
-    candidates = db.session.scalars(db.select(Engagement).where(
-        Engagement.unit_id == item.unit_id, Engagement.status.in_(training.SERVING))
-        .order_by(Engagement.last_name).limit(500)).all()
+    search = request.args.get("q", "").strip()[:100]
+    candidates, total = _assignable(item, assigned, search)
     form.engagement_id.choices = vocab.options((e.id, f"{e.full_name} ({e.reference})")
-                                               for e in candidates if e.id not in assigned)
+                                               for e in candidates)
     return render_template("reserve/units/period.html", period=item, assignments=assignments,
                            form=form, taken=training.taken(item.id), vocab=vocab,
-                           today=clock.today())
+                           today=clock.today(), search=search, assignable=total)
+
+
+# The most reservists the assignment list offers at once: a larger unit is searched by name
+# or reference.
+ASSIGNABLE_LISTED = 200
+
+
+def _assignable(period: TrainingPeriod, assigned: set[int], search: str
+                ) -> tuple[list[Engagement], int]:
+    """The unit's serving reservists not yet on the period, matching `search` (in a name or
+    the reference) when given, by last name: the first ASSIGNABLE_LISTED and how many in
+    all."""
+    where = [Engagement.unit_id == period.unit_id, Engagement.status.in_(training.SERVING),
+             Engagement.id.not_in(assigned)]
+    if search:
+        words = search.lower()
+        where.append(db.or_(*(func.lower(column).contains(words, autoescape=True) for column in (
+            Engagement.first_name + " " + Engagement.last_name, Engagement.reference))))
+    total = db.session.scalar(db.select(func.count()).select_from(Engagement).where(*where))
+    rows = db.session.scalars(db.select(Engagement).where(*where).order_by(
+        Engagement.last_name, Engagement.first_name, Engagement.id)
+        .limit(ASSIGNABLE_LISTED)).all()
+    return rows, total or 0
 
 
 @bp.post("/units/periods/<int:period_id>/assign")
