@@ -64,7 +64,7 @@ run: $(VENV)/.installed system-deps translations-compile
 	BASE_URL="$(RUN_BASE_URL)" $(FLASK) run --host $(HOST) --port $(PORT)
 
 worker: $(VENV)/.installed
-	$(FLASK) jobs worker
+	$(BIN)/python worker.py
 
 test: $(VENV)/.installed system-deps translations-compile
 	$(BIN)/ruff check .

@@ -108,16 +108,31 @@ def init_app(app) -> None:
     @jobs_group.command("worker")
     @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
     def worker(burst: bool):
-        """Work on the RQ queue of this portal (REDIS_URL), in this process."""
-        from rq import SimpleWorker  # only with REDIS_URL, see redis_connection()
+        """Work on the RQ queue of this portal (REDIS_URL), in this process (as
+        `python worker.py`)."""
+        try:
+            work(app, burst=burst)
+        except NoQueue as exc:
+            raise click.ClickException(str(exc)) from None
 
-        if not app.config.get("REDIS_URL"):
-            raise click.ClickException("REDIS_URL is not set: jobs run in-process.")
-        # SimpleWorker runs jobs in this process: no fork after WeasyPrint is loaded, and
-        # the fonts and layouts a worker has cached serve every job it takes.
-        if not app.testing:
-            # What the domains do before a worker of its own takes its first job.
-            for ready in domains.declared(app, "queue_worker_ready"):
-                ready()
-        SimpleWorker([queue(app)], connection=redis_connection(app)).work(
-            burst=burst, with_scheduler=False)
+
+class NoQueue(RuntimeError):
+    """REDIS_URL is not set: there is no queue to work on."""
+
+
+def work(app, burst: bool = False) -> None:
+    """Work on the portal's RQ queue in this process (an app context pushed), until stopped
+    or, with `burst`, until the queue is empty. The worker entry point (worker.py) and
+    `flask jobs worker` both run this."""
+    from rq import SimpleWorker  # only with REDIS_URL, see redis_connection()
+
+    if not app.config.get("REDIS_URL"):
+        raise NoQueue("REDIS_URL is not set: jobs run in-process.")
+    # SimpleWorker runs jobs in this process: no fork after WeasyPrint is loaded, and
+    # the fonts and layouts a worker has cached serve every job it takes.
+    if not app.testing:
+        # What the domains do before a worker of its own takes its first job.
+        for ready in domains.declared(app, "queue_worker_ready"):
+            ready()
+    SimpleWorker([queue(app)], connection=redis_connection(app)).work(
+        burst=burst, with_scheduler=False)

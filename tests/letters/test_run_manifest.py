@@ -86,17 +86,21 @@ def test_a_late_batch_on_pool_workers_is_in_the_manifest(app, tmp_path):
     assert {r["batch"] for r in rows} == {"1", "2"}
 
 
-def _worker(app, url: str, queue_name: str, log: Path) -> subprocess.Popen:
+def _worker(app, url: str, queue_name: str, log: Path, entry: str) -> subprocess.Popen:
+    """A queue worker in a process of its own, started by `entry`: the worker entry point
+    beside wsgi.py ("worker.py") or the command ("flask")."""
     env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
            "SECRET_KEY": app.config["SECRET_KEY"], "BASE_URL": app.config["BASE_URL"],
            **{ring: ",".join(split_keys(app.config[ring])) for ring in KEY_RINGS},
            "REDIS_URL": url, "RQ_QUEUE": queue_name, "JOBS_INLINE": "false",
            "PORTAL_ENV": "testing", "LETTER_TEST_RENAME_DELAY": DELAY,
            "INSTANCE_PATH": str(log.parent / "instance")}
-    flask = str(Path(sys.executable).parent / "flask")
+    command = ([sys.executable, "worker.py", "--burst"] if entry == "worker.py" else
+               [str(Path(sys.executable).parent / "flask"), "--app", "portal", "jobs", "worker",
+                "--burst"])
     with log.open("wb") as fh:  # the worker keeps its own copy of the descriptor
-        return subprocess.Popen([flask, "--app", "portal", "jobs", "worker", "--burst"],
-                                cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=fh,
+                                stderr=subprocess.STDOUT)
 
 
 def test_a_late_batch_on_rq_workers_is_in_the_manifest(app, tmp_path):
@@ -113,7 +117,9 @@ def test_a_late_batch_on_rq_workers_is_in_the_manifest(app, tmp_path):
         job_id = job.id
         runner.execute(job_id)
         assert Queue(name, connection=Redis.from_url(url)).count == 3
-        workers = [_worker(app, url, name, tmp_path / f"worker-{n}.log") for n in range(2)]
+        # Two deployed workers, one started by each entry point.
+        workers = [_worker(app, url, name, tmp_path / f"worker-{n}.log", entry)
+                   for n, entry in enumerate(("worker.py", "flask"))]
         for worker in workers:
             assert worker.wait(timeout=240) == 0, [
                 (tmp_path / f"worker-{n}.log").read_text() for n in range(2)]
