@@ -100,6 +100,16 @@ def _find_invitation(typed_code: str, birth_date):
     return invitation
 
 
+def _refuse_code(form) -> None:
+    """A code and date of birth that open no invitation: counted as a failed attempt, and
+    the same words whatever the reason, so that nothing is learnt about the code."""
+    g.code_attempt_failed = True
+    log.info("invitation code refused for %s", request.remote_addr)
+    form.code.errors.append(_(
+        "This code and date of birth do not open an invitation. Check both against your "
+        "letter. A code can be used only once and only until the date in the letter."))
+
+
 @bp.route("/start", methods=["GET", "POST"])
 @public
 @secret_in_url("code")
@@ -121,12 +131,7 @@ def start():
     if form.validate_on_submit():
         invitation = _find_invitation(form.code.data, form.birth_date.data)
         if invitation is None:
-            g.code_attempt_failed = True
-            log.info("invitation code refused for %s", request.remote_addr)
-            form.code.errors.append(_(
-                "This code and date of birth do not open an invitation. Check both against "
-                "your letter. A code can be used only once and only until the date in the "
-                "letter."))
+            _refuse_code(form)
         elif invitation.person.user is not None:
             # Their account is how they come in now: never a sign-up that cannot succeed.
             session.pop(CODE_KEY, None)
@@ -201,12 +206,7 @@ def answer():
     if form.validate_on_submit():
         invitation = _find_invitation(form.code.data, form.birth_date.data)
         if invitation is None or invitation.person.user is not None:
-            g.code_attempt_failed = True
-            log.info("invitation code refused for %s", request.remote_addr)
-            form.code.errors.append(_(
-                "This code and date of birth do not open an invitation. Check both against "
-                "your letter. A code can be used only once and only until the date in the "
-                "letter."))
+            _refuse_code(form)
         else:
             services.record_answer(invitation, form.answer.data)
             db.session.commit()
