@@ -89,6 +89,15 @@ def _failed_attempt(_response) -> bool:
     return bool(g.get("code_attempt_failed"))
 
 
+def _code_attempts(view):
+    """The limits on trying codes, the same on every page that takes one: per address and
+    date of birth, and per address; only failed attempts count."""
+    view = limiter.limit(_code_address_limit, methods=["POST"],
+                         scope="invitations-code-address", deduct_when=_failed_attempt)(view)
+    return limiter.limit(_code_limit, methods=["POST"], scope="invitations-code",
+                         key_func=_address_and_birth_date, deduct_when=_failed_attempt)(view)
+
+
 def _find_invitation(typed_code: str, birth_date):
     """The open invitation this code and date of birth belong to, or None."""
     printed = codes.normalize(typed_code)
@@ -113,10 +122,7 @@ def _refuse_code(form) -> None:
 @bp.route("/start", methods=["GET", "POST"])
 @public
 @secret_in_url("code")
-@limiter.limit(_code_limit, methods=["POST"], scope="invitations-code",
-               key_func=_address_and_birth_date, deduct_when=_failed_attempt)
-@limiter.limit(_code_address_limit, methods=["POST"], scope="invitations-code-address",
-               deduct_when=_failed_attempt)
+@_code_attempts
 def start():
     if current_user.is_authenticated:
         flash(_("You are already signed in."), "info")
@@ -196,10 +202,7 @@ def _deletion_date(invitation):
 
 @bp.route("/start/answer", methods=["GET", "POST"])
 @public
-@limiter.limit(_code_limit, methods=["POST"], scope="invitations-code",
-               key_func=_address_and_birth_date, deduct_when=_failed_attempt)
-@limiter.limit(_code_address_limit, methods=["POST"], scope="invitations-code-address",
-               deduct_when=_failed_attempt)
+@_code_attempts
 def answer():
     """An answer without signing up ("not interested", "maybe later"), with the code."""
     form = AnswerForm()
