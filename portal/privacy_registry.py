@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, delete, func, select, union
+from sqlalchemy import Select, delete, func, select, union, update
 
 from portal.extensions import db
 
@@ -166,6 +166,14 @@ def delete_rows(model, *where) -> int:
     """Delete the rows of `model` that match `where` in one statement and say how many. The
     session is not synchronised: a part that goes on reading expires what it holds."""
     return db.session.execute(delete(model).where(*where)
+                              .execution_options(synchronize_session=False)).rowcount
+
+
+def update_rows(model, *where, **values) -> int:
+    """Set `values` on the rows of `model` that match `where` in one statement (a kept record
+    minimised, an account closed) and say how many; the session is not synchronised, as in
+    delete_rows."""
+    return db.session.execute(update(model).where(*where).values(**values)
                               .execution_options(synchronize_session=False)).rowcount
 
 

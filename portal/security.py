@@ -4,9 +4,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
+from io import BytesIO
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, request, session
+from flask import abort, current_app, request, send_file, session
 from flask_login import current_user
 from flask_login import login_required as _login_required
 
@@ -95,6 +96,16 @@ CSP = (
     "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
     "object-src 'none'"
 )
+
+
+def private_file(body: bytes, mimetype: str, name: str, *, attachment: bool = False,
+                 etag: bool | str = True):
+    """A file for whoever may read it (a letter, a statement, an upload): no browser or proxy
+    keeps a copy. Shown in the browser unless `attachment`."""
+    response = send_file(BytesIO(body), mimetype=mimetype, as_attachment=attachment,
+                         download_name=name, etag=etag, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def register(app) -> None:

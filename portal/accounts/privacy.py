@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, cast, func, literal, select, update
+from sqlalchemy import String, cast, func, literal, select
 
 from portal import privacy_registry as registry
 from portal.accounts import sessions
 from portal.accounts.models import User, UserSession
 from portal.drafts import FormDraft
-from portal.extensions import db
 from portal.outbox import Delivery
 from portal.security import Role
 
@@ -87,10 +86,10 @@ def purge_inactive(cutoff, now, dry_run: bool) -> int:
 
     def close(closing) -> None:
         registry.delete_rows(UserSession, UserSession.user_id.in_(closing))
-        db.session.execute(update(User).where(*where).values(
+        registry.update_rows(
+            User, *where,
             email=literal("erased-") + cast(User.id, String) + literal("@" + ERASED_DOMAIN),
-            first_name="", last_name="", password_hash=None, active=False,
-        ).execution_options(synchronize_session=False))
+            first_name="", last_name="", password_hash=None, active=False)
 
     return registry.count_or_remove(select(User.id).where(*where), close, dry_run=dry_run,
                                     chunk=None)

@@ -81,6 +81,12 @@ def require_second_factor():
     return redirect(url_for(target))
 
 
+# Codes tried, on the code page and the enrolment page alike (a success redirects).
+_code_attempts = limiter.limit(_limit, key_func=_user_key, methods=["POST"],
+                               scope="second-factor",
+                               deduct_when=lambda response: response.status_code != 302)
+
+
 def _done():
     second_factor.mark_session(current_user.current_session)
     db.session.commit()
@@ -89,8 +95,7 @@ def _done():
 
 @bp.route("/login/code", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_limit, key_func=_user_key, methods=["POST"], scope="second-factor",
-               deduct_when=lambda response: response.status_code != 302)
+@_code_attempts
 def verify():
     user = current_user._get_current_object()
     if not second_factor.enrolled(user):
@@ -115,8 +120,7 @@ def verify():
 
 @bp.route("/account/two-step", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_limit, key_func=_user_key, methods=["POST"], scope="second-factor",
-               deduct_when=lambda response: response.status_code != 302)
+@_code_attempts
 def enrol():
     user = current_user._get_current_object()
     if second_factor.enrolled(user) and not second_factor.satisfied(user.current_session):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from portal import privacy_registry as registry
 from portal.applications import adjustments, background, conversation, health, interest
@@ -221,21 +221,17 @@ def holds_users():
 
 
 def _forget_medical_reasons(ids) -> None:
-    db.session.execute(update(TestResult).where(
-        TestResult.application_id.in_(ids), TestResult.medical_reason.is_not(None))
-        .values(medical_reason=None).execution_options(synchronize_session=False))
+    registry.update_rows(TestResult, TestResult.application_id.in_(ids),
+                         TestResult.medical_reason.is_not(None), medical_reason=None)
 
 
 def _forget_screening_notes(ids) -> None:
-    db.session.execute(update(SecurityScreening).where(
-        SecurityScreening.application_id.in_(ids), SecurityScreening.note != "")
-        .values(note="").execution_options(synchronize_session=False))
+    registry.update_rows(SecurityScreening, SecurityScreening.application_id.in_(ids),
+                         SecurityScreening.note != "", note="")
 
 
 def _forget_health(ids) -> None:
-    db.session.execute(update(Application).where(Application.id.in_(ids))
-                       .values(health_answers=None)
-                       .execution_options(synchronize_session=False))
+    registry.update_rows(Application, Application.id.in_(ids), health_answers=None)
     _forget_medical_reasons(ids)
     adjustments.delete_of(ids)
 

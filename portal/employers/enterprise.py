@@ -7,6 +7,7 @@ import re
 from flask_babel import gettext as _
 from stdnum import iban
 from stdnum.be import vat
+from stdnum.exceptions import InvalidChecksum, ValidationError
 
 from portal import regions, textclean
 from portal.refusals import Refusal
@@ -19,14 +20,21 @@ _IBAN_SHAPE = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{8,30}$")
 def enterprise_number(raw: str, field: str = "enterprise_number") -> str:
     """The 10 digits of a valid enterprise number (KBO/BCE), from 0123.456.789, BE0123456789,
     0123 456 789 ...; else a Refusal."""
+    return _checked(vat.validate, raw or "", field,
+                    unknown=_("This enterprise number does not exist: check its digits."),
+                    malformed=_("An enterprise number has 10 digits and starts with 0 or 1, "
+                                "e.g. 0123.456.789."))
+
+
+def _checked(validate, value: str, field: str, *, unknown: str, malformed: str) -> str:
+    """What python-stdnum's `validate` makes of `value`; a number whose check digits fail
+    is refused as `unknown`, one of the wrong shape as `malformed`."""
     try:
-        return vat.validate(raw or "")
-    except vat.InvalidChecksum as exc:
-        raise Refusal(_("This enterprise number does not exist: check its digits."),
-                      field) from exc
-    except vat.ValidationError as exc:
-        raise Refusal(_("An enterprise number has 10 digits and starts with 0 or 1, "
-                        "e.g. 0123.456.789."), field) from exc
+        return validate(value)
+    except InvalidChecksum as exc:
+        raise Refusal(unknown, field) from exc
+    except ValidationError as exc:
+        raise Refusal(malformed, field) from exc
 
 
 def joint_committee(raw: str | None, field: str = "joint_committee") -> str | None:
@@ -113,17 +121,11 @@ def bank_account(raw: str | None, field: str = "iban") -> str | None:
     value = iban.compact(raw or "")
     if not value:
         return None
+    # TRANSLATORS: formal (to an enterprise's HR user)
+    malformed = _("Give the account number as an IBAN: two letters for the country, then its "
+                  "digits (a Belgian one starts with BE).")
     if not _IBAN_SHAPE.match(value):  # python-stdnum checks the check digits first
-        # TRANSLATORS: formal (to an enterprise's HR user)
-        raise Refusal(_("Give the account number as an IBAN: two letters for the country, "
-                        "then its digits (a Belgian one starts with BE)."), field)
-    try:
-        return iban.validate(value)
-    except iban.InvalidChecksum as exc:
-        # TRANSLATORS: formal (to an enterprise's HR user)
-        raise Refusal(_("This account number (IBAN) does not exist: check its digits."),
-                      field) from exc
-    except iban.ValidationError as exc:
-        # TRANSLATORS: formal (to an enterprise's HR user)
-        raise Refusal(_("Give the account number as an IBAN: two letters for the country, "
-                        "then its digits (a Belgian one starts with BE)."), field) from exc
+        raise Refusal(malformed, field)
+    return _checked(iban.validate, value, field, malformed=malformed,
+                    # TRANSLATORS: formal (to an enterprise's HR user)
+                    unknown=_("This account number (IBAN) does not exist: check its digits."))

@@ -10,7 +10,7 @@ their answers to training periods. Their accounts are accounts like any other.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select, tuple_, update
+from sqlalchemy import or_, select, tuple_
 
 from portal import privacy_registry as registry
 from portal.employers.models import (
@@ -84,8 +84,7 @@ def export(user) -> dict | None:
 
 def _delete_agreements(ids) -> None:
     """Agreements with their history, answers, links and letters."""
-    db.session.execute(update(JoinRequest).where(JoinRequest.agreement_id.in_(ids))
-                       .values(agreement_id=None).execution_options(synchronize_session=False))
+    registry.update_rows(JoinRequest, JoinRequest.agreement_id.in_(ids), agreement_id=None)
     registry.delete_children(ids, AgreementEvent.agreement_id, PeriodAnswer.agreement_id,
                              AgreementContact.agreement_id, AccessLink.agreement_id)
     letter_services.delete_of_subjects(Agreement, ids)

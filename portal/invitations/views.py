@@ -89,6 +89,15 @@ def _failed_attempt(_response) -> bool:
     return bool(g.get("code_attempt_failed"))
 
 
+def _code_attempts(view):
+    """The limits on trying codes, the same on every page that takes one: per address and
+    date of birth, and per address; only failed attempts count."""
+    view = limiter.limit(_code_address_limit, methods=["POST"],
+                         scope="invitations-code-address", deduct_when=_failed_attempt)(view)
+    return limiter.limit(_code_limit, methods=["POST"], scope="invitations-code",
+                         key_func=_address_and_birth_date, deduct_when=_failed_attempt)(view)
+
+
 def _find_invitation(typed_code: str, birth_date):
     """The open invitation this code and date of birth belong to, or None."""
     printed = codes.normalize(typed_code)
@@ -100,13 +109,20 @@ def _find_invitation(typed_code: str, birth_date):
     return invitation
 
 
+def _refuse_code(form) -> None:
+    """A code and date of birth that open no invitation: counted as a failed attempt, and
+    the same words whatever the reason, so that nothing is learnt about the code."""
+    g.code_attempt_failed = True
+    log.info("invitation code refused for %s", request.remote_addr)
+    form.code.errors.append(_(
+        "This code and date of birth do not open an invitation. Check both against your "
+        "letter. A code can be used only once and only until the date in the letter."))
+
+
 @bp.route("/start", methods=["GET", "POST"])
 @public
 @secret_in_url("code")
-@limiter.limit(_code_limit, methods=["POST"], scope="invitations-code",
-               key_func=_address_and_birth_date, deduct_when=_failed_attempt)
-@limiter.limit(_code_address_limit, methods=["POST"], scope="invitations-code-address",
-               deduct_when=_failed_attempt)
+@_code_attempts
 def start():
     if current_user.is_authenticated:
         flash(_("You are already signed in."), "info")
@@ -121,12 +137,7 @@ def start():
     if form.validate_on_submit():
         invitation = _find_invitation(form.code.data, form.birth_date.data)
         if invitation is None:
-            g.code_attempt_failed = True
-            log.info("invitation code refused for %s", request.remote_addr)
-            form.code.errors.append(_(
-                "This code and date of birth do not open an invitation. Check both against "
-                "your letter. A code can be used only once and only until the date in the "
-                "letter."))
+            _refuse_code(form)
         elif invitation.person.user is not None:
             # Their account is how they come in now: never a sign-up that cannot succeed.
             session.pop(CODE_KEY, None)
@@ -191,22 +202,14 @@ def _deletion_date(invitation):
 
 @bp.route("/start/answer", methods=["GET", "POST"])
 @public
-@limiter.limit(_code_limit, methods=["POST"], scope="invitations-code",
-               key_func=_address_and_birth_date, deduct_when=_failed_attempt)
-@limiter.limit(_code_address_limit, methods=["POST"], scope="invitations-code-address",
-               deduct_when=_failed_attempt)
+@_code_attempts
 def answer():
     """An answer without signing up ("not interested", "maybe later"), with the code."""
     form = AnswerForm()
     if form.validate_on_submit():
         invitation = _find_invitation(form.code.data, form.birth_date.data)
         if invitation is None or invitation.person.user is not None:
-            g.code_attempt_failed = True
-            log.info("invitation code refused for %s", request.remote_addr)
-            form.code.errors.append(_(
-                "This code and date of birth do not open an invitation. Check both against "
-                "your letter. A code can be used only once and only until the date in the "
-                "letter."))
+            _refuse_code(form)
         else:
             services.record_answer(invitation, form.answer.data)
             db.session.commit()

@@ -148,6 +148,16 @@ def run_progress(job_id: int):
                    counts=_counts(job))
 
 
+def _send_audited(job, path: Path, mimetype: str, name: str, action: str, **details):
+    """One of the run's printer files as a download, audited as `action`; 404 when it is
+    gone (purged)."""
+    if not path.is_file():
+        abort(404)
+    audit.record(current_user, action, job, **details)
+    db.session.commit()
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name)
+
+
 @bp.get("/<int:job_id>/batch-<int:number>.pdf")
 @role_required(Role.ADMIN)
 def download_batch(job_id: int, number: int):
@@ -156,13 +166,9 @@ def download_batch(job_id: int, number: int):
     params = runs.Params.of(job)
     if not 1 <= number <= runs.count_batches(job):
         abort(404)
-    path = params.files(number - 1)[0]
-    if not path.is_file():
-        abort(404)
-    audit.record(current_user, "letters.batch_downloaded", job, batch=number)
-    db.session.commit()
-    return send_file(path, mimetype="application/pdf", as_attachment=True,
-                     download_name=f"letter-run-{job.id}-batch-{number:04d}.pdf")
+    return _send_audited(job, params.files(number - 1)[0], "application/pdf",
+                         f"letter-run-{job.id}-batch-{number:04d}.pdf",
+                         "letters.batch_downloaded", batch=number)
 
 
 @bp.get("/<int:job_id>/manifest.csv")
@@ -170,13 +176,8 @@ def download_batch(job_id: int, number: int):
 def download_manifest(job_id: int):
     """The run's manifest (which letter is where in which batch); audited."""
     job = _run_or_404(job_id)
-    path = Path(runs.Params.of(job).out) / "manifest.csv"
-    if not path.is_file():
-        abort(404)
-    audit.record(current_user, "letters.manifest_downloaded", job)
-    db.session.commit()
-    return send_file(path, mimetype="text/csv", as_attachment=True,
-                     download_name=f"letter-run-{job.id}-manifest.csv")
+    return _send_audited(job, Path(runs.Params.of(job).out) / "manifest.csv", "text/csv",
+                         f"letter-run-{job.id}-manifest.csv", "letters.manifest_downloaded")
 
 
 @bp.post("/<int:job_id>/resume")

@@ -1,16 +1,14 @@
 """Letters on the web: download an issued letter; staff start and follow letter runs."""
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import Blueprint, abort, send_file
+from flask import Blueprint, abort
 from flask_login import current_user
 
 from portal import audit
 from portal.extensions import db
 from portal.letters.models import Letter
 from portal.letters.services import readable_by
-from portal.security import STAFF, Role, login_required
+from portal.security import STAFF, Role, login_required, private_file
 
 bp = Blueprint("letters", __name__, url_prefix="/letters")
 
@@ -25,9 +23,6 @@ def download(public_id: str):
     if Role(current_user.role) in STAFF and letter.user_id != current_user.id:
         audit.record(current_user, "letter.viewed", letter, reference=letter.reference)
         db.session.commit()
-    response = send_file(BytesIO(letter.pdf), mimetype="application/pdf", as_attachment=False,
-                         download_name=f"{letter.reference}.pdf", etag=letter.sha256,
-                         max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(letter.pdf, "application/pdf", f"{letter.reference}.pdf",
+                        etag=letter.sha256)
 

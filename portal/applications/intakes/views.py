@@ -36,6 +36,12 @@ def index():
                            components=list(Component), component_labels=COMPONENT_LABELS)
 
 
+def _form_page(form: IntakeForm, intake: Intake | None):
+    """The intake form, for a new intake (None) or to edit one."""
+    return render_template("applications/intakes/form.html", form=form, intake=intake,
+                           component_labels=COMPONENT_LABELS)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def create():
@@ -55,8 +61,7 @@ def create():
             db.session.commit()
             flash(_("Intake %(name)s created.", name=intake.name), "success")
             return redirect(url_for("intakes.sessions", intake_id=intake.id))
-    return render_template("applications/intakes/form.html", form=form, intake=None,
-                           component_labels=COMPONENT_LABELS)
+    return _form_page(form, None)
 
 
 @bp.route("/<int:intake_id>/edit", methods=["GET", "POST"])
@@ -73,8 +78,7 @@ def edit(intake_id: int):
             db.session.commit()
             flash(_("Intake %(name)s saved.", name=intake.name), "success")
             return redirect(url_for("intakes.index"))
-    return render_template("applications/intakes/form.html", form=form, intake=intake,
-                           component_labels=COMPONENT_LABELS)
+    return _form_page(form, intake)
 
 
 @bp.route("/<int:intake_id>/sessions", methods=["GET", "POST"])

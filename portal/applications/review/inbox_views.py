@@ -25,21 +25,13 @@ from portal.security import STAFF, role_required
 
 
 @role_required(*STAFF)
-def review_requests():
-    f = inbox.Filters.from_args(request.args, "reviews")
+def queue(kind: str):
+    """The queue of requests for a review or of messages (inbox.KINDS), one route each."""
+    f = inbox.Filters.from_args(request.args, kind)
     page = inbox.page(f, current_app.config["REVIEW_QUEUE_PAGE_SIZE"])
     return render_template("applications/review/inbox.html", page=page, filters=f,
                            reserve_status_labels=reserve_vocab.STATUS_LABELS,
-                           endpoint="review.review_requests")
-
-
-@role_required(*STAFF)
-def messages():
-    f = inbox.Filters.from_args(request.args, "messages")
-    page = inbox.page(f, current_app.config["REVIEW_QUEUE_PAGE_SIZE"])
-    return render_template("applications/review/inbox.html", page=page, filters=f,
-                           reserve_status_labels=reserve_vocab.STATUS_LABELS,
-                           endpoint="review.messages")
+                           endpoint=request.endpoint)
 
 
 def _back(application_id: int, anchor: str):
@@ -137,8 +129,8 @@ def review_requests_of(subject) -> dict:
 
 
 def register(bp: Blueprint) -> None:
-    bp.add_url_rule("/review-requests", view_func=review_requests)
-    bp.add_url_rule("/messages", view_func=messages)
+    bp.add_url_rule("/review-requests", "review_requests", queue, defaults={"kind": "reviews"})
+    bp.add_url_rule("/messages", "messages", queue, defaults={"kind": "messages"})
     bp.add_url_rule("/review-requests/<int:request_id>/answer", view_func=answer_review,
                     methods=["POST"])
     bp.add_url_rule("/applications/<int:application_id>/messages", view_func=answer_message,

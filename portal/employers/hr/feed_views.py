@@ -49,22 +49,31 @@ def _back(employer: Employer):
     return redirect(url_for("employers_feed.subscription", employer_id=employer.id))
 
 
+def _change(employer: Employer, change) -> tuple[bool, object]:
+    """Make the posted change to the enterprise's address (`change(user, employer)`) and
+    commit it: (True, what it returned), or (False, None) when it was refused (shown)."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        result = change(current_user, employer)
+    except Refusal as refusal:
+        refusals.show(refusal)
+        return False, None
+    commit_and_send()
+    return True, result
+
+
 @bp.post("/enterprises/<int:employer_id>/planning/subscription/renew")
 @role_required(Role.EMPLOYER)
 def renew(employer_id: int):
     employer = _employer_or_404(employer_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    try:
-        token = planning_feed.renew(current_user, employer)
-    except Refusal as refusal:
-        refusals.show(refusal)
-        return _back(employer)
-    commit_and_send()
-    # Shown once on the next page; never stored, logged or put in a cookie in the clear.
-    session[SESSION_KEY] = {"employer_id": employer.id, "sealed": planning_feed.seal(token)}
-    flash(_("The new address is ready. Any older address of the enterprise no longer works."),
-          "success")
+    done, token = _change(employer, planning_feed.renew)
+    if done:
+        # Shown once on the next page; never stored, logged or put in a cookie in the clear.
+        session[SESSION_KEY] = {"employer_id": employer.id,
+                                "sealed": planning_feed.seal(token)}
+        flash(_("The new address is ready. Any older address of the enterprise no longer "
+                "works."), "success")
     return _back(employer)
 
 
@@ -72,15 +81,8 @@ def renew(employer_id: int):
 @role_required(Role.EMPLOYER)
 def revoke(employer_id: int):
     employer = _employer_or_404(employer_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    try:
-        stopped = planning_feed.revoke(current_user, employer)
-    except Refusal as refusal:
-        refusals.show(refusal)
-        return _back(employer)
-    commit_and_send()
-    if stopped:
+    done, stopped = _change(employer, planning_feed.revoke)
+    if done and stopped:
         flash(_("The address no longer works: calendars that read it get nothing new."),
               "success")
     return _back(employer)

@@ -3,24 +3,15 @@ the home page's two downloads (CSV and iCalendar, next months), and the statemen
 compensatory leave of a year for payroll (CSV and PDF)."""
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import Blueprint, abort, send_file
+from flask import Blueprint, abort
 
 from portal import clock
 from portal.employers import planning, statements
 from portal.employers.hr.views import _employer_or_404  # the enterprise's members only
 from portal.letters.services import new_reference
-from portal.security import Role, role_required
+from portal.security import Role, private_file, role_required
 
 bp = Blueprint("employers_planning", __name__, url_prefix="/employer")
-
-
-def _download(body: bytes, mimetype: str, name: str):
-    response = send_file(BytesIO(body), mimetype=mimetype, as_attachment=True,
-                         download_name=name, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.get("/enterprises/<int:employer_id>/planning.csv")
@@ -29,7 +20,8 @@ def planning_csv(employer_id: int):
     employer = _employer_or_404(employer_id)
     today = clock.today()
     body = planning.to_csv(employer, planning.rows(employer, today)).encode("utf-8-sig")
-    return _download(body, "text/csv", f"{planning.file_stem(employer, today)}.csv")
+    return private_file(body, "text/csv",
+                        f"{planning.file_stem(employer, today)}.csv", attachment=True)
 
 
 @bp.get("/enterprises/<int:employer_id>/planning.ics")
@@ -38,7 +30,8 @@ def planning_ics(employer_id: int):
     employer = _employer_or_404(employer_id)
     today = clock.today()
     body = planning.to_ical(employer, planning.rows(employer, today))
-    return _download(body, "text/calendar", f"{planning.file_stem(employer, today)}.ics")
+    return private_file(body, "text/calendar",
+                        f"{planning.file_stem(employer, today)}.ics", attachment=True)
 
 
 def _statement(employer_id: int, year: int):
@@ -53,7 +46,8 @@ def _statement(employer_id: int, year: int):
 def leave_csv(employer_id: int, year: int):
     statement = _statement(employer_id, year)
     body = planning.leave_csv(statement).encode("utf-8-sig")
-    return _download(body, "text/csv", f"{planning.leave_file_stem(statement)}.csv")
+    return private_file(body, "text/csv",
+                        f"{planning.leave_file_stem(statement)}.csv", attachment=True)
 
 
 @bp.get("/enterprises/<int:employer_id>/statements/<int:year>/leave.pdf")
@@ -61,4 +55,5 @@ def leave_csv(employer_id: int, year: int):
 def leave_pdf(employer_id: int, year: int):
     statement = _statement(employer_id, year)
     pdf, _pages = planning.render_leave_pdf(statement, new_reference("leave_statement"))
-    return _download(pdf, "application/pdf", f"{planning.leave_file_stem(statement)}.pdf")
+    return private_file(pdf, "application/pdf",
+                        f"{planning.leave_file_stem(statement)}.pdf", attachment=True)

@@ -5,8 +5,6 @@ agreement, period or statement is a 404, whatever its id.
 """
 from __future__ import annotations
 
-from io import BytesIO
-
 from flask import (
     Blueprint,
     abort,
@@ -15,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -61,7 +58,14 @@ from portal.extensions import db, limiter
 from portal.letters.models import Letter
 from portal.letters.services import new_reference
 from portal.refusals import Refusal
-from portal.security import Role, public, role_required, safe_next, secret_in_url
+from portal.security import (
+    Role,
+    private_file,
+    public,
+    role_required,
+    safe_next,
+    secret_in_url,
+)
 
 bp = Blueprint("employers_hr", __name__, url_prefix="/employer")
 
@@ -290,10 +294,8 @@ def letter(agreement_id: int, public_id: str):
     found = db.session.scalar(db.select(Letter).where(Letter.public_id == public_id))
     if found is None or found.subject_type != "Agreement" or found.subject_id != str(item.id):
         abort(404)
-    response = send_file(BytesIO(found.pdf), mimetype="application/pdf",
-                         download_name=f"{found.reference}.pdf", etag=found.sha256, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(found.pdf, "application/pdf", f"{found.reference}.pdf",
+                        etag=found.sha256)
 
 
 @bp.post("/agreements/<int:agreement_id>/join")
@@ -485,18 +487,12 @@ def contest_statement(employer_id: int, year: int):
 def statement_pdf(employer_id: int, year: int):
     module, item = _statement(employer_id, year)
     pdf, _pages = module.render_pdf(item, new_reference("statement"))
-    response = send_file(BytesIO(pdf), mimetype="application/pdf",
-                         download_name=f"{module.file_stem(item)}.pdf", max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(pdf, "application/pdf", f"{module.file_stem(item)}.pdf")
 
 
 @bp.get("/enterprises/<int:employer_id>/statements/<int:year>.csv")
 @role_required(Role.EMPLOYER)
 def statement_csv(employer_id: int, year: int):
     module, item = _statement(employer_id, year)
-    response = send_file(BytesIO(module.to_csv(item).encode("utf-8-sig")), mimetype="text/csv",
-                         as_attachment=True, download_name=f"{module.file_stem(item)}.csv",
-                         max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(module.to_csv(item).encode("utf-8-sig"), "text/csv",
+                        f"{module.file_stem(item)}.csv", attachment=True)

@@ -1,8 +1,6 @@
 """The reservist's employer page: name an employer, follow the agreement, release the hold."""
 from __future__ import annotations
 
-from io import BytesIO
-
 from flask import (
     Blueprint,
     abort,
@@ -12,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -39,7 +36,7 @@ from portal.employers.web import commit_and_send
 from portal.extensions import db, limiter
 from portal.letters.services import new_reference
 from portal.refusals import Refusal
-from portal.security import Role, role_required
+from portal.security import Role, private_file, role_required
 
 bp = Blueprint("employers_reservist", __name__, url_prefix="/reserve/employer")
 
@@ -259,7 +256,4 @@ def self_statement_pdf(year: int):
     statement = _self_statement(year)
     pdf, _pages = self_employed.render_pdf(current_user, statement,
                                            new_reference("self_statement"))
-    response = send_file(BytesIO(pdf), mimetype="application/pdf",
-                         download_name=f"self-employed-statement-{year}.pdf", max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(pdf, "application/pdf", f"self-employed-statement-{year}.pdf")

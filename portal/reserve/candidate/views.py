@@ -3,7 +3,6 @@ the engagement and its proofs, the training year and the private calendar feed."
 from __future__ import annotations
 
 import logging
-from io import BytesIO
 
 from flask import (
     Blueprint,
@@ -13,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     session,
     url_for,
 )
@@ -32,7 +30,14 @@ from portal.refusals import Refusal
 from portal.reserve import engagements, feed, proofs, training, vocab, workflow, year_end
 from portal.reserve.candidate import forms
 from portal.reserve.models import Assignment, ChoiceStatus, Engagement, Proof
-from portal.security import Role, login_required, public, role_required, secret_in_url
+from portal.security import (
+    Role,
+    login_required,
+    private_file,
+    public,
+    role_required,
+    secret_in_url,
+)
 
 bp = Blueprint("reserve", __name__, url_prefix="/reserve")
 log = logging.getLogger(__name__)
@@ -269,10 +274,8 @@ def proof(proof_id: int):
     if item.user_id != current_user.id:
         audit.record(current_user, "reserve.proof_viewed", item)
         db.session.commit()
-    response = send_file(BytesIO(proofs.path_of(item).read_bytes()),
-                         mimetype=item.content_type, as_attachment=True,
-                         download_name=item.filename, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
+    response = private_file(proofs.path_of(item).read_bytes(), item.content_type,
+                            item.filename, attachment=True)
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 
