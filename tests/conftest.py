@@ -119,13 +119,17 @@ def _postgresql_emptying(conn) -> str:
 
 @pytest.fixture(autouse=True)
 def _clean(request):
-    """Every test starts from empty tables, an empty throttle and an empty mailbox."""
+    """Every test starts from empty tables, an empty throttle, an empty mailbox and the
+    app's own settings (a setting a test changed, such as the portal's day, goes back)."""
     if "app" not in request.fixturenames:
         yield
         return
     app = request.getfixturevalue("app")
+    settings = dict(app.config)
     with app.app_context():
         yield
+        app.config.clear()
+        app.config.update(settings)
         db.session.remove()
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":

@@ -80,6 +80,7 @@ GARAGE_ADDRESS = {"contact_name": "Marie Dubois"}  # signing gives it the helper
 
 def _statements_run(app, out, *more):
     app.config["TODAY"] = date(YEAR + 1, 1, 10)  # a year's statements follow its end
+    # (each test's settings go back after it: tests/conftest.py)
     return app.test_cli_runner().invoke(args=["employers", "statements", "--year", str(YEAR),
                                               "--out", str(out), *more])
 
