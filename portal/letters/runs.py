@@ -4,7 +4,8 @@ letter archived on its own, resumable after a crash, spread over processes or RQ
 The engine knows no domain. Who is in a run, which template and which personal fields
 come from a run source (`RunSource`) that a domain declares in its
 `Domain(run_sources=...)` (portal.domains; invitations: a cohort's invitation letters and
-the reminder).
+the reminder; employers: a year's compensation statements, each laid out in full, online
+only for an enterprise the post cannot reach).
 
 A run is a Job. Its recipients are fixed when it starts, as numbered run items in postcode
 order; item N belongs to batch N // batch_size. A batch is rendered, written to
