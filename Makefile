@@ -66,9 +66,12 @@ run: $(VENV)/.installed system-deps translations-compile
 worker: $(VENV)/.installed
 	$(BIN)/python worker.py
 
+# The tests run on TEST_WORKERS processes (default: one per core), a whole test file each;
+# every process has its own database, instance folder, browser and servers.
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed system-deps translations-compile
 	$(BIN)/ruff check .
-	$(BIN)/pytest --durations=25 $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --durations=25 $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.installed translations-compile
 	$(BIN)/pytest -x -q -m "not browser and not load" $(PYTEST_ARGS)

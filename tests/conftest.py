@@ -50,6 +50,8 @@ def make_test_config(database_url: str, tmp_path) -> dict:
         "TOTP_KEYS": TEST_TOTP_KEY,
         "OUTBOX_KEYS": TEST_OUTBOX_KEY,
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # Letter layouts, runs and keys of this session's own: never another session's.
+        "INSTANCE_PATH": str(tmp_path / "instance"),
         "MAIL_DIR": str(tmp_path / "mail"),
         "MAIL_URL": None,
         "REDIS_URL": None,

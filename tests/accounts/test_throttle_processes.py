@@ -27,25 +27,38 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 class _Portal:
     """A real `flask run` process on its own port, with a browser-like cookie jar."""
 
-    def __init__(self, env: dict):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "portal", "run", "--no-reload",
-             "--port", str(self.port)],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    def __init__(self, env: dict, log: Path):
+        self.env, self.log = env, log
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
             _NoRedirect())
+        self._start()
+
+    def _start(self) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        with self.log.open("ab") as fh:  # the process keeps its own copy of the descriptor
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "portal", "run", "--no-reload",
+                 "--port", str(self.port)],
+                cwd=ROOT, env=self.env, stdout=fh, stderr=subprocess.STDOUT)
 
     def wait(self) -> None:
-        for _ in range(600):  # up to a minute on a busy machine
+        """Until the process answers; one that ended (its port taken meanwhile by another
+        process) is started again once on another port."""
+        restarted = False
+        deadline = time.monotonic() + 90  # a busy machine
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None and not restarted:
+                restarted = True
+                self._start()
             try:
                 self.opener.open(self.url + "/healthz", timeout=1)
                 return
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError("the portal process did not start")
+        raise RuntimeError("the portal process did not start:\n"
+                           + self.log.read_text(errors="replace")[-3000:])
 
     def login(self, email: str, password: str) -> int:
         html = self.opener.open(self.url + "/login").read().decode()
@@ -73,7 +86,7 @@ def two_portals(database_url, tmp_path):
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL,
            "RATELIMIT_KEY_PREFIX": prefix, "SECRET_KEY": "test-secret",
            "MAIL_DIR": str(tmp_path / "mail"), "PORTAL_ENV": "testing"}
-    portals = [_Portal(env), _Portal(env)]
+    portals = [_Portal(env, tmp_path / f"portal-{n}.log") for n in range(2)]
     for portal in portals:
         portal.key_prefix = prefix
     try:
