@@ -60,6 +60,7 @@ def test_a_candidate_applies_on_a_phone_from_login_to_acknowledgement(live_serve
         steps["motivation"]["motivation"])
     page.get_by_role("button", name="Save and continue").click()
 
+    page.wait_for_url("**/step/health")  # .all() takes the groups of the page now shown
     for group in page.get_by_role("group").all():
         group.get_by_label("No", exact=True).check()
     page.get_by_role("button", name="Save and continue").click()

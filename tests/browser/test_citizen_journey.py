@@ -95,6 +95,7 @@ def test_a_citizen_on_a_phone_in_french_from_the_code_to_the_accepted_offer(
         "Je veux apprendre un métier, travailler en équipe et servir mon pays.")
     _next(page)
     pages.check()
+    page.wait_for_url("**/step/health")  # .all() takes the groups of the page now shown
     for group in page.get_by_role("group").all():
         group.locator("input[value=no]").check()
     _next(page)

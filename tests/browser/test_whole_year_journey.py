@@ -188,6 +188,7 @@ def _apply(page, pages, intake, person) -> None:
         steps["motivation"]["motivation"])
     pages.check()
     page.get_by_role("button", name=_("Save and continue")).click()
+    page.wait_for_url("**/step/health")  # .all() takes the groups of the page now shown
     for group in page.get_by_role("group").all():
         group.get_by_label(_("No"), exact=True).check()
     pages.check()
