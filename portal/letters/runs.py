@@ -153,8 +153,9 @@ class RunSource(ABC):
         """One recipient's letter: address, reference, personal fields."""
 
     def letter_context(self, item, scope, letter_date: date) -> dict:
-        """With `laid_out_per_letter`: the template context of one recipient's letter."""
-        raise NotImplementedError(f"{self.name}: letters laid out per letter need a context")
+        """With `laid_out_per_letter`: the template context of one recipient's letter; by
+        default what every letter of the run shares, a source adds the recipient's own."""
+        return self.context(scope, letter_date)
 
     def done(self, letters: list[RunLetter]) -> None:  # noqa: B027 (optional hook)
         """Called in the transaction that archives a batch, before its letters are stored
@@ -328,7 +329,8 @@ class _Made:
         return self.delivery == services.POST
 
 
-def _make(job_id: int, source: RunSource, scope, params: Params, recipient) -> _Made:
+def _make(job_id: int, source: RunSource, scope, params: Params, item: RunItem,
+          recipient) -> _Made:
     """One recipient's letter, rendered and made archivable (not yet stored)."""
     letter = source.letter(recipient, scope)
     # A run prints for the post: an address it cannot deliver is this letter's failure in
@@ -342,7 +344,7 @@ def _make(job_id: int, source: RunSource, scope, params: Params, recipient) -> _
             pdf, _pages = services.render_here(
                 source.kind, recipient=letter.recipient, context=context,
                 languages=languages, reference=letter.reference, slots=letter.fields)
-        return _Made(None, letter, vdp.archived_parts(pdf, languages), pdf, languages,
+        return _Made(item, letter, vdp.archived_parts(pdf, languages), pdf, languages,
                      delivery)
     # The run's layout of this language order is made once (its first letter waits for
     # it, unlimited: it shows no recipient's data); each letter is limited.
@@ -351,7 +353,7 @@ def _make(job_id: int, source: RunSource, scope, params: Params, recipient) -> _
         parts = variant.compose(letter.recipient, letter.reference, letter.fields,
                                 letter.qr_url)
         pdf = archive.letter_pdf(parts)
-    return _Made(None, letter, parts, pdf, languages, delivery)
+    return _Made(item, letter, parts, pdf, languages, delivery)
 
 
 def _batch_row(job_id: int, number: int) -> RunBatch | None:
@@ -386,9 +388,7 @@ def process_batch(job_id: int, number: int, recover: bool = False) -> tuple[int,
             recipient = recipients.get(item.key)
             if recipient is None:
                 raise LookupError("no longer in the register")
-            one = _make(job_id, source, scope, params, recipient)
-            one.item = item
-            made.append(one)
+            made.append(_make(job_id, source, scope, params, item, recipient))
         except Exception as exc:  # one bad record must not stop the other 149,999
             failures.append((item, f"{type(exc).__name__}: {exc}"))
     Path(params.out).mkdir(parents=True, exist_ok=True)

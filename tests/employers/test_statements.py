@@ -10,12 +10,11 @@ import pytest
 from portal.employers import statements
 from portal.extensions import db
 from portal.jobs import Job
-from portal.letters import runner
 from portal.letters.models import Letter
 from tests.employers.helpers import NUMBERS, employer, hr_user, pdf_text, signed_agreement
 from tests.support import factories
 from tests.support.client import post_form
-from tests.support.letters import print_shop_check
+from tests.support.letters import print_shop_check, run_started_from_the_page
 
 YEAR = date.today().year
 
@@ -183,12 +182,7 @@ def test_the_administrators_start_a_statement_run_from_the_letter_runs_page(
     login_as("admin")
     page = client.get("/admin/letter-runs").get_data(as_text=True)
     assert f'<option value="statement:{YEAR}">Vergoedingsoverzichten · {YEAR}</option>' in page
-    response = post_form(client, "/admin/letter-runs",
-                         {"scope": f"statement:{YEAR}", "batch_size": ""},
-                         page="/admin/letter-runs")
-    assert response.status_code == 302
-    job_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
-    runner.wait_here(job_id, timeout=120)
+    job_id, _response = run_started_from_the_page(client, f"statement:{YEAR}")
     db.session.expire_all()
     assert db.session.get(Job, job_id).state == "done"
     letter = db.session.scalar(db.select(Letter).where(Letter.kind == "statement"))

@@ -11,6 +11,7 @@ from portal.letters import runner, runs
 from portal.letters.models import Letter
 from tests.support import factories
 from tests.support.client import post_form
+from tests.support.letters import run_started_from_the_page
 
 
 def _cohort(n=3):
@@ -26,12 +27,7 @@ def test_admin_starts_a_run_and_follows_its_progress(app, client, login_as, tmp_
     cohort = _cohort(3)
     cohort_id = cohort.id
     login_as("admin")
-    response = post_form(client, "/admin/letter-runs",
-                         {"scope": f"invitation:{cohort_id}", "batch_size": ""},
-                         page="/admin/letter-runs")
-    assert response.status_code == 302
-    job_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
-    runner.wait_here(job_id, timeout=120)
+    job_id, _response = run_started_from_the_page(client, f"invitation:{cohort_id}")
     db.session.expire_all()
     assert db.session.get(Job, job_id).state == "done"
     assert db.session.scalar(db.select(db.func.count(Letter.id))) == 3

@@ -8,6 +8,9 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from portal.letters import runner
+from tests.support.client import post_form
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -90,3 +93,14 @@ def drawn_glyphs(pdf: bytes) -> dict[str, list[tuple[str, int]]]:
                 for char in text:
                     found.setdefault(char, []).append((str(font["/BaseFont"]), contours))
     return found
+
+
+def run_started_from_the_page(client, scope: str, batch_size: str = "") -> tuple[int, object]:
+    """An administrator (signed in on `client`) starts the run of `scope` ("source:id") on
+    the letter-runs page and waits for it to end here: (the run's id, the page's answer)."""
+    response = post_form(client, "/admin/letter-runs",
+                         {"scope": scope, "batch_size": batch_size}, page="/admin/letter-runs")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    job_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
+    runner.wait_here(job_id, timeout=120)
+    return job_id, response
